@@ -1,0 +1,142 @@
+/**
+ * The rulebook's stable error codes: one list shared by the chaincode, the Solidity contracts
+ * (as custom errors named in PascalCase, e.g. GRANT_TERM_TOO_LONG ↔ GrantTermTooLong), the
+ * ledger service and the CLI. Codes never change meaning; messages may be reworded.
+ *
+ * `scope` says who can raise the code: `rule` codes are raised identically by both chain
+ * variants; `service` codes only by the ledger service (authentication, transport, limits).
+ */
+export type ErrorScope = "rule" | "service";
+
+interface ErrorSpec {
+  readonly scope: ErrorScope;
+  /** HTTP status the service answers with. */
+  readonly http: number;
+  readonly en: string;
+  readonly zh: string;
+}
+
+export const ERROR_CODES = {
+  // --- record and identity ----------------------------------------------------------------
+  INVALID_RECORD: { scope: "rule", http: 400, en: "The record does not match its schema.", zh: "记录不符合数据格式要求。" },
+  BAD_SIGNATURE: { scope: "rule", http: 401, en: "The SM2 signature does not verify against the author's registered key.", zh: "SM2 签名与作者登记的公钥不匹配。" },
+  NOT_AUTHORIZED: { scope: "rule", http: 403, en: "The author's role or identity does not permit this operation.", zh: "作者的角色或身份无权执行此操作。" },
+  REPLAYED_RECORD: { scope: "rule", http: 409, en: "This signed record was already accepted once.", zh: "该签名记录已被受理，不得重复提交。" },
+  DUPLICATE_ID: { scope: "rule", http: 409, en: "A record with this identifier already exists.", zh: "该标识的记录已存在。" },
+  NOT_FOUND: { scope: "rule", http: 404, en: "The referenced record does not exist.", zh: "所引用的记录不存在。" },
+  ALREADY_BOOTSTRAPPED: { scope: "rule", http: 409, en: "The implementing agency is already registered.", zh: "实施机构已完成初始化登记。" },
+  ACTOR_ROLE_INVALID: { scope: "rule", http: 422, en: "The organisation does not hold the role this operation requires of it.", zh: "该组织不具备此操作所要求的角色。" },
+  // --- resources --------------------------------------------------------------------------
+  SOURCE_REVIEW_MISSING: { scope: "rule", http: 422, en: "Every source unit of the resource must approve this schema before registration.", zh: "资源登记前须经全部数源单位审核同意。" },
+  GRADE_INCONSISTENT: { scope: "rule", http: 422, en: "A resource with personal-information fields must be graded 3 or higher.", zh: "含个人信息字段的数据资源须定为三级及以上。" },
+  SCHEMA_INCOMPATIBLE: { scope: "rule", http: 422, en: "A new version may only append fields; existing fields must keep their name, type and order.", zh: "新版本只能追加字段，已有字段的名称、类型和顺序不得改变。" },
+  VERSION_CONFLICT: { scope: "rule", http: 409, en: "The version number must follow the current version.", zh: "版本号须紧接当前版本。" },
+  RESOURCE_NOT_ACTIVE: { scope: "rule", http: 422, en: "The resource has been withdrawn.", zh: "该数据资源已撤回。" },
+  FIELD_UNKNOWN: { scope: "rule", http: 422, en: "The field is not defined by the resource.", zh: "该字段不属于此数据资源。" },
+  // --- grants -----------------------------------------------------------------------------
+  GRANT_TERM_INVALID: { scope: "rule", http: 422, en: "The grant must end after it starts and after the time of issue.", zh: "授权期限的结束时间须晚于开始时间和签发时间。" },
+  GRANT_TERM_TOO_LONG: { scope: "rule", http: 422, en: "A grant may last at most 5 years.", zh: "授权运营期限不得超过 5 年。" },
+  GRANT_NOT_ACTIVE: { scope: "rule", http: 422, en: "The grant is not active (suspended, revoked, exiting or closed).", zh: "授权不处于有效状态（已暂停、撤销、退出中或已关闭）。" },
+  GRANT_OUTSIDE_TERM: { scope: "rule", http: 422, en: "The grant is not in force at this time (before its start or after its end).", zh: "当前时间不在授权期限内。" },
+  GRANT_STATUS_INVALID: { scope: "rule", http: 409, en: "The grant's current status does not allow this transition.", zh: "授权当前状态不允许此变更。" },
+  REGRANT_FORBIDDEN: { scope: "rule", http: 403, en: "The operator may not re-grant or sub-authorize public data.", zh: "运营机构不得进行二次授权或转授权。" },
+  ORG_BLACKLISTED: { scope: "rule", http: 422, en: "The organisation is banned from the market (5-year blacklist).", zh: "该组织处于 5 年市场禁入期（黑名单）。" },
+  RESOURCE_NOT_GRANTED: { scope: "rule", http: 422, en: "The resource is outside the grant's scope.", zh: "该数据资源不在授权范围内。" },
+  FIELD_NOT_GRANTED: { scope: "rule", http: 422, en: "The field is outside the grant's field scope.", zh: "该字段不在授权字段范围内。" },
+  // --- partners ---------------------------------------------------------------------------
+  PARTNER_OUT_OF_SCOPE: { scope: "rule", http: 422, en: "The partner acts outside the scope it was admitted for, or the admission exceeds the grant's scope.", zh: "运营合作方超出准入范围，或准入范围超出授权范围。" },
+  PARTNER_TERM_EXCEEDS_GRANT: { scope: "rule", http: 422, en: "A partner admission may not end after the grant.", zh: "运营合作方准入期限不得晚于授权期限。" },
+  PARTNER_NOT_ADMITTED: { scope: "rule", http: 403, en: "The organisation is neither the grantee nor an approved, unexpired partner of this grant.", zh: "该组织既非被授权运营机构，也非经批准且在有效期内的运营合作方。" },
+  PARTNER_STATUS_INVALID: { scope: "rule", http: 409, en: "The partner admission's current status does not allow this transition.", zh: "运营合作方准入的当前状态不允许此变更。" },
+  // --- products, prices, listing ----------------------------------------------------------
+  PRODUCT_GRANT_MISMATCH: { scope: "rule", http: 422, en: "The product was not registered under this grant.", zh: "该数据产品并非依据此授权登记。" },
+  PRODUCT_STATUS_INVALID: { scope: "rule", http: 409, en: "The product's listing status does not allow this transition.", zh: "数据产品的挂牌状态不允许此变更。" },
+  PRICE_CAP_MISSING: { scope: "rule", http: 422, en: "No price cap is set for this domain and charging unit.", zh: "该领域和计费方式尚未设定上限收费标准。" },
+  PRICE_ABOVE_CAP: { scope: "rule", http: 422, en: "The price exceeds the agency's cap.", zh: "价格超过实施机构设定的上限收费标准。" },
+  PUBLIC_WELFARE_NOT_FREE: { scope: "rule", http: 422, en: "A public-welfare product must be free of charge.", zh: "公益性数据产品不得收费。" },
+  LINEAGE_INCOMPLETE: { scope: "rule", http: 422, en: "The product has no recorded lineage hop.", zh: "该数据产品没有登记任何数据血缘环节。" },
+  // --- lineage and delivery ---------------------------------------------------------------
+  ARTIFACT_UNKNOWN: { scope: "rule", http: 422, en: "The input artifact was not produced by a hop under this grant.", zh: "输入中间产物并非本授权下的血缘环节所产出。" },
+  ARTIFACT_HASH_MISMATCH: { scope: "rule", http: 422, en: "The input hash differs from the output hash recorded for that artifact.", zh: "输入哈希与该中间产物登记的输出哈希不一致。" },
+  GRADE_DOWNGRADE_FORBIDDEN: { scope: "rule", http: 422, en: "Only a de-identification or aggregation hop may lower the grade of its output.", zh: "只有去标识化或汇总环节可以降低输出数据的级别。" },
+  PRIVACY_ENV_REQUIRED: { scope: "rule", http: 422, en: "Grade 3+ inputs may only be processed in a TEE, MPC or federated environment.", zh: "三级及以上数据只能在可信执行环境、多方安全计算或联邦学习环境中处理。" },
+  RAW_EXPORT_FORBIDDEN: { scope: "rule", http: 422, en: "Grade 3+ data may not be delivered raw: raw data stays in the domain.", zh: "三级及以上数据不得原样交付：原始数据不出域。" },
+  DELIVERY_DETAILS_REQUIRED: { scope: "rule", http: 400, en: "A delivery hop must carry its delivery details, and only a delivery hop may.", zh: "交付环节须填写交付信息，非交付环节不得填写。" },
+  CONSENT_REQUIRED: { scope: "rule", http: 422, en: "Delivering a product with personal information or trade secrets needs a consent reference.", zh: "交付涉及个人信息或商业秘密的数据产品须提供授权同意凭证。" },
+  CROSS_BORDER_ASSESSMENT_REQUIRED: { scope: "rule", http: 422, en: "A cross-border delivery needs a data-export security assessment reference.", zh: "数据出境交付须提供数据出境安全评估凭证。" },
+  // --- exit, destruction, evaluation ------------------------------------------------------
+  EXIT_NOTICE_MISSING: { scope: "rule", http: 422, en: "A voluntary exit needs the operator's exit notice on file.", zh: "主动退出须先由运营机构提交退出方案。" },
+  EXIT_NOTICE_TOO_SHORT: { scope: "rule", http: 422, en: "A voluntary exit needs at least 3 months' notice.", zh: "主动退出须提前 3 个月提交退出方案。" },
+  GRANT_NOT_EXPIRED: { scope: "rule", http: 422, en: "An expiry exit may only start once the grant's term has ended.", zh: "授权期满前不得办理期满退出。" },
+  GRANT_NOT_EXITING: { scope: "rule", http: 409, en: "Destruction certificates are filed only for a grant that is exiting or revoked.", zh: "只有退出中或已撤销的授权才能提交销毁证明。" },
+  DESTRUCTION_INCOMPLETE: { scope: "rule", http: 422, en: "Every holder must certify every asset class (raw data, derived models, traded products) before the grant closes.", zh: "须由各持有方对原始数据、衍生模型、已交易产品三类资产全部出具销毁证明后，授权方可关闭。" },
+  ANCHOR_NOT_MONOTONIC: { scope: "rule", http: 409, en: "An anchored checkpoint must be larger than the previous one of the same log.", zh: "锚定的检查点规模须大于同一日志上一次锚定的检查点。" },
+  // --- service ----------------------------------------------------------------------------
+  AUTH_REQUIRED: { scope: "service", http: 401, en: "This request must be signed with the caller's SM2 key.", zh: "此请求须使用调用方的 SM2 私钥签名。" },
+  AUTH_SIGNATURE_INVALID: { scope: "service", http: 401, en: "The request signature does not verify.", zh: "请求签名验证失败。" },
+  AUTH_CLOCK_SKEW: { scope: "service", http: 401, en: "The request timestamp is outside the ±5 minute window.", zh: "请求时间戳超出 ±5 分钟的允许范围。" },
+  AUTH_NONCE_REPLAYED: { scope: "service", http: 401, en: "The request nonce was already used.", zh: "请求随机数已被使用。" },
+  FORBIDDEN: { scope: "service", http: 403, en: "Your role may not read this.", zh: "您的角色无权读取此内容。" },
+  PAYLOAD_TOO_LARGE: { scope: "service", http: 413, en: "The request body is too large.", zh: "请求体过大。" },
+  MALFORMED_REQUEST: { scope: "service", http: 400, en: "The request is malformed.", zh: "请求格式错误。" },
+  ROUTE_NOT_FOUND: { scope: "service", http: 404, en: "No such endpoint.", zh: "接口不存在。" },
+  CHAIN_UNAVAILABLE: { scope: "service", http: 503, en: "The chain is unavailable; nothing was written. Retry later.", zh: "区块链暂不可用，未写入任何数据，请稍后重试。" },
+  CHAIN_CONFLICT: { scope: "service", http: 409, en: "A concurrent transaction changed the same records; nothing was written. Retry.", zh: "并发交易修改了相同记录，未写入任何数据，请重试。" },
+  INTERNAL: { scope: "service", http: 500, en: "Internal error.", zh: "内部错误。" },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
+export const RULE_ERROR_CODES = ERROR_CODE_LIST.filter((c) => ERROR_CODES[c].scope === "rule");
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(ERROR_CODES, value);
+}
+
+/** GRANT_TERM_TOO_LONG → GrantTermTooLong: the Solidity custom error for a code. */
+export function solidityErrorName(code: ErrorCode): string {
+  return code
+    .toLowerCase()
+    .split("_")
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
+}
+
+const BY_SOLIDITY_NAME = new Map(RULE_ERROR_CODES.map((c) => [solidityErrorName(c), c]));
+
+/** GrantTermTooLong → GRANT_TERM_TOO_LONG, or undefined for an error that is not ours. */
+export function codeFromSolidityError(name: string): ErrorCode | undefined {
+  return BY_SOLIDITY_NAME.get(name);
+}
+
+export type Language = "en" | "zh";
+
+export function errorMessage(code: ErrorCode, lang: Language = "en"): string {
+  return ERROR_CODES[code][lang];
+}
+
+/**
+ * The one error type of the rulebook. `details` carries what the caller needs to fix the
+ * request (the offending field, the limit); it never carries personal data.
+ */
+export class LedgerError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, detail?: string, details?: Record<string, unknown>) {
+    super(detail ? `${code}: ${ERROR_CODES[code].en} ${detail}` : `${code}: ${ERROR_CODES[code].en}`);
+    this.name = "LedgerError";
+    this.code = code;
+    this.details = details;
+  }
+
+  get httpStatus(): number {
+    return ERROR_CODES[this.code].http;
+  }
+}
+
+/** Throws `LedgerError(code)` unless `condition` holds. */
+export function ensure(condition: unknown, code: ErrorCode, detail?: string): asserts condition {
+  if (!condition) throw new LedgerError(code, detail);
+}

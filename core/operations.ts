@@ -1,0 +1,98 @@
+import { z } from "zod";
+import type { Role } from "./records/common.ts";
+import { Actor } from "./records/actor.ts";
+import { Anchor } from "./records/anchor.ts";
+import { DestructionCertificate } from "./records/destruction.ts";
+import { BlacklistEntry, Evaluation } from "./records/governance.ts";
+import { ExitNotice, Grant, GrantAction, GrantClosure, GrantExit } from "./records/grant.ts";
+import { LineageHop } from "./records/lineage.ts";
+import { PartnerAdmission, PartnerApproval, PartnerRevocation } from "./records/partner.ts";
+import { PriceCap, Product, ProductDelisting, ProductListing, ProductRepricing } from "./records/product.ts";
+import { Resource, ResourceReview, ResourceVersion, ResourceWithdrawal } from "./records/resource.ts";
+
+/**
+ * Every write of the rulebook. An operation is submitted as a signed record (see record.ts)
+ * whose `op` names it and whose `body` matches its schema. The table says which kind of record
+ * the operation creates or changes, how to find that record's id in the body, which roles may
+ * author it, whether it creates a new record (ids of creations are unique, which also stops
+ * replays of the signed record), and the past-tense event both chains emit once it is accepted.
+ *
+ * Roles are the first gate only: each operation has further rules (docs/RULEBOOK.md).
+ */
+export const RECORD_KINDS = [
+  "actor",
+  "resource",
+  "resource-review",
+  "grant",
+  "exit-notice",
+  "partner",
+  "price-cap",
+  "product",
+  "hop",
+  "certificate",
+  "blacklist",
+  "evaluation",
+  "anchor",
+] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+interface OperationSpec<S extends z.ZodType> {
+  readonly kind: RecordKind;
+  readonly body: S;
+  readonly roles: readonly Role[];
+  readonly creates: boolean;
+  readonly event: string;
+  readonly recordId: (body: z.infer<S>) => string;
+}
+
+function op<S extends z.ZodType>(spec: OperationSpec<S>): OperationSpec<S> {
+  return spec;
+}
+
+export const OPERATIONS = {
+  "actor.bootstrap": op({ kind: "actor", body: Actor, roles: [], creates: true, event: "AgencyBootstrapped", recordId: (b) => b.orgId }),
+  "actor.register": op({ kind: "actor", body: Actor, roles: ["agency"], creates: true, event: "ActorRegistered", recordId: (b) => b.orgId }),
+
+  "resource.review": op({ kind: "resource-review", body: ResourceReview, roles: ["source-unit"], creates: false, event: "ResourceReviewed", recordId: (b) => b.resourceId }),
+  "resource.register": op({ kind: "resource", body: Resource, roles: ["agency"], creates: true, event: "ResourceRegistered", recordId: (b) => b.id }),
+  "resource.version": op({ kind: "resource", body: ResourceVersion, roles: ["agency"], creates: false, event: "ResourceVersionPublished", recordId: (b) => b.resourceId }),
+  "resource.withdraw": op({ kind: "resource", body: ResourceWithdrawal, roles: ["agency"], creates: false, event: "ResourceWithdrawn", recordId: (b) => b.resourceId }),
+
+  "grant.issue": op({ kind: "grant", body: Grant, roles: ["agency"], creates: true, event: "GrantIssued", recordId: (b) => b.id }),
+  "grant.suspend": op({ kind: "grant", body: GrantAction, roles: ["agency"], creates: false, event: "GrantSuspended", recordId: (b) => b.grantId }),
+  "grant.resume": op({ kind: "grant", body: GrantAction, roles: ["agency"], creates: false, event: "GrantResumed", recordId: (b) => b.grantId }),
+  "grant.revoke": op({ kind: "grant", body: GrantAction, roles: ["agency"], creates: false, event: "GrantRevoked", recordId: (b) => b.grantId }),
+  "grant.exitNotice": op({ kind: "exit-notice", body: ExitNotice, roles: ["operator"], creates: false, event: "ExitNoticeFiled", recordId: (b) => b.grantId }),
+  "grant.exit": op({ kind: "grant", body: GrantExit, roles: ["agency"], creates: false, event: "GrantExitStarted", recordId: (b) => b.grantId }),
+  "grant.close": op({ kind: "grant", body: GrantClosure, roles: ["agency"], creates: false, event: "GrantClosed", recordId: (b) => b.grantId }),
+
+  "partner.propose": op({ kind: "partner", body: PartnerAdmission, roles: ["operator"], creates: true, event: "PartnerProposed", recordId: (b) => b.id }),
+  "partner.approve": op({ kind: "partner", body: PartnerApproval, roles: ["agency"], creates: false, event: "PartnerApproved", recordId: (b) => b.admissionId }),
+  "partner.revoke": op({ kind: "partner", body: PartnerRevocation, roles: ["agency", "operator"], creates: false, event: "PartnerRevoked", recordId: (b) => b.admissionId }),
+
+  "cap.set": op({ kind: "price-cap", body: PriceCap, roles: ["agency"], creates: false, event: "PriceCapSet", recordId: (b) => `${b.domain}/${b.chargeUnit}` }),
+  "product.register": op({ kind: "product", body: Product, roles: ["operator"], creates: true, event: "ProductRegistered", recordId: (b) => b.id }),
+  "product.reprice": op({ kind: "product", body: ProductRepricing, roles: ["operator"], creates: false, event: "ProductRepriced", recordId: (b) => b.productId }),
+  "product.list": op({ kind: "product", body: ProductListing, roles: ["exchange"], creates: false, event: "ProductListed", recordId: (b) => b.productId }),
+  "product.delist": op({ kind: "product", body: ProductDelisting, roles: ["exchange"], creates: false, event: "ProductDelisted", recordId: (b) => b.productId }),
+
+  "lineage.hop": op({ kind: "hop", body: LineageHop, roles: ["operator", "partner"], creates: true, event: "HopRecorded", recordId: (b) => b.id }),
+  "destruction.certify": op({ kind: "certificate", body: DestructionCertificate, roles: ["operator", "partner"], creates: true, event: "DestructionCertified", recordId: (b) => b.id }),
+
+  "blacklist.add": op({ kind: "blacklist", body: BlacklistEntry, roles: ["agency"], creates: false, event: "OrganisationBlacklisted", recordId: (b) => b.orgId }),
+  "evaluation.record": op({ kind: "evaluation", body: Evaluation, roles: ["agency"], creates: false, event: "EvaluationRecorded", recordId: (b) => `${b.grantId}/${b.year}` }),
+  "anchor.checkpoint": op({ kind: "anchor", body: Anchor, roles: ["agency"], creates: false, event: "CheckpointAnchored", recordId: (b) => `${b.origin}/${b.treeSize}` }),
+} as const;
+
+export type OperationName = keyof typeof OPERATIONS;
+export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
+export type OperationBody<O extends OperationName> = z.infer<(typeof OPERATIONS)[O]["body"]>;
+
+export function isOperationName(value: unknown): value is OperationName {
+  return typeof value === "string" && Object.hasOwn(OPERATIONS, value);
+}
+
+/** Fabric function name of an operation: "grant.issue" → "grant:issue" (contract:function). */
+export function fabricFunctionName(op: OperationName): string {
+  return op.replace(".", ":");
+}

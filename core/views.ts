@@ -1,0 +1,76 @@
+import type { AssetClass } from "./records/destruction.ts";
+import type { GrantStatus } from "./records/grant.ts";
+import type { PartnerStatus } from "./records/partner.ts";
+import type { ChargeUnit, ProductStatus } from "./records/product.ts";
+import type { Role } from "./records/common.ts";
+import type { RecordKind } from "./operations.ts";
+
+/**
+ * The state views both chain variants answer in the same shape: what the rules themselves
+ * read and write. The conformance suite compares these between variants; the ledger service
+ * keeps richer records in its indexes, rebuilt from the signed records in chain events.
+ * Absent times are 0.
+ */
+export interface ActorView { kind: "actor"; orgId: string; role: Role; publicKey: string }
+export interface ResourceView { kind: "resource"; id: string; status: "active" | "withdrawn"; version: number; grade: number; fieldCount: number }
+export interface GrantView {
+  kind: "grant";
+  id: string;
+  grantee: string;
+  status: GrantStatus;
+  validFrom: number;
+  validUntil: number;
+  /** When the grant ended (revocation or the start of an exit); 0 while it has not. */
+  endedAt: number;
+  exitKind: "voluntary" | "violation" | "expiry" | "";
+  exitNoticeAt: number;
+}
+export interface PartnerView { kind: "partner"; id: string; grantId: string; partner: string; status: PartnerStatus; validUntil: number }
+export interface PriceCapView { kind: "price-cap"; domain: string; chargeUnit: ChargeUnit; maxPriceFen: number }
+export interface ProductView {
+  kind: "product";
+  id: string;
+  grantId: string;
+  operator: string;
+  status: ProductStatus;
+  model: "public-welfare" | "industry";
+  chargeUnit: ChargeUnit;
+  priceFen: number;
+  hopCount: number;
+  reportHash: string;
+}
+export interface HopView { kind: "hop"; id: string; grantId: string; productId: string; actor: string; outputHash: string; outputGrade: number }
+export interface CertificateView { kind: "certificate"; id: string; grantId: string; holder: string; assetClass: AssetClass; late: boolean }
+export interface BlacklistView { kind: "blacklist"; orgId: string; bannedUntil: number }
+export interface EvaluationView { kind: "evaluation"; grantId: string; year: number; grade: "excellent" | "qualified" | "unqualified" }
+export interface AnchorView { kind: "anchor"; origin: string; treeSize: number; rootHash: string; checkpointHash: string }
+
+export type StateView =
+  | ActorView
+  | ResourceView
+  | GrantView
+  | PartnerView
+  | PriceCapView
+  | ProductView
+  | HopView
+  | CertificateView
+  | BlacklistView
+  | EvaluationView
+  | AnchorView;
+
+/** What is missing for a grant past its destruction deadline. */
+export interface OverdueGrant {
+  grantId: string;
+  endedAt: number;
+  deadline: number;
+  missing: { holder: string; assetClass: AssetClass }[];
+}
+
+/**
+ * How to address a view: by kind and id. Ids of composite records: price caps
+ * "<domain>/<chargeUnit>", evaluations "<grantId>/<year>", anchors "<origin>" (the latest).
+ */
+export interface ViewKey {
+  kind: Exclude<RecordKind, "resource-review" | "exit-notice">;
+  id: string;
+}
