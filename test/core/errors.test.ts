@@ -1,0 +1,61 @@
+import { expect } from "chai";
+import {
+  ERROR_CODES,
+  ERROR_CODE_LIST,
+  LedgerError,
+  RULE_ERROR_CODES,
+  codeFromSolidityError,
+  errorMessage,
+  solidityErrorName,
+} from "../../core/errors.ts";
+
+describe("rulebook error codes", () => {
+  it("has an English and a Chinese message for every code", () => {
+    for (const code of ERROR_CODE_LIST) {
+      expect(ERROR_CODES[code].en, code).to.match(/\S/);
+      expect(ERROR_CODES[code].zh, code).to.match(/[\u4e00-\u9fff]/);
+      expect(ERROR_CODES[code].http, code).to.be.within(400, 599);
+    }
+  });
+
+  it("includes every code the rulebook names", () => {
+    for (const code of [
+      "GRANT_TERM_TOO_LONG", "GRANT_NOT_ACTIVE", "REGRANT_FORBIDDEN", "ORG_BLACKLISTED", "PARTNER_OUT_OF_SCOPE",
+      "FIELD_NOT_GRANTED", "PRIVACY_ENV_REQUIRED", "RAW_EXPORT_FORBIDDEN", "CONSENT_REQUIRED",
+      "CROSS_BORDER_ASSESSMENT_REQUIRED", "PRICE_ABOVE_CAP", "PUBLIC_WELFARE_NOT_FREE", "EXIT_NOTICE_TOO_SHORT",
+      "DESTRUCTION_INCOMPLETE", "NOT_AUTHORIZED", "DUPLICATE_ID", "NOT_FOUND",
+    ]) {
+      expect(RULE_ERROR_CODES, code).to.include(code);
+    }
+  });
+
+  it("maps codes to Solidity custom error names and back", () => {
+    expect(solidityErrorName("GRANT_TERM_TOO_LONG")).to.equal("GrantTermTooLong");
+    expect(solidityErrorName("CROSS_BORDER_ASSESSMENT_REQUIRED")).to.equal("CrossBorderAssessmentRequired");
+    for (const code of RULE_ERROR_CODES) expect(codeFromSolidityError(solidityErrorName(code))).to.equal(code);
+    expect(codeFromSolidityError("OwnableUnauthorizedAccount")).to.equal(undefined);
+  });
+
+  it("gives distinct Solidity names to distinct codes", () => {
+    const names = RULE_ERROR_CODES.map(solidityErrorName);
+    expect(new Set(names).size).to.equal(names.length);
+  });
+
+  it("carries the code, the HTTP status and a message that starts with the code", () => {
+    const error = new LedgerError("PRICE_ABOVE_CAP", "price 101 > cap 100");
+    expect(error.code).to.equal("PRICE_ABOVE_CAP");
+    expect(error.httpStatus).to.equal(422);
+    expect(error.message.startsWith("PRICE_ABOVE_CAP: ")).to.equal(true);
+    expect(errorMessage("PRICE_ABOVE_CAP", "zh")).to.equal(ERROR_CODES.PRICE_ABOVE_CAP.zh);
+  });
+});
+
+describe("the rulebook document and the code list", () => {
+  it("raises only listed codes, and every rule code appears in the rulebook", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const text = await readFile(new URL("../../docs/RULEBOOK.md", import.meta.url), "utf8");
+    const named = new Set([...text.matchAll(/`([A-Z][A-Z_]{3,})`/g)].map((m) => m[1]!));
+    for (const code of named) expect(ERROR_CODE_LIST, `RULEBOOK names ${code}`).to.include(code);
+    for (const code of RULE_ERROR_CODES) expect(named.has(code), `${code} is described in the RULEBOOK`).to.equal(true);
+  });
+});
