@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Role } from "./records/common.ts";
 import { Actor } from "./records/actor.ts";
 import { Anchor } from "./records/anchor.ts";
