@@ -1,0 +1,122 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { validate } from "../../core/validate.ts";
+
+/**
+ * Service configuration: defaults, then an optional JSON file (LEDGER_CONFIG), then
+ * environment variables, which win. Secrets (passphrases, private keys) come only from the
+ * environment or from files under the data directory, never from the config file.
+ */
+const Backend = z.enum(["embedded", "evm", "fabric"]);
+
+export const ConfigSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(0).max(65_535),
+  dataDir: z.string().min(1),
+  backend: Backend,
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+  /** Largest accepted request body. */
+  bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024),
+  /** Allowed clock difference between a signed request and the service, seconds. */
+  authWindowSeconds: z.number().int().min(1).max(3600),
+  log: z.strictObject({
+    /** Log origin (C2SP checkpoint origin line). */
+    origin: z.string().regex(/^[\x21-\x7e]{1,100}$/),
+    /** Sign a checkpoint after this many new entries ... */
+    checkpointEveryLeaves: z.number().int().min(1),
+    /** ... or this many milliseconds, whichever comes first. */
+    checkpointEveryMs: z.number().int().min(10),
+    /** Anchor the latest checkpoint on chain after this many new entries ... */
+    anchorEveryLeaves: z.number().int().min(1),
+    /** ... or this many seconds, whichever comes first. */
+    anchorEverySeconds: z.number().int().min(1),
+  }),
+  evm: z.strictObject({
+    rpcUrl: z.string().optional(),
+    /** JSON file with the deployed registry addresses (written by `npm run deploy:evm`). */
+    addressesFile: z.string().optional(),
+  }),
+  fabric: z.strictObject({
+    peerEndpoint: z.string().optional(),
+    tlsCertPath: z.string().optional(),
+    hostAlias: z.string().optional(),
+    mspId: z.string().optional(),
+    certPath: z.string().optional(),
+    keyPath: z.string().optional(),
+    channel: z.string(),
+    chaincode: z.string(),
+  }),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export const DEFAULTS: Config = {
+  host: "127.0.0.1",
+  port: 8080,
+  dataDir: "./data",
+  backend: "embedded",
+  logLevel: "info",
+  bodyLimitBytes: 256 * 1024,
+  authWindowSeconds: 300,
+  log: {
+    origin: "longhua.public-data-ledger/log/sm3",
+    checkpointEveryLeaves: 256,
+    checkpointEveryMs: 1000,
+    anchorEveryLeaves: 4096,
+    anchorEverySeconds: 30,
+  },
+  evm: {},
+  fabric: { channel: "pdl", chaincode: "pdl" },
+};
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value)) throw new Error(`${name} must be an integer, got "${raw}"`);
+  return value;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Resolves the configuration from defaults, LEDGER_CONFIG (a JSON file) and the environment. */
+export function loadConfig(env: Env = process.env): Config {
+  let file: Partial<Config> = {};
+  if (env.LEDGER_CONFIG) file = JSON.parse(readFileSync(env.LEDGER_CONFIG, "utf8")) as Partial<Config>;
+  const fromEnv = definedOnly({
+    host: env.HOST,
+    port: int(env, "PORT"),
+    dataDir: env.LEDGER_DATA_DIR,
+    backend: env.LEDGER_BACKEND as Config["backend"] | undefined,
+    logLevel: env.LOG_LEVEL as Config["logLevel"] | undefined,
+    bodyLimitBytes: int(env, "LEDGER_BODY_LIMIT_BYTES"),
+  });
+  const merged = {
+    ...DEFAULTS,
+    ...file,
+    ...fromEnv,
+    log: { ...DEFAULTS.log, ...file.log, ...definedOnly({
+      checkpointEveryLeaves: int(env, "LEDGER_CHECKPOINT_EVERY_LEAVES"),
+      checkpointEveryMs: int(env, "LEDGER_CHECKPOINT_EVERY_MS"),
+      anchorEveryLeaves: int(env, "LEDGER_ANCHOR_EVERY_LEAVES"),
+      anchorEverySeconds: int(env, "LEDGER_ANCHOR_EVERY_SECONDS"),
+    }) },
+    evm: { ...DEFAULTS.evm, ...file.evm, ...definedOnly({ rpcUrl: env.PDL_EVM_RPC_URL, addressesFile: env.PDL_EVM_ADDRESSES }) },
+    fabric: { ...DEFAULTS.fabric, ...file.fabric, ...definedOnly({
+      peerEndpoint: env.PDL_FABRIC_PEER_ENDPOINT,
+      tlsCertPath: env.PDL_FABRIC_TLS_CERT,
+      hostAlias: env.PDL_FABRIC_HOST_ALIAS,
+      mspId: env.PDL_FABRIC_MSP_ID,
+      certPath: env.PDL_FABRIC_CERT,
+      keyPath: env.PDL_FABRIC_KEY,
+      channel: env.PDL_FABRIC_CHANNEL,
+      chaincode: env.PDL_FABRIC_CHAINCODE,
+    }) },
+  };
+  const config = validate(ConfigSchema, merged, "configuration");
+  return { ...config, dataDir: resolve(config.dataDir) };
+}

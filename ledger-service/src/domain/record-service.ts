@@ -1,0 +1,129 @@
+import { LedgerError } from "../../../core/errors.ts";
+import { OPERATIONS } from "../../../core/operations.ts";
+import { recordHash, recordId, verifyRecord, type SignedRecord } from "../../../core/record.ts";
+import type { LedgerBackend, TxRef } from "../chain/backend.ts";
+import type { Caller } from "../http/auth.ts";
+import type { Indexer } from "../index/indexer.ts";
+import type { IndexStore } from "../index/store.ts";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics.ts";
+
+/**
+ * The write path. A signed record is accepted only if, in order: the caller is its author, the
+ * author is registered and the SM2 signature verifies, and the chain's rules accept it in a
+ * dry run. Only then is it submitted. The log entry and the index keys are written from the
+ * chain's own event, so nothing reaches the log or the indexes that the chain did not accept,
+ * and a rejected record leaves no trace anywhere (no transaction is sent).
+ *
+ * Chain submissions are serialized (the dry run must see the state the submission will meet);
+ * requests that arrive meanwhile queue up and are indexed and logged as one group, which pays
+ * one durable log write for many records.
+ */
+export interface AcceptedRecord {
+  readonly recordHash: string;
+  readonly op: string;
+  readonly kind: string;
+  readonly id: string;
+  readonly tx: TxRef;
+  readonly leafIndex: number;
+  readonly receipt: unknown;
+}
+
+export interface ReceiptSource {
+  receipt(leafIndex: number): Promise<unknown>;
+}
+
+interface Pending {
+  readonly signed: SignedRecord;
+  readonly resolve: (value: AcceptedRecord) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
+export class RecordService {
+  private readonly queue: Pending[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly backend: LedgerBackend,
+    private readonly store: IndexStore,
+    private readonly indexer: Indexer,
+    private readonly receipts: ReceiptSource,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async submit(signed: SignedRecord, caller: Caller | "service"): Promise<AcceptedRecord> {
+    const { record } = signed;
+    if (caller !== "service" && caller.orgId !== record.actor) {
+      throw new LedgerError("NOT_AUTHORIZED", "the request signer is not the record's author");
+    }
+    if (record.op !== "actor.bootstrap") {
+      const author = await this.store.actor(record.actor);
+      if (!author) throw new LedgerError("NOT_AUTHORIZED", "the author is not a registered actor");
+      // The EVM variant cannot verify SM2, so this check is the signature gate there (RULEBOOK step 3).
+      if (!verifyRecord(signed, author.publicKey)) throw new LedgerError("BAD_SIGNATURE");
+    }
+    return new Promise<AcceptedRecord>((resolve, reject) => {
+      this.queue.push({ signed, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.queue.length);
+        const accepted: { pending: Pending; hash: string; tx: TxRef }[] = [];
+        for (const pending of batch) {
+          const started = process.hrtime.bigint();
+          const op = pending.signed.record.op;
+          try {
+            await this.backend.simulate(pending.signed);
+            const tx = await this.backend.submit(pending.signed);
+            accepted.push({ pending, hash: recordHash(pending.signed.record), tx });
+            this.metrics.writes.inc({ op, outcome: "accepted" });
+          } catch (err) {
+            this.metrics.writes.inc({ op, outcome: err instanceof LedgerError ? err.code : "error" });
+            pending.reject(err);
+          } finally {
+            this.metrics.chainSeconds.observe({ op }, Number(process.hrtime.bigint() - started) / 1e9);
+          }
+        }
+        if (accepted.length === 0) continue;
+        try {
+          await this.indexer.catchUp();
+        } catch (err) {
+          // The chain accepted these records; the indexer will retry on the next write or restart.
+          this.logger.error({ err }, "indexing after submission failed");
+          for (const a of accepted) a.pending.reject(err);
+          continue;
+        }
+        for (const { pending, hash, tx } of accepted) {
+          try {
+            pending.resolve(await this.accepted(pending.signed, hash, tx));
+          } catch (err) {
+            pending.reject(err);
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async accepted(signed: SignedRecord, hash: string, tx: TxRef): Promise<AcceptedRecord> {
+    const entry = await this.store.entryByHash(hash);
+    if (!entry) throw new Error(`record ${hash} was accepted by the chain but not found in its events`);
+    const spec = OPERATIONS[signed.record.op];
+    return {
+      recordHash: hash,
+      op: signed.record.op,
+      kind: spec.kind,
+      id: recordId(signed.record),
+      tx,
+      leafIndex: entry.leafIndex,
+      receipt: entry.leafIndex >= 0 ? await this.receipts.receipt(entry.leafIndex) : undefined,
+    };
+  }
+}

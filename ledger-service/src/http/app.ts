@@ -1,0 +1,82 @@
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import { pinoHttp } from "pino-http";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics.ts";
+import { authenticate, type ActorDirectory } from "./auth.ts";
+import { HttpError, errorHandler, notFoundHandler } from "./errors.ts";
+import type { NonceStore } from "./nonce-store.ts";
+import { openApiDocument } from "./openapi.ts";
+import type { ReadRoute } from "./routes/reads.ts";
+import { mountWriteRoutes } from "./routes/writes.ts";
+import type { RecordService } from "../domain/record-service.ts";
+
+export interface AppDeps {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly directory: ActorDirectory;
+  readonly nonces: NonceStore;
+  readonly records: RecordService;
+  readonly reads: readonly ReadRoute[];
+  readonly bodyLimitBytes: number;
+  readonly authWindowSeconds: number;
+  readonly now: () => number;
+  /** True once the chain, log and indexes are open and caught up. */
+  readonly ready: () => Promise<boolean>;
+  readonly version: string;
+}
+
+/**
+ * The HTTP application: raw body capture (the request signature covers the exact bytes), JSON
+ * parsing, SM2 authentication on every non-public route, the route tables, one error handler.
+ */
+export function createApp(d: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+  app.use(pinoHttp({ logger: d.logger, autoLogging: { ignore: (req) => req.url === "/metrics" || req.url === "/healthz" }, quietReqLogger: true }));
+  app.use((req, res, next) => {
+    const end = d.metrics.http.startTimer({ method: req.method });
+    res.on("finish", () => end({ route: (req.route?.path as string | undefined) ?? "unmatched", status: String(res.statusCode) }));
+    next();
+  });
+
+  // Keep the raw bytes for the signature, then parse JSON ourselves: a body that is not JSON is
+  // a 400, never a 500.
+  app.use(express.raw({ type: () => true, limit: d.bodyLimitBytes }));
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    req.rawBody = raw;
+    req.body = undefined;
+    if (raw.length > 0) {
+      try {
+        req.body = JSON.parse(raw.toString("utf8"));
+      } catch {
+        return next(new HttpError("MALFORMED_REQUEST", "the body is not valid JSON"));
+      }
+    }
+    next();
+  });
+
+  const openapi = openApiDocument(d.reads, d.version);
+  app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
+  app.get("/readyz", async (_req, res) => {
+    const ready = await d.ready().catch(() => false);
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready" });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
+  });
+  app.get("/openapi.json", (_req, res) => void res.json(openapi));
+
+  for (const route of d.reads.filter((r) => r.auth === "public")) app.get(route.path, route.handler);
+
+  const signed = express.Router();
+  signed.use(authenticate(d.directory, d.nonces, d.authWindowSeconds, d.now));
+  for (const route of d.reads.filter((r) => r.auth === "signed")) signed.get(route.path, route.handler);
+  mountWriteRoutes(signed, d.records);
+  app.use(signed);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(d.logger));
+  return app;
+}

@@ -1,0 +1,140 @@
+import { ClassicLevel } from "classic-level";
+import type { SignedRecord } from "../../../core/record.ts";
+import type { ChainEvent, TxRef } from "../chain/backend.ts";
+import { Table, writeBatch, type BatchOp } from "../storage/level.ts";
+
+export type { BatchOp };
+
+/**
+ * The service's LevelDB indexes, all derived from chain events (and so rebuildable from the
+ * chain alone with `pdl reindex`):
+ *
+ *   entries   <seq>                         → IndexedEntry   every accepted record, chain order
+ *   byHash    <recordHash>                  → seq
+ *   history   <kind>\0<id>\0<seq>           → recordHash     the records that touched a record
+ *   links     <relation>\0<from>\0<to>      → ""             e.g. grant→product, product→hop
+ *   actors    <orgId>                       → ActorEntry     keys for authentication
+ *   meta      cursor, count
+ *
+ * Keys are written in one batch per ingested event together with the cursor, so an index is
+ * never half-updated.
+ */
+export interface IndexedEntry extends TxRef {
+  readonly seq: number;
+  readonly event: string;
+  readonly recordHash: string;
+  readonly signed: SignedRecord;
+  readonly kind: string;
+  readonly id: string;
+  /** Index of the entry in the SM3 log. */
+  readonly leafIndex: number;
+  readonly cursor: string;
+}
+
+export interface ActorEntry {
+  readonly orgId: string;
+  readonly name: string;
+  readonly role: string;
+  readonly publicKey: string;
+  readonly registeredAt: number;
+}
+
+export const SEP = "\u0000";
+const pad = (n: number) => n.toString().padStart(16, "0");
+
+export class IndexStore {
+  readonly db: ClassicLevel<string, unknown>;
+  readonly entries: Table<IndexedEntry>;
+  readonly byHash: Table<number>;
+  readonly history: Table<string>;
+  readonly links: Table<string>;
+  readonly actors: Table<ActorEntry>;
+  readonly meta: Table<unknown>;
+
+  constructor(path: string) {
+    this.db = new ClassicLevel<string, unknown>(path, { valueEncoding: "json" });
+    this.entries = new Table(this.db, "entries");
+    this.byHash = new Table(this.db, "byHash");
+    this.history = new Table(this.db, "history");
+    this.links = new Table(this.db, "links");
+    this.actors = new Table(this.db, "actors");
+    this.meta = new Table(this.db, "meta");
+  }
+
+  async open(): Promise<void> {
+    await this.db.open();
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  async cursor(): Promise<{ cursor: string | undefined; count: number }> {
+    const state = (await this.meta.get("cursor")) as { cursor: string; count: number } | undefined;
+    return state ? state : { cursor: undefined, count: 0 };
+  }
+
+  static entryKey(seq: number): string {
+    return pad(seq);
+  }
+
+  static historyKey(kind: string, id: string, seq: number): string {
+    return `${kind}${SEP}${id}${SEP}${pad(seq)}`;
+  }
+
+  static linkKey(relation: string, from: string, to: string): string {
+    return `${relation}${SEP}${from}${SEP}${to}`;
+  }
+
+  async write(ops: readonly BatchOp[]): Promise<void> {
+    await writeBatch(this.db, ops);
+  }
+
+  async entryByHash(recordHash: string): Promise<IndexedEntry | undefined> {
+    const seq = await this.byHash.get(recordHash);
+    return seq === undefined ? undefined : this.entries.get(IndexStore.entryKey(seq));
+  }
+
+  async entry(seq: number): Promise<IndexedEntry | undefined> {
+    return this.entries.get(IndexStore.entryKey(seq));
+  }
+
+  /** Every record that touched (kind, id), oldest first. */
+  async historyOf(kind: string, id: string): Promise<IndexedEntry[]> {
+    const prefix = `${kind}${SEP}${id}${SEP}`;
+    const out: IndexedEntry[] = [];
+    for await (const hash of this.history.values({ gte: prefix, lt: prefix + "\uffff" })) {
+      const entry = await this.entryByHash(hash);
+      if (entry) out.push(entry);
+    }
+    return out;
+  }
+
+  /** Targets of a relation from one record, in key order. */
+  async linked(relation: string, from: string): Promise<string[]> {
+    const prefix = `${relation}${SEP}${from}${SEP}`;
+    const out: string[] = [];
+    for await (const key of this.links.keys({ gte: prefix, lt: prefix + "\uffff" })) out.push(key.slice(prefix.length));
+    return out;
+  }
+
+  /** Ids of every record of a kind, from the history index. */
+  async idsOfKind(kind: string): Promise<string[]> {
+    const prefix = `${kind}${SEP}`;
+    const ids = new Set<string>();
+    for await (const key of this.history.keys({ gte: prefix, lt: prefix + "\uffff" })) {
+      ids.add(key.slice(prefix.length, key.indexOf(SEP, prefix.length)));
+    }
+    return [...ids];
+  }
+
+  async actor(orgId: string): Promise<ActorEntry | undefined> {
+    return this.actors.get(orgId);
+  }
+
+  async *allEntries(): AsyncIterable<IndexedEntry> {
+    for await (const value of this.entries.values()) yield value;
+  }
+}
+
+export type { ChainEvent };

@@ -1,0 +1,79 @@
+import { randomBytes } from "node:crypto";
+import { access, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Wallet } from "ethers";
+import type { Logger } from "../logger.ts";
+import { newSm2Key, openKey, readKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "./keyfile.ts";
+
+/**
+ * The service's own keys, created on first start under <dataDir>/keys and sealed with one
+ * passphrase:
+ *  - agency.key.json: the implementing agency's bootstrap SM2 key (the agency signs with it
+ *    through the `pdl` CLI; the service uses it to bootstrap the agency on chain and to sign
+ *    checkpoint anchors);
+ *  - log.key.json: the SM2 key that signs log checkpoints and listing reports;
+ *  - relay.key.json: the EVM account that submits transactions (bound to the agency on chain).
+ *
+ * The passphrase comes from LEDGER_AGENCY_PASSPHRASE. Without it, a random passphrase is
+ * generated once and kept in <dataDir>/keys/passphrase (owner-only): convenient on a laptop,
+ * and the service says loudly that production must set the variable.
+ */
+export interface Keyring {
+  readonly agency: UnsealedKey;
+  readonly log: UnsealedKey;
+  readonly relay: UnsealedKey;
+  readonly paths: { readonly agency: string; readonly log: string; readonly relay: string; readonly passphrase?: string };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function resolvePassphrase(dir: string, env: Record<string, string | undefined>, logger: Logger): Promise<{ passphrase: string; path?: string }> {
+  const fromEnv = env.LEDGER_AGENCY_PASSPHRASE;
+  if (fromEnv) return { passphrase: fromEnv };
+  const path = join(dir, "passphrase");
+  if (!(await exists(path))) {
+    await writeFile(path, randomBytes(24).toString("base64url") + "\n", { mode: 0o600 });
+  }
+  logger.warn({ path }, "LEDGER_AGENCY_PASSPHRASE is not set: using a generated passphrase stored next to the keys (set the variable in production)");
+  return { passphrase: (await readFile(path, "utf8")).trim(), path };
+}
+
+async function loadOrCreate(path: string, passphrase: string, create: () => UnsealedKey, scryptN?: number): Promise<UnsealedKey> {
+  if (await exists(path)) return openKey(await readKeyFile(path), passphrase);
+  const key = create();
+  await writeKeyFile(path, sealKey(key, passphrase, scryptN ? { scryptN } : undefined));
+  return key;
+}
+
+export async function openKeyring(
+  dataDir: string,
+  agencyOrgId: string,
+  logger: Logger,
+  env: Record<string, string | undefined> = process.env,
+  options?: { scryptN?: number },
+): Promise<Keyring> {
+  const dir = join(dataDir, "keys");
+  const { mkdir } = await import("node:fs/promises");
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const { passphrase, path: passphrasePath } = await resolvePassphrase(dir, env, logger);
+  const paths = { agency: join(dir, "agency.key.json"), log: join(dir, "log.key.json"), relay: join(dir, "relay.key.json") };
+  const agency = await loadOrCreate(paths.agency, passphrase, () => newSm2Key("agency", agencyOrgId), options?.scryptN);
+  const log = await loadOrCreate(paths.log, passphrase, () => newSm2Key("log"), options?.scryptN);
+  const relay = await loadOrCreate(
+    paths.relay,
+    passphrase,
+    () => {
+      const wallet = Wallet.createRandom();
+      return { purpose: "relay", algorithm: "secp256k1", orgId: agencyOrgId, publicKey: wallet.address.toLowerCase(), privateKey: wallet.privateKey };
+    },
+    options?.scryptN,
+  );
+  return { agency, log, relay, paths: { ...paths, ...(passphrasePath ? { passphrase: passphrasePath } : {}) } };
+}
