@@ -19,10 +19,11 @@ export interface ConformanceVariant {
    */
   enrol(identity: ConformanceIdentity): Promise<void>;
   /**
-   * Submits the record in a transaction at exactly `time` (strictly increasing across calls).
-   * Resolves when accepted; rejects with a LedgerError carrying the rule's code otherwise.
+   * Submits the record in a transaction at exactly `time` (strictly increasing across calls),
+   * sent by the enrolled identity of `submitter` (default: the record's author). Resolves when
+   * accepted; rejects with a LedgerError carrying the rule's code otherwise.
    */
-  submit(signed: SignedRecord, time: number): Promise<void>;
+  submit(signed: SignedRecord, time: number, submitter?: string): Promise<void>;
   view(key: ViewKey): Promise<StateView | undefined>;
   overdue(time: number): Promise<OverdueGrant[]>;
   close(): Promise<void>;

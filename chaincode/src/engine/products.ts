@@ -1,0 +1,78 @@
+import { ensure } from "../../../core/errors.ts";
+import type { Pricing } from "../../../core/records/product.ts";
+import type { Ledger } from "../ledger/ledger.ts";
+import { ensureGrantUsable, inForce, requireGrant, requireProduct } from "./checks.ts";
+import type { Handler } from "./tx.ts";
+import { K, type ProductState } from "./state.ts";
+
+/** cap.set: the agency's maximum price for a domain and charging unit. */
+export const setPriceCap: Handler<"cap.set"> = async ({ ledger }, body) => {
+  ledger.put(K.cap, [body.domain, body.chargeUnit], body.maxPriceFen);
+};
+
+/** Public-welfare products are free; industry products are priced at most at the cap. */
+async function ensurePricing(ledger: Ledger, domain: string, pricing: Pricing): Promise<void> {
+  if (pricing.model === "public-welfare") {
+    ensure(pricing.priceFen === 0, "PUBLIC_WELFARE_NOT_FREE");
+    return;
+  }
+  const cap = await ledger.get<number>(K.cap, domain, pricing.chargeUnit);
+  ensure(cap !== undefined, "PRICE_CAP_MISSING", `no cap for ${domain}/${pricing.chargeUnit}`);
+  ensure(pricing.priceFen <= cap, "PRICE_ABOVE_CAP", `the cap is ${cap} fen`);
+}
+
+/** product.register: a data product under the grantee's grant, from granted resources. */
+export const registerProduct: Handler<"product.register"> = async ({ ledger, now, author }, body) => {
+  ensure(!(await ledger.has(K.product, body.id)), "DUPLICATE_ID", `product ${body.id}`);
+  const grant = await requireGrant(ledger, body.grantId);
+  ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee registers products under its grant");
+  ensureGrantUsable(grant, now);
+  for (const source of body.sources) {
+    ensure(grant.scope.some((e) => e.resourceId === source), "RESOURCE_NOT_GRANTED", `resource ${source}`);
+  }
+  await ensurePricing(ledger, body.domain, body.pricing);
+  ledger.put(K.product, [body.id], {
+    id: body.id,
+    grantId: grant.id,
+    operator: author.orgId,
+    status: "registered",
+    model: body.pricing.model,
+    chargeUnit: body.pricing.chargeUnit,
+    priceFen: body.pricing.priceFen,
+    hopCount: 0,
+    reportHash: "",
+    domain: body.domain,
+    sources: body.sources,
+    personalInfo: body.personalInfo,
+    tradeSecret: body.tradeSecret,
+  } satisfies ProductState);
+};
+
+export const repriceProduct: Handler<"product.reprice"> = async ({ ledger, author }, body) => {
+  const product = await requireProduct(ledger, body.productId);
+  ensure(author.orgId === product.operator, "NOT_AUTHORIZED", "only the product's operator changes its price");
+  await ensurePricing(ledger, product.domain, body.pricing);
+  ledger.put(K.product, [product.id], {
+    ...product,
+    model: body.pricing.model,
+    chargeUnit: body.pricing.chargeUnit,
+    priceFen: body.pricing.priceFen,
+  } satisfies ProductState);
+};
+
+/** product.list: the exchange lists a product with lineage under a usable grant. */
+export const listProduct: Handler<"product.list"> = async ({ ledger, now }, body) => {
+  const product = await requireProduct(ledger, body.productId);
+  ensure(product.status === "registered" || product.status === "delisted", "PRODUCT_STATUS_INVALID", `product ${product.id} is ${product.status}`);
+  const grant = await requireGrant(ledger, product.grantId);
+  ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`);
+  ensure(inForce(grant, now), "GRANT_OUTSIDE_TERM");
+  ensure(product.hopCount > 0, "LINEAGE_INCOMPLETE", `product ${product.id} has no lineage hop`);
+  ledger.put(K.product, [product.id], { ...product, status: "listed", reportHash: body.reportHash } satisfies ProductState);
+};
+
+export const delistProduct: Handler<"product.delist"> = async ({ ledger }, body) => {
+  const product = await requireProduct(ledger, body.productId);
+  ensure(product.status === "listed", "PRODUCT_STATUS_INVALID", `product ${product.id} is ${product.status}`);
+  ledger.put(K.product, [product.id], { ...product, status: "delisted" } satisfies ProductState);
+};

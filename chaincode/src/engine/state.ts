@@ -1,0 +1,109 @@
+import type { AssetClass } from "../../../core/records/destruction.ts";
+import type { ResourceField } from "../../../core/records/resource.ts";
+import type { ScopeEntry } from "../../../core/records/common.ts";
+import type { Actor } from "../../../core/records/actor.ts";
+import type { GrantView, PartnerView, ProductView } from "../../../core/views.ts";
+
+/**
+ * What the chaincode keeps in world state, by composite-key object type. Records are stored
+ * as the rules need them; the signed records themselves travel in the transaction's event
+ * and the block, from which the ledger service builds its richer indexes.
+ */
+export const K = {
+  meta: "meta", //                     [name]
+  actor: "actor", //                   [orgId]                       → ActorState
+  evmAddress: "evm-address", //        [address]                     → orgId
+  resource: "resource", //             [resourceId]                  → ResourceState
+  review: "review", //                 [resourceId, schemaHash, unit]→ ReviewState
+  grant: "grant", //                   [grantId]                     → GrantState
+  grantOf: "grant-of", //              [grantee, grantId]            → 1
+  ended: "ended", //                   [grantId]                     → endedAt (grants awaiting close)
+  notice: "exit-notice", //            [grantId]                     → NoticeState
+  partner: "partner", //               [admissionId]                 → PartnerState
+  liveAdmission: "live-admission", //  [grantId, partner]            → admissionId
+  holder: "holder", //                 [grantId, org]                → admissionId
+  cap: "price-cap", //                 [domain, chargeUnit]          → maxPriceFen
+  product: "product", //               [productId]                   → ProductState
+  hop: "hop", //                       [hopId]                       → HopState
+  hopOfProduct: "hop-of-product", //   [productId, hopId]            → 1
+  hopOfGrant: "hop-of-grant", //       [grantId, hopId]              → 1
+  certificate: "certificate", //       [certificateId]               → CertificateState
+  certified: "certified", //           [grantId, holder, assetClass] → certificateId
+  blacklist: "blacklist", //           [orgId]                       → bannedUntil
+  evaluation: "evaluation", //         [grantId, year]               → grade
+  anchor: "anchor", //                 [origin]                      → AnchorState (latest)
+  seen: "seen", //                     [recordHash]                  → 1
+} as const;
+
+export type ActorState = Actor;
+
+export interface ResourceVersionState {
+  version: number;
+  grade: number;
+  schemaHash: string;
+  fields: ResourceField[];
+}
+
+export interface ResourceState {
+  id: string;
+  status: "active" | "withdrawn";
+  sourceUnits: string[];
+  holder: string;
+  versions: ResourceVersionState[];
+}
+
+export interface ReviewState {
+  decision: "approved" | "rejected";
+  reportHash: string;
+}
+
+export interface GrantState extends Omit<GrantView, "kind"> {
+  scope: ScopeEntry[];
+}
+
+export interface NoticeState {
+  at: number;
+  planHash: string;
+}
+
+export interface PartnerState extends Omit<PartnerView, "kind"> {
+  scope: ScopeEntry[];
+  products: string[];
+}
+
+export interface ProductState extends Omit<ProductView, "kind"> {
+  domain: string;
+  sources: string[];
+  personalInfo: boolean;
+  tradeSecret: boolean;
+}
+
+export interface HopState {
+  id: string;
+  grantId: string;
+  productId: string;
+  actor: string;
+  outputHash: string;
+  outputGrade: number;
+}
+
+export interface CertificateState {
+  id: string;
+  grantId: string;
+  holder: string;
+  assetClass: AssetClass;
+  late: boolean;
+}
+
+export interface AnchorState {
+  origin: string;
+  treeSize: number;
+  rootHash: string;
+  checkpointHash: string;
+}
+
+export function currentVersion(resource: ResourceState): ResourceVersionState {
+  const v = resource.versions[resource.versions.length - 1];
+  if (!v) throw new Error(`resource ${resource.id} has no version`);
+  return v;
+}

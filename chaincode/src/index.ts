@@ -1,0 +1,28 @@
+import { ActorContract, AnchorContract, BlacklistContract, DestructionContract, EvaluationContract, GrantContract, LineageContract, PartnerContract, PriceCapContract, ProductContract, ResourceContract } from "./contracts/registry-contracts.ts";
+import { QueryContract } from "./contracts/query-contract.ts";
+
+/**
+ * The Public Data Ledger chaincode: the registry's contracts for fabric-contract-api. Started by
+ * `fabric-chaincode-node start` (peer-launched) or `fabric-chaincode-node server`
+ * (chaincode as a service).
+ */
+export const contracts = [
+  ActorContract,
+  ResourceContract,
+  GrantContract,
+  PartnerContract,
+  PriceCapContract,
+  ProductContract,
+  LineageContract,
+  DestructionContract,
+  BlacklistContract,
+  EvaluationContract,
+  AnchorContract,
+  QueryContract,
+];
+
+export { execute } from "./engine/engine.ts";
+export { view, overdue } from "./engine/queries.ts";
+export { Ledger } from "./ledger/ledger.ts";
+export type { WorldState, HistoryEntry } from "./ledger/world-state.ts";
+export type { Submitter, TxContext } from "./engine/tx.ts";

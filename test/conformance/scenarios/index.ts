@@ -1,0 +1,18 @@
+import type { Scenario } from "../scenario.ts";
+import { actorScenarios } from "./actors.ts";
+import { governanceScenarios } from "./governance.ts";
+import { grantScenarios } from "./grants.ts";
+import { lineageScenarios } from "./lineage.ts";
+import { partnerScenarios } from "./partners.ts";
+import { productScenarios } from "./products.ts";
+import { resourceScenarios } from "./resources.ts";
+
+export const SCENARIOS: readonly Scenario[] = [
+  ...actorScenarios,
+  ...resourceScenarios,
+  ...grantScenarios,
+  ...partnerScenarios,
+  ...productScenarios,
+  ...lineageScenarios,
+  ...governanceScenarios,
+];
