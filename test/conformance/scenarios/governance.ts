@@ -60,8 +60,9 @@ export const governanceScenarios: Scenario[] = [
     rule: "anchor.checkpoint",
     steps: [
       ...registered,
-      anchor("ledger.example/log", 10),
+      anchor("ledger.example/log", 10, { label: "a10" }),
       { ...anchor("ledger.example/log", 10), expect: "ANCHOR_NOT_MONOTONIC" },
+      { ...anchor("ledger.example/log", 10), replayOf: "a10", expect: "ANCHOR_NOT_MONOTONIC" },
       { ...anchor("ledger.example/log", 9), expect: "ANCHOR_NOT_MONOTONIC" },
       anchor("ledger.example/log", 11),
       anchor("other.example/log", 5),

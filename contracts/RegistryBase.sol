@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {CivilTime} from "./lib/CivilTime.sol";
+
+/// @title Shared storage, errors, events and checks of the Public Data Ledger registry
+/// @notice The registry is one address (Registry.sol) that delegates each function to one of
+/// a few modules; every module inherits this contract, so all share one storage layout and
+/// none declares state of its own. Rules and their order are those of docs/RULEBOOK.md.
+/// Identifiers (record ids, organisation codes, domains) are ASCII short strings in bytes32;
+/// field names are passed as keccak256 of their UTF-8 bytes. The full canonical record is
+/// hashed off chain with SM3 (`recordHash`) and travels, with its SM2 signature, in the event.
+abstract contract RegistryBase {
+    // ---- enumerations (indexes into the lists of core/records) --------------------------------
+    uint8 internal constant AGENCY = 1;
+    uint8 internal constant SOURCE_UNIT = 2;
+    uint8 internal constant OPERATOR = 3;
+    uint8 internal constant PARTNER = 4;
+    uint8 internal constant EXCHANGE = 5;
+
+    uint8 internal constant ACTIVE = 1;
+    uint8 internal constant SUSPENDED = 2;
+    uint8 internal constant REVOKED = 3;
+    uint8 internal constant EXITING = 4;
+    uint8 internal constant CLOSED = 5;
+
+    uint8 internal constant PROPOSED = 1;
+    uint8 internal constant APPROVED = 2;
+    uint8 internal constant PARTNER_REVOKED = 3;
+
+    uint8 internal constant REGISTERED = 1;
+    uint8 internal constant LISTED = 2;
+    uint8 internal constant DELISTED = 3;
+
+    uint256 internal constant DESTRUCTION_PERIOD = 30 days;
+
+    // ---- records ------------------------------------------------------------------------------
+    /// @dev Passed with every write: the author, the SM3 hash of the canonical record, and the
+    /// signed record (JSON) emitted in the event so indexes can be rebuilt from the chain.
+    struct Meta {
+        bytes32 author;
+        bytes32 recordHash;
+        bytes signedRecord;
+    }
+
+    struct Actor {
+        uint8 role;
+        address account;
+        bytes publicKey;
+    }
+
+    struct Resource {
+        bool exists;
+        bool withdrawn;
+        uint32 version;
+        bytes32 holder;
+        bytes32[] sourceUnits;
+        /// keccak256(name, type, personalInfo) of the current version's fields, in order
+        bytes32[] fieldShapes;
+        /// grade of each version (index = version - 1)
+        uint8[] grades;
+    }
+
+    struct Grant {
+        bytes32 grantee;
+        uint8 status;
+        uint8 exitKind; // 0 none, 1 voluntary, 2 violation, 3 expiry
+        uint64 validFrom;
+        uint64 validUntil;
+        uint64 endedAt;
+        uint64 exitNoticeAt;
+    }
+
+    struct Admission {
+        bytes32 grantId;
+        bytes32 partner;
+        uint8 status;
+        uint64 validUntil;
+        bytes32[] products;
+    }
+
+    struct Product {
+        bytes32 grantId;
+        bytes32 operator_;
+        bytes32 domain;
+        bytes32 chargeUnit;
+        uint8 status;
+        uint8 model; // 1 public-welfare, 2 industry
+        bool sensitive; // personal information or trade secrets
+        uint32 hopCount;
+        uint128 priceFen;
+        bytes32 reportHash;
+    }
+
+    /// @dev Two slots: the grant id with the output grade in its (always zero) last byte, and
+    /// the output hash. The hop's product and author are in its HopRecorded event.
+    struct Hop {
+        bytes32 grantAndGrade;
+        bytes32 outputHash;
+    }
+
+    struct Certificate {
+        bytes32 grantId;
+        bytes32 holder;
+        uint8 assetClass;
+        bool late;
+    }
+
+    struct Anchor {
+        uint64 treeSize;
+        bytes32 rootHash;
+        bytes32 checkpointHash;
+    }
+
+    // ---- state (shared by every module through delegatecall) ----------------------------------
+    address internal deployer;
+    bytes32 internal agencyOrg;
+    mapping(bytes32 => Actor) internal actors;
+    mapping(address => bytes32) internal orgOfAccount;
+    mapping(bytes32 => bool) internal seen;
+    mapping(bytes32 => Resource) internal resources;
+    /// resource => keccak(field name) => defined
+    mapping(bytes32 => mapping(bytes32 => bool)) internal fieldDefined;
+    /// resource => schema hash => source unit => 1 approved, 2 rejected
+    mapping(bytes32 => mapping(bytes32 => mapping(bytes32 => uint8))) internal reviews;
+    mapping(bytes32 => Grant) internal grants;
+    /// grant => resource => in scope;  grant => keccak(resource, field) => granted
+    mapping(bytes32 => mapping(bytes32 => bool)) internal grantResource;
+    mapping(bytes32 => mapping(bytes32 => bool)) internal grantField;
+    mapping(bytes32 => bytes32) internal exitNoticePlan;
+    /// grant => holders (grantee first, then partners in order of approval)
+    mapping(bytes32 => bytes32[]) internal holders;
+    mapping(bytes32 => mapping(bytes32 => bool)) internal isHolder;
+    bytes32[] internal endedGrants;
+    mapping(bytes32 => Admission) internal admissions;
+    mapping(bytes32 => mapping(bytes32 => bool)) internal admissionResource;
+    mapping(bytes32 => mapping(bytes32 => bool)) internal admissionField;
+    /// grant => partner => live (proposed or approved) admission id
+    mapping(bytes32 => mapping(bytes32 => bytes32)) internal liveAdmission;
+    /// keccak(domain, charge unit) => cap + 1 (0 = no cap)
+    mapping(bytes32 => uint256) internal caps;
+    mapping(bytes32 => Product) internal products;
+    mapping(bytes32 => Hop) internal hops;
+    mapping(bytes32 => Certificate) internal certificates;
+    /// grant => holder => asset class => certified
+    mapping(bytes32 => mapping(bytes32 => mapping(uint8 => bool))) internal certified;
+    mapping(bytes32 => uint64) internal bannedUntil;
+    /// grant => year => grade + 1 (0 = none; 1 excellent, 2 qualified, 3 unqualified)
+    mapping(bytes32 => mapping(uint16 => uint8)) internal evaluations;
+    mapping(bytes32 => Anchor) internal anchors;
+
+    // ---- errors: the rulebook's codes (core/errors.ts) in PascalCase --------------------------
+    error NotAuthorized();
+    error ReplayedRecord();
+    error DuplicateId();
+    error NotFound();
+    error AlreadyBootstrapped();
+    error ActorRoleInvalid();
+    error InvalidRecord();
+    error SourceReviewMissing();
+    error GradeInconsistent();
+    error SchemaIncompatible();
+    error VersionConflict();
+    error ResourceNotActive();
+    error FieldUnknown();
+    error GrantTermInvalid();
+    error GrantTermTooLong();
+    error GrantNotActive();
+    error GrantOutsideTerm();
+    error GrantStatusInvalid();
+    error RegrantForbidden();
+    error OrgBlacklisted();
+    error ExitNoticeMissing();
+    error ExitNoticeTooShort();
+    error GrantNotExpired();
+    error DestructionIncomplete();
+    error GrantNotExiting();
+    error PartnerOutOfScope();
+    error PartnerTermExceedsGrant();
+    error PartnerStatusInvalid();
+    error PartnerNotAdmitted();
+    error PriceCapMissing();
+    error PriceAboveCap();
+    error PublicWelfareNotFree();
+    error ResourceNotGranted();
+    error ProductStatusInvalid();
+    error LineageIncomplete();
+    error DeliveryDetailsRequired();
+    error ProductGrantMismatch();
+    error ArtifactUnknown();
+    error ArtifactHashMismatch();
+    error FieldNotGranted();
+    error PrivacyEnvRequired();
+    error RawExportForbidden();
+    error ConsentRequired();
+    error CrossBorderAssessmentRequired();
+    error GradeDowngradeForbidden();
+    error AnchorNotMonotonic();
+
+    // ---- events: one per operation, past tense (core/operations.ts) ---------------------------
+    event AgencyBootstrapped(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ActorRegistered(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ResourceReviewed(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ResourceRegistered(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ResourceVersionPublished(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ResourceWithdrawn(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event GrantIssued(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event GrantSuspended(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event GrantResumed(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event GrantRevoked(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ExitNoticeFiled(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event GrantExitStarted(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event GrantClosed(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event PartnerProposed(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event PartnerApproved(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event PartnerRevoked(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event PriceCapSet(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ProductRegistered(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ProductRepriced(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ProductListed(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ProductDelisted(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event HopRecorded(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event DestructionCertified(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event OrganisationBlacklisted(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event EvaluationRecorded(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event CheckpointAnchored(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+
+    // ---- the preamble every operation starts with ---------------------------------------------
+    function _bit(uint8 role) internal pure returns (uint256) {
+        return uint256(1) << role;
+    }
+
+    /// @dev Steps 2, 4, 5 and 6 of the rulebook's preamble (1 is the adapter's schema check; 3,
+    /// the SM2 signature, is verified off chain by the ledger service). `replayable` is true for
+    /// operations that do not create a record. Returns the author's role.
+    function _preamble(Meta calldata m, uint256 roleMask, bool replayable) internal returns (uint8 role) {
+        Actor storage author = actors[m.author];
+        role = author.role;
+        if (role == 0) revert NotAuthorized();
+        if (msg.sender != author.account && msg.sender != actors[agencyOrg].account) revert NotAuthorized();
+        if (replayable) {
+            if (seen[m.recordHash]) revert ReplayedRecord();
+            seen[m.recordHash] = true;
+        }
+        if (roleMask & _bit(role) == 0) revert NotAuthorized();
+    }
+
+    // ---- shared checks ------------------------------------------------------------------------
+    function _now() internal view returns (uint64) {
+        return uint64(block.timestamp);
+    }
+
+    function _requireGrant(bytes32 id) internal view returns (Grant storage g) {
+        g = grants[id];
+        if (g.status == 0) revert NotFound();
+    }
+
+    function _inForce(Grant storage g) internal view returns (bool) {
+        return g.validFrom <= block.timestamp && block.timestamp < g.validUntil;
+    }
+
+    function _requireUsable(Grant storage g) internal view {
+        if (g.status != ACTIVE) revert GrantNotActive();
+        if (!_inForce(g)) revert GrantOutsideTerm();
+    }
+
+    function _requireRole(bytes32 org, uint8 role) internal view {
+        uint8 actual = actors[org].role;
+        if (actual == 0) revert NotFound();
+        if (actual != role) revert ActorRoleInvalid();
+    }
+
+    function _requireNotBanned(bytes32 org) internal view {
+        if (block.timestamp < bannedUntil[org]) revert OrgBlacklisted();
+    }
+
+    function _ban(bytes32 org) internal {
+        uint64 until = uint64(CivilTime.addYears(block.timestamp, 5));
+        if (until > bannedUntil[org]) bannedUntil[org] = until;
+    }
+
+    function _end(bytes32 grantId, Grant storage g, uint8 status) internal {
+        g.status = status;
+        g.endedAt = _now();
+        endedGrants.push(grantId);
+    }
+
+    function _pairKey(bytes32 a, bytes32 b) internal pure returns (bytes32) {
+        return keccak256(abi.encode(a, b));
+    }
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {RegistryBase} from "../RegistryBase.sol";
+
+/// @title Actors and resources: bootstrap, registration, source-unit review, versions
+contract ActorModule is RegistryBase {
+    struct ActorIn {
+        bytes32 orgId;
+        uint8 role;
+        address account;
+        bytes publicKey;
+    }
+
+    struct ResourceIn {
+        bytes32 id;
+        bytes32[] sourceUnits;
+        bytes32 holder;
+        bytes32[] fieldNames;
+        bytes32[] fieldShapes;
+        bool personalInfo;
+        uint8 grade;
+        bytes32 schemaHash;
+    }
+
+    struct VersionIn {
+        bytes32 resourceId;
+        uint32 version;
+        bytes32[] fieldNames;
+        bytes32[] fieldShapes;
+        bool personalInfo;
+        uint8 grade;
+        bytes32 schemaHash;
+    }
+
+    /// @notice The agency registers itself; only the deployer may send this, once.
+    function bootstrap(Meta calldata m, ActorIn calldata a) external {
+        if (agencyOrg != bytes32(0)) revert AlreadyBootstrapped();
+        if (a.role != AGENCY) revert ActorRoleInvalid();
+        if (m.author != a.orgId) revert InvalidRecord();
+        if (msg.sender != deployer) revert NotAuthorized();
+        agencyOrg = a.orgId;
+        _storeActor(a);
+        emit AgencyBootstrapped(a.orgId, m.recordHash, m.signedRecord);
+    }
+
+    /// @notice The agency registers an organisation with one role and its keys.
+    function registerActor(Meta calldata m, ActorIn calldata a) external {
+        _preamble(m, _bit(AGENCY), false);
+        if (actors[a.orgId].role != 0) revert DuplicateId();
+        if (a.role == AGENCY) revert ActorRoleInvalid();
+        if (a.account != address(0) && orgOfAccount[a.account] != bytes32(0)) revert DuplicateId();
+        _storeActor(a);
+        emit ActorRegistered(a.orgId, m.recordHash, m.signedRecord);
+    }
+
+    function _storeActor(ActorIn calldata a) private {
+        actors[a.orgId] = Actor({role: a.role, account: a.account, publicKey: a.publicKey});
+        if (a.account != address(0)) orgOfAccount[a.account] = a.orgId;
+    }
+
+    /// @notice A source unit's decision on a resource schema (a later one replaces it).
+    function reviewResource(Meta calldata m, bytes32 resourceId, bytes32 schemaHash, bool approved) external {
+        _preamble(m, _bit(SOURCE_UNIT), true);
+        reviews[resourceId][schemaHash][m.author] = approved ? 1 : 2;
+        emit ResourceReviewed(resourceId, m.recordHash, m.signedRecord);
+    }
+
+    function _requireReviewed(bytes32 id, bytes32 schemaHash, bytes32[] storage units) private view {
+        for (uint256 i = 0; i < units.length; i++) {
+            if (reviews[id][schemaHash][units[i]] != 1) revert SourceReviewMissing();
+        }
+    }
+
+    function registerResource(Meta calldata m, ResourceIn calldata r) external {
+        _preamble(m, _bit(AGENCY), false);
+        Resource storage res = resources[r.id];
+        if (res.exists) revert DuplicateId();
+        for (uint256 i = 0; i < r.sourceUnits.length; i++) {
+            uint8 role = actors[r.sourceUnits[i]].role;
+            if (role == 0) revert NotFound();
+            if (role != SOURCE_UNIT) revert ActorRoleInvalid();
+        }
+        if (actors[r.holder].role == 0) revert NotFound();
+        if (r.personalInfo && r.grade < 3) revert GradeInconsistent();
+        res.exists = true;
+        res.version = 1;
+        res.holder = r.holder;
+        res.sourceUnits = r.sourceUnits;
+        _requireReviewed(r.id, r.schemaHash, res.sourceUnits);
+        res.fieldShapes = r.fieldShapes;
+        res.grades.push(r.grade);
+        for (uint256 i = 0; i < r.fieldNames.length; i++) fieldDefined[r.id][r.fieldNames[i]] = true;
+        emit ResourceRegistered(r.id, m.recordHash, m.signedRecord);
+    }
+
+    function publishVersion(Meta calldata m, VersionIn calldata v) external {
+        _preamble(m, _bit(AGENCY), true);
+        Resource storage res = resources[v.resourceId];
+        if (!res.exists) revert NotFound();
+        if (res.withdrawn) revert ResourceNotActive();
+        if (v.version != res.version + 1) revert VersionConflict();
+        bytes32[] storage current = res.fieldShapes;
+        if (v.fieldShapes.length < current.length) revert SchemaIncompatible();
+        for (uint256 i = 0; i < current.length; i++) {
+            if (current[i] != v.fieldShapes[i]) revert SchemaIncompatible();
+        }
+        if (v.personalInfo && v.grade < 3) revert GradeInconsistent();
+        _requireReviewed(v.resourceId, v.schemaHash, res.sourceUnits);
+        res.version = v.version;
+        res.fieldShapes = v.fieldShapes;
+        res.grades.push(v.grade);
+        for (uint256 i = 0; i < v.fieldNames.length; i++) fieldDefined[v.resourceId][v.fieldNames[i]] = true;
+        emit ResourceVersionPublished(v.resourceId, m.recordHash, m.signedRecord);
+    }
+
+    function withdrawResource(Meta calldata m, bytes32 resourceId) external {
+        _preamble(m, _bit(AGENCY), true);
+        Resource storage res = resources[resourceId];
+        if (!res.exists) revert NotFound();
+        if (res.withdrawn) revert ResourceNotActive();
+        res.withdrawn = true;
+        emit ResourceWithdrawn(resourceId, m.recordHash, m.signedRecord);
+    }
+}

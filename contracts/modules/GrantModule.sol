@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {RegistryBase} from "../RegistryBase.sol";
+import {CivilTime} from "../lib/CivilTime.sol";
+
+/// @title Grants: issue, suspension, revocation, exit, closure; evaluations and the blacklist
+contract GrantModule is RegistryBase {
+    struct ScopeIn {
+        bytes32 resourceId;
+        bytes32[] fields;
+    }
+
+    struct GrantIn {
+        bytes32 id;
+        bytes32 grantee;
+        uint64 validFrom;
+        uint64 validUntil;
+        ScopeIn[] scope;
+    }
+
+    function issueGrant(Meta calldata m, GrantIn calldata g) external {
+        uint8 role = actors[m.author].role;
+        if (role == OPERATOR || role == PARTNER) {
+            // Operators and partners may never re-grant (the preamble's role step, named).
+            _preamble(m, _bit(role), false);
+            revert RegrantForbidden();
+        }
+        _preamble(m, _bit(AGENCY), false);
+        Grant storage grant = grants[g.id];
+        if (grant.status != 0) revert DuplicateId();
+        _requireRole(g.grantee, OPERATOR);
+        _requireNotBanned(g.grantee);
+        if (!(g.validFrom < g.validUntil && block.timestamp < g.validUntil)) revert GrantTermInvalid();
+        if (g.validUntil > CivilTime.addYears(g.validFrom, 5)) revert GrantTermTooLong();
+        for (uint256 i = 0; i < g.scope.length; i++) {
+            bytes32 rid = g.scope[i].resourceId;
+            Resource storage res = resources[rid];
+            if (!res.exists) revert NotFound();
+            if (res.withdrawn) revert ResourceNotActive();
+            for (uint256 j = 0; j < g.scope[i].fields.length; j++) {
+                bytes32 field = g.scope[i].fields[j];
+                if (!fieldDefined[rid][field]) revert FieldUnknown();
+                grantField[g.id][_pairKey(rid, field)] = true;
+            }
+            grantResource[g.id][rid] = true;
+        }
+        grant.grantee = g.grantee;
+        grant.status = ACTIVE;
+        grant.validFrom = g.validFrom;
+        grant.validUntil = g.validUntil;
+        holders[g.id].push(g.grantee);
+        isHolder[g.id][g.grantee] = true;
+        emit GrantIssued(g.id, m.recordHash, m.signedRecord);
+    }
+
+    function suspendGrant(Meta calldata m, bytes32 id) external {
+        _preamble(m, _bit(AGENCY), true);
+        Grant storage g = _requireGrant(id);
+        if (g.status != ACTIVE) revert GrantStatusInvalid();
+        g.status = SUSPENDED;
+        emit GrantSuspended(id, m.recordHash, m.signedRecord);
+    }
+
+    function resumeGrant(Meta calldata m, bytes32 id) external {
+        _preamble(m, _bit(AGENCY), true);
+        Grant storage g = _requireGrant(id);
+        if (g.status != SUSPENDED) revert GrantStatusInvalid();
+        g.status = ACTIVE;
+        emit GrantResumed(id, m.recordHash, m.signedRecord);
+    }
+
+    function revokeGrant(Meta calldata m, bytes32 id) external {
+        _preamble(m, _bit(AGENCY), true);
+        Grant storage g = _requireGrant(id);
+        if (g.status != ACTIVE && g.status != SUSPENDED) revert GrantStatusInvalid();
+        _end(id, g, REVOKED);
+        emit GrantRevoked(id, m.recordHash, m.signedRecord);
+    }
+
+    function fileExitNotice(Meta calldata m, bytes32 id, bytes32 planHash) external {
+        _preamble(m, _bit(OPERATOR), true);
+        Grant storage g = _requireGrant(id);
+        if (m.author != g.grantee) revert NotAuthorized();
+        if (g.status != ACTIVE && g.status != SUSPENDED) revert GrantStatusInvalid();
+        if (g.exitNoticeAt != 0) revert DuplicateId();
+        g.exitNoticeAt = _now();
+        exitNoticePlan[id] = planHash;
+        emit ExitNoticeFiled(id, m.recordHash, m.signedRecord);
+    }
+
+    /// @param kind 1 voluntary, 2 violation, 3 expiry
+    function startExit(Meta calldata m, bytes32 id, uint8 kind) external {
+        _preamble(m, _bit(AGENCY), true);
+        Grant storage g = _requireGrant(id);
+        if (g.status != ACTIVE && g.status != SUSPENDED) revert GrantStatusInvalid();
+        if (kind == 1) {
+            if (g.exitNoticeAt == 0) revert ExitNoticeMissing();
+            if (block.timestamp < CivilTime.addMonths(g.exitNoticeAt, 3)) revert ExitNoticeTooShort();
+        } else if (kind == 3) {
+            if (block.timestamp < g.validUntil) revert GrantNotExpired();
+        } else if (kind == 2) {
+            _ban(g.grantee);
+        } else {
+            revert InvalidRecord();
+        }
+        g.exitKind = kind;
+        _end(id, g, EXITING);
+        emit GrantExitStarted(id, m.recordHash, m.signedRecord);
+    }
+
+    function closeGrant(Meta calldata m, bytes32 id) external {
+        _preamble(m, _bit(AGENCY), true);
+        Grant storage g = _requireGrant(id);
+        if (g.status != EXITING && g.status != REVOKED) revert GrantStatusInvalid();
+        bytes32[] storage hs = holders[id];
+        for (uint256 i = 0; i < hs.length; i++) {
+            for (uint8 c = 0; c < 3; c++) {
+                if (!certified[id][hs[i]][c]) revert DestructionIncomplete();
+            }
+        }
+        g.status = CLOSED;
+        emit GrantClosed(id, m.recordHash, m.signedRecord);
+    }
+
+    /// @param grade 1 excellent, 2 qualified, 3 unqualified
+    function recordEvaluation(Meta calldata m, bytes32 id, uint16 year, uint8 grade) external {
+        _preamble(m, _bit(AGENCY), true);
+        Grant storage g = _requireGrant(id);
+        if (g.status != ACTIVE && g.status != SUSPENDED) revert GrantStatusInvalid();
+        if (evaluations[id][year] != 0) revert DuplicateId();
+        evaluations[id][year] = grade;
+        emit EvaluationRecorded(id, m.recordHash, m.signedRecord);
+        if (grade == 3 && evaluations[id][year - 1] == 3 && evaluations[id][year - 2] == 3) {
+            _end(id, g, REVOKED);
+            emit GrantRevoked(id, m.recordHash, m.signedRecord);
+        }
+    }
+
+    function blacklist(Meta calldata m, bytes32 org) external {
+        _preamble(m, _bit(AGENCY), true);
+        _ban(org);
+        emit OrganisationBlacklisted(org, m.recordHash, m.signedRecord);
+    }
+}

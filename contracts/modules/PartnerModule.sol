@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {RegistryBase} from "../RegistryBase.sol";
+
+/// @title Partner admissions, destruction certificates, price caps and log anchors
+contract PartnerModule is RegistryBase {
+    struct ScopeIn {
+        bytes32 resourceId;
+        bytes32[] fields;
+    }
+
+    struct AdmissionIn {
+        bytes32 id;
+        bytes32 grantId;
+        bytes32 partner;
+        uint64 validUntil;
+        bytes32[] products;
+        ScopeIn[] scope;
+    }
+
+    function proposePartner(Meta calldata m, AdmissionIn calldata a) external {
+        _preamble(m, _bit(OPERATOR), false);
+        Admission storage adm = admissions[a.id];
+        if (adm.status != 0) revert DuplicateId();
+        Grant storage g = _requireGrant(a.grantId);
+        if (m.author != g.grantee) revert NotAuthorized();
+        if (g.status != ACTIVE) revert GrantNotActive();
+        if (!_inForce(g)) revert GrantOutsideTerm();
+        _requireRole(a.partner, PARTNER);
+        _requireNotBanned(a.partner);
+        if (liveAdmission[a.grantId][a.partner] != bytes32(0)) revert DuplicateId();
+        for (uint256 i = 0; i < a.scope.length; i++) {
+            bytes32 rid = a.scope[i].resourceId;
+            if (!grantResource[a.grantId][rid]) revert PartnerOutOfScope();
+            for (uint256 j = 0; j < a.scope[i].fields.length; j++) {
+                bytes32 key = _pairKey(rid, a.scope[i].fields[j]);
+                if (!grantField[a.grantId][key]) revert PartnerOutOfScope();
+                admissionField[a.id][key] = true;
+            }
+            admissionResource[a.id][rid] = true;
+        }
+        if (a.validUntil > g.validUntil) revert PartnerTermExceedsGrant();
+        adm.grantId = a.grantId;
+        adm.partner = a.partner;
+        adm.status = PROPOSED;
+        adm.validUntil = a.validUntil;
+        adm.products = a.products;
+        liveAdmission[a.grantId][a.partner] = a.id;
+        emit PartnerProposed(a.id, m.recordHash, m.signedRecord);
+    }
+
+    function approvePartner(Meta calldata m, bytes32 id) external {
+        _preamble(m, _bit(AGENCY), true);
+        Admission storage adm = admissions[id];
+        if (adm.status == 0) revert NotFound();
+        if (adm.status != PROPOSED) revert PartnerStatusInvalid();
+        if (grants[adm.grantId].status != ACTIVE) revert GrantNotActive();
+        _requireNotBanned(adm.partner);
+        adm.status = APPROVED;
+        if (!isHolder[adm.grantId][adm.partner]) {
+            isHolder[adm.grantId][adm.partner] = true;
+            holders[adm.grantId].push(adm.partner);
+        }
+        emit PartnerApproved(id, m.recordHash, m.signedRecord);
+    }
+
+    function revokePartner(Meta calldata m, bytes32 id) external {
+        uint8 role = _preamble(m, _bit(AGENCY) | _bit(OPERATOR), true);
+        Admission storage adm = admissions[id];
+        if (adm.status == 0) revert NotFound();
+        if (role == OPERATOR && grants[adm.grantId].grantee != m.author) revert NotAuthorized();
+        if (adm.status != PROPOSED && adm.status != APPROVED) revert PartnerStatusInvalid();
+        adm.status = PARTNER_REVOKED;
+        delete liveAdmission[adm.grantId][adm.partner];
+        emit PartnerRevoked(id, m.recordHash, m.signedRecord);
+    }
+
+    /// @param assetClass 0 raw data, 1 derived models, 2 traded products
+    function certifyDestruction(Meta calldata m, bytes32 id, bytes32 grantId, uint8 assetClass) external {
+        _preamble(m, _bit(OPERATOR) | _bit(PARTNER), false);
+        Certificate storage cert = certificates[id];
+        if (cert.holder != bytes32(0)) revert DuplicateId();
+        Grant storage g = _requireGrant(grantId);
+        if (g.status != EXITING && g.status != REVOKED) revert GrantNotExiting();
+        if (!isHolder[grantId][m.author]) revert PartnerNotAdmitted();
+        if (certified[grantId][m.author][assetClass]) revert DuplicateId();
+        certified[grantId][m.author][assetClass] = true;
+        cert.grantId = grantId;
+        cert.holder = m.author;
+        cert.assetClass = assetClass;
+        cert.late = block.timestamp > g.endedAt + DESTRUCTION_PERIOD;
+        emit DestructionCertified(id, m.recordHash, m.signedRecord);
+    }
+
+    function setPriceCap(Meta calldata m, bytes32 domain, bytes32 chargeUnit, uint128 maxPriceFen) external {
+        _preamble(m, _bit(AGENCY), true);
+        caps[_pairKey(domain, chargeUnit)] = uint256(maxPriceFen) + 1;
+        emit PriceCapSet(_pairKey(domain, chargeUnit), m.recordHash, m.signedRecord);
+    }
+
+    /// @notice Pins a checkpoint of the service's SM3 log. Tree sizes only grow per origin,
+    /// which also makes every anchor record unique (no replay bookkeeping: it keeps anchors cheap).
+    function anchorCheckpoint(Meta calldata m, bytes32 origin, uint64 treeSize, bytes32 rootHash, bytes32 checkpointHash) external {
+        _preamble(m, _bit(AGENCY), false);
+        Anchor storage a = anchors[origin];
+        if (treeSize <= a.treeSize) revert AnchorNotMonotonic();
+        a.treeSize = treeSize;
+        a.rootHash = rootHash;
+        a.checkpointHash = checkpointHash;
+        emit CheckpointAnchored(origin, m.recordHash, m.signedRecord);
+    }
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {RegistryBase} from "../RegistryBase.sol";
+
+/// @title Products, their price and listing, and lineage hops with deliveries
+contract ProductModule is RegistryBase {
+    struct PricingIn {
+        uint8 model; // 1 public-welfare, 2 industry
+        bytes32 chargeUnit;
+        uint128 priceFen;
+    }
+
+    struct ProductIn {
+        bytes32 id;
+        bytes32 grantId;
+        bytes32 domain;
+        bytes32[] sources;
+        PricingIn pricing;
+        bool sensitive;
+    }
+
+    /// @dev A hop input: a resource version and fields, or an artifact (an earlier hop's output).
+    struct InputIn {
+        bool artifact;
+        bytes32 ref;
+        uint32 version;
+        bytes32[] fields;
+        bytes32 hash;
+    }
+
+    struct DeliveryIn {
+        bytes32 recipient;
+        bool hasConsent;
+        bool crossBorder;
+        bool hasAssessment;
+    }
+
+    /// @dev operation: index in HOP_OPERATIONS (de-identify 2, aggregate 5, deliver 6);
+    /// environment: index in ENVIRONMENTS (tee 2, mpc 3, federated 4); outputGrade 0 = undeclared.
+    struct HopIn {
+        bytes32 id;
+        bytes32 grantId;
+        bytes32 productId;
+        uint8 operation;
+        uint8 environment;
+        uint8 outputGrade;
+        bytes32 outputHash;
+        bool hasDelivery;
+        DeliveryIn delivery;
+        InputIn[] inputs;
+    }
+
+    uint8 private constant DE_IDENTIFY = 2;
+    uint8 private constant AGGREGATE = 5;
+    uint8 private constant DELIVER = 6;
+
+    function _requirePricing(bytes32 domain, PricingIn calldata p) private view {
+        if (p.model == 1) {
+            if (p.priceFen != 0) revert PublicWelfareNotFree();
+            return;
+        }
+        uint256 cap = caps[_pairKey(domain, p.chargeUnit)];
+        if (cap == 0) revert PriceCapMissing();
+        if (uint256(p.priceFen) > cap - 1) revert PriceAboveCap();
+    }
+
+    function registerProduct(Meta calldata m, ProductIn calldata p) external {
+        _preamble(m, _bit(OPERATOR), false);
+        Product storage prod = products[p.id];
+        if (prod.status != 0) revert DuplicateId();
+        Grant storage g = _requireGrant(p.grantId);
+        if (m.author != g.grantee) revert NotAuthorized();
+        _requireUsable(g);
+        for (uint256 i = 0; i < p.sources.length; i++) {
+            if (!grantResource[p.grantId][p.sources[i]]) revert ResourceNotGranted();
+        }
+        _requirePricing(p.domain, p.pricing);
+        prod.grantId = p.grantId;
+        prod.operator_ = m.author;
+        prod.domain = p.domain;
+        prod.chargeUnit = p.pricing.chargeUnit;
+        prod.status = REGISTERED;
+        prod.model = p.pricing.model;
+        prod.sensitive = p.sensitive;
+        prod.priceFen = p.pricing.priceFen;
+        emit ProductRegistered(p.id, m.recordHash, m.signedRecord);
+    }
+
+    function repriceProduct(Meta calldata m, bytes32 id, PricingIn calldata p) external {
+        _preamble(m, _bit(OPERATOR), true);
+        Product storage prod = products[id];
+        if (prod.status == 0) revert NotFound();
+        if (prod.operator_ != m.author) revert NotAuthorized();
+        _requirePricing(prod.domain, p);
+        prod.model = p.model;
+        prod.chargeUnit = p.chargeUnit;
+        prod.priceFen = p.priceFen;
+        emit ProductRepriced(id, m.recordHash, m.signedRecord);
+    }
+
+    function listProduct(Meta calldata m, bytes32 id, bytes32 reportHash) external {
+        _preamble(m, _bit(EXCHANGE), true);
+        Product storage prod = products[id];
+        if (prod.status == 0) revert NotFound();
+        if (prod.status != REGISTERED && prod.status != DELISTED) revert ProductStatusInvalid();
+        Grant storage g = grants[prod.grantId];
+        if (g.status != ACTIVE) revert GrantNotActive();
+        if (!_inForce(g)) revert GrantOutsideTerm();
+        if (prod.hopCount == 0) revert LineageIncomplete();
+        prod.status = LISTED;
+        prod.reportHash = reportHash;
+        emit ProductListed(id, m.recordHash, m.signedRecord);
+    }
+
+    function delistProduct(Meta calldata m, bytes32 id) external {
+        _preamble(m, _bit(EXCHANGE), true);
+        Product storage prod = products[id];
+        if (prod.status == 0) revert NotFound();
+        if (prod.status != LISTED) revert ProductStatusInvalid();
+        prod.status = DELISTED;
+        emit ProductDelisted(id, m.recordHash, m.signedRecord);
+    }
+
+    function recordHop(Meta calldata m, HopIn calldata h) external {
+        _preamble(m, _bit(OPERATOR) | _bit(PARTNER), false);
+        Hop storage hop = hops[h.id];
+        if (hop.outputHash != bytes32(0) || hop.grantAndGrade != bytes32(0)) revert DuplicateId();
+        if ((h.operation == DELIVER) != h.hasDelivery) revert DeliveryDetailsRequired();
+        Grant storage g = _requireGrant(h.grantId);
+        _requireUsable(g);
+        bytes32 admissionId;
+        if (m.author != g.grantee) {
+            admissionId = liveAdmission[h.grantId][m.author];
+            Admission storage adm = admissions[admissionId];
+            if (admissionId == bytes32(0) || adm.status != APPROVED || block.timestamp >= adm.validUntil) revert PartnerNotAdmitted();
+        }
+        Product storage prod = products[h.productId];
+        if (prod.status == 0) revert NotFound();
+        if (prod.grantId != h.grantId) revert ProductGrantMismatch();
+        if (admissionId != bytes32(0)) _requireAdmittedProduct(admissionId, h.productId);
+        uint8 highest = 0;
+        for (uint256 i = 0; i < h.inputs.length; i++) {
+            uint8 grade = _inputGrade(h.grantId, admissionId, h.inputs[i]);
+            if (grade > highest) highest = grade;
+        }
+        if (highest >= 3 && h.environment < 2) revert PrivacyEnvRequired();
+        if (h.hasDelivery) _requireDeliverable(prod, h.delivery, highest);
+        if (h.outputGrade != 0 && h.outputGrade < highest && h.operation != DE_IDENTIFY && h.operation != AGGREGATE) revert GradeDowngradeForbidden();
+        uint8 outputGrade = h.outputGrade != 0 ? h.outputGrade : highest;
+        hop.grantAndGrade = h.grantId | bytes32(uint256(outputGrade));
+        hop.outputHash = h.outputHash;
+        prod.hopCount += 1;
+        emit HopRecorded(h.id, m.recordHash, m.signedRecord);
+    }
+
+    function _requireAdmittedProduct(bytes32 admissionId, bytes32 productId) private view {
+        bytes32[] storage list = admissions[admissionId].products;
+        if (list.length == 0) return;
+        for (uint256 i = 0; i < list.length; i++) if (list[i] == productId) return;
+        revert PartnerOutOfScope();
+    }
+
+    function _inputGrade(bytes32 grantId, bytes32 admissionId, InputIn calldata input) private view returns (uint8) {
+        if (input.artifact) {
+            Hop storage prior = hops[input.ref];
+            if (prior.grantAndGrade == bytes32(0) || (prior.grantAndGrade & ~bytes32(uint256(0xff))) != grantId) revert ArtifactUnknown();
+            if (prior.outputHash != input.hash) revert ArtifactHashMismatch();
+            return uint8(uint256(prior.grantAndGrade) & 0xff);
+        }
+        if (!grantResource[grantId][input.ref]) revert ResourceNotGranted();
+        Resource storage res = resources[input.ref];
+        if (!res.exists) revert NotFound();
+        if (res.withdrawn) revert ResourceNotActive();
+        if (input.version < 1 || input.version > res.version) revert NotFound();
+        for (uint256 j = 0; j < input.fields.length; j++) {
+            if (!grantField[grantId][_pairKey(input.ref, input.fields[j])]) revert FieldNotGranted();
+        }
+        if (admissionId != bytes32(0)) {
+            if (!admissionResource[admissionId][input.ref]) revert PartnerOutOfScope();
+            for (uint256 j = 0; j < input.fields.length; j++) {
+                if (!admissionField[admissionId][_pairKey(input.ref, input.fields[j])]) revert PartnerOutOfScope();
+            }
+        }
+        return res.grades[input.version - 1];
+    }
+
+    function _requireDeliverable(Product storage prod, DeliveryIn calldata d, uint8 highest) private view {
+        if (highest >= 3) revert RawExportForbidden();
+        if (prod.sensitive && !d.hasConsent) revert ConsentRequired();
+        if (d.crossBorder && !d.hasAssessment) revert CrossBorderAssessmentRequired();
+        if (actors[d.recipient].role == 0) revert NotFound();
+        _requireNotBanned(d.recipient);
+    }
+}

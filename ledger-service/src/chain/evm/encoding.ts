@@ -1,0 +1,142 @@
+import { AbiCoder, encodeBytes32String, decodeBytes32String, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
+import { canonicalJson } from "../../../../core/canonical.ts";
+import { LedgerError } from "../../../../core/errors.ts";
+import { recordHash, type SignedRecord } from "../../../../core/record.ts";
+import { ROLES, type ScopeEntry } from "../../../../core/records/common.ts";
+import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
+import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
+import { EXIT_KINDS } from "../../../../core/records/grant.ts";
+import { ENVIRONMENTS, HOP_OPERATIONS } from "../../../../core/records/lineage.ts";
+import type { Pricing } from "../../../../core/records/product.ts";
+import type { ResourceField } from "../../../../core/records/resource.ts";
+
+/**
+ * How a signed record becomes a registry call: the fields the rules need, typed for the ABI,
+ * plus the Meta (author, SM3 record hash, the signed record's canonical JSON for the event).
+ * Defined once; the service, the conformance suite and the gas bench all submit through it.
+ */
+export const id32 = (id: string): string => encodeBytes32String(id);
+export const fromId32 = (value: string): string => (value === ZeroHash ? "" : decodeBytes32String(value));
+export const hash32 = (hex: string): string => "0x" + hex;
+export const fromHash32 = (value: string): string => (value === ZeroHash ? "" : value.slice(2));
+export const nameHash = (name: string): string => keccak256(toUtf8Bytes(name));
+export const originKey = (origin: string): string => keccak256(toUtf8Bytes(origin));
+export const pairKey = (a: string, b: string): string => keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "bytes32"], [a, b]));
+
+const fieldShape = (f: ResourceField): string => keccak256(AbiCoder.defaultAbiCoder().encode(["string", "string", "bool"], [f.name, f.type, f.personalInfo]));
+const scope = (entries: readonly ScopeEntry[]) => entries.map((e) => ({ resourceId: id32(e.resourceId), fields: e.fields.map(nameHash) }));
+const pricing = (p: Pricing) => ({ model: p.model === "public-welfare" ? 1 : 2, chargeUnit: id32(p.chargeUnit), priceFen: BigInt(p.priceFen) });
+const actorIn = (b: { orgId: string; role: string; evmAddress?: string | undefined; publicKey: string }) => ({
+  orgId: id32(b.orgId),
+  role: ROLES.indexOf(b.role as never) + 1,
+  account: b.evmAddress ?? ZeroAddress,
+  publicKey: "0x" + b.publicKey,
+});
+
+export interface RegistryCall {
+  readonly fn: string;
+  readonly args: unknown[];
+}
+
+export function metaOf(signed: SignedRecord) {
+  return { author: id32(signed.record.actor), recordHash: hash32(recordHash(signed.record)), signedRecord: toUtf8Bytes(canonicalJson(signed)) };
+}
+
+/** The registry function and arguments for a signed record (already schema-validated). */
+export function callOf(signed: SignedRecord): RegistryCall {
+  const m = metaOf(signed);
+  const r = signed.record;
+  // The body was validated against its operation's schema; fields are read by name below.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const b = r.body as any;
+  switch (r.op) {
+    case "actor.bootstrap":
+      return { fn: "bootstrap", args: [m, actorIn(b)] };
+    case "actor.register":
+      return { fn: "registerActor", args: [m, actorIn(b)] };
+    case "resource.review":
+      return { fn: "reviewResource", args: [m, id32(b.resourceId), hash32(b.schemaHash), b.decision === "approved"] };
+    case "resource.register": {
+      const fields = b.fields as ResourceField[];
+      return {
+        fn: "registerResource",
+        args: [m, { id: id32(b.id), sourceUnits: (b.sourceUnits as string[]).map(id32), holder: id32(b.holder), fieldNames: fields.map((f) => nameHash(f.name)), fieldShapes: fields.map(fieldShape), personalInfo: fields.some((f) => f.personalInfo), grade: b.grade, schemaHash: hash32(b.schemaHash) }],
+      };
+    }
+    case "resource.version": {
+      const fields = b.fields as ResourceField[];
+      return {
+        fn: "publishVersion",
+        args: [m, { resourceId: id32(b.resourceId), version: b.version, fieldNames: fields.map((f) => nameHash(f.name)), fieldShapes: fields.map(fieldShape), personalInfo: fields.some((f) => f.personalInfo), grade: b.grade, schemaHash: hash32(b.schemaHash) }],
+      };
+    }
+    case "resource.withdraw":
+      return { fn: "withdrawResource", args: [m, id32(b.resourceId)] };
+    case "grant.issue":
+      return { fn: "issueGrant", args: [m, { id: id32(b.id), grantee: id32(b.grantee), validFrom: b.validFrom, validUntil: b.validUntil, scope: scope(b.scope) }] };
+    case "grant.suspend":
+      return { fn: "suspendGrant", args: [m, id32(b.grantId)] };
+    case "grant.resume":
+      return { fn: "resumeGrant", args: [m, id32(b.grantId)] };
+    case "grant.revoke":
+      return { fn: "revokeGrant", args: [m, id32(b.grantId)] };
+    case "grant.exitNotice":
+      return { fn: "fileExitNotice", args: [m, id32(b.grantId), hash32(b.planHash)] };
+    case "grant.exit":
+      return { fn: "startExit", args: [m, id32(b.grantId), EXIT_KINDS.indexOf(b.kind) + 1] };
+    case "grant.close":
+      return { fn: "closeGrant", args: [m, id32(b.grantId)] };
+    case "partner.propose":
+      return { fn: "proposePartner", args: [m, { id: id32(b.id), grantId: id32(b.grantId), partner: id32(b.partner), validUntil: b.validUntil, products: (b.products as string[]).map(id32), scope: scope(b.scope) }] };
+    case "partner.approve":
+      return { fn: "approvePartner", args: [m, id32(b.admissionId)] };
+    case "partner.revoke":
+      return { fn: "revokePartner", args: [m, id32(b.admissionId)] };
+    case "cap.set":
+      return { fn: "setPriceCap", args: [m, id32(b.domain), id32(b.chargeUnit), BigInt(b.maxPriceFen)] };
+    case "product.register":
+      return { fn: "registerProduct", args: [m, { id: id32(b.id), grantId: id32(b.grantId), domain: id32(b.domain), sources: (b.sources as string[]).map(id32), pricing: pricing(b.pricing), sensitive: Boolean(b.personalInfo) || Boolean(b.tradeSecret) }] };
+    case "product.reprice":
+      return { fn: "repriceProduct", args: [m, id32(b.productId), pricing(b.pricing)] };
+    case "product.list":
+      return { fn: "listProduct", args: [m, id32(b.productId), hash32(b.reportHash)] };
+    case "product.delist":
+      return { fn: "delistProduct", args: [m, id32(b.productId)] };
+    case "lineage.hop": {
+      const d = b.delivery as { recipient: string; consentRef?: string; crossBorder: boolean; assessmentRef?: string } | undefined;
+      const inputs = (b.inputs as { kind: string; resourceId?: string; hopId?: string; version?: number; fields?: string[]; hash: string }[]).map((i) =>
+        i.kind === "artifact"
+          ? { artifact: true, ref: id32(i.hopId!), version: 0, fields: [], hash: hash32(i.hash) }
+          : { artifact: false, ref: id32(i.resourceId!), version: i.version!, fields: i.fields!.map(nameHash), hash: hash32(i.hash) },
+      );
+      return {
+        fn: "recordHop",
+        args: [
+          m,
+          {
+            id: id32(b.id),
+            grantId: id32(b.grantId),
+            productId: id32(b.productId),
+            operation: HOP_OPERATIONS.indexOf(b.operation),
+            environment: ENVIRONMENTS.indexOf(b.environment),
+            outputGrade: (b.outputGrade as number | undefined) ?? 0,
+            outputHash: hash32(b.outputHash),
+            hasDelivery: d !== undefined,
+            delivery: { recipient: d ? id32(d.recipient) : ZeroHash, hasConsent: d?.consentRef !== undefined, crossBorder: d?.crossBorder ?? false, hasAssessment: d?.assessmentRef !== undefined },
+            inputs,
+          },
+        ],
+      };
+    }
+    case "destruction.certify":
+      return { fn: "certifyDestruction", args: [m, id32(b.id), id32(b.grantId), ASSET_CLASSES.indexOf(b.assetClass)] };
+    case "blacklist.add":
+      return { fn: "blacklist", args: [m, id32(b.orgId)] };
+    case "evaluation.record":
+      return { fn: "recordEvaluation", args: [m, id32(b.grantId), b.year, EVALUATION_GRADES.indexOf(b.grade) + 1] };
+    case "anchor.checkpoint":
+      return { fn: "anchorCheckpoint", args: [m, originKey(b.origin), b.treeSize, hash32(b.rootHash), hash32(b.checkpointHash)] };
+    default:
+      throw new LedgerError("INVALID_RECORD", `no registry function for ${String((r as { op: unknown }).op)}`);
+  }
+}

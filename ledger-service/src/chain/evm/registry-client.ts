@@ -1,0 +1,234 @@
+import { Contract, ContractFactory, Interface, toUtf8String, ZeroHash, type ContractRunner, type Provider, type Signer, type TransactionRequest } from "ethers";
+import { codeFromSolidityError, LedgerError } from "../../../../core/errors.ts";
+import { parseSignedRecord, type SignedRecord } from "../../../../core/record.ts";
+import { ROLES } from "../../../../core/records/common.ts";
+import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
+import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
+import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
+import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
+import { PRODUCT_STATUSES } from "../../../../core/records/product.ts";
+import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
+import { loadArtifact, MODULES, registryInterface } from "./artifacts.ts";
+import { callOf, fromHash32, fromId32, hash32, id32, originKey } from "./encoding.ts";
+
+/** Deploys the modules and the routing registry; returns the registry's address. */
+export async function deployRegistry(deployer: Signer, overrides: TransactionRequest = {}): Promise<string> {
+  const modules: string[] = [];
+  const selectors: string[][] = [];
+  for (const name of MODULES) {
+    const artifact = loadArtifact(name);
+    const factory = new ContractFactory(artifact.abi, artifact.bytecode, deployer);
+    const contract = await factory.deploy(overrides);
+    await contract.waitForDeployment();
+    modules.push(await contract.getAddress());
+    const fns: string[] = [];
+    new Interface(artifact.abi).forEachFunction((f) => fns.push(f.selector));
+    selectors.push(fns);
+  }
+  const registry = loadArtifact("Registry");
+  const contract = await new ContractFactory(registry.abi, registry.bytecode, deployer).deploy(modules, selectors, overrides);
+  await contract.waitForDeployment();
+  return contract.getAddress();
+}
+
+/** Digs the revert data out of whatever shape the provider's error has. */
+function revertData(err: unknown, depth = 0): string | undefined {
+  if (!err || typeof err !== "object" || depth > 6) return undefined;
+  const e = err as Record<string, unknown>;
+  if (typeof e.data === "string" && e.data.startsWith("0x") && e.data.length >= 10) return e.data;
+  for (const k of ["data", "error", "info", "cause", "payload"]) {
+    const found = revertData(e[k], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A rule rejection as LedgerError; anything else (transport, gas) is rethrown unchanged. */
+export function ruleErrorOf(err: unknown): unknown {
+  const data = revertData(err);
+  if (!data) return err;
+  const parsed = registryInterface().parseError(data);
+  const code = parsed ? codeFromSolidityError(parsed.name) : undefined;
+  return code ? new LedgerError(code) : err;
+}
+
+export interface DecodedEvent {
+  readonly event: string;
+  readonly id: string;
+  readonly recordHash: string;
+  readonly signed: SignedRecord;
+  readonly txId: string;
+  readonly blockNumber: number;
+  readonly logIndex: number;
+}
+
+/**
+ * The registry at one address, through one ethers runner. Writes take the signed record;
+ * the EVM cannot verify SM2, so the caller (the ledger service) verifies the signature before
+ * submitting; the schema is checked here, as it is in chaincode.
+ */
+export class RegistryClient {
+  readonly contract: Contract;
+
+  constructor(readonly address: string, runner: ContractRunner) {
+    this.contract = new Contract(address, registryInterface(), runner);
+  }
+
+  get provider(): Provider {
+    const p = this.contract.runner?.provider;
+    if (!p) throw new Error("registry client has no provider");
+    return p;
+  }
+
+  /** The populated transaction for a record, schema-checked. */
+  async populate(signed: SignedRecord, overrides: TransactionRequest = {}): Promise<TransactionRequest> {
+    const checked = parseSignedRecord(signed);
+    const call = callOf(checked);
+    const fn = this.contract.getFunction(call.fn);
+    return fn.populateTransaction(...call.args, overrides);
+  }
+
+  /** Runs the rules without writing (eth_call from `from`); rejects with the rule's LedgerError. */
+  async simulate(signed: SignedRecord, from: string): Promise<void> {
+    const tx = await this.populate(signed);
+    try {
+      await this.provider.call({ ...tx, from });
+    } catch (err) {
+      throw ruleErrorOf(err);
+    }
+  }
+
+  async submit(signed: SignedRecord, signer: Signer, overrides: TransactionRequest = {}): Promise<{ txId: string; blockNumber: number }> {
+    const tx = await this.populate(signed, overrides);
+    try {
+      const sent = await signer.sendTransaction(tx);
+      const receipt = await sent.wait();
+      if (!receipt || receipt.status !== 1) throw new Error(`transaction ${sent.hash} failed`);
+      return { txId: receipt.hash, blockNumber: receipt.blockNumber };
+    } catch (err) {
+      throw ruleErrorOf(err);
+    }
+  }
+
+  private read<T>(fn: string, ...args: unknown[]): Promise<T> {
+    return this.contract.getFunction(fn).staticCall(...args) as Promise<T>;
+  }
+
+  async view(key: ViewKey): Promise<StateView | undefined> {
+    const id = key.id;
+    switch (key.kind) {
+      case "actor": {
+        const [role, , publicKey] = await this.read<[bigint, string, string]>("actorOf", id32(id));
+        return role === 0n ? undefined : { kind: "actor", orgId: id, role: ROLES[Number(role) - 1]!, publicKey: publicKey.slice(2) };
+      }
+      case "resource": {
+        const [exists, withdrawn, version, grade, fieldCount] = await this.read<[boolean, boolean, bigint, bigint, bigint]>("resourceOf", id32(id));
+        return exists ? { kind: "resource", id, status: withdrawn ? "withdrawn" : "active", version: Number(version), grade: Number(grade), fieldCount: Number(fieldCount) } : undefined;
+      }
+      case "grant": {
+        const g = await this.read<{ grantee: string; status: bigint; exitKind: bigint; validFrom: bigint; validUntil: bigint; endedAt: bigint; exitNoticeAt: bigint }>("grantOf", id32(id));
+        if (g.status === 0n) return undefined;
+        return {
+          kind: "grant",
+          id,
+          grantee: fromId32(g.grantee),
+          status: GRANT_STATUSES[Number(g.status) - 1]!,
+          validFrom: Number(g.validFrom),
+          validUntil: Number(g.validUntil),
+          endedAt: Number(g.endedAt),
+          exitKind: g.exitKind === 0n ? "" : EXIT_KINDS[Number(g.exitKind) - 1]!,
+          exitNoticeAt: Number(g.exitNoticeAt),
+        };
+      }
+      case "partner": {
+        const [grantId, partner, status, validUntil] = await this.read<[string, string, bigint, bigint]>("admissionOf", id32(id));
+        return status === 0n ? undefined : { kind: "partner", id, grantId: fromId32(grantId), partner: fromId32(partner), status: PARTNER_STATUSES[Number(status) - 1]!, validUntil: Number(validUntil) };
+      }
+      case "price-cap": {
+        const [domain = "", chargeUnit = ""] = id.split("/");
+        const [exists, max] = await this.read<[boolean, bigint]>("capOf", id32(domain), id32(chargeUnit));
+        return exists ? { kind: "price-cap", domain, chargeUnit: chargeUnit as never, maxPriceFen: Number(max) } : undefined;
+      }
+      case "product": {
+        const p = await this.read<{ grantId: string; operator_: string; chargeUnit: string; status: bigint; model: bigint; hopCount: bigint; priceFen: bigint; reportHash: string }>("productOf", id32(id));
+        if (p.status === 0n) return undefined;
+        return {
+          kind: "product",
+          id,
+          grantId: fromId32(p.grantId),
+          operator: fromId32(p.operator_),
+          status: PRODUCT_STATUSES[Number(p.status) - 1]!,
+          model: p.model === 1n ? "public-welfare" : "industry",
+          chargeUnit: fromId32(p.chargeUnit) as never,
+          priceFen: Number(p.priceFen),
+          hopCount: Number(p.hopCount),
+          reportHash: fromHash32(p.reportHash),
+        };
+      }
+      case "hop": {
+        const [grantId, outputGrade, outputHash] = await this.read<[string, bigint, string]>("hopOf", id32(id));
+        if (grantId === ZeroHash) return undefined;
+        // The hop's product and author live in its event, not in storage (gas).
+        const [event] = await this.eventsOf("HopRecorded", id32(id));
+        if (!event) return undefined;
+        const body = event.signed.record.body as { productId: string };
+        return { kind: "hop", id, grantId: fromId32(grantId), productId: body.productId, actor: event.signed.record.actor, outputHash: fromHash32(outputHash), outputGrade: Number(outputGrade) };
+      }
+      case "certificate": {
+        const c = await this.read<{ grantId: string; holder: string; assetClass: bigint; late: boolean }>("certificateOf", id32(id));
+        if (c.holder === ZeroHash) return undefined;
+        return { kind: "certificate", id, grantId: fromId32(c.grantId), holder: fromId32(c.holder), assetClass: ASSET_CLASSES[Number(c.assetClass)]!, late: c.late };
+      }
+      case "blacklist": {
+        const until = await this.read<bigint>("bannedUntilOf", id32(id));
+        return until === 0n ? undefined : { kind: "blacklist", orgId: id, bannedUntil: Number(until) };
+      }
+      case "evaluation": {
+        const slash = id.lastIndexOf("/");
+        const grantId = id.slice(0, slash);
+        const year = Number(id.slice(slash + 1));
+        const grade = await this.read<bigint>("evaluationOf", id32(grantId), year);
+        return grade === 0n ? undefined : { kind: "evaluation", grantId, year, grade: EVALUATION_GRADES[Number(grade) - 1]! };
+      }
+      case "anchor": {
+        const a = await this.read<{ treeSize: bigint; rootHash: string; checkpointHash: string }>("anchorOf", originKey(id));
+        return a.treeSize === 0n ? undefined : { kind: "anchor", origin: id, treeSize: Number(a.treeSize), rootHash: fromHash32(a.rootHash), checkpointHash: fromHash32(a.checkpointHash) };
+      }
+    }
+  }
+
+  async overdue(at: number): Promise<OverdueGrant[]> {
+    const list = await this.read<{ grantId: string; endedAt: bigint; deadline: bigint; missingHolders: string[]; missingClasses: bigint[] }[]>("overdue", at);
+    return list
+      .map((o) => ({
+        grantId: fromId32(o.grantId),
+        endedAt: Number(o.endedAt),
+        deadline: Number(o.deadline),
+        missing: o.missingHolders.map((h, i) => ({ holder: fromId32(h), assetClass: ASSET_CLASSES[Number(o.missingClasses[i])]! })),
+      }))
+      .sort((a, b) => (a.grantId < b.grantId ? -1 : a.grantId > b.grantId ? 1 : 0));
+  }
+
+  /** Events of the registry from `fromBlock` on, decoded back to signed records, in chain order. */
+  async events(fromBlock: number, toBlock?: number): Promise<DecodedEvent[]> {
+    const logs = await this.provider.getLogs({ address: this.address, fromBlock, toBlock: toBlock ?? "latest" });
+    return logs.flatMap((log) => {
+      const parsed = registryInterface().parseLog(log);
+      if (!parsed) return [];
+      const signed = JSON.parse(toUtf8String(parsed.args.signedRecord as string)) as SignedRecord;
+      return [{ event: parsed.name, id: parsed.args.id as string, recordHash: (parsed.args.recordHash as string).slice(2), signed, txId: log.transactionHash, blockNumber: log.blockNumber, logIndex: log.index }];
+    });
+  }
+
+  async eventsOf(name: string, id: string): Promise<DecodedEvent[]> {
+    const fragment = registryInterface().getEvent(name);
+    if (!fragment) return [];
+    const logs = await this.provider.getLogs({ address: this.address, fromBlock: 0, toBlock: "latest", topics: [fragment.topicHash, id] });
+    return logs.map((log) => {
+      const parsed = registryInterface().parseLog(log)!;
+      return { event: name, id, recordHash: (parsed.args.recordHash as string).slice(2), signed: JSON.parse(toUtf8String(parsed.args.signedRecord as string)) as SignedRecord, txId: log.transactionHash, blockNumber: log.blockNumber, logIndex: log.index };
+    });
+  }
+}
+
+export { hash32 };
