@@ -106,12 +106,6 @@ abstract contract RegistryBase {
         bool late;
     }
 
-    struct Anchor {
-        uint64 treeSize;
-        bytes32 rootHash;
-        bytes32 checkpointHash;
-    }
-
     // ---- state (shared by every module through delegatecall) ----------------------------------
     address internal deployer;
     bytes32 internal agencyOrg;
@@ -147,7 +141,8 @@ abstract contract RegistryBase {
     mapping(bytes32 => uint64) internal bannedUntil;
     /// grant => year => grade + 1 (0 = none; 1 excellent, 2 qualified, 3 unqualified)
     mapping(bytes32 => mapping(uint16 => uint8)) internal evaluations;
-    mapping(bytes32 => Anchor) internal anchors;
+    /// keccak(log origin) => last anchored tree size (root and checkpoint hash are in the event)
+    mapping(bytes32 => uint64) internal anchoredSize;
 
     // ---- errors: the rulebook's codes (core/errors.ts) in PascalCase --------------------------
     error NotAuthorized();

@@ -59,8 +59,8 @@ contract ViewModule is RegistryBase {
         return evaluations[grantId][year];
     }
 
-    function anchorOf(bytes32 origin) external view returns (Anchor memory) {
-        return anchors[origin];
+    function anchoredSizeOf(bytes32 origin) external view returns (uint64) {
+        return anchoredSize[origin];
     }
 
     /// @notice Grants past their destruction deadline at `at` with certificates still missing.

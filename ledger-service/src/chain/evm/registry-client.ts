@@ -98,13 +98,13 @@ export class RegistryClient {
     }
   }
 
-  async submit(signed: SignedRecord, signer: Signer, overrides: TransactionRequest = {}): Promise<{ txId: string; blockNumber: number }> {
+  async submit(signed: SignedRecord, signer: Signer, overrides: TransactionRequest = {}): Promise<{ txId: string; blockNumber: number; gasUsed: bigint }> {
     const tx = await this.populate(signed, overrides);
     try {
       const sent = await signer.sendTransaction(tx);
       const receipt = await sent.wait();
       if (!receipt || receipt.status !== 1) throw new Error(`transaction ${sent.hash} failed`);
-      return { txId: receipt.hash, blockNumber: receipt.blockNumber };
+      return { txId: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed };
     } catch (err) {
       throw ruleErrorOf(err);
     }
@@ -191,8 +191,12 @@ export class RegistryClient {
         return grade === 0n ? undefined : { kind: "evaluation", grantId, year, grade: EVALUATION_GRADES[Number(grade) - 1]! };
       }
       case "anchor": {
-        const a = await this.read<{ treeSize: bigint; rootHash: string; checkpointHash: string }>("anchorOf", originKey(id));
-        return a.treeSize === 0n ? undefined : { kind: "anchor", origin: id, treeSize: Number(a.treeSize), rootHash: fromHash32(a.rootHash), checkpointHash: fromHash32(a.checkpointHash) };
+        const size = await this.read<bigint>("anchoredSizeOf", originKey(id));
+        if (size === 0n) return undefined;
+        // Storage keeps the size; the latest anchor's hashes are in its event.
+        const latest = (await this.eventsOf("CheckpointAnchored", originKey(id))).at(-1);
+        const body = latest?.signed.record.body as { rootHash: string; checkpointHash: string } | undefined;
+        return { kind: "anchor", origin: id, treeSize: Number(size), rootHash: body?.rootHash ?? "", checkpointHash: body?.checkpointHash ?? "" };
       }
     }
   }
