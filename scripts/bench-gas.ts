@@ -26,7 +26,7 @@ const transfer = await (await funded.sendTransaction({ to: MEMBERS.op.evmAddress
 const gas = new Map<string, bigint[]>();
 let t = GENESIS;
 const labels = new Map<string, number>();
-async function run(step: WriteStep, key = step.op): Promise<void> {
+async function run(step: WriteStep, key: string = step.op): Promise<void> {
   t += step.advance ?? 10;
   if (step.label) labels.set(step.label, t);
   const c: StepContext = { t, time: (l) => labels.get(l)! };
