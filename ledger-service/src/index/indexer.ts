@@ -17,8 +17,12 @@ import { IndexStore, type BatchOp, type IndexedEntry } from "./store.ts";
  * are indexed but not logged (logging them would make every anchor a new entry to anchor).
  */
 export interface EntryLog {
-  /** Appends entries (durably, in order) and returns their leaf indexes. */
-  append(entries: readonly Uint8Array[]): Promise<number[]>;
+  /**
+   * Appends entries (durably, in order) and returns their leaf indexes. An entry whose key (the
+   * event's chain cursor) is already logged keeps its index, so re-ingesting after a crash
+   * between the log write and the index write never logs an event twice.
+   */
+  append(entries: readonly { key: string; data: Uint8Array }[]): Promise<number[]>;
 }
 
 /** The bytes of the log entry for an accepted record: what a receipt proves was accepted. */
@@ -65,7 +69,7 @@ export class Indexer {
     const flush = async () => {
       if (pending.length === 0) return;
       const logged = pending.filter((e) => OPERATIONS[e.signed.record.op].kind !== "anchor");
-      const indexes = await this.log.append(logged.map((e) => logEntryOf(this.backend.ref, e)));
+      const indexes = await this.log.append(logged.map((e) => ({ key: e.cursor, data: logEntryOf(this.backend.ref, e) })));
       const leafOf = new Map(logged.map((e, i) => [e, indexes[i]!]));
       const ops: BatchOp[] = [];
       for (const event of pending) ops.push(...this.indexOps(event, seq++, leafOf.get(event) ?? NOT_LOGGED));

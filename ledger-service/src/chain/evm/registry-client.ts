@@ -1,4 +1,4 @@
-import { Contract, ContractFactory, Interface, toUtf8String, ZeroHash, type ContractRunner, type Provider, type Signer, type TransactionRequest } from "ethers";
+import { Contract, ContractFactory, Interface, toUtf8String, ZeroHash, type ContractRunner, type Log, type Provider, type Signer, type TransactionRequest } from "ethers";
 import { codeFromSolidityError, LedgerError } from "../../../../core/errors.ts";
 import { parseSignedRecord, type SignedRecord } from "../../../../core/record.ts";
 import { ROLES } from "../../../../core/records/common.ts";
@@ -9,7 +9,7 @@ import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
 import { PRODUCT_STATUSES } from "../../../../core/records/product.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import { loadArtifact, MODULES, registryInterface } from "./artifacts.ts";
-import { callOf, fromHash32, fromId32, hash32, id32, originKey } from "./encoding.ts";
+import { callOf, fromHash32, fromId32, id32, originKey } from "./encoding.ts";
 
 /** Deploys the modules and the routing registry; returns the registry's address. */
 export async function deployRegistry(deployer: Signer, overrides: TransactionRequest = {}): Promise<string> {
@@ -53,24 +53,43 @@ export function ruleErrorOf(err: unknown): unknown {
 }
 
 export interface DecodedEvent {
+  /** Solidity event name, e.g. "GrantIssued". */
   readonly event: string;
+  /** The event's indexed id topic (bytes32: a short-string id, or a keccak key for caps and anchors). */
   readonly id: string;
+  /** SM3 record hash, 64 lowercase hex (no 0x). */
   readonly recordHash: string;
   readonly signed: SignedRecord;
   readonly txId: string;
   readonly blockNumber: number;
+  /** Block time, Unix seconds. */
+  readonly blockTime: number;
   readonly logIndex: number;
 }
+
+/** Where a submitted record landed. */
+export interface SubmitResult {
+  readonly txId: string;
+  readonly blockNumber: number;
+  readonly blockTime: number;
+  readonly gasUsed: bigint;
+}
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The registry at one address, through one ethers runner. Writes take the signed record;
  * the EVM cannot verify SM2, so the caller (the ledger service) verifies the signature before
- * submitting; the schema is checked here, as it is in chaincode.
+ * submitting; the schema is checked here (INVALID_RECORD), as it is in chaincode.
  */
 export class RegistryClient {
   readonly contract: Contract;
+  private readonly blockTimes = new Map<number, number>();
 
-  constructor(readonly address: string, runner: ContractRunner) {
+  constructor(
+    readonly address: string,
+    runner: ContractRunner,
+  ) {
     this.contract = new Contract(address, registryInterface(), runner);
   }
 
@@ -80,7 +99,7 @@ export class RegistryClient {
     return p;
   }
 
-  /** The populated transaction for a record, schema-checked. */
+  /** The populated transaction for a record, schema-checked (LedgerError INVALID_RECORD otherwise). */
   async populate(signed: SignedRecord, overrides: TransactionRequest = {}): Promise<TransactionRequest> {
     const checked = parseSignedRecord(signed);
     const call = callOf(checked);
@@ -88,26 +107,62 @@ export class RegistryClient {
     return fn.populateTransaction(...call.args, overrides);
   }
 
-  /** Runs the rules without writing (eth_call from `from`); rejects with the rule's LedgerError. */
-  async simulate(signed: SignedRecord, from: string): Promise<void> {
+  /**
+   * Runs the rules without writing (eth_call from `from`, at the latest block, so "now" is the
+   * latest block's time or the pending block's, depending on the node); rejects with the
+   * rule's LedgerError. Returns the gas the call would use.
+   */
+  async simulate(signed: SignedRecord, from: string): Promise<bigint> {
     const tx = await this.populate(signed);
     try {
-      await this.provider.call({ ...tx, from });
+      return await this.provider.estimateGas({ ...tx, from });
     } catch (err) {
       throw ruleErrorOf(err);
     }
   }
 
-  async submit(signed: SignedRecord, signer: Signer, overrides: TransactionRequest = {}): Promise<{ txId: string; blockNumber: number; gasUsed: bigint }> {
+  /** Sends the record's transaction from `signer` and waits for it to be mined. */
+  async submit(signed: SignedRecord, signer: Signer, overrides: TransactionRequest = {}): Promise<SubmitResult> {
     const tx = await this.populate(signed, overrides);
     try {
       const sent = await signer.sendTransaction(tx);
       const receipt = await sent.wait();
       if (!receipt || receipt.status !== 1) throw new Error(`transaction ${sent.hash} failed`);
-      return { txId: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed };
+      return { txId: receipt.hash, blockNumber: receipt.blockNumber, blockTime: await this.blockTime(receipt.blockNumber), gasUsed: receipt.gasUsed };
     } catch (err) {
-      throw ruleErrorOf(err);
+      const rule = ruleErrorOf(err);
+      if (rule instanceof LedgerError || !(err instanceof Error) || !/reverted|failed/.test(err.message)) throw rule;
+      // A transaction mined but reverted without the reason in the error (some nodes): replay
+      // it as a call to learn which rule failed.
+      throw await this.diagnose(tx, await signer.getAddress(), err);
     }
+  }
+
+  private async diagnose(tx: TransactionRequest, from: string, original: unknown): Promise<unknown> {
+    try {
+      await this.provider.call({ ...tx, from, nonce: undefined });
+    } catch (err) {
+      const rule = ruleErrorOf(err);
+      if (rule instanceof LedgerError) return rule;
+    }
+    return original;
+  }
+
+  /** The latest block's time (Unix seconds). */
+  async now(): Promise<number> {
+    const block = await this.provider.getBlock("latest");
+    if (!block) throw new Error("no latest block");
+    return block.timestamp;
+  }
+
+  private async blockTime(blockNumber: number): Promise<number> {
+    const known = this.blockTimes.get(blockNumber);
+    if (known !== undefined) return known;
+    const block = await this.provider.getBlock(blockNumber);
+    if (!block) throw new Error(`block ${blockNumber} not found`);
+    if (this.blockTimes.size > 10_000) this.blockTimes.clear();
+    this.blockTimes.set(blockNumber, block.timestamp);
+    return block.timestamp;
   }
 
   private read<T>(fn: string, ...args: unknown[]): Promise<T> {
@@ -208,31 +263,44 @@ export class RegistryClient {
         grantId: fromId32(o.grantId),
         endedAt: Number(o.endedAt),
         deadline: Number(o.deadline),
-        missing: o.missingHolders.map((h, i) => ({ holder: fromId32(h), assetClass: ASSET_CLASSES[Number(o.missingClasses[i])]! })),
+        // Holders in org-id order, each one's asset classes in rulebook order (as the chaincode).
+        missing: o.missingHolders
+          .map((h, i) => ({ holder: fromId32(h), assetClass: ASSET_CLASSES[Number(o.missingClasses[i])]! }))
+          .sort((a, b) => byString(a.holder, b.holder) || ASSET_CLASSES.indexOf(a.assetClass) - ASSET_CLASSES.indexOf(b.assetClass)),
       }))
-      .sort((a, b) => (a.grantId < b.grantId ? -1 : a.grantId > b.grantId ? 1 : 0));
+      .sort((a, b) => byString(a.grantId, b.grantId));
   }
 
   /** Events of the registry from `fromBlock` on, decoded back to signed records, in chain order. */
   async events(fromBlock: number, toBlock?: number): Promise<DecodedEvent[]> {
     const logs = await this.provider.getLogs({ address: this.address, fromBlock, toBlock: toBlock ?? "latest" });
-    return logs.flatMap((log) => {
-      const parsed = registryInterface().parseLog(log);
-      if (!parsed) return [];
-      const signed = JSON.parse(toUtf8String(parsed.args.signedRecord as string)) as SignedRecord;
-      return [{ event: parsed.name, id: parsed.args.id as string, recordHash: (parsed.args.recordHash as string).slice(2), signed, txId: log.transactionHash, blockNumber: log.blockNumber, logIndex: log.index }];
-    });
+    return this.decode(logs);
   }
 
+  /** The events named `name` whose indexed id is `id` (bytes32), in chain order. */
   async eventsOf(name: string, id: string): Promise<DecodedEvent[]> {
     const fragment = registryInterface().getEvent(name);
     if (!fragment) return [];
     const logs = await this.provider.getLogs({ address: this.address, fromBlock: 0, toBlock: "latest", topics: [fragment.topicHash, id] });
-    return logs.map((log) => {
-      const parsed = registryInterface().parseLog(log)!;
-      return { event: name, id, recordHash: (parsed.args.recordHash as string).slice(2), signed: JSON.parse(toUtf8String(parsed.args.signedRecord as string)) as SignedRecord, txId: log.transactionHash, blockNumber: log.blockNumber, logIndex: log.index };
-    });
+    return this.decode(logs);
+  }
+
+  private async decode(logs: readonly Log[]): Promise<DecodedEvent[]> {
+    const out: DecodedEvent[] = [];
+    for (const log of logs) {
+      const parsed = registryInterface().parseLog(log);
+      if (!parsed) continue;
+      out.push({
+        event: parsed.name,
+        id: parsed.args.id as string,
+        recordHash: (parsed.args.recordHash as string).slice(2),
+        signed: JSON.parse(toUtf8String(parsed.args.signedRecord as string)) as SignedRecord,
+        txId: log.transactionHash,
+        blockNumber: log.blockNumber,
+        blockTime: await this.blockTime(log.blockNumber),
+        logIndex: log.index,
+      });
+    }
+    return out;
   }
 }
-
-export { hash32 };

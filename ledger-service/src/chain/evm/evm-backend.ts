@@ -1,0 +1,154 @@
+import { isError, type Provider, type Signer, type TransactionRequest } from "ethers";
+import { LedgerError } from "../../../../core/errors.ts";
+import type { SignedRecord } from "../../../../core/record.ts";
+import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
+import { ChainUnavailableError, type ChainEvent, type ChainRef, type LedgerBackend, type TxRef } from "../backend.ts";
+import { RegistryClient } from "./registry-client.ts";
+
+export interface EvmBackendOptions {
+  /** Fee and gas settings of every transaction, e.g. zero fees on a private chain. */
+  readonly overrides?: TransactionRequest;
+  /** Blocks per eth_getLogs request when streaming events (default 5,000). */
+  readonly logPage?: number;
+  /** Called by close(), e.g. to stop an in-process chain. */
+  readonly onClose?: () => Promise<void>;
+}
+
+/** "<blockNumber>:<logIndex>", both zero-padded so cursors also sort as strings. */
+export function evmCursor(blockNumber: number, logIndex: number): string {
+  return `${String(blockNumber).padStart(12, "0")}:${String(logIndex).padStart(6, "0")}`;
+}
+
+function parseCursor(cursor: string): { block: number; index: number } {
+  const m = /^(\d+):(\d+)$/.exec(cursor);
+  if (!m) throw new RangeError(`not an EVM event cursor: ${cursor}`);
+  return { block: Number(m[1]), index: Number(m[2]) };
+}
+
+/** Transport trouble becomes ChainUnavailableError; rule failures stay LedgerError. */
+function classify(err: unknown): unknown {
+  if (err instanceof LedgerError || err instanceof ChainUnavailableError) return err;
+  if (isError(err, "NETWORK_ERROR") || isError(err, "TIMEOUT") || isError(err, "SERVER_ERROR")) {
+    return new ChainUnavailableError(`EVM node unavailable: ${err.shortMessage}`, { cause: err });
+  }
+  if (err instanceof Error && /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed/.test(err.message)) {
+    return new ChainUnavailableError(`EVM node unavailable: ${err.message}`, { cause: err });
+  }
+  return err;
+}
+
+/**
+ * The ledger service's backend on an EVM chain (Hardhat in process, or any JSON-RPC node):
+ * the registry client plus the relay signer, a serialized submission queue (one nonce
+ * sequence) and an event stream with resumable cursors.
+ *
+ * The relay (`signer`) is the account every record is sent from: the registry accepts a record
+ * from the author's bound address or from the agency's, so the service relays through the
+ * agency's (bound at bootstrap). SM2 signatures are not checked on chain: the service verifies
+ * them before calling submit.
+ */
+export class EvmBackend implements LedgerBackend {
+  readonly ref: ChainRef;
+  readonly client: RegistryClient;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * @param address the registry facade (see deployRegistry)
+   * @param chainId the EVM chain id, decimal
+   */
+  constructor(
+    address: string,
+    chainId: string,
+    private readonly provider: Provider,
+    private readonly signer: Signer,
+    private readonly options: EvmBackendOptions = {},
+  ) {
+    this.ref = { type: "evm", chainId, contract: address };
+    this.client = new RegistryClient(address, provider);
+  }
+
+  /** A backend whose chain id is read from the node. */
+  static async open(address: string, provider: Provider, signer: Signer, options: EvmBackendOptions = {}): Promise<EvmBackend> {
+    const network = await provider.getNetwork().catch((err: unknown) => {
+      throw classify(err);
+    });
+    return new EvmBackend(address, network.chainId.toString(), provider, signer, options);
+  }
+
+  async simulate(signed: SignedRecord): Promise<void> {
+    try {
+      await this.client.simulate(signed, await this.signer.getAddress());
+    } catch (err) {
+      throw classify(err);
+    }
+  }
+
+  submit(signed: SignedRecord): Promise<TxRef> {
+    const run = async (): Promise<TxRef> => {
+      try {
+        const r = await this.client.submit(signed, this.signer, this.options.overrides ?? {});
+        return { txId: r.txId, blockNumber: r.blockNumber, blockTime: r.blockTime };
+      } catch (err) {
+        throw classify(err);
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async view(key: ViewKey): Promise<StateView | undefined> {
+    try {
+      return await this.client.view(key);
+    } catch (err) {
+      throw classify(err);
+    }
+  }
+
+  async overdue(at: number): Promise<OverdueGrant[]> {
+    try {
+      return await this.client.overdue(at);
+    } catch (err) {
+      throw classify(err);
+    }
+  }
+
+  async *events(after?: string): AsyncIterable<ChainEvent> {
+    const start = after === undefined ? { block: 0, index: -1 } : parseCursor(after);
+    const page = this.options.logPage ?? 5_000;
+    let from = start.block;
+    let latest: number;
+    try {
+      latest = await this.provider.getBlockNumber();
+    } catch (err) {
+      throw classify(err);
+    }
+    while (from <= latest) {
+      const to = Math.min(latest, from + page - 1);
+      let batch;
+      try {
+        batch = await this.client.events(from, to);
+      } catch (err) {
+        throw classify(err);
+      }
+      for (const e of batch) {
+        if (e.blockNumber === start.block && e.logIndex <= start.index) continue;
+        yield { event: e.event, signed: e.signed, recordHash: e.recordHash, txId: e.txId, blockNumber: e.blockNumber, blockTime: e.blockTime, cursor: evmCursor(e.blockNumber, e.logIndex) };
+      }
+      from = to + 1;
+    }
+  }
+
+  async now(): Promise<number> {
+    try {
+      return await this.client.now();
+    } catch (err) {
+      throw classify(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.options.onClose?.();
+  }
+}
