@@ -4,154 +4,207 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { generateKeyPair } from "../../core/crypto/sm2.ts";
-import { buildReceipt, Checkpointer, leafHash, MerkleLog, rootFromLeafHashes, verifyConsistency, verifyInclusion, verifyReceiptOffline, verifySignedCheckpoint } from "../../ledger-service/src/log/index.ts";
+import { Checkpointer, decompose, leafHash, LogError, MemoryTree, MerkleLog, SHA256, SM3, verifyConsistency, verifyInclusion, verifySignedCheckpoint, type HashFn } from "../../ledger-service/src/log/index.ts";
+import { hex, referenceTree, SHA256_ROOTS, SM3_ROOTS, VECTOR_LEAVES } from "./reference.ts";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const entry = (i: number) => ({ key: `k${i}`, data: Buffer.from(`record ${i}`) });
-const KEY = { origin: "pdl.test/log/sm3", keyName: "pdl.test/log", ...(() => { const k = generateKeyPair(); return { privateKey: k.privateKey, publicKey: k.publicKey }; })() };
+const data = (i: number) => Buffer.from(`record ${i}`);
 
-describe("durable Merkle log", () => {
+async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).to.be.instanceOf(LogError);
+    expect((err as LogError).code).to.equal(code);
+    return;
+  }
+  expect.fail(`expected a ${code} rejection`);
+}
+
+describe("durable Merkle log (merkle-log.ts, store.ts)", () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "pdl-log-"))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("agrees with the in-memory tree at every size and serves proofs at past sizes", async () => {
-    const log = await MerkleLog.open(dir);
-    const leaves: Uint8Array[] = [];
-    for (let i = 0; i < 45; i += 5) {
-      const batch = [0, 1, 2, 3, 4].map((j) => entry(i + j));
-      expect(await log.append(batch)).to.deep.equal([i, i + 1, i + 2, i + 3, i + 4]);
-      leaves.push(...batch.map((e) => leafHash(e.data)));
-    }
-    for (const n of [1, 7, 8, 31, 45]) {
-      const root = await log.root(n);
-      expect(hex(root)).to.equal(hex(rootFromLeafHashes(leaves.slice(0, n))));
-      for (const m of [0, n - 1, Math.floor(n / 2)]) expect(verifyInclusion(m, n, leaves[m]!, await log.inclusionProof(m, n), root)).to.equal(true);
-      expect(verifyConsistency(n, 45, root, await log.root(), await log.consistencyProof(n, 45))).to.equal(true);
-    }
-    await log.close();
-  });
-
-  it("returns the existing index when an entry's key is appended again, and coalesces concurrent appends", async () => {
-    const log = await MerkleLog.open(dir);
-    const [a, b] = await Promise.all([log.append([entry(0), entry(1)]), log.append([entry(2)])]);
-    expect([a, b]).to.deep.equal([[0, 1], [2]]);
-    expect(await log.append([entry(1), entry(3)])).to.deep.equal([1, 3]);
-    expect(log.size).to.equal(4);
-    await log.close();
-  });
-
-  it("reopens where it was and goes on", async () => {
-    let log = await MerkleLog.open(dir);
-    await log.append([0, 1, 2].map(entry));
-    const root3 = await log.root();
-    await log.close();
-    log = await MerkleLog.open(dir);
-    expect(log.size).to.equal(3);
-    expect(hex(await log.root())).to.equal(hex(root3));
-    await log.append([3, 4].map(entry));
-    expect(verifyConsistency(3, 5, root3, await log.root(), await log.consistencyProof(3))).to.equal(true);
-    await log.close();
-  });
-
-  it("survives kill -9: every acknowledged append is there and every earlier checkpoint stays consistent", async function () {
-    this.timeout(60_000);
-    let log = await MerkleLog.open(dir);
-    await log.append([0, 1, 2].map(entry));
-    const checkpointer = new Checkpointer(log, KEY);
-    const before = (await checkpointer.checkpoint())!;
-    await log.close();
-
-    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures", "append-forever.ts"), dir], { stdio: ["ignore", "pipe", "inherit"] });
-    let acknowledged = 0;
-    await new Promise<void>((resolve) => {
-      child.stdout.on("data", (chunk: Buffer) => {
-        for (const line of chunk.toString().split("\n")) if (line) acknowledged = Number(line);
-        if (acknowledged > 300 && child.exitCode === null) {
-          child.kill("SIGKILL");
-        }
-      });
-      child.on("exit", () => resolve());
+  for (const [name, hash, roots] of [["SM3", SM3, SM3_ROOTS], ["SHA-256", SHA256, SHA256_ROOTS]] as [string, HashFn, string[]][]) {
+    it(`${name}: reproduces the vector roots at every past size`, async () => {
+      const log = await MerkleLog.open(dir, { hash });
+      await log.append(VECTOR_LEAVES.slice(0, 3));
+      await log.append(VECTOR_LEAVES.slice(3));
+      for (let n = 0; n <= 8; n++) expect(hex(await log.root(n)), `size ${n}`).to.equal(roots[n]);
+      await log.close();
     });
-    expect(acknowledged).to.be.greaterThan(300);
-    log = await MerkleLog.open(dir);
-    expect(log.size).to.be.at.least(acknowledged);
-    const after = (await new Checkpointer(log, KEY).checkpoint())!;
-    expect(verifyConsistency(before.size, after.size, Buffer.from(before.rootHash, "hex"), Buffer.from(after.rootHash, "hex"), await log.consistencyProof(before.size))).to.equal(true);
-    expect(hex(await log.root())).to.equal(after.rootHash);
-    await log.close();
-  });
-});
+  }
 
-describe("signed checkpoints and receipts", () => {
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "pdl-cp-"))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it("signs C2SP checkpoints with SM2 and rejects tampered ones", async () => {
+  it("agrees with the RFC reference on every root, inclusion and consistency proof up to 64 leaves, at every past size", async () => {
     const log = await MerkleLog.open(dir);
-    await log.append([0, 1, 2].map(entry));
-    const cp = (await new Checkpointer(log, KEY).checkpoint())!;
-    expect(cp.note).to.match(/^pdl\.test\/log\/sm3\n3\n[A-Za-z0-9+/]{43}=\n\n\u2014 pdl\.test\/log [A-Za-z0-9+/]+=*\n$/);
-    expect(verifySignedCheckpoint(cp.note, KEY.publicKey, KEY.keyName).ok).to.equal(true);
-    expect(verifySignedCheckpoint(cp.note.replace("\n3\n", "\n4\n"), KEY.publicKey, KEY.keyName).ok).to.equal(false);
-    expect(verifySignedCheckpoint(cp.note, generateKeyPair().publicKey, KEY.keyName).ok).to.equal(false);
-    expect(verifySignedCheckpoint(cp.note, KEY.publicKey, "other").ok).to.equal(false);
-    await log.close();
-  });
-
-  it("moves a receipt from pending to checkpointed to anchored, and every tampered field fails offline", async () => {
-    const log = await MerkleLog.open(dir);
-    const checkpointer = new Checkpointer(log, KEY);
-    await log.append([0, 1, 2, 3, 4].map(entry));
-    expect((await buildReceipt(log, checkpointer, 4, KEY.origin, KEY.keyName)).state).to.equal("pending");
-    const cp = (await checkpointer.checkpoint())!;
-    const checkpointed = await buildReceipt(log, checkpointer, 4, KEY.origin, KEY.keyName);
-    expect(checkpointed.state).to.equal("checkpointed");
-    expect(verifyReceiptOffline(checkpointed, KEY.publicKey).ok).to.equal(true);
-    await checkpointer.recordAnchor({ chainType: "evm", chainId: "1387000", contract: "0xabc", txId: "0x01", blockNumber: 7, blockTime: 1_767_200_000, treeSize: cp.size, rootHash: cp.rootHash, checkpointHash: cp.hash });
-    const anchored = await buildReceipt(log, checkpointer, 4, KEY.origin, KEY.keyName);
-    expect(anchored.state).to.equal("anchored");
-    const good = verifyReceiptOffline(anchored, KEY.publicKey);
-    expect(good.ok, JSON.stringify(good.checks)).to.equal(true);
-
-    const tamper = (f: (r: typeof anchored) => void, failing: string) => {
-      const copy = structuredClone(anchored);
-      f(copy);
-      const result = verifyReceiptOffline(copy, KEY.publicKey);
-      expect(result.ok, failing).to.equal(false);
-      expect(result.checks.find((c) => !c.ok)?.name ?? "format").to.equal(failing);
-    };
-    tamper((r) => (r.entry.data = Buffer.from("forged").toString("base64")), "entry");
-    tamper((r) => (r.entry.index = 3), "inclusion");
-    tamper((r) => (r.inclusionProof![0] = "0".repeat(64)), "inclusion");
-    tamper((r) => (r.checkpoint!.note = r.checkpoint!.note.replace("\n5\n", "\n6\n")), "checkpoint signature");
-    tamper((r) => (r.checkpoint!.hash = "1".repeat(64)), "checkpoint hash");
-    tamper((r) => (r.anchor!.treeSize = 4), "anchor");
-    expect(verifyReceiptOffline(anchored, generateKeyPair().publicKey).ok).to.equal(false);
-    await log.close();
-  });
-
-  it("keeps the consistency proof between anchored checkpoints and refuses an inconsistent anchor", async () => {
-    const log = await MerkleLog.open(dir);
-    const checkpointer = new Checkpointer(log, KEY);
-    await log.append([0, 1, 2].map(entry));
-    const a = (await checkpointer.checkpoint())!;
-    const ref = { chainType: "evm" as const, chainId: "1", contract: "0x1", txId: "0x1", blockNumber: 1, blockTime: 1 };
-    await checkpointer.recordAnchor({ ...ref, treeSize: a.size, rootHash: a.rootHash, checkpointHash: a.hash });
-    await log.append([3, 4, 5, 6].map(entry));
-    const b = (await checkpointer.checkpoint())!;
-    await checkpointer.recordAnchor({ ...ref, treeSize: b.size, rootHash: b.rootHash, checkpointHash: b.hash });
-    const kept = await log.getMeta<{ from: number; to: number; proof: string[] }>(`anchor-proof/${"7".padStart(16, "0")}`);
-    expect(kept?.from).to.equal(3);
-    expect(verifyConsistency(3, 7, Buffer.from(a.rootHash, "hex"), Buffer.from(b.rootHash, "hex"), kept!.proof.map((p) => Buffer.from(p, "hex")))).to.equal(true);
-    let refused = false;
-    try {
-      await checkpointer.recordAnchor({ ...ref, treeSize: 7, rootHash: "0".repeat(64), checkpointHash: b.hash });
-    } catch {
-      refused = true;
+    const all = Array.from({ length: 64 }, (_, i) => data(i));
+    // Uneven batches, so subtrees close inside and across batches.
+    for (const [a, b] of [[0, 1], [1, 4], [4, 5], [5, 17], [17, 18], [18, 40], [40, 64]] as const) {
+      const r = await log.append(all.slice(a, b));
+      expect(r).to.deep.equal({ firstIndex: a, size: b });
     }
-    expect(refused).to.equal(true);
+    const ref = referenceTree(SM3);
+    const roots = [new Uint8Array(), ...Array.from({ length: 64 }, (_, i) => ref.MTH(all.slice(0, i + 1)))];
+    for (let n = 1; n <= 64; n++) {
+      const d = all.slice(0, n);
+      expect(hex(await log.root(n))).to.equal(hex(roots[n]!));
+      for (let m = 1; m <= n; m++) {
+        const path = await log.inclusionProof(m - 1, n);
+        expect(path.map(hex), `PATH(${m - 1}, ${n})`).to.deep.equal(ref.PATH(m - 1, d).map(hex));
+        expect(verifyInclusion(m - 1, n, leafHash(all[m - 1]!), path, roots[n]!)).to.equal(true);
+        const proof = await log.consistencyProof(m, n);
+        expect(proof.map(hex), `PROOF(${m}, ${n})`).to.deep.equal(ref.PROOF(m, d).map(hex));
+        expect(verifyConsistency(m, n, roots[m]!, roots[n]!, proof)).to.equal(true);
+      }
+    }
+    expect((await log.entry(17)).toString()).to.equal("record 17");
+    expect(hex(await log.leafHash(17))).to.equal(hex(leafHash(data(17))));
+    await log.close();
+  });
+
+  it("reads O(log n) nodes per proof, in one round trip, at any past size", async () => {
+    const log = await MerkleLog.open(dir);
+    const n = 5000;
+    for (let i = 0; i < n; i += 1000) await log.append(Array.from({ length: 1000 }, (_, j) => data(i + j)));
+    const memory = new MemoryTree(Array.from({ length: n }, (_, i) => leafHash(data(i))));
+    const bound = 2 * Math.ceil(Math.log2(n)) + 2;
+    for (const [index, size] of [[0, n], [4999, n], [2500, 3333], [1023, 1024], [1024, 4097], [77, 78]] as const) {
+      const before = log.store.reads;
+      const proof = await log.inclusionProof(index, size);
+      expect(log.store.reads - before).to.be.at.most(bound);
+      expect(proof.map(hex)).to.deep.equal(memory.inclusionProof(index, size).map(hex));
+    }
+    for (const [m, size] of [[1, n], [4999, n], [1000, 3333], [1024, 4097], [3, 5]] as const) {
+      const before = log.store.reads;
+      const proof = await log.consistencyProof(m, size);
+      expect(log.store.reads - before).to.be.at.most(bound);
+      expect(proof.map(hex)).to.deep.equal(memory.consistencyProof(m, size).map(hex));
+    }
+    // The current root comes from the in-memory right edge.
+    const before = log.store.reads;
+    expect(hex(await log.root())).to.equal(hex(memory.root()));
+    expect(log.store.reads).to.equal(before);
+    expect(decompose(0, 13)).to.deep.equal([{ level: 3, index: 0 }, { level: 2, index: 2 }, { level: 0, index: 12 }]);
+    await log.close();
+  });
+
+  it("coalesces concurrent appends into one batch, in call order", async () => {
+    const log = await MerkleLog.open(dir);
+    const sizes: number[] = [];
+    log.onAppend((s) => sizes.push(s));
+    const results = await Promise.all([log.append([data(0), data(1)]), log.append([data(2)]), log.append([data(3), data(4), data(5)])]);
+    expect(results.map((r) => r.firstIndex)).to.deep.equal([0, 2, 3]);
+    expect(results.map((r) => r.size)).to.deep.equal([6, 6, 6]);
+    expect(sizes).to.deep.equal([6]);
+    // While a batch is on disk, the next callers queue and share the following batch.
+    const more = await Promise.all(Array.from({ length: 20 }, (_, i) => log.append([data(6 + i)])));
+    expect(more.map((r) => r.firstIndex)).to.deep.equal(Array.from({ length: 20 }, (_, i) => 6 + i));
+    expect(sizes.length).to.be.at.most(3);
+    for (let i = 0; i < 26; i++) expect((await log.entry(i)).toString()).to.equal(`record ${i}`);
+    expect(await log.append([])).to.deep.equal({ firstIndex: 26, size: 26 });
+    await log.close();
+  });
+
+  it("keyed appends are idempotent (the indexer's replay after a crash)", async () => {
+    const log = await MerkleLog.open(dir);
+    const e = (i: number) => ({ key: `k${i}`, data: data(i) });
+    expect(await log.append([e(0), e(1)])).to.deep.equal([0, 1]);
+    expect(await log.appendKeyed([e(1), e(2), e(2)])).to.deep.equal([1, 2, 2]);
+    expect(log.size).to.equal(3);
+    expect(await log.indexOfKey("k2")).to.equal(2);
+    await log.close();
+  });
+
+  it("rejects bad input with stable codes", async () => {
+    const log = await MerkleLog.open(dir, { maxEntryBytes: 100 });
+    await log.append([data(0), data(1)]);
+    expect(() => log.append([Buffer.alloc(101)])).to.throw(LogError).with.property("code", "LOG_ENTRY_TOO_LARGE");
+    expect(() => log.append(["text" as unknown as Uint8Array])).to.throw(LogError).with.property("code", "LOG_RANGE");
+    await rejectsWith(log.root(3), "LOG_RANGE");
+    await rejectsWith(log.inclusionProof(2, 2), "LOG_RANGE");
+    await rejectsWith(log.inclusionProof(-1), "LOG_RANGE");
+    await rejectsWith(log.consistencyProof(0, 2), "LOG_RANGE");
+    await rejectsWith(log.consistencyProof(2, 1), "LOG_RANGE");
+    await rejectsWith(log.entry(2), "LOG_RANGE");
+    await log.close();
+    await rejectsWith(log.append([data(2)]), "LOG_CLOSED");
+    await rejectsWith(MerkleLog.open(dir, { hash: SHA256 }), "LOG_HASH_MISMATCH");
+  });
+
+  it("reopens at the acknowledged size and goes on", async () => {
+    let log = await MerkleLog.open(dir);
+    await log.append([0, 1, 2, 3, 4, 5, 6].map(data));
+    const root7 = await log.root();
+    await log.close();
+    log = await MerkleLog.open(dir);
+    expect(log.size).to.equal(7);
+    expect(hex(await log.root())).to.equal(hex(root7));
+    expect(await log.append([7, 8].map(data))).to.deep.equal({ firstIndex: 7, size: 9 });
+    const memory = new MemoryTree(Array.from({ length: 9 }, (_, i) => leafHash(data(i))));
+    expect(hex(await log.root())).to.equal(hex(memory.root()));
+    expect(verifyConsistency(7, 9, root7, await log.root(), await log.consistencyProof(7))).to.equal(true);
+    await log.close();
+  });
+
+  it("survives kill -9: every acknowledged append is there and every signed checkpoint stays consistent", async function () {
+    this.timeout(60_000);
+    const key = generateKeyPair();
+    const logKey = { origin: "pdl.test/log/sm3", keyName: "pdl.test/log", privateKey: key.privateKey };
+    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures", "append-forever.ts"), dir], {
+      cwd: join(import.meta.dirname, "..", ".."),
+      env: { ...process.env, LOG_PRIVATE_KEY: key.privateKey },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let acknowledged = 0;
+    let checkpoints = 0;
+    let stderr = "";
+    let buffered = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const guard = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`the child made no progress: ${stderr}`));
+      }, 45_000);
+      child.stdout.on("data", (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split("\n");
+        buffered = lines.pop()!;
+        for (const line of lines) {
+          const [kind, value] = line.split(" ");
+          if (kind === "ack") acknowledged = Math.max(acknowledged, Number(value));
+          if (kind === "cp") checkpoints++;
+        }
+        // Kill mid-stream, with appends in flight, once there is something to lose.
+        if (acknowledged > 3000 && checkpoints >= 3 && child.exitCode === null && !child.killed) child.kill("SIGKILL");
+      });
+      child.on("exit", (_code, signal) => {
+        clearTimeout(guard);
+        if (signal === "SIGKILL") resolve();
+        else reject(new Error(`the child exited on its own: ${stderr}`));
+      });
+    });
+
+    const log = await MerkleLog.open(dir);
+    expect(log.size).to.be.at.least(acknowledged);
+    // The stored nodes agree with a recomputation from the stored entries.
+    const leaves: Uint8Array[] = [];
+    for (let i = 0; i < log.size; i++) leaves.push(leafHash(await log.entry(i)));
+    const memory = new MemoryTree(leaves);
+    expect(hex(await log.root())).to.equal(hex(memory.root()));
+    expect(hex(await log.root(acknowledged))).to.equal(hex(memory.root(acknowledged)));
+
+    await log.append([data(1), data(2)]);
+    const checkpointer = new Checkpointer(log, logKey);
+    const latest = (await checkpointer.checkpoint())!;
+    expect(latest.size).to.equal(log.size);
+    let earlier = 0;
+    for await (const cp of checkpointer.all()) {
+      const signed = verifySignedCheckpoint(cp.text, key.publicKey, logKey.keyName);
+      if (cp.size === latest.size) continue;
+      earlier++;
+      expect(verifyConsistency(signed.size, latest.size, signed.rootHash, Buffer.from(latest.rootHash, "hex"), await checkpointer.consistencyProof(signed.size, latest.size))).to.equal(true);
+    }
+    expect(earlier).to.be.at.least(checkpoints - 1);
     await log.close();
   });
 });

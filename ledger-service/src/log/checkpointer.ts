@@ -1,91 +1,158 @@
-import { checkpointHash, signCheckpoint, verifySignedCheckpoint } from "./checkpoint.ts";
+import type { Table } from "../storage/level.ts";
+import { AnchorStore, type AnchorRecord } from "./anchoring.ts";
+import { checkpointHash, signCheckpoint, verifySignedCheckpoint, type Checkpoint } from "./checkpoint.ts";
+import { LogError } from "./errors.ts";
 import type { MerkleLog } from "./merkle-log.ts";
 import { verifyConsistency } from "./rfc9162.ts";
+import { sizeKey, TABLES } from "./store.ts";
+import { publicKeyFromPrivate } from "../../../core/crypto/sm2.ts";
 
+/** The log's signing identity. */
 export interface LogKey {
+  /** The checkpoint origin, naming the log and its hash, e.g. "longhua.public-data-ledger/log/sm3". */
   readonly origin: string;
+  /** The signed-note key name, e.g. "longhua.public-data-ledger/log". */
   readonly keyName: string;
   readonly privateKey: string;
-  readonly publicKey: string;
+  /** Derived from the private key when omitted. */
+  readonly publicKey?: string;
 }
 
+/** A checkpoint the log signed, as stored (one per tree size). */
 export interface StoredCheckpoint {
+  readonly origin: string;
   readonly size: number;
+  /** Hex of the root hash. */
   readonly rootHash: string;
-  readonly note: string;
+  /** The signed note. */
+  readonly text: string;
+  /** SM3 of the signed note (hex): what an anchor commits to. */
   readonly hash: string;
+  /** When it was signed (ms since the epoch). */
+  readonly signedAt: number;
 }
 
-/** Where a checkpoint was anchored on chain. */
-export interface AnchorRef {
-  readonly chainType: "evm" | "fabric";
-  readonly chainId: string;
-  readonly contract: string;
-  readonly txId: string;
-  readonly blockNumber: number;
-  readonly blockTime: number;
-  readonly treeSize: number;
-  readonly rootHash: string;
-  readonly checkpointHash: string;
-}
-
-const sizeKey = (n: number) => n.toString().padStart(16, "0");
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /**
- * Signs checkpoints of the log and keeps every one it signed. Before signing it proves the new
- * tree consistent with the previous checkpoint, so the log never signs two inconsistent heads.
+ * Signs checkpoints of the log and keeps every one it signed. It never signs two inconsistent
+ * heads: before signing size n it re-verifies the previous checkpoint (its signature, and that
+ * the stored tree still has that root) and verifies an RFC 9162 consistency proof from it to n;
+ * a tree that shrank or forked is refused with CHECKPOINT_INCONSISTENT. Calls are serialized.
  */
 export class Checkpointer {
+  readonly origin: string;
+  readonly keyName: string;
+  readonly publicKey: string;
+  private readonly table: Table<StoredCheckpoint>;
+  private running: Promise<unknown> = Promise.resolve();
+  private anchorStore: AnchorStore | undefined;
+
   constructor(
-    private readonly log: MerkleLog,
+    readonly log: MerkleLog,
     private readonly key: LogKey,
-  ) {}
-
-  latest(): Promise<StoredCheckpoint | undefined> {
-    return this.log.lastMeta<StoredCheckpoint>("cp/");
+  ) {
+    this.origin = key.origin;
+    this.keyName = key.keyName;
+    this.publicKey = key.publicKey ?? publicKeyFromPrivate(key.privateKey);
+    if (publicKeyFromPrivate(key.privateKey) !== this.publicKey) throw new LogError("CHECKPOINT_SIGNATURE", "the log's public key does not match its private key");
+    this.table = log.store.table<StoredCheckpoint>(TABLES.checkpoints);
   }
 
-  at(size: number): Promise<StoredCheckpoint | undefined> {
-    return this.log.getMeta<StoredCheckpoint>(`cp/${sizeKey(size)}`);
+  /**
+   * Signs a checkpoint of the log's current size and stores it (synced) before returning it.
+   * Returns the latest checkpoint when the log has not grown, and undefined for an empty log
+   * (the empty tree is consistent with every tree, so its checkpoint would commit to nothing).
+   */
+  checkpoint(): Promise<StoredCheckpoint | undefined> {
+    const run = this.running.then(
+      () => this.signCurrent(),
+      () => this.signCurrent(),
+    );
+    this.running = run.catch(() => undefined);
+    return run;
   }
 
-  /** Signs a checkpoint of the current size (or returns the latest when nothing was added). */
-  async checkpoint(): Promise<StoredCheckpoint | undefined> {
+  private async signCurrent(): Promise<StoredCheckpoint | undefined> {
     const size = this.log.size;
     if (size === 0) return undefined;
-    const previous = await this.latest();
-    if (previous && previous.size === size) return previous;
     const root = await this.log.root(size);
+    const previous = await this.latest();
     if (previous) {
+      this.checkPrevious(previous);
+      if (previous.size > size) throw new LogError("CHECKPOINT_INCONSISTENT", `refusing to sign: the tree has ${size} leaves but checkpoint ${previous.size} was signed`);
+      const oldRoot = Buffer.from(previous.rootHash, "hex");
+      if (previous.size === size) {
+        if (!oldRoot.equals(Buffer.from(root))) throw new LogError("CHECKPOINT_INCONSISTENT", `the tree's root at ${size} differs from the signed checkpoint`);
+        return previous;
+      }
       const proof = await this.log.consistencyProof(previous.size, size);
-      if (!verifyConsistency(previous.size, size, Buffer.from(previous.rootHash, "hex"), root, proof, this.log.hash)) {
-        throw new Error(`refusing to sign: tree ${size} is not consistent with checkpoint ${previous.size}`);
+      if (!verifyConsistency(previous.size, size, oldRoot, root, proof, this.log.hash)) {
+        throw new LogError("CHECKPOINT_INCONSISTENT", `refusing to sign: tree ${size} is not consistent with checkpoint ${previous.size}`);
       }
     }
-    const note = signCheckpoint({ origin: this.key.origin, size, rootHash: root }, this.key.privateKey, this.key.publicKey, this.key.keyName);
-    const stored = { size, rootHash: Buffer.from(root).toString("hex"), note, hash: checkpointHash(note) };
-    await this.log.putMeta(`cp/${sizeKey(size)}`, stored);
+    const text = signCheckpoint({ origin: this.origin, size, rootHash: root }, this.key.privateKey, this.keyName);
+    const stored: StoredCheckpoint = { origin: this.origin, size, rootHash: hex(root), text, hash: checkpointHash(text), signedAt: Date.now() };
+    await this.log.store.write([this.table.putOp(sizeKey(size), stored)], true);
     return stored;
   }
 
-  verify(note: string) {
-    return verifySignedCheckpoint(note, this.key.publicKey, this.key.keyName);
-  }
-
-  async recordAnchor(anchor: AnchorRef): Promise<void> {
-    const previous = await this.latestAnchor();
-    if (previous) {
-      // Each anchor proves the whole prefix: keep the proof from the previous anchored head.
-      const proof = await this.log.consistencyProof(previous.treeSize, anchor.treeSize);
-      if (!verifyConsistency(previous.treeSize, anchor.treeSize, Buffer.from(previous.rootHash, "hex"), Buffer.from(anchor.rootHash, "hex"), proof, this.log.hash)) {
-        throw new Error(`anchored checkpoint ${anchor.treeSize} is not consistent with anchor ${previous.treeSize}`);
-      }
-      await this.log.putMeta(`anchor-proof/${sizeKey(anchor.treeSize)}`, { from: previous.treeSize, to: anchor.treeSize, proof: proof.map((p) => Buffer.from(p).toString("hex")) });
+  /** The stored checkpoint must be ours and say what its fields say (guards a tampered store). */
+  private checkPrevious(previous: StoredCheckpoint): void {
+    let cp: Checkpoint;
+    try {
+      cp = verifySignedCheckpoint(previous.text, this.publicKey, this.keyName);
+    } catch (err) {
+      throw new LogError("CHECKPOINT_INCONSISTENT", `the stored checkpoint ${previous.size} does not verify: ${(err as Error).message}`);
     }
-    await this.log.putMeta(`anchor/${sizeKey(anchor.treeSize)}`, anchor);
+    if (cp.origin !== this.origin || cp.size !== previous.size || hex(cp.rootHash) !== previous.rootHash) {
+      throw new LogError("CHECKPOINT_INCONSISTENT", `the stored checkpoint ${previous.size} does not match its signed note`);
+    }
   }
 
-  latestAnchor(): Promise<AnchorRef | undefined> {
-    return this.log.lastMeta<AnchorRef>("anchor/");
+  /** The checkpoint signed at exactly this size, if any. */
+  checkpointAt(size: number): Promise<StoredCheckpoint | undefined> {
+    return this.table.get(sizeKey(size));
+  }
+
+  /** @deprecated use `checkpointAt`. */
+  at(size: number): Promise<StoredCheckpoint | undefined> {
+    return this.checkpointAt(size);
+  }
+
+  async latest(): Promise<StoredCheckpoint | undefined> {
+    for await (const v of this.table.values({ reverse: true, limit: 1 })) return v;
+    return undefined;
+  }
+
+  /** Every stored checkpoint, by increasing size. */
+  all(): AsyncIterable<StoredCheckpoint> {
+    return this.table.values();
+  }
+
+  /** The RFC 9162 consistency proof between two tree sizes (typically two checkpoints). */
+  consistencyProof(from: number, to?: number): Promise<Uint8Array[]> {
+    return this.log.consistencyProof(from, to ?? this.log.size);
+  }
+
+  /** Verifies a signed checkpoint against this log's key (throws CHECKPOINT_*). */
+  verify(text: string): Checkpoint {
+    return verifySignedCheckpoint(text, this.publicKey, this.keyName);
+  }
+
+  // --- compatibility: anchors used to live here; they are now `AnchorStore` (anchoring.ts) ---
+
+  private anchors(): AnchorStore {
+    return (this.anchorStore ??= new AnchorStore(this.log));
+  }
+
+  /** @deprecated use `AnchorStore.record` (or an `Anchorer`). */
+  recordAnchor(anchor: AnchorRecord): Promise<AnchorRecord> {
+    return this.anchors().record(anchor);
+  }
+
+  /** @deprecated use `AnchorStore.latest`. */
+  latestAnchor(): Promise<AnchorRecord | undefined> {
+    return this.anchors().latest();
   }
 }

@@ -1,203 +1,346 @@
-import { ClassicLevel } from "classic-level";
-import { consistencyPath, inclusionPath, leafHash, nodeHash, SM3, splitPoint, type HashFn } from "./rfc9162.ts";
+import type { BatchOp } from "../storage/level.ts";
+import { LogError } from "./errors.ts";
+import { consistencyRanges, emptyRoot, inclusionRanges, isPowerOfTwo, splitPoint, leafHash as hashLeaf, nodeHash, SM3, type HashFn, type Range } from "./rfc9162.ts";
+import { LogStore, type NodeId } from "./store.ts";
 
 /**
- * The durable append-only Merkle log (RFC 9162 shape) in LevelDB.
+ * The durable append-only Merkle log (RFC 9162 shape) over `LogStore` (LevelDB).
  *
- * Stored per leaf: its data and leaf hash; per complete subtree (level ℓ, index i covering
- * leaves [i·2^ℓ, (i+1)·2^ℓ)): its hash. Any subtree hash MTH(D[a:a+n]) at any past size is then
- * the hash of at most O(log n) stored nodes, so roots and proofs at any size take O(log n) reads
- * (O(log² n) in the worst case for consistency proofs).
+ * Every append stores the entry, its leaf hash and the hash of every complete subtree it closes.
+ * MTH(D[start:start+size]) of any subtree at any past size is then a fold of at most ⌈log₂ n⌉
+ * stored nodes, and an inclusion or consistency proof needs O(log n) node reads, fetched in one
+ * `getMany` round trip. The right edge of the current tree (its complete subtrees) is kept in
+ * memory, so the current root needs no read at all.
  *
- * Appends are coalesced into one LevelDB batch written with sync: an append resolves only once
- * its leaves, their nodes and the new size are on disk together, so after a crash (kill -9) the
- * log reopens at the last acknowledged size. Each entry carries a caller key (e.g. the chain
- * event's cursor); appending a key that is already in the log returns its existing index, which
- * makes replaying the same events after a crash harmless.
+ * Appends from concurrent callers are coalesced: whatever is queued while a write is on disk goes
+ * into the next single LevelDB batch, written with sync: true together with the new size. An
+ * append resolves only after that, so after a crash (kill -9) the log reopens at a size ≥ the
+ * last one acknowledged, and never half-way through a batch.
  */
 export interface LogEntry {
+  /** A caller key (e.g. a chain event's cursor): appending a key already logged returns its index. */
   readonly key: string;
   readonly data: Uint8Array;
 }
 
-const pad = (n: number) => n.toString().padStart(16, "0");
-const nodeKey = (level: number, index: number) => `n${level.toString().padStart(2, "0")}/${pad(index)}`;
-
-interface Pending {
-  entries: readonly LogEntry[];
-  resolve: (indexes: number[]) => void;
-  reject: (err: unknown) => void;
+export interface AppendResult {
+  /** Index of the first entry of this call. */
+  readonly firstIndex: number;
+  /** Tree size right after the batch that carried this call (≥ firstIndex + entries.length). */
+  readonly size: number;
 }
+
+export interface MerkleLogOptions {
+  /** The tree's hash function (default SM3). A store is bound to the hash it was created with. */
+  readonly hash?: HashFn;
+  /** Largest entry accepted, in bytes (default 1 MiB). */
+  readonly maxEntryBytes?: number;
+  /** Largest number of entries written in one LevelDB batch (default 50,000). */
+  readonly maxBatchEntries?: number;
+}
+
+type Job =
+  | { kind: "plain"; entries: readonly Uint8Array[]; resolve: (r: AppendResult) => void; reject: (e: unknown) => void }
+  | { kind: "keyed"; entries: readonly LogEntry[]; resolve: (r: number[]) => void; reject: (e: unknown) => void };
+
+const isCount = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
+const MAX_LEVEL = 53;
 
 export class MerkleLog {
   private treeSize = 0;
-  private readonly queue: Pending[] = [];
-  private flushing: Promise<void> | undefined;
-  /** Hashes of complete subtrees on the right edge, per level, to extend the tree without reads. */
-  private readonly edge = new Map<number, { index: number; hash: Uint8Array }>();
+  private hashId = "";
+  /** The complete subtrees that make up the current tree: level → node (at most one per level). */
+  private edge = new Map<number, { index: number; hash: Uint8Array }>();
+  private readonly queue: Job[] = [];
+  private writing: Promise<void> | undefined;
+  private readonly listeners = new Set<(size: number) => void>();
+  private closed = false;
+  readonly maxEntryBytes: number;
+  readonly maxBatchEntries: number;
 
   private constructor(
-    private readonly db: ClassicLevel<string, string>,
+    readonly store: LogStore,
     readonly hash: HashFn,
-  ) {}
-
-  static async open(location: string, hash: HashFn = SM3): Promise<MerkleLog> {
-    const db = new ClassicLevel<string, string>(location, { valueEncoding: "utf8" });
-    await db.open();
-    const log = new MerkleLog(db, hash);
-    log.treeSize = Number((await db.get("size")) ?? "0");
-    // Rebuild the right edge: the complete subtrees that make up the current size.
-    let start = 0;
-    for (let level = 52; level >= 0; level--) {
-      const span = 2 ** level;
-      if (log.treeSize - start >= span) {
-        const index = start / span;
-        log.edge.set(level, { index, hash: await log.node(level, index) });
-        start += span;
-      }
-    }
-    return log;
+    options: MerkleLogOptions,
+  ) {
+    this.maxEntryBytes = options.maxEntryBytes ?? 1 << 20;
+    this.maxBatchEntries = options.maxBatchEntries ?? 50_000;
   }
 
+  /** Opens (or creates) the log at `location`; `options` may also be just the hash function. */
+  static async open(location: string, options: MerkleLogOptions | HashFn = {}): Promise<MerkleLog> {
+    const opts = typeof options === "function" ? { hash: options } : options;
+    const hash = opts.hash ?? SM3;
+    const store = await LogStore.open(location);
+    try {
+      const log = new MerkleLog(store, hash, opts);
+      const hashId = Buffer.from(emptyRoot(hash)).toString("hex");
+      log.hashId = hashId;
+      const state = await store.state();
+      if (state && state.hashId !== hashId) throw new LogError("LOG_HASH_MISMATCH", "the log was created with another hash function");
+      if (state && !isCount(state.size)) throw new LogError("LOG_CORRUPT", "the stored tree size is not a count");
+      if (!state) await store.write([store.stateOp({ version: 1, size: 0, hashId })]);
+      log.treeSize = state?.size ?? 0;
+      const ids = log.edgeIds(log.treeSize);
+      const hashes = await store.getNodes(ids);
+      ids.forEach((id, i) => log.edge.set(id.level, { index: id.index, hash: hashes[i]! }));
+      return log;
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+
+  /** The acknowledged tree size: every entry below it is durably stored. */
   get size(): number {
     return this.treeSize;
   }
 
-  async close(): Promise<void> {
-    await this.flushing;
-    await this.db.close();
+  /** Calls `listener(size)` after every acknowledged batch; returns the unsubscribe function. */
+  onAppend(listener: (size: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  /** Appends entries durably, in order; resolves with their leaf indexes. */
-  append(entries: readonly LogEntry[]): Promise<number[]> {
+  /**
+   * Appends entries durably and in order. Resolves once they are on disk (one atomic, synced
+   * batch, possibly shared with concurrent callers) with the index of the first and the new size.
+   */
+  append(entries: readonly Uint8Array[]): Promise<AppendResult>;
+  /** @deprecated keyed appends: use `appendKeyed` (kept for the indexer's `EntryLog`). */
+  append(entries: readonly LogEntry[]): Promise<number[]>;
+  append(entries: readonly Uint8Array[] | readonly LogEntry[]): Promise<AppendResult | number[]> {
+    if (entries.length > 0 && !(entries[0] instanceof Uint8Array)) return this.appendKeyed(entries as readonly LogEntry[]);
+    const plain = entries as readonly Uint8Array[];
+    for (const e of plain) this.checkEntry(e);
+    if (plain.length === 0) return Promise.resolve({ firstIndex: this.treeSize, size: this.treeSize });
+    return new Promise((resolve, reject) => this.enqueue({ kind: "plain", entries: plain, resolve, reject }));
+  }
+
+  /**
+   * Appends keyed entries; an entry whose key is already logged (or earlier in the same call)
+   * is not appended again and gets its existing index: replaying after a crash is harmless.
+   */
+  appendKeyed(entries: readonly LogEntry[]): Promise<number[]> {
+    for (const e of entries) {
+      if (typeof e?.key !== "string" || e.key.length === 0) throw new LogError("LOG_RANGE", "a keyed entry needs a non-empty string key");
+      this.checkEntry(e.data);
+    }
     if (entries.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ entries, resolve, reject });
-      this.flushing ??= Promise.resolve().then(() => this.flush());
-    });
+    return new Promise((resolve, reject) => this.enqueue({ kind: "keyed", entries, resolve, reject }));
   }
 
-  private async flush(): Promise<void> {
+  private checkEntry(data: unknown): void {
+    if (!(data instanceof Uint8Array)) throw new LogError("LOG_RANGE", "an entry must be a Uint8Array");
+    if (data.length > this.maxEntryBytes) throw new LogError("LOG_ENTRY_TOO_LARGE", `an entry of ${data.length} bytes exceeds the ${this.maxEntryBytes}-byte limit`);
+  }
+
+  private enqueue(job: Job): void {
+    if (this.closed) {
+      job.reject(new LogError("LOG_CLOSED", "the log is closed"));
+      return;
+    }
+    this.queue.push(job);
+    this.writing ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    // Let callers of the same tick join the first batch.
+    await Promise.resolve();
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.queue.length);
-      const ops: { type: "put"; key: string; value: string }[] = [];
-      const edge = new Map(this.edge);
-      let size = this.treeSize;
-      const seenInBatch = new Map<string, number>();
-      const results: number[][] = [];
-      try {
-        for (const p of batch) {
+      let count = 0;
+      let take = 0;
+      while (take < this.queue.length && (take === 0 || count + this.queue[take]!.entries.length <= this.maxBatchEntries)) count += this.queue[take++]!.entries.length;
+      await this.writeBatch(this.queue.splice(0, take));
+    }
+    this.writing = undefined;
+  }
+
+  private async writeBatch(jobs: Job[]): Promise<void> {
+    const ops: BatchOp[] = [];
+    const edge = new Map(this.edge);
+    let size = this.treeSize;
+    const results: (AppendResult | number[])[] = [];
+    const add = (data: Uint8Array): number => {
+      const index = size++;
+      let h = hashLeaf(data, this.hash);
+      ops.push(this.store.leafOp(index, data), this.store.nodeOp(0, index, h));
+      // Close every complete subtree this leaf completes: while i is a right child, merge.
+      let level = 0;
+      let i = index;
+      while (i % 2 === 1) {
+        const left = edge.get(level);
+        if (!left || left.index !== i - 1) throw new LogError("LOG_CORRUPT", `node ${level}/${i - 1} is missing from the right edge`);
+        h = nodeHash(left.hash, h, this.hash);
+        edge.delete(level);
+        level++;
+        i = (i - 1) / 2;
+        ops.push(this.store.nodeOp(level, i, h));
+      }
+      edge.set(level, { index: i, hash: h });
+      return index;
+    };
+    try {
+      const seen = new Map<string, number>();
+      for (const job of jobs) {
+        if (job.kind === "plain") {
+          const firstIndex = size;
+          for (const data of job.entries) add(data);
+          results.push({ firstIndex, size: 0 });
+        } else {
           const indexes: number[] = [];
-          for (const entry of p.entries) {
-            const existing = seenInBatch.get(entry.key) ?? (await this.indexOfKey(entry.key));
-            if (existing !== undefined) {
-              indexes.push(existing);
-              continue;
+          for (const entry of job.entries) {
+            let index = seen.get(entry.key) ?? (await this.store.indexOfKey(entry.key));
+            if (index === undefined) {
+              index = add(entry.data);
+              ops.push(this.store.keyOp(entry.key, index));
+              seen.set(entry.key, index);
             }
-            const index = size++;
-            const leaf = leafHash(entry.data, this.hash);
-            ops.push({ type: "put", key: `l/${pad(index)}`, value: Buffer.from(entry.data).toString("base64") });
-            ops.push({ type: "put", key: `k/${entry.key}`, value: String(index) });
-            seenInBatch.set(entry.key, index);
-            // Add the leaf and every complete subtree it closes.
-            let level = 0;
-            let i = index;
-            let h = leaf;
-            ops.push({ type: "put", key: nodeKey(0, i), value: Buffer.from(h).toString("hex") });
-            while (i % 2 === 1) {
-              const left = edge.get(level);
-              if (!left || left.index !== i - 1) throw new Error(`log corrupt: missing node ${level}/${i - 1}`);
-              h = nodeHash(left.hash, h, this.hash);
-              edge.delete(level);
-              level++;
-              i = (i - 1) / 2;
-              ops.push({ type: "put", key: nodeKey(level, i), value: Buffer.from(h).toString("hex") });
-            }
-            edge.set(level, { index: i, hash: h });
             indexes.push(index);
           }
           results.push(indexes);
         }
-        ops.push({ type: "put", key: "size", value: String(size) });
-        await this.db.batch(ops, { sync: true });
-        this.treeSize = size;
-        this.edge.clear();
-        for (const [k, v] of edge) this.edge.set(k, v);
-        batch.forEach((p, i) => p.resolve(results[i]!));
-      } catch (err) {
-        batch.forEach((p) => p.reject(err));
+      }
+      ops.push(this.store.stateOp({ version: 1, size, hashId: this.hashId }));
+      await this.store.write(ops, true);
+    } catch (err) {
+      for (const job of jobs) job.reject(err);
+      return;
+    }
+    this.treeSize = size;
+    this.edge = edge;
+    jobs.forEach((job, i) => {
+      const r = results[i]!;
+      if (job.kind === "plain") job.resolve({ firstIndex: (r as AppendResult).firstIndex, size });
+      else job.resolve(r as number[]);
+    });
+    for (const listener of this.listeners) {
+      try {
+        listener(size);
+      } catch {
+        // A listener's failure is its own; the append is acknowledged.
       }
     }
-    this.flushing = undefined;
   }
 
-  /** Log metadata (checkpoints, anchors), written synchronously. */
-  async putMeta(key: string, value: unknown): Promise<void> {
-    await this.db.put(`m/${key}`, JSON.stringify(value), { sync: true });
-  }
-
-  async getMeta<T>(key: string): Promise<T | undefined> {
-    const value = await this.db.get(`m/${key}`);
-    return value === undefined ? undefined : (JSON.parse(value) as T);
-  }
-
-  /** The last metadata value under a prefix whose keys sort by size (zero-padded). */
-  async lastMeta<T>(prefix: string): Promise<T | undefined> {
-    for await (const value of this.db.values({ gte: `m/${prefix}`, lt: `m/${prefix}\xff`, reverse: true, limit: 1 })) return JSON.parse(value) as T;
-    return undefined;
-  }
-
-  async indexOfKey(key: string): Promise<number | undefined> {
-    const value = await this.db.get(`k/${key}`);
-    return value === undefined ? undefined : Number(value);
-  }
-
+  /** The bytes of the entry at `index`. */
   async entry(index: number): Promise<Buffer> {
-    this.assertIndex(index, this.treeSize);
-    return Buffer.from((await this.db.get(`l/${pad(index)}`))!, "base64");
+    this.checkIndex(index, this.treeSize);
+    return this.store.getLeaf(index);
   }
 
-  async leafHashAt(index: number): Promise<Uint8Array> {
-    this.assertIndex(index, this.treeSize);
-    return this.node(0, index);
+  /** The leaf hash H(0x00 ‖ entry) of the entry at `index`. */
+  async leafHash(index: number): Promise<Uint8Array> {
+    this.checkIndex(index, this.treeSize);
+    return (await this.nodes([{ level: 0, index }]))[0]!;
   }
 
-  private async node(level: number, index: number): Promise<Uint8Array> {
-    const value = await this.db.get(nodeKey(level, index));
-    if (value === undefined) throw new Error(`log corrupt: missing node ${level}/${index}`);
-    return Buffer.from(value, "hex");
+  /** @deprecated use `leafHash(index)`. */
+  leafHashAt(index: number): Promise<Uint8Array> {
+    return this.leafHash(index);
   }
 
-  /** MTH(D[start : start+size]) from stored complete subtrees. */
-  private subtree = async (start: number, size: number): Promise<Uint8Array> => {
-    if (size === 0) return this.hash(new Uint8Array(0));
-    if ((size & (size - 1)) === 0 && start % size === 0) return this.node(Math.log2(size), start / size);
-    const k = splitPoint(size);
-    return nodeHash(await this.subtree(start, k), await this.subtree(start + k, size - k), this.hash);
-  };
+  /** The index of a keyed entry, if logged. */
+  indexOfKey(key: string): Promise<number | undefined> {
+    return this.store.indexOfKey(key);
+  }
 
+  /** MTH(D[size]) for any size ≤ the current one. */
   async root(size = this.treeSize): Promise<Uint8Array> {
-    this.assertSize(size);
-    return this.subtree(0, size);
+    this.checkSize(size);
+    if (size === 0) return emptyRoot(this.hash);
+    return (await this.rangeHashes([{ start: 0, size }]))[0]!;
   }
 
+  /** PATH(index, D[size]) (RFC 9162 §2.1.3.1), leaf to root. Requires 0 ≤ index < size ≤ this.size. */
   async inclusionProof(index: number, size = this.treeSize): Promise<Uint8Array[]> {
-    this.assertSize(size);
-    this.assertIndex(index, size);
-    return inclusionPath(this.subtree, index, 0, size);
+    this.checkSize(size);
+    this.checkIndex(index, size);
+    return this.rangeHashes(inclusionRanges(index, size));
   }
 
+  /** PROOF(size1, D[size2]) (RFC 9162 §2.1.4.1). Requires 1 ≤ size1 ≤ size2 ≤ this.size. */
   async consistencyProof(size1: number, size2 = this.treeSize): Promise<Uint8Array[]> {
-    this.assertSize(size2);
-    if (!(size1 >= 1 && size1 <= size2)) throw new RangeError(`no consistency proof from ${size1} to ${size2}`);
-    return consistencyPath(this.subtree, size1, 0, size2);
+    this.checkSize(size2);
+    if (!isCount(size1) || size1 < 1 || size1 > size2) throw new LogError("LOG_RANGE", `no consistency proof from size ${size1} to size ${size2}`);
+    return this.rangeHashes(consistencyRanges(size1, size2));
   }
 
-  private assertSize(size: number): void {
-    if (!Number.isSafeInteger(size) || size < 0 || size > this.treeSize) throw new RangeError(`tree size ${size} outside 0..${this.treeSize}`);
+  /** Waits for queued appends, then closes the store. Later appends fail with LOG_CLOSED. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.writing) await this.writing;
+    await this.store.close();
   }
 
-  private assertIndex(index: number, size: number): void {
-    if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new RangeError(`leaf ${index} outside a tree of ${size}`);
+  // --- subtree hashes from stored nodes -------------------------------------------------------
+
+  /**
+   * The hashes of subtrees D[start:start+size], each a right fold of the complete aligned
+   * subtrees it splits into (RFC 9162 splits at the largest power of two below the size, which
+   * for an aligned range is its highest-order complete subtree). All nodes in one read.
+   */
+  private async rangeHashes(ranges: readonly Range[]): Promise<Uint8Array[]> {
+    const plans = ranges.map((r) => decompose(r.start, r.size));
+    const hashes = await this.nodes(plans.flat());
+    let at = 0;
+    return plans.map((plan) => {
+      const parts = hashes.slice(at, (at += plan.length));
+      let h = parts[parts.length - 1]!;
+      for (let i = parts.length - 2; i >= 0; i--) h = nodeHash(parts[i]!, h, this.hash);
+      return h;
+    });
   }
+
+  /** Stored nodes by id; those on the current right edge come from memory. */
+  private async nodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
+    const out: (Uint8Array | undefined)[] = ids.map((id) => {
+      const e = this.edge.get(id.level);
+      return e && e.index === id.index ? e.hash : undefined;
+    });
+    const missing = ids.filter((_, i) => !out[i]);
+    if (missing.length > 0) {
+      if (!this.store.isOpen) throw new LogError("LOG_CLOSED", "the log is closed");
+      const read = await this.store.getNodes(missing);
+      let j = 0;
+      for (let i = 0; i < out.length; i++) if (!out[i]) out[i] = read[j++];
+    }
+    return out as Uint8Array[];
+  }
+
+  /** The complete subtrees making up a tree of `size` leaves, largest first. */
+  private edgeIds(size: number): NodeId[] {
+    return decompose(0, size);
+  }
+
+  private checkSize(size: number): void {
+    if (!isCount(size) || size > this.treeSize) throw new LogError("LOG_RANGE", `tree size ${size} is outside 0..${this.treeSize}`);
+  }
+
+  private checkIndex(index: number, size: number): void {
+    if (!isCount(index) || index >= size) throw new LogError("LOG_RANGE", `leaf ${index} is outside a tree of ${size}`);
+  }
+}
+
+/**
+ * The complete aligned subtrees covering D[start:start+size], left to right. For the ranges of a
+ * tree's own subtrees (start a multiple of the next power of two ≥ size) these are the binary
+ * digits of size, largest first; other ranges are split RFC-style until aligned.
+ */
+export function decompose(start: number, size: number): NodeId[] {
+  const out: NodeId[] = [];
+  const walk = (s: number, n: number) => {
+    if (n === 0) return;
+    if (isPowerOfTwo(n) && s % n === 0) {
+      out.push({ level: Math.round(Math.log2(n)), index: s / n });
+      return;
+    }
+    const k = splitPoint(n);
+    walk(s, k);
+    walk(s + k, n - k);
+  };
+  if (size > 2 ** MAX_LEVEL) throw new LogError("LOG_RANGE", "tree too large");
+  walk(start, size);
+  return out;
 }

@@ -1,142 +1,306 @@
 import { createHash } from "node:crypto";
 import { sm3 } from "../../../core/crypto/sm3.ts";
+import { LogError } from "./errors.ts";
 
 /**
- * RFC 9162 §2.1 Merkle tree hashing, proofs and their verification, with the hash function as a
- * parameter (SM3 by default; the log names it in its origin). Verifiers return booleans and
- * never throw on malformed input: a bad proof is simply not a proof.
+ * RFC 9162 §2.1 Merkle tree hashing, proof generation and proof verification, with the hash as
+ * a parameter (SM3 by default; the log names it in its origin, e.g. "…/log/sm3").
+ *
+ * Proof generation is split in two: `inclusionRanges` / `consistencyRanges` compute *which*
+ * subtrees MTH(D[start:start+size]) a proof consists of (pure index arithmetic, straight from
+ * PATH and SUBPROOF of §2.1.3.1 / §2.1.4.1), and a source of subtree hashes fills them in: the
+ * in-memory helpers below, or the durable store (`merkle-log.ts`).
+ *
+ * Verifiers (§2.1.3.2, §2.1.4.2) return booleans and never throw: a malformed proof, a wrong
+ * hash length or a nonsensical size is simply not a proof.
  */
 export type HashFn = (data: Uint8Array) => Uint8Array;
 
 export const SM3: HashFn = (d) => sm3(d);
 export const SHA256: HashFn = (d) => createHash("sha256").update(d).digest();
 
-const LEAF = Uint8Array.of(0x00);
-const NODE = Uint8Array.of(0x01);
+const LEAF_PREFIX = Uint8Array.of(0x00);
+const NODE_PREFIX = Uint8Array.of(0x01);
 
+/** MTH({d}) = H(0x00 ‖ d). */
 export function leafHash(data: Uint8Array, hash: HashFn = SM3): Uint8Array {
-  return hash(Buffer.concat([LEAF, data]));
+  return hash(Buffer.concat([LEAF_PREFIX, data]));
 }
 
+/** H(0x01 ‖ left ‖ right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array, hash: HashFn = SM3): Uint8Array {
-  return hash(Buffer.concat([NODE, left, right]));
+  return hash(Buffer.concat([NODE_PREFIX, left, right]));
 }
 
-/** The largest power of two strictly less than n (n ≥ 2). */
+/** MTH({}) = H(), the root of the empty tree. */
+export function emptyRoot(hash: HashFn = SM3): Uint8Array {
+  return hash(new Uint8Array(0));
+}
+
+/** Whether n is a power of two (exact for every safe integer, unlike `n & (n - 1)`). */
+export function isPowerOfTwo(n: number): boolean {
+  return n >= 1 && 2 ** Math.round(Math.log2(n)) === n;
+}
+
+/** The largest power of two strictly less than n (requires n ≥ 2). */
 export function splitPoint(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;
 }
 
-/** A source of subtree hashes MTH(D[start : start+size]) over some leaf hashes. */
+/** A subtree D[start : start+size] of the leaves. */
+export interface Range {
+  readonly start: number;
+  readonly size: number;
+}
+
+/** The subtrees whose hashes make up PATH(index, D[size]), leaf to root. Requires 0 ≤ index < size. */
+export function inclusionRanges(index: number, size: number): Range[] {
+  if (!isCount(index) || !isCount(size) || index >= size) throw new LogError("LOG_RANGE", `leaf ${index} is outside a tree of ${size}`);
+  const out: Range[] = [];
+  let start = 0;
+  let n = size;
+  let m = index;
+  while (n > 1) {
+    const k = splitPoint(n);
+    if (m < k) {
+      out.push({ start: start + k, size: n - k });
+      n = k;
+    } else {
+      out.push({ start, size: k });
+      start += k;
+      m -= k;
+      n -= k;
+    }
+  }
+  return out.reverse();
+}
+
+/** The subtrees whose hashes make up PROOF(m, D[size]) in order. Requires 1 ≤ m ≤ size. */
+export function consistencyRanges(m: number, size: number): Range[] {
+  if (!isCount(m) || !isCount(size) || m < 1 || m > size) throw new LogError("LOG_RANGE", `no consistency proof from size ${m} to size ${size}`);
+  const out: Range[] = [];
+  let start = 0;
+  let n = size;
+  let complete = true;
+  while (m !== n) {
+    const k = splitPoint(n);
+    if (m <= k) {
+      out.push({ start: start + k, size: n - k });
+      n = k;
+    } else {
+      out.push({ start, size: k });
+      start += k;
+      m -= k;
+      n -= k;
+      complete = false;
+    }
+  }
+  if (!complete) out.push({ start, size: n });
+  return out.reverse();
+}
+
+/** A source of subtree hashes MTH(D[start : start+size]). */
 export type SubtreeHash = (start: number, size: number) => Uint8Array | Promise<Uint8Array>;
 
-/** PATH(m, D[start : start+n]) of RFC 9162 §2.1.3.1, leaf to root order. */
+/** PATH(m, D[start : start+n]) (RFC 9162 §2.1.3.1) over any subtree-hash source. */
 export async function inclusionPath(subtree: SubtreeHash, m: number, start: number, n: number): Promise<Uint8Array[]> {
   if (n <= 1) return [];
-  const k = splitPoint(n);
-  if (m < k) return [...(await inclusionPath(subtree, m, start, k)), await subtree(start + k, n - k)];
-  return [...(await inclusionPath(subtree, m - k, start + k, n - k)), await subtree(start, k)];
+  return Promise.all(inclusionRanges(m, n).map((r) => subtree(start + r.start, r.size)));
 }
 
-/** SUBPROOF(m, D[start : start+n], b) of RFC 9162 §2.1.4.1. */
-export async function consistencyPath(subtree: SubtreeHash, m: number, start: number, n: number, complete = true): Promise<Uint8Array[]> {
-  if (m === n) return complete ? [] : [await subtree(start, n)];
-  const k = splitPoint(n);
-  if (m <= k) return [...(await consistencyPath(subtree, m, start, k, complete)), await subtree(start + k, n - k)];
-  return [...(await consistencyPath(subtree, m - k, start + k, n - k, false)), await subtree(start, k)];
+/** PROOF(m, D[start : start+n]) (RFC 9162 §2.1.4.1) over any subtree-hash source. */
+export async function consistencyPath(subtree: SubtreeHash, m: number, start: number, n: number): Promise<Uint8Array[]> {
+  return Promise.all(consistencyRanges(m, n).map((r) => subtree(start + r.start, r.size)));
 }
 
-/** In-memory subtree hashes over a list of leaf hashes (small trees, fingerprint batches). */
-export function memorySubtree(leafHashes: readonly Uint8Array[], hash: HashFn = SM3): (start: number, size: number) => Uint8Array {
+// --- in memory ------------------------------------------------------------------------------
+
+/**
+ * All levels of a tree over leaf hashes, built once in O(n): level ℓ holds the hashes of the
+ * complete subtrees of 2^ℓ leaves. Any subtree hash then costs O(log n) node hashes, so roots and
+ * proofs (any past size) are O(log n) each: what the delivery fingerprint tool needs for a
+ * proof per record.
+ */
+export class MemoryTree {
+  private readonly levels: Uint8Array[][];
+
+  constructor(
+    leafHashes: readonly Uint8Array[],
+    readonly hash: HashFn = SM3,
+  ) {
+    this.levels = [leafHashes.slice()];
+    for (let level = this.levels[0]!; level.length > 1; ) {
+      const up: Uint8Array[] = [];
+      for (let i = 0; i + 1 < level.length; i += 2) up.push(nodeHash(level[i]!, level[i + 1]!, hash));
+      this.levels.push(up);
+      level = up;
+    }
+  }
+
+  get size(): number {
+    return this.levels[0]!.length;
+  }
+
+  /** MTH(D[start : start+size]); requires the range to lie inside the tree. */
+  subtree(start: number, size: number): Uint8Array {
+    if (size === 0) return emptyRoot(this.hash);
+    // Split as RFC 9162 does: complete, aligned subtrees are stored; others are combined.
+    if (isPowerOfTwo(size) && start % size === 0) {
+      const node = this.levels[Math.log2(size)]?.[start / size];
+      if (node) return node;
+    }
+    const k = splitPoint(size);
+    return nodeHash(this.subtree(start, k), this.subtree(start + k, size - k), this.hash);
+  }
+
+  root(size = this.size): Uint8Array {
+    this.checkSize(size);
+    return this.subtree(0, size);
+  }
+
+  inclusionProof(index: number, size = this.size): Uint8Array[] {
+    this.checkSize(size);
+    return inclusionRanges(index, size).map((r) => this.subtree(r.start, r.size));
+  }
+
+  consistencyProof(m: number, size = this.size): Uint8Array[] {
+    this.checkSize(size);
+    return consistencyRanges(m, size).map((r) => this.subtree(r.start, r.size));
+  }
+
+  private checkSize(size: number): void {
+    if (!isCount(size) || size > this.size) throw new LogError("LOG_RANGE", `size ${size} is outside 0..${this.size}`);
+  }
+}
+
+/** MTH over leaf hashes (the empty tree's root for none). */
+export function rootFromLeafHashes(leafHashes: readonly Uint8Array[], hash: HashFn = SM3): Uint8Array {
   const mth = (start: number, size: number): Uint8Array => {
-    if (size === 0) return hash(new Uint8Array(0));
+    if (size === 0) return emptyRoot(hash);
     if (size === 1) return leafHashes[start]!;
     const k = splitPoint(size);
     return nodeHash(mth(start, k), mth(start + k, size - k), hash);
   };
-  return mth;
+  return mth(0, leafHashes.length);
 }
 
-export function rootFromLeafHashes(leafHashes: readonly Uint8Array[], hash: HashFn = SM3): Uint8Array {
-  return memorySubtree(leafHashes, hash)(0, leafHashes.length);
+/** PATH(index, D[n]) over all the leaf hashes given (n = their count). */
+export function inclusionProofFromLeafHashes(leafHashes: readonly Uint8Array[], index: number, hash: HashFn = SM3): Uint8Array[] {
+  return new MemoryTree(leafHashes, hash).inclusionProof(index);
 }
 
-export async function inclusionProofFromLeafHashes(leafHashes: readonly Uint8Array[], index: number, hash: HashFn = SM3): Promise<Uint8Array[]> {
-  if (!(index >= 0 && index < leafHashes.length)) throw new RangeError(`index ${index} outside a tree of ${leafHashes.length}`);
-  return inclusionPath(memorySubtree(leafHashes, hash), index, 0, leafHashes.length);
+/** PROOF(m, D[n]) from the tree of the first m leaves to the tree of all n given. Requires 1 ≤ m ≤ n. */
+export function consistencyProofFromLeafHashes(leafHashes: readonly Uint8Array[], m: number, hash: HashFn = SM3): Uint8Array[] {
+  return new MemoryTree(leafHashes, hash).consistencyProof(m);
 }
 
-export async function consistencyProofFromLeafHashes(leafHashes: readonly Uint8Array[], m: number, hash: HashFn = SM3): Promise<Uint8Array[]> {
-  if (!(m >= 1 && m <= leafHashes.length)) throw new RangeError(`size ${m} outside 1..${leafHashes.length}`);
-  return consistencyPath(memorySubtree(leafHashes, hash), m, 0, leafHashes.length);
-}
+// --- verification ---------------------------------------------------------------------------
 
-const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 const isCount = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
 
-/** RFC 9162 §2.1.3.2: whether `proof` proves `leaf` at `index` in the tree of `size` with `root`. */
-export function verifyInclusion(index: number, size: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array, hash: HashFn = SM3): boolean {
-  if (!isCount(index) || !isCount(size) || index >= size || !Array.isArray(proof)) return false;
-  const width = hash(new Uint8Array(0)).length;
-  if (leaf.length !== width || root.length !== width || proof.some((p) => !(p instanceof Uint8Array) || p.length !== width)) return false;
-  let fn = index;
-  let sn = size - 1;
-  let r = leaf;
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(p, r, hash);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
-    } else {
-      r = nodeHash(r, p, hash);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && equal(r, root);
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
 }
 
-/** RFC 9162 §2.1.4.2: whether `proof` shows the tree of `size2` extends the tree of `size1`. */
-export function verifyConsistency(size1: number, size2: number, root1: Uint8Array, root2: Uint8Array, proof: readonly Uint8Array[], hash: HashFn = SM3): boolean {
-  if (!isCount(size1) || !isCount(size2) || !Array.isArray(proof)) return false;
-  const width = hash(new Uint8Array(0)).length;
-  if (root1.length !== width || root2.length !== width || proof.some((p) => !(p instanceof Uint8Array) || p.length !== width)) return false;
-  // A tree of size 0 is consistent with everything, so a proof from it proves nothing.
-  if (size1 === 0 || size1 > size2) return false;
-  if (size1 === size2) return proof.length === 0 && equal(root1, root2);
-  if (proof.length === 0) return false;
-  const path = (size1 & (size1 - 1)) === 0 ? [root1, ...proof] : [...proof];
-  let fn = size1 - 1;
-  let sn = size2 - 1;
-  while (fn % 2 === 1) {
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  let fr = path[0]!;
-  let sr = path[0]!;
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      fr = nodeHash(c, fr, hash);
-      sr = nodeHash(c, sr, hash);
-      if (fn % 2 === 0) {
+/** Every value is a byte string of the hash's output length. All inputs here are untrusted. */
+function wellFormed(width: number, ...values: unknown[]): boolean {
+  return values.every((v) => v instanceof Uint8Array && v.length === width);
+}
+
+function proofWellFormed(width: number, proof: unknown): proof is Uint8Array[] {
+  return Array.isArray(proof) && proof.every((p) => p instanceof Uint8Array && p.length === width);
+}
+
+/**
+ * RFC 9162 §2.1.3.2: whether `proof` proves that `leaf` (a leaf hash) is at `index` in the tree
+ * of `size` leaves whose root is `root`. Never throws.
+ */
+export function verifyInclusion(index: number, size: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array, hash: HashFn = SM3): boolean {
+  try {
+    if (!isCount(index) || !isCount(size) || index >= size) return false;
+    const width = emptyRoot(hash).length;
+    if (!wellFormed(width, leaf, root) || !proofWellFormed(width, proof)) return false;
+    // Work in BigInt-free integer arithmetic: sizes are safe integers, so halving is exact.
+    let fn = index;
+    let sn = size - 1;
+    let r = leaf;
+    for (const p of proof) {
+      if (sn === 0) return false;
+      if (fn % 2 === 1 || fn === sn) {
+        r = nodeHash(p, r, hash);
         while (fn % 2 === 0 && fn !== 0) {
           fn = Math.floor(fn / 2);
           sn = Math.floor(sn / 2);
         }
+      } else {
+        r = nodeHash(r, p, hash);
       }
-    } else {
-      sr = nodeHash(sr, c, hash);
+      fn = Math.floor(fn / 2);
+      sn = Math.floor(sn / 2);
     }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
+    return sn === 0 && sameBytes(r, root);
+  } catch {
+    return false;
   }
-  return equal(fr, root1) && equal(sr, root2) && sn === 0;
+}
+
+/**
+ * RFC 9162 §2.1.4.2: whether `proof` shows that the tree of `size2` leaves with root `root2`
+ * extends the tree of `size1` leaves with root `root1`. Never throws.
+ *
+ * Edge cases (the RFC's algorithm starts at a non-empty path and first ≥ 1):
+ * - size1 = 0: every tree extends the empty tree, so a "proof" from it proves nothing: false
+ *   (transparency-dev/merkle #140, #236 accepted empty proofs from size 0 against any tree).
+ * - size1 = size2: only the empty proof, and only when the roots are equal (RFC 9162 §2.1.4.1
+ *   defines PROOF(n, D[n]) = {}), so a client can check "same head" uniformly.
+ * - size1 > size2: false.
+ */
+export function verifyConsistency(size1: number, size2: number, root1: Uint8Array, root2: Uint8Array, proof: readonly Uint8Array[], hash: HashFn = SM3): boolean {
+  try {
+    if (!isCount(size1) || !isCount(size2)) return false;
+    const width = emptyRoot(hash).length;
+    if (!wellFormed(width, root1, root2) || !proofWellFormed(width, proof)) return false;
+    if (size1 === 0 || size1 > size2) return false;
+    if (size1 === size2) return proof.length === 0 && sameBytes(root1, root2);
+    // 1. Fail if the path is empty.
+    if (proof.length === 0) return false;
+    // 2. If size1 is a power of two, root1 is the first node of the path.
+    const path = isPowerOfTwo(size1) ? [root1, ...proof] : proof;
+    // 3. fn = size1 − 1, sn = size2 − 1; shift both right while LSB(fn) is set.
+    let fn = size1 - 1;
+    let sn = size2 - 1;
+    while (fn % 2 === 1) {
+      fn = Math.floor(fn / 2);
+      sn = Math.floor(sn / 2);
+    }
+    // 4. fr = sr = path[0].
+    let fr = path[0]!;
+    let sr = path[0]!;
+    // 5. Each later node.
+    for (let i = 1; i < path.length; i++) {
+      const c = path[i]!;
+      if (sn === 0) return false;
+      if (fn % 2 === 1 || fn === sn) {
+        fr = nodeHash(c, fr, hash);
+        sr = nodeHash(c, sr, hash);
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      } else {
+        sr = nodeHash(sr, c, hash);
+      }
+      fn = Math.floor(fn / 2);
+      sn = Math.floor(sn / 2);
+    }
+    // 6. Accept only if both roots match and the path was fully consumed up to the root.
+    return sameBytes(fr, root1) && sameBytes(sr, root2) && sn === 0;
+  } catch {
+    return false;
+  }
 }
