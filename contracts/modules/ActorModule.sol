@@ -72,6 +72,7 @@ contract ActorModule is RegistryBase {
         }
     }
 
+    /// @notice resource.register: the agency registers a resource reviewed by every source unit (version 1, active).
     function registerResource(Meta calldata m, ResourceIn calldata r) external {
         _preamble(m, _bit(AGENCY), false);
         Resource storage res = resources[r.id];
@@ -94,6 +95,7 @@ contract ActorModule is RegistryBase {
         emit ResourceRegistered(r.id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice resource.version: a new version that appends fields, with its own grade and source-unit review.
     function publishVersion(Meta calldata m, VersionIn calldata v) external {
         _preamble(m, _bit(AGENCY), true);
         Resource storage res = resources[v.resourceId];
@@ -114,6 +116,7 @@ contract ActorModule is RegistryBase {
         emit ResourceVersionPublished(v.resourceId, m.recordHash, m.signedRecord);
     }
 
+    /// @notice resource.withdraw: the resource can no longer be granted or used as a hop input.
     function withdrawResource(Meta calldata m, bytes32 resourceId) external {
         _preamble(m, _bit(AGENCY), true);
         Resource storage res = resources[resourceId];

@@ -19,6 +19,7 @@ contract GrantModule is RegistryBase {
         ScopeIn[] scope;
     }
 
+    /// @notice grant.issue: whole authorization of resources and fields to one operator for at most 5 calendar years. An operator or partner author fails with RegrantForbidden.
     function issueGrant(Meta calldata m, GrantIn calldata g) external {
         uint8 role = actors[m.author].role;
         if (role == OPERATOR || role == PARTNER) {
@@ -54,6 +55,7 @@ contract GrantModule is RegistryBase {
         emit GrantIssued(g.id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice grant.suspend: active → suspended (stops every hop and delivery at once).
     function suspendGrant(Meta calldata m, bytes32 id) external {
         _preamble(m, _bit(AGENCY), true);
         Grant storage g = _requireGrant(id);
@@ -62,6 +64,7 @@ contract GrantModule is RegistryBase {
         emit GrantSuspended(id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice grant.resume: suspended → active.
     function resumeGrant(Meta calldata m, bytes32 id) external {
         _preamble(m, _bit(AGENCY), true);
         Grant storage g = _requireGrant(id);
@@ -70,6 +73,7 @@ contract GrantModule is RegistryBase {
         emit GrantResumed(id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice grant.revoke: active or suspended → revoked; the grant ends now (the 30-day destruction clock starts).
     function revokeGrant(Meta calldata m, bytes32 id) external {
         _preamble(m, _bit(AGENCY), true);
         Grant storage g = _requireGrant(id);
@@ -78,6 +82,7 @@ contract GrantModule is RegistryBase {
         emit GrantRevoked(id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice grant.exitNotice: the grantee files its exit plan; a voluntary exit may start 3 calendar months later.
     function fileExitNotice(Meta calldata m, bytes32 id, bytes32 planHash) external {
         _preamble(m, _bit(OPERATOR), true);
         Grant storage g = _requireGrant(id);
@@ -89,6 +94,7 @@ contract GrantModule is RegistryBase {
         emit ExitNoticeFiled(id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice grant.exit: voluntary (after notice), violation (5-year ban of the grantee) or expiry; status exiting, the grant ends now.
     /// @param kind 1 voluntary, 2 violation, 3 expiry
     function startExit(Meta calldata m, bytes32 id, uint8 kind) external {
         _preamble(m, _bit(AGENCY), true);
@@ -109,6 +115,7 @@ contract GrantModule is RegistryBase {
         emit GrantExitStarted(id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice grant.close: exiting or revoked → closed, once every holder certified every asset class.
     function closeGrant(Meta calldata m, bytes32 id) external {
         _preamble(m, _bit(AGENCY), true);
         Grant storage g = _requireGrant(id);
@@ -123,6 +130,7 @@ contract GrantModule is RegistryBase {
         emit GrantClosed(id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice evaluation.record: one evaluation per grant and year; a third consecutive unqualified year revokes the grant in the same transaction (EvaluationRecorded, then GrantRevoked).
     /// @param grade 1 excellent, 2 qualified, 3 unqualified
     function recordEvaluation(Meta calldata m, bytes32 id, uint16 year, uint8 grade) external {
         _preamble(m, _bit(AGENCY), true);
@@ -137,6 +145,7 @@ contract GrantModule is RegistryBase {
         }
     }
 
+    /// @notice blacklist.add: the organisation is banned until now + 5 calendar years (never shortening a longer ban).
     function blacklist(Meta calldata m, bytes32 org) external {
         _preamble(m, _bit(AGENCY), true);
         _ban(org);

@@ -19,6 +19,7 @@ contract PartnerModule is RegistryBase {
         ScopeIn[] scope;
     }
 
+    /// @notice partner.propose: the grantee proposes a partner within the grant's scope and term.
     function proposePartner(Meta calldata m, AdmissionIn calldata a) external {
         _preamble(m, _bit(OPERATOR), false);
         Admission storage adm = admissions[a.id];
@@ -50,6 +51,7 @@ contract PartnerModule is RegistryBase {
         emit PartnerProposed(a.id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice partner.approve: the agency admits the partner, which becomes a holder of the grant for good.
     function approvePartner(Meta calldata m, bytes32 id) external {
         _preamble(m, _bit(AGENCY), true);
         Admission storage adm = admissions[id];
@@ -65,6 +67,7 @@ contract PartnerModule is RegistryBase {
         emit PartnerApproved(id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice partner.revoke: by the agency or the grantee; proposed or approved → revoked (a holder stays a holder).
     function revokePartner(Meta calldata m, bytes32 id) external {
         uint8 role = _preamble(m, _bit(AGENCY) | _bit(OPERATOR), true);
         Admission storage adm = admissions[id];
@@ -76,6 +79,7 @@ contract PartnerModule is RegistryBase {
         emit PartnerRevoked(id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice destruction.certify: a holder certifies one asset class of an exiting or revoked grant; late after end + 30 days.
     /// @param assetClass 0 raw data, 1 derived models, 2 traded products
     function certifyDestruction(Meta calldata m, bytes32 id, bytes32 grantId, uint8 assetClass) external {
         _preamble(m, _bit(OPERATOR) | _bit(PARTNER), false);
@@ -93,6 +97,7 @@ contract PartnerModule is RegistryBase {
         emit DestructionCertified(id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice cap.set: the agency's cap for (domain, charging unit); a later cap replaces it. The event id is keccak256(abi.encode(domain, chargeUnit)).
     function setPriceCap(Meta calldata m, bytes32 domain, bytes32 chargeUnit, uint128 maxPriceFen) external {
         _preamble(m, _bit(AGENCY), true);
         caps[_pairKey(domain, chargeUnit)] = uint256(maxPriceFen) + 1;

@@ -65,6 +65,7 @@ contract ProductModule is RegistryBase {
         if (uint256(p.priceFen) > cap - 1) revert PriceAboveCap();
     }
 
+    /// @notice product.register: the grantee registers a product of the grant's resources under the pricing rule; the author becomes its operator.
     function registerProduct(Meta calldata m, ProductIn calldata p) external {
         _preamble(m, _bit(OPERATOR), false);
         Product storage prod = products[p.id];
@@ -87,6 +88,7 @@ contract ProductModule is RegistryBase {
         emit ProductRegistered(p.id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice product.reprice: the product's operator changes the price under the pricing rule.
     function repriceProduct(Meta calldata m, bytes32 id, PricingIn calldata p) external {
         _preamble(m, _bit(OPERATOR), true);
         Product storage prod = products[id];
@@ -99,6 +101,7 @@ contract ProductModule is RegistryBase {
         emit ProductRepriced(id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice product.list: the exchange lists a product with at least one lineage hop, with its verification report hash.
     function listProduct(Meta calldata m, bytes32 id, bytes32 reportHash) external {
         _preamble(m, _bit(EXCHANGE), true);
         Product storage prod = products[id];
@@ -113,6 +116,7 @@ contract ProductModule is RegistryBase {
         emit ProductListed(id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice product.delist: listed → delisted.
     function delistProduct(Meta calldata m, bytes32 id) external {
         _preamble(m, _bit(EXCHANGE), true);
         Product storage prod = products[id];
@@ -122,6 +126,7 @@ contract ProductModule is RegistryBase {
         emit ProductDelisted(id, m.recordHash, m.signedRecord);
     }
 
+    /// @notice lineage.hop: one processing step (or a delivery) of a product under its grant, checked in the rulebook's nine steps.
     function recordHop(Meta calldata m, HopIn calldata h) external {
         _preamble(m, _bit(OPERATOR) | _bit(PARTNER), false);
         Hop storage hop = hops[h.id];

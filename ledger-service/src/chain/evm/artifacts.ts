@@ -3,8 +3,9 @@ import { fileURLToPath } from "node:url";
 import { Interface, type InterfaceAbi } from "ethers";
 
 /**
- * The registry's compiled contracts, read from Hardhat's artifacts (`npm run build:contracts`,
- * run by `npm start` and `npm test`). Artifacts are build output and never committed.
+ * The registry's compiled contracts, read at run time from Hardhat's artifacts
+ * (`npm run build:contracts`, also run by `npm test` and `npm run bench:gas`). Artifacts are
+ * build output and never committed.
  */
 export const MODULES = ["ActorModule", "GrantModule", "PartnerModule", "ProductModule", "ViewModule"] as const;
 export type ModuleName = (typeof MODULES)[number];

@@ -1,6 +1,6 @@
-import { Contract, ContractFactory, Interface, toUtf8String, ZeroHash, type ContractRunner, type Log, type Provider, type Signer, type TransactionRequest } from "ethers";
+import { Contract, ContractFactory, Interface, toUtf8Bytes, toUtf8String, ZeroHash, type ContractRunner, type Log, type Provider, type Signer, type TransactionRequest } from "ethers";
 import { codeFromSolidityError, LedgerError } from "../../../../core/errors.ts";
-import { parseSignedRecord, type SignedRecord } from "../../../../core/record.ts";
+import { parseSignedRecord, recordHash, type SignedRecord } from "../../../../core/record.ts";
 import { ROLES } from "../../../../core/records/common.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
@@ -75,6 +75,26 @@ export interface SubmitResult {
   readonly gasUsed: bigint;
 }
 
+/** Whether a view key can name anything on chain: short-string ids fit 31 bytes, years fit uint16. */
+function viewable(key: ViewKey): boolean {
+  const fits = (s: string) => s.length > 0 && toUtf8Bytes(s).length <= 31;
+  switch (key.kind) {
+    case "anchor":
+      return key.id.length > 0;
+    case "price-cap": {
+      const parts = key.id.split("/");
+      return parts.length === 2 && parts.every(fits);
+    }
+    case "evaluation": {
+      const slash = key.id.lastIndexOf("/");
+      const year = Number(key.id.slice(slash + 1));
+      return slash > 0 && fits(key.id.slice(0, slash)) && /^\d{1,5}$/.test(key.id.slice(slash + 1)) && year <= 65_535;
+    }
+    default:
+      return fits(key.id);
+  }
+}
+
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -84,7 +104,8 @@ const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  */
 export class RegistryClient {
   readonly contract: Contract;
-  private readonly blockTimes = new Map<number, number>();
+  /** Block times by block hash (a hash never changes its time, even across reorgs or reverts). */
+  private readonly blockTimes = new Map<string, number>();
 
   constructor(
     readonly address: string,
@@ -128,7 +149,7 @@ export class RegistryClient {
       const sent = await signer.sendTransaction(tx);
       const receipt = await sent.wait();
       if (!receipt || receipt.status !== 1) throw new Error(`transaction ${sent.hash} failed`);
-      return { txId: receipt.hash, blockNumber: receipt.blockNumber, blockTime: await this.blockTime(receipt.blockNumber), gasUsed: receipt.gasUsed };
+      return { txId: receipt.hash, blockNumber: receipt.blockNumber, blockTime: await this.blockTime(receipt.blockHash), gasUsed: receipt.gasUsed };
     } catch (err) {
       const rule = ruleErrorOf(err);
       if (rule instanceof LedgerError || !(err instanceof Error) || !/reverted|failed/.test(err.message)) throw rule;
@@ -155,13 +176,13 @@ export class RegistryClient {
     return block.timestamp;
   }
 
-  private async blockTime(blockNumber: number): Promise<number> {
-    const known = this.blockTimes.get(blockNumber);
+  private async blockTime(blockHash: string): Promise<number> {
+    const known = this.blockTimes.get(blockHash);
     if (known !== undefined) return known;
-    const block = await this.provider.getBlock(blockNumber);
-    if (!block) throw new Error(`block ${blockNumber} not found`);
+    const block = await this.provider.getBlock(blockHash);
+    if (!block) throw new Error(`block ${blockHash} not found`);
     if (this.blockTimes.size > 10_000) this.blockTimes.clear();
-    this.blockTimes.set(blockNumber, block.timestamp);
+    this.blockTimes.set(blockHash, block.timestamp);
     return block.timestamp;
   }
 
@@ -169,8 +190,10 @@ export class RegistryClient {
     return this.contract.getFunction(fn).staticCall(...args) as Promise<T>;
   }
 
+  /** The state view of `key`, or undefined when there is none (also for ids no record can have). */
   async view(key: ViewKey): Promise<StateView | undefined> {
     const id = key.id;
+    if (!viewable(key)) return undefined;
     switch (key.kind) {
       case "actor": {
         const [role, , publicKey] = await this.read<[bigint, string, string]>("actorOf", id32(id));
@@ -290,14 +313,25 @@ export class RegistryClient {
     for (const log of logs) {
       const parsed = registryInterface().parseLog(log);
       if (!parsed) continue;
+      const hash = (parsed.args.recordHash as string).slice(2);
+      let signed: SignedRecord;
+      try {
+        signed = parseSignedRecord(JSON.parse(toUtf8String(parsed.args.signedRecord as string)));
+        if (recordHash(signed.record) !== hash) continue;
+      } catch {
+        // Only a caller bypassing the client (sending to the contract directly from a bound
+        // address) can emit a record that does not parse or does not match its hash: it
+        // carries no record to index, so it is skipped.
+        continue;
+      }
       out.push({
         event: parsed.name,
         id: parsed.args.id as string,
-        recordHash: (parsed.args.recordHash as string).slice(2),
-        signed: JSON.parse(toUtf8String(parsed.args.signedRecord as string)) as SignedRecord,
+        recordHash: hash,
+        signed,
         txId: log.transactionHash,
         blockNumber: log.blockNumber,
-        blockTime: await this.blockTime(log.blockNumber),
+        blockTime: await this.blockTime(log.blockHash),
         logIndex: log.index,
       });
     }
