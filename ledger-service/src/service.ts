@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import type { Server } from "node:http";
@@ -7,39 +7,86 @@ import { ClassicLevel } from "classic-level";
 import { loadSeedCatalog, organisation } from "../../core/catalog/index.ts";
 import { LedgerError } from "../../core/errors.ts";
 import { signRecord, type LedgerRecord } from "../../core/record.ts";
-import { deployRegistry } from "./chain/evm/registry-client.ts";
-import { EvmBackend } from "./chain/evm/evm-backend.ts";
-import { EMBEDDED_CHAIN_ID, EmbeddedChain } from "./chain/embedded/embedded-chain.ts";
+import type { LedgerBackend } from "./chain/backend.ts";
+import { openBackend } from "./chain/open-backend.ts";
 import type { Config } from "./config.ts";
 import { Access } from "./domain/access.ts";
 import { RecordReader } from "./domain/records.ts";
 import { RecordService } from "./domain/record-service.ts";
 import { createApp } from "./http/app.ts";
 import { NonceStore } from "./http/nonce-store.ts";
-import { publicProductList } from "./http/routes/public.ts";
-import { readRoutes } from "./http/routes/reads.ts";
+import { CONTRIBUTED_ROUTES } from "./http/routes/contributed.ts";
+import { publicCheckpoint, publicConsistency, publicProductList } from "./http/routes/public.ts";
+import { readRoutes, type ReadRoute } from "./http/routes/reads.ts";
 import { Indexer } from "./index/indexer.ts";
 import { IndexStore } from "./index/store.ts";
 import { openKeyring, type Keyring } from "./keys/keyring.ts";
-import { createLogger } from "./logger.ts";
-import { Checkpointer } from "./log/checkpointer.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { AnchorStore, Anchorer, type AnchorSink } from "./log/anchoring.ts";
+import { Checkpointer, type LogKey } from "./log/checkpointer.ts";
 import { MerkleLog } from "./log/merkle-log.ts";
 import { buildReceipt } from "./log/receipt.ts";
-import { createMetrics } from "./metrics.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
 
 export interface RunningService {
+  readonly config: Config;
   readonly keyring: Keyring;
   readonly agencyOrgId: string;
-  readonly backend: EvmBackend;
+  readonly backend: LedgerBackend;
   readonly log: MerkleLog;
   readonly checkpointer: Checkpointer;
+  readonly store: IndexStore;
+  readonly records: RecordService;
   address(): AddressInfo;
-  /** Signs and anchors the latest checkpoint now (also runs on a timer). */
+  /** Signs and anchors the latest checkpoint now (also runs every N leaves or T seconds). */
   anchorNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** Extra read routes other modules add to the service (trace, reports). */
+export type RouteContributor = (ctx: ServiceContext) => ReadRoute[] | Promise<ReadRoute[]>;
+
+/** What route contributors get: the opened parts of the running service. */
+export interface ServiceContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly keyring: Keyring;
+  readonly backend: LedgerBackend;
+  readonly store: IndexStore;
+  readonly log: MerkleLog;
+  readonly checkpointer: Checkpointer;
+  readonly reader: RecordReader;
+  readonly access: Access;
+  readonly records: RecordService;
+}
+
+export interface StartOptions {
+  readonly routes?: readonly RouteContributor[];
+  readonly env?: Record<string, string | undefined>;
+}
+
 const nonce = () => randomBytes(16).toString("hex");
+
+export function logKeyOf(config: Config, keyring: Keyring): LogKey {
+  return { origin: config.log.origin, keyName: config.log.origin.replace(/\/sm3$/, ""), privateKey: keyring.log.privateKey, publicKey: keyring.log.publicKey };
+}
+
+/** The durable parts shared by the service and `pdl reindex`: keys, chain, indexes, log. */
+export async function openLedger(config: Config, logger: Logger, env: Record<string, string | undefined> = process.env) {
+  const dataDir = resolve(config.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const agencyOrgId = organisation(loadSeedCatalog(), "agency").orgId;
+  const keyring = await openKeyring(dataDir, agencyOrgId, logger, env);
+  const { backend, relay } = await openBackend({ ...config, dataDir }, keyring, logger, env);
+  const store = new IndexStore(join(dataDir, "index"));
+  await store.open();
+  const log = await MerkleLog.open(join(dataDir, "log"));
+  const checkpointer = new Checkpointer(log, logKeyOf(config, keyring));
+  const indexer = new Indexer(backend, store, log, logger);
+  await indexer.warm();
+  return { dataDir, agencyOrgId, keyring, backend, relay, store, log, checkpointer, indexer };
+}
 
 /**
  * Starts the ledger service on the configured backend. The embedded default runs Hardhat's EVM
@@ -47,44 +94,21 @@ const nonce = () => randomBytes(16).toString("hex");
  * time) and replaying the journal onto a fresh chain with the same genesis on the next start;
  * the registry's deployment is the journal's first transactions, so it lands at the same address.
  */
-export async function startService(config: Config): Promise<RunningService> {
-  if (config.backend !== "embedded") throw new Error(`backend "${config.backend}" is not wired into startService yet; use the embedded default`);
+export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
-  const dataDir = resolve(config.dataDir);
-  await mkdir(dataDir, { recursive: true });
-  const agencyOrgId = organisation(loadSeedCatalog(), "agency").orgId;
-  const keyring = await openKeyring(dataDir, agencyOrgId, logger);
-
-  const chain = new EmbeddedChain({ journalPath: join(dataDir, "chain"), relayPrivateKey: keyring.relay.privateKey, logger });
-  await chain.start();
-  const registryFile = join(dataDir, "registry.json");
-  let address: string;
-  try {
-    address = (JSON.parse(await readFile(registryFile, "utf8")) as { address: string }).address;
-  } catch {
-    address = await deployRegistry(chain.signer);
-    await writeFile(registryFile, JSON.stringify({ chainId: EMBEDDED_CHAIN_ID, address }, null, 2) + "\n");
-    logger.info({ address }, "deployed the registry on the embedded chain");
-  }
-  const backend = new EvmBackend(address, String(EMBEDDED_CHAIN_ID), chain.provider, chain.signer);
-
-  const store = new IndexStore(join(dataDir, "index"));
-  await store.open();
-  const log = await MerkleLog.open(join(dataDir, "log"));
-  const logKey = { origin: config.log.origin, keyName: config.log.origin.replace(/\/sm3$/, ""), privateKey: keyring.log.privateKey, publicKey: keyring.log.publicKey };
-  const checkpointer = new Checkpointer(log, logKey);
-  const indexer = new Indexer(backend, store, log, logger);
-  await indexer.warm();
+  const { dataDir, agencyOrgId, keyring, backend, relay, store, log, checkpointer, indexer } = await openLedger(config, logger, options.env);
   await indexer.catchUp();
-  const receipts = { receipt: (leaf: number) => buildReceipt(log, checkpointer, leaf, logKey.origin, logKey.keyName) };
+  const anchors = new AnchorStore(log);
+  const receipts = { receipt: (leaf: number) => buildReceipt(log, checkpointer, anchors, leaf) };
   const records = new RecordService(backend, store, indexer, receipts, logger, metrics);
 
   // The agency bootstraps itself on first start, bound to the relay account that signs every
   // transaction (the agency's gateway to the chain).
   if (!(await backend.view({ kind: "actor", id: agencyOrgId }))) {
     const agency = organisation(loadSeedCatalog(), "agency");
-    const record = { v: 1, op: "actor.bootstrap", actor: agencyOrgId, nonce: nonce(), body: { orgId: agencyOrgId, name: agency.name, role: "agency", publicKey: keyring.agency.publicKey, evmAddress: keyring.relay.publicKey } } as LedgerRecord<"actor.bootstrap">;
+    const body = { orgId: agencyOrgId, name: agency.name, role: "agency", publicKey: keyring.agency.publicKey, ...(relay ? { evmAddress: relay } : {}) };
+    const record = { v: 1, op: "actor.bootstrap", actor: agencyOrgId, nonce: nonce(), body } as LedgerRecord<"actor.bootstrap">;
     await records.submit(signRecord(record, keyring.agency.privateKey), "service");
     logger.info({ orgId: agencyOrgId }, "bootstrapped the implementing agency");
   }
@@ -96,7 +120,10 @@ export async function startService(config: Config): Promise<RunningService> {
   await nonces.open(now());
   const reader = new RecordReader(backend, store, receipts);
   const access = new Access(store);
-  const reads = [...readRoutes({ backend, store, reader, access }), publicProductList(store, backend)];
+  const context: ServiceContext = { config, logger, metrics, keyring, backend, store, log, checkpointer, reader, access, records };
+  const extra: ReadRoute[] = [];
+  for (const contribute of [...CONTRIBUTED_ROUTES, ...(options.routes ?? [])]) extra.push(...(await contribute(context)));
+  const reads = [...readRoutes({ backend, store, reader, access, extra }), publicProductList(store, backend), publicCheckpoint(checkpointer, anchors), publicConsistency(checkpointer)];
   const app = createApp({
     logger,
     metrics,
@@ -111,48 +138,58 @@ export async function startService(config: Config): Promise<RunningService> {
     version: "0.1.0",
   });
 
-  let anchoring: Promise<void> = Promise.resolve();
-  async function anchorOnce(): Promise<void> {
-    const cp = await checkpointer.checkpoint();
-    if (!cp) return;
-    const last = await checkpointer.latestAnchor();
-    if (last && last.treeSize >= cp.size) return;
-    const record = { v: 1, op: "anchor.checkpoint", actor: agencyOrgId, nonce: nonce(), body: { origin: logKey.origin, treeSize: cp.size, rootHash: cp.rootHash, checkpointHash: cp.hash } } as LedgerRecord<"anchor.checkpoint">;
-    try {
+  // Anchors are records too: signed by the agency, checked by the chain's rules, and submitted
+  // through the same queue, so they interleave with users' writes in one nonce sequence.
+  const sink: AnchorSink = {
+    async anchor(cp) {
+      const record = { v: 1, op: "anchor.checkpoint", actor: agencyOrgId, nonce: nonce(), body: { origin: cp.origin, treeSize: cp.treeSize, rootHash: cp.rootHash, checkpointHash: cp.checkpointHash } } as LedgerRecord<"anchor.checkpoint">;
       const accepted = await records.submit(signRecord(record, keyring.agency.privateKey), "service");
-      await checkpointer.recordAnchor({ chainType: "evm", chainId: backend.ref.chainId, contract: backend.ref.contract, ...accepted.tx, treeSize: cp.size, rootHash: cp.rootHash, checkpointHash: cp.hash });
-    } catch (err) {
-      if (!(err instanceof LedgerError && err.code === "ANCHOR_NOT_MONOTONIC")) throw err;
-    }
-  }
-  const anchorNow = () => (anchoring = anchoring.then(anchorOnce, anchorOnce));
+      return { chainType: backend.ref.type, chainId: backend.ref.chainId, contract: backend.ref.contract, ...accepted.tx };
+    },
+  };
+  const anchorer = new Anchorer(log, checkpointer, anchors, sink, {
+    everySeconds: config.log.anchorEverySeconds,
+    everyLeaves: config.log.anchorEveryLeaves,
+    onError: (err) => {
+      if (err instanceof LedgerError && err.code === "ANCHOR_NOT_MONOTONIC") return;
+      logger.error({ err }, "anchoring failed");
+    },
+  });
+  await anchorer.start();
   const checkpointTimer = setInterval(() => void checkpointer.checkpoint().catch((err: unknown) => logger.error({ err }, "checkpoint failed")), config.log.checkpointEveryMs);
-  const anchorTimer = setInterval(() => void anchorNow().catch((err: unknown) => logger.error({ err }, "anchoring failed")), config.log.anchorEverySeconds * 1000);
   checkpointTimer.unref();
-  anchorTimer.unref();
+  const unsubscribe = log.onAppend((size) => {
+    if (size % config.log.checkpointEveryLeaves === 0) void checkpointer.checkpoint().catch((err: unknown) => logger.error({ err }, "checkpoint failed"));
+  });
 
-  const server: Server = await new Promise((ok) => {
+  const server: Server = await new Promise((ok, fail) => {
     const s = app.listen(config.port, config.host, () => ok(s));
+    s.once("error", fail);
   });
 
   return {
+    config,
     keyring,
     agencyOrgId,
     backend,
     log,
     checkpointer,
+    store,
+    records,
     address: () => server.address() as AddressInfo,
-    anchorNow,
+    anchorNow: async () => {
+      await anchorer.anchorNow();
+    },
     async stop() {
       clearInterval(checkpointTimer);
-      clearInterval(anchorTimer);
+      unsubscribe();
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections?.();
-      await anchoring.catch(() => undefined);
+      await anchorer.stop();
       await nonceDb.close();
       await store.close();
       await log.close();
-      await chain.close();
+      await backend.close();
     },
   };
 }

@@ -68,11 +68,11 @@ export function createApp(d: AppDeps): Express {
   });
   app.get("/openapi.json", (_req, res) => void res.json(openapi));
 
-  for (const route of d.reads.filter((r) => r.auth === "public")) app.get(route.path, route.handler);
+  for (const route of d.reads.filter((r) => r.auth === "public")) app[route.method ?? "get"](route.path, route.handler);
 
   const signed = express.Router();
   signed.use(authenticate(d.directory, d.nonces, d.authWindowSeconds, d.now));
-  for (const route of d.reads.filter((r) => r.auth === "signed")) signed.get(route.path, route.handler);
+  for (const route of d.reads.filter((r) => r.auth === "signed")) signed[route.method ?? "get"](route.path, route.handler);
   mountWriteRoutes(signed, d.records);
   app.use(signed);
 

@@ -49,11 +49,12 @@ export function openApiDocument(reads: readonly ReadRoute[], version: string): R
     (paths[route.path] ??= {}).get = { summary: route.summary, tags: ["system"], security: [], responses: { "200": { description: "OK" } } };
   }
   for (const route of reads) {
-    (paths[openApiPath(route.path)] ??= {}).get = {
+    (paths[openApiPath(route.path)] ??= {})[route.method ?? "get"] = {
       summary: route.summary,
       tags: [route.tag],
       security: route.auth === "public" ? [] : [{ pdlSignature: [] }],
       parameters: [...pathParameters(route.path), ...(route.query ?? []).map((q) => ({ name: q.name, in: "query", required: q.required ?? false, description: q.description, schema: { type: "string" } }))],
+      ...(route.requestBody ? { requestBody: { required: true, content: { "application/json": { schema: route.requestBody } } } } : {}),
       responses: { "200": { description: "OK", content: { "application/json": {} } }, ...errors },
     };
   }

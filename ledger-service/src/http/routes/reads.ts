@@ -14,11 +14,15 @@ import { HttpError } from "../errors.ts";
  * request and applies the role rules of domain/access.ts.
  */
 export interface ReadRoute {
+  /** GET by default; POST for queries that take a document (a leaked file to trace). */
+  readonly method?: "get" | "post";
   readonly path: string;
   readonly auth: "public" | "signed";
   readonly summary: string;
   readonly tag: string;
   readonly query?: readonly { name: string; description: string; required?: boolean }[];
+  /** JSON schema of a POST body, for the OpenAPI document. */
+  readonly requestBody?: Record<string, unknown>;
   readonly handler: (req: Request, res: Response) => Promise<void>;
 }
 

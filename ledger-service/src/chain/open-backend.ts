@@ -1,0 +1,81 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { JsonRpcProvider, Wallet, getAddress } from "ethers";
+import type { Config } from "../config.ts";
+import type { Keyring } from "../keys/keyring.ts";
+import type { Logger } from "../logger.ts";
+import type { LedgerBackend } from "./backend.ts";
+import { EMBEDDED_CHAIN_ID, EmbeddedChain } from "./embedded/embedded-chain.ts";
+import { EvmBackend } from "./evm/evm-backend.ts";
+import { deployRegistry } from "./evm/registry-client.ts";
+
+/**
+ * Opens the configured chain. `relay` is the chain identity the service submits with, which
+ * the agency is bound to at bootstrap: an EVM address (embedded, evm) or undefined where the
+ * chain binds identities by certificate (fabric).
+ */
+export interface OpenedBackend {
+  readonly backend: LedgerBackend;
+  readonly relay: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export async function openBackend(config: Config, keyring: Keyring, logger: Logger, env: Record<string, string | undefined> = process.env): Promise<OpenedBackend> {
+  switch (config.backend) {
+    case "embedded":
+      return openEmbedded(config, keyring, logger);
+    case "evm":
+      return openEvm(config, env);
+    case "fabric":
+      throw new ConfigError("the fabric backend is not wired into the service yet; see the README's Fabric section");
+  }
+}
+
+/** Hardhat's EVM in process; the registry is deployed on first start and its address kept. */
+async function openEmbedded(config: Config, keyring: Keyring, logger: Logger): Promise<OpenedBackend> {
+  const chain = new EmbeddedChain({ journalPath: join(config.dataDir, "chain"), relayPrivateKey: keyring.relay.privateKey, logger });
+  await chain.start();
+  const registryFile = join(config.dataDir, "registry.json");
+  let address: string;
+  try {
+    address = (JSON.parse(await readFile(registryFile, "utf8")) as { address: string }).address;
+  } catch {
+    address = await deployRegistry(chain.signer);
+    await writeFile(registryFile, JSON.stringify({ chainId: EMBEDDED_CHAIN_ID, address }, null, 2) + "\n");
+    logger.info({ address }, "deployed the registry on the embedded chain");
+  }
+  const backend = new EvmBackend(address, String(EMBEDDED_CHAIN_ID), chain.provider, chain.signer, { onClose: () => chain.close() });
+  return { backend, relay: keyring.relay.publicKey };
+}
+
+/** Ignition's deployed_addresses.json names the facade "<module>#Registry". */
+export function registryAddressFrom(json: unknown): string | undefined {
+  if (!json || typeof json !== "object") return undefined;
+  const o = json as Record<string, unknown>;
+  const value = o.address ?? o.registry ?? Object.entries(o).find(([k]) => k.endsWith("#Registry"))?.[1];
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * Any EVM JSON-RPC node with the registry already deployed (`npm run deploy:registry`). The
+ * relay key (PDL_EVM_PRIVATE_KEY) must be the deployer's, the only account allowed to bootstrap
+ * the agency; it pays gas, so fund it on chains that charge.
+ */
+async function openEvm(config: Config, env: Record<string, string | undefined>): Promise<OpenedBackend> {
+  const { rpcUrl, addressesFile } = config.evm;
+  if (!rpcUrl) throw new ConfigError("backend evm needs PDL_EVM_RPC_URL (or evm.rpcUrl in the config file)");
+  const address = env.PDL_EVM_REGISTRY ?? (addressesFile ? registryAddressFrom(JSON.parse(await readFile(addressesFile, "utf8"))) : undefined);
+  if (!address) throw new ConfigError("backend evm needs the registry address: PDL_EVM_REGISTRY, or PDL_EVM_ADDRESSES naming Ignition's deployed_addresses.json");
+  const key = env.PDL_EVM_PRIVATE_KEY;
+  if (!key) throw new ConfigError("backend evm needs PDL_EVM_PRIVATE_KEY, the account that deployed the registry and relays every record");
+  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
+  const signer = new Wallet(key, provider);
+  const backend = await EvmBackend.open(getAddress(address), provider, signer, { onClose: async () => provider.destroy() });
+  return { backend, relay: signer.address.toLowerCase() };
+}
