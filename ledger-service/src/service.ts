@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import type { Server } from "node:http";
 import { ClassicLevel } from "classic-level";
+import type { Express } from "express";
 import { loadSeedCatalog, organisation } from "../../core/catalog/index.ts";
 import { LedgerError } from "../../core/errors.ts";
 import { signRecord, type LedgerRecord } from "../../core/record.ts";
@@ -37,6 +38,8 @@ export interface RunningService {
   readonly checkpointer: Checkpointer;
   readonly store: IndexStore;
   readonly records: RecordService;
+  /** The Express application (route introspection in tests). */
+  readonly app: Express;
   address(): AddressInfo;
   /** Signs and anchors the latest checkpoint now (also runs every N leaves or T seconds). */
   anchorNow(): Promise<void>;
@@ -176,6 +179,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     checkpointer,
     store,
     records,
+    app,
     address: () => server.address() as AddressInfo,
     anchorNow: async () => {
       await anchorer.anchorNow();
