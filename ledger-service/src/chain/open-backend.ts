@@ -74,7 +74,8 @@ async function openEvm(config: Config, env: Record<string, string | undefined>):
   if (!address) throw new ConfigError("backend evm needs the registry address: PDL_EVM_REGISTRY, or PDL_EVM_ADDRESSES naming Ignition's deployed_addresses.json");
   const key = env.PDL_EVM_PRIVATE_KEY;
   if (!key) throw new ConfigError("backend evm needs PDL_EVM_PRIVATE_KEY, the account that deployed the registry and relays every record");
-  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
+  // No request cache: the indexer reads the block number right after each submission.
+  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
   const signer = new Wallet(key, provider);
   const backend = await EvmBackend.open(getAddress(address), provider, signer, { onClose: async () => provider.destroy() });
   return { backend, relay: signer.address.toLowerCase() };

@@ -10,7 +10,7 @@ import { registryInterface } from "./artifacts.ts";
  * checkpoint hash. Nothing is trusted from the service that issued the receipt.
  */
 export function evmAnchorConfirmer(rpcUrl: string): ConfirmAnchor {
-  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
+  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
   return async (anchor) => {
     try {
       if (anchor.chainType !== "evm") return { ok: false, detail: `the anchor is on a ${anchor.chainType} chain, not an EVM chain` };

@@ -1,0 +1,143 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "chai";
+import { schemaHashOf } from "../../core/catalog/index.ts";
+import { sm3Hex } from "../../core/crypto/sm3.ts";
+import { usccCheckCharacter } from "../../core/uscc.ts";
+import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
+import { openKey, readKeyFile } from "../../ledger-service/src/keys/keyfile.ts";
+import { LedgerClient } from "../../ledger-service/src/sdk/client.ts";
+import { startService, type RunningService } from "../../ledger-service/src/service.ts";
+import { R1_FIELDS } from "../conformance/fixtures.ts";
+
+const PDL = fileURLToPath(new URL("../../bin/pdl.js", import.meta.url));
+const PASSPHRASE = "cli test passphrase";
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function pdl(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [PDL, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    if (stdin !== undefined) child.stdin!.end(stdin);
+  });
+}
+
+describe("pdl command line", function () {
+  this.timeout(240_000);
+  let dir: string;
+  let service: RunningService;
+  let config: Config;
+  const orgId = (() => {
+    const first17 = "12440300PDLC00CL1";
+    return first17 + usccCheckCharacter(first17);
+  })();
+  const url = () => `http://127.0.0.1:${service.address().port}`;
+  const keyFile = () => join(dir, "unit.key.json");
+  const env = () => ({ PDL_URL: url(), PDL_KEY: keyFile(), PDL_KEY_PASSPHRASE: PASSPHRASE });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "pdl-cli-"));
+    config = { ...DEFAULTS, port: 0, dataDir: join(dir, "data"), logLevel: "silent", log: { ...DEFAULTS.log, anchorEverySeconds: 3600 } };
+    service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "agency" } });
+  });
+  after(async () => {
+    await service?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keygen writes an owner-only SM4-sealed key and refuses a bad organisation code", async () => {
+    const bad = await pdl(["keygen", "--org", "91440300ABCDEFGHIJ", "--out", keyFile()], { PDL_KEY_PASSPHRASE: PASSPHRASE });
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.match(/not a unified social credit code/);
+    const noPass = await pdl(["keygen", "--org", orgId, "--out", keyFile()], { PDL_KEY_PASSPHRASE: "" });
+    expect(noPass.code).to.equal(1);
+    expect(noPass.stderr).to.match(/PDL_KEY_PASSPHRASE/);
+
+    const run = await pdl(["keygen", "--org", orgId, "--out", keyFile()], { PDL_KEY_PASSPHRASE: PASSPHRASE });
+    expect(run.code, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as { publicKey: string };
+    expect(statSync(keyFile()).mode & 0o777).to.equal(0o600);
+    const key = openKey(await readKeyFile(keyFile()), PASSPHRASE);
+    expect(key.publicKey).to.equal(out.publicKey);
+    expect(readFileSync(keyFile(), "utf8")).to.not.contain(key.privateKey);
+    expect((await pdl(["keygen", "--org", orgId, "--out", keyFile()], { PDL_KEY_PASSPHRASE: PASSPHRASE })).code, "no silent overwrite").to.equal(1);
+
+    const agency = new LedgerClient({ baseUrl: url(), identity: { orgId: service.agencyOrgId, privateKey: service.keyring.agency.privateKey } });
+    await agency.submit("actor.register", { orgId, name: "Longhua Statistics Bureau", role: "source-unit", publicKey: out.publicKey });
+  });
+
+  let receiptFile = "";
+
+  it("submits a signed record, then fetches and verifies its anchored receipt offline", async () => {
+    const body = { resourceId: "R1", schemaHash: schemaHashOf(R1_FIELDS), decision: "approved", reportHash: sm3Hex("cli review") };
+    const ops = await pdl(["operations"]);
+    expect(ops.stdout).to.match(/^resource\.review\s+resource-review$/m);
+    const unknown = await pdl(["submit", "resource.approve", "-"], env(), JSON.stringify(body));
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.match(/unknown operation/);
+
+    const run = await pdl(["submit", "resource.review", "-"], env(), JSON.stringify(body));
+    expect(run.code, run.stderr).to.equal(0);
+    const accepted = JSON.parse(run.stdout) as { recordHash: string; receipt: { state: string } };
+    expect(accepted.receipt.state).to.be.oneOf(["pending", "checkpointed"]);
+
+    // The service refuses what the rules refuse: exit code 3 and the rulebook code.
+    const refused = await pdl(["submit", "cap.set", "-", "--lang", "zh"], env(), JSON.stringify({ domain: "finance", chargeUnit: "per-call", maxPriceFen: 1 }));
+    expect(refused.code).to.equal(3);
+    expect(refused.stderr).to.match(/NOT_AUTHORIZED/);
+
+    await service.anchorNow();
+    const got = await pdl(["get", `/v1/receipts/${accepted.recordHash}`], env());
+    expect(got.code, got.stderr).to.equal(0);
+    receiptFile = join(dir, "receipt.json");
+    writeFileSync(receiptFile, got.stdout);
+
+    const verified = await pdl(["verify-receipt", receiptFile, "--log-key", service.keyring.log.publicKey]);
+    expect(verified.code, verified.stdout + verified.stderr).to.equal(0);
+    expect(verified.stdout).to.match(/^ok {3}inclusion/m);
+    expect(verified.stdout).to.match(/receipt verified \(anchored\)/);
+  });
+
+  it("fails verification of a tampered receipt or the wrong key, naming the failing check", async () => {
+    const receipt = JSON.parse(readFileSync(receiptFile, "utf8")) as { entry: { index: number }; inclusionProof: string[] };
+    const tampered = join(dir, "tampered.json");
+    writeFileSync(tampered, JSON.stringify({ ...receipt, entry: { ...receipt.entry, index: receipt.entry.index + 1 } }));
+    const bad = await pdl(["verify-receipt", tampered, "--log-key", service.keyring.log.publicKey, "--json"]);
+    expect(bad.code).to.equal(2);
+    const result = JSON.parse(bad.stdout) as { ok: boolean; checks: { name: string; ok: boolean }[] };
+    expect(result.ok).to.equal(false);
+    expect(result.checks.filter((x) => !x.ok).map((x) => x.name)).to.include("inclusion");
+
+    const otherKey = service.keyring.agency.publicKey;
+    const wrong = await pdl(["verify-receipt", receiptFile, "--log-key", otherKey]);
+    expect(wrong.code).to.equal(2);
+    expect(wrong.stdout).to.match(/FAIL checkpoint signature/);
+    const trusted = await pdl(["verify-receipt", receiptFile, "--trust-service", "--url", url()]);
+    expect(trusted.code, trusted.stdout).to.equal(0);
+  });
+
+  it("reindex rebuilds the indexes from the chain alone, with the same log", async () => {
+    const before = service.log.size;
+    await service.stop();
+    const run = await pdl(["reindex"], { LEDGER_DATA_DIR: config.dataDir, LEDGER_AGENCY_PASSPHRASE: "agency" });
+    expect(run.code, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as { events: number; logSize: number };
+    expect(out.logSize, "replayed events find their existing leaves").to.equal(before);
+    expect(out.events).to.be.greaterThan(before);
+    service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "agency" } });
+    const again = await pdl(["get", `/v1/records/actor/${orgId}/history`], env());
+    expect(again.code, again.stderr).to.equal(0);
+    expect((JSON.parse(again.stdout) as { history: unknown[] }).history).to.have.length(1);
+    const verified = await pdl(["verify-receipt", receiptFile, "--log-key", service.keyring.log.publicKey]);
+    expect(verified.code).to.equal(0);
+  });
+});
