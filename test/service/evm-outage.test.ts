@@ -99,6 +99,23 @@ describe("ledger service on an EVM node over JSON-RPC (backend evm)", function (
     expect(bad.checks.filter((c) => !c.ok).map((c) => c.name)).to.deep.equal(["anchor on chain"]);
     const otherTx = { ...receipt, anchor: { ...receipt.anchor!, txId: res.tx.txId } };
     expect((await verifyReceipt(otherTx, service.keyring.log.publicKey, undefined, evmAnchorConfirmer(url))).ok, "a transaction that anchored nothing").to.equal(false);
+
+    // One byte changed anywhere in the receipt: offline checks or the chain catch it.
+    const text = JSON.stringify(receipt);
+    const confirm = evmAnchorConfirmer(url);
+    const survived: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      const bytes = Buffer.from(text, "utf8");
+      bytes[i] = bytes[i]! ^ 0x01;
+      let doc: unknown;
+      try {
+        doc = JSON.parse(bytes.toString("utf8"));
+      } catch {
+        continue;
+      }
+      if ((await verifyReceipt(doc, service.keyring.log.publicKey, undefined, confirm)).ok) survived.push(i);
+    }
+    expect(survived.map((i) => text.slice(Math.max(0, i - 20), i + 5)), "tampered bytes that still verify").to.deep.equal([]);
   });
 
   it("answers 503 with Retry-After while the node is unreachable, writing nothing, and recovers", async () => {

@@ -10,8 +10,8 @@ import { registryInterface } from "./artifacts.ts";
  * checkpoint hash. Nothing is trusted from the service that issued the receipt.
  */
 export function evmAnchorConfirmer(rpcUrl: string): ConfirmAnchor {
-  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
   return async (anchor) => {
+    const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
     try {
       if (anchor.chainType !== "evm") return { ok: false, detail: `the anchor is on a ${anchor.chainType} chain, not an EVM chain` };
       const network = await provider.getNetwork();
@@ -37,7 +37,6 @@ export function evmAnchorConfirmer(rpcUrl: string): ConfirmAnchor {
       }
       return { ok: false, detail: "the transaction anchored no checkpoint with this size, root and hash" };
     } finally {
-      // One verification per confirmer is the CLI's use; release the connection afterwards.
       provider.destroy();
     }
   };
