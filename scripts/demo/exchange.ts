@@ -1,0 +1,24 @@
+import type { ListingReport, SignedReport } from "../../ledger-service/src/domain/reports.ts";
+import type { LedgerClient } from "../../ledger-service/src/sdk/client.ts";
+
+/**
+ * The exchange's pre-listing verification: the service's signed listing verification report
+ * (GET /v1/products/:productId/verification-report), whose SM3 `reportHash` goes into the
+ * listing record. Its evidence check wants every record under a signed checkpoint, so the
+ * exchange asks once the log has checkpointed the product's lineage.
+ */
+export interface Verification {
+  readonly verdict: "pass" | "fail";
+  readonly reportHash: string;
+  /** "8 pass, 1 not judged" */
+  readonly tally: string;
+  readonly failures: readonly string[];
+}
+
+export async function verifyForListing(exchange: LedgerClient, productId: string): Promise<Verification> {
+  const signed = await exchange.get<SignedReport<ListingReport>>(`/v1/products/${encodeURIComponent(productId)}/verification-report`);
+  const { checks, verdict } = signed.report;
+  const count = (result: string) => checks.filter((c) => c.result === result).length;
+  const tally = [`${count("pass")} pass`, count("fail") > 0 ? `${count("fail")} fail` : "", count("not-judged") > 0 ? `${count("not-judged")} not judged` : ""].filter(Boolean).join(", ");
+  return { verdict, reportHash: signed.reportHash, tally, failures: checks.filter((c) => c.result === "fail").map((c) => `${c.id}: ${c.detail}`) };
+}

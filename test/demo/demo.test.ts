@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { loadSeedCatalog } from "../../core/catalog/index.ts";
+import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
+import { startService, type RunningService } from "../../ledger-service/src/service.ts";
+import { playDemo, type DemoSummary } from "../../scripts/demo/play.ts";
+import { DELIVERIES, HOPS } from "../../scripts/demo/story.ts";
+
+/**
+ * `npm run demo`'s story, played against a service started in this process on a temporary data
+ * directory (the anchor timer effectively off: the demo anchors through the service), twice: the
+ * second run reuses the organisations and resources and suffixes everything under its grant.
+ */
+describe("demo: the Longhua seed story end to end", function () {
+  this.timeout(180_000);
+  const env = { LEDGER_AGENCY_PASSPHRASE: "demo test" };
+  let dir: string;
+  let service: RunningService;
+  let baseUrl: string;
+  const printed: string[] = [];
+  let first: DemoSummary;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "pdl-demo-"));
+    const config: Config = { ...DEFAULTS, port: 0, dataDir: dir, logLevel: "silent", log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 } };
+    service = await startService(config, { env });
+    baseUrl = `http://127.0.0.1:${service.address().port}`;
+    first = await playDemo({ baseUrl, dataDir: dir, env, anchorNow: () => service.anchorNow(), print: (l) => printed.push(l) });
+  });
+  after(async () => {
+    await service?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("registers the catalog: every organisation, the 10 resources, the 11 products", () => {
+    const catalog = loadSeedCatalog();
+    expect(first.run).to.equal(1);
+    expect(first.grantId).to.equal("LH-GRANT-01");
+    expect(first.counts.organisations).to.equal(catalog.organisations.length - 1); // all but the bootstrapped agency
+    expect(first.counts.resources).to.equal(10).and.equal(catalog.resources.length);
+    expect(first.counts.products).to.equal(11).and.equal(catalog.products.length);
+    expect(first.counts.partners).to.equal(1);
+    expect(first.rows.filter((r) => r.outcome === "exists")).to.deep.equal([]);
+  });
+
+  it("records the lineage of every product, lists all 11 after verification, and delivers", () => {
+    expect(first.counts.hops).to.equal(HOPS.length);
+    expect(new Set(HOPS.map((h) => h.product)).size).to.equal(11);
+    expect(first.counts.listings).to.equal(11);
+    expect(first.counts.deliveries).to.equal(DELIVERIES.length);
+    expect(first.publicListed).to.equal(11);
+  });
+
+  it("refuses the partner's out-of-scope hop with PARTNER_OUT_OF_SCOPE, in English and in Chinese", () => {
+    const hop = first.refused.find((r) => r.op === "lineage.hop");
+    expect(hop?.code).to.equal("PARTNER_OUT_OF_SCOPE");
+    expect(hop?.id).to.equal("LH-P02-X1");
+    expect(first.refusedZh.status).to.equal(422);
+    expect(first.refusedZh.code).to.equal("PARTNER_OUT_OF_SCOPE");
+    expect(first.refusedZh.message).to.match(/[\u4e00-\u9fff]/);
+    // The voluntary exit without 3 months' notice is the story's other expected refusal.
+    expect(first.refused.map((r) => r.code).sort()).to.deep.equal(["EXIT_NOTICE_TOO_SHORT", "PARTNER_OUT_OF_SCOPE"]);
+  });
+
+  it("exits: destruction certificates from both holders, grant closed, nothing overdue", () => {
+    expect(first.counts.certificates).to.equal(6);
+    expect(first.audit).to.deep.equal({ status: "closed", products: 11, hops: HOPS.length + DELIVERIES.length, deliveries: DELIVERIES.length, certificates: 6, overdue: 0 });
+  });
+
+  it("ends with every receipt anchored (or at least checkpointed) and verifying offline", () => {
+    expect(first.accepted).to.be.greaterThan(90);
+    expect(first.receipts.pending).to.equal(0);
+    expect(first.receipts.anchored + first.receipts.checkpointed).to.equal(first.accepted);
+    expect(first.receipts.anchored).to.equal(first.accepted);
+    expect(first.verified).to.equal(first.accepted);
+    expect(first.anchor?.treeSize).to.be.greaterThan(Math.max(...first.rows.map((r) => r.leafIndex ?? -1)));
+  });
+
+  it("prints a summary with every step's receipt state", () => {
+    const text = printed.join("\n");
+    expect(text).to.include("== Summary");
+    const summary = text.slice(text.indexOf("== Summary"));
+    for (const r of first.rows) expect(summary, `row ${r.n}`).to.match(new RegExp(`^  ${r.n} +${r.actor} +${r.op.replace(".", "\\.")} `, "m"));
+    expect(summary).to.match(/\d+ writes accepted \(\d+ anchored, 0 checkpointed, 0 pending/);
+  });
+
+  it("plays again on the same ledger: reuses organisations and resources, suffixes the rest", async () => {
+    const second = await playDemo({ baseUrl, dataDir: dir, env, anchorNow: () => service.anchorNow(), print: () => undefined });
+    expect(second.run).to.equal(2);
+    expect(second.grantId).to.equal("LH-GRANT-01-r2");
+    const existing = second.rows.filter((r) => r.outcome === "exists");
+    expect(existing.filter((r) => r.op === "actor.register")).to.have.length(first.counts.organisations);
+    expect(existing.filter((r) => r.op === "resource.register")).to.have.length(10);
+    expect(second.counts.listings).to.equal(11);
+    expect(second.refused.find((r) => r.op === "lineage.hop")).to.include({ code: "PARTNER_OUT_OF_SCOPE", id: "LH-P02-X1-r2" });
+    expect(second.audit.status).to.equal("closed");
+    expect(second.receipts.anchored).to.equal(second.accepted);
+    expect(second.publicListed).to.equal(22);
+  });
+});
