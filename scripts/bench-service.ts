@@ -1,0 +1,211 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import express from "express";
+import type { SignedRecord } from "../core/record.ts";
+import { DEFAULTS, type Config } from "../ledger-service/src/config.ts";
+import type { LedgerClient } from "../ledger-service/src/sdk/client.ts";
+import { startService, type RunningService } from "../ledger-service/src/service.ts";
+import { hopBody } from "../test/conformance/fixtures.ts";
+import { clientsFor, playStory } from "../test/service/story.ts";
+import { runInChild, type LoadResult, type PreparedRequest } from "./bench/load-generator.ts";
+import { percentile, report, type Row } from "./bench/report.ts";
+
+/**
+ * bench:service — accepted writes per second, with receipts, through the ledger service on the
+ * embedded chain, and their latency, under a closed-loop load generator on loopback (its own
+ * process, `--concurrency` requests in flight). Every write is a valid lineage hop (operator op,
+ * grant G1, product P1 of the test story) that the chain accepts and the SM3 log records; the
+ * 201 answer carries its receipt.
+ *
+ * Baselines measured in the same run:
+ *  - the same writes submitted in process to the service's RecordService, without HTTP
+ *    (no request signature, nonce store, Express or JSON over the wire): what the chain,
+ *    indexer and log allow;
+ *  - a bare Express 5 echo of the same request bodies on loopback with the same generator:
+ *    what HTTP and Express allow on this machine.
+ * Also reported: the unloaded latency (one request in flight), the chain's dry run plus
+ * submission per write (from the service's own /metrics) and the service's CPU per write.
+ *
+ * Flags: --writes N (default 2000), --concurrency C (default 32), --warmup N (default 300).
+ */
+const { values: flags } = parseArgs({
+  options: {
+    writes: { type: "string", default: "2000" },
+    concurrency: { type: "string", default: "32" },
+    warmup: { type: "string", default: "300" },
+  },
+});
+const positive = (name: string, raw: string | undefined): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
+  return n;
+};
+const WRITES = positive("writes", flags.writes);
+const CONCURRENCY = positive("concurrency", flags.concurrency);
+const WARMUP = positive("warmup", flags.warmup);
+const UNLOADED = Math.min(200, WRITES);
+const TARGET_WPS = 500;
+const TARGET_P99_MS = 200;
+
+const HOST = "127.0.0.1";
+const dir = mkdtempSync(join(tmpdir(), "pdl-bench-service-"));
+const config: Config = { ...DEFAULTS, host: HOST, port: 0, dataDir: dir, logLevel: "silent" };
+let service: RunningService | undefined;
+let echo: ReturnType<ReturnType<typeof express>["listen"]> | undefined;
+
+interface Phase {
+  readonly n: number;
+  readonly wallMs: number;
+  readonly sorted: number[];
+}
+
+const phaseOf = (latenciesMs: readonly number[], wallMs: number): Phase => ({ n: latenciesMs.length, wallMs, sorted: [...latenciesMs].sort((a, b) => a - b) });
+const rate = (p: Phase) => p.n / (p.wallMs / 1000);
+
+function accepted(result: LoadResult, expected: number, what: string): void {
+  const ok = result.statuses["201"] ?? 0;
+  if (ok !== expected) throw new Error(`${what}: ${ok} of ${expected} writes accepted (statuses ${JSON.stringify(result.statuses)}): ${result.errors.join(" | ")}`);
+}
+
+/** Valid lineage hops signed by the operator: the record (SM2) and, for HTTP, the request (SM2 over the exact bytes). */
+function signHops(op: LedgerClient, prefix: string, n: number): SignedRecord<"lineage.hop">[] {
+  return Array.from({ length: n }, (_, i) => op.sign("lineage.hop", hopBody(`${prefix}-${String(i).padStart(6, "0")}`) as never));
+}
+
+function asRequests(op: LedgerClient, records: readonly SignedRecord[]): PreparedRequest[] {
+  return records.map((signed) => {
+    const body = JSON.stringify(signed);
+    const headers = op.signatureHeaders("POST", "/v1/records", Buffer.from(body, "utf8"));
+    return { method: "POST", path: "/v1/records", headers: { ...headers, "content-type": "application/json", accept: "application/json" }, body };
+  });
+}
+
+/** Sum and count of a Prometheus histogram series, from the service's /metrics text. */
+async function histogram(base: string, name: string, label: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const pick = (suffix: string) => {
+    const line = text.split("\n").find((l) => l.startsWith(`${name}_${suffix}{`) && l.includes(label));
+    return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
+  };
+  return { sum: pick("sum"), count: pick("count") };
+}
+
+const fmtMs = (ms: number) => `${ms.toFixed(1)} ms`;
+
+try {
+  const cores = cpus().length;
+  console.log(`bench:service — ${WRITES} writes at concurrency ${CONCURRENCY} (warm-up ${WARMUP}), embedded chain, ${cores} cores, Node ${process.version}`);
+  service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "bench-service" } });
+  const port = service.address().port;
+  const base = `http://${HOST}:${port}`;
+  const c = clientsFor(service, base);
+  await playStory(service, c);
+  const startSize = service.log.size;
+  console.log(`service on ${base}; actors, resources, grant G1 and product P1 registered (log size ${startSize})`);
+
+  // Warm-up: JIT, LevelDB, the chain's caches.
+  accepted(await runInChild({ host: HOST, port, concurrency: CONCURRENCY, requests: asRequests(c.op, signHops(c.op, "W", WARMUP)) }), WARMUP, "warm-up");
+
+  // Subject requests are signed now (request timestamps stay inside the ±300 s window).
+  process.stdout.write(`signing ${WRITES} hops (record + request signatures)… `);
+  const subjectRequests = asRequests(c.op, signHops(c.op, "B", WRITES));
+  console.log("done");
+
+  // Baseline 1: bare Express echo of the same bodies, same generator, same concurrency.
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(express.raw({ type: () => true, limit: config.bodyLimitBytes }));
+  app.post("/v1/records", (req, res) => {
+    const raw = req.body as Buffer;
+    const parsed = JSON.parse(raw.toString("utf8")) as { record: { body: { id: string } } };
+    res.status(201).json({ id: parsed.record.body.id, bytes: raw.length });
+  });
+  echo = await new Promise<ReturnType<typeof app.listen>>((ok) => {
+    const s = app.listen(0, HOST, () => ok(s));
+  });
+  const echoResult = await runInChild({ host: HOST, port: (echo.address() as AddressInfo).port, concurrency: CONCURRENCY, requests: subjectRequests });
+  accepted(echoResult, WRITES, "echo");
+  const echoPhase = phaseOf(echoResult.latenciesMs, echoResult.wallMs);
+  console.log(`echo baseline: ${rate(echoPhase).toFixed(0)} req/s`);
+
+  // Subject: signed writes over HTTP.
+  const chainBefore = await histogram(base, "pdl_chain_submit_duration_seconds", 'op="lineage.hop"');
+  const cpuBefore = process.cpuUsage();
+  const sizeBefore = service.log.size;
+  const httpResult = await runInChild({ host: HOST, port, concurrency: CONCURRENCY, requests: subjectRequests });
+  const cpu = process.cpuUsage(cpuBefore);
+  accepted(httpResult, WRITES, "HTTP writes");
+  const chainAfter = await histogram(base, "pdl_chain_submit_duration_seconds", 'op="lineage.hop"');
+  const logged = service.log.size - sizeBefore;
+  if (logged !== WRITES) throw new Error(`the log grew by ${logged}, not ${WRITES}`);
+  const httpPhase = phaseOf(httpResult.latenciesMs, httpResult.wallMs);
+  const chainMsPerWrite = ((chainAfter.sum - chainBefore.sum) / Math.max(1, chainAfter.count - chainBefore.count)) * 1000;
+  const cpuMsPerWrite = (cpu.user + cpu.system) / 1000 / WRITES;
+  console.log(`HTTP writes: ${rate(httpPhase).toFixed(0)} writes/s, p50 ${fmtMs(percentile(httpPhase.sorted, 50))}, p99 ${fmtMs(percentile(httpPhase.sorted, 99))}`);
+
+  // Unloaded latency: one request in flight.
+  const unloadedResult = await runInChild({ host: HOST, port, concurrency: 1, requests: asRequests(c.op, signHops(c.op, "U", UNLOADED)) });
+  accepted(unloadedResult, UNLOADED, "unloaded writes");
+  const unloaded = phaseOf(unloadedResult.latenciesMs, unloadedResult.wallMs);
+
+  // Baseline 2: the same writes submitted in process, without HTTP, same concurrency.
+  const direct = signHops(c.op, "D", WRITES);
+  const records = service.records;
+  const latencies: number[] = [];
+  let next = 0;
+  const directStart = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < direct.length) {
+        const signed = direct[next++]!;
+        const t = process.hrtime.bigint();
+        const res = await records.submit(signed, { orgId: signed.record.actor, role: "operator" });
+        if (!res.receipt) throw new Error(`no receipt for ${res.id}`);
+        latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }),
+  );
+  const directPhase = phaseOf(latencies, Number(process.hrtime.bigint() - directStart) / 1e6);
+  console.log(`in-process submit: ${rate(directPhase).toFixed(0)} writes/s`);
+
+  const HTTP = "HTTP writes (POST /v1/records)";
+  const DIRECT = "in-process RecordService.submit";
+  const ECHO = "bare Express 5 echo";
+  const rows: Row[] = [
+    { subject: HTTP, metric: "throughput", value: rate(httpPhase), unit: "writes/s", baseline: DIRECT, target: `≥ ${TARGET_WPS}`, note: `accepted lineage hops with receipts, ${CONCURRENCY} in flight; ${((rate(httpPhase) / rate(echoPhase)) * 100).toPrecision(2)} % of the echo's ${rate(echoPhase).toFixed(0)} req/s` },
+    { subject: HTTP, metric: "p50 latency", value: percentile(httpPhase.sorted, 50), unit: "ms", baseline: DIRECT },
+    { subject: HTTP, metric: "p99 latency", value: percentile(httpPhase.sorted, 99), unit: "ms", baseline: DIRECT, target: `≤ ${TARGET_P99_MS}` },
+    { subject: DIRECT, metric: "throughput", value: rate(directPhase), unit: "writes/s", baseline: ECHO, note: "same hops, same concurrency, no HTTP / request auth / nonce store" },
+    { subject: DIRECT, metric: "p50 latency", value: percentile(directPhase.sorted, 50), unit: "ms" },
+    { subject: DIRECT, metric: "p99 latency", value: percentile(directPhase.sorted, 99), unit: "ms" },
+    { subject: ECHO, metric: "throughput", value: rate(echoPhase), unit: "req/s", note: "same bodies, same generator and concurrency; parses the JSON, answers 201" },
+    { subject: ECHO, metric: "p50 latency", value: percentile(echoPhase.sorted, 50), unit: "ms" },
+    { subject: ECHO, metric: "p99 latency", value: percentile(echoPhase.sorted, 99), unit: "ms" },
+    { subject: "HTTP write, unloaded (1 in flight)", metric: "p50 latency", value: percentile(unloaded.sorted, 50), unit: "ms", baseline: HTTP },
+    { subject: "HTTP write, unloaded (1 in flight)", metric: "p99 latency", value: percentile(unloaded.sorted, 99), unit: "ms", baseline: HTTP },
+    { subject: "chain dry run + submit (serialized)", metric: "per write", value: chainMsPerWrite, unit: "ms", note: `ceiling ${(1000 / chainMsPerWrite).toFixed(0)} writes/s from the chain alone (the service's pdl_chain_submit_duration_seconds during the HTTP phase)` },
+    { subject: "service process CPU (all threads)", metric: "per write", value: cpuMsPerWrite, unit: "ms", note: `ceiling ${((cores * 1000) / cpuMsPerWrite).toFixed(0)} writes/s if all ${cores} cores were the service's (the generator has its own process)` },
+  ];
+  const chainCeiling = 1000 / chainMsPerWrite;
+  const analysis = [
+    `Each write's dry run and submission are serialized (one nonce sequence, one block per transaction on the embedded chain): ${chainMsPerWrite.toFixed(1)} ms per write, a ceiling of ${chainCeiling.toFixed(0)} writes/s; HTTP writes reached ${((rate(httpPhase) / chainCeiling) * 100).toFixed(0)} % of it.`,
+    `The in-process submit without HTTP reached ${rate(directPhase).toFixed(0)} writes/s, so HTTP, request authentication and the nonce store cost ${((1 - rate(httpPhase) / rate(directPhase)) * 100).toFixed(0)} % of the throughput; the bare Express echo answers ${rate(echoPhase).toFixed(0)} req/s on this machine.`,
+    `With ${CONCURRENCY} requests in flight and a serialized chain, latency is queueing: p50 ≈ concurrency / throughput = ${((CONCURRENCY / rate(httpPhase)) * 1000).toFixed(0)} ms; one request alone takes ${percentile(unloaded.sorted, 50).toFixed(1)} ms (p50).`,
+  ];
+  const met = { writesPerSecond: rate(httpPhase) >= TARGET_WPS, p99: percentile(httpPhase.sorted, 99) <= TARGET_P99_MS };
+  report("service", "bench:service — signed writes through the ledger service on the embedded chain", rows, {
+    parameters: { writes: WRITES, concurrency: CONCURRENCY, warmup: WARMUP, unloadedWrites: UNLOADED, operation: "lineage.hop", backend: "embedded", generator: "closed loop, own process, keep-alive HTTP/1.1 on loopback" },
+    targets: { writesPerSecond: TARGET_WPS, p99Ms: TARGET_P99_MS, met },
+    statuses: { http: httpResult.statuses, echo: echoResult.statuses, unloaded: unloadedResult.statuses },
+    analysis,
+  });
+  for (const line of analysis) console.log(`  ${line}`);
+  console.log(`\ntargets: ≥ ${TARGET_WPS} writes/s ${met.writesPerSecond ? "met" : "missed"}, p99 ≤ ${TARGET_P99_MS} ms ${met.p99 ? "met" : "missed"}`);
+} finally {
+  echo?.close();
+  await service?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
