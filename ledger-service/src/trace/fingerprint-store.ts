@@ -24,7 +24,7 @@ const I = 0x69;
 const L = 0x6c;
 const M = 0x6d;
 const HIT_KEY_BYTES = 1 + HANDLE_BYTES + 4 + 6;
-const LEAF_CHUNK = 4096;
+export const LEAF_CHUNK = 4096;
 
 export interface StoreHit {
   readonly deliveryId: string;
@@ -164,13 +164,19 @@ export class FingerprintStore {
     }
   }
 
-  /** Stores a delivery's leaf hashes (concatenated 32-byte values), for inclusion proofs. */
-  async putLeafHashes(deliveryId: string, leafHashes: Uint8Array): Promise<void> {
+  /**
+   * Stores a delivery's leaf hashes (concatenated 32-byte values), for inclusion proofs. A large
+   * delivery may be stored in pieces: `firstLeaf` (a multiple of 4096) is the index of the
+   * piece's first leaf, and every piece but the last holds a multiple of 4096 leaves.
+   */
+  async putLeafHashes(deliveryId: string, leafHashes: Uint8Array, firstLeaf = 0): Promise<void> {
     const ref = await this.refOf(deliveryId);
     if (ref === undefined) throw new Error(`delivery ${deliveryId} is not registered`);
+    if (!Number.isSafeInteger(firstLeaf) || firstLeaf < 0 || firstLeaf % LEAF_CHUNK !== 0) throw new RangeError(`firstLeaf must be a multiple of ${LEAF_CHUNK}`);
+    const first = firstLeaf / LEAF_CHUNK;
     const batch = this.db.batch();
     for (let c = 0; c * LEAF_CHUNK * 32 < leafHashes.length; c++) {
-      batch.put(prefixed(L, u32(ref), u32(c)), Buffer.from(leafHashes.subarray(c * LEAF_CHUNK * 32, (c + 1) * LEAF_CHUNK * 32)));
+      batch.put(prefixed(L, u32(ref), u32(first + c)), Buffer.from(leafHashes.subarray(c * LEAF_CHUNK * 32, (c + 1) * LEAF_CHUNK * 32)));
     }
     await batch.write();
   }

@@ -1,6 +1,6 @@
 import type { DeliveryKeys } from "./keys.ts";
 import { Fingerprinter, HandleComputer } from "./fingerprint.ts";
-import type { FingerprintStore } from "./fingerprint-store.ts";
+import type { FingerprintStore, StoreHit } from "./fingerprint-store.ts";
 import { readAllRecords, type Format, type Row } from "./records.ts";
 import { ProofTree, verifyInclusion } from "./tree.ts";
 import { DEFAULT_ALPHA, WatermarkDetector, type DetectionResult, type WatermarkSpec } from "./watermark.ts";
@@ -27,6 +27,11 @@ export interface TraceOptions {
   readonly store?: FingerprintStore;
   /** Index key for lookup handles (default: the store's). */
   readonly indexKey?: Uint8Array;
+  /**
+   * Several index keys (the service keeps one per delivering organisation): the handles of the
+   * leaked records under each key are looked up. Overrides `indexKey`.
+   */
+  readonly indexKeys?: readonly Uint8Array[];
   /** Deliveries to test; default every delivery in the store whose keys are deposited there. */
   readonly candidates?: readonly TraceCandidate[];
   readonly format?: Format | "auto";
@@ -98,10 +103,15 @@ export async function traceRows(rows: readonly Row[], options: TraceOptions = {}
   // 1. Exact matches through the store.
   const exact: ExactMatch[] = [];
   let unmatched = rows.length;
-  const indexKey = options.indexKey ?? options.store?.indexKey;
-  if (options.store && indexKey) {
-    const hc = new HandleComputer(indexKey);
-    const hits = await options.store.lookupMany(rows.map((r) => hc.handle(r)));
+  const fallbackKey = options.indexKey ?? options.store?.indexKey;
+  const indexKeys = options.indexKeys ?? (fallbackKey ? [fallbackKey] : []);
+  if (options.store && indexKeys.length > 0) {
+    const hits: StoreHit[][] = rows.map(() => []);
+    for (const key of indexKeys) {
+      const hc = new HandleComputer(key);
+      const found = await options.store.lookupMany(rows.map((r) => hc.handle(r)));
+      found.forEach((list, i) => hits[i]!.push(...list));
+    }
     const perDelivery = new Map<string, { leakedIndex: number; index: number }[]>();
     hits.forEach((list, leakedIndex) => {
       if (list.length > 0) unmatched--;
