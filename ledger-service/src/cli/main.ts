@@ -1,8 +1,10 @@
 import { Command, CommanderError, Option } from "commander";
 import { LedgerApiError } from "../sdk/client.ts";
+import { deliverCommand } from "./commands/deliver.ts";
 import { keygenCommand } from "./commands/keygen.ts";
 import { reindexCommand } from "./commands/reindex.ts";
 import { requestCommands } from "./commands/requests.ts";
+import { traceCommand } from "./commands/trace.ts";
 import { verifyReceiptCommand } from "./commands/verify-receipt.ts";
 import { CliError } from "./context.ts";
 
@@ -24,6 +26,8 @@ keygenCommand(program);
 requestCommands(program);
 verifyReceiptCommand(program);
 reindexCommand(program);
+deliverCommand(program);
+traceCommand(program);
 
 try {
   await program.parseAsync(process.argv);
