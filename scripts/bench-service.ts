@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import express from "express";
@@ -95,6 +95,7 @@ async function histogram(base: string, name: string, label: string): Promise<{ s
 
 const fmtMs = (ms: number) => `${ms.toFixed(1)} ms`;
 
+const loadAtStart = loadavg()[0]!;
 try {
   const cores = cpus().length;
   console.log(`bench:service — ${WRITES} writes at concurrency ${CONCURRENCY} (warm-up ${WARMUP}), embedded chain, ${cores} cores, Node ${process.version}`);
@@ -201,6 +202,7 @@ try {
     targets: { writesPerSecond: TARGET_WPS, p99Ms: TARGET_P99_MS, met },
     statuses: { http: httpResult.statuses, echo: echoResult.statuses, unloaded: unloadedResult.statuses },
     analysis,
+    loadAverage1m: { atStart: loadAtStart, atEnd: loadavg()[0]!, note: "other processes on the machine share its cores; a 1-minute load above ~1 at the start means the figures are pessimistic" },
   });
   for (const line of analysis) console.log(`  ${line}`);
   console.log(`\ntargets: ≥ ${TARGET_WPS} writes/s ${met.writesPerSecond ? "met" : "missed"}, p99 ≤ ${TARGET_P99_MS} ms ${met.p99 ? "met" : "missed"}`);
