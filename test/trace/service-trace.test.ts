@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import type { DestructionCertificate } from "../../core/records/destruction.ts";
 import type { LineageHop } from "../../core/records/lineage.ts";
+import { checkProofs } from "../../ledger-service/src/cli/commands/trace.ts";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { sealKey, writeKeyFile } from "../../ledger-service/src/keys/keyfile.ts";
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
@@ -235,6 +236,10 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     expect(badSpec.code, badSpec.stderr).to.equal(1);
     const missing = await pdl(["deliver", join(dir, "nope.csv"), ...args.slice(2)], asOp);
     expect(missing.code, missing.stderr).to.equal(1);
+    expect(missing.stderr).to.match(/cannot read/);
+    const noSpec = await pdl(args.map((a) => (a === spec ? join(dir, "nope.json") : a)), asOp);
+    expect(noSpec.code, noSpec.stderr).to.equal(1);
+    expect(noSpec.stderr).to.match(/no such file/).and.not.match(/\n\s+at /);
     const noProduct = await pdl(args.map((a) => (a === "P1" ? "P404" : a)), asOp);
     expect(noProduct.code, noProduct.stderr).to.equal(3);
     expect(noProduct.stderr).to.match(/the service refused/);
@@ -260,6 +265,12 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     expect(answer.attributedTo).to.deep.equal(["D-CLI"]);
     expect(answer.deliveries[0]!.recipient.orgId).to.equal(org("ex"));
     expect(JSON.parse(readFileSync(join(dir, "answer.json"), "utf8"))).to.deep.equal(answer);
+    // What decides exit code 2: every proof re-checked against the root in the signed hop.
+    expect(checkProofs(answer)).to.deep.equal([]);
+    const tampered = structuredClone(answer) as unknown as { deliveries: { exact: { proofs: { proof: string[]; index: number }[] } }[] };
+    const proof = tampered.deliveries[0]!.exact.proofs[0]!;
+    proof.index = proof.index === 0 ? 1 : proof.index - 1;
+    expect(checkProofs(tampered as unknown as TraceReport)).to.have.length(1);
     const text = await pdl(["trace", leak, "--summary"], asSup);
     expect(text.code, text.stderr).to.equal(0);
     expect(text.stdout).to.match(/verdict: attributed → D-CLI/);

@@ -1,3 +1,5 @@
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { ENVIRONMENTS, type Environment, type HopInput } from "../../../../core/records/lineage.ts";
 import { LedgerApiError } from "../../sdk/client.ts";
@@ -64,13 +66,22 @@ export function deliverCommand(program: Command): void {
     .addOption(new Option("--output-format <format>", "format of the recipient's copy (default: the input's)").choices(["csv", "jsonl"]))
     .option("--no-progress", "no progress bars")
     .action(async (input: string, opts: Options, command: Command) => {
-      const watermark = (await readJson(opts.watermark)) as WatermarkSpec;
+      await access(input, constants.R_OK).catch(() => {
+        throw new CliError(`cannot read ${input}`);
+      });
+      const watermark = (await readJson(opts.watermark).catch((err: unknown) => {
+        throw localFailure(err);
+      })) as WatermarkSpec;
       try {
         validateSpec(watermark);
       } catch (err) {
         throw new CliError(`${opts.watermark}: ${(err as Error).message}`);
       }
-      const inputs = opts.inputs ? ((await readJson(opts.inputs)) as HopInput[]) : [];
+      const inputs = opts.inputs
+        ? ((await readJson(opts.inputs).catch((err: unknown) => {
+            throw localFailure(err);
+          })) as HopInput[])
+        : [];
       if (!Array.isArray(inputs)) throw new CliError(`${opts.inputs} must hold a JSON array of hop inputs`);
       const outputGrade = opts.outputGrade === undefined ? undefined : Number(opts.outputGrade);
       if (outputGrade !== undefined && !Number.isInteger(outputGrade)) throw new CliError("--output-grade is a whole number");
