@@ -30,8 +30,8 @@ import { SPEC, shuffle, writeDataset } from "./helpers.ts";
  */
 const PDL = fileURLToPath(new URL("../../bin/pdl.js", import.meta.url));
 const PASSPHRASE = "trace test passphrase";
-const RECORDS = 1000;
-const LEAKED = 60;
+const RECORDS = 9000;
+const LEAKED = 50;
 
 interface Run {
   code: number;
@@ -99,6 +99,7 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     for (const [s, recipient] of [[con, "con"], [op2, "op2"]] as const) {
       expect(s.recordCount).to.equal(RECORDS);
       expect(s.fingerprints).to.deep.include({ deliveryId: s.deliveryId, recordCount: RECORDS, staged: RECORDS, indexed: true, fingerprintRoot: s.fingerprintRoot });
+      expect(s.fingerprints.chunkRecords, "deposited in several chunks").to.be.below(RECORDS / 2);
       const hop = (await c.sup.get<{ created: LineageHop }>(`/v1/hops/${s.deliveryId}`)).created;
       expect(hop).to.deep.include({ operation: "deliver", productId: "P1", grantId: "G1", recordCount: RECORDS, outputHash: s.outputHash });
       expect(hop.delivery).to.deep.include({ recipient: org(recipient), fingerprintRoot: s.fingerprintRoot, watermarkCommitment: s.watermarkCommitment });
