@@ -1,6 +1,6 @@
 import { isError, type Provider, type Signer, type TransactionRequest } from "ethers";
 import { LedgerError } from "../../../../core/errors.ts";
-import type { SignedRecord } from "../../../../core/record.ts";
+import { recordHash, type SignedRecord } from "../../../../core/record.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import { ChainUnavailableError, type ChainEvent, type ChainRef, type LedgerBackend, type TxRef } from "../backend.ts";
 import { RegistryClient } from "./registry-client.ts";
@@ -51,6 +51,12 @@ export class EvmBackend implements LedgerBackend {
   readonly ref: ChainRef;
   readonly client: RegistryClient;
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The gas each record's dry run used, by record hash. The service dry-runs a record right
+   * before submitting it on the same state, so the submission reuses that figure instead of
+   * having the signer execute the call once more to estimate it.
+   */
+  private readonly estimates = new Map<string, bigint>();
 
   /**
    * @param address the registry facade (see deployRegistry)
@@ -77,7 +83,9 @@ export class EvmBackend implements LedgerBackend {
 
   async simulate(signed: SignedRecord): Promise<void> {
     try {
-      await this.client.simulate(signed, await this.signer.getAddress());
+      const gas = await this.client.simulate(signed, await this.signer.getAddress());
+      if (this.estimates.size >= 1_000) this.estimates.clear();
+      this.estimates.set(recordHash(signed.record), gas);
     } catch (err) {
       throw classify(err);
     }
@@ -86,7 +94,12 @@ export class EvmBackend implements LedgerBackend {
   submit(signed: SignedRecord): Promise<TxRef> {
     const run = async (): Promise<TxRef> => {
       try {
-        const r = await this.client.submit(signed, this.signer, this.options.overrides ?? {});
+        const hash = recordHash(signed.record);
+        const estimate = this.estimates.get(hash);
+        this.estimates.delete(hash);
+        // Headroom as the signer would add: later state may cost a little more than the dry run.
+        const gas = this.options.overrides?.gasLimit === undefined && estimate !== undefined ? { gasLimit: (estimate * 12n) / 10n + 10_000n } : {};
+        const r = await this.client.submit(signed, this.signer, { ...gas, ...this.options.overrides });
         return { txId: r.txId, blockNumber: r.blockNumber, blockTime: r.blockTime };
       } catch (err) {
         throw classify(err);
