@@ -62,6 +62,8 @@ export interface ServiceContext {
   readonly reader: RecordReader;
   readonly access: Access;
   readonly records: RecordService;
+  /** Registers cleanup that runs when the service stops (after the HTTP server closed). */
+  readonly onClose: (close: () => Promise<void>) => void;
 }
 
 export interface StartOptions {
@@ -123,7 +125,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
   await nonces.open(now());
   const reader = new RecordReader(backend, store, receipts);
   const access = new Access(store);
-  const context: ServiceContext = { config, logger, metrics, keyring, backend, store, log, checkpointer, reader, access, records };
+  const closers: (() => Promise<void>)[] = [];
+  const context: ServiceContext = { config, logger, metrics, keyring, backend, store, log, checkpointer, reader, access, records, onClose: (close) => closers.push(close) };
   const extra: ReadRoute[] = [];
   for (const contribute of [...CONTRIBUTED_ROUTES, ...(options.routes ?? [])]) extra.push(...(await contribute(context)));
   const reads = [...readRoutes({ backend, store, reader, access, extra }), publicProductList(store, backend), publicCheckpoint(checkpointer, anchors), publicConsistency(checkpointer)];
@@ -190,6 +193,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections?.();
       await anchorer.stop();
+      for (const close of closers.splice(0)) await close();
       await nonceDb.close();
       await store.close();
       await log.close();

@@ -9,7 +9,7 @@ import { deriveDeliveryKeys, watermarkCommitment } from "../../trace/keys.ts";
 import { canonicalRecord, type Row } from "../../trace/records.ts";
 import type { DeliveryOnChain } from "../../trace/service/intake.ts";
 import { buildTraceReport } from "../../trace/service/report.ts";
-import { traceRuntime } from "../../trace/service/runtime.ts";
+import { closeTraceRuntime, traceRuntime } from "../../trace/service/runtime.ts";
 import { traceRows, type TraceCandidate } from "../../trace/trace.ts";
 import type { WatermarkSpec } from "../../trace/watermark.ts";
 import { HttpError } from "../errors.ts";
@@ -51,6 +51,7 @@ function deliveryIdParam(req: Request): string {
 export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] => {
   const { store, access } = ctx;
   const runtime = () => traceRuntime(ctx.config.dataDir, ctx.keyring.agency.privateKey);
+  ctx.onClose(() => closeTraceRuntime(ctx.config.dataDir));
   const chunkRecords = chunkRecordsFor(ctx.config.bodyLimitBytes);
 
   /** The deliver hop `id` as registered on chain; the caller must be its author unless `readers` allow. */
