@@ -8,6 +8,7 @@ import type { LedgerBackend } from "./backend.ts";
 import { EMBEDDED_CHAIN_ID, EmbeddedChain } from "./embedded/embedded-chain.ts";
 import { EvmBackend } from "./evm/evm-backend.ts";
 import { deployRegistry } from "./evm/registry-client.ts";
+import { openFabricBackend } from "./fabric/fabric-backend.ts";
 
 /**
  * Opens the configured chain. `relay` is the chain identity the service submits with, which
@@ -33,7 +34,7 @@ export async function openBackend(config: Config, keyring: Keyring, logger: Logg
     case "evm":
       return openEvm(config, env);
     case "fabric":
-      throw new ConfigError("the fabric backend is not wired into the service yet; see the README's Fabric section");
+      return openFabric(config);
   }
 }
 
@@ -79,4 +80,28 @@ async function openEvm(config: Config, env: Record<string, string | undefined>):
   const signer = new Wallet(key, provider);
   const backend = await EvmBackend.open(getAddress(address), provider, signer, { onClose: async () => provider.destroy() });
   return { backend, relay: signer.address.toLowerCase() };
+}
+
+/**
+ * A Fabric peer's Gateway service with the chaincode deployed. The service's identity must carry
+ * the CA attribute pdl.role=agency: the chaincode then lets it relay every author's record and
+ * bootstrap the agency. Identities bind by certificate, so there is no relay address.
+ */
+async function openFabric(config: Config): Promise<OpenedBackend> {
+  const f = config.fabric;
+  const missing = (
+    [
+      ["peerEndpoint", "PDL_FABRIC_PEER_ENDPOINT"],
+      ["mspId", "PDL_FABRIC_MSP_ID"],
+      ["certPath", "PDL_FABRIC_CERT"],
+      ["keyPath", "PDL_FABRIC_KEY"],
+    ] as const
+  ).filter(([field]) => !f[field]);
+  if (missing.length > 0) throw new ConfigError(`backend fabric needs ${missing.map(([field, env]) => `fabric.${field} (${env})`).join(", ")}`);
+  try {
+    return { backend: await openFabricBackend(f), relay: undefined };
+  } catch (err) {
+    if (err instanceof Error && "code" in err && (err as NodeJS.ErrnoException).code === "ENOENT") throw new ConfigError(`backend fabric: ${err.message}`);
+    throw err;
+  }
 }
