@@ -1,0 +1,119 @@
+import * as grpc from "@grpc/grpc-js";
+import { expect } from "chai";
+import "./quiet.ts";
+import { LedgerError } from "../../core/errors.ts";
+import type { SignedRecord } from "../../core/record.ts";
+import { ChainUnavailableError, type ChainEvent } from "../../ledger-service/src/chain/backend.ts";
+import { ChainConflictError } from "../../ledger-service/src/chain/fabric/errors.ts";
+import { FabricBackend, type FabricBackendOptions } from "../../ledger-service/src/chain/fabric/fabric-backend.ts";
+import { clientIdentity } from "../../ledger-service/src/chain/fabric/identity.ts";
+import { R1_FIELDS, resourceBody, review } from "../conformance/fixtures.ts";
+import { MEMBERS, actorBody, org, signAs } from "../conformance/world.ts";
+import { startEmulatedNetwork, type EmulatedNetwork } from "./emulator/network.ts";
+import { createFabricIdentity, type FabricIdentity } from "./identities.ts";
+
+/**
+ * The service's FabricBackend against the peer emulator: what Fabric's optimistic concurrency
+ * does to two transactions on the same key, how the backend answers it, and the event stream
+ * the indexer resumes from.
+ */
+describe("Fabric backend: MVCC conflicts, event cursors, outages", function () {
+  this.timeout(180_000);
+  let net: EmulatedNetwork;
+  let relay: FabricIdentity;
+  const opened: FabricBackend[] = [];
+  let seq = 0;
+
+  async function backend(options: Partial<FabricBackendOptions> = {}): Promise<FabricBackend> {
+    const client = new grpc.Client(net.emulator.address, grpc.credentials.createInsecure());
+    const b = FabricBackend.connect({ client, identity: clientIdentity(relay.mspId, relay.certificatePem, relay.privateKey), channel: "pdl", chaincode: "pdl", ownsClient: true, ...options });
+    opened.push(b);
+    return b;
+  }
+  const withdrawal = () => signAs("agency", "resource.withdraw", { resourceId: "R1", reason: "superseded" }, `withdraw-${seq++}`);
+  async function events(b: FabricBackend, after?: string): Promise<ChainEvent[]> {
+    const out: ChainEvent[] = [];
+    for await (const e of b.events(after)) out.push(e);
+    return out;
+  }
+
+  before(async () => {
+    net = await startEmulatedNetwork({ channel: "pdl", chaincodeName: "pdl" });
+    await net.trust(MEMBERS.agency.mspId);
+    relay = await createFabricIdentity({ mspId: MEMBERS.agency.mspId, commonName: "relay", attributes: { "pdl.org": org("agency"), "pdl.role": "agency" } });
+  });
+  beforeEach(async () => {
+    net.emulator.reset();
+    const setup = await backend();
+    const records: SignedRecord[] = [
+      signAs("agency", "actor.bootstrap", actorBody("agency"), "bootstrap"),
+      signAs("agency", "actor.register", actorBody("su1"), "su1"),
+      signAs("su1", "resource.review", (review("su1", "R1", R1_FIELDS) as { body: unknown }).body, "review"),
+      signAs("agency", "resource.register", resourceBody("R1", R1_FIELDS, 2), "R1"),
+    ];
+    for (const r of records) await setup.submit(r);
+  });
+  afterEach(async () => {
+    for (const b of opened.splice(0)) await b.close();
+  });
+  after(async () => {
+    await net?.stop();
+  });
+
+  it("commits one of two transactions on the same key and reports the other as CHAIN_CONFLICT without retries", async () => {
+    const [a, b] = [await backend({ conflictRetries: 0 }), await backend({ conflictRetries: 0 })];
+    net.emulator.holdNextBlock(2);
+    const results = await Promise.allSettled([a.submit(withdrawal()), b.submit(withdrawal())]);
+    expect(results.map((r) => r.status).sort()).to.deep.equal(["fulfilled", "rejected"]);
+    const failure = (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason as ChainConflictError;
+    expect(failure).to.be.instanceOf(ChainConflictError);
+    expect(failure).to.be.instanceOf(LedgerError);
+    expect(failure.code).to.equal("CHAIN_CONFLICT");
+    expect(failure.validationCode).to.equal("MVCC_READ_CONFLICT");
+    const withdrawn = (await events(a)).filter((e) => e.signed.record.op === "resource.withdraw");
+    expect(withdrawn, "exactly one withdrawal is on chain").to.have.length(1);
+    expect(await a.view({ kind: "resource", id: "R1" })).to.deep.include({ status: "withdrawn" });
+  });
+
+  it("re-endorses the conflicting transaction on the new state, where the rules then refuse it", async () => {
+    const conflicts: { attempt: number; validationCode: string }[] = [];
+    const onConflict = (c: { attempt: number; validationCode: string }) => conflicts.push({ attempt: c.attempt, validationCode: c.validationCode });
+    const [a, b] = [await backend({ onConflict, retryDelayMs: 5 }), await backend({ onConflict, retryDelayMs: 5 })];
+    net.emulator.holdNextBlock(2);
+    const results = await Promise.allSettled([a.submit(withdrawal()), b.submit(withdrawal())]);
+    expect(results.map((r) => r.status).sort()).to.deep.equal(["fulfilled", "rejected"]);
+    expect(conflicts).to.deep.equal([{ attempt: 1, validationCode: "MVCC_READ_CONFLICT" }]);
+    const failure = (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason as LedgerError;
+    expect(failure).to.be.instanceOf(LedgerError);
+    expect(failure.code, "the retry ran the rules again on the withdrawn resource").to.equal("RESOURCE_NOT_ACTIVE");
+    expect((await events(a)).filter((e) => e.signed.record.op === "resource.withdraw")).to.have.length(1);
+  });
+
+  it("streams each record's event once, in chain order, and resumes after a stored cursor across a reconnect", async () => {
+    const first = await backend();
+    const all = await events(first);
+    expect(all.map((e) => e.signed.record.op)).to.deep.equal(["actor.bootstrap", "actor.register", "resource.review", "resource.register"]);
+    expect(all.map((e) => e.cursor)).to.deep.equal([...all.map((e) => e.cursor)].sort());
+    expect(new Set(all.map((e) => e.cursor)).size).to.equal(all.length);
+    const stored = all[1]!.cursor;
+    await first.close();
+    opened.splice(opened.indexOf(first), 1);
+
+    const again = await backend();
+    await again.submit(withdrawal());
+    const resumed = await events(again, stored);
+    expect(resumed.map((e) => e.signed.record.op)).to.deep.equal(["resource.review", "resource.register", "resource.withdraw"]);
+    expect(await events(again, resumed.at(-1)!.cursor), "nothing after the last event").to.deep.equal([]);
+    for (const e of resumed) expect(e.blockTime).to.be.a("number").and.greaterThan(0);
+  });
+
+  it("answers ChainUnavailableError when the peer cannot be reached", async () => {
+    const client = new grpc.Client("127.0.0.1:1", grpc.credentials.createInsecure());
+    const down = FabricBackend.connect({ client, identity: clientIdentity(relay.mspId, relay.certificatePem, relay.privateKey), channel: "pdl", chaincode: "pdl", ownsClient: true, timeouts: { evaluate: 2_000, endorse: 2_000 } });
+    opened.push(down);
+    const viewErr = await down.view({ kind: "resource", id: "R1" }).catch((e: unknown) => e);
+    expect(viewErr).to.be.instanceOf(ChainUnavailableError);
+    const submitErr = await down.submit(withdrawal()).catch((e: unknown) => e);
+    expect(submitErr).to.be.instanceOf(ChainUnavailableError);
+  });
+});
