@@ -4,8 +4,9 @@ import * as x509 from "@peculiar/x509";
 
 /**
  * Fabric X.509 identities for tests: one ECDSA P-256 CA per MSP, and enrolment certificates
- * carrying Fabric CA attributes in extension 1.2.3.4.5.6.7.8.1 ({"attrs": {...}}), as Fabric CA
- * issues them. The chaincode reads them through fabric-shim's ClientIdentity.
+ * (P-256 keys unless asked for P-384 or Ed25519) carrying Fabric CA attributes in extension
+ * 1.2.3.4.5.6.7.8.1 ({"attrs": {...}}), as Fabric CA issues them. The chaincode reads them
+ * through fabric-shim's ClientIdentity.
  */
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -54,9 +55,20 @@ export async function caCertificatePem(mspId: string): Promise<string> {
   return (await caOf(mspId)).certificate.toString("pem");
 }
 
-export async function createFabricIdentity(options: { mspId: string; commonName: string; attributes?: Record<string, string> }): Promise<FabricIdentity> {
+/** Enrolment key algorithms: P-256 is what Fabric CA issues; P-384 and Ed25519 (Fabric ≥ 3.0) also verify. */
+export type FabricKeyAlgorithm = "P-256" | "P-384" | "Ed25519";
+
+type KeyGenParams = webcrypto.EcKeyGenParams | webcrypto.Algorithm;
+
+const KEY_PARAMS: Record<FabricKeyAlgorithm, KeyGenParams> = {
+  "P-256": EC,
+  "P-384": { name: "ECDSA", namedCurve: "P-384" },
+  Ed25519: { name: "Ed25519" },
+};
+
+export async function createFabricIdentity(options: { mspId: string; commonName: string; attributes?: Record<string, string>; keyAlgorithm?: FabricKeyAlgorithm }): Promise<FabricIdentity> {
   const ca = await caOf(options.mspId);
-  const keys = (await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(KEY_PARAMS[options.keyAlgorithm ?? "P-256"] as webcrypto.EcKeyGenParams, true, ["sign", "verify"])) as CryptoKeyPair;
   const extensions: x509.Extension[] = [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)];
   if (options.attributes && Object.keys(options.attributes).length > 0) {
     extensions.push(new x509.Extension(FABRIC_ATTRIBUTE_OID, false, Buffer.from(JSON.stringify({ attrs: options.attributes }), "utf8")));

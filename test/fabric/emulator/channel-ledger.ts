@@ -151,15 +151,21 @@ export class ChannelLedger {
     return this.byTxId.get(txId);
   }
 
-  private isClosed = false;
+  private closedFor: "reset" | "stop" | undefined;
 
-  /** A closed ledger (replaced by a reset) commits nothing more; its waiters give up. */
+  /** A closed ledger (replaced by a reset, or its peer stopped) commits nothing more; its waiters give up. */
   get closed(): boolean {
-    return this.isClosed;
+    return this.closedFor !== undefined;
   }
 
-  close(): void {
-    this.isClosed = true;
+  /** Why the ledger closed: a reset (the emulator goes on with a new ledger) or the peer stopping. */
+  get closedBy(): "reset" | "stop" | undefined {
+    return this.closedFor;
+  }
+
+  close(reason: "reset" | "stop" = "reset"): void {
+    if (this.closedFor !== undefined) return;
+    this.closedFor = reason;
     for (const listener of [...this.listeners]) listener();
     this.listeners.clear();
   }
@@ -172,7 +178,7 @@ export class ChannelLedger {
 
   /** Validates and commits one block, in order; returns the stored block. */
   commit(ordered: readonly OrderedTransaction[]): StoredBlock {
-    if (this.isClosed) throw new Error("the ledger was reset");
+    if (this.closed) throw new Error(`the ledger was closed (${this.closedFor})`);
     const results = this.state.commitBlock(ordered.map((t) => ({ txId: t.txId, timestamp: t.timestamp, rwset: t.rejected === undefined ? t.rwset : undefined })));
     const number = results[0]?.blockNumber ?? this.height;
     if (number !== this.height) throw new Error(`block ${number} out of sequence (height ${this.height})`);

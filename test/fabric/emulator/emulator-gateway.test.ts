@@ -1,6 +1,6 @@
 import "../quiet.ts";
 import { rm } from "node:fs/promises";
-import { CommitError, EndorseError, GatewayError, signers, StatusCode, type ChaincodeEvent, type CloseableAsyncIterable } from "@hyperledger/fabric-gateway";
+import { CommitError, EndorseError, GatewayError, hash, signers, StatusCode, type ChaincodeEvent, type CloseableAsyncIterable } from "@hyperledger/fabric-gateway";
 import { expect } from "chai";
 import { createFabricIdentity, type FabricIdentity } from "../identities.ts";
 import { signEcdsa } from "./msp.ts";
@@ -148,6 +148,30 @@ describe("peer emulator: gateway, validation and events", function () {
       } finally {
         forged.close();
         highS.close();
+      }
+    });
+
+    it("verifies P-384 creators against their own curve and Ed25519 creators over the whole message", async () => {
+      const p384 = await createFabricIdentity({ mspId: "Org1MSP", commonName: "carol", keyAlgorithm: "P-384" });
+      const ed = await createFabricIdentity({ mspId: "Org1MSP", commonName: "dave", keyAlgorithm: "Ed25519" });
+      const clients = [connectTestClient(net.emulator.address, p384), connectTestClient(net.emulator.address, ed, { hash: hash.none })];
+      try {
+        for (const [i, c] of clients.entries()) {
+          // Several signatures each: a P-384 low S is almost always above P-256's n/2.
+          for (let n = 0; n < 4; n++) await c.contract.submitTransaction("incr", `curve-${i}`);
+          expect(JSON.parse(text(await c.contract.evaluateTransaction("whoami"))) as { mspId: string }).to.deep.include({ mspId: "Org1MSP" });
+          expect(await evaluate("get", `curve-${i}`)).to.equal("4");
+        }
+        // Ed25519 signs the message itself: a signature over its SHA-256 digest is refused.
+        const digestSigned = connectTestClient(net.emulator.address, ed, { hash: hash.sha256 });
+        try {
+          const err = (await digestSigned.contract.evaluateTransaction("whoami").catch((e: unknown) => e)) as GatewayError;
+          expect(err.details[0]?.message).to.contain("the signature does not verify");
+        } finally {
+          digestSigned.close();
+        }
+      } finally {
+        for (const c of clients) c.close();
       }
     });
 

@@ -132,8 +132,9 @@ export class PeerEmulator {
     old.close();
   }
 
+  /** Stops serving: calls still waiting (commit status, event streams) end UNAVAILABLE. */
   async stop(): Promise<void> {
-    this.current.close();
+    this.current.close("stop");
     this.session?.close();
     const server = this.server;
     this.server = undefined;

@@ -109,7 +109,7 @@ export function gatewayService(ctx: GatewayContext): grpc.UntypedServiceImplemen
       if (call.cancelled) return (settled = true);
       if (ledger.closed) {
         settled = true;
-        callback(rpcError(grpc.status.ABORTED, "the emulated ledger was reset while waiting for the transaction"));
+        callback(closedError(ledger, "while waiting for the transaction"));
         return true;
       }
       const tx = ledger.transaction(txId);
@@ -183,7 +183,7 @@ export function gatewayService(ctx: GatewayContext): grpc.UntypedServiceImplemen
       if (call.cancelled) return;
       if (ledger.closed) {
         stop();
-        return fail(rpcError(grpc.status.ABORTED, "the emulated ledger was reset"));
+        return fail(closedError(ledger, "during the events stream"));
       }
       for (let block = ledger.block(next); block; block = ledger.block(next)) {
         send(block);
@@ -196,6 +196,14 @@ export function gatewayService(ctx: GatewayContext): grpc.UntypedServiceImplemen
   }
 
   return { endorse, evaluate, submit, commitStatus, chaincodeEvents } as unknown as grpc.UntypedServiceImplementation;
+}
+
+/**
+ * What a waiting call gets when its ledger closes: a reset (a test hook) aborts it; a stopping
+ * peer drops it as a real peer going down would, with UNAVAILABLE, so clients see an outage.
+ */
+function closedError(ledger: ChannelLedger, when: string): Partial<grpc.StatusObject> {
+  return ledger.closedBy === "stop" ? rpcError(grpc.status.UNAVAILABLE, `the peer is shutting down (${when})`) : rpcError(grpc.status.ABORTED, `the emulated ledger was reset ${when}`);
 }
 
 function messageOf(err: unknown): string {

@@ -8,11 +8,12 @@ import { bytes, msp } from "./protos.ts";
  *
  * - the creator is a SerializedIdentity of a known MSP whose certificate that MSP's CA issued
  *   and which is valid now;
- * - the signature is ECDSA P-256 over SHA-256 of the signed bytes, DER encoded, with a low S
- *   (Fabric rejects high-S signatures as malleable);
+ * - the signature is ECDSA over SHA-256 of the signed bytes, DER encoded, with a low S for the
+ *   key's own curve (P-256 or P-384; Fabric rejects high-S signatures as malleable), or Ed25519
+ *   over the bytes themselves (Fabric ≥ 3.0);
  * - the transaction id is hex(SHA-256(nonce ‖ creator)).
  *
- * Only ECDSA is verified; an SM2 (GM fork) verifier would plug in at `verifySignature`.
+ * SM2 (GM forks) is not verified; its verifier would plug in at `verifySignature`.
  */
 export class IdentityError extends Error {
   constructor(message: string) {
@@ -30,14 +31,23 @@ export interface Creator {
 
 /** P-256 group order; Fabric requires s ≤ n/2. */
 const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+/** Group orders by the curve names Node reports; low S is judged against the signer's own curve. */
+const CURVE_ORDER: Readonly<Record<string, bigint>> = {
+  prime256v1: P256_N,
+  secp384r1: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+};
 
 /** The S value of a DER ECDSA signature, or undefined if the DER is malformed. */
 function derS(signature: Buffer): bigint | undefined {
-  // SEQUENCE { INTEGER r, INTEGER s }, short-form lengths (P-256 signatures are ≤ 72 bytes).
-  if (signature.length < 8 || signature[0] !== 0x30 || signature[1] !== signature.length - 2) return undefined;
-  if (signature[2] !== 0x02) return undefined;
-  const rLength = signature[3]!;
-  const sAt = 4 + rLength;
+  // SEQUENCE { INTEGER r, INTEGER s }: short-form lengths up to P-384 (≤ 104 bytes), long form
+  // (0x81 nn) for the sequence otherwise.
+  if (signature.length < 8 || signature[0] !== 0x30) return undefined;
+  const longForm = signature[1] === 0x81;
+  const bodyAt = longForm ? 3 : 2;
+  if ((longForm ? signature[2] : signature[1]) !== signature.length - bodyAt) return undefined;
+  if (signature[bodyAt] !== 0x02) return undefined;
+  const rLength = signature[bodyAt + 1]!;
+  const sAt = bodyAt + 2 + rLength;
   if (signature[sAt] !== 0x02) return undefined;
   const sLength = signature[sAt + 1]!;
   if (sAt + 2 + sLength !== signature.length) return undefined;
@@ -46,10 +56,18 @@ function derS(signature: Buffer): bigint | undefined {
 
 export function verifySignature(certificate: X509Certificate, message: Uint8Array, signature: Uint8Array): void {
   const sig = Buffer.from(signature);
+  const key = certificate.publicKey;
+  if (key.asymmetricKeyType === "ed25519") {
+    if (!verify(null, message, key, sig)) throw new IdentityError("the signature does not verify against the creator's certificate");
+    return;
+  }
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  const order = key.asymmetricKeyType === "ec" && curve ? CURVE_ORDER[curve] : undefined;
+  if (order === undefined) throw new IdentityError(`the creator's key (${key.asymmetricKeyType}${curve ? ` ${curve}` : ""}) is not one the emulated MSP verifies (ECDSA P-256 or P-384, Ed25519)`);
   const s = derS(sig);
   if (s === undefined) throw new IdentityError("the signature is not a DER ECDSA signature");
-  if (s > P256_N >> 1n) throw new IdentityError("the signature has a high S value (Fabric requires low-S ECDSA signatures)");
-  if (!verify("sha256", message, certificate.publicKey, sig)) throw new IdentityError("the signature does not verify against the creator's certificate");
+  if (s > order >> 1n) throw new IdentityError("the signature has a high S value (Fabric requires low-S ECDSA signatures)");
+  if (!verify("sha256", message, key, sig)) throw new IdentityError("the signature does not verify against the creator's certificate");
 }
 
 /** An ECDSA P-256 signature as Fabric wants it: SHA-256, DER, low S. */

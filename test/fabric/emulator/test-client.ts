@@ -1,10 +1,10 @@
 import * as grpc from "@grpc/grpc-js";
-import { connect, hash, signers, type Contract, type Gateway, type Network, type Signer } from "@hyperledger/fabric-gateway";
+import { connect, hash, signers, type Contract, type Gateway, type Hash, type Network, type Signer } from "@hyperledger/fabric-gateway";
 import type { FabricIdentity } from "../identities.ts";
 
 /**
  * TEST ONLY. The real fabric-gateway client connected to an emulator endpoint with a test
- * identity: ECDSA P-256 signer over SHA-256 digests, as a Fabric application would connect.
+ * identity: by default an ECDSA signer over SHA-256 digests, as a Fabric application would connect.
  */
 export interface TestClient {
   readonly gateway: Gateway;
@@ -13,13 +13,13 @@ export interface TestClient {
   close(): void;
 }
 
-export function connectTestClient(address: string, identity: FabricIdentity, options: { channel?: string; chaincode?: string; contract?: string; signer?: Signer } = {}): TestClient {
+export function connectTestClient(address: string, identity: FabricIdentity, options: { channel?: string; chaincode?: string; contract?: string; signer?: Signer; hash?: Hash } = {}): TestClient {
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   const gateway = connect({
     client,
     identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificatePem, "utf8") },
     signer: options.signer ?? signers.newPrivateKeySigner(identity.privateKey),
-    hash: hash.sha256,
+    hash: options.hash ?? hash.sha256,
   });
   const network = gateway.getNetwork(options.channel ?? "pdl");
   return {
