@@ -34,7 +34,7 @@ export async function openBackend(config: Config, keyring: Keyring, logger: Logg
     case "evm":
       return openEvm(config, env);
     case "fabric":
-      return openFabric(config);
+      return openFabric(config, logger);
   }
 }
 
@@ -87,7 +87,7 @@ async function openEvm(config: Config, env: Record<string, string | undefined>):
  * the CA attribute pdl.role=agency: the chaincode then lets it relay every author's record and
  * bootstrap the agency. Identities bind by certificate, so there is no relay address.
  */
-async function openFabric(config: Config): Promise<OpenedBackend> {
+async function openFabric(config: Config, logger: Logger): Promise<OpenedBackend> {
   const f = config.fabric;
   const missing = (
     [
@@ -99,7 +99,9 @@ async function openFabric(config: Config): Promise<OpenedBackend> {
   ).filter(([field]) => !f[field]);
   if (missing.length > 0) throw new ConfigError(`backend fabric needs ${missing.map(([field, env]) => `fabric.${field} (${env})`).join(", ")}`);
   try {
-    return { backend: await openFabricBackend(f), relay: undefined };
+    // Conflicts are normal under load (two records touching one key in a block); each retry is logged.
+    const onConflict = (conflict: { attempt: number; validationCode: string; transactionId: string }) => logger.warn(conflict, "Fabric transaction invalidated by a concurrent one; endorsing it again");
+    return { backend: await openFabricBackend(f, { onConflict }), relay: undefined };
   } catch (err) {
     if (err instanceof Error && "code" in err && (err as NodeJS.ErrnoException).code === "ENOENT") throw new ConfigError(`backend fabric: ${err.message}`);
     throw err;
