@@ -94,6 +94,10 @@ describe("pdl command line", function () {
     const refused = await pdl(["submit", "cap.set", "-", "--lang", "zh"], env(), JSON.stringify({ domain: "finance", chargeUnit: "per-call", maxPriceFen: 1 }));
     expect(refused.code).to.equal(3);
     expect(refused.stderr).to.match(/NOT_AUTHORIZED/);
+    // With the service's explanation of what exactly was wrong, when it gives one.
+    const malformed = await pdl(["get", "/v1/receipts/not-a-hash"], env());
+    expect(malformed.code).to.equal(3);
+    expect(malformed.stderr).to.contain("MALFORMED_REQUEST").and.to.contain("(a record hash is 64 lowercase hex characters)");
 
     await service.anchorNow();
     const got = await pdl(["get", `/v1/receipts/${accepted.recordHash}`], env());

@@ -34,7 +34,9 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   if (err instanceof LedgerApiError) {
-    process.stderr.write(`pdl: the service refused: ${err.message}\n`);
+    // The code and message are the rulebook's; `detail` says what exactly was wrong.
+    const detail = (err.body as { error?: { detail?: unknown } } | undefined)?.error?.detail;
+    process.stderr.write(`pdl: the service refused: ${err.message}${typeof detail === "string" ? ` (${detail})` : ""}\n`);
     process.exit(3);
   }
   if (err instanceof CliError) {

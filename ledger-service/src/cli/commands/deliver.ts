@@ -28,14 +28,10 @@ interface Options {
 
 /**
  * Errors of the local work (files, formats) become CLI errors (exit 1); the service's refusals
- * exit 3 with the service's explanation (`error.detail`) as well as its code.
+ * go on to the CLI's handler (exit 3, with the service's explanation).
  */
 export function localFailure(err: unknown): unknown {
-  if (err instanceof LedgerApiError) {
-    const detail = (err.body as { error?: { detail?: unknown } } | undefined)?.error?.detail;
-    return new CliError(`the service refused: ${err.message}${typeof detail === "string" ? ` (${detail})` : ""}`, 3);
-  }
-  if (err instanceof CliError) return err;
+  if (err instanceof LedgerApiError || err instanceof CliError) return err;
   if (err instanceof TypeError && (err as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED") return err;
   return new CliError((err as Error).message ?? String(err));
 }
