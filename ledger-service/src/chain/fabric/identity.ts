@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { hash, signers, type Hash, type Identity, type Signer } from "@hyperledger/fabric-gateway";
+import { sign as sm2Sign, signatureToDer } from "../../../../core/crypto/sm2.ts";
 
 /**
  * The service's Fabric client identity: an X.509 enrolment certificate (the creator every
@@ -10,13 +11,14 @@ import { hash, signers, type Hash, type Identity, type Signer } from "@hyperledg
  * (hash.none).
  *
  * SM2 (GM forks of Fabric only; upstream Fabric has no SM2 and fabric-gateway's
- * newPrivateKeySigner rejects SM2 keys): pass your own `{ signer, hash }` to
- * FabricBackend.connect instead of using this loader. Use `hash: hash.none`, so the signer
- * receives the full message, and a signer computing SM2-with-SM3 with the GM/T 0009 default
- * user id "1234567812345678" and returning the DER (r, s) signature, e.g. with
- * core/crypto/sm2.ts's `sign` plus a DER encoder. Node's crypto.sign('sm3', …) uses an empty
- * user id, which GM peers reject. The transaction id stays SHA-256(nonce ‖ creator): the
- * gateway client always computes it that way, and a GM peer must agree.
+ * newPrivateKeySigner rejects SM2 keys): `sm2ClientIdentity` below, passed to
+ * FabricBackend.connect. It uses `hash: hash.none`, so the signer receives the full message,
+ * and signs SM2-with-SM3 with the GM/T 0009 default user id "1234567812345678"
+ * (core/crypto/sm2.ts), returning the DER SEQUENCE { r, s } that GM forks expect. Node's
+ * crypto.sign with an SM2 key, on the OpenSSL 3 it bundles, uses an empty user id, which GM
+ * peers reject. The transaction id stays SHA-256(nonce ‖ creator): the gateway client always
+ * computes it that way, and a GM peer must agree. Not tested against a GM peer (the emulator
+ * verifies ECDSA and Ed25519 only).
  */
 export interface ClientIdentity {
   readonly identity: Identity;
@@ -35,4 +37,13 @@ export function clientIdentity(mspId: string, certificatePem: string | Buffer, p
 
 export function clientIdentityFromPem(mspId: string, certificatePem: string | Buffer, privateKeyPem: string | Buffer): ClientIdentity {
   return clientIdentity(mspId, certificatePem, createPrivateKey(privateKeyPem));
+}
+
+/**
+ * An SM2 client identity for GM forks of Fabric: the enrolment certificate (PEM, SM2 key) and
+ * the private key as 64 hex digits (as core/crypto/sm2.ts keeps it). See the note above.
+ */
+export function sm2ClientIdentity(mspId: string, certificatePem: string | Buffer, privateKeyHex: string): ClientIdentity {
+  const signer: Signer = async (message) => signatureToDer(sm2Sign(message, privateKeyHex));
+  return { identity: { mspId, credentials: Buffer.from(certificatePem) }, signer, hash: hash.none };
 }
