@@ -29,7 +29,8 @@ const VALID = 0;
 const TRANSACTIONS_FILTER = common.BlockMetadataIndex.TRANSACTIONS_FILTER;
 const CACHE_BLOCKS = 1024;
 
-function eventChaincodeOf(envelope: InstanceType<typeof common.Envelope>): string | undefined {
+/** The chaincode event an endorser transaction emitted, if any (at most one per transaction). */
+function chaincodeEventOf(envelope: InstanceType<typeof common.Envelope>): InstanceType<typeof peer.ChaincodeEvent> | undefined {
   const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
   const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
   const action = tx.getActionsList()[0];
@@ -41,7 +42,46 @@ function eventChaincodeOf(envelope: InstanceType<typeof common.Envelope>): strin
   const events = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8()).getEvents_asU8();
   if (events.length === 0) return undefined;
   const event = peer.ChaincodeEvent.deserializeBinary(events);
-  return event.getEventName() ? event.getChaincodeId() : undefined;
+  return event.getEventName() ? event : undefined;
+}
+
+function eventChaincodeOf(envelope: InstanceType<typeof common.Envelope>): string | undefined {
+  return chaincodeEventOf(envelope)?.getChaincodeId();
+}
+
+/** One transaction of a block as a verifier needs it: validity, time and the event it emitted. */
+export interface TransactionInBlock {
+  readonly index: number;
+  readonly valid: boolean;
+  /** ChannelHeader timestamp, Unix seconds. */
+  readonly timestamp: number;
+  readonly channel: string;
+  readonly event?: { readonly chaincodeId: string; readonly name: string; readonly payload: Uint8Array };
+}
+
+/** Finds transaction `txId` in an encoded block (as qscc GetBlockByNumber returns it). */
+export function transactionInBlock(encoded: Uint8Array, txId: string): TransactionInBlock | undefined {
+  const block = common.Block.deserializeBinary(encoded);
+  const filter = block.getMetadata()?.getMetadataList_asU8()[TRANSACTIONS_FILTER] ?? new Uint8Array();
+  const data = block.getData()?.getDataList_asU8() ?? [];
+  for (let index = 0; index < data.length; index++) {
+    const envelope = common.Envelope.deserializeBinary(data[index]!);
+    const header = common.Payload.deserializeBinary(envelope.getPayload_asU8()).getHeader();
+    const channelHeader = common.ChannelHeader.deserializeBinary(header?.getChannelHeader_asU8() ?? new Uint8Array());
+    if (channelHeader.getTxId() !== txId) continue;
+    const valid = filter[index] === VALID;
+    let event: TransactionInBlock["event"];
+    if (channelHeader.getType() === common.HeaderType.ENDORSER_TRANSACTION) {
+      try {
+        const e = chaincodeEventOf(envelope);
+        if (e) event = { chaincodeId: e.getChaincodeId(), name: e.getEventName(), payload: e.getPayload_asU8() };
+      } catch {
+        event = undefined;
+      }
+    }
+    return { index, valid, timestamp: channelHeader.getTimestamp()?.getSeconds() ?? 0, channel: channelHeader.getChannelId(), ...(event ? { event } : {}) };
+  }
+  return undefined;
 }
 
 export function summarizeBlock(encoded: Uint8Array, chaincode: string): BlockSummary {

@@ -246,6 +246,12 @@ function toChainEvent(event: ChaincodeEvent, position: ChainPosition, blockTime:
  * private key, ECDSA P-256).
  */
 export async function openFabricBackend(config: FabricConfig, options: Omit<FabricBackendOptions, "client" | "identity" | "channel" | "chaincode" | "ownsClient"> = {}): Promise<FabricBackend> {
+  const { client, identity } = await dialPeer(config);
+  return FabricBackend.connect({ ...options, client, identity, channel: config.channel, chaincode: config.chaincode, ownsClient: true });
+}
+
+/** The gRPC connection to the configured peer and the client identity read from PEM files. */
+export async function dialPeer(config: FabricConfig): Promise<{ client: grpc.Client; identity: ClientIdentity }> {
   const { peerEndpoint, mspId, certPath, keyPath } = config;
   if (!peerEndpoint || !mspId || !certPath || !keyPath) {
     throw new Error("the fabric backend needs fabric.peerEndpoint, fabric.mspId, fabric.certPath and fabric.keyPath (PDL_FABRIC_PEER_ENDPOINT, PDL_FABRIC_MSP_ID, PDL_FABRIC_CERT, PDL_FABRIC_KEY)");
@@ -253,5 +259,5 @@ export async function openFabricBackend(config: FabricConfig, options: Omit<Fabr
   const identity = clientIdentityFromPem(mspId, await readFile(certPath), await readFile(keyPath));
   const credentials = config.tlsCertPath ? grpc.credentials.createSsl(await readFile(config.tlsCertPath)) : grpc.credentials.createInsecure();
   const client = new grpc.Client(peerEndpoint, credentials, config.hostAlias ? { "grpc.ssl_target_name_override": config.hostAlias } : {});
-  return FabricBackend.connect({ ...options, client, identity, channel: config.channel, chaincode: config.chaincode, ownsClient: true });
+  return { client, identity };
 }

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { evmAnchorConfirmer } from "../../chain/evm/confirm-anchor.ts";
-import { verifyReceipt } from "../../log/receipt.ts";
+import { fabricAnchorConfirmer } from "../../chain/fabric/confirm-anchor.ts";
+import type { FabricConfig } from "../../chain/fabric/fabric-backend.ts";
+import { verifyReceipt, type ConfirmAnchor } from "../../log/receipt.ts";
 import { LedgerClient } from "../../sdk/client.ts";
 import { CliError, globals, print, readJson } from "../context.ts";
 
@@ -8,22 +10,34 @@ interface Options {
   logKey?: string;
   trustService?: boolean;
   rpcUrl?: string;
+  fabricConfig?: string;
   json?: boolean;
+}
+
+/** A Fabric connection file: the service's configuration format (its `fabric` section) or that section alone. */
+async function fabricConnection(file: string): Promise<FabricConfig> {
+  const json = (await readJson(file)) as { fabric?: Partial<FabricConfig> } & Partial<FabricConfig>;
+  const section = json.fabric ?? json;
+  for (const field of ["peerEndpoint", "mspId", "certPath", "keyPath"] as const) {
+    if (typeof section[field] !== "string" || section[field].length === 0) throw new CliError(`${file}: the Fabric connection needs ${field}`);
+  }
+  return { channel: "", chaincode: "", ...section } as FabricConfig;
 }
 
 /**
  * `pdl verify-receipt`: checks a receipt with nothing but the log's public key (offline), and
- * optionally confirms its anchor on an EVM node of the verifier's choosing. Exit code 0 only
+ * optionally confirms its anchor on an EVM node or a Fabric peer of the verifier's choosing. Exit code 0 only
  * when every check passed.
  */
 export function verifyReceiptCommand(program: Command): void {
   program
     .command("verify-receipt")
-    .description("verify a receipt offline against the log's SM2 public key; --rpc-url also confirms the anchor on chain")
+    .description("verify a receipt offline against the log's SM2 public key; --rpc-url or --fabric-config also confirms the anchor on chain")
     .argument("<file>", "the receipt (JSON), or - for standard input; a write response with a `receipt` field is accepted too")
     .option("--log-key <hex>", "the log's SM2 public key you trust (04…, 130 hex characters); env PDL_LOG_KEY")
     .option("--trust-service", "take the log key from the service at --url (trust on first use) when --log-key is not given")
     .option("--rpc-url <url>", "an EVM JSON-RPC endpoint you trust, to confirm an anchored receipt's transaction")
+    .option("--fabric-config <file>", "a Fabric peer connection you trust (JSON: peerEndpoint, mspId, certPath, keyPath, optional tlsCertPath and hostAlias, or a service config with that `fabric` section), to confirm the anchor")
     .option("--json", "print the checks as JSON")
     .action(async (file: string, opts: Options, command: Command) => {
       let doc = (await readJson(file)) as Record<string, unknown>;
@@ -35,11 +49,13 @@ export function verifyReceiptCommand(program: Command): void {
       }
       if (!key) throw new CliError("give the log key you trust: --log-key <hex> (or PDL_LOG_KEY), or --trust-service");
       if (!/^04[0-9a-f]{128}$/i.test(key)) throw new CliError("--log-key is an uncompressed SM2 public key: 04 followed by 128 hex characters");
-      const result = await verifyReceipt(doc, key.toLowerCase(), undefined, opts.rpcUrl ? evmAnchorConfirmer(opts.rpcUrl) : undefined);
+      if (opts.rpcUrl && opts.fabricConfig) throw new CliError("give either --rpc-url or --fabric-config, not both");
+      const confirm: ConfirmAnchor | undefined = opts.rpcUrl ? evmAnchorConfirmer(opts.rpcUrl) : opts.fabricConfig ? fabricAnchorConfirmer(await fabricConnection(opts.fabricConfig)) : undefined;
+      const result = await verifyReceipt(doc, key.toLowerCase(), undefined, confirm);
       if (opts.json) print(result);
       else {
         for (const c of result.checks) process.stdout.write(`${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}\n`);
-        const onChain = opts.rpcUrl && result.state === "anchored" ? " and confirmed on chain" : "";
+        const onChain = confirm && result.state === "anchored" ? " and confirmed on chain" : "";
         process.stdout.write(result.ok ? `receipt verified (${result.state}${onChain})\n` : `receipt NOT verified${result.state ? ` (${result.state})` : ""}\n`);
       }
       if (!result.ok) process.exitCode = 2;
