@@ -6,7 +6,13 @@ import { startService } from "./service.ts";
  * with all data under LEDGER_DATA_DIR (default ./data).
  */
 const config = loadConfig();
-const service = await startService(config);
+const service = await startService(config).catch((err: unknown) => {
+  const code = (err as { code?: string }).code;
+  if (code === "EADDRINUSE") console.error(`Cannot start: ${config.host}:${config.port} is already in use (another service running? set PORT)`);
+  else if (err instanceof Error && err.name === "ConfigError") console.error(`Cannot start: ${err.message}`);
+  else console.error("Cannot start:", err);
+  process.exit(1);
+});
 const { address, port } = service.address();
 const base = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
 console.log(`Public Data Ledger listening on ${base} (backend: ${config.backend}, data: ${config.dataDir})`);

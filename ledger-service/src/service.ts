@@ -103,32 +103,42 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
   const { dataDir, agencyOrgId, keyring, backend, relay, store, log, checkpointer, indexer } = await openLedger(config, logger, options.env);
-  await indexer.catchUp();
+  // A start that fails half-way (chain down at bootstrap, port taken) releases what it opened.
+  const release: (() => unknown)[] = [() => backend.close(), () => log.close(), () => store.close()];
+  const fail = async (err: unknown): Promise<never> => {
+    for (const undo of release.reverse()) await Promise.resolve().then(undo).catch(() => undefined);
+    throw err;
+  };
+  await indexer.catchUp().catch(fail);
   const anchors = new AnchorStore(log);
   const receipts = { receipt: (leaf: number) => buildReceipt(log, checkpointer, anchors, leaf) };
   const records = new RecordService(backend, store, indexer, receipts, logger, metrics);
 
   // The agency bootstraps itself on first start, bound to the relay account that signs every
   // transaction (the agency's gateway to the chain).
-  if (!(await backend.view({ kind: "actor", id: agencyOrgId }))) {
+  if (!(await backend.view({ kind: "actor", id: agencyOrgId }).catch(fail))) {
     const agency = organisation(loadSeedCatalog(), "agency");
     const body = { orgId: agencyOrgId, name: agency.name, role: "agency", publicKey: keyring.agency.publicKey, ...(relay ? { evmAddress: relay } : {}) };
     const record = { v: 1, op: "actor.bootstrap", actor: agencyOrgId, nonce: nonce(), body } as LedgerRecord<"actor.bootstrap">;
-    await records.submit(signRecord(record, keyring.agency.privateKey), "service");
+    await records.submit(signRecord(record, keyring.agency.privateKey), "service").catch(fail);
     logger.info({ orgId: agencyOrgId }, "bootstrapped the implementing agency");
   }
 
   const nonceDb = new ClassicLevel<string, unknown>(join(dataDir, "nonces"), { valueEncoding: "json" });
-  await nonceDb.open();
+  await nonceDb.open().catch(fail);
+  release.push(() => nonceDb.close());
   const now = () => Math.floor(Date.now() / 1000);
   const nonces = new NonceStore(nonceDb, config.authWindowSeconds);
-  await nonces.open(now());
+  await nonces.open(now()).catch(fail);
   const reader = new RecordReader(backend, store, receipts);
   const access = new Access(store);
   const closers: (() => Promise<void>)[] = [];
+  release.push(async () => {
+    for (const close of closers.splice(0)) await close();
+  });
   const context: ServiceContext = { config, logger, metrics, keyring, backend, store, log, checkpointer, reader, access, records, onClose: (close) => closers.push(close) };
   const extra: ReadRoute[] = [];
-  for (const contribute of [...CONTRIBUTED_ROUTES, ...(options.routes ?? [])]) extra.push(...(await contribute(context)));
+  for (const contribute of [...CONTRIBUTED_ROUTES, ...(options.routes ?? [])]) extra.push(...(await Promise.resolve(contribute(context)).catch(fail)));
   const reads = [...readRoutes({ backend, store, reader, access, extra }), publicProductList(store, backend), publicCheckpoint(checkpointer, anchors), publicConsistency(checkpointer)];
   const app = createApp({
     logger,
@@ -161,17 +171,20 @@ export async function startService(config: Config, options: StartOptions = {}): 
       logger.error({ err }, "anchoring failed");
     },
   });
-  await anchorer.start();
+  release.push(() => anchorer.stop());
+  await anchorer.start().catch(fail);
   const checkpointTimer = setInterval(() => void checkpointer.checkpoint().catch((err: unknown) => logger.error({ err }, "checkpoint failed")), config.log.checkpointEveryMs);
   checkpointTimer.unref();
+  release.push(() => clearInterval(checkpointTimer));
   const unsubscribe = log.onAppend((size) => {
     if (size % config.log.checkpointEveryLeaves === 0) void checkpointer.checkpoint().catch((err: unknown) => logger.error({ err }, "checkpoint failed"));
   });
+  release.push(unsubscribe);
 
-  const server: Server = await new Promise((ok, fail) => {
-    const s = app.listen(config.port, config.host, () => ok(s));
-    s.once("error", fail);
-  });
+  // Express 5 calls the listen callback with the error too (port taken): it is not "listening".
+  const server: Server = await new Promise<Server>((ok, refuse) => {
+    const s = app.listen(config.port, config.host, (err?: Error) => (err ? refuse(err) : ok(s)));
+  }).catch(fail);
 
   return {
     config,

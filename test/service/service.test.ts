@@ -98,4 +98,20 @@ describe("ledger service over HTTP on the embedded chain", function () {
     const res = await operator().raw("POST", "/v1/records", operator().sign("grant.issue", { id: "G1", grantee: operatorOrg, scope: [{ resourceId: "R1", fields: ["a"] }], scenarios: ["x"], validFrom: 1, validUntil: 2, agreementHash: "a".repeat(64) }));
     expect((res.json as { error: { code: string } }).error.code).to.equal("REGRANT_FORBIDDEN");
   });
+
+  it("releases everything it opened when it cannot start, so the same data opens again", async () => {
+    const other = mkdtempSync(join(tmpdir(), "pdl-service-taken-"));
+    try {
+      const taken = { ...config, dataDir: other, port: service.address().port };
+      const err = await startService(taken).catch((e: unknown) => e);
+      expect((err as { code?: string }).code).to.equal("EADDRINUSE");
+      // LevelDB allows one opener per process: this start fails with LEVEL_LOCKED unless the
+      // failed one closed its chain journal, log, indexes and nonce store.
+      const again = await startService({ ...taken, port: 0 });
+      expect(again.log.size).to.be.greaterThan(0);
+      await again.stop();
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
 });
