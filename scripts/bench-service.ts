@@ -124,8 +124,8 @@ try {
     const parsed = JSON.parse(raw.toString("utf8")) as { record: { body: { id: string } } };
     res.status(201).json({ id: parsed.record.body.id, bytes: raw.length });
   });
-  echo = await new Promise<ReturnType<typeof app.listen>>((ok) => {
-    const s = app.listen(0, HOST, () => ok(s));
+  echo = await new Promise<ReturnType<typeof app.listen>>((ok, refuse) => {
+    const s = app.listen(0, HOST, (err?: Error) => (err ? refuse(err) : ok(s)));
   });
   const echoResult = await runInChild({ host: HOST, port: (echo.address() as AddressInfo).port, concurrency: CONCURRENCY, requests: subjectRequests });
   accepted(echoResult, WRITES, "echo");
