@@ -1,6 +1,6 @@
-import { access, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { newSm2Key, openKey, readKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "../../ledger-service/src/keys/keyfile.ts";
+import { fileExists, newSm2Key, openKey, readKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "../../ledger-service/src/keys/keyfile.ts";
 import type { Identity } from "../../ledger-service/src/sdk/client.ts";
 
 /**
@@ -9,20 +9,12 @@ import type { Identity } from "../../ledger-service/src/sdk/client.ts";
  * here on first use and kept under <dataDir>/demo-keys/, sealed with the same passphrase, so a
  * second run signs as the same organisations.
  */
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** LEDGER_AGENCY_PASSPHRASE, else the passphrase the service generated in <dataDir>/keys/passphrase. */
 export async function keyPassphrase(dataDir: string, env: Record<string, string | undefined> = process.env): Promise<string> {
   if (env.LEDGER_AGENCY_PASSPHRASE) return env.LEDGER_AGENCY_PASSPHRASE;
   const path = join(dataDir, "keys", "passphrase");
-  if (!(await exists(path))) {
+  if (!(await fileExists(path))) {
     throw new Error(`no key passphrase: set LEDGER_AGENCY_PASSPHRASE or start the service once with this data directory (${dataDir}) so that it creates ${path}`);
   }
   return (await readFile(path, "utf8")).trim();
@@ -30,7 +22,7 @@ export async function keyPassphrase(dataDir: string, env: Record<string, string 
 
 export async function agencyIdentity(dataDir: string, passphrase: string): Promise<Identity & { path: string }> {
   const path = join(dataDir, "keys", "agency.key.json");
-  if (!(await exists(path))) throw new Error(`the agency's bootstrap key ${path} does not exist: point LEDGER_DATA_DIR at the service's data directory`);
+  if (!(await fileExists(path))) throw new Error(`the agency's bootstrap key ${path} does not exist: point LEDGER_DATA_DIR at the service's data directory`);
   let key: UnsealedKey;
   try {
     key = openKey(await readKeyFile(path), passphrase);
@@ -50,7 +42,7 @@ export interface DemoKey extends Identity {
 /** The demo key of an organisation: opened from <dataDir>/demo-keys/<key>.key.json, or generated and stored there. */
 export async function demoKey(dataDir: string, passphrase: string, catalogKey: string, orgId: string): Promise<DemoKey> {
   const path = join(dataDir, "demo-keys", `${catalogKey}.key.json`);
-  if (await exists(path)) {
+  if (await fileExists(path)) {
     const key = openKey(await readKeyFile(path), passphrase);
     if (key.orgId !== orgId) throw new Error(`${path} belongs to ${key.orgId ?? "no organisation"}, not ${orgId}`);
     return { orgId, privateKey: key.privateKey, publicKey: key.publicKey, created: false };

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { access, chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { generateKeyPair, publicKeyFromPrivate } from "../../../core/crypto/sm2.ts";
@@ -67,4 +67,14 @@ export async function writeKeyFile(path: string, file: KeyFile): Promise<void> {
 export function newSm2Key(purpose: string, orgId?: string): UnsealedKey {
   const pair = generateKeyPair();
   return { purpose, algorithm: "sm2", orgId, publicKey: pair.publicKey, privateKey: pair.privateKey };
+}
+
+/** Whether a key (or passphrase) file is there. */
+export async function fileExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { access, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import type { Logger } from "../logger.ts";
-import { newSm2Key, openKey, readKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "./keyfile.ts";
+import { fileExists, newSm2Key, openKey, readKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "./keyfile.ts";
 
 /**
  * The service's own keys, created on first start under <dataDir>/keys and sealed with one
@@ -25,20 +25,11 @@ export interface Keyring {
   readonly paths: { readonly agency: string; readonly log: string; readonly relay: string; readonly passphrase?: string };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function resolvePassphrase(dir: string, env: Record<string, string | undefined>, logger: Logger): Promise<{ passphrase: string; path?: string }> {
   const fromEnv = env.LEDGER_AGENCY_PASSPHRASE;
   if (fromEnv) return { passphrase: fromEnv };
   const path = join(dir, "passphrase");
-  if (!(await exists(path))) {
+  if (!(await fileExists(path))) {
     await writeFile(path, randomBytes(24).toString("base64url") + "\n", { mode: 0o600 });
   }
   logger.warn({ path }, "LEDGER_AGENCY_PASSPHRASE is not set: using a generated passphrase stored next to the keys (set the variable in production)");
@@ -46,7 +37,7 @@ async function resolvePassphrase(dir: string, env: Record<string, string | undef
 }
 
 async function loadOrCreate(path: string, passphrase: string, create: () => UnsealedKey, scryptN?: number): Promise<UnsealedKey> {
-  if (await exists(path)) return openKey(await readKeyFile(path), passphrase);
+  if (await fileExists(path)) return openKey(await readKeyFile(path), passphrase);
   const key = create();
   await writeKeyFile(path, sealKey(key, passphrase, scryptN ? { scryptN } : undefined));
   return key;
