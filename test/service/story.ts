@@ -41,3 +41,22 @@ export async function playStory(service: RunningService, c: Record<ActorName, Le
   await submit("partner:approve", "agency", "partner.approve", { admissionId: "A1" });
   return done;
 }
+
+/**
+ * Moves this process's wall clock (`Date.now`) forward by `seconds` until the returned function
+ * is called. For a service started in this process on the embedded chain, that is the chain's
+ * clock: each block is stamped with the wall clock (never earlier than the block before), and
+ * the service and its clients stamp and check request times with the same clock. Dry runs are
+ * evaluated by the EVM against its own pending block, whose time only follows once a block has
+ * been mined at the new time: submit one accepted record before relying on the later time in a
+ * rule check. Restoring the clock does not turn the chain back; its blocks keep the later time
+ * until the wall clock catches up.
+ */
+export function advanceWallClock(seconds: number): () => void {
+  const real = Date.now;
+  const shift = seconds * 1000;
+  Date.now = () => real() + shift;
+  return () => {
+    Date.now = real;
+  };
+}
