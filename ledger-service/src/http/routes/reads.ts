@@ -37,10 +37,18 @@ export interface ReadDeps {
 
 const KINDS = new Set(["actor", "resource", "grant", "partner", "price-cap", "product", "hop", "certificate", "blacklist", "evaluation", "anchor"]);
 
-function param(req: Request, name: string): string {
+/** A path parameter, bounded (MALFORMED_REQUEST otherwise). */
+export function param(req: Request, name: string): string {
   const value = req.params[name];
   if (typeof value !== "string" || value.length === 0 || value.length > 200) throw new HttpError("MALFORMED_REQUEST", `bad path parameter ${name}`);
   return value;
+}
+
+/** The `at` query parameter in Unix seconds, or the chain's time when absent. */
+export async function atQuery(req: Request, backend: LedgerBackend): Promise<number> {
+  const at = req.query.at === undefined ? await backend.now() : Number(req.query.at);
+  if (!Number.isSafeInteger(at) || at < 0) throw new HttpError("MALFORMED_REQUEST", "at must be Unix seconds");
+  return at;
 }
 
 export function readRoutes(d: ReadDeps): ReadRoute[] {
@@ -183,8 +191,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       query: [{ name: "at", description: "Unix seconds" }],
       handler: async (req, res) => {
         access.requireRole(req.caller!, "agency", "supervisor");
-        const at = req.query.at === undefined ? await backend.now() : Number(req.query.at);
-        if (!Number.isSafeInteger(at) || at < 0) throw new HttpError("MALFORMED_REQUEST", "at must be Unix seconds");
+        const at = await atQuery(req, backend);
         res.json({ at, overdue: await backend.overdue(at) });
       },
     },

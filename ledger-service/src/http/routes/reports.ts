@@ -2,12 +2,7 @@ import type { Product } from "../../../../core/records/product.ts";
 import { grantAudit, listingReport, signReport, type ReportDeps } from "../../domain/reports.ts";
 import type { RouteContributor } from "../../service.ts";
 import { HttpError } from "../errors.ts";
-import type { ReadRoute } from "./reads.ts";
-
-function param(value: unknown, name: string): string {
-  if (typeof value !== "string" || value.length === 0 || value.length > 200) throw new HttpError("MALFORMED_REQUEST", `bad path parameter ${name}`);
-  return value;
-}
+import { atQuery, param, type ReadRoute } from "./reads.ts";
 
 /** The exchange's listing verification report and the grant audit. */
 export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
@@ -20,7 +15,7 @@ export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
       summary: "The listing verification report: each check the ledger can judge, pass or fail with evidence, signed by the service (SM2); its reportHash goes into the listing record",
       tag: "listing",
       handler: async (req, res) => {
-        const productId = param(req.params.productId, "productId");
+        const productId = param(req, "productId");
         const caller = req.caller!;
         const first = (await ctx.store.historyOf("product", productId))[0];
         if (!first) throw new HttpError("NOT_FOUND");
@@ -36,11 +31,9 @@ export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
       tag: "grants",
       query: [{ name: "at", description: "Unix seconds for the overdue check (default: now)" }],
       handler: async (req, res) => {
-        const grantId = param(req.params.grantId, "grantId");
+        const grantId = param(req, "grantId");
         ctx.access.require(await ctx.access.canSeeGrant(req.caller!, grantId));
-        const at = req.query.at === undefined ? await ctx.backend.now() : Number(req.query.at);
-        if (!Number.isSafeInteger(at) || at < 0) throw new HttpError("MALFORMED_REQUEST", "at must be Unix seconds");
-        const audit = await grantAudit(deps, grantId, at);
+        const audit = await grantAudit(deps, grantId, await atQuery(req, ctx.backend));
         if (!audit) throw new HttpError("NOT_FOUND");
         res.json(audit);
       },
