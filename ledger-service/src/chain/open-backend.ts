@@ -8,7 +8,7 @@ import type { LedgerBackend } from "./backend.ts";
 import { EMBEDDED_CHAIN_ID, EmbeddedChain } from "./embedded/embedded-chain.ts";
 import { EvmBackend } from "./evm/evm-backend.ts";
 import { deployRegistry } from "./evm/registry-client.ts";
-import { openFabricBackend } from "./fabric/fabric-backend.ts";
+import { missingPeerSettings, openFabricBackend, type PeerSetting } from "./fabric/fabric-backend.ts";
 
 /**
  * Opens the configured chain. `relay` is the chain identity the service submits with, which
@@ -87,17 +87,12 @@ async function openEvm(config: Config, env: Record<string, string | undefined>):
  * the CA attribute pdl.role=agency: the chaincode then lets it relay every author's record and
  * bootstrap the agency. Identities bind by certificate, so there is no relay address.
  */
+const PEER_ENV: Record<PeerSetting, string> = { peerEndpoint: "PDL_FABRIC_PEER_ENDPOINT", mspId: "PDL_FABRIC_MSP_ID", certPath: "PDL_FABRIC_CERT", keyPath: "PDL_FABRIC_KEY" };
+
 async function openFabric(config: Config, logger: Logger): Promise<OpenedBackend> {
   const f = config.fabric;
-  const missing = (
-    [
-      ["peerEndpoint", "PDL_FABRIC_PEER_ENDPOINT"],
-      ["mspId", "PDL_FABRIC_MSP_ID"],
-      ["certPath", "PDL_FABRIC_CERT"],
-      ["keyPath", "PDL_FABRIC_KEY"],
-    ] as const
-  ).filter(([field]) => !f[field]);
-  if (missing.length > 0) throw new ConfigError(`backend fabric needs ${missing.map(([field, env]) => `fabric.${field} (${env})`).join(", ")}`);
+  const missing = missingPeerSettings(f);
+  if (missing.length > 0) throw new ConfigError(`backend fabric needs ${missing.map((field) => `fabric.${field} (${PEER_ENV[field]})`).join(", ")}`);
   try {
     // Conflicts are normal under load (two records touching one key in a block); each retry is logged.
     const onConflict = (conflict: { attempt: number; validationCode: string; transactionId: string }) => logger.warn(conflict, "Fabric transaction invalidated by a concurrent one; endorsing it again");

@@ -250,12 +250,19 @@ export async function openFabricBackend(config: FabricConfig, options: Omit<Fabr
   return FabricBackend.connect({ ...options, client, identity, channel: config.channel, chaincode: config.chaincode, ownsClient: true });
 }
 
+const PEER_SETTINGS = ["peerEndpoint", "mspId", "certPath", "keyPath"] as const;
+export type PeerSetting = (typeof PEER_SETTINGS)[number];
+
+/** The settings `dialPeer` needs that `config` lacks, in a fixed order. */
+export function missingPeerSettings(config: Partial<FabricConfig>): PeerSetting[] {
+  return PEER_SETTINGS.filter((field) => !config[field]);
+}
+
 /** The gRPC connection to the configured peer and the client identity read from PEM files. */
 export async function dialPeer(config: FabricConfig): Promise<{ client: grpc.Client; identity: ClientIdentity }> {
-  const { peerEndpoint, mspId, certPath, keyPath } = config;
-  if (!peerEndpoint || !mspId || !certPath || !keyPath) {
-    throw new Error("the fabric backend needs fabric.peerEndpoint, fabric.mspId, fabric.certPath and fabric.keyPath (PDL_FABRIC_PEER_ENDPOINT, PDL_FABRIC_MSP_ID, PDL_FABRIC_CERT, PDL_FABRIC_KEY)");
-  }
+  const missing = missingPeerSettings(config);
+  if (missing.length > 0) throw new Error(`the Fabric connection needs ${missing.join(", ")}`);
+  const { peerEndpoint, mspId, certPath, keyPath } = config as Required<FabricConfig>;
   const identity = clientIdentityFromPem(mspId, await readFile(certPath), await readFile(keyPath));
   const credentials = config.tlsCertPath ? grpc.credentials.createSsl(await readFile(config.tlsCertPath)) : grpc.credentials.createInsecure();
   const client = new grpc.Client(peerEndpoint, credentials, config.hostAlias ? { "grpc.ssl_target_name_override": config.hostAlias } : {});

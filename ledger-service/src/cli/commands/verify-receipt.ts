@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { evmAnchorConfirmer } from "../../chain/evm/confirm-anchor.ts";
 import { fabricAnchorConfirmer } from "../../chain/fabric/confirm-anchor.ts";
-import type { FabricConfig } from "../../chain/fabric/fabric-backend.ts";
+import { missingPeerSettings, type FabricConfig } from "../../chain/fabric/fabric-backend.ts";
 import { verifyReceipt, type ConfirmAnchor } from "../../log/receipt.ts";
 import { LedgerClient } from "../../sdk/client.ts";
 import { CliError, globals, print, readJson } from "../context.ts";
@@ -18,9 +18,8 @@ interface Options {
 async function fabricConnection(file: string): Promise<FabricConfig> {
   const json = (await readJson(file)) as { fabric?: Partial<FabricConfig> } & Partial<FabricConfig>;
   const section = json.fabric ?? json;
-  for (const field of ["peerEndpoint", "mspId", "certPath", "keyPath"] as const) {
-    if (typeof section[field] !== "string" || section[field].length === 0) throw new CliError(`${file}: the Fabric connection needs ${field}`);
-  }
+  const missing = missingPeerSettings(section);
+  if (missing.length > 0) throw new CliError(`${file}: the Fabric connection needs ${missing.join(", ")}`);
   return { channel: "", chaincode: "", ...section } as FabricConfig;
 }
 
