@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseSignedRecord } from "../../../core/record.ts";
 import { AnchorStore, type AnchorRecord } from "./anchoring.ts";
 import { checkpointHash, checkSignedCheckpoint, splitNote } from "./checkpoint.ts";
 import type { Checkpointer } from "./checkpointer.ts";
@@ -180,6 +181,13 @@ function signerName(text: string): string | undefined {
 
 /** Confirms an anchor on chain with the verifier's own node (provided elsewhere). */
 export type ConfirmAnchor = (anchor: ReceiptAnchor) => Promise<{ ok: boolean; detail: string }>;
+
+/** Whether a signed anchor.checkpoint record found on chain anchors exactly the receipt's checkpoint. */
+export function anchorsCheckpoint(signed: unknown, anchor: ReceiptAnchor): boolean {
+  const record = parseSignedRecord(signed).record;
+  const body = record.body as { treeSize?: unknown; rootHash?: unknown; checkpointHash?: unknown };
+  return record.op === "anchor.checkpoint" && body.treeSize === anchor.treeSize && body.rootHash === anchor.rootHash && body.checkpointHash === anchor.checkpointHash;
+}
 
 /** Offline verification plus, for anchored receipts, the injected chain confirmation (check `anchor on chain`). */
 export async function verifyReceipt(receipt: unknown, logPublicKeyHex: string, keyName: string | undefined, confirmAnchor?: ConfirmAnchor): Promise<ReceiptVerification> {

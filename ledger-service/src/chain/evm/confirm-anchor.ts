@@ -1,6 +1,5 @@
 import { JsonRpcProvider, getAddress, toUtf8String } from "ethers";
-import { parseSignedRecord } from "../../../../core/record.ts";
-import type { ConfirmAnchor } from "../../log/receipt.ts";
+import { anchorsCheckpoint, type ConfirmAnchor } from "../../log/receipt.ts";
 import { registryInterface } from "./artifacts.ts";
 
 /**
@@ -29,8 +28,7 @@ export function evmAnchorConfirmer(rpcUrl: string): ConfirmAnchor {
         if (getAddress(log.address) !== contract) continue;
         const parsed = iface.parseLog(log);
         if (parsed?.name !== "CheckpointAnchored") continue;
-        const body = parseSignedRecord(JSON.parse(toUtf8String(parsed.args.signedRecord as string))).record.body as { treeSize: number; rootHash: string; checkpointHash: string };
-        if (body.treeSize === anchor.treeSize && body.rootHash === anchor.rootHash && body.checkpointHash === anchor.checkpointHash) {
+        if (anchorsCheckpoint(JSON.parse(toUtf8String(parsed.args.signedRecord as string)), anchor)) {
           const confirmations = (await provider.getBlockNumber()) - receipt.blockNumber + 1;
           return { ok: true, detail: `CheckpointAnchored(size ${anchor.treeSize}) in block ${receipt.blockNumber} of chain ${anchor.chainId}, ${confirmations} confirmation(s)` };
         }

@@ -1,6 +1,5 @@
 import { connect } from "@hyperledger/fabric-gateway";
-import { parseSignedRecord } from "../../../../core/record.ts";
-import type { ConfirmAnchor } from "../../log/receipt.ts";
+import { anchorsCheckpoint, type ConfirmAnchor } from "../../log/receipt.ts";
 import { dialPeer, type FabricConfig } from "./fabric-backend.ts";
 import { ChainReader, transactionInBlock } from "./chain-reader.ts";
 
@@ -27,8 +26,7 @@ export function fabricAnchorConfirmer(config: FabricConfig): ConfirmAnchor {
       if (!tx.event || tx.event.chaincodeId !== anchor.contract) return { ok: false, detail: `the transaction emitted no event of chaincode ${anchor.contract}` };
       if (tx.event.name !== "CheckpointAnchored") return { ok: false, detail: `the transaction emitted ${tx.event.name}, not CheckpointAnchored` };
       const payload = JSON.parse(Buffer.from(tx.event.payload).toString("utf8")) as { signed?: unknown };
-      const body = parseSignedRecord(payload.signed).record.body as { treeSize: number; rootHash: string; checkpointHash: string };
-      if (body.treeSize !== anchor.treeSize || body.rootHash !== anchor.rootHash || body.checkpointHash !== anchor.checkpointHash) {
+      if (!anchorsCheckpoint(payload.signed, anchor)) {
         return { ok: false, detail: "the transaction anchored another checkpoint than the receipt's" };
       }
       const height = await new ChainReader(qscc, anchor.chainId, anchor.contract).height();
