@@ -1,5 +1,5 @@
 import { canonicalRecord, Utf8Scratch, type Row } from "./records.ts";
-import { HmacSm3, leafHash32Into } from "./sm3-fast.ts";
+import { HmacSm3, leafHash32Into } from "../../../core/crypto/sm3-fast.ts";
 
 /**
  * Keyed fingerprints of delivered records (after watermarking, i.e. as the recipient got them).

@@ -6,4 +6,4 @@ export * from "./fingerprint-store.ts";
 export * from "./tree.ts";
 export * from "./deliver.ts";
 export * from "./trace.ts";
-export { HmacSm3, sm3Fast, sm3Into, selfTest as sm3FastSelfTest } from "./sm3-fast.ts";
+export { HmacSm3, sm3Fast, sm3Into, selfTest as sm3FastSelfTest } from "../../../core/crypto/sm3-fast.ts";

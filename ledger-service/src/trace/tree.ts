@@ -1,5 +1,5 @@
 import { inclusionPath, rootFromLeafHashes, verifyInclusion } from "../log/rfc9162.ts";
-import { sm3Into } from "./sm3-fast.ts";
+import { sm3Into } from "../../../core/crypto/sm3-fast.ts";
 
 /**
  * RFC 9162 tree helpers over a delivery's fingerprint leaf hashes, built on

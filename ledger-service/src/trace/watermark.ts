@@ -1,5 +1,5 @@
 import { jsonString, Utf8Scratch, type Row } from "./records.ts";
-import { HmacSm3 } from "./sm3-fast.ts";
+import { HmacSm3 } from "../../../core/crypto/sm3-fast.ts";
 
 /**
  * Per-delivery keyed watermark for tabular records (design and threat model: docs/WATERMARK.md).
