@@ -6,6 +6,8 @@ export interface Metrics {
   readonly http: Histogram<"method" | "route" | "status">;
   readonly writes: Counter<"op" | "outcome">;
   readonly chainSeconds: Histogram<"op">;
+  readonly chainBusySeconds: Counter;
+  readonly chainBatchRecords: Histogram;
 }
 
 export function createMetrics(): Metrics {
@@ -28,9 +30,20 @@ export function createMetrics(): Metrics {
     }),
     chainSeconds: new Histogram({
       name: "pdl_chain_submit_duration_seconds",
-      help: "Dry run plus submission to the chain, by operation",
+      help: "Time a record spent at the chain (the dry run and submission of the batch that carried it), by operation",
       labelNames: ["op"],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    chainBusySeconds: new Counter({
+      name: "pdl_chain_busy_seconds_total",
+      help: "Time the serialized chain path spent on dry runs and submissions",
+      registers: [registry],
+    }),
+    chainBatchRecords: new Histogram({
+      name: "pdl_chain_batch_records",
+      help: "Records per group sent to the chain together",
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
       registers: [registry],
     }),
   };

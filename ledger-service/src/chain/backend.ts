@@ -31,12 +31,22 @@ export interface ChainEvent extends TxRef {
   readonly cursor: string;
 }
 
+/** One record's fate in a batch: where it landed, or why it was refused (nothing written for it). */
+export type BatchOutcome = { readonly ok: true; readonly tx: TxRef } | { readonly ok: false; readonly error: unknown };
+
 export interface LedgerBackend {
   readonly ref: ChainRef;
   /** Checks the record against the rules without writing anything (EVM: eth_call; Fabric: endorse only). */
   simulate(signed: SignedRecord): Promise<void>;
   /** Submits and waits for commit. */
   submit(signed: SignedRecord): Promise<TxRef>;
+  /**
+   * Optional: checks and submits several records in order as if one by one (each sees the
+   * earlier accepted ones), in as few transactions as the chain allows. A refused record writes
+   * nothing; the others are unaffected. Rejects as a whole only when nothing was submitted
+   * (e.g. the chain is unreachable before the dry run).
+   */
+  submitBatch?(records: readonly SignedRecord[]): Promise<BatchOutcome[]>;
   view(key: ViewKey): Promise<StateView | undefined>;
   overdue(at: number): Promise<OverdueGrant[]>;
   /** Events after `cursor` (from the beginning when undefined), in chain order. */

@@ -51,7 +51,7 @@ async function openEmbedded(config: Config, keyring: Keyring, logger: Logger): P
     await writeFile(registryFile, JSON.stringify({ chainId: EMBEDDED_CHAIN_ID, address }, null, 2) + "\n");
     logger.info({ address }, "deployed the registry on the embedded chain");
   }
-  const backend = new EvmBackend(address, String(EMBEDDED_CHAIN_ID), chain.provider, chain.signer, { onClose: () => chain.close() });
+  const backend = new EvmBackend(address, String(EMBEDDED_CHAIN_ID), chain.provider, chain.signer, { onClose: () => chain.close(), relay: chain.signer });
   return { backend, relay: keyring.relay.publicKey };
 }
 

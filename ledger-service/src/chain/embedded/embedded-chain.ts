@@ -1,11 +1,12 @@
-import { AbstractSigner, Transaction, Wallet, keccak256, type JsonRpcApiProvider, type Provider, type TransactionRequest, type TransactionResponse, type TypedDataDomain, type TypedDataField } from "ethers";
+import { AbstractSigner, Wallet, toQuantity, type JsonRpcApiProvider, type Provider, type TransactionRequest, type TransactionResponse, type TypedDataDomain, type TypedDataField } from "ethers";
 import type { Logger } from "../../logger.ts";
-import { ChainJournal } from "./journal.ts";
+import type { MinedTransaction, RelaySender } from "../evm/relay.ts";
+import { ChainJournal, type RelayedTransaction } from "./journal.ts";
 
 /**
  * Hardhat's EVM (EDR) in process, made durable by a journal: the service's only signer sends
- * zero-fee transactions with explicit nonces, and each mined transaction is journaled (raw
- * bytes + block time) before the service acknowledges anything that depends on it. On start,
+ * zero-fee transactions with explicit nonces, and each mined transaction is journaled (its
+ * request + block time) before the service acknowledges anything that depends on it. On start,
  * the journal is replayed onto a fresh chain with the same genesis and block times.
  */
 export const EMBEDDED_CHAIN_ID = 1_387_000; // private chain id, not a public network
@@ -25,6 +26,7 @@ export class EmbeddedChain {
   provider!: JsonRpcApiProvider;
   signer!: JournalingSigner;
   private closeConnection: (() => Promise<void>) | undefined;
+  private relayAddress = "";
 
   constructor(private readonly options: EmbeddedChainOptions) {
     this.journal = new ChainJournal(options.journalPath);
@@ -33,6 +35,8 @@ export class EmbeddedChain {
   /** Opens the journal, starts a fresh EVM and replays every journaled transaction. */
   async start(): Promise<{ replayed: number }> {
     const { default: hre } = await import("hardhat");
+    const wallet = new Wallet(this.options.relayPrivateKey);
+    this.relayAddress = wallet.address;
     const connection = await hre.network.create({
       network: "default",
       chainType: "l1",
@@ -45,14 +49,16 @@ export class EmbeddedChain {
         blockGasLimit: 60_000_000,
         throwOnTransactionFailures: false,
         throwOnCallFailures: true,
+        // The relay signs inside EDR (native, deterministic): building and hashing a batch's
+        // transaction in JavaScript costs more than executing it.
+        accounts: [{ privateKey: this.options.relayPrivateKey, balance: "0" }],
       },
-    });
+    } as never);
     this.closeConnection = () => connection.close();
     const { ethers } = connection as unknown as { ethers: { provider: JsonRpcApiProvider } };
     this.provider = ethers.provider;
     await this.journal.open();
     const replayed = await this.replay();
-    const wallet = new Wallet(this.options.relayPrivateKey);
     const nonce = await this.provider.getTransactionCount(wallet.address, "latest");
     const latest = await this.provider.getBlock("latest");
     const clock = this.options.clock ?? (() => Math.floor(Date.now() / 1000));
@@ -65,13 +71,14 @@ export class EmbeddedChain {
     const started = Date.now();
     for await (const entry of this.journal.entries()) {
       await this.provider.send("evm_setNextBlockTimestamp", [entry.blockTime]);
+      let hash: string | undefined;
       try {
-        await this.provider.send("eth_sendRawTransaction", [entry.raw]);
+        hash = "tx" in entry ? ((await this.provider.send("eth_sendTransaction", [relayedRequest(this.relayAddress, entry.tx)])) as string) : ((await this.provider.send("eth_sendRawTransaction", [entry.raw])) as string);
       } catch {
         // A transaction that reverted the first time reverts again; it is still mined.
       }
       const receipt = await this.provider.send("eth_getTransactionReceipt", [entry.hash]);
-      if (!receipt) throw new Error(`journal replay diverged at transaction ${n} (${entry.hash})`);
+      if (!receipt || (hash !== undefined && hash !== entry.hash)) throw new Error(`journal replay diverged at transaction ${n} (${entry.hash})`);
       n += 1;
     }
     if (n > 0) this.options.logger.info({ transactions: n, ms: Date.now() - started }, "replayed the embedded chain from its journal");
@@ -84,11 +91,24 @@ export class EmbeddedChain {
   }
 }
 
+/** The eth_sendTransaction parameters of a relayed transaction: zero fees, explicit nonce. */
+function relayedRequest(from: string, tx: RelayedTransaction): Record<string, string> {
+  return { from, ...(tx.to ? { to: tx.to } : {}), data: tx.data, gas: tx.gas, nonce: toQuantity(tx.nonce), type: "0x2", maxFeePerGas: "0x0", maxPriorityFeePerGas: "0x0" };
+}
+
+interface RpcReceipt {
+  readonly transactionHash: string;
+  readonly blockNumber: string;
+  readonly blockHash: string;
+  readonly status: string;
+  readonly logs: readonly { address: string; topics: string[]; data: string }[];
+}
+
 /**
- * An ethers signer that only ever sends through the journal. Sends are serialized, so nonces
- * and journal order match the chain.
+ * An ethers signer that only ever sends through the journal, and the relay sender of the batch
+ * path. Sends are serialized, so nonces and journal order match the chain.
  */
-export class JournalingSigner extends AbstractSigner {
+export class JournalingSigner extends AbstractSigner implements RelaySender {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -123,44 +143,55 @@ export class JournalingSigner extends AbstractSigner {
   }
 
   override sendTransaction(tx: TransactionRequest): Promise<TransactionResponse> {
-    const run = this.queue.then(() => this.send(tx));
+    return this.serialized(async () => {
+      const populated = await this.populateCall(tx);
+      const gasLimit = tx.gasLimit ?? ((await this.provider.estimateGas({ ...populated, from: this.wallet.address })) * 12n) / 10n + 10_000n;
+      const { hash, sendError } = await this.send({ to: (populated.to as string | null) ?? null, data: populated.data ?? "0x", gas: toQuantity(gasLimit), nonce: this.nonce });
+      if (sendError) throw sendError;
+      const response = await this.provider.getTransaction(hash);
+      if (!response) throw new Error(`transaction ${hash} vanished`);
+      return response;
+    });
+  }
+
+  relay(to: string, data: string, gasLimit: bigint): Promise<MinedTransaction> {
+    return this.serialized(async () => {
+      const { receipt, sendError } = await this.send({ to, data, gas: toQuantity(gasLimit), nonce: this.nonce });
+      if (sendError) throw sendError;
+      return { txId: receipt.transactionHash, blockNumber: Number(receipt.blockNumber), blockHash: receipt.blockHash, success: receipt.status === "0x1", logs: receipt.logs };
+    });
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async send(request: TransactionRequest): Promise<TransactionResponse> {
-    const populated = await this.populateCall(request);
-    const gasLimit = request.gasLimit ?? ((await this.provider.estimateGas({ ...populated, from: this.wallet.address })) * 12n) / 10n + 10_000n;
-    const tx = Transaction.from({
-      type: 2,
-      chainId: EMBEDDED_CHAIN_ID,
-      nonce: this.nonce,
-      to: populated.to as string | null,
-      data: populated.data ?? "0x",
-      value: populated.value ?? 0n,
-      gasLimit,
-      maxFeePerGas: 0n,
-      maxPriorityFeePerGas: 0n,
-    });
-    const raw = await this.wallet.signTransaction(tx);
-    const hash = keccak256(raw);
+  /** Mines one transaction at the next block time and journals it; a send error is returned once it is journaled. */
+  private async send(tx: RelayedTransaction): Promise<{ hash: string; receipt: RpcReceipt; sendError?: unknown }> {
     const blockTime = Math.max(this.clock(), this.lastBlockTime);
     await this.provider.send("evm_setNextBlockTimestamp", [blockTime]);
+    let hash: string | undefined;
     let sendError: unknown;
     try {
-      await this.provider.send("eth_sendRawTransaction", [raw]);
+      hash = (await this.provider.send("eth_sendTransaction", [relayedRequest(this.wallet.address, tx)])) as string;
     } catch (err) {
       sendError = err;
+      // Mined anyway (EDR answers an error for some failures after mining)? Then the nonce moved
+      // and the relay's transaction is the last of the latest block: it must be journaled too.
+      const count = Number(await this.provider.send("eth_getTransactionCount", [this.wallet.address, "latest"]));
+      if (count > tx.nonce) {
+        const block = (await this.provider.send("eth_getBlockByNumber", ["latest", false])) as { transactions: string[] };
+        hash = block.transactions.at(-1);
+      }
     }
-    const mined = await this.provider.send("eth_getTransactionReceipt", [hash]);
-    if (!mined) throw sendError ?? new Error(`transaction ${hash} was not mined`);
+    const receipt = hash ? ((await this.provider.send("eth_getTransactionReceipt", [hash])) as RpcReceipt | null) : null;
+    if (!hash || !receipt) throw sendError ?? new Error(`transaction ${hash} was not mined`);
     // Journal before anything that depends on this transaction is acknowledged.
-    await this.journal.append({ raw, hash, blockTime });
+    await this.journal.append({ tx, hash, blockTime });
     this.nonce += 1;
     this.lastBlockTime = blockTime;
-    if (sendError) throw sendError;
-    const response = await this.provider.getTransaction(hash);
-    if (!response) throw new Error(`transaction ${hash} vanished`);
-    return response;
+    return { hash, receipt, sendError };
   }
 }

@@ -1,17 +1,26 @@
 import { ClassicLevel } from "classic-level";
 
 /**
- * The embedded chain's journal: every transaction the service got mined, as the raw signed
- * bytes and the block time it was mined at. Hardhat's in-process EVM keeps no state on disk,
- * so on start the service replays the journal onto a fresh chain with the original block
- * times; the chain is deterministic, so every transaction gets its original hash, block number
- * and time back, and every receipt that points at them still verifies.
+ * The embedded chain's journal: every transaction the service got mined and the block time it
+ * was mined at. Hardhat's in-process EVM keeps no state on disk, so on start the service
+ * replays the journal onto a fresh chain with the original block times; the chain is
+ * deterministic, so every transaction gets its original hash, block number and time back, and
+ * every receipt that points at them still verifies.
+ *
+ * An entry holds the relay's transaction request (EDR signs it with the relay key, and ECDSA
+ * signing there is deterministic, RFC 6979, so a replay reproduces the same hash), or, in
+ * journals written before the relay signed inside EDR, the raw signed transaction.
  */
-export interface JournalEntry {
-  readonly raw: string;
-  readonly hash: string;
-  readonly blockTime: number;
+export interface RelayedTransaction {
+  /** Registry address, or null for a contract creation. */
+  readonly to: string | null;
+  readonly data: string;
+  /** Gas limit, 0x quantity. */
+  readonly gas: string;
+  readonly nonce: number;
 }
+
+export type JournalEntry = { readonly tx: RelayedTransaction; readonly hash: string; readonly blockTime: number } | { readonly raw: string; readonly hash: string; readonly blockTime: number };
 
 export class ChainJournal {
   private readonly db: ClassicLevel<string, JournalEntry>;

@@ -1,4 +1,4 @@
-import { AbiCoder, encodeBytes32String, decodeBytes32String, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
+import { AbiCoder, encodeBytes32String, type EventFragment, decodeBytes32String, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { canonicalJson } from "../../../../core/canonical.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 import { recordHash, type SignedRecord } from "../../../../core/record.ts";
@@ -9,6 +9,7 @@ import { EXIT_KINDS } from "../../../../core/records/grant.ts";
 import { ENVIRONMENTS, HOP_OPERATIONS } from "../../../../core/records/lineage.ts";
 import type { Pricing } from "../../../../core/records/product.ts";
 import type { ResourceField } from "../../../../core/records/resource.ts";
+import { registryInterface } from "./artifacts.ts";
 
 /**
  * How a signed record becomes a registry call: the fields the rules need, typed for the ABI,
@@ -139,4 +140,27 @@ export function callOf(signed: SignedRecord): RegistryCall {
     default:
       throw new LedgerError("INVALID_RECORD", `no registry function for ${String((r as { op: unknown }).op)}`);
   }
+}
+
+let recordEventTopics: Set<string> | undefined;
+
+/**
+ * The SM3 record hash a registry event carries, read straight from the log: every record event
+ * is `(bytes32 indexed id, bytes32 recordHash, bytes signedRecord)`, so the hash is the first
+ * data word. Undefined for a log that is not one of the registry's record events.
+ */
+export function eventRecordHash(log: { readonly topics: readonly string[]; readonly data: string }): string | undefined {
+  recordEventTopics ??= new Set(recordEvents().map((e) => e.topicHash));
+  if (!recordEventTopics.has(log.topics[0] ?? "") || log.data.length < 2 + 64) return undefined;
+  return log.data.slice(2, 66).toLowerCase();
+}
+
+/** The registry's record events: every event whose data is (bytes32 recordHash, bytes signedRecord). */
+function recordEvents() {
+  const out: EventFragment[] = [];
+  registryInterface().forEachEvent((e) => {
+    const data = e.inputs.filter((i) => !i.indexed).map((i) => i.type);
+    if (data.length === 2 && data[0] === "bytes32" && data[1] === "bytes") out.push(e);
+  });
+  return out;
 }

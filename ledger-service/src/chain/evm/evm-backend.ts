@@ -1,9 +1,10 @@
-import { isError, type Provider, type Signer, type TransactionRequest } from "ethers";
+import { isError, toBigInt, type Provider, type Signer, type TransactionRequest } from "ethers";
 import { LedgerError } from "../../../../core/errors.ts";
 import { recordHash, type SignedRecord } from "../../../../core/record.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
-import { ChainUnavailableError, type ChainEvent, type ChainRef, type LedgerBackend, type TxRef } from "../backend.ts";
-import { RegistryClient } from "./registry-client.ts";
+import { ChainUnavailableError, type BatchOutcome, type ChainEvent, type ChainRef, type LedgerBackend, type TxRef } from "../backend.ts";
+import { BATCH_BASE_GAS, batchCallGas, RegistryClient } from "./registry-client.ts";
+import { signerRelay, type RelaySender } from "./relay.ts";
 
 export interface EvmBackendOptions {
   /** Fee and gas settings of every transaction, e.g. zero fees on a private chain. */
@@ -12,6 +13,28 @@ export interface EvmBackendOptions {
   readonly logPage?: number;
   /** Called by close(), e.g. to stop an in-process chain. */
   readonly onClose?: () => Promise<void>;
+  /** Largest gas limit of one batch transaction (default 15M, half a common 30M block). */
+  readonly maxBatchGas?: bigint;
+  /** How batch transactions are sent (default: through `signer` with `overrides`). */
+  readonly relay?: RelaySender;
+}
+
+const DEFAULT_MAX_BATCH_GAS = 15_000_000n;
+
+/** Consecutive runs of dry-run calls whose batch gas limit fits `maxGas` (a call too big alone gets its own). */
+function chunksByGas<C extends { data: string; gas: bigint }>(calls: readonly C[], maxGas: bigint): { calls: C[]; gasLimit: bigint }[] {
+  const chunks: { calls: C[]; gasLimit: bigint }[] = [];
+  for (const call of calls) {
+    const cost = batchCallGas(call.data, call.gas);
+    const last = chunks.at(-1);
+    if (last && last.gasLimit + cost <= maxGas) {
+      last.calls.push(call);
+      last.gasLimit += cost;
+    } else {
+      chunks.push({ calls: [call], gasLimit: BATCH_BASE_GAS + cost });
+    }
+  }
+  return chunks;
 }
 
 /** "<blockNumber>:<logIndex>", both zero-padded so cursors also sort as strings. */
@@ -57,6 +80,7 @@ export class EvmBackend implements LedgerBackend {
    * having the signer execute the call once more to estimate it.
    */
   private readonly estimates = new Map<string, bigint>();
+  private readonly relay: RelaySender;
 
   /**
    * @param address the registry facade (see deployRegistry)
@@ -71,6 +95,7 @@ export class EvmBackend implements LedgerBackend {
   ) {
     this.ref = { type: "evm", chainId, contract: address };
     this.client = new RegistryClient(address, provider);
+    this.relay = options.relay ?? signerRelay(signer, options.overrides);
   }
 
   /** A backend whose chain id is read from the node. */
@@ -108,6 +133,75 @@ export class EvmBackend implements LedgerBackend {
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * The records dry-run as one relayBatch call, the refused ones answered with their rule's
+   * error, the accepted ones sent in relayBatch transactions of at most `maxBatchGas` each, in
+   * order. A record the chain refused at mining time (its state moved since the dry run)
+   * emits no event; it is answered with the reason the current state gives.
+   */
+  submitBatch(records: readonly SignedRecord[]): Promise<BatchOutcome[]> {
+    const run = () => this.runBatch(records);
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runBatch(records: readonly SignedRecord[]): Promise<BatchOutcome[]> {
+    const outcomes: BatchOutcome[] = new Array<BatchOutcome>(records.length);
+    const calls: { at: number; data: string; hash: string }[] = [];
+    for (const [at, signed] of records.entries()) {
+      try {
+        calls.push({ at, data: await this.client.calldata(signed), hash: recordHash(signed.record) });
+      } catch (err) {
+        outcomes[at] = { ok: false, error: classify(err) };
+      }
+    }
+    if (calls.length === 0) return outcomes;
+    let from: string;
+    let dryRun;
+    try {
+      from = await this.signer.getAddress();
+      dryRun = await this.client.simulateBatch(
+        calls.map((c) => c.data),
+        from,
+      );
+    } catch (err) {
+      throw classify(err);
+    }
+    const accepted: { at: number; data: string; hash: string; gas: bigint }[] = [];
+    calls.forEach((call, i) => {
+      const result = dryRun[i]!;
+      if (result.ok) accepted.push({ ...call, gas: result.gas });
+      else outcomes[call.at] = { ok: false, error: result.error };
+    });
+    const fixedGas = this.options.overrides?.gasLimit;
+    const chunks = chunksByGas(accepted, this.options.maxBatchGas ?? DEFAULT_MAX_BATCH_GAS);
+    for (const [n, { calls: chunk, gasLimit }] of chunks.entries()) {
+      try {
+        const r = await this.client.submitBatch(
+          chunk.map((c) => c.data),
+          this.relay,
+          fixedGas === undefined || fixedGas === null ? gasLimit : toBigInt(fixedGas),
+        );
+        const tx: TxRef = { txId: r.txId, blockNumber: r.blockNumber, blockTime: r.blockTime };
+        for (const c of chunk) {
+          if (r.emitted.has(c.hash)) {
+            outcomes[c.at] = { ok: true, tx };
+            continue;
+          }
+          const why = await this.client.refusal(c.data, from);
+          outcomes[c.at] = { ok: false, error: why === undefined ? new Error("the chain left the record out of its batch") : classify(why) };
+        }
+      } catch (err) {
+        // This chunk's fate is unknown to the caller, and later chunks were never sent.
+        const failure = classify(err);
+        for (const later of chunks.slice(n)) for (const c of later.calls) outcomes[c.at] = { ok: false, error: failure };
+        break;
+      }
+    }
+    return outcomes;
   }
 
   async view(key: ViewKey): Promise<StateView | undefined> {

@@ -9,7 +9,8 @@ import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
 import { PRODUCT_STATUSES } from "../../../../core/records/product.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import { loadArtifact, MODULES, registryInterface } from "./artifacts.ts";
-import { callOf, fromHash32, fromId32, id32, originKey } from "./encoding.ts";
+import { callOf, eventRecordHash, fromHash32, fromId32, id32, originKey } from "./encoding.ts";
+import type { RelaySender } from "./relay.ts";
 
 /** Deploys the modules and the routing registry; returns the registry's address. */
 export async function deployRegistry(deployer: Signer, overrides: TransactionRequest = {}): Promise<string> {
@@ -43,6 +44,12 @@ function revertData(err: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
+/** A failed call's revert data as the rule's LedgerError (an Error naming the data otherwise). */
+function refusalOf(data: string): unknown {
+  const rule = ruleErrorOf({ data });
+  return rule instanceof LedgerError ? rule : new Error(`the registry refused the call without a rule code (revert data ${data.slice(0, 74) || "empty"})`);
+}
+
 /** A rule rejection as LedgerError; anything else (transport, gas) is rethrown unchanged. */
 export function ruleErrorOf(err: unknown): unknown {
   const data = revertData(err);
@@ -67,12 +74,37 @@ export interface DecodedEvent {
   readonly logIndex: number;
 }
 
-/** Where a submitted record landed. */
-export interface SubmitResult {
+/** Where a transaction landed. */
+export interface TxPosition {
   readonly txId: string;
   readonly blockNumber: number;
   readonly blockTime: number;
+}
+
+/** Where a submitted record landed. */
+export interface SubmitResult extends TxPosition {
   readonly gasUsed: bigint;
+}
+
+/** One record's part in a batch dry run: accepted with the gas it used, or refused. */
+export type BatchDryRun = { readonly ok: true; readonly gas: bigint } | { readonly ok: false; readonly error: unknown };
+
+/** Where a batch landed: its transaction, and the hashes of the records it emitted events for. */
+export interface BatchSubmitResult extends TxPosition {
+  readonly emitted: ReadonlySet<string>;
+}
+
+/**
+ * Gas budget of a relayBatch transaction from its dry run: the transaction's base cost, and per
+ * call the gas it used plus 20 % headroom (later state may cost a little more), its calldata at
+ * 40 gas a byte (the EIP-7623 floor price of a non-zero byte, an upper bound of what calldata
+ * costs on every fork from Paris to Prague), and the loop's own work (delegatecall, copying,
+ * result arrays).
+ */
+export const BATCH_BASE_GAS = 31_000n;
+
+export function batchCallGas(calldata: string, gasUsed: bigint): bigint {
+  return (gasUsed * 12n) / 10n + 12_000n + 40n * BigInt((calldata.length - 2) / 2 + 64);
 }
 
 /** Whether a view key can name anything on chain: short-string ids fit 31 bytes, years fit uint16. */
@@ -139,6 +171,47 @@ export class RegistryClient {
       return await this.provider.estimateGas({ ...tx, from });
     } catch (err) {
       throw ruleErrorOf(err);
+    }
+  }
+
+  /** The calldata of a record's registry call (schema-checked: LedgerError INVALID_RECORD otherwise). */
+  async calldata(signed: SignedRecord): Promise<string> {
+    return (await this.populate(signed)).data as string;
+  }
+
+  /**
+   * Dry-runs several calls in order as one relayBatch (one eth_call from `from`): each call sees
+   * the effects of the earlier accepted ones, exactly as in the transaction that would carry
+   * them. Refused calls get their rule's LedgerError. A transport failure rejects as a whole.
+   */
+  async simulateBatch(calls: readonly string[], from: string): Promise<BatchDryRun[]> {
+    const [ok, gasUsed, revertData] = (await this.contract.getFunction("relayBatch").staticCall(calls, { from })) as [boolean[], bigint[], string[]];
+    return calls.map((_, i) => (ok[i] ? { ok: true, gas: gasUsed[i]! } : { ok: false, error: refusalOf(revertData[i]!) }));
+  }
+
+  /**
+   * Sends `calls` as one relayBatch transaction through `sender` and waits for it to be mined.
+   * A call refused at mining time (the state moved since the dry run) emits nothing: the
+   * result's `emitted` tells which records made it.
+   */
+  async submitBatch(calls: readonly string[], sender: RelaySender, gasLimit: bigint): Promise<BatchSubmitResult> {
+    const mined = await sender.relay(this.address, registryInterface().encodeFunctionData("relayBatch", [calls]), gasLimit);
+    if (!mined.success) throw new Error(`batch transaction ${mined.txId} failed`);
+    const emitted = new Set<string>();
+    for (const log of mined.logs) {
+      const hash = log.address.toLowerCase() === this.address.toLowerCase() ? eventRecordHash(log) : undefined;
+      if (hash) emitted.add(hash);
+    }
+    return { txId: mined.txId, blockNumber: mined.blockNumber, blockTime: await this.blockTime(mined.blockHash), emitted };
+  }
+
+  /** Why a record's call is refused on the current state (after a batch left it out), if it is. */
+  async refusal(calldata: string, from: string): Promise<unknown> {
+    try {
+      await this.provider.call({ to: this.address, data: calldata, from });
+      return undefined;
+    } catch (err) {
+      return ruleErrorOf(err);
     }
   }
 
