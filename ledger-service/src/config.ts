@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { validate } from "../../core/validate.ts";
@@ -20,6 +21,8 @@ export const ConfigSchema = z.strictObject({
   bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024),
   /** Allowed clock difference between a signed request and the service, seconds. */
   authWindowSeconds: z.number().int().min(1).max(3600),
+  /** Worker threads verifying SM2 signatures (0: on the main thread; default: one per core but one). */
+  verifyThreads: z.number().int().min(0).max(64),
   log: z.strictObject({
     /** Log origin (C2SP checkpoint origin line). */
     origin: z.string().regex(/^[\x21-\x7e]{1,100}$/),
@@ -58,6 +61,7 @@ export const DEFAULTS: Config = {
   logLevel: "info",
   bodyLimitBytes: 256 * 1024,
   authWindowSeconds: 300,
+  verifyThreads: Math.max(0, availableParallelism() - 1),
   log: {
     origin: "longhua.public-data-ledger/log/sm3",
     checkpointEveryLeaves: 256,
@@ -94,6 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     backend: env.LEDGER_BACKEND as Config["backend"] | undefined,
     logLevel: env.LOG_LEVEL as Config["logLevel"] | undefined,
     bodyLimitBytes: int(env, "LEDGER_BODY_LIMIT_BYTES"),
+    verifyThreads: int(env, "LEDGER_VERIFY_THREADS"),
   });
   const merged = {
     ...DEFAULTS,

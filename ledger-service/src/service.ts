@@ -28,6 +28,7 @@ import { Checkpointer, type LogKey } from "./log/checkpointer.ts";
 import { MerkleLog } from "./log/merkle-log.ts";
 import { buildReceipt } from "./log/receipt.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
+import { openVerifier } from "./crypto/sm2-verifier.ts";
 
 export interface RunningService {
   readonly config: Config;
@@ -112,7 +113,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
   await indexer.catchUp().catch(fail);
   const anchors = new AnchorStore(log);
   const receipts = { receipt: (leaf: number) => buildReceipt(log, checkpointer, anchors, leaf) };
-  const records = new RecordService(backend, store, indexer, receipts, logger, metrics);
+  const verifier = openVerifier(config.verifyThreads, logger);
+  release.push(() => verifier.close());
+  const records = new RecordService(backend, store, indexer, receipts, logger, metrics, verifier);
 
   // The agency bootstraps itself on first start, bound to the relay account that signs every
   // transaction (the agency's gateway to the chain).
@@ -145,6 +148,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     metrics,
     directory: { actor: (orgId) => store.actor(orgId) },
     nonces,
+    verifier,
     records,
     reads,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -208,6 +212,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await anchorer.stop();
       for (const close of closers.splice(0)) await close();
       await nonceDb.close();
+      await verifier.close();
       await store.close();
       await log.close();
       await backend.close();

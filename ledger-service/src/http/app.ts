@@ -9,12 +9,14 @@ import { openApiDocument } from "./openapi.ts";
 import type { ReadRoute } from "./routes/reads.ts";
 import { mountWriteRoutes } from "./routes/writes.ts";
 import type { RecordService } from "../domain/record-service.ts";
+import type { SignatureVerifier } from "../crypto/sm2-verifier.ts";
 
 export interface AppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly directory: ActorDirectory;
   readonly nonces: NonceStore;
+  readonly verifier: SignatureVerifier;
   readonly records: RecordService;
   readonly reads: readonly ReadRoute[];
   readonly bodyLimitBytes: number;
@@ -71,7 +73,7 @@ export function createApp(d: AppDeps): Express {
   for (const route of d.reads.filter((r) => r.auth === "public")) app[route.method ?? "get"](route.path, route.handler);
 
   const signed = express.Router();
-  signed.use(authenticate(d.directory, d.nonces, d.authWindowSeconds, d.now));
+  signed.use(authenticate(d.directory, d.nonces, d.verifier, d.authWindowSeconds, d.now));
   for (const route of d.reads.filter((r) => r.auth === "signed")) signed[route.method ?? "get"](route.path, route.handler);
   mountWriteRoutes(signed, d.records);
   app.use(signed);

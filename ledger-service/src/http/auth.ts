@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { verify } from "../../../core/crypto/sm2.ts";
+import type { SignatureVerifier } from "../crypto/sm2-verifier.ts";
 import { HttpError } from "./errors.ts";
 import type { NonceStore } from "./nonce-store.ts";
 import { HEADERS, canonicalRequest } from "./request-signing.ts";
@@ -29,7 +29,7 @@ const TIMESTAMP = /^[0-9]{1,12}$/;
  * timestamp (±window), unused nonce, valid signature over the canonical request. The nonce is
  * claimed only after the signature verifies, so forged requests cannot burn nonces.
  */
-export function authenticate(directory: ActorDirectory, nonces: NonceStore, windowSeconds: number, now: () => number): RequestHandler {
+export function authenticate(directory: ActorDirectory, nonces: NonceStore, verifier: SignatureVerifier, windowSeconds: number, now: () => number): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     void (async () => {
       const actor = req.get(HEADERS.actor);
@@ -44,7 +44,7 @@ export function authenticate(directory: ActorDirectory, nonces: NonceStore, wind
       const known = await directory.actor(actor);
       if (!known) throw new HttpError("AUTH_SIGNATURE_INVALID", "unknown actor");
       const message = canonicalRequest({ method: req.method, pathAndQuery: req.originalUrl, body: req.rawBody ?? Buffer.alloc(0), timestamp: ts, nonce, actor });
-      if (!verify(message, signature, known.publicKey)) throw new HttpError("AUTH_SIGNATURE_INVALID");
+      if (!(await verifier.verify(message, signature, known.publicKey))) throw new HttpError("AUTH_SIGNATURE_INVALID");
       if (!(await nonces.claim(actor, nonce, current))) throw new HttpError("AUTH_NONCE_REPLAYED");
       req.caller = { orgId: known.orgId, role: known.role };
     })().then(() => next(), next);
