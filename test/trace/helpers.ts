@@ -3,11 +3,10 @@ import type { WatermarkSpec } from "../../ledger-service/src/trace/watermark.ts"
 
 export const DISTRICTS = ["龙华区", "深圳市龙华区", "观澜街道", "民治街道"];
 
-/** A deterministic test dataset: id, name, district, category, date, amount (2 dp), count, note. */
-export function datasetCsv(n: number, seed = 1): string {
-  const lines = ["id,name,district,category,date,amount,count,note"];
+/** A seeded xorshift32 generator of numbers in [0, 1). */
+export function seeded(seed: number): () => number {
   let x = seed >>> 0 || 1;
-  const rnd = () => {
+  return () => {
     x ^= x << 13;
     x >>>= 0;
     x ^= x >>> 17;
@@ -15,6 +14,12 @@ export function datasetCsv(n: number, seed = 1): string {
     x >>>= 0;
     return x / 2 ** 32;
   };
+}
+
+/** A deterministic test dataset: id, name, district, category, date, amount (2 dp), count, note. */
+export function datasetCsv(n: number, seed = 1): string {
+  const lines = ["id,name,district,category,date,amount,count,note"];
+  const rnd = seeded(seed);
   for (let i = 0; i < n; i++) {
     const amount = (Math.floor(rnd() * 10_000_000) / 100).toFixed(2);
     const count = Math.floor(rnd() * 50);

@@ -1,10 +1,10 @@
-import { createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import cliProgress from "cli-progress";
+import { DeliveryHashes } from "./delivery-hashes.ts";
 import { deriveDeliveryKeys, deriveIndexKey, watermarkCommitment, type DeliveryKeys } from "./keys.ts";
-import { Fingerprinter, HANDLE_BYTES } from "./fingerprint.ts";
-import { canonicalRecord, detectFormat, readRecordBatches, RecordWriter, type Format } from "./records.ts";
-import { StreamingRoot } from "./tree.ts";
+import { recordMarker } from "./marking.ts";
+import { detectFormat, RecordWriter, type Format } from "./records.ts";
 import { WatermarkEmbedder, type EmbedStats, type WatermarkSpec } from "./watermark.ts";
 
 /**
@@ -65,36 +65,7 @@ export interface DeliveryResult {
   readonly elapsedMs: number;
 }
 
-class Growable {
-  buf: Buffer;
-  length = 0;
-
-  constructor(initial: number) {
-    this.buf = Buffer.allocUnsafe(initial);
-  }
-
-  reserve(extra: number): void {
-    if (this.length + extra <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + extra));
-    this.buf.copy(next, 0, 0, this.length);
-    this.buf = next;
-  }
-
-  result(): Buffer {
-    return this.buf.subarray(0, this.length);
-  }
-}
-
-async function writeAll(stream: ReturnType<typeof createWriteStream>, data: Uint8Array): Promise<void> {
-  if (!stream.write(data)) await new Promise<void>((resolve) => stream.once("drain", () => resolve()));
-}
-
-async function endStream(stream: ReturnType<typeof createWriteStream>): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    stream.once("error", reject);
-    stream.end(() => resolve());
-  });
-}
+const CHUNK_BYTES = 1 << 20;
 
 export async function deliverDataset(options: DeliverOptions): Promise<DeliveryResult> {
   const started = performance.now();
@@ -104,91 +75,52 @@ export async function deliverDataset(options: DeliverOptions): Promise<DeliveryR
   const outputFormat = options.outputFormat ?? format;
   const totalBytes = (await stat(options.input)).size;
   const returnHashes = options.returnHashes ?? true;
+  const handlesPath = options.handlesPath && indexKey ? options.handlesPath : undefined;
 
   const embedder = new WatermarkEmbedder(keys.watermarkKey, options.watermark);
-  const fingerprinter = new Fingerprinter(keys.fingerprintKey, indexKey);
-  const tree = new StreamingRoot();
   const writer = new RecordWriter(options.output, outputFormat);
-  const leafOut = options.leafHashesPath ? createWriteStream(options.leafHashesPath) : undefined;
-  const handleOut = options.handlesPath && indexKey ? createWriteStream(options.handlesPath) : undefined;
-
-  const leaves = new Growable(returnHashes ? 1 << 20 : 0);
-  const handles = new Growable(returnHashes && indexKey ? 1 << 19 : 0);
-  // Per-batch scratch when hashes are not kept.
-  let batchLeaves = Buffer.allocUnsafe(0);
-  let batchHandles = Buffer.allocUnsafe(0);
+  const hashes = new DeliveryHashes({
+    fingerprintKey: keys.fingerprintKey,
+    indexKey,
+    keep: returnHashes,
+    ...(options.leafHashesPath ? { leafHashesPath: options.leafHashesPath } : {}),
+    ...(handlesPath ? { handlesPath } : {}),
+  });
+  const marker = recordMarker(format, outputFormat, { embedder, writer, hashes });
 
   const bar = options.progressBar
     ? new cliProgress.SingleBar({ format: "deliver {bar} {percentage}% | {records} records | {eta_formatted} left", stream: process.stderr }, cliProgress.Presets.shades_classic)
     : undefined;
   bar?.start(totalBytes, 0, { records: 0 });
 
-  let count = 0;
   let bytesRead = 0;
   try {
-    for await (const batch of readRecordBatches(options.input, { format, onBytes: (b) => (bytesRead = b) })) {
-      const n = batch.length;
-      let lb: Buffer;
-      let lo: number;
-      let hb: Buffer | undefined;
-      let ho: number;
-      if (returnHashes) {
-        leaves.reserve(n * 32);
-        lb = leaves.buf;
-        lo = leaves.length;
-        if (indexKey) {
-          handles.reserve(n * HANDLE_BYTES);
-          hb = handles.buf;
-        }
-        ho = handles.length;
-      } else {
-        if (batchLeaves.length < n * 32) batchLeaves = Buffer.allocUnsafe(n * 32);
-        if (indexKey && batchHandles.length < n * HANDLE_BYTES) batchHandles = Buffer.allocUnsafe(n * HANDLE_BYTES);
-        lb = batchLeaves;
-        lo = 0;
-        hb = indexKey ? batchHandles : undefined;
-        ho = 0;
-      }
-      const lStart = lo;
-      const hStart = ho;
-      for (let i = 0; i < n; i++) {
-        const row = batch[i]!;
-        embedder.embed(row);
-        fingerprinter.computeInto(canonicalRecord(row), undefined, 0, lb, lo, hb, ho);
-        tree.push(lb, lo);
-        lo += 32;
-        ho += HANDLE_BYTES;
-        writer.add(row);
-      }
-      if (returnHashes) {
-        leaves.length = lo;
-        if (indexKey) handles.length = ho;
-      }
-      if (leafOut) await writeAll(leafOut, Buffer.from(lb.subarray(lStart, lo)));
-      if (handleOut && hb) await writeAll(handleOut, Buffer.from(hb.subarray(hStart, ho)));
-      count += n;
+    for await (const chunk of createReadStream(options.input, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+      bytesRead += chunk.length;
+      marker.push(chunk, false);
+      await hashes.endBatch();
       if (writer.full) await writer.flush();
-      options.onProgress?.({ records: count, bytes: bytesRead, totalBytes });
-      bar?.update(bytesRead, { records: count });
+      options.onProgress?.({ records: hashes.count, bytes: bytesRead, totalBytes });
+      bar?.update(bytesRead, { records: hashes.count });
     }
+    marker.push(Buffer.alloc(0), true);
+    await hashes.close();
     await writer.close();
-    if (leafOut) await endStream(leafOut);
-    if (handleOut) await endStream(handleOut);
   } finally {
     bar?.stop();
   }
 
   return {
     deliveryId: options.deliveryId,
-    recordCount: count,
-    fingerprintRoot: tree.root().toString("hex"),
+    recordCount: hashes.count,
+    fingerprintRoot: hashes.root().toString("hex"),
     watermarkCommitment: watermarkCommitment(keys.watermarkKey),
     watermark: options.watermark,
     format,
     outputFormat,
-    ...(returnHashes ? { leafHashes: leaves.result(), ...(indexKey ? { handles: handles.result() } : {}) } : {}),
+    ...hashes.kept(),
     ...(options.leafHashesPath ? { leafHashesPath: options.leafHashesPath } : {}),
-    ...(handleOut ? { handlesPath: options.handlesPath } : {}),
+    ...(handlesPath ? { handlesPath } : {}),
     embed: { ...embedder.stats },
     inputBytes: totalBytes,
     outputBytes: writer.bytes,

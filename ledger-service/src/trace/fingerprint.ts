@@ -1,4 +1,5 @@
-import { canonicalRecord, Utf8Scratch, type Row } from "./records.ts";
+import { CanonicalWriter } from "./canonical-bytes.ts";
+import type { Row } from "./records.ts";
 import { HmacSm3, leafHash32Into } from "../../../core/crypto/sm3-fast.ts";
 
 /**
@@ -24,7 +25,7 @@ export const HANDLE_BYTES = 16;
 export class Fingerprinter {
   private readonly fp: HmacSm3;
   private readonly idx: HmacSm3 | undefined;
-  private readonly scratch = new Utf8Scratch();
+  private readonly canonical = new CanonicalWriter();
   private readonly full = new Uint8Array(32);
 
   constructor(fingerprintKey: Uint8Array, indexKey?: Uint8Array) {
@@ -33,12 +34,13 @@ export class Fingerprinter {
   }
 
   /**
-   * Computes, for the canonical text of one record, the fingerprint into `fps` at `fpOff`, its
-   * leaf hash into `leaves` at `leafOff` and (with an index key) the handle into `handles` at
-   * `handleOff`. Any target may be omitted.
+   * Computes, for the canonical bytes `canonical[0, len)` of one record, the fingerprint into
+   * `fps` at `fpOff`, its leaf hash into `leaves` at `leafOff` and (with an index key) the handle
+   * into `handles` at `handleOff`. Any target may be omitted.
    */
   computeInto(
-    canonical: string,
+    canonical: Uint8Array,
+    len: number,
     fps: Uint8Array | undefined,
     fpOff: number,
     leaves: Uint8Array | undefined,
@@ -46,28 +48,29 @@ export class Fingerprinter {
     handles?: Uint8Array,
     handleOff = 0,
   ): void {
-    const len = this.scratch.encodeLength(canonical);
-    const buf = this.scratch.buf;
     const fpTarget = fps ?? this.full;
     const off = fps ? fpOff : 0;
-    this.fp.macInto(buf, len, fpTarget, off);
+    this.fp.macInto(canonical, len, fpTarget, off);
     if (leaves) leafHash32Into(fpTarget, off, leaves, leafOff);
     if (handles && this.idx) {
-      this.idx.macInto(buf, len, this.full, 0);
-      handles.set(this.full.subarray(0, HANDLE_BYTES), handleOff);
+      const full = this.full;
+      this.idx.macInto(canonical, len, full, 0);
+      for (let i = 0; i < HANDLE_BYTES; i++) handles[handleOff + i] = full[i]!;
     }
   }
 
   fingerprint(row: Row): Buffer {
     const out = Buffer.alloc(FINGERPRINT_BYTES);
-    this.computeInto(canonicalRecord(row), out, 0, undefined, 0);
+    this.canonical.row(row);
+    this.computeInto(this.canonical.sink.buf, this.canonical.sink.len, out, 0, undefined, 0);
     return out;
   }
 
   leafHash(row: Row): Buffer {
     const fp = Buffer.alloc(FINGERPRINT_BYTES);
     const leaf = Buffer.alloc(32);
-    this.computeInto(canonicalRecord(row), fp, 0, leaf, 0);
+    this.canonical.row(row);
+    this.computeInto(this.canonical.sink.buf, this.canonical.sink.len, fp, 0, leaf, 0);
     return leaf;
   }
 }
@@ -75,16 +78,16 @@ export class Fingerprinter {
 /** Computes lookup handles only (the supervisor's side, which holds no delivery keys). */
 export class HandleComputer {
   private readonly idx: HmacSm3;
-  private readonly scratch = new Utf8Scratch();
-  private readonly full = Buffer.alloc(32);
+  private readonly canonical = new CanonicalWriter();
+  private readonly full = new Uint8Array(32);
 
   constructor(indexKey: Uint8Array) {
     this.idx = new HmacSm3(indexKey);
   }
 
   handle(row: Row): Buffer {
-    const { buf, len } = this.scratch.encode(canonicalRecord(row));
-    this.idx.macInto(buf, len, this.full, 0);
+    this.canonical.row(row);
+    this.idx.macInto(this.canonical.sink.buf, this.canonical.sink.len, this.full, 0);
     return Buffer.from(this.full.subarray(0, HANDLE_BYTES));
   }
 }

@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import { canonicalJson } from "../../../core/canonical.ts";
+import { ByteSink } from "./byte-sink.ts";
 
 /**
  * Streaming readers and writers for the datasets a delivery carries: CSV (RFC 4180, header row)
@@ -53,14 +54,19 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+export function hasLoneSurrogate(s: string): boolean {
+  return LONE_SURROGATE.test(s);
+}
+
 /** A JSON string literal as RFC 8785 writes it; a lone surrogate has no canonical form (throws). */
 export function jsonString(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
-  if (LONE_SURROGATE.test(s)) throw new TypeError("a value with a lone UTF-16 surrogate has no canonical form");
+  if (hasLoneSurrogate(s)) throw new TypeError("a value with a lone UTF-16 surrogate has no canonical form");
   return JSON.stringify(s);
 }
 
-interface Shape {
+/** How a column set is canonicalised: its sort order and each member's `{"name":` / `,"name":` text. */
+export interface Shape {
   readonly order: number[];
   readonly prefixes: string[];
 }
@@ -71,7 +77,7 @@ function utf16Compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function shapeOf(columns: readonly string[]): Shape {
+export function shapeOf(columns: readonly string[]): Shape {
   let s = shapes.get(columns);
   if (!s) {
     const order = columns.map((_, i) => i).sort((i, j) => utf16Compare(columns[i]!, columns[j]!));
@@ -98,25 +104,6 @@ export function canonicalSubset(row: Row, columns: readonly string[]): string {
     return i < 0 ? "" : row.values[i]!;
   });
   return canonicalRecord({ columns, values });
-}
-
-/** A reusable scratch buffer for UTF-8 encoding canonical forms. */
-const encoder = new TextEncoder();
-
-export class Utf8Scratch {
-  // A plain Uint8Array (not a Buffer) keeps the hash code monomorphic.
-  buf = new Uint8Array(4096);
-
-  /** Encodes `s` into `this.buf` (valid until the next call) and returns the byte length. */
-  encodeLength(s: string): number {
-    if (s.length * 3 > this.buf.length) this.buf = new Uint8Array(s.length * 3 + 1024);
-    return encoder.encodeInto(s, this.buf).written;
-  }
-
-  encode(s: string): { buf: Uint8Array; len: number } {
-    const len = this.encodeLength(s);
-    return { buf: this.buf, len };
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,23 +141,36 @@ export interface ReadOptions {
 export async function* readRecordBatches(path: string, options: ReadOptions = {}): AsyncGenerator<Row[]> {
   const format = !options.format || options.format === "auto" ? await detectFormat(path) : options.format;
   const stream = createReadStream(path, { highWaterMark: options.highWaterMark ?? 1 << 20 });
-  const decoder = new TextDecoder("utf-8", { fatal: true });
   let bytes = 0;
-  const parser = format === "csv" ? new CsvParser() : new JsonlParser();
-  let first = true;
+  const parser = new RecordParser(format);
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     bytes += chunk.length;
-    let text = decoder.decode(chunk, { stream: true });
-    if (first) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-    }
-    const rows = parser.push(text, false);
+    const rows = parser.push(chunk, false);
     options.onBytes?.(bytes);
     if (rows.length > 0) yield rows;
   }
-  const rows = parser.push(decoder.decode(), true);
+  const rows = parser.push(undefined, true);
   if (rows.length > 0) yield rows;
+}
+
+/** Parses a file's bytes pushed in chunks: strict UTF-8, a leading byte order mark dropped. */
+export class RecordParser {
+  private readonly decoder = new TextDecoder("utf-8", { fatal: true });
+  private readonly parser: CsvParser | JsonlParser;
+  private first = true;
+
+  constructor(format: Format) {
+    this.parser = format === "csv" ? new CsvParser() : new JsonlParser();
+  }
+
+  push(chunk: Uint8Array | undefined, end: boolean): Row[] {
+    let text = chunk ? this.decoder.decode(chunk, { stream: !end }) : this.decoder.decode();
+    if (this.first) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      this.first = false;
+    }
+    return this.parser.push(text, end);
+  }
 }
 
 export async function* readRecords(path: string, options: ReadOptions = {}): AsyncGenerator<Row> {
@@ -240,7 +240,7 @@ export class CsvParser {
 }
 
 /** RFC 4180 record starting at `pos`; undefined when more input is needed. */
-function parseQuotedRecord(s: string, pos: number, end: boolean): { fields: string[]; next: number; quoted: boolean } | undefined {
+export function parseQuotedRecord(s: string, pos: number, end: boolean): { fields: string[]; next: number; quoted: boolean } | undefined {
   const fields: string[] = [];
   let i = pos;
   const n = s.length;
@@ -338,7 +338,7 @@ export class JsonlParser {
 
 const CSV_NEEDS_QUOTES = /[",\r\n]/;
 
-function csvField(v: string): string {
+export function csvField(v: string): string {
   return CSV_NEEDS_QUOTES.test(v) || v.length === 0 ? (v.length === 0 ? "" : `"${v.replace(/"/g, '""')}"`) : v;
 }
 
@@ -356,14 +356,16 @@ export function jsonLine(row: Row): string {
   return out + "}\n";
 }
 
+const FLUSH_BYTES = 1 << 20;
+
 /**
  * Writes records as CSV (header from the first row; every row must have the same columns) or as
- * JSON lines with every value a string, in column order. Buffers ~1 MiB of text per write.
+ * JSON lines with every value a string, in column order. Records are encoded as they are added
+ * (so no text stays alive until the write) and written in pieces of ~1 MiB.
  */
 export class RecordWriter {
   private readonly out: WriteStream;
-  private pending: string[] = [];
-  private pendingLength = 0;
+  private readonly sink = new ByteSink(FLUSH_BYTES + (64 << 10));
   private header: readonly string[] | undefined;
   bytes = 0;
 
@@ -373,42 +375,53 @@ export class RecordWriter {
 
   async write(row: Row): Promise<void> {
     this.add(row);
-    if (this.pendingLength >= 1 << 20) await this.flush();
+    if (this.full) await this.flush();
   }
 
-  /** Whether enough text is buffered that the caller should `await flush()`. */
+  /** Whether enough is buffered that the caller should `await flush()`. */
   get full(): boolean {
-    return this.pendingLength >= 1 << 20;
+    return this.sink.len >= FLUSH_BYTES;
   }
 
   /** Buffers one row (synchronous); call `flush()` when `full`. */
   add(row: Row): void {
-    let line: string;
     if (this.format === "csv") {
-      if (!this.header) {
-        this.header = row.columns;
-        this.push(csvLine(row.columns));
-      } else if (row.columns !== this.header && row.columns.join("\u0000") !== this.header.join("\u0000")) {
-        throw new Error("CSV output needs every record to have the same columns");
-      }
-      line = csvLine(row.values);
+      this.csvHeader(row.columns);
+      this.sink.utf8(csvLine(row.values));
     } else {
-      line = jsonLine(row);
+      this.sink.utf8(jsonLine(row));
     }
-    this.push(line);
   }
 
-  private push(s: string): void {
-    this.pending.push(s);
-    this.pendingLength += s.length;
+  /**
+   * Buffers one CSV record whose value i is the UTF-8 text `src[starts[i], ends[i])`, or
+   * `replaced[i]` where that is defined: the same bytes as `add` of the decoded row.
+   */
+  addUtf8Fields(columns: readonly string[], src: Uint8Array, starts: Int32Array, ends: Int32Array, replaced: readonly (string | undefined)[]): void {
+    this.csvHeader(columns);
+    const sink = this.sink;
+    const n = columns.length;
+    for (let i = 0; i < n; i++) {
+      if (i > 0) sink.byte(44);
+      const r = replaced[i];
+      if (r !== undefined) sink.utf8(n === 1 && r === "" ? '""' : csvField(r));
+      else sink.bytes(src, starts[i]!, ends[i]!);
+    }
+    sink.byte(10);
+  }
+
+  private csvHeader(columns: readonly string[]): void {
+    if (!this.header) {
+      this.header = columns;
+      this.sink.utf8(csvLine(columns));
+    } else if (columns !== this.header && columns.join("\u0000") !== this.header.join("\u0000")) {
+      throw new Error("CSV output needs every record to have the same columns");
+    }
   }
 
   async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const text = this.pending.join("");
-    this.pending = [];
-    this.pendingLength = 0;
-    const buf = Buffer.from(text, "utf8");
+    if (this.sink.len === 0) return;
+    const buf = this.sink.take();
     this.bytes += buf.length;
     if (!this.out.write(buf)) await new Promise<void>((resolve, reject) => {
       const onError = (e: Error) => reject(e);

@@ -1,4 +1,5 @@
-import { jsonString, Utf8Scratch, type Row } from "./records.ts";
+import { ByteSink } from "./byte-sink.ts";
+import { hasLoneSurrogate, jsonString, type Row } from "./records.ts";
 import { HmacSm3 } from "../../../core/crypto/sm3-fast.ts";
 
 /**
@@ -163,10 +164,13 @@ interface Layout {
   readonly marks: number[];
 }
 
+const NO_BYTES = Buffer.alloc(0);
+const NO_OFFSETS = new Int32Array(0);
+
 class RecordPrf {
   private readonly hmac: HmacSm3;
   private readonly layouts = new WeakMap<readonly string[], Layout>();
-  private readonly scratch = new Utf8Scratch();
+  private readonly scratch = new ByteSink(256);
   readonly r = new Uint8Array(32);
 
   constructor(key: Uint8Array, private readonly spec: WatermarkSpec) {
@@ -196,10 +200,50 @@ class RecordPrf {
 
   /** Computes r for the key text into `this.r`. */
   compute(keyText: string): Uint8Array {
-    const len = this.scratch.encodeLength(keyText);
-    this.hmac.macInto(this.scratch.buf, len, this.r, 0);
+    this.scratch.len = 0;
+    this.scratch.utf8(keyText);
+    return this.mac();
+  }
+
+  /** r of a row, from its key values written as bytes (undefined when a key column is missing). */
+  computeRow(row: Row, layout: Layout): Uint8Array | undefined {
+    return this.computeKey(layout, row.values, NO_BYTES, NO_OFFSETS, NO_OFFSETS);
+  }
+
+  /** r of a record held as UTF-8 field ranges of `src`: the same bytes as `computeRow`. */
+  computeUtf8(src: Buffer, starts: Int32Array, ends: Int32Array, layout: Layout): Uint8Array | undefined {
+    return this.computeKey(layout, undefined, src, starts, ends);
+  }
+
+  /** Key values come from `values` when given, else from the byte ranges. */
+  private computeKey(layout: Layout, values: readonly string[] | undefined, src: Buffer, starts: Int32Array, ends: Int32Array): Uint8Array | undefined {
+    const sink = this.scratch;
+    sink.len = 0;
+    sink.byte(91);
+    for (let i = 0; i < layout.key.length; i++) {
+      const idx = layout.key[i]!;
+      if (idx < 0) return undefined;
+      if (i > 0) sink.byte(44);
+      if (values) sink.jsonString(normaliseKeyValue(values[idx]!));
+      else if (plainKeyUtf8(src, starts[idx]!, ends[idx]!)) sink.jsonUtf8(src, starts[idx]!, ends[idx]!);
+      else sink.jsonString(normaliseKeyValue(src.toString("utf8", starts[idx]!, ends[idx]!)));
+    }
+    sink.byte(93);
+    return this.mac();
+  }
+
+  private mac(): Uint8Array {
+    this.hmac.macInto(this.scratch.buf, this.scratch.len, this.r, 0);
     return this.r;
   }
+}
+
+/** Whether `normaliseKeyValue` keeps the text as it is by its fast path (ASCII letter first, no trailing blank). */
+function plainKeyUtf8(src: Uint8Array, s: number, e: number): boolean {
+  if (e <= s) return false;
+  const c0 = src[s]!;
+  const last = src[e - 1]!;
+  return ((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122)) && last > 32 && last < 0x80;
 }
 
 function word(r: Uint8Array, j: number): number {
@@ -225,6 +269,8 @@ export class WatermarkEmbedder {
   private readonly prf: RecordPrf;
   private readonly selectBelow: number;
   private readonly variantMaps: (Map<string, [number, number]> | undefined)[];
+  /** The same maps keyed by the latin1 reading of each form's UTF-8 bytes (byte-level records). */
+  private readonly byteVariantMaps: (Map<string, [number, number]> | undefined)[];
   readonly stats: EmbedStats = { records: 0, cellsMarked: 0, cellsChanged: 0, maxStepsChanged: 0, recordsWithoutKey: 0 };
 
   constructor(watermarkKey: Uint8Array, readonly spec: WatermarkSpec) {
@@ -232,18 +278,40 @@ export class WatermarkEmbedder {
     this.prf = new RecordPrf(watermarkKey, spec);
     this.selectBelow = Math.round((spec.fraction ?? 1) * 16384);
     this.variantMaps = spec.columns.map((c) => (c.kind === "variants" ? variantMap(c) : undefined));
+    this.byteVariantMaps = this.variantMaps.map((m) => (m ? latin1Keys(m) : undefined));
   }
 
   /** Marks the row in place; returns the number of cells changed. */
   embed(row: Row): number {
     this.stats.records++;
     const layout = this.prf.layout(row.columns);
-    const keyText = this.prf.keyText(row, layout);
-    if (keyText === undefined) {
+    const r = this.prf.computeRow(row, layout);
+    if (r === undefined) {
       this.stats.recordsWithoutKey++;
       return 0;
     }
-    const r = this.prf.compute(keyText);
+    return this.mark(r, layout, row.values, NO_BYTES, NO_OFFSETS, NO_OFFSETS, row.values);
+  }
+
+  /**
+   * Marks a record whose value i is the valid UTF-8 text `src[starts[i], ends[i])`, with the same
+   * decisions and statistics as `embed` on its decoded row: `replaced[i]` is set to the new text
+   * of each changed cell and left as it is elsewhere (the caller clears it between records).
+   * Returns the number of cells changed.
+   */
+  embedUtf8(columns: readonly string[], src: Buffer, starts: Int32Array, ends: Int32Array, replaced: (string | undefined)[]): number {
+    this.stats.records++;
+    const layout = this.prf.layout(columns);
+    const r = this.prf.computeUtf8(src, starts, ends, layout);
+    if (r === undefined) {
+      this.stats.recordsWithoutKey++;
+      return 0;
+    }
+    return this.mark(r, layout, undefined, src, starts, ends, replaced);
+  }
+
+  /** Cells are read from `values` when given, else from the byte ranges; changes go to `out`. */
+  private mark(r: Uint8Array, layout: Layout, values: readonly string[] | undefined, src: Buffer, starts: Int32Array, ends: Int32Array, out: (string | undefined)[]): number {
     let changed = 0;
     const cols = this.spec.columns;
     for (let j = 0; j < cols.length; j++) {
@@ -253,25 +321,41 @@ export class WatermarkEmbedder {
       if (u >> 2 >= this.selectBelow) continue;
       const bit = u & 1;
       const c = cols[j]!;
-      const old = row.values[idx]!;
       let next: string | undefined;
-      if (c.kind === "number") {
-        next = embedNumber(old, c, bit, (u >> 1) & 1, this.stats);
+      if (values) {
+        const old = values[idx]!;
+        next = c.kind === "number" ? embedNumber(old, c, bit, (u >> 1) & 1, this.stats) : this.variant(c, this.variantMaps[j]!.get(old), bit);
+        if (next === old) next = undefined;
+      } else if (c.kind === "number") {
+        next = embedNumberUtf8(src, starts[idx]!, ends[idx]!, c, bit, (u >> 1) & 1, this.stats);
       } else {
-        const hit = this.variantMaps[j]!.get(old);
-        if (hit) {
-          this.stats.cellsMarked++;
-          if (hit[1] !== bit) next = c.variants[hit[0]]![bit];
-        }
+        next = this.variant(c, this.byteVariantMaps[j]!.get(src.toString("latin1", starts[idx]!, ends[idx]!)), bit);
       }
-      if (next !== undefined && next !== old) {
-        row.values[idx] = next;
+      if (next !== undefined) {
+        out[idx] = next;
         changed++;
       }
     }
     this.stats.cellsChanged += changed;
     return changed;
   }
+
+  /** The form a variants cell takes, or undefined when it carries no bit or already has the right form. */
+  private variant(c: VariantsMark, hit: [number, number] | undefined, bit: number): string | undefined {
+    if (!hit) return undefined;
+    this.stats.cellsMarked++;
+    return hit[1] !== bit ? c.variants[hit[0]]![bit] : undefined;
+  }
+}
+
+/**
+ * Forms with a lone surrogate are left out: no decoded UTF-8 text equals them, while their UTF-8
+ * encoding (with U+FFFD) could equal a real cell.
+ */
+function latin1Keys(m: Map<string, [number, number]>): Map<string, [number, number]> {
+  const out = new Map<string, [number, number]>();
+  for (const [form, hit] of m) if (!hasLoneSurrogate(form)) out.set(Buffer.from(form, "utf8").toString("latin1"), hit);
+  return out;
 }
 
 function variantMap(c: VariantsMark): Map<string, [number, number]> {
@@ -288,21 +372,56 @@ function withinBounds(c: NumberMark, n: number | bigint): boolean {
   return (c.min === undefined || v >= c.min) && (c.max === undefined || v <= c.max);
 }
 
+/**
+ * The marked text of a cell that is ±mag on its grid (mag < 10^15, spelt with at most `decimals`
+ * decimals), or undefined when its parity is already right or no step stays within bounds.
+ */
+function markOnGrid(mag: number, negative: boolean, c: NumberMark, bit: number, dir: number, stats: EmbedStats): string | undefined {
+  const n = negative ? -mag : mag;
+  stats.cellsMarked++;
+  if ((mag & 1) === bit) return undefined;
+  let next = dir === 1 ? n + 1 : n - 1;
+  if (!withinBounds(c, next)) next = dir === 1 ? n - 1 : n + 1;
+  if (!withinBounds(c, next)) return undefined;
+  if (stats.maxStepsChanged < 1) stats.maxStepsChanged = 1;
+  return formatSmall(next, c.decimals);
+}
+
+/**
+ * `embedNumber` of the valid UTF-8 text `src[s, e)`, or undefined when that returns the text
+ * unchanged. The spellings that `FAST` accepts (within the same limits) are read from the bytes.
+ */
+function embedNumberUtf8(src: Buffer, s: number, e: number, c: NumberMark, bit: number, dir: number, stats: EmbedStats): string | undefined {
+  const d = c.decimals;
+  let i = s;
+  const negative = i < e && src[i] === 45;
+  if (negative) i++;
+  let mag = 0;
+  const intStart = i;
+  for (let ch = src[i]!; i < e && ch >= 48 && ch <= 57; ch = src[++i]!) mag = mag * 10 + (ch - 48);
+  const intLen = i - intStart;
+  let fracLen = 0;
+  if (i < e && src[i] === 46) {
+    const fracStart = ++i;
+    for (let ch = src[i]!; i < e && ch >= 48 && ch <= 57; ch = src[++i]!) mag = mag * 10 + (ch - 48);
+    fracLen = i - fracStart;
+    if (fracLen === 0) i = -1;
+  }
+  if (i === e && intLen >= 1 && intLen <= 15 && fracLen <= 12 && fracLen <= d && intLen + d <= 15) {
+    return markOnGrid(mag * POW10[d - fracLen]!, negative, c, bit, dir, stats);
+  }
+  const old = src.toString("utf8", s, e);
+  const next = embedNumber(old, c, bit, dir, stats);
+  return next === old ? undefined : next;
+}
+
 /** The marked text of a number cell, or undefined when the cell is not a number (left as is). */
 function embedNumber(text: string, c: NumberMark, bit: number, dir: number, stats: EmbedStats): string | undefined {
   const d = c.decimals;
   const m = FAST.exec(text);
   if (m && (m[3]?.length ?? 0) <= d && (m[2]!.length + d) <= 15) {
     const frac = m[3] ?? "";
-    const mag = Number(m[2]! + frac) * POW10[d - frac.length]!;
-    const n = m[1] === "-" ? -mag : mag;
-    stats.cellsMarked++;
-    if ((mag & 1) === bit) return undefined;
-    let next = dir === 1 ? n + 1 : n - 1;
-    if (!withinBounds(c, next)) next = dir === 1 ? n - 1 : n + 1;
-    if (!withinBounds(c, next)) return undefined;
-    if (stats.maxStepsChanged < 1) stats.maxStepsChanged = 1;
-    return formatSmall(next, d);
+    return markOnGrid(Number(m[2]! + frac) * POW10[d - frac.length]!, m[1] === "-", c, bit, dir, stats);
   }
   // General path: other spellings, more decimals than the grid, or very long numbers.
   if (!LENIENT.test(text.trim()) || text.trim() !== text) return undefined;
