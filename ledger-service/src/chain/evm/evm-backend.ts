@@ -22,7 +22,7 @@ export interface EvmBackendOptions {
 const DEFAULT_MAX_BATCH_GAS = 15_000_000n;
 
 /** Consecutive runs of dry-run calls whose batch gas limit fits `maxGas` (a call too big alone gets its own). */
-function chunksByGas<C extends { data: string; gas: bigint }>(calls: readonly C[], maxGas: bigint): { calls: C[]; gasLimit: bigint }[] {
+function chunksByGas<C extends { data: Uint8Array; gas: bigint }>(calls: readonly C[], maxGas: bigint): { calls: C[]; gasLimit: bigint }[] {
   const chunks: { calls: C[]; gasLimit: bigint }[] = [];
   for (const call of calls) {
     const cost = batchCallGas(call.data, call.gas);
@@ -150,10 +150,10 @@ export class EvmBackend implements LedgerBackend {
 
   private async runBatch(records: readonly SignedRecord[]): Promise<BatchOutcome[]> {
     const outcomes: BatchOutcome[] = new Array<BatchOutcome>(records.length);
-    const calls: { at: number; data: string; hash: string }[] = [];
+    const calls: { at: number; data: Uint8Array; hash: string }[] = [];
     for (const [at, signed] of records.entries()) {
       try {
-        calls.push({ at, data: await this.client.calldata(signed), hash: recordHash(signed.record) });
+        calls.push({ at, data: this.client.calldata(signed), hash: recordHash(signed.record) });
       } catch (err) {
         outcomes[at] = { ok: false, error: classify(err) };
       }
@@ -170,7 +170,7 @@ export class EvmBackend implements LedgerBackend {
     } catch (err) {
       throw classify(err);
     }
-    const accepted: { at: number; data: string; hash: string; gas: bigint }[] = [];
+    const accepted: { at: number; data: Uint8Array; hash: string; gas: bigint }[] = [];
     calls.forEach((call, i) => {
       const result = dryRun[i]!;
       if (result.ok) accepted.push({ ...call, gas: result.gas });

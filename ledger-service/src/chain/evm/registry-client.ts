@@ -11,6 +11,7 @@ import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts
 import { loadArtifact, MODULES, registryInterface } from "./artifacts.ts";
 import { callOf, eventRecordHash, fromHash32, fromId32, id32, originKey } from "./encoding.ts";
 import type { RelaySender } from "./relay.ts";
+import { decodeRelayBatch, encodeCall, encodeRelayBatch, fromHex, toHex } from "./calldata.ts";
 
 /** Deploys the modules and the routing registry; returns the registry's address. */
 export async function deployRegistry(deployer: Signer, overrides: TransactionRequest = {}): Promise<string> {
@@ -103,8 +104,8 @@ export interface BatchSubmitResult extends TxPosition {
  */
 export const BATCH_BASE_GAS = 31_000n;
 
-export function batchCallGas(calldata: string, gasUsed: bigint): bigint {
-  return (gasUsed * 12n) / 10n + 12_000n + 40n * BigInt((calldata.length - 2) / 2 + 64);
+export function batchCallGas(calldata: Uint8Array, gasUsed: bigint): bigint {
+  return (gasUsed * 12n) / 10n + 12_000n + 40n * BigInt(calldata.length + 64);
 }
 
 /** Whether a view key can name anything on chain: short-string ids fit 31 bytes, years fit uint16. */
@@ -154,10 +155,13 @@ export class RegistryClient {
 
   /** The populated transaction for a record, schema-checked (LedgerError INVALID_RECORD otherwise). */
   async populate(signed: SignedRecord, overrides: TransactionRequest = {}): Promise<TransactionRequest> {
-    const checked = parseSignedRecord(signed);
-    const call = callOf(checked);
-    const fn = this.contract.getFunction(call.fn);
-    return fn.populateTransaction(...call.args, overrides);
+    return { ...overrides, to: this.address, data: toHex(this.calldata(signed)) };
+  }
+
+  /** The calldata of a record's registry call (schema-checked: LedgerError INVALID_RECORD otherwise). */
+  calldata(signed: SignedRecord): Uint8Array {
+    const call = callOf(parseSignedRecord(signed));
+    return encodeCall(call.fn, call.args);
   }
 
   /**
@@ -174,19 +178,23 @@ export class RegistryClient {
     }
   }
 
-  /** The calldata of a record's registry call (schema-checked: LedgerError INVALID_RECORD otherwise). */
-  async calldata(signed: SignedRecord): Promise<string> {
-    return (await this.populate(signed)).data as string;
-  }
-
   /**
    * Dry-runs several calls in order as one relayBatch (one eth_call from `from`): each call sees
    * the effects of the earlier accepted ones, exactly as in the transaction that would carry
    * them. Refused calls get their rule's LedgerError. A transport failure rejects as a whole.
    */
-  async simulateBatch(calls: readonly string[], from: string): Promise<BatchDryRun[]> {
-    const [ok, gasUsed, revertData] = (await this.contract.getFunction("relayBatch").staticCall(calls, { from })) as [boolean[], bigint[], string[]];
-    return calls.map((_, i) => (ok[i] ? { ok: true, gas: gasUsed[i]! } : { ok: false, error: refusalOf(revertData[i]!) }));
+  async simulateBatch(calls: readonly Uint8Array[], from: string): Promise<BatchDryRun[]> {
+    let returned: string;
+    try {
+      returned = await this.provider.call({ to: this.address, from, data: toHex(encodeRelayBatch(calls)) });
+    } catch (err) {
+      // Only a malformed batch reverts as a whole (a nested batch); name the registry's error.
+      const data = revertData(err);
+      const parsed = data ? registryInterface().parseError(data) : null;
+      throw parsed ? new Error(`relayBatch reverted with ${parsed.name}()`, { cause: err }) : err;
+    }
+    const { ok, gasUsed, revertData: reverts } = decodeRelayBatch(fromHex(returned));
+    return calls.map((_, i) => (ok[i] ? { ok: true, gas: gasUsed[i]! } : { ok: false, error: refusalOf(toHex(reverts[i]!)) }));
   }
 
   /**
@@ -194,8 +202,8 @@ export class RegistryClient {
    * A call refused at mining time (the state moved since the dry run) emits nothing: the
    * result's `emitted` tells which records made it.
    */
-  async submitBatch(calls: readonly string[], sender: RelaySender, gasLimit: bigint): Promise<BatchSubmitResult> {
-    const mined = await sender.relay(this.address, registryInterface().encodeFunctionData("relayBatch", [calls]), gasLimit);
+  async submitBatch(calls: readonly Uint8Array[], sender: RelaySender, gasLimit: bigint): Promise<BatchSubmitResult> {
+    const mined = await sender.relay(this.address, toHex(encodeRelayBatch(calls)), gasLimit);
     if (!mined.success) throw new Error(`batch transaction ${mined.txId} failed`);
     const emitted = new Set<string>();
     for (const log of mined.logs) {
@@ -206,9 +214,9 @@ export class RegistryClient {
   }
 
   /** Why a record's call is refused on the current state (after a batch left it out), if it is. */
-  async refusal(calldata: string, from: string): Promise<unknown> {
+  async refusal(calldata: Uint8Array, from: string): Promise<unknown> {
     try {
-      await this.provider.call({ to: this.address, data: calldata, from });
+      await this.provider.call({ to: this.address, data: toHex(calldata), from });
       return undefined;
     } catch (err) {
       return ruleErrorOf(err);
