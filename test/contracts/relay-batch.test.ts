@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { getBytes } from "ethers";
+import { getBytes, toUtf8String } from "ethers";
 import { LedgerError } from "../../core/errors.ts";
 import { recordHash, type SignedRecord } from "../../core/record.ts";
 import { fromIso } from "../../core/time.ts";
 import type { BatchOutcome } from "../../ledger-service/src/chain/backend.ts";
 import { registryInterface } from "../../ledger-service/src/chain/evm/artifacts.ts";
-import { eventRecordHash } from "../../ledger-service/src/chain/evm/encoding.ts";
+import { decodeRecordEvent, eventRecordHash } from "../../ledger-service/src/chain/evm/encoding.ts";
 import { EvmBackend } from "../../ledger-service/src/chain/evm/evm-backend.ts";
 import { batchCallGas, BATCH_BASE_GAS } from "../../ledger-service/src/chain/evm/registry-client.ts";
 import { signerRelay, type RelaySender } from "../../ledger-service/src/chain/evm/relay.ts";
@@ -90,14 +90,28 @@ describe("Registry.relayBatch: several records in one transaction", function () 
     expect(await chain.client.view({ kind: "anchor", id: "batch.test/log" })).to.include({ treeSize: 7 });
   });
 
-  it("reads the record hash of registry events from the log data, and nothing from other logs", async function () {
+  it("reads registry events straight from the log data as ethers decodes them, and nothing else", async function () {
     const events = await chain.provider.getLogs({ address: chain.address, fromBlock: 0 });
     expect(events.length).to.be.greaterThan(3);
     for (const log of events) {
       const parsed = registryInterface().parseLog(log)!;
       expect(eventRecordHash(log)).to.equal((parsed.args.recordHash as string).slice(2));
+      expect(decodeRecordEvent(log)).to.deep.equal({
+        event: parsed.name,
+        id: parsed.args.id as string,
+        recordHash: (parsed.args.recordHash as string).slice(2),
+        signedRecordJson: toUtf8String(parsed.args.signedRecord as string),
+      });
     }
+    const log = events[0]!;
+    const word = (n: number) => n.toString(16).padStart(64, "0");
     expect(eventRecordHash({ topics: [h("not-an-event")], data: "0x" + "00".repeat(96) })).to.equal(undefined);
+    expect(decodeRecordEvent({ topics: [h("not-an-event"), log.topics[1]!], data: log.data })).to.equal(undefined);
+    // A wrong offset, a length beyond the data, a short or odd payload: not a record event.
+    expect(decodeRecordEvent({ topics: log.topics, data: "0x" + log.data.slice(2, 66) + word(96) + log.data.slice(130) })).to.equal(undefined);
+    expect(decodeRecordEvent({ topics: log.topics, data: "0x" + log.data.slice(2, 130) + word(1 << 20) + log.data.slice(194) })).to.equal(undefined);
+    expect(decodeRecordEvent({ topics: log.topics, data: log.data.slice(0, 150) })).to.equal(undefined);
+    expect(decodeRecordEvent({ topics: log.topics, data: log.data + "0" })).to.equal(undefined);
   });
 
   describe("EvmBackend.submitBatch", function () {

@@ -93,7 +93,10 @@ export class WorkerVerifier implements SignatureVerifier {
     const id = this.nextId++;
     lane.pending.set(id, jobs);
     lane.load += jobs.length;
-    lane.worker.postMessage({ id, jobs: jobs.map((j) => [j.message, j.signature, j.publicKey]) });
+    // A small Buffer is a view of Node's shared 8 KiB pool, and cloning a view clones its whole
+    // buffer: send exact copies.
+    const exact = (m: Uint8Array | string) => (typeof m === "string" || m.byteLength === m.buffer.byteLength ? m : new Uint8Array(m));
+    lane.worker.postMessage({ id, jobs: jobs.map((j) => [exact(j.message), j.signature, j.publicKey]) });
   }
 
   private spawn(): void {

@@ -50,6 +50,8 @@ export class IndexStore {
   readonly links: Table<string>;
   readonly actors: Table<ActorEntry>;
   readonly meta: Table<unknown>;
+  /** Actors read so far; an actor written through `write` is dropped and read again. */
+  private readonly actorCache = new Map<string, ActorEntry>();
 
   constructor(path: string) {
     this.db = new ClassicLevel<string, unknown>(path, { valueEncoding: "json" });
@@ -88,6 +90,7 @@ export class IndexStore {
 
   async write(ops: readonly BatchOp[]): Promise<void> {
     await writeBatch(this.db, ops);
+    for (const op of ops) if (op.sublevel === this.actors.sublevel) this.actorCache.delete(op.key);
   }
 
   async entryByHash(recordHash: string): Promise<IndexedEntry | undefined> {
@@ -128,8 +131,16 @@ export class IndexStore {
     return [...ids];
   }
 
+  /** A registered actor; from memory after the first read (authentication asks twice per write). */
   async actor(orgId: string): Promise<ActorEntry | undefined> {
-    return this.actors.get(orgId);
+    const known = this.actorCache.get(orgId);
+    if (known) return known;
+    const actor = await this.actors.get(orgId);
+    if (actor) {
+      if (this.actorCache.size >= 10_000) this.actorCache.clear();
+      this.actorCache.set(orgId, actor);
+    }
+    return actor;
   }
 
   async *allEntries(): AsyncIterable<IndexedEntry> {

@@ -142,7 +142,19 @@ export function callOf(signed: SignedRecord): RegistryCall {
   }
 }
 
-let recordEventTopics: Set<string> | undefined;
+let recordEventNames: Map<string, string> | undefined;
+
+/** The registry's record events by topic: every event whose data is (bytes32 recordHash, bytes signedRecord). */
+function recordEvents(): Map<string, string> {
+  if (!recordEventNames) {
+    recordEventNames = new Map();
+    registryInterface().forEachEvent((e: EventFragment) => {
+      const data = e.inputs.filter((i) => !i.indexed).map((i) => i.type);
+      if (data.length === 2 && data[0] === "bytes32" && data[1] === "bytes") recordEventNames!.set(e.topicHash, e.name);
+    });
+  }
+  return recordEventNames;
+}
 
 /**
  * The SM3 record hash a registry event carries, read straight from the log: every record event
@@ -150,17 +162,34 @@ let recordEventTopics: Set<string> | undefined;
  * data word. Undefined for a log that is not one of the registry's record events.
  */
 export function eventRecordHash(log: { readonly topics: readonly string[]; readonly data: string }): string | undefined {
-  recordEventTopics ??= new Set(recordEvents().map((e) => e.topicHash));
-  if (!recordEventTopics.has(log.topics[0] ?? "") || log.data.length < 2 + 64) return undefined;
+  if (!recordEvents().has(log.topics[0] ?? "") || log.data.length < 2 + 64) return undefined;
   return log.data.slice(2, 66).toLowerCase();
 }
 
-/** The registry's record events: every event whose data is (bytes32 recordHash, bytes signedRecord). */
-function recordEvents() {
-  const out: EventFragment[] = [];
-  registryInterface().forEachEvent((e) => {
-    const data = e.inputs.filter((i) => !i.indexed).map((i) => i.type);
-    if (data.length === 2 && data[0] === "bytes32" && data[1] === "bytes") out.push(e);
-  });
-  return out;
+export interface RecordEventFields {
+  readonly event: string;
+  /** The indexed id topic (bytes32 hex). */
+  readonly id: string;
+  readonly recordHash: string;
+  /** The signed record's canonical JSON as emitted (UTF-8 decoded, not yet parsed). */
+  readonly signedRecordJson: string;
+}
+
+/**
+ * A record event's fields from its log. ethers' generic decoder turns the signed record's bytes
+ * into hex and back several times (~0.3 ms per event, most of indexing); the layout here is
+ * fixed: head words recordHash and the offset of signedRecord (0x40), then its length and
+ * bytes. Anything else (another offset, a length beyond the data) is not a record event.
+ */
+export function decodeRecordEvent(log: { readonly topics: readonly string[]; readonly data: string }): RecordEventFields | undefined {
+  const event = recordEvents().get(log.topics[0] ?? "");
+  const id = log.topics[1];
+  if (!event || !id || !/^0x(?:[0-9a-fA-F]{2})*$/.test(log.data)) return undefined;
+  const data = Buffer.from(log.data.slice(2), "hex");
+  if (data.length < 96) return undefined;
+  // A uint256 head word that fits 32 bits, or -1.
+  const small = (at: number): number => (data.subarray(at, at + 28).every((b) => b === 0) ? data.readUInt32BE(at + 28) : -1);
+  const length = small(32) === 64 ? small(64) : -1;
+  if (length < 0 || 96 + length > data.length) return undefined;
+  return { event, id, recordHash: data.subarray(0, 32).toString("hex"), signedRecordJson: data.subarray(96, 96 + length).toString("utf8") };
 }

@@ -1,4 +1,4 @@
-import { Contract, ContractFactory, Interface, toUtf8Bytes, toUtf8String, ZeroHash, type ContractRunner, type Log, type Provider, type Signer, type TransactionRequest } from "ethers";
+import { Contract, ContractFactory, Interface, toUtf8Bytes, ZeroHash, type ContractRunner, type Log, type Provider, type Signer, type TransactionRequest } from "ethers";
 import { codeFromSolidityError, LedgerError } from "../../../../core/errors.ts";
 import { parseSignedRecord, recordHash, type SignedRecord } from "../../../../core/record.ts";
 import { ROLES } from "../../../../core/records/common.ts";
@@ -9,7 +9,7 @@ import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
 import { PRODUCT_STATUSES } from "../../../../core/records/product.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import { loadArtifact, MODULES, registryInterface } from "./artifacts.ts";
-import { callOf, eventRecordHash, fromHash32, fromId32, id32, originKey } from "./encoding.ts";
+import { callOf, decodeRecordEvent, eventRecordHash, fromHash32, fromId32, id32, originKey, type RecordEventFields } from "./encoding.ts";
 import type { RelaySender } from "./relay.ts";
 import { decodeRelayBatch, encodeCall, encodeRelayBatch, fromHex, toHex } from "./calldata.ts";
 
@@ -139,6 +139,7 @@ export class RegistryClient {
   readonly contract: Contract;
   /** Block times by block hash (a hash never changes its time, even across reorgs or reverts). */
   private readonly blockTimes = new Map<string, number>();
+  private readonly submitted = new SubmittedRecords();
 
   constructor(
     readonly address: string,
@@ -160,7 +161,10 @@ export class RegistryClient {
 
   /** The calldata of a record's registry call (schema-checked: LedgerError INVALID_RECORD otherwise). */
   calldata(signed: SignedRecord): Uint8Array {
-    const call = callOf(parseSignedRecord(signed));
+    const checked = parseSignedRecord(signed);
+    const call = callOf(checked);
+    const meta = call.args[0] as { recordHash: string; signedRecord: Uint8Array };
+    this.submitted.remember(meta.recordHash.slice(2), Buffer.from(meta.signedRecord).toString("utf8"), checked);
     return encodeCall(call.fn, call.args);
   }
 
@@ -392,23 +396,14 @@ export class RegistryClient {
   private async decode(logs: readonly Log[]): Promise<DecodedEvent[]> {
     const out: DecodedEvent[] = [];
     for (const log of logs) {
-      const parsed = registryInterface().parseLog(log);
-      if (!parsed) continue;
-      const hash = (parsed.args.recordHash as string).slice(2);
-      let signed: SignedRecord;
-      try {
-        signed = parseSignedRecord(JSON.parse(toUtf8String(parsed.args.signedRecord as string)));
-        if (recordHash(signed.record) !== hash) continue;
-      } catch {
-        // Only a caller bypassing the client (sending to the contract directly from a bound
-        // address) can emit a record that does not parse or does not match its hash: it
-        // carries no record to index, so it is skipped.
-        continue;
-      }
+      const fields = decodeRecordEvent(log);
+      if (!fields) continue;
+      const signed = this.submitted.take(fields.recordHash, fields.signedRecordJson) ?? signedRecordOf(fields);
+      if (!signed) continue;
       out.push({
-        event: parsed.name,
-        id: parsed.args.id as string,
-        recordHash: hash,
+        event: fields.event,
+        id: fields.id,
+        recordHash: fields.recordHash,
         signed,
         txId: log.transactionHash,
         blockNumber: log.blockNumber,
@@ -417,5 +412,40 @@ export class RegistryClient {
       });
     }
     return out;
+  }
+}
+
+/**
+ * The signed record an event carries, if it parses and matches the event's hash. Only a caller
+ * bypassing the client (sending to the contract directly from a bound address) can emit one
+ * that does not: it carries no record to index, so it is skipped.
+ */
+function signedRecordOf(fields: RecordEventFields): SignedRecord | undefined {
+  try {
+    const signed = parseSignedRecord(JSON.parse(fields.signedRecordJson));
+    return recordHash(signed.record) === fields.recordHash ? signed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Records this client encoded, by hash, with the exact JSON their event will carry: when the
+ * event comes back byte for byte, the record validated before submission is reused instead of
+ * parsing and validating it again. Bounded; anything not found is decoded in full.
+ */
+class SubmittedRecords {
+  private readonly byHash = new Map<string, { json: string; signed: SignedRecord }>();
+
+  remember(hash: string, json: string, signed: SignedRecord): void {
+    if (this.byHash.size >= 4096) this.byHash.delete(this.byHash.keys().next().value!);
+    this.byHash.set(hash, { json, signed });
+  }
+
+  take(hash: string, json: string): SignedRecord | undefined {
+    const known = this.byHash.get(hash);
+    if (!known || known.json !== json) return undefined;
+    this.byHash.delete(hash);
+    return known.signed;
   }
 }
