@@ -49,9 +49,27 @@ export function parseRecord(value: unknown): LedgerRecord {
   return { ...envelope, body } as LedgerRecord;
 }
 
+/**
+ * What parseSignedRecord returned: deeply frozen, so it still is what was validated, and
+ * passing it through another layer that validates (the route, then the chain adapter) costs
+ * nothing the second time.
+ */
+const validated = new WeakSet<object>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export function parseSignedRecord(value: unknown): SignedRecord {
+  if (typeof value === "object" && value !== null && validated.has(value)) return value as SignedRecord;
   const outer = validate(z.strictObject({ record: z.unknown(), signature: SignatureHex }), value, "signed record");
-  return { record: parseRecord(outer.record), signature: outer.signature };
+  const signed = deepFreeze({ record: parseRecord(outer.record), signature: outer.signature });
+  validated.add(signed);
+  return signed;
 }
 
 export function recordHash(record: LedgerRecord): string {
