@@ -210,6 +210,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections?.();
       await anchorer.stop();
+      await records.idle();
       for (const close of closers.splice(0)) await close();
       await nonceDb.close();
       await verifier.close();

@@ -45,6 +45,7 @@ interface Pending {
 export class RecordService {
   private readonly queue: Pending[] = [];
   private draining = false;
+  private readonly settling = new Set<Promise<unknown>>();
 
   constructor(
     private readonly backend: LedgerBackend,
@@ -98,25 +99,35 @@ export class RecordService {
             pending.reject(outcome.error);
           }
         });
-        if (accepted.length === 0) continue;
-        try {
-          await this.indexer.catchUp();
-        } catch (err) {
-          // The chain accepted these records; the indexer will retry on the next write or restart.
-          this.logger.error({ err }, "indexing after submission failed");
-          for (const a of accepted) a.pending.reject(err);
-          continue;
-        }
-        for (const { pending, hash, tx } of accepted) {
-          try {
-            pending.resolve(await this.accepted(pending.signed, hash, tx));
-          } catch (err) {
-            pending.reject(err);
-          }
-        }
+        if (accepted.length > 0) this.settle(accepted);
       }
     } finally {
       this.draining = false;
+    }
+  }
+
+  /**
+   * Indexes a mined group and answers its callers with their receipts, while the next group is
+   * already on its way to the chain (the indexer ingests in chain order whatever it finds).
+   */
+  private settle(accepted: readonly { pending: Pending; hash: string; tx: TxRef }[]): void {
+    const done = this.indexer.catchUp().then(
+      () => Promise.all(accepted.map(({ pending, hash, tx }) => this.accepted(pending.signed, hash, tx).then(pending.resolve, pending.reject))),
+      (err: unknown) => {
+        // The chain accepted these records; the indexer will retry on the next write or restart.
+        this.logger.error({ err }, "indexing after submission failed");
+        for (const a of accepted) a.pending.reject(err);
+      },
+    );
+    this.settling.add(done);
+    void done.finally(() => this.settling.delete(done));
+  }
+
+  /** Resolves once every queued record went to the chain and every mined one was answered. */
+  async idle(): Promise<void> {
+    while (this.draining || this.settling.size > 0) {
+      await Promise.all([...this.settling]);
+      if (this.draining) await new Promise((r) => setImmediate(r));
     }
   }
 
@@ -145,7 +156,7 @@ export class RecordService {
   }
 
   private async accepted(signed: SignedRecord, hash: string, tx: TxRef): Promise<AcceptedRecord> {
-    const entry = await this.store.entryByHash(hash);
+    const entry = this.indexer.recentEntry(hash) ?? (await this.store.entryByHash(hash));
     if (!entry) throw new Error(`record ${hash} was accepted by the chain but not found in its events`);
     const spec = OPERATIONS[signed.record.op];
     return {

@@ -45,6 +45,8 @@ export const NOT_LOGGED = -1;
 export class Indexer {
   private running: Promise<number> | undefined;
   private readonly grantees = new Map<string, string>();
+  /** The entries ingested last, by record hash: what the write path answers with, without reading them back. */
+  private readonly recent = new Map<string, IndexedEntry>();
 
   constructor(
     private readonly backend: LedgerBackend,
@@ -72,10 +74,19 @@ export class Indexer {
       const indexes = await this.log.append(logged.map((e) => ({ key: e.cursor, data: logEntryOf(this.backend.ref, e) })));
       const leafOf = new Map(logged.map((e, i) => [e, indexes[i]!]));
       const ops: BatchOp[] = [];
-      for (const event of pending) ops.push(...this.indexOps(event, seq++, leafOf.get(event) ?? NOT_LOGGED));
+      const entries: IndexedEntry[] = [];
+      for (const event of pending) {
+        const entry = this.entryOf(event, seq++, leafOf.get(event) ?? NOT_LOGGED);
+        entries.push(entry);
+        ops.push(...this.indexOps(event, entry));
+      }
       const last = pending[pending.length - 1]!;
       ops.push(this.store.meta.putOp("cursor", { cursor: last.cursor, count: seq }));
       await this.store.write(ops);
+      for (const entry of entries) {
+        if (this.recent.size >= 4096) this.recent.delete(this.recent.keys().next().value!);
+        this.recent.set(entry.recordHash, entry);
+      }
       ingested += pending.length;
       pending = [];
     };
@@ -88,28 +99,36 @@ export class Indexer {
     return ingested;
   }
 
-  private indexOps(event: ChainEvent, seq: number, leafIndex: number): BatchOp[] {
-    const record = event.signed.record;
-    const spec = OPERATIONS[record.op];
-    const id = recordId(record);
-    const entry: IndexedEntry = {
+  /** A recently ingested entry, if still remembered (the store has every entry). */
+  recentEntry(recordHash: string): IndexedEntry | undefined {
+    return this.recent.get(recordHash);
+  }
+
+  private entryOf(event: ChainEvent, seq: number, leafIndex: number): IndexedEntry {
+    const spec = OPERATIONS[event.signed.record.op];
+    return {
       seq,
       event: event.event,
       recordHash: event.recordHash,
       signed: event.signed,
       kind: spec.kind,
-      id,
+      id: recordId(event.signed.record),
       leafIndex,
       cursor: event.cursor,
       txId: event.txId,
       blockNumber: event.blockNumber,
       blockTime: event.blockTime,
     };
+  }
+
+  private indexOps(event: ChainEvent, entry: IndexedEntry): BatchOp[] {
+    const record = event.signed.record;
+    const { seq, kind, id } = entry;
     const s = this.store;
     const ops: BatchOp[] = [
       s.entries.putOp(IndexStore.entryKey(seq), entry),
       s.byHash.putOp(event.recordHash, seq),
-      s.history.putOp(IndexStore.historyKey(spec.kind, id, seq), event.recordHash),
+      s.history.putOp(IndexStore.historyKey(kind, id, seq), event.recordHash),
     ];
     if (record.op === "actor.bootstrap" || record.op === "actor.register") {
       const actor = record.body as Actor;
