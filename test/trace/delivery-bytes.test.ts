@@ -1,13 +1,16 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { parse as csvParse } from "csv-parse/sync";
+import { hmacSm3, sm3 } from "../../core/crypto/sm3.ts";
 import { ByteSink } from "../../ledger-service/src/trace/byte-sink.ts";
 import { CanonicalWriter } from "../../ledger-service/src/trace/canonical-bytes.ts";
 import { CsvByteScanner, FIELDS, NEED_INPUT } from "../../ledger-service/src/trace/csv-scan.ts";
 import { DeliveryHashes } from "../../ledger-service/src/trace/delivery-hashes.ts";
 import { recordMarker } from "../../ledger-service/src/trace/marking.ts";
+import { paddedBlocks, Sm3Lanes } from "../../ledger-service/src/trace/sm3-lanes.ts";
 import {
   canonicalRecord,
   CsvParser,
@@ -169,12 +172,22 @@ const TRICKY_SPEC: WatermarkSpec = {
   columns: [
     { column: "amount", kind: "number", decimals: 2, min: 0 },
     { column: "count", kind: "number", decimals: 0, max: 40 },
-    { column: "district", kind: "variants", variants: [["龙华区", "深圳市龙华区"], ["a,b", 'a"b'], ["x", "X"]] },
+    // A form that no decoded text can equal (a lone surrogate) must not match U+FFFD's bytes.
+    { column: "district", kind: "variants", variants: [["龙华区", "深圳市龙华区"], ["a,b", 'a"b'], ["x", "X"], ["\ud800", "\udc00"]] },
+  ],
+};
+
+/** More forms than the byte-by-byte comparison handles (looked up through a map instead). */
+const MANY_FORMS_SPEC: WatermarkSpec = {
+  keyColumns: ["id"],
+  columns: [
+    { column: "district", kind: "variants", variants: [["龙华区", "深圳市龙华区"], ["a,b", 'a"b'], ["x", "X"], ["观澜街道", "观澜"], ["p1", "p2"], ["\ud800", "\udc00"]] },
+    { column: "amount", kind: "number", decimals: 1 },
   ],
 };
 
 const NUMBERS = ["12.34", "12.3", "12", "0", "-0", "-3.5", "007", "1e3", " 12", "12 ", "12.345", "1234567890123456", "123456789012.5", "", "N/A", "+5", ".5", "5.", "0.01", "99999999999999.9", "-", "1.", "٣"];
-const DISTRICT = ["龙华区", "深圳市龙华区", "a,b", 'a"b', "x", "X", "观澜街道", ""];
+const DISTRICT = ["龙华区", "深圳市龙华区", "a,b", 'a"b', "x", "X", "观澜街道", "", "\ufffd"];
 const KEYS = ["R0001", "007", " 7", "7.0", "x\\y", "", "键1", "Ab ", "e5", "A\u3000", "-0", "1.50"];
 
 function csvField(v: string): string {
@@ -215,16 +228,22 @@ async function reference(dir: string, input: string, deliveryId: string, spec: W
   return { output: readFileSync(out), root: referenceRoot(leaves).toString("hex"), leaves, handles: Buffer.concat(rows.map((r) => hc.handle(r))), stats: embedder.stats };
 }
 
-/** The delivery computed by the marker the pipeline uses, fed in pieces of `piece` bytes. */
-async function marked(dir: string, input: string, deliveryId: string, spec: WatermarkSpec, outputFormat: Format, piece: number): Promise<Outcome> {
+/**
+ * The delivery computed by the marker the pipeline uses, fed in pieces of `piece` bytes, with
+ * each batch hashed as it ends; `lanes: false` uses only the record-by-record SM3.
+ */
+async function marked(dir: string, input: string, deliveryId: string, spec: WatermarkSpec, outputFormat: Format, piece: number, lanes = true): Promise<Outcome> {
   const keys = deriveDeliveryKeys(MASTER, deliveryId);
-  const out = join(dir, `marked-${piece}.${outputFormat}`);
+  const out = join(dir, `marked-${piece}-${lanes}.${outputFormat}`);
   const embedder = new WatermarkEmbedder(keys.watermarkKey, spec);
   const writer = new RecordWriter(out, outputFormat);
-  const hashes = new DeliveryHashes({ fingerprintKey: keys.fingerprintKey, indexKey: deriveIndexKey(MASTER), keep: true });
-  const marker = recordMarker("csv", outputFormat, { embedder, writer, hashes });
+  const hashes = new DeliveryHashes({ fingerprintKey: keys.fingerprintKey, indexKey: deriveIndexKey(MASTER), keep: true, lanes });
+  const marker = recordMarker("csv", outputFormat, { embedder, writer, hashes }, lanes);
   const bytes = readFileSync(input);
-  for (let o = 0; o < bytes.length; o += piece) marker.push(bytes.subarray(o, o + piece), false);
+  for (let o = 0; o < bytes.length; o += piece) {
+    marker.push(bytes.subarray(o, o + piece), false);
+    await hashes.endBatch();
+  }
   marker.push(Buffer.alloc(0), true);
   await hashes.close();
   await writer.close();
@@ -245,9 +264,9 @@ describe("trace: delivery on bytes", function () {
       writeFileSync(input, (round === 0 ? "\ufeff" : "") + trickyDeliveryCsv(rnd, 400));
       const ref = await reference(dir, input, `d-${round}`, TRICKY_SPEC, "csv");
       expect((ref.stats as { cellsChanged: number }).cellsChanged).to.be.greaterThan(100);
-      for (const piece of [7, 100, 1 << 20]) {
-        const got = await marked(dir, input, `d-${round}`, TRICKY_SPEC, "csv", piece);
-        expect(got.output.equals(ref.output), `round ${round}, pieces of ${piece}: output`).to.equal(true);
+      for (const [piece, lanes] of [[7, true], [100, true], [1 << 20, true], [100, false], [1 << 20, false]] as const) {
+        const got = await marked(dir, input, `d-${round}`, TRICKY_SPEC, "csv", piece, lanes);
+        expect(got.output.equals(ref.output), `round ${round}, pieces of ${piece}, lanes ${lanes}: output`).to.equal(true);
         expect(got.root).to.equal(ref.root);
         expect(got.leaves.equals(ref.leaves)).to.equal(true);
         expect(got.handles.equals(ref.handles)).to.equal(true);
@@ -259,6 +278,19 @@ describe("trace: delivery on bytes", function () {
       expect(json.output.equals(jsonRef.output)).to.equal(true);
       expect(json.root).to.equal(jsonRef.root);
       expect(json.handles.equals(jsonRef.handles)).to.equal(true);
+    }
+  });
+
+  it("looks variant forms up by map when there are many, with the same result", async () => {
+    const input = join(dir, "many.csv");
+    writeFileSync(input, "id,district,amount\n" + Array.from({ length: 500 }, (_, i) => `k${i},${["龙华区", "观澜", "p2", '"a,b"', "\ufffd", "x", "other"][i % 7]},${i / 10}`).join("\n") + "\n");
+    const ref = await reference(dir, input, "many", MANY_FORMS_SPEC, "csv");
+    expect((ref.stats as { cellsChanged: number }).cellsChanged).to.be.greaterThan(100);
+    for (const lanes of [true, false]) {
+      const got = await marked(dir, input, "many", MANY_FORMS_SPEC, "csv", 1000, lanes);
+      expect(got.output.equals(ref.output)).to.equal(true);
+      expect(got.root).to.equal(ref.root);
+      expect(got.stats).to.deep.equal(ref.stats);
     }
   });
 
@@ -282,3 +314,68 @@ describe("trace: delivery on bytes", function () {
     expect(readFileSync(join(dir, "again.csv")).equals(readFileSync(join(dir, "d-out.csv")))).to.equal(true);
   });
 });
+
+describe("trace: SM3 four lanes at a time", function () {
+  this.timeout(60_000);
+
+  it("matches OpenSSL SM3 and HMAC-SM3 on random messages of mixed lengths, idle lanes, memory growth and reuse included", () => {
+    const lanes = Sm3Lanes.create();
+    expect(lanes, "WebAssembly SIMD").to.not.equal(undefined);
+    const key = randomBytes(32);
+    const { inner, outer } = lanes!.hmacStates(key);
+    const rnd = seeded(41);
+    // Mixed lengths make groups of every size; the first round grows the memory past its start,
+    // the second reuses it.
+    for (const count of [30_000, 5000]) {
+      const messages = Array.from({ length: count }, (_, i) => randomBytes(i < count - 10 ? Math.floor(rnd() * 300) : 5000));
+      const jobs = messages.map((m) => {
+        const at = lanes!.message(m.length, 0);
+        lanes!.bytes.set(m, at);
+        const out = lanes!.scratch(32);
+        lanes!.job(lanes!.iv, at, paddedBlocks(m.length), out);
+        const macAt = lanes!.message(m.length, 1);
+        lanes!.bytes.set(m, macAt);
+        const outerAt = lanes!.message(32, 1);
+        lanes!.job(inner, macAt, paddedBlocks(m.length), outerAt);
+        return { out, outerAt, mac: lanes!.scratch(32) };
+      });
+      lanes!.run();
+      for (const j of jobs) lanes!.job(outer, j.outerAt, 1, j.mac);
+      lanes!.run();
+      jobs.forEach((j, i) => {
+        expect(hex(lanes!.bytes.subarray(j.out, j.out + 32)), `SM3 of ${messages[i]!.length} bytes`).to.equal(hex(sm3(messages[i]!)));
+        expect(hex(lanes!.bytes.subarray(j.mac, j.mac + 32)), `HMAC of ${messages[i]!.length} bytes`).to.equal(hex(hmacSm3(key, messages[i]!)));
+      });
+      lanes!.reset();
+    }
+  });
+
+  it("hashes records into the same leaves, handles and root as the record-by-record path, for every count and batching", async () => {
+    const rnd = seeded(43);
+    const fingerprintKey = randomBytes(32);
+    const indexKey = randomBytes(32);
+    for (const count of [0, 1, 2, 7, 8, 9, 31, 64, 1000, 20_000]) {
+      const records = Array.from({ length: count }, () => randomBytes(Math.floor(rnd() * 250)));
+      const results = [];
+      for (const lanes of [false, true]) {
+        const h = new DeliveryHashes({ fingerprintKey, indexKey: lanes || count % 2 === 0 ? indexKey : indexKey, keep: true, lanes });
+        for (const r of records) {
+          h.add(Uint8Array.from(r), r.length);
+          if (rnd() < 0.01) await h.endBatch();
+        }
+        await h.close();
+        results.push({ root: h.root().toString("hex"), count: h.count, ...h.kept()! });
+      }
+      const [scalar, lanes] = results;
+      expect(lanes!.count).to.equal(count);
+      expect(lanes!.root, `root of ${count}`).to.equal(scalar!.root);
+      expect(lanes!.leafHashes.equals(scalar!.leafHashes)).to.equal(true);
+      expect(lanes!.handles!.equals(scalar!.handles!)).to.equal(true);
+      expect(lanes!.root).to.equal(referenceRoot(scalar!.leafHashes).toString("hex"));
+    }
+  });
+});
+
+function hex(b: Uint8Array): string {
+  return Buffer.from(b).toString("hex");
+}

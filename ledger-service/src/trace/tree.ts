@@ -31,10 +31,19 @@ export class StreamingRoot {
 
   /** Adds the leaf hash at `leaves[off, off+32)`. */
   push(leaves: Uint8Array, off: number): void {
+    this.pushSubtree(leaves, off, 1);
+  }
+
+  /**
+   * Adds the hash at `hashes[off, off+32)` of a perfect subtree of `size` leaves (a power of two
+   * that divides `count`): the same as pushing its leaves one by one.
+   */
+  pushSubtree(hashes: Uint8Array, off: number, size: number): void {
+    if (this.count % size !== 0 || (size & (size - 1)) !== 0) throw new RangeError(`a subtree of ${size} leaves cannot follow ${this.count}`);
     let top = this.sizes.length;
     const stack = this.stack;
-    for (let i = 0; i < 32; i++) stack[top * 32 + i] = leaves[off + i]!;
-    this.sizes.push(1);
+    for (let i = 0; i < 32; i++) stack[top * 32 + i] = hashes[off + i]!;
+    this.sizes.push(size);
     top++;
     while (top >= 2 && this.sizes[top - 1] === this.sizes[top - 2]) {
       nodeInto(this.stack, (top - 2) * 32, this.stack, (top - 1) * 32, this.stack, (top - 2) * 32);
@@ -42,7 +51,7 @@ export class StreamingRoot {
       this.sizes.pop();
       top--;
     }
-    this.count++;
+    this.count += size;
   }
 
   root(): Buffer {

@@ -1,6 +1,7 @@
 import { ByteSink } from "./byte-sink.ts";
 import { hasLoneSurrogate, jsonString, type Row } from "./records.ts";
 import { HmacSm3 } from "../../../core/crypto/sm3-fast.ts";
+import type { HmacStates, Sm3Lanes } from "./sm3-lanes.ts";
 
 /**
  * Per-delivery keyed watermark for tabular records (design and threat model: docs/WATERMARK.md).
@@ -173,7 +174,7 @@ class RecordPrf {
   private readonly scratch = new ByteSink(256);
   readonly r = new Uint8Array(32);
 
-  constructor(key: Uint8Array, private readonly spec: WatermarkSpec) {
+  constructor(private readonly key: Uint8Array, private readonly spec: WatermarkSpec) {
     this.hmac = new HmacSm3(key);
   }
 
@@ -215,21 +216,32 @@ class RecordPrf {
     return this.computeKey(layout, undefined, src, starts, ends);
   }
 
-  /** Key values come from `values` when given, else from the byte ranges. */
   private computeKey(layout: Layout, values: readonly string[] | undefined, src: Buffer, starts: Int32Array, ends: Int32Array): Uint8Array | undefined {
-    const sink = this.scratch;
-    sink.len = 0;
+    this.scratch.len = 0;
+    return this.writeKey(layout, values, src, starts, ends, this.scratch) ? this.mac() : undefined;
+  }
+
+  /**
+   * Appends the PRF input of a record to `sink`, its key values from `values` when given, else
+   * from the byte ranges; false when a key column is missing.
+   */
+  writeKey(layout: Layout, values: readonly string[] | undefined, src: Buffer, starts: Int32Array, ends: Int32Array, sink: ByteSink): boolean {
     sink.byte(91);
     for (let i = 0; i < layout.key.length; i++) {
       const idx = layout.key[i]!;
-      if (idx < 0) return undefined;
+      if (idx < 0) return false;
       if (i > 0) sink.byte(44);
       if (values) sink.jsonString(normaliseKeyValue(values[idx]!));
       else if (plainKeyUtf8(src, starts[idx]!, ends[idx]!)) sink.jsonUtf8(src, starts[idx]!, ends[idx]!);
       else sink.jsonString(normaliseKeyValue(src.toString("utf8", starts[idx]!, ends[idx]!)));
     }
     sink.byte(93);
-    return this.mac();
+    return true;
+  }
+
+  /** This PRF's HMAC key as start states of `lanes`. */
+  hmacStates(lanes: Sm3Lanes): HmacStates {
+    return lanes.hmacStates(this.key);
   }
 
   private mac(): Uint8Array {
@@ -246,8 +258,8 @@ function plainKeyUtf8(src: Uint8Array, s: number, e: number): boolean {
   return ((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122)) && last > 32 && last < 0x80;
 }
 
-function word(r: Uint8Array, j: number): number {
-  return (r[2 * j]! << 8) | r[2 * j + 1]!;
+function word(r: Uint8Array, j: number, off = 0): number {
+  return (r[off + 2 * j]! << 8) | r[off + 2 * j + 1]!;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,7 +282,7 @@ export class WatermarkEmbedder {
   private readonly selectBelow: number;
   private readonly variantMaps: (Map<string, [number, number]> | undefined)[];
   /** The same maps keyed by the latin1 reading of each form's UTF-8 bytes (byte-level records). */
-  private readonly byteVariantMaps: (Map<string, [number, number]> | undefined)[];
+  private readonly byteVariantMaps: (FormLookup | undefined)[];
   readonly stats: EmbedStats = { records: 0, cellsMarked: 0, cellsChanged: 0, maxStepsChanged: 0, recordsWithoutKey: 0 };
 
   constructor(watermarkKey: Uint8Array, readonly spec: WatermarkSpec) {
@@ -278,7 +290,7 @@ export class WatermarkEmbedder {
     this.prf = new RecordPrf(watermarkKey, spec);
     this.selectBelow = Math.round((spec.fraction ?? 1) * 16384);
     this.variantMaps = spec.columns.map((c) => (c.kind === "variants" ? variantMap(c) : undefined));
-    this.byteVariantMaps = this.variantMaps.map((m) => (m ? latin1Keys(m) : undefined));
+    this.byteVariantMaps = this.variantMaps.map((m) => (m ? new FormLookup(m) : undefined));
   }
 
   /** Marks the row in place; returns the number of cells changed. */
@@ -290,7 +302,7 @@ export class WatermarkEmbedder {
       this.stats.recordsWithoutKey++;
       return 0;
     }
-    return this.mark(r, layout, row.values, NO_BYTES, NO_OFFSETS, NO_OFFSETS, row.values);
+    return this.mark(r, 0, layout, row.values, NO_BYTES, NO_OFFSETS, NO_OFFSETS, row.values);
   }
 
   /**
@@ -300,24 +312,43 @@ export class WatermarkEmbedder {
    * Returns the number of cells changed.
    */
   embedUtf8(columns: readonly string[], src: Buffer, starts: Int32Array, ends: Int32Array, replaced: (string | undefined)[]): number {
+    return this.embedUtf8With(this.prf.computeUtf8(src, starts, ends, this.prf.layout(columns)), 0, columns, src, starts, ends, replaced);
+  }
+
+  /**
+   * Writes the PRF input of a record held as UTF-8 field ranges to `sink` (to compute r
+   * elsewhere, many records at a time); false when it lacks a key column.
+   */
+  keyUtf8(columns: readonly string[], src: Buffer, starts: Int32Array, ends: Int32Array, sink: ByteSink): boolean {
+    return this.prf.writeKey(this.prf.layout(columns), undefined, src, starts, ends, sink);
+  }
+
+  /** The watermark key as start states of `lanes`, for computing r = HMAC-SM3(key, PRF input). */
+  hmacStates(lanes: Sm3Lanes): HmacStates {
+    return this.prf.hmacStates(lanes);
+  }
+
+  /**
+   * `embedUtf8` given the record's r at `r[rOff, rOff+32)`, computed from what `keyUtf8` wrote,
+   * or undefined when that returned false.
+   */
+  embedUtf8With(r: Uint8Array | undefined, rOff: number, columns: readonly string[], src: Buffer, starts: Int32Array, ends: Int32Array, replaced: (string | undefined)[]): number {
     this.stats.records++;
-    const layout = this.prf.layout(columns);
-    const r = this.prf.computeUtf8(src, starts, ends, layout);
     if (r === undefined) {
       this.stats.recordsWithoutKey++;
       return 0;
     }
-    return this.mark(r, layout, undefined, src, starts, ends, replaced);
+    return this.mark(r, rOff, this.prf.layout(columns), undefined, src, starts, ends, replaced);
   }
 
   /** Cells are read from `values` when given, else from the byte ranges; changes go to `out`. */
-  private mark(r: Uint8Array, layout: Layout, values: readonly string[] | undefined, src: Buffer, starts: Int32Array, ends: Int32Array, out: (string | undefined)[]): number {
+  private mark(r: Uint8Array, rOff: number, layout: Layout, values: readonly string[] | undefined, src: Buffer, starts: Int32Array, ends: Int32Array, out: (string | undefined)[]): number {
     let changed = 0;
     const cols = this.spec.columns;
     for (let j = 0; j < cols.length; j++) {
       const idx = layout.marks[j]!;
       if (idx < 0) continue;
-      const u = word(r, j);
+      const u = word(r, j, rOff);
       if (u >> 2 >= this.selectBelow) continue;
       const bit = u & 1;
       const c = cols[j]!;
@@ -329,7 +360,7 @@ export class WatermarkEmbedder {
       } else if (c.kind === "number") {
         next = embedNumberUtf8(src, starts[idx]!, ends[idx]!, c, bit, (u >> 1) & 1, this.stats);
       } else {
-        next = this.variant(c, this.byteVariantMaps[j]!.get(src.toString("latin1", starts[idx]!, ends[idx]!)), bit);
+        next = this.variant(c, this.byteVariantMaps[j]!.find(src, starts[idx]!, ends[idx]!), bit);
       }
       if (next !== undefined) {
         out[idx] = next;
@@ -349,13 +380,31 @@ export class WatermarkEmbedder {
 }
 
 /**
- * Forms with a lone surrogate are left out: no decoded UTF-8 text equals them, while their UTF-8
- * encoding (with U+FFFD) could equal a real cell.
+ * Which declared form a cell's UTF-8 bytes spell: by comparing bytes when the forms are few, else
+ * through a map keyed by the latin1 reading of the bytes. Forms with a lone surrogate are left
+ * out: no decoded UTF-8 text equals them, while their UTF-8 encoding (with U+FFFD) could equal a
+ * real cell.
  */
-function latin1Keys(m: Map<string, [number, number]>): Map<string, [number, number]> {
-  const out = new Map<string, [number, number]>();
-  for (const [form, hit] of m) if (!hasLoneSurrogate(form)) out.set(Buffer.from(form, "utf8").toString("latin1"), hit);
-  return out;
+class FormLookup {
+  private readonly forms: { readonly bytes: Buffer; readonly hit: [number, number] }[] = [];
+  private readonly map: Map<string, [number, number]> | undefined;
+
+  constructor(m: Map<string, [number, number]>) {
+    for (const [form, hit] of m) if (!hasLoneSurrogate(form)) this.forms.push({ bytes: Buffer.from(form, "utf8"), hit });
+    this.map = this.forms.length > 8 ? new Map(this.forms.map((f) => [f.bytes.toString("latin1"), f.hit])) : undefined;
+  }
+
+  find(src: Buffer, s: number, e: number): [number, number] | undefined {
+    if (this.map) return this.map.get(src.toString("latin1", s, e));
+    const len = e - s;
+    for (const { bytes, hit } of this.forms) {
+      if (bytes.length !== len) continue;
+      let i = 0;
+      while (i < len && bytes[i] === src[s + i]) i++;
+      if (i === len) return hit;
+    }
+    return undefined;
+  }
 }
 
 function variantMap(c: VariantsMark): Map<string, [number, number]> {
