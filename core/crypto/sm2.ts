@@ -151,9 +151,24 @@ export interface SignOptions {
 type Message = Uint8Array | string;
 const messageBytes = (m: Message) => (typeof m === "string" ? Buffer.from(m, "utf8") : m);
 
+// Signing needs the signer's public key for Z_A; deriving it is a full scalar multiplication,
+// as costly as the signature itself, so it is remembered per key (by its SM3, not the key).
+const ownPublicKeys = new Map<string, string>();
+
+function ownPublicKey(privateKeyHex: string): string {
+  const tag = sm3Parts(Buffer.from(privateKeyHex, "utf8")).toString("hex");
+  let publicKey = ownPublicKeys.get(tag);
+  if (!publicKey) {
+    publicKey = publicKeyFromPrivate(privateKeyHex);
+    if (ownPublicKeys.size >= CACHE_LIMIT) ownPublicKeys.delete(ownPublicKeys.keys().next().value!);
+    ownPublicKeys.set(tag, publicKey);
+  }
+  return publicKey;
+}
+
 export function sign(message: Message, privateKeyHex: string, options: SignOptions = {}): string {
   const d = privateScalar(privateKeyHex);
-  const key = cachedKey(publicKeyFromPrivate(privateKeyHex), options.userId);
+  const key = cachedKey(ownPublicKey(privateKeyHex), options.userId);
   const e = toBig(sm3Parts(key.za, messageBytes(message)));
   const dInv = inverse(1n + d, n);
   for (;;) {
