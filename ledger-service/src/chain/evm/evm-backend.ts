@@ -234,7 +234,7 @@ export class EvmBackend implements LedgerBackend {
       const to = Math.min(latest, from + page - 1);
       let batch;
       try {
-        batch = await this.client.events(from, to);
+        batch = await this.client.events(from, to, from === start.block ? start.index : -1);
       } catch (err) {
         throw classify(err);
       }

@@ -379,10 +379,14 @@ export class RegistryClient {
       .sort((a, b) => byString(a.grantId, b.grantId));
   }
 
-  /** Events of the registry from `fromBlock` on, decoded back to signed records, in chain order. */
-  async events(fromBlock: number, toBlock?: number): Promise<DecodedEvent[]> {
+  /**
+   * Events of the registry from `fromBlock` on, decoded back to signed records, in chain order;
+   * with `afterLogIndex`, the logs of `fromBlock` up to that index are skipped undecoded (a
+   * resumed stream starts inside the block of its cursor).
+   */
+  async events(fromBlock: number, toBlock?: number, afterLogIndex = -1): Promise<DecodedEvent[]> {
     const logs = await this.provider.getLogs({ address: this.address, fromBlock, toBlock: toBlock ?? "latest" });
-    return this.decode(logs);
+    return this.decode(afterLogIndex < 0 ? logs : logs.filter((l) => l.blockNumber !== fromBlock || l.index > afterLogIndex));
   }
 
   /** The events named `name` whose indexed id is `id` (bytes32), in chain order. */
