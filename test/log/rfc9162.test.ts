@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { expect } from "chai";
+import { sm3 } from "../../core/crypto/sm3.ts";
 import {
   consistencyProofFromLeafHashes,
   consistencyRanges,
@@ -76,6 +78,44 @@ describe("RFC 9162 tree (rfc9162.ts)", () => {
         expect(inclusionProofFromLeafHashes(leaves.slice(0, 13), 5, hash).map(hex)).to.deep.equal(ref.PATH(5, data.slice(0, 13)).map(hex));
       });
     }
+  });
+
+  describe("the buffer-filling SM3 path (sm3-fast) against the reference over OpenSSL", () => {
+    // OpenSSL's SM3 behind a HashFn that is not `SM3`: the reference and the generic path use it.
+    const opensslSm3: HashFn = (d) => sm3(d);
+    const ref = referenceTree(opensslSm3);
+
+    it("MemoryTree.fromEntries over 64-byte entries (the fixed-padding path) gives the reference MTH at every size up to 300, and PATH/PROOF samples", () => {
+      const data = Array.from({ length: 300 }, () => randomBytes(64));
+      const tree = MemoryTree.fromEntries(data);
+      expect(tree.size).to.equal(300);
+      for (let n = 1; n <= 300; n++) expect(hex(tree.root(n)), `MTH(D[${n}])`).to.equal(hex(ref.MTH(data.slice(0, n))));
+      for (const [m, n] of [[1, 300], [255, 256], [256, 257], [100, 300], [299, 300], [129, 255]] as const) {
+        const d = data.slice(0, n);
+        expect(tree.inclusionProof(m - 1, n).map(hex), `PATH(${m - 1}, D[${n}])`).to.deep.equal(ref.PATH(m - 1, d).map(hex));
+        expect(tree.consistencyProof(m, n).map(hex), `PROOF(${m}, D[${n}])`).to.deep.equal(ref.PROOF(m, d).map(hex));
+      }
+    });
+
+    it("builds the same tree from entries, leaf hashes one by one or concatenated, and through OpenSSL", () => {
+      const data = Array.from({ length: 1500 }, (_, i) => randomBytes([0, 1, 63, 64, 65, 1024, 1025, 3000][i % 8]!));
+      const leaves = data.map((d) => leafHash(d));
+      leaves.forEach((l, i) => expect(hex(l)).to.equal(hex(ref.leaf(data[i]!))));
+      const root = hex(MemoryTree.fromEntries(data, opensslSm3).root());
+      expect(hex(MemoryTree.fromEntries(data).root())).to.equal(root);
+      expect(hex(new MemoryTree(leaves).root())).to.equal(root);
+      expect(hex(new MemoryTree(Buffer.concat(leaves)).root())).to.equal(root);
+      expect(hex(rootFromLeafHashes(leaves))).to.equal(root);
+      expect(hex(new MemoryTree([]).root())).to.equal(hex(emptyRoot()));
+      expect(() => new MemoryTree(Buffer.alloc(33))).to.throw().with.property("code", "LOG_RANGE");
+      expect(() => new MemoryTree([Buffer.alloc(31)])).to.throw().with.property("code", "LOG_RANGE");
+    });
+
+    it("nodeHash keeps the plain definition H(0x01 ‖ left ‖ right) for inputs that are not two hashes", () => {
+      const [a, b] = [randomBytes(32), randomBytes(32)];
+      expect(hex(nodeHash(a, b))).to.equal(hex(opensslSm3(Buffer.concat([Uint8Array.of(1), a, b]))));
+      expect(hex(nodeHash(a.subarray(0, 5), b))).to.equal(hex(opensslSm3(Buffer.concat([Uint8Array.of(1), a.subarray(0, 5), b]))));
+    });
   });
 
   describe("verification, every 1 ≤ m ≤ n ≤ 64, and every mutation", () => {

@@ -1,10 +1,12 @@
 /**
- * The SM3 transparency log: RFC 9162 tree and proofs (`rfc9162`), durable LevelDB storage
- * (`store`, `merkle-log`), C2SP signed checkpoints with SM2 (`checkpoint`, `checkpointer`),
- * on-chain anchoring (`anchoring`) and offline receipts (`receipt`).
+ * The SM3 transparency log: RFC 9162 tree and proofs (`rfc9162`, hashing into buffers with
+ * `tree-hasher`), durable LevelDB storage (`store`, `merkle-log`), C2SP signed checkpoints with
+ * SM2 (`checkpoint`, `checkpointer`), on-chain anchoring (`anchoring`) and offline receipts
+ * (`receipt`).
  */
 export * from "./errors.ts";
 export * from "./rfc9162.ts";
+export { hasherFor, type TreeHasher } from "./tree-hasher.ts";
 export * from "./store.ts";
 export * from "./merkle-log.ts";
 export * from "./checkpoint.ts";
