@@ -304,6 +304,10 @@ describe("trace: delivery on bytes", function () {
     expect(got.handles!.equals(ref.handles)).to.equal(true);
     expect(got.embed).to.deep.equal(ref.stats);
     expect(got.outputBytes).to.equal(ref.output.length);
+    const scalar = await deliverDataset({ input, output: join(dir, "d-scalar.csv"), deliveryId: "d-full", masterSecret: MASTER, watermark: TRICKY_SPEC, simd: false });
+    expect(readFileSync(join(dir, "d-scalar.csv")).equals(ref.output)).to.equal(true);
+    expect(scalar.fingerprintRoot).to.equal(ref.root);
+    expect(scalar.handles!.equals(ref.handles)).to.equal(true);
     // Delivering the marked copy's records again from JSON lines leaves them unchanged: the root is
     // that of the same canonical records.
     const unmarked: WatermarkSpec = { keyColumns: ["id"], columns: [{ column: "nothing", kind: "number", decimals: 0 }] };

@@ -41,6 +41,11 @@ export interface DeliverOptions {
   readonly handlesPath?: string;
   /** Keep leaf hashes and handles in memory and return them (default true). */
   readonly returnHashes?: boolean;
+  /**
+   * Hash four records at a time with WebAssembly SIMD where the runtime has it (default true);
+   * false hashes record by record. The results are the same either way.
+   */
+  readonly simd?: boolean;
 }
 
 export interface DeliveryResult {
@@ -85,8 +90,9 @@ export async function deliverDataset(options: DeliverOptions): Promise<DeliveryR
     keep: returnHashes,
     ...(options.leafHashesPath ? { leafHashesPath: options.leafHashesPath } : {}),
     ...(handlesPath ? { handlesPath } : {}),
+    lanes: options.simd ?? true,
   });
-  const marker = recordMarker(format, outputFormat, { embedder, writer, hashes });
+  const marker = recordMarker(format, outputFormat, { embedder, writer, hashes }, options.simd ?? true);
 
   const bar = options.progressBar
     ? new cliProgress.SingleBar({ format: "deliver {bar} {percentage}% | {records} records | {eta_formatted} left", stream: process.stderr }, cliProgress.Presets.shades_classic)

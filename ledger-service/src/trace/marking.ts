@@ -15,6 +15,9 @@ import type { WatermarkEmbedder } from "./watermark.ts";
  * most of the pipeline's cost otherwise (garbage collection of the per-record strings above all).
  * Every other case, and the CSV records the scanner hands back as text, goes through `Row`s.
  * Both give the same bytes for the same records (tested).
+ *
+ * On the bytes path the watermark PRF of all the records of a chunk is computed first, four at
+ * a time (`Sm3Lanes`), then the records are marked in order; rows compute theirs one by one.
  */
 export interface RecordMarker {
   /** Marks every complete record of the input so far (`end` with the last chunk, possibly empty). */
@@ -62,6 +65,11 @@ class ChunkRecords {
   offsets: Int32Array = new Int32Array(1 << 16);
   /** Where each record's r is in the PRF lanes' memory; −1 when it has no key (or is a ROW). */
   prfAt: Int32Array = new Int32Array(1 << 12);
+
+  clear(): void {
+    this.count = 0;
+    this.rows.length = 0;
+  }
 
   add(row: Row | undefined, starts: Int32Array, ends: Int32Array, n: number): void {
     const k = this.count++;
@@ -137,7 +145,7 @@ class CsvBytesMarker implements RecordMarker {
   private markChunk(lanes: Sm3Lanes): void {
     const scanner = this.scanner;
     const records = this.records;
-    records.count = 0;
+    records.clear();
     for (let kind = scanner.next(); kind !== NEED_INPUT; kind = scanner.next()) {
       records.add(kind === ROW ? scanner.row : undefined, scanner.starts, scanner.ends, scanner.columns!.length);
     }
