@@ -1,8 +1,8 @@
 /**
  * The SM3 transparency log: RFC 9162 tree and proofs (`rfc9162`, hashing into buffers with
- * `tree-hasher`), durable LevelDB storage (`store`, `merkle-log`), C2SP signed checkpoints with
- * SM2 (`checkpoint`, `checkpointer`), on-chain anchoring (`anchoring`) and offline receipts
- * (`receipt`).
+ * `tree-hasher`), durable LevelDB storage in tiles (`store`, `tiles`, `frontier`,
+ * `merkle-log`), C2SP signed checkpoints with SM2 (`checkpoint`, `checkpointer`), on-chain
+ * anchoring (`anchoring`) and offline receipts (`receipt`).
  */
 export * from "./errors.ts";
 export * from "./rfc9162.ts";

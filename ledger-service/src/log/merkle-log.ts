@@ -1,16 +1,21 @@
 import type { BatchOp } from "../storage/level.ts";
 import { LogError } from "./errors.ts";
-import { consistencyRanges, emptyRoot, inclusionRanges, isPowerOfTwo, splitPoint, leafHash as hashLeaf, nodeHash, SM3, type HashFn, type Range } from "./rfc9162.ts";
-import { LogStore, type NodeId } from "./store.ts";
+import { Frontier, type Tile } from "./frontier.ts";
+import { consistencyRanges, emptyRoot, inclusionRanges, isPowerOfTwo, splitPoint, nodeHash, SM3, type HashFn, type Range } from "./rfc9162.ts";
+import { LAYOUT_VERSION, LogStore } from "./store.ts";
+import { FULL_TILE_HASHES, locate, slot, TILE_HEIGHT, type NodeId, type NodeSpot, type TileId } from "./tiles.ts";
+import { hasherFor, type TreeHasher } from "./tree-hasher.ts";
 
 /**
  * The durable append-only Merkle log (RFC 9162 shape) over `LogStore` (LevelDB).
  *
- * Every append stores the entry, its leaf hash and the hash of every complete subtree it closes.
- * MTH(D[start:start+size]) of any subtree at any past size is then a fold of at most ⌈log₂ n⌉
- * stored nodes, and an inclusion or consistency proof needs O(log n) node reads, fetched in one
- * `getMany` round trip. The right edge of the current tree (its complete subtrees) is kept in
- * memory, so the current root needs no read at all.
+ * Every append stores the entry, and its leaf hash and the complete subtrees it closes in the
+ * log's tiles (`tiles.ts`): a batch writes one value per entry, one per tile it fills and the
+ * partial tile of each level it extends. MTH(D[start:start+size]) of any subtree at any past
+ * size is then a fold of at most ⌈log₂ n⌉ complete subtrees, each a lookup in its tile, and an
+ * inclusion or consistency proof reads at most two tiles per tile level (3 tiles at 10M leaves).
+ * The right edge of the current tree (`Frontier`: the rightmost, partial tile of each level) is
+ * kept in memory, so the current root needs no read at all and recent entries' proofs few.
  *
  * Appends from concurrent callers are coalesced: whatever is queued while a write is on disk goes
  * into the next single LevelDB batch, written with sync: true together with the new size. An
@@ -47,10 +52,10 @@ const isCount = (n: unknown): n is number => typeof n === "number" && Number.isS
 const MAX_LEVEL = 53;
 
 export class MerkleLog {
-  private treeSize = 0;
   private hashId = "";
-  /** The complete subtrees that make up the current tree: level → node (at most one per level). */
-  private edge = new Map<number, { index: number; hash: Uint8Array }>();
+  /** The acknowledged tree's right edge; replaced, never changed, when a batch is durable. */
+  private frontier: Frontier;
+  private readonly hasher: TreeHasher;
   private readonly queue: Job[] = [];
   private writing: Promise<void> | undefined;
   private readonly listeners = new Set<(size: number) => void>();
@@ -65,6 +70,12 @@ export class MerkleLog {
   ) {
     this.maxEntryBytes = options.maxEntryBytes ?? 1 << 20;
     this.maxBatchEntries = options.maxBatchEntries ?? 50_000;
+    this.hasher = hasherFor(hash);
+    this.frontier = Frontier.empty(this.hasher);
+  }
+
+  private get treeSize(): number {
+    return this.frontier.size;
   }
 
   /** Opens (or creates) the log at `location`; `options` may also be just the hash function. */
@@ -77,13 +88,16 @@ export class MerkleLog {
       const hashId = Buffer.from(emptyRoot(hash)).toString("hex");
       log.hashId = hashId;
       const state = await store.state();
+      if (state && (state.version !== LAYOUT_VERSION || state.tileHeight !== TILE_HEIGHT)) throw new LogError("LOG_CORRUPT", `the store has layout version ${String(state.version)}; this log reads version ${LAYOUT_VERSION} (tiles of height ${TILE_HEIGHT})`);
       if (state && state.hashId !== hashId) throw new LogError("LOG_HASH_MISMATCH", "the log was created with another hash function");
       if (state && !isCount(state.size)) throw new LogError("LOG_CORRUPT", "the stored tree size is not a count");
-      if (!state) await store.write([store.stateOp({ version: 1, size: 0, hashId })]);
-      log.treeSize = state?.size ?? 0;
-      const ids = log.edgeIds(log.treeSize);
-      const hashes = await store.getNodes(ids);
-      ids.forEach((id, i) => log.edge.set(id.level, { index: id.index, hash: hashes[i]! }));
+      if (!state) await store.write([log.stateOp(0)]);
+      const size = state?.size ?? 0;
+      const partial = Frontier.partialTiles(size);
+      const stored = store.getTiles(partial);
+      const byLevel: (Uint8Array | undefined)[] = [];
+      partial.forEach((p, i) => (byLevel[p.tileLevel] = stored[i]));
+      log.frontier = Frontier.restore(log.hasher, size, byLevel);
       return log;
     } catch (err) {
       await store.close();
@@ -156,35 +170,26 @@ export class MerkleLog {
     this.writing = undefined;
   }
 
+  private stateOp(size: number): BatchOp {
+    return this.store.stateOp({ version: LAYOUT_VERSION, size, hashId: this.hashId, tileHeight: TILE_HEIGHT });
+  }
+
   private async writeBatch(jobs: Job[]): Promise<void> {
     const ops: BatchOp[] = [];
-    const edge = new Map(this.edge);
-    let size = this.treeSize;
+    const before = this.frontier;
+    const next = before.clone();
     const results: (AppendResult | number[])[] = [];
+    const full = (t: Tile) => ops.push(this.store.tileOp(t.tileLevel, t.tileIndex, t.hashes));
     const add = (data: Uint8Array): number => {
-      const index = size++;
-      let h = hashLeaf(data, this.hash);
-      ops.push(this.store.leafOp(index, data), this.store.nodeOp(0, index, h));
-      // Close every complete subtree this leaf completes: while i is a right child, merge.
-      let level = 0;
-      let i = index;
-      while (i % 2 === 1) {
-        const left = edge.get(level);
-        if (!left || left.index !== i - 1) throw new LogError("LOG_CORRUPT", `node ${level}/${i - 1} is missing from the right edge`);
-        h = nodeHash(left.hash, h, this.hash);
-        edge.delete(level);
-        level++;
-        i = (i - 1) / 2;
-        ops.push(this.store.nodeOp(level, i, h));
-      }
-      edge.set(level, { index: i, hash: h });
+      const index = next.append(data, full);
+      ops.push(this.store.entryOp(index, data));
       return index;
     };
     try {
       const seen = new Map<string, number>();
       for (const job of jobs) {
         if (job.kind === "plain") {
-          const firstIndex = size;
+          const firstIndex = next.size;
           for (const data of job.entries) add(data);
           results.push({ firstIndex, size: 0 });
         } else {
@@ -201,14 +206,15 @@ export class MerkleLog {
           results.push(indexes);
         }
       }
-      ops.push(this.store.stateOp({ version: 1, size, hashId: this.hashId }));
+      for (const t of next.partialSince(before.size)) ops.push(this.store.tileOp(t.tileLevel, t.tileIndex, t.hashes));
+      ops.push(this.stateOp(next.size));
       await this.store.write(ops, true);
     } catch (err) {
       for (const job of jobs) job.reject(err);
       return;
     }
-    this.treeSize = size;
-    this.edge = edge;
+    this.frontier = next;
+    const size = next.size;
     jobs.forEach((job, i) => {
       const r = results[i]!;
       if (job.kind === "plain") job.resolve({ firstIndex: (r as AppendResult).firstIndex, size });
@@ -226,13 +232,14 @@ export class MerkleLog {
   /** The bytes of the entry at `index`. */
   async entry(index: number): Promise<Buffer> {
     this.checkIndex(index, this.treeSize);
-    return this.store.getLeaf(index);
+    if (!this.store.isOpen) throw new LogError("LOG_CLOSED", "the log is closed");
+    return this.store.getEntry(index);
   }
 
   /** The leaf hash H(0x00 ‖ entry) of the entry at `index`. */
   async leafHash(index: number): Promise<Uint8Array> {
     this.checkIndex(index, this.treeSize);
-    return (await this.nodes([{ level: 0, index }]))[0]!;
+    return this.nodes([{ level: 0, index }])[0]!;
   }
 
   /** @deprecated use `leafHash(index)`. */
@@ -274,16 +281,16 @@ export class MerkleLog {
     await this.store.close();
   }
 
-  // --- subtree hashes from stored nodes -------------------------------------------------------
+  // --- subtree hashes from tiles -------------------------------------------------------------
 
   /**
    * The hashes of subtrees D[start:start+size], each a right fold of the complete aligned
    * subtrees it splits into (RFC 9162 splits at the largest power of two below the size, which
-   * for an aligned range is its highest-order complete subtree). All nodes in one read.
+   * for an aligned range is its highest-order complete subtree).
    */
-  private async rangeHashes(ranges: readonly Range[]): Promise<Uint8Array[]> {
+  private rangeHashes(ranges: readonly Range[]): Uint8Array[] {
     const plans = ranges.map((r) => decompose(r.start, r.size));
-    const hashes = await this.nodes(plans.flat());
+    const hashes = this.nodes(plans.flat());
     let at = 0;
     return plans.map((plan) => {
       const parts = hashes.slice(at, (at += plan.length));
@@ -293,25 +300,35 @@ export class MerkleLog {
     });
   }
 
-  /** Stored nodes by id; those on the current right edge come from memory. */
-  private async nodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
-    const out: (Uint8Array | undefined)[] = ids.map((id) => {
-      const e = this.edge.get(id.level);
-      return e && e.index === id.index ? e.hash : undefined;
+  /**
+   * Complete subtree hashes, each a lookup in its tile: the frontier's partial tile if it is that
+   * one, else the stored full tile, each tile read once.
+   */
+  private nodes(ids: readonly NodeId[]): Uint8Array[] {
+    const f = this.frontier;
+    const w = this.hasher.width;
+    const spots = ids.map(locate);
+    const inMemory = spots.map((spot) => f.hashAt(spot));
+    // A proof's nodes lie in a handful of tiles: a list beats a Map with string keys here.
+    const tiles: { id: TileId; hashes?: Uint8Array }[] = [];
+    const tileOf = (spot: NodeSpot) => tiles.find((t) => t.id.tileLevel === spot.tileLevel && t.id.tileIndex === spot.tileIndex);
+    spots.forEach((spot, i) => {
+      if (!inMemory[i] && !tileOf(spot)) tiles.push({ id: { tileLevel: spot.tileLevel, tileIndex: spot.tileIndex } });
     });
-    const missing = ids.filter((_, i) => !out[i]);
-    if (missing.length > 0) {
+    if (tiles.length > 0) {
       if (!this.store.isOpen) throw new LogError("LOG_CLOSED", "the log is closed");
-      const read = await this.store.getNodes(missing);
-      let j = 0;
-      for (let i = 0; i < out.length; i++) if (!out[i]) out[i] = read[j++];
+      this.store.getTiles(tiles.map((t) => t.id)).forEach((hashes, i) => {
+        const { tileLevel, tileIndex } = tiles[i]!.id;
+        if (!hashes || hashes.length !== FULL_TILE_HASHES * w) throw new LogError("LOG_CORRUPT", `tile ${tileLevel}/${tileIndex} is missing or not full`);
+        tiles[i]!.hashes = hashes;
+      });
     }
-    return out as Uint8Array[];
-  }
-
-  /** The complete subtrees making up a tree of `size` leaves, largest first. */
-  private edgeIds(size: number): NodeId[] {
-    return decompose(0, size);
+    return spots.map((spot, i) => {
+      const memory = inMemory[i];
+      if (memory) return Buffer.from(memory);
+      const at = slot(spot.row, spot.position) * w;
+      return Buffer.from(tileOf(spot)!.hashes!.subarray(at, at + w));
+    });
   }
 
   private checkSize(size: number): void {
@@ -329,18 +346,20 @@ export class MerkleLog {
  * digits of size, largest first; other ranges are split RFC-style until aligned.
  */
 export function decompose(start: number, size: number): NodeId[] {
+  if (size > 2 ** MAX_LEVEL) throw new LogError("LOG_RANGE", "tree too large");
   const out: NodeId[] = [];
-  const walk = (s: number, n: number) => {
-    if (n === 0) return;
+  // Depth first, left before right, with an explicit stack (this runs for every proof).
+  const todo = [start, size];
+  while (todo.length > 0) {
+    const n = todo.pop()!;
+    const s = todo.pop()!;
+    if (n === 0) continue;
     if (isPowerOfTwo(n) && s % n === 0) {
       out.push({ level: Math.round(Math.log2(n)), index: s / n });
-      return;
+      continue;
     }
     const k = splitPoint(n);
-    walk(s, k);
-    walk(s + k, n - k);
-  };
-  if (size > 2 ** MAX_LEVEL) throw new LogError("LOG_RANGE", "tree too large");
-  walk(start, size);
+    todo.push(s + k, n - k, s, k);
+  }
   return out;
 }

@@ -1,20 +1,26 @@
 import { ClassicLevel } from "classic-level";
 import { Table, writeBatch, type BatchOp } from "../storage/level.ts";
 import { LogError } from "./errors.ts";
+import type { TILE_HEIGHT, TileId } from "./tiles.ts";
 
 /**
  * The log's LevelDB layout (one classic-level database per log, sublevels per kind):
  *
- * | sublevel | key                                   | value                              |
- * |----------|---------------------------------------|------------------------------------|
- * | `node`   | level (2 hex) ‖ index (14 hex)        | 32-byte hash of the complete subtree of 2^level leaves starting at index·2^level (level 0: the leaf hash) |
- * | `leaf`   | index (14 hex)                        | the entry's bytes                  |
- * | `key`    | caller key (keyed appends only)       | the entry's index, decimal         |
- * | `meta`   | `state`                               | `{ version, size, hashId }` (JSON) |
- * | others   | checkpoints, anchors (`Table`s)       | JSON                               |
+ * | sublevel | key                                      | value                              |
+ * |----------|------------------------------------------|------------------------------------|
+ * | `entry`  | index (14 hex)                           | the entry's bytes                  |
+ * | `tile`   | tile level L (2 hex) ‖ tile index t (12 hex) | the tile's hashes (`tiles.ts`), 32 bytes each: row j = 0…7 holds nodes t·2^(8−j) … of tree level 8·L + j, ⌊w / 2^j⌋ of them, rows one after the other; w = 256 (510 hashes, 16 KiB) once full, 1–255 for the rightmost tile of a level, rewritten by each batch that extends it |
+ * | `key`    | caller key (keyed appends only)          | the entry's index, decimal         |
+ * | `meta`   | `state`                                  | `{ version: 2, size, hashId, tileHeight: 8 }` (JSON) |
+ * | others   | checkpoints, anchors (`Table`s)          | JSON                               |
  *
- * Node hashes never change once written (a complete subtree is final), so any past root or proof
- * is a function of stored nodes. Keys sort by (level, index), so a level is one contiguous range.
+ * A batch writes its entries, the tiles it completed, the partial tiles it extended and the new
+ * state in one synced LevelDB batch, so the stored partial tiles always hold exactly the nodes
+ * of the stored size, and every tile left of them is full. A tile's hashes never change once
+ * written (a complete subtree is final), so any past root or proof is a function of the stored
+ * tiles: a proof at 10M leaves reads 2 of them (the top level's is in memory), not ~24 nodes.
+ *
+ * Version 1 (a key per node, `node` and `leaf` sublevels) predates any release and is refused.
  */
 /** Names of the JSON tables kept next to the tree (shared by the checkpointer and the anchor store). */
 export const TABLES = { checkpoints: "checkpoint", anchors: "anchor", anchorLinks: "anchor-link" } as const;
@@ -22,41 +28,48 @@ export const TABLES = { checkpoints: "checkpoint", anchors: "anchor", anchorLink
 /** Zero-padded decimal tree size: table keys that sort by size. */
 export const sizeKey = (n: number) => n.toString().padStart(16, "0");
 
+export const LAYOUT_VERSION = 2;
+
 export interface LogState {
-  readonly version: 1;
+  readonly version: typeof LAYOUT_VERSION;
   readonly size: number;
   /** Hex of H(""), identifying the hash function the tree was built with. */
   readonly hashId: string;
-}
-
-export interface NodeId {
-  readonly level: number;
-  readonly index: number;
+  readonly tileHeight: typeof TILE_HEIGHT;
 }
 
 const hex14 = (n: number) => n.toString(16).padStart(14, "0");
-export const nodeKey = (level: number, index: number) => level.toString(16).padStart(2, "0") + hex14(index);
+export const tileKey = (tileLevel: number, tileIndex: number) => tileLevel.toString(16).padStart(2, "0") + tileIndex.toString(16).padStart(12, "0");
+
+/**
+ * LevelDB settings for a log. Tables of 32 MiB instead of 2 MiB: LevelDB keeps at most 1000
+ * tables open, and a random proof into a log past that (2 GB, ~15M leaves, with 2 MiB tables)
+ * would reopen a table nearly every time. A larger write buffer means fewer level-0 tables and
+ * compactions while appending; the block cache keeps the upper tile levels (1/256 of the level-0
+ * tiles, 2.4 MB at 10M leaves), so a proof usually misses it for its level-0 tile only.
+ */
+export const STORE_OPTIONS = { cacheSize: 32 << 20, writeBufferSize: 16 << 20, maxFileSize: 32 << 20 } as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Sublevel = any;
 
 export class LogStore {
-  /** Keys read from LevelDB since open (node and leaf reads): the "reads per proof" figure. */
+  /** Keys read from LevelDB since open (tiles and entries): the "reads per proof" figure. */
   reads = 0;
-  private readonly nodes: Sublevel;
-  private readonly leaves: Sublevel;
+  private readonly tiles: Sublevel;
+  private readonly entries: Sublevel;
   private readonly keys: Sublevel;
   private readonly meta: Table<LogState>;
 
   private constructor(readonly db: ClassicLevel<string, unknown>) {
-    this.nodes = db.sublevel("node", { valueEncoding: "buffer" });
-    this.leaves = db.sublevel("leaf", { valueEncoding: "buffer" });
+    this.tiles = db.sublevel("tile", { valueEncoding: "buffer" });
+    this.entries = db.sublevel("entry", { valueEncoding: "buffer" });
     this.keys = db.sublevel("key", { valueEncoding: "utf8" });
     this.meta = new Table<LogState>(db, "meta");
   }
 
   static async open(location: string): Promise<LogStore> {
-    const db = new ClassicLevel<string, unknown>(location, { valueEncoding: "json" });
+    const db = new ClassicLevel<string, unknown>(location, { valueEncoding: "json", ...STORE_OPTIONS });
     await db.open();
     return new LogStore(db);
   }
@@ -78,33 +91,34 @@ export class LogStore {
     return this.meta.putOp("state", state);
   }
 
-  nodeOp(level: number, index: number, hash: Uint8Array): BatchOp {
-    return { type: "put", sublevel: this.nodes, key: nodeKey(level, index), value: Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength) };
+  tileOp(tileLevel: number, tileIndex: number, hashes: Uint8Array): BatchOp {
+    return { type: "put", sublevel: this.tiles, key: tileKey(tileLevel, tileIndex), value: asBuffer(hashes) };
   }
 
-  leafOp(index: number, data: Uint8Array): BatchOp {
-    return { type: "put", sublevel: this.leaves, key: hex14(index), value: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
+  entryOp(index: number, data: Uint8Array): BatchOp {
+    return { type: "put", sublevel: this.entries, key: hex14(index), value: asBuffer(data) };
   }
 
   keyOp(key: string, index: number): BatchOp {
     return { type: "put", sublevel: this.keys, key, value: String(index) };
   }
 
-  /** Node hashes, in order, with one LevelDB round trip; a missing node means a corrupt store. */
-  async getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
-    if (ids.length === 0) return [];
+  /**
+   * Tiles (missing ones undefined), in order, read synchronously: a tile read is a block-cache or
+   * page-cache hit of tens of microseconds, less than an async read's trip through libuv's thread
+   * pool, and on a busy machine far less than waiting for a pool thread to be scheduled (the p99
+   * of proofs at 10M leaves went from ~2–4 ms to ~1 ms on 2 shared cores). The cost is that a read
+   * from a disk that is not cached blocks the event loop for its duration.
+   */
+  getTiles(ids: readonly TileId[]): (Buffer | undefined)[] {
     this.reads += ids.length;
-    const values = (await this.nodes.getMany(ids.map((id) => nodeKey(id.level, id.index)))) as (Buffer | undefined)[];
-    return values.map((v, i) => {
-      if (!v) throw new LogError("LOG_CORRUPT", `node ${ids[i]!.level}/${ids[i]!.index} is missing`);
-      return v;
-    });
+    return ids.map((id) => (this.tiles.getSync(tileKey(id.tileLevel, id.tileIndex)) as Buffer | undefined) ?? undefined);
   }
 
-  async getLeaf(index: number): Promise<Buffer> {
+  async getEntry(index: number): Promise<Buffer> {
     this.reads++;
-    const value = (await this.leaves.get(hex14(index))) as Buffer | undefined;
-    if (!value) throw new LogError("LOG_CORRUPT", `leaf ${index} is missing`);
+    const value = (await this.entries.get(hex14(index))) as Buffer | undefined;
+    if (!value) throw new LogError("LOG_CORRUPT", `entry ${index} is missing`);
     return value;
   }
 
@@ -122,3 +136,6 @@ export class LogStore {
     return this.db.close();
   }
 }
+
+/** A Buffer over the same bytes (LevelDB's buffer encoding wants Buffers), without a copy. */
+const asBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
