@@ -1,4 +1,4 @@
-import { Contract, ContractFactory, Interface, toUtf8Bytes, ZeroHash, type ContractRunner, type Log, type Provider, type Signer, type TransactionRequest } from "ethers";
+import { Contract, ContractFactory, Interface, toQuantity, toUtf8Bytes, ZeroHash, type ContractRunner, type Provider, type Signer, type TransactionRequest } from "ethers";
 import { codeFromSolidityError, LedgerError } from "../../../../core/errors.ts";
 import { parseSignedRecord, recordHash, type SignedRecord } from "../../../../core/record.ts";
 import { ROLES } from "../../../../core/records/common.ts";
@@ -85,6 +85,16 @@ export interface TxPosition {
 /** Where a submitted record landed. */
 export interface SubmitResult extends TxPosition {
   readonly gasUsed: bigint;
+}
+
+/** A log of the registry, as the decoder reads it. */
+interface RegistryLog {
+  readonly topics: readonly string[];
+  readonly data: string;
+  readonly transactionHash: string;
+  readonly blockNumber: number;
+  readonly blockHash: string;
+  readonly index: number;
 }
 
 /** One record's part in a batch dry run: accepted with the gas it used, or refused. */
@@ -190,7 +200,7 @@ export class RegistryClient {
   async simulateBatch(calls: readonly Uint8Array[], from: string): Promise<BatchDryRun[]> {
     let returned: string;
     try {
-      returned = await this.provider.call({ to: this.address, from, data: toHex(encodeRelayBatch(calls)) });
+      returned = await this.rpc<string>("eth_call", [{ to: this.address, from, data: toHex(encodeRelayBatch(calls)) }, "latest"]);
     } catch (err) {
       // Only a malformed batch reverts as a whole (a nested batch); name the registry's error.
       const data = revertData(err);
@@ -220,7 +230,7 @@ export class RegistryClient {
   /** Why a record's call is refused on the current state (after a batch left it out), if it is. */
   async refusal(calldata: Uint8Array, from: string): Promise<unknown> {
     try {
-      await this.provider.call({ to: this.address, data: toHex(calldata), from });
+      await this.rpc("eth_call", [{ to: this.address, from, data: toHex(calldata) }, "latest"]);
       return undefined;
     } catch (err) {
       return ruleErrorOf(err);
@@ -385,7 +395,7 @@ export class RegistryClient {
    * resumed stream starts inside the block of its cursor).
    */
   async events(fromBlock: number, toBlock?: number, afterLogIndex = -1): Promise<DecodedEvent[]> {
-    const logs = await this.provider.getLogs({ address: this.address, fromBlock, toBlock: toBlock ?? "latest" });
+    const logs = await this.logs({ fromBlock: toQuantity(fromBlock), toBlock: toBlock === undefined ? "latest" : toQuantity(toBlock) });
     return this.decode(afterLogIndex < 0 ? logs : logs.filter((l) => l.blockNumber !== fromBlock || l.index > afterLogIndex));
   }
 
@@ -393,11 +403,27 @@ export class RegistryClient {
   async eventsOf(name: string, id: string): Promise<DecodedEvent[]> {
     const fragment = registryInterface().getEvent(name);
     if (!fragment) return [];
-    const logs = await this.provider.getLogs({ address: this.address, fromBlock: 0, toBlock: "latest", topics: [fragment.topicHash, id] });
+    const logs = await this.logs({ fromBlock: "0x0", toBlock: "latest", topics: [fragment.topicHash, id] });
     return this.decode(logs);
   }
 
-  private async decode(logs: readonly Log[]): Promise<DecodedEvent[]> {
+  /**
+   * Raw JSON-RPC, past ethers' formatting: a batch's calldata and every record event's data are
+   * kilobytes of hex that ethers would parse to bytes and re-encode (and every log address
+   * checksummed with a keccak) on each call.
+   */
+  private rpc<T>(method: string, params: unknown[]): Promise<T> {
+    const provider = this.provider as unknown as { send?: (method: string, params: unknown[]) => Promise<T> };
+    if (typeof provider.send !== "function") throw new Error("the registry client needs a JSON-RPC provider");
+    return provider.send(method, params);
+  }
+
+  private async logs(filter: Record<string, unknown>): Promise<RegistryLog[]> {
+    const raw = await this.rpc<{ topics: string[]; data: string; transactionHash: string; blockNumber: string; blockHash: string; logIndex: string; removed?: boolean }[]>("eth_getLogs", [{ address: this.address, ...filter }]);
+    return raw.filter((l) => !l.removed).map((l) => ({ topics: l.topics, data: l.data, transactionHash: l.transactionHash, blockNumber: Number(l.blockNumber), blockHash: l.blockHash, index: Number(l.logIndex) }));
+  }
+
+  private async decode(logs: readonly RegistryLog[]): Promise<DecodedEvent[]> {
     const out: DecodedEvent[] = [];
     for (const log of logs) {
       const fields = decodeRecordEvent(log);
