@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { percentile, report, type Row } from "./bench/report.ts";
@@ -129,16 +129,19 @@ async function main(): Promise<void> {
     const nh = await timed(() => deliverDataset({ input, output: join(dir, "marked-nohandles.csv"), deliveryId: "bench-0", masterSecret: MASTER, watermark: SPEC, indexKey: null, returnHashes: false }));
     rows.push({ subject: "deliver: watermark + fingerprint + root", metric: perN, value: nh.seconds, unit: "s", baseline: "parse + write (no marking)", target, note: `CPU ${nh.cpu.toFixed(2)} s` });
 
-    // What `pdl deliver` runs: with the lookup handles the service indexes.
-    const full = await timed(() => deliverDataset({ input, output: join(dir, "marked.csv"), deliveryId: "bench-1", masterSecret: MASTER, watermark: SPEC, progressBar: process.stderr.isTTY }));
-    const delivery = full.value;
-    rows.push({ subject: "deliver: + lookup handles", metric: perN, value: full.seconds, unit: "s", baseline: "parse + write (no marking)", target, note: `CPU ${full.cpu.toFixed(2)} s` });
+    // What `pdl deliver` runs (operator.ts): the lookup handles and leaf hashes the service
+    // indexes go to files, and the SM3 of the delivered file (the hop's output hash) comes with it.
+    const leafHashesPath = join(dir, "leaves.bin");
+    const handlesPath = join(dir, "handles.bin");
+    const full = await timed(() => deliverDataset({ input, output: join(dir, "marked.csv"), deliveryId: "bench-1", masterSecret: MASTER, watermark: SPEC, leafHashesPath, handlesPath, returnHashes: false, progressBar: process.stderr.isTTY }));
+    rows.push({ subject: "deliver: + lookup handles", metric: perN, value: full.seconds, unit: "s", baseline: "parse + write (no marking)", target, note: `CPU ${full.cpu.toFixed(2)} s; handles and leaf hashes written to files and the delivered file's SM3 computed, as pdl deliver does` });
     rows.push({ subject: "deliver: + lookup handles", metric: "records per second", value: RECORDS / full.seconds, unit: "rec/s" });
+    const delivery = { ...full.value, leafHashes: readFileSync(leafHashesPath), handles: readFileSync(handlesPath) };
 
-    const scalar = await timed(() => deliverDataset({ input, output: join(dir, "marked-scalar.csv"), deliveryId: "bench-1", masterSecret: MASTER, watermark: SPEC, simd: false, returnHashes: false }));
-    if (scalar.value.fingerprintRoot !== delivery.fingerprintRoot) throw new Error("record-by-record SM3 gave another root");
+    const scalar = await timed(() => deliverDataset({ input, output: join(dir, "marked-scalar.csv"), deliveryId: "bench-1", masterSecret: MASTER, watermark: SPEC, leafHashesPath: join(dir, "leaves-scalar.bin"), handlesPath: join(dir, "handles-scalar.bin"), returnHashes: false, simd: false }));
+    if (scalar.value.fingerprintRoot !== delivery.fingerprintRoot || scalar.value.outputHash !== delivery.outputHash) throw new Error("record-by-record SM3 gave another delivery");
     rows.push({ subject: "deliver: + lookup handles, SM3 record by record", metric: perN, value: scalar.seconds, unit: "s", baseline: "deliver: + lookup handles", note: `CPU ${scalar.cpu.toFixed(2)} s` });
-    extra.delivery = { recordCount: delivery.recordCount, fingerprintRoot: delivery.fingerprintRoot, watermarkCommitment: delivery.watermarkCommitment, embed: delivery.embed, noHandlesRoot: nh.value.fingerprintRoot };
+    extra.delivery = { recordCount: delivery.recordCount, fingerprintRoot: delivery.fingerprintRoot, watermarkCommitment: delivery.watermarkCommitment, outputHash: delivery.outputHash, embed: delivery.embed, noHandlesRoot: nh.value.fingerprintRoot };
 
     // The store: the delivery's own handles plus random ones up to INDEX.
     const storeDir = join(dir, "store");

@@ -304,6 +304,7 @@ describe("trace: delivery on bytes", function () {
     expect(got.handles!.equals(ref.handles)).to.equal(true);
     expect(got.embed).to.deep.equal(ref.stats);
     expect(got.outputBytes).to.equal(ref.output.length);
+    expect(got.outputHash).to.equal(sm3(ref.output).toString("hex"));
     const scalar = await deliverDataset({ input, output: join(dir, "d-scalar.csv"), deliveryId: "d-full", masterSecret: MASTER, watermark: TRICKY_SPEC, simd: false });
     expect(readFileSync(join(dir, "d-scalar.csv")).equals(ref.output)).to.equal(true);
     expect(scalar.fingerprintRoot).to.equal(ref.root);

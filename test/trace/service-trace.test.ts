@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { sm3 } from "../../core/crypto/sm3.ts";
 import type { DestructionCertificate } from "../../core/records/destruction.ts";
 import type { LineageHop } from "../../core/records/lineage.ts";
 import { checkProofs } from "../../ledger-service/src/cli/commands/trace.ts";
@@ -108,6 +109,9 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     }
     expect(con.fingerprintRoot).to.not.equal(op2.fingerprintRoot);
     expect(con.watermarkCommitment).to.not.equal(op2.watermarkCommitment);
+    // The hop's output hash is the SM3 of the file the recipient got.
+    expect(con.outputHash).to.equal(sm3(readFileSync(toCon())).toString("hex"));
+    expect(op2.outputHash).to.equal(sm3(readFileSync(toOp2())).toString("hex"));
     // The two copies differ from the source and from each other, cell by cell, within tolerance.
     const src = (await readAllRecords(source())).map(rowToObject);
     const a = (await readAllRecords(toCon())).map(rowToObject);

@@ -67,6 +67,8 @@ export interface DeliveryResult {
   readonly embed: EmbedStats;
   readonly inputBytes: number;
   readonly outputBytes: number;
+  /** SM3 of the delivered file, hex: the `outputHash` of its deliver hop. */
+  readonly outputHash: string;
   readonly elapsedMs: number;
 }
 
@@ -83,7 +85,7 @@ export async function deliverDataset(options: DeliverOptions): Promise<DeliveryR
   const handlesPath = options.handlesPath && indexKey ? options.handlesPath : undefined;
 
   const embedder = new WatermarkEmbedder(keys.watermarkKey, options.watermark);
-  const writer = new RecordWriter(options.output, outputFormat);
+  const writer = new RecordWriter(options.output, outputFormat, { sm3: true });
   const hashes = new DeliveryHashes({
     fingerprintKey: keys.fingerprintKey,
     indexKey,
@@ -130,6 +132,7 @@ export async function deliverDataset(options: DeliverOptions): Promise<DeliveryR
     embed: { ...embedder.stats },
     inputBytes: totalBytes,
     outputBytes: writer.bytes,
+    outputHash: writer.sm3(),
     elapsedMs: performance.now() - started,
   };
 }

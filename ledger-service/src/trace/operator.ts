@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,12 +81,6 @@ interface RecordDocument<T> {
   readonly created: T;
 }
 
-async function sm3File(path: string): Promise<string> {
-  const h = createHash("sm3");
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
-
 async function resolveInputs(api: LedgerClient, req: DeliverRequest): Promise<HopInput[]> {
   const inputs: HopInput[] = [];
   for (const hopId of req.fromHops ?? []) {
@@ -125,7 +117,7 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
       returnHashes: false,
     });
     if (result.watermarkCommitment !== keys.watermarkCommitment) throw new DeliveryError("the watermark key does not match the commitment the service announced");
-    const outputHash = await sm3File(req.output);
+    const outputHash = result.outputHash;
 
     const body: LineageHop = {
       id: req.deliveryId,

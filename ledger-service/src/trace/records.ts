@@ -1,3 +1,4 @@
+import { createHash, type Hash } from "node:crypto";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { extname } from "node:path";
@@ -367,10 +368,19 @@ export class RecordWriter {
   private readonly out: WriteStream;
   private readonly sink = new ByteSink(FLUSH_BYTES + (64 << 10));
   private header: readonly string[] | undefined;
+  /** SM3 of the bytes written, with `{ sm3: true }`: hashing them as they go saves reading the file again. */
+  private readonly hash: Hash | undefined;
   bytes = 0;
 
-  constructor(path: string, readonly format: Format) {
+  constructor(path: string, readonly format: Format, options: { readonly sm3?: boolean } = {}) {
     this.out = createWriteStream(path);
+    this.hash = options.sm3 ? createHash("sm3") : undefined;
+  }
+
+  /** The SM3 of the file (lowercase hex), once closed; with `{ sm3: true }` only. */
+  sm3(): string {
+    if (!this.hash) throw new Error("this writer does not hash what it writes");
+    return this.hash.copy().digest("hex");
   }
 
   async write(row: Row): Promise<void> {
@@ -423,6 +433,7 @@ export class RecordWriter {
     if (this.sink.len === 0) return;
     const buf = this.sink.take();
     this.bytes += buf.length;
+    this.hash?.update(buf);
     if (!this.out.write(buf)) await new Promise<void>((resolve, reject) => {
       const onError = (e: Error) => reject(e);
       this.out.once("error", onError);
