@@ -6,15 +6,18 @@ import { join } from "node:path";
 import { MerkleTree } from "merkletreejs";
 import smCrypto from "sm-crypto";
 import { MerkleLog } from "../ledger-service/src/log/merkle-log.ts";
-import { MemoryTree, SM3, leafHash, verifyInclusion } from "../ledger-service/src/log/rfc9162.ts";
+import { sm3 } from "../core/crypto/sm3.ts";
+import { MemoryTree, SM3, verifyInclusion, type HashFn } from "../ledger-service/src/log/rfc9162.ts";
 import { percentile, report, type Row } from "./bench/report.ts";
 
 /**
  * bench:merkle — the SM3 transparency log on one core:
  *  - in-memory tree build over 1M leaves (leaf hash + node hashes), against merkletreejs with
- *    sm-crypto's SM3 on the same leaves (what a JavaScript user would reach for), and against
- *    the SM3 limit measured by `openssl speed -evp sm3` (two SM3 calls per leaf);
- *  - durable appends into LevelDB (synced batches, acknowledged only when durable);
+ *    sm-crypto's SM3 on the same leaves (what a JavaScript user would reach for), against the
+ *    SM3 limit measured by `openssl speed -evp sm3` (two SM3 calls per leaf), and against our
+ *    own tree hashing through OpenSSL (`crypto.hash`) instead of sm3-fast;
+ *  - durable appends into LevelDB (synced batches, acknowledged only when durable), whose root
+ *    must equal the in-memory one;
  *  - inclusion-proof latency on a durable log of BENCH_MERKLE_PROOF_SIZE leaves (default 10M).
  * Sizes can be lowered with BENCH_MERKLE_LEAVES / BENCH_MERKLE_PROOF_SIZE for a quick look.
  */
@@ -22,21 +25,36 @@ const LEAVES = Number(process.env.BENCH_MERKLE_LEAVES ?? 1_000_000);
 const BASELINE_LEAVES = Math.min(LEAVES, 100_000);
 const PROOF_SIZE = Number(process.env.BENCH_MERKLE_PROOF_SIZE ?? 10_000_000);
 const PROOFS = 2_000;
+const BUILD_RUNS = 3;
 const ENTRY_BYTES = 64;
 
 const entries = Array.from({ length: LEAVES }, () => randomBytes(ENTRY_BYTES));
 const rows: Row[] = [];
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
+/**
+ * Leaves per second of the fastest of BUILD_RUNS builds over `leaves` leaves. The machine may be
+ * shared, and another process can only ever slow a run down, so the best run is the figure
+ * least disturbed, for the baseline and for ours alike.
+ */
+function bestRate(leaves: number, build: () => void): number {
+  let best = 0;
+  for (let run = 0; run < BUILD_RUNS; run++) {
+    const start = process.hrtime.bigint();
+    build();
+    best = Math.max(best, leaves / seconds(start));
+  }
+  return best;
+}
+
 // Baseline: merkletreejs + sm-crypto SM3 (hex strings in and out, as its users call it).
 {
   const hashFn = (data: Buffer | string) => Buffer.from(smCrypto.sm3(typeof data === "string" ? data : Array.from(data)), "hex");
   const sample = entries.slice(0, BASELINE_LEAVES);
-  const start = process.hrtime.bigint();
-  const tree = new MerkleTree(sample, hashFn, { hashLeaves: true });
-  const rate = BASELINE_LEAVES / seconds(start);
-  if (tree.getRoot().length !== 32) throw new Error("baseline tree has no root");
-  rows.push({ subject: "merkletreejs 0.6 + sm-crypto", metric: "tree build, leaves/s", value: rate, unit: "leaves/s", note: `measured on ${BASELINE_LEAVES.toLocaleString("en-US")} leaves` });
+  const rate = bestRate(BASELINE_LEAVES, () => {
+    if (new MerkleTree(sample, hashFn, { hashLeaves: true }).getRoot().length !== 32) throw new Error("baseline tree has no root");
+  });
+  rows.push({ subject: "merkletreejs 0.6 + sm-crypto", metric: "tree build, leaves/s", value: rate, unit: "leaves/s", note: `best of ${BUILD_RUNS} builds of ${BASELINE_LEAVES.toLocaleString("en-US")} leaves` });
 }
 
 // SM3 limit: OpenSSL's own speed over 64-byte blocks, two hashes per leaf.
@@ -48,14 +66,29 @@ try {
   // openssl absent: no limit row.
 }
 
-// Ours, in memory.
+// Ours, in memory: leaf and node hashes by sm3-fast into one buffer per level.
+let memoryRoot: Uint8Array = new Uint8Array();
 {
-  const start = process.hrtime.bigint();
-  const tree = new MemoryTree(entries.map((e) => leafHash(e, SM3)), SM3);
-  const rate = LEAVES / seconds(start);
-  if (tree.root().length !== 32) throw new Error("no root");
-  rows.push({ subject: "ours, in memory", metric: "tree build, leaves/s", value: rate, unit: "leaves/s", baseline: "merkletreejs 0.6 + sm-crypto", target: "≥ 300000" });
+  const rate = bestRate(LEAVES, () => {
+    memoryRoot = MemoryTree.fromEntries(entries, SM3).root();
+  });
+  rows.push({ subject: "ours, in memory", metric: "tree build, leaves/s", value: rate, unit: "leaves/s", baseline: "merkletreejs 0.6 + sm-crypto", target: "≥ 300000", note: `best of ${BUILD_RUNS} builds of ${LEAVES.toLocaleString("en-US")} leaves` });
+  const baseline = rows.find((r) => r.subject === "merkletreejs 0.6 + sm-crypto")!.value;
+  rows.push({ subject: "ours, in memory", metric: "tree build, × merkletreejs 0.6 + sm-crypto", value: rate / baseline, unit: "×", target: "≥ 10" });
   if (rows.some((r) => r.subject === "openssl speed -evp sm3")) rows.push({ subject: "ours, in memory ", metric: "tree build, leaves/s", value: rate, unit: "leaves/s", baseline: "openssl speed -evp sm3", note: "the same figure, as a fraction of the SM3 limit" });
+}
+
+// The same tree through OpenSSL's SM3 (crypto.hash per hash, the generic HashFn path): what the
+// fast path saves, and a check that both give the same root.
+{
+  const opensslSm3: HashFn = (d) => sm3(d);
+  const sample = entries.slice(0, BASELINE_LEAVES);
+  let root: Uint8Array = new Uint8Array();
+  const rate = bestRate(BASELINE_LEAVES, () => {
+    root = MemoryTree.fromEntries(sample, opensslSm3).root();
+  });
+  if (Buffer.compare(root, MemoryTree.fromEntries(sample, SM3).root()) !== 0) throw new Error("the sm3-fast tree differs from the OpenSSL one");
+  rows.push({ subject: "ours, in memory, OpenSSL SM3 per hash", metric: "tree build, leaves/s", value: rate, unit: "leaves/s", baseline: "merkletreejs 0.6 + sm-crypto", note: `best of ${BUILD_RUNS} builds of ${BASELINE_LEAVES.toLocaleString("en-US")} leaves; same root as the sm3-fast tree` });
 }
 
 // Ours, durable: appends acknowledged only after a synced LevelDB batch.
@@ -71,6 +104,7 @@ try {
   }
   await Promise.all(pending);
   const rate = LEAVES / seconds(start);
+  if (Buffer.compare(await log.root(), memoryRoot) !== 0) throw new Error("the durable root differs from the in-memory one");
   rows.push({ subject: "ours, durable (LevelDB, synced)", metric: "tree build, leaves/s", value: rate, unit: "leaves/s", baseline: "merkletreejs 0.6 + sm-crypto", target: "≥ 100000" });
 
   // Grow to PROOF_SIZE, then time inclusion proofs at random indices (each verified).
@@ -83,7 +117,25 @@ try {
     size = log.size;
     if (size % 1_000_000 < 50_000) process.stderr.write(`  durable log at ${size.toLocaleString("en-US")} leaves\n`);
   }
+  // Timed right after the bulk load, as the target has always been measured: LevelDB still opens
+  // table files on first use and compacts what the load left behind. A second round of the same
+  // size shows the latency once that is over (not a target, for comparison).
   const root = await log.root();
+  const readsBefore = log.store.reads;
+  const rounds = [await timeProofs(log, root), await timeProofs(log, root)];
+  // Each verification's leafHash is one more tile read (the tile the proof just read).
+  const readsPerProof = (log.store.reads - readsBefore) / (2 * PROOFS) - 1;
+  const label = `inclusion proof at ${log.size.toLocaleString("en-US")} leaves`;
+  rows.push({ subject: "ours, durable", metric: `${label}, p50`, value: percentile(rounds[0]!, 50), unit: "ms", note: `${PROOFS.toLocaleString("en-US")} proofs at random indices, each verified; ${readsPerProof.toFixed(2)} tile reads per proof` });
+  rows.push({ subject: "ours, durable", metric: `${label}, p99`, value: percentile(rounds[0]!, 99), unit: "ms", target: "≤ 2" });
+  rows.push({ subject: "ours, durable", metric: `${label}, next ${PROOFS.toLocaleString("en-US")}, p99`, value: percentile(rounds[1]!, 99), unit: "ms", note: "a second round: tables open, the load's compactions (mostly) done" });
+  await log.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Latencies (ms, sorted) of PROOFS inclusion proofs at random indices, each verified against `root`. */
+async function timeProofs(log: MerkleLog, root: Uint8Array): Promise<number[]> {
   const times: number[] = [];
   for (let k = 0; k < PROOFS; k++) {
     const index = Math.floor(Math.random() * log.size);
@@ -92,13 +144,7 @@ try {
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
     if (!verifyInclusion(index, log.size, await log.leafHash(index), proof, root)) throw new Error(`proof ${index} does not verify`);
   }
-  times.sort((a, b) => a - b);
-  const label = `inclusion proof at ${log.size.toLocaleString("en-US")} leaves`;
-  rows.push({ subject: "ours, durable", metric: `${label}, p50`, value: percentile(times, 50), unit: "ms" });
-  rows.push({ subject: "ours, durable", metric: `${label}, p99`, value: percentile(times, 99), unit: "ms", target: "≤ 2" });
-  await log.close();
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  return times.sort((a, b) => a - b);
 }
 
 report("merkle", "bench:merkle — SM3 Merkle log on one core", rows, { leaves: LEAVES, baselineLeaves: BASELINE_LEAVES, proofLogSize: PROOF_SIZE, entryBytes: ENTRY_BYTES });
