@@ -180,28 +180,36 @@ export class Sm3Lanes {
   run(): void {
     const count = this.jobs;
     const blocks = this.jobBlocks;
+    // Jobs run four at a time among those of the same length, so that no lane idles while
+    // another finishes a longer message: in queue order when all have one length (the usual
+    // case), else ordered by length first.
+    const order = byLength(blocks, count);
     let done = 0;
-    // Jobs run four at a time among those of the same length, in queue order.
     while (done < count) {
-      const n = blocks[done]!;
-      let j = done;
-      while (j < count && blocks[j] === n) j++;
-      this.runGroup(done, j, n);
-      done = j;
+      const n = blocks[order[done]!]!;
+      let end = done;
+      while (end < count && blocks[order[end]!] === n) end++;
+      this.runGroup(order, done, end, n);
+      done = end;
     }
     this.jobs = 0;
   }
 
-  private runGroup(from: number, to: number, n: number): void {
+  private runGroup(order: Int32Array, from: number, to: number, n: number): void {
     const s = this.jobStart;
     const d = this.jobAt;
     const o = this.jobOut;
-    let j = from;
-    for (; j + 4 <= to; j += 4) this.hash4(n, s[j]!, s[j + 1]!, s[j + 2]!, s[j + 3]!, d[j]!, d[j + 1]!, d[j + 2]!, d[j + 3]!, o[j]!, o[j + 1]!, o[j + 2]!, o[j + 3]!);
-    if (j === to) return;
+    let k = from;
+    for (; k + 4 <= to; k += 4) {
+      const [a, b, c, e] = [order[k]!, order[k + 1]!, order[k + 2]!, order[k + 3]!];
+      this.hash4(n, s[a]!, s[b]!, s[c]!, s[e]!, d[a]!, d[b]!, d[c]!, d[e]!, o[a]!, o[b]!, o[c]!, o[e]!);
+    }
+    if (k === to) return;
     // Idle lanes repeat the first job's input and write to the scratch area.
-    const lane = (k: number, a: Int32Array, idle: number) => (j + k < to ? a[j + k]! : idle);
-    this.hash4(n, s[j]!, lane(1, s, s[j]!), lane(2, s, s[j]!), lane(3, s, s[j]!), d[j]!, lane(1, d, d[j]!), lane(2, d, d[j]!), lane(3, d, d[j]!), o[j]!, lane(1, o, SCRATCH), lane(2, o, SCRATCH + 32), lane(3, o, SCRATCH + 64));
+    const first = order[k]!;
+    const job = (i: number) => (k + i < to ? order[k + i]! : -1);
+    const lane = (i: number, a: Int32Array, idle: number) => (job(i) >= 0 ? a[job(i)]! : idle);
+    this.hash4(n, s[first]!, lane(1, s, s[first]!), lane(2, s, s[first]!), lane(3, s, s[first]!), d[first]!, lane(1, d, d[first]!), lane(2, d, d[first]!), lane(3, d, d[first]!), o[first]!, lane(1, o, SCRATCH), lane(2, o, SCRATCH + 32), lane(3, o, SCRATCH + 64));
   }
 
   /** Forgets the jobs and the messages, zeroing their memory for the next batch. */
@@ -210,6 +218,18 @@ export class Sm3Lanes {
     this.jobs = 0;
     this.top = DATA;
   }
+}
+
+/** Job indices 0..count-1 ordered by block count, stably (a counting sort: lengths are small). */
+function byLength(blocks: Int32Array, count: number): Int32Array {
+  const order = new Int32Array(count);
+  let max = 0;
+  for (let j = 0; j < count; j++) if (blocks[j]! > max) max = blocks[j]!;
+  const starts = new Int32Array(max + 2);
+  for (let j = 0; j < count; j++) starts[blocks[j]! + 1]!++;
+  for (let b = 1; b <= max + 1; b++) starts[b]! += starts[b - 1]!;
+  for (let j = 0; j < count; j++) order[starts[blocks[j]!]!++] = j;
+  return order;
 }
 
 /** Cross-checks the lanes against OpenSSL on messages of every padding case; throws on a difference. */
