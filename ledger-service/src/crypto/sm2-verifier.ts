@@ -34,8 +34,8 @@ interface Job {
 
 interface Lane {
   readonly worker: Worker;
-  /** Batches sent and not yet answered, by id. */
-  readonly pending: Map<number, Job[]>;
+  /** Batches sent and not yet fully answered, by id, with how many of their jobs were answered (in order). */
+  readonly pending: Map<number, { jobs: Job[]; answered: number }>;
   load: number;
 }
 
@@ -91,7 +91,7 @@ export class WorkerVerifier implements SignatureVerifier {
       return;
     }
     const id = this.nextId++;
-    lane.pending.set(id, jobs);
+    lane.pending.set(id, { jobs, answered: 0 });
     lane.load += jobs.length;
     // A small Buffer is a view of Node's shared 8 KiB pool, and cloning a view clones its whole
     // buffer: send exact copies.
@@ -103,12 +103,13 @@ export class WorkerVerifier implements SignatureVerifier {
     const worker = new Worker(new URL("./sm2-verifier-worker.ts", import.meta.url));
     worker.unref();
     const lane: Lane = { worker, pending: new Map(), load: 0 };
-    worker.on("message", ({ id, results }: { id: number; results: boolean[] }) => {
-      const jobs = lane.pending.get(id);
-      if (!jobs) return;
-      lane.pending.delete(id);
-      lane.load -= jobs.length;
-      jobs.forEach((job, i) => job.resolve(results[i] === true));
+    worker.on("message", ({ id, at, ok }: { id: number; at: number; ok: boolean }) => {
+      const batch = lane.pending.get(id);
+      const job = batch?.jobs[at];
+      if (!batch || !job) return;
+      job.resolve(ok === true);
+      lane.load -= 1;
+      if (++batch.answered === batch.jobs.length) lane.pending.delete(id);
     });
     const fail = (reason: unknown) => {
       const at = this.lanes.indexOf(lane);
@@ -124,7 +125,7 @@ export class WorkerVerifier implements SignatureVerifier {
 
   /** Stops a worker; whatever it had not answered is verified here. */
   private async retire(lane: Lane): Promise<void> {
-    for (const jobs of lane.pending.values()) for (const job of jobs) job.resolve(verify(job.message, job.signature, job.publicKey));
+    for (const { jobs, answered } of lane.pending.values()) for (const job of jobs.slice(answered)) job.resolve(verify(job.message, job.signature, job.publicKey));
     lane.pending.clear();
     lane.load = 0;
     await lane.worker.terminate();
