@@ -31,6 +31,8 @@ export interface LoadResult {
   readonly statuses: Record<string, number>;
   /** The first few non-2xx answers. */
   readonly errors: string[];
+  /** CPU the generator itself used during the run (user + system), ms: its share of the machine. */
+  readonly cpuMs: number;
 }
 
 async function run(job: LoadJob): Promise<LoadResult> {
@@ -39,6 +41,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
   const statuses: Record<string, number> = {};
   const errors: string[] = [];
   let next = 0;
+  const cpu = process.cpuUsage();
   const one = (r: PreparedRequest) =>
     new Promise<void>((ok, fail) => {
       const body = Buffer.from(r.body, "utf8");
@@ -66,7 +69,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
   );
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   agent.destroy();
-  return { latenciesMs, wallMs, statuses, errors };
+  const used = process.cpuUsage(cpu);
+  return { latenciesMs, wallMs, statuses, errors, cpuMs: (used.user + used.system) / 1000 };
 }
 
 /** Runs `job` in a child process and resolves with its result. */
