@@ -154,7 +154,7 @@ describe("durable Merkle log in tiles (merkle-log.ts, frontier.ts, tiles.ts)", f
     await log.close();
   });
 
-  it("a missing or cut tile is LOG_CORRUPT, and so is a store of the old per-node layout", async () => {
+  it("a missing or cut tile is LOG_CORRUPT, and so is a store of an unknown layout", async () => {
     const log = await MerkleLog.open(join(dir(), "tiles"));
     await log.append(Array.from({ length: 600 }, () => randomBytes(64)));
     const tiles = log.store.db.sublevel<string, Buffer>("tile", { valueEncoding: "buffer" });
@@ -169,7 +169,7 @@ describe("durable Merkle log in tiles (merkle-log.ts, frontier.ts, tiles.ts)", f
 
     const old = await MerkleLog.open(join(dir(), "v1"));
     await old.append([Buffer.from("x")]);
-    await old.store.write([old.store.table("meta").putOp("state", { version: 1, size: 1, hashId: hex(sm3(new Uint8Array())) })]);
+    await old.store.write([old.store.table("meta").putOp("state", { version: 3, size: 1, hashId: hex(sm3(new Uint8Array())), tileHeight: 8 })]);
     await old.close();
     await rejectsWith(MerkleLog.open(join(dir(), "v1")), "LOG_CORRUPT");
   });

@@ -2,6 +2,7 @@ import type { BatchOp } from "../storage/level.ts";
 import { LogError } from "./errors.ts";
 import { Frontier, type Tile } from "./frontier.ts";
 import { consistencyRanges, emptyRoot, inclusionRanges, isPowerOfTwo, splitPoint, nodeHash, SM3, type HashFn, type Range } from "./rfc9162.ts";
+import { migrateFromLayoutOne, type LayoutOneState } from "./migrate.ts";
 import { LAYOUT_VERSION, LogStore } from "./store.ts";
 import { FULL_TILE_HASHES, locate, slot, TILE_HEIGHT, type NodeId, type NodeSpot, type TileId } from "./tiles.ts";
 import { hasherFor, type TreeHasher } from "./tree-hasher.ts";
@@ -87,9 +88,13 @@ export class MerkleLog {
       const log = new MerkleLog(store, hash, opts);
       const hashId = Buffer.from(emptyRoot(hash)).toString("hex");
       log.hashId = hashId;
-      const state = await store.state();
-      if (state && (state.version !== LAYOUT_VERSION || state.tileHeight !== TILE_HEIGHT)) throw new LogError("LOG_CORRUPT", `the store has layout version ${String(state.version)}; this log reads version ${LAYOUT_VERSION} (tiles of height ${TILE_HEIGHT})`);
+      let state = await store.state();
       if (state && state.hashId !== hashId) throw new LogError("LOG_HASH_MISMATCH", "the log was created with another hash function");
+      if (state && (state as { version: number }).version === 1) {
+        await migrateFromLayoutOne(store, log.hasher, state as unknown as LayoutOneState, (size) => decompose(0, size));
+        state = await store.state();
+      }
+      if (state && (state.version !== LAYOUT_VERSION || state.tileHeight !== TILE_HEIGHT)) throw new LogError("LOG_CORRUPT", `the store has layout version ${String(state.version)}; this log reads version ${LAYOUT_VERSION} (tiles of height ${TILE_HEIGHT})`);
       if (state && !isCount(state.size)) throw new LogError("LOG_CORRUPT", "the stored tree size is not a count");
       if (!state) await store.write([log.stateOp(0)]);
       const size = state?.size ?? 0;

@@ -20,7 +20,8 @@ import type { TILE_HEIGHT, TileId } from "./tiles.ts";
  * written (a complete subtree is final), so any past root or proof is a function of the stored
  * tiles: a proof at 10M leaves reads 2 of them (the top level's is in memory), not ~24 nodes.
  *
- * Version 1 (a key per node, `node` and `leaf` sublevels) predates any release and is refused.
+ * Version 1 (a key per node, `node` and `leaf` sublevels) is rewritten as version 2 when opened
+ * (`migrate.ts`).
  */
 /** Names of the JSON tables kept next to the tree (shared by the checkpointer and the anchor store). */
 export const TABLES = { checkpoints: "checkpoint", anchors: "anchor", anchorLinks: "anchor-link" } as const;
