@@ -191,7 +191,10 @@ export class MerkleLog {
       return index;
     };
     try {
+      // Which keys are logged already: one read for the whole batch.
+      const keys = jobs.flatMap((job) => (job.kind === "keyed" ? job.entries.map((e) => e.key) : []));
       const seen = new Map<string, number>();
+      (await this.store.indexesOfKeys(keys)).forEach((index, i) => index !== undefined && seen.set(keys[i]!, index));
       for (const job of jobs) {
         if (job.kind === "plain") {
           const firstIndex = next.size;
@@ -200,7 +203,7 @@ export class MerkleLog {
         } else {
           const indexes: number[] = [];
           for (const entry of job.entries) {
-            let index = seen.get(entry.key) ?? (await this.store.indexOfKey(entry.key));
+            let index = seen.get(entry.key);
             if (index === undefined) {
               index = add(entry.data);
               ops.push(this.store.keyOp(entry.key, index));

@@ -123,6 +123,13 @@ export class LogStore {
     return value;
   }
 
+  /** The indexes of keyed entries (undefined where not logged), in one LevelDB round trip. */
+  async indexesOfKeys(keys: readonly string[]): Promise<(number | undefined)[]> {
+    if (keys.length === 0) return [];
+    const values = (await this.keys.getMany(keys)) as (string | undefined)[];
+    return values.map((v) => (v === undefined ? undefined : Number(v)));
+  }
+
   async indexOfKey(key: string): Promise<number | undefined> {
     const value = (await this.keys.get(key)) as string | undefined;
     return value === undefined ? undefined : Number(value);
