@@ -205,6 +205,7 @@ export class RegistryClient {
       // Only a malformed batch reverts as a whole (a nested batch); name the registry's error.
       const data = revertData(err);
       const parsed = data ? registryInterface().parseError(data) : null;
+      if (parsed?.name === "UnknownFunction") throw new Error(`the registry at ${this.address} has no relayBatch: it was deployed by an earlier version; deploy the current one (npm run deploy:registry)`, { cause: err });
       throw parsed ? new Error(`relayBatch reverted with ${parsed.name}()`, { cause: err }) : err;
     }
     const { ok, gasUsed, revertData: reverts } = decodeRelayBatch(fromHex(returned));
