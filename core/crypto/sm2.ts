@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { DER, weierstrass } from "@noble/curves/abstract/weierstrass.js";
+import { setBounded } from "../bounded-map.ts";
 import { CryptoInputError } from "./errors.ts";
 import { sm3Parts } from "./sm3.ts";
 
@@ -101,8 +102,7 @@ function cachedKey(publicKeyHex: string, userId: string | Uint8Array | undefined
   }
   const point = pointFromCanonical(publicKeyHex);
   entry = { point, za: computeZa(point, id), uses: 1 };
-  cache.set(cacheKey, entry);
-  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  setBounded(cache, cacheKey, entry, CACHE_LIMIT);
   return entry;
 }
 
@@ -160,8 +160,7 @@ function ownPublicKey(privateKeyHex: string): string {
   let publicKey = ownPublicKeys.get(tag);
   if (!publicKey) {
     publicKey = publicKeyFromPrivate(privateKeyHex);
-    if (ownPublicKeys.size >= CACHE_LIMIT) ownPublicKeys.delete(ownPublicKeys.keys().next().value!);
-    ownPublicKeys.set(tag, publicKey);
+    setBounded(ownPublicKeys, tag, publicKey, CACHE_LIMIT);
   }
   return publicKey;
 }

@@ -1,3 +1,4 @@
+import { setBounded } from "../../../core/bounded-map.ts";
 import { canonicalBytes } from "../../../core/canonical.ts";
 import { OPERATIONS } from "../../../core/operations.ts";
 import { recordId } from "../../../core/record.ts";
@@ -83,10 +84,7 @@ export class Indexer {
       const last = pending[pending.length - 1]!;
       ops.push(this.store.meta.putOp("cursor", { cursor: last.cursor, count: seq }));
       await this.store.write(ops);
-      for (const entry of entries) {
-        if (this.recent.size >= 4096) this.recent.delete(this.recent.keys().next().value!);
-        this.recent.set(entry.recordHash, entry);
-      }
+      for (const entry of entries) setBounded(this.recent, entry.recordHash, entry, 4096);
       ingested += pending.length;
       pending = [];
     };

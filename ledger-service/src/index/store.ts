@@ -1,6 +1,7 @@
 import { ClassicLevel } from "classic-level";
 import type { SignedRecord } from "../../../core/record.ts";
 import type { ChainEvent, TxRef } from "../chain/backend.ts";
+import { setBounded } from "../../../core/bounded-map.ts";
 import { Table, writeBatch, type BatchOp } from "../storage/level.ts";
 
 export type { BatchOp };
@@ -136,10 +137,7 @@ export class IndexStore {
     const known = this.actorCache.get(orgId);
     if (known) return known;
     const actor = await this.actors.get(orgId);
-    if (actor) {
-      if (this.actorCache.size >= 10_000) this.actorCache.clear();
-      this.actorCache.set(orgId, actor);
-    }
+    if (actor) setBounded(this.actorCache, orgId, actor, 10_000);
     return actor;
   }
 

@@ -156,16 +156,6 @@ function recordEvents(): Map<string, string> {
   return recordEventNames;
 }
 
-/**
- * The SM3 record hash a registry event carries, read straight from the log: every record event
- * is `(bytes32 indexed id, bytes32 recordHash, bytes signedRecord)`, so the hash is the first
- * data word. Undefined for a log that is not one of the registry's record events.
- */
-export function eventRecordHash(log: { readonly topics: readonly string[]; readonly data: string }): string | undefined {
-  if (!recordEvents().has(log.topics[0] ?? "") || log.data.length < 2 + 64) return undefined;
-  return log.data.slice(2, 66).toLowerCase();
-}
-
 export interface RecordEventFields {
   readonly event: string;
   /** The indexed id topic (bytes32 hex). */

@@ -74,12 +74,6 @@ export class EvmBackend implements LedgerBackend {
   readonly ref: ChainRef;
   readonly client: RegistryClient;
   private queue: Promise<unknown> = Promise.resolve();
-  /**
-   * The gas each record's dry run used, by record hash. The service dry-runs a record right
-   * before submitting it on the same state, so the submission reuses that figure instead of
-   * having the signer execute the call once more to estimate it.
-   */
-  private readonly estimates = new Map<string, bigint>();
   private readonly relay: RelaySender;
 
   /**
@@ -106,33 +100,24 @@ export class EvmBackend implements LedgerBackend {
     return new EvmBackend(address, network.chainId.toString(), provider, signer, options);
   }
 
+  /** The record's dry run: a batch of one, so it meets exactly the checks `submit` will. */
   async simulate(signed: SignedRecord): Promise<void> {
+    let calldata: Uint8Array;
+    let result;
     try {
-      const gas = await this.client.simulate(signed, await this.signer.getAddress());
-      if (this.estimates.size >= 1_000) this.estimates.clear();
-      this.estimates.set(recordHash(signed.record), gas);
+      calldata = this.client.calldata(signed);
+      [result] = await this.client.simulateBatch([calldata], await this.signer.getAddress());
     } catch (err) {
       throw classify(err);
     }
+    if (!result!.ok) throw result!.error;
   }
 
-  submit(signed: SignedRecord): Promise<TxRef> {
-    const run = async (): Promise<TxRef> => {
-      try {
-        const hash = recordHash(signed.record);
-        const estimate = this.estimates.get(hash);
-        this.estimates.delete(hash);
-        // Headroom as the signer would add: later state may cost a little more than the dry run.
-        const gas = this.options.overrides?.gasLimit === undefined && estimate !== undefined ? { gasLimit: (estimate * 12n) / 10n + 10_000n } : {};
-        const r = await this.client.submit(signed, this.signer, { ...gas, ...this.options.overrides });
-        return { txId: r.txId, blockNumber: r.blockNumber, blockTime: r.blockTime };
-      } catch (err) {
-        throw classify(err);
-      }
-    };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+  /** Submits one record: the batch path with a group of one. */
+  async submit(signed: SignedRecord): Promise<TxRef> {
+    const [outcome] = await this.submitBatch([signed]);
+    if (!outcome!.ok) throw outcome!.error;
+    return outcome!.tx;
   }
 
   /**
@@ -142,6 +127,8 @@ export class EvmBackend implements LedgerBackend {
    * emits no event; it is answered with the reason the current state gives.
    */
   submitBatch(records: readonly SignedRecord[]): Promise<BatchOutcome[]> {
+    // One submission at a time: the dry run must see the state its transaction will meet, and
+    // the relay has one nonce sequence.
     const run = () => this.runBatch(records);
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);

@@ -1,4 +1,4 @@
-import { Contract, ContractFactory, Interface, toQuantity, toUtf8Bytes, ZeroHash, type ContractRunner, type Provider, type Signer, type TransactionRequest } from "ethers";
+import { Contract, ContractFactory, getBytes, Interface, toQuantity, toUtf8Bytes, ZeroHash, type ContractRunner, type Provider, type Signer, type TransactionRequest } from "ethers";
 import { codeFromSolidityError, LedgerError } from "../../../../core/errors.ts";
 import { parseSignedRecord, recordHash, type SignedRecord } from "../../../../core/record.ts";
 import { ROLES } from "../../../../core/records/common.ts";
@@ -9,7 +9,8 @@ import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
 import { PRODUCT_STATUSES } from "../../../../core/records/product.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import { loadArtifact, MODULES, registryInterface } from "./artifacts.ts";
-import { callOf, decodeRecordEvent, eventRecordHash, fromHash32, fromId32, id32, originKey, type RecordEventFields } from "./encoding.ts";
+import { callOf, decodeRecordEvent, fromHash32, fromId32, id32, originKey, type RecordEventFields } from "./encoding.ts";
+import { setBounded } from "../../../../core/bounded-map.ts";
 import type { RelaySender } from "./relay.ts";
 import { decodeRelayBatch, encodeCall, encodeRelayBatch, fromHex, toHex } from "./calldata.ts";
 
@@ -222,7 +223,7 @@ export class RegistryClient {
     if (!mined.success) throw new Error(`batch transaction ${mined.txId} failed`);
     const emitted = new Set<string>();
     for (const log of mined.logs) {
-      const hash = log.address.toLowerCase() === this.address.toLowerCase() ? eventRecordHash(log) : undefined;
+      const hash = log.address.toLowerCase() === this.address.toLowerCase() ? decodeRecordEvent(log)?.recordHash : undefined;
       if (hash) emitted.add(hash);
     }
     return { txId: mined.txId, blockNumber: mined.blockNumber, blockTime: await this.blockTime(mined.blockHash), emitted };
@@ -256,13 +257,8 @@ export class RegistryClient {
   }
 
   private async diagnose(tx: TransactionRequest, from: string, original: unknown): Promise<unknown> {
-    try {
-      await this.provider.call({ ...tx, from, nonce: undefined });
-    } catch (err) {
-      const rule = ruleErrorOf(err);
-      if (rule instanceof LedgerError) return rule;
-    }
-    return original;
+    const rule = await this.refusal(getBytes(tx.data as string), from);
+    return rule instanceof LedgerError ? rule : original;
   }
 
   /** The latest block's time (Unix seconds). */
@@ -277,8 +273,7 @@ export class RegistryClient {
     if (known !== undefined) return known;
     const block = await this.provider.getBlock(blockHash);
     if (!block) throw new Error(`block ${blockHash} not found`);
-    if (this.blockTimes.size > 10_000) this.blockTimes.clear();
-    this.blockTimes.set(blockHash, block.timestamp);
+    setBounded(this.blockTimes, blockHash, block.timestamp, 10_000);
     return block.timestamp;
   }
 
@@ -469,8 +464,7 @@ class SubmittedRecords {
   private readonly byHash = new Map<string, { json: string; signed: SignedRecord }>();
 
   remember(hash: string, json: string, signed: SignedRecord): void {
-    if (this.byHash.size >= 4096) this.byHash.delete(this.byHash.keys().next().value!);
-    this.byHash.set(hash, { json, signed });
+    setBounded(this.byHash, hash, { json, signed }, 4096);
   }
 
   take(hash: string, json: string): SignedRecord | undefined {

@@ -1,6 +1,7 @@
 import type { Contract } from "@hyperledger/fabric-gateway";
 import { common, peer } from "@hyperledger/fabric-protos";
 import type { ChainPosition } from "./cursor.ts";
+import { setBounded } from "../../../../core/bounded-map.ts";
 
 /**
  * What the chaincode events alone do not say, read from the channel's blocks through the
@@ -124,8 +125,7 @@ export class ChainReader {
     const cached = this.cache.get(number);
     if (cached) return cached;
     const summary = summarizeBlock(await this.qscc.evaluateTransaction("GetBlockByNumber", this.channel, String(number)), this.chaincode);
-    if (this.cache.size >= CACHE_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(number, summary);
+    setBounded(this.cache, number, summary, CACHE_BLOCKS);
     return summary;
   }
 
