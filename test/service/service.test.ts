@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { generateKeyPair } from "../../core/crypto/sm2.ts";
+import { recordHash } from "../../core/record.ts";
 import { usccCheckCharacter } from "../../core/uscc.ts";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
@@ -58,6 +59,24 @@ describe("ledger service over HTTP on the embedded chain", function () {
     expect(body.error.message).to.match(/[\u4e00-\u9fff]/);
     expect(service.log.size).to.equal(sizeBefore);
     expect(await service.backend.view({ kind: "price-cap", id: "finance/per-call" })).to.equal(undefined);
+  });
+
+  it("refuses one record among concurrent writes on its own: the others land, it appears nowhere", async () => {
+    const sizeBefore = service.log.size;
+    const a = agency();
+    const good1 = a.sign("cap.set", { domain: "trade", chargeUnit: "per-call", maxPriceFen: 100 });
+    const refused = a.sign("actor.register", { orgId: operatorOrg, name: "again", role: "operator", publicKey: operatorKey.publicKey });
+    const good2 = a.sign("cap.set", { domain: "health", chargeUnit: "per-call", maxPriceFen: 200 });
+    const [r1, r2, r3] = await Promise.all([good1, refused, good2].map((signed) => a.raw("POST", "/v1/records", signed)));
+    expect([r1!.status, r3!.status]).to.deep.equal([201, 201]);
+    expect(r2!.status).to.be.within(400, 499);
+    expect((r2!.json as { error: { code: string } }).error.code).to.equal("DUPLICATE_ID");
+    expect(service.log.size).to.equal(sizeBefore + 2);
+    const hashes = new Set<string>();
+    for await (const e of service.backend.events()) hashes.add(e.recordHash);
+    expect(hashes.has(recordHash(good1.record)) && hashes.has(recordHash(good2.record))).to.equal(true);
+    expect(hashes.has(recordHash(refused.record))).to.equal(false);
+    expect(await service.store.entryByHash(recordHash(refused.record))).to.equal(undefined);
   });
 
   it("refuses a bad request signature, a replayed nonce, malformed and oversized bodies", async () => {
