@@ -68,7 +68,7 @@ describe("durable Merkle log (merkle-log.ts, store.ts)", () => {
     for (let i = 0; i < n; i += 1000) await log.append(Array.from({ length: 1000 }, (_, j) => data(i + j)));
     const memory = new MemoryTree(Array.from({ length: n }, (_, i) => leafHash(data(i))));
     // At most two tiles per tile level (the leaf's and the past size's right edge); 5000 leaves
-    // make two levels, where a node a read would be up to 2·⌈log₂ n⌉.
+    // make two levels, where a read per node would be up to 2·⌈log₂ n⌉.
     const bound = 4;
     for (const [index, size] of [[0, n], [4999, n], [2500, 3333], [1023, 1024], [1024, 4097], [77, 78]] as const) {
       const before = log.store.reads;

@@ -61,6 +61,29 @@ describe("log layout 1 → 2 migration", function () {
     await again.close();
   });
 
+  it("starts over after an interrupted migration, and clears layout 1 left behind after the switch", async () => {
+    const entries = Array.from({ length: 600 }, () => randomBytes(48));
+    const location = join(dir(), "interrupted");
+    await writeLayoutOne(location, entries);
+    // What a migration cut short leaves: some layout-2 entries and tiles, the state still layout 1.
+    const db = new ClassicLevel<string, unknown>(location, { valueEncoding: "json" });
+    await db.open();
+    await db.sublevel<string, Buffer>("entry", { valueEncoding: "buffer" }).put(hex14(3), Buffer.from("half-written"));
+    await db.sublevel<string, Buffer>("tile", { valueEncoding: "buffer" }).put("00" + "0".repeat(12), Buffer.alloc(64, 7));
+    await db.close();
+    const log = await MerkleLog.open(location);
+    expect(hex(await log.root())).to.equal(hex(ref.MTH(entries)));
+    expect(Buffer.from(await log.entry(3)).equals(entries[3]!)).to.equal(true);
+    expect(verifyInclusion(3, 600, ref.leaf(entries[3]!), await log.inclusionProof(3), ref.MTH(entries))).to.equal(true);
+    // A crash after the switch, before the clean-up: the next open clears the old sublevels.
+    await log.store.db.sublevel<string, Buffer>("leaf", { valueEncoding: "buffer" }).put(hex14(0), entries[0]!);
+    await log.close();
+    const again = await MerkleLog.open(location);
+    expect(await again.store.db.sublevel("leaf").keys({ limit: 1 }).all()).to.deep.equal([]);
+    expect(hex(await again.root())).to.equal(hex(ref.MTH(entries)));
+    await again.close();
+  });
+
   it("refuses, and leaves as it was, a layout-1 log whose nodes do not match its entries", async () => {
     const entries = Array.from({ length: 300 }, () => randomBytes(40));
     const location = join(dir(), "bad");

@@ -1,4 +1,7 @@
-import { compactTile, expandTile, FULL_TILE_HASHES, locate, slot, TILE_HEIGHT, TILE_WIDTH, tileBottomCount, tileLevels, type NodeId, type NodeSpot, type TileId } from "./tiles.ts";
+import { compactTile, edgeTile, expandTile, FULL_TILE_HASHES, locate, slot, TILE_HEIGHT, TILE_WIDTH, tileBottomCount, tileLevels, type NodeId, type NodeSpot, type TileId } from "./tiles.ts";
+
+/** The rightmost tile of every tile level of a tree of `size` leaves. */
+const edgeTiles = (size: number) => Array.from({ length: tileLevels(size) }, (_, level) => edgeTile(level, size));
 import type { TreeHasher } from "./tree-hasher.ts";
 
 /** A tile's hashes in their stored form (`tiles.ts`). */
@@ -30,23 +33,14 @@ export class Frontier {
 
   /** The partial tiles a store of `size` leaves holds (those with 1–255 columns). */
   static partialTiles(size: number): TileId[] {
-    const out: TileId[] = [];
-    for (let level = 0; level < tileLevels(size); level++) {
-      const n = tileBottomCount(level, size);
-      if (n % TILE_WIDTH !== 0) out.push({ tileLevel: level, tileIndex: Math.floor(n / TILE_WIDTH) });
-    }
-    return out;
+    return edgeTiles(size)
+      .filter((t) => t.width > 0)
+      .map(({ tileLevel, tileIndex }) => ({ tileLevel, tileIndex }));
   }
 
   /** The frontier of a stored tree of `size` leaves from its partial tiles, by tile level. */
   static restore(hasher: TreeHasher, size: number, partial: readonly (Uint8Array | undefined)[]): Frontier {
-    const tiles: Uint8Array[] = [];
-    for (let level = 0; level < tileLevels(size); level++) {
-      const n = tileBottomCount(level, size);
-      const width = n % TILE_WIDTH;
-      const id = { tileLevel: level, tileIndex: Math.floor(n / TILE_WIDTH) };
-      tiles.push(width === 0 ? new Uint8Array(FULL_TILE_HASHES * hasher.width) : expandTile(partial[level] ?? new Uint8Array(0), width, hasher.width, id));
-    }
+    const tiles = edgeTiles(size).map((t) => (t.width === 0 ? new Uint8Array(FULL_TILE_HASHES * hasher.width) : expandTile(partial[t.tileLevel] ?? new Uint8Array(0), t.width, hasher.width, t)));
     return new Frontier(hasher, size, tiles);
   }
 
@@ -100,10 +94,9 @@ export class Frontier {
   partialSince(since: number): Tile[] {
     const out: Tile[] = [];
     for (let level = 0; level < this.tiles.length; level++) {
-      const n = tileBottomCount(level, this.count);
-      const width = n % TILE_WIDTH;
-      if (width === 0 || n === tileBottomCount(level, since)) continue;
-      out.push({ tileLevel: level, tileIndex: Math.floor(n / TILE_WIDTH), hashes: compactTile(this.tiles[level]!, width, this.hasher.width) });
+      const { tileIndex, width } = edgeTile(level, this.count);
+      if (width === 0 || tileBottomCount(level, this.count) === tileBottomCount(level, since)) continue;
+      out.push({ tileLevel: level, tileIndex, hashes: compactTile(this.tiles[level]!, width, this.hasher.width) });
     }
     return out;
   }
@@ -113,8 +106,8 @@ export class Frontier {
    * partial tiles, as a view; undefined if it is in a full tile, which is stored.
    */
   hashAt(spot: NodeSpot): Uint8Array | undefined {
-    const n = tileBottomCount(spot.tileLevel, this.count);
-    if (n % TILE_WIDTH === 0 || spot.tileIndex !== Math.floor(n / TILE_WIDTH)) return undefined;
+    const edge = edgeTile(spot.tileLevel, this.count);
+    if (edge.width === 0 || spot.tileIndex !== edge.tileIndex) return undefined;
     const w = this.hasher.width;
     const at = slot(spot.row, spot.position) * w;
     return this.tiles[spot.tileLevel]!.subarray(at, at + w);

@@ -1,8 +1,8 @@
 import type { BatchOp } from "../storage/level.ts";
 import { LogError } from "./errors.ts";
 import { Frontier, type Tile } from "./frontier.ts";
-import { consistencyRanges, emptyRoot, inclusionRanges, isPowerOfTwo, splitPoint, nodeHash, SM3, type HashFn, type Range } from "./rfc9162.ts";
-import { migrateFromLayoutOne, type LayoutOneState } from "./migrate.ts";
+import { consistencyRanges, decompose, emptyRoot, inclusionRanges, nodeHash, SM3, type HashFn, type Range } from "./rfc9162.ts";
+import { clearLayoutOneLeftovers, migrateFromLayoutOne } from "./migrate.ts";
 import { LAYOUT_VERSION, LogStore } from "./store.ts";
 import { FULL_TILE_HASHES, locate, slot, TILE_HEIGHT, type NodeId, type NodeSpot, type TileId } from "./tiles.ts";
 import { hasherFor, type TreeHasher } from "./tree-hasher.ts";
@@ -14,7 +14,8 @@ import { hasherFor, type TreeHasher } from "./tree-hasher.ts";
  * log's tiles (`tiles.ts`): a batch writes one value per entry, one per tile it fills and the
  * partial tile of each level it extends. MTH(D[start:start+size]) of any subtree at any past
  * size is then a fold of at most ⌈log₂ n⌉ complete subtrees, each a lookup in its tile, and an
- * inclusion or consistency proof reads at most two tiles per tile level (3 tiles at 10M leaves).
+ * inclusion or consistency proof at the current size reads at most one tile per tile level below
+ * the top one, which is in memory (2 at 10M leaves), and at a past size at most two per level.
  * The right edge of the current tree (`Frontier`: the rightmost, partial tile of each level) is
  * kept in memory, so the current root needs no read at all and recent entries' proofs few.
  *
@@ -50,7 +51,6 @@ type Job =
   | { kind: "keyed"; entries: readonly LogEntry[]; resolve: (r: number[]) => void; reject: (e: unknown) => void };
 
 const isCount = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
-const MAX_LEVEL = 53;
 
 export class MerkleLog {
   private hashId = "";
@@ -90,13 +90,14 @@ export class MerkleLog {
       log.hashId = hashId;
       let state = await store.state();
       if (state && state.hashId !== hashId) throw new LogError("LOG_HASH_MISMATCH", "the log was created with another hash function");
-      if (state && (state as { version: number }).version === 1) {
-        await migrateFromLayoutOne(store, log.hasher, state as unknown as LayoutOneState, (size) => decompose(0, size));
+      if (state?.version === 1) {
+        await migrateFromLayoutOne(store, log.hasher, state);
         state = await store.state();
       }
       if (state && (state.version !== LAYOUT_VERSION || state.tileHeight !== TILE_HEIGHT)) throw new LogError("LOG_CORRUPT", `the store has layout version ${String(state.version)}; this log reads version ${LAYOUT_VERSION} (tiles of height ${TILE_HEIGHT})`);
       if (state && !isCount(state.size)) throw new LogError("LOG_CORRUPT", "the stored tree size is not a count");
       if (!state) await store.write([log.stateOp(0)]);
+      else await clearLayoutOneLeftovers(store);
       const size = state?.size ?? 0;
       const partial = Frontier.partialTiles(size);
       const stored = store.getTiles(partial);
@@ -256,15 +257,15 @@ export class MerkleLog {
   }
 
   /** The index of a keyed entry, if logged. */
-  indexOfKey(key: string): Promise<number | undefined> {
-    return this.store.indexOfKey(key);
+  async indexOfKey(key: string): Promise<number | undefined> {
+    return (await this.store.indexesOfKeys([key]))[0];
   }
 
   /** MTH(D[size]) for any size ≤ the current one. */
   async root(size = this.treeSize): Promise<Uint8Array> {
     this.checkSize(size);
     if (size === 0) return emptyRoot(this.hash);
-    return (await this.rangeHashes([{ start: 0, size }]))[0]!;
+    return this.rangeHashes([{ start: 0, size }])[0]!;
   }
 
   /** PATH(index, D[size]) (RFC 9162 §2.1.3.1), leaf to root. Requires 0 ≤ index < size ≤ this.size. */
@@ -346,28 +347,4 @@ export class MerkleLog {
   private checkIndex(index: number, size: number): void {
     if (!isCount(index) || index >= size) throw new LogError("LOG_RANGE", `leaf ${index} is outside a tree of ${size}`);
   }
-}
-
-/**
- * The complete aligned subtrees covering D[start:start+size], left to right. For the ranges of a
- * tree's own subtrees (start a multiple of the next power of two ≥ size) these are the binary
- * digits of size, largest first; other ranges are split RFC-style until aligned.
- */
-export function decompose(start: number, size: number): NodeId[] {
-  if (size > 2 ** MAX_LEVEL) throw new LogError("LOG_RANGE", "tree too large");
-  const out: NodeId[] = [];
-  // Depth first, left before right, with an explicit stack (this runs for every proof).
-  const todo = [start, size];
-  while (todo.length > 0) {
-    const n = todo.pop()!;
-    const s = todo.pop()!;
-    if (n === 0) continue;
-    if (isPowerOfTwo(n) && s % n === 0) {
-      out.push({ level: Math.round(Math.log2(n)), index: s / n });
-      continue;
-    }
-    const k = splitPoint(n);
-    todo.push(s + k, n - k, s, k);
-  }
-  return out;
 }

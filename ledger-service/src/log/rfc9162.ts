@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { LogError } from "./errors.ts";
+import type { NodeId } from "./tiles.ts";
 import { hasherFor, SM3, type HashFn, type TreeHasher } from "./tree-hasher.ts";
 
 /**
@@ -50,6 +51,33 @@ export function splitPoint(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;
+}
+
+/** Trees beyond 2^53 leaves are not addressable with safe integers. */
+const MAX_LEVEL = 53;
+
+/**
+ * The complete aligned subtrees covering D[start:start+size], left to right. For the ranges of a
+ * tree's own subtrees (start a multiple of the next power of two ≥ size) these are the binary
+ * digits of size, largest first; other ranges are split RFC-style until aligned.
+ */
+export function decompose(start: number, size: number): NodeId[] {
+  if (size > 2 ** MAX_LEVEL) throw new LogError("LOG_RANGE", "tree too large");
+  const out: NodeId[] = [];
+  // Depth first, left before right, with an explicit stack (this runs for every proof).
+  const todo = [start, size];
+  while (todo.length > 0) {
+    const n = todo.pop()!;
+    const s = todo.pop()!;
+    if (n === 0) continue;
+    if (isPowerOfTwo(n) && s % n === 0) {
+      out.push({ level: Math.round(Math.log2(n)), index: s / n });
+      continue;
+    }
+    const k = splitPoint(n);
+    todo.push(s + k, n - k, s, k);
+  }
+  return out;
 }
 
 /** A subtree D[start : start+size] of the leaves. */

@@ -18,7 +18,8 @@ import type { TILE_HEIGHT, TileId } from "./tiles.ts";
  * state in one synced LevelDB batch, so the stored partial tiles always hold exactly the nodes
  * of the stored size, and every tile left of them is full. A tile's hashes never change once
  * written (a complete subtree is final), so any past root or proof is a function of the stored
- * tiles: a proof at 10M leaves reads 2 of them (the top level's is in memory), not ~24 nodes.
+ * tiles: a proof at the current size of a 10M-leaf log reads 2 of them (the top level's is in
+ * memory), not ~24 nodes.
  *
  * Version 1 (a key per node, `node` and `leaf` sublevels) is rewritten as version 2 when opened
  * (`migrate.ts`).
@@ -39,7 +40,15 @@ export interface LogState {
   readonly tileHeight: typeof TILE_HEIGHT;
 }
 
-const hex14 = (n: number) => n.toString(16).padStart(14, "0");
+/** Layout 1's state (`migrate.ts` rewrites such a store as layout 2 when it opens). */
+export interface LayoutOneState {
+  readonly version: 1;
+  readonly size: number;
+  readonly hashId: string;
+}
+
+/** An entry's key: its index, 14 hex digits (so keys sort by index). Layout 1 keyed its leaves the same way. */
+export const entryKey = (index: number) => index.toString(16).padStart(14, "0");
 export const tileKey = (tileLevel: number, tileIndex: number) => tileLevel.toString(16).padStart(2, "0") + tileIndex.toString(16).padStart(12, "0");
 
 /**
@@ -84,8 +93,8 @@ export class LogStore {
     return new Table<V>(this.db, name);
   }
 
-  async state(): Promise<LogState | undefined> {
-    return this.meta.get("state");
+  async state(): Promise<LogState | LayoutOneState | undefined> {
+    return (await this.meta.get("state")) as LogState | LayoutOneState | undefined;
   }
 
   stateOp(state: LogState): BatchOp {
@@ -97,7 +106,7 @@ export class LogStore {
   }
 
   entryOp(index: number, data: Uint8Array): BatchOp {
-    return { type: "put", sublevel: this.entries, key: hex14(index), value: asBuffer(data) };
+    return { type: "put", sublevel: this.entries, key: entryKey(index), value: asBuffer(data) };
   }
 
   keyOp(key: string, index: number): BatchOp {
@@ -118,7 +127,7 @@ export class LogStore {
 
   async getEntry(index: number): Promise<Buffer> {
     this.reads++;
-    const value = (await this.entries.get(hex14(index))) as Buffer | undefined;
+    const value = (await this.entries.get(entryKey(index))) as Buffer | undefined;
     if (!value) throw new LogError("LOG_CORRUPT", `entry ${index} is missing`);
     return value;
   }
@@ -128,11 +137,6 @@ export class LogStore {
     if (keys.length === 0) return [];
     const values = (await this.keys.getMany(keys)) as (string | undefined)[];
     return values.map((v) => (v === undefined ? undefined : Number(v)));
-  }
-
-  async indexOfKey(key: string): Promise<number | undefined> {
-    const value = (await this.keys.get(key)) as string | undefined;
-    return value === undefined ? undefined : Number(value);
   }
 
   /** Writes the operations atomically; with sync (the default) they are on disk when this resolves. */

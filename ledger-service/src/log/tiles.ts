@@ -36,22 +36,20 @@ export interface NodeSpot extends TileId {
   readonly position: number;
 }
 
-/** Hashes in a tile of `width` bottom hashes (0–256): ⌊width / 2^j⌋ in each row j. */
-export function tileHashCount(width: number): number {
-  let n = 0;
-  for (let row = 0; row < TILE_HEIGHT; row++) n += Math.floor(width / 2 ** row);
-  return n;
-}
-
-/** Hashes in a full tile: the length of the layout the log keeps tiles in, in memory and read. */
-export const FULL_TILE_HASHES = tileHashCount(TILE_WIDTH);
-
 /** Where row j starts, in hashes, in a tile of `width` (rows are stored one after the other). */
 function rowStart(width: number, row: number): number {
   let n = 0;
   for (let j = 0; j < row; j++) n += Math.floor(width / 2 ** j);
   return n;
 }
+
+/** Hashes in a tile of `width` bottom hashes (0–256): ⌊width / 2^j⌋ in each row j. */
+export function tileHashCount(width: number): number {
+  return rowStart(width, TILE_HEIGHT);
+}
+
+/** Hashes in a full tile: the length of the layout the log keeps tiles in, in memory and read. */
+export const FULL_TILE_HASHES = tileHashCount(TILE_WIDTH);
 
 const FULL_ROW_START = Array.from({ length: TILE_HEIGHT }, (_, row) => rowStart(TILE_WIDTH, row));
 
@@ -71,6 +69,15 @@ export function slot(row: number, position: number): number {
 /** Complete nodes of tree level 8·tileLevel in a tree of `size` leaves. */
 export function tileBottomCount(tileLevel: number, size: number): number {
   return Math.floor(size / 2 ** (TILE_HEIGHT * tileLevel));
+}
+
+/**
+ * The rightmost tile of tile level `tileLevel` in a tree of `size` leaves: its index and width
+ * (bottom hashes, 0–255; 0 when every tile of the level is full and the next one is empty).
+ */
+export function edgeTile(tileLevel: number, size: number): TileId & { readonly width: number } {
+  const n = tileBottomCount(tileLevel, size);
+  return { tileLevel, tileIndex: Math.floor(n / TILE_WIDTH), width: n % TILE_WIDTH };
 }
 
 /** Tile levels holding any hash in a tree of `size` leaves. */
