@@ -6,8 +6,8 @@ import { hmacSm3, sm3 } from "./sm3.ts";
  *
  * Why not `core/crypto/sm3.ts`: every call into OpenSSL through `crypto.hash` costs about 1.1 µs of
  * fixed overhead, while one SM3 compression costs about 0.25 µs. A delivered record needs three
- * HMAC-SM3 and one leaf hash (7 native calls, ≈ 10 µs), which alone breaks the 5 µs/record
- * budget. Here an HMAC keeps its keyed inner and outer midstates, so an HMAC over a short record is
+ * HMAC-SM3, a leaf hash and about one tree node (9 native calls, ≈ 12 µs; docs/WATERMARK.md §7),
+ * which alone breaks the 5 µs/record budget; a Merkle tree needs two short hashes per leaf. Here an HMAC keeps its keyed inner and outer midstates, so an HMAC over a short record is
  * 2–3 compressions and no allocation. The outputs are bit-identical to OpenSSL's: `selfTest()`
  * cross-checks against `core/crypto/sm3.ts` when this module loads (fail closed) and the tests do
  * the same on random inputs.
@@ -1060,23 +1060,31 @@ export function leafHash32Into(data: Uint8Array, off: number, out: Uint8Array, o
   sm3Into(LEAF_BLOCK, 33, out, outOff);
 }
 
-/** HMAC-SM3 (RFC 2104, block 64 bytes) with the keyed midstates computed once. */
+/**
+ * The states of HMAC-SM3 (RFC 2104, block 64 bytes) under `key` after its keyed first block:
+ * the inner (key ⊕ 0x36…) and outer (key ⊕ 0x5c…) midstates every MAC under the key starts from.
+ */
+export function hmacMidstates(key: Uint8Array): { inner: Int32Array; outer: Int32Array } {
+  let k = Uint8Array.from(key);
+  if (k.length > 64) k = Uint8Array.from(sm3(k));
+  const pad = new Uint8Array(64);
+  pad.set(k);
+  const state = (x: number) => {
+    const s = Int32Array.from(IV);
+    compress(s, pad.map((b) => b ^ x), 0);
+    return s;
+  };
+  return { inner: state(0x36), outer: state(0x5c) };
+}
+
+/** HMAC-SM3 with the keyed midstates computed once. */
 export class HmacSm3 {
-  private readonly inner = new Int32Array(8);
-  private readonly outer = new Int32Array(8);
+  private readonly inner: Int32Array;
+  private readonly outer: Int32Array;
   private readonly digest = new Uint8Array(32);
 
   constructor(key: Uint8Array) {
-    let k = Uint8Array.from(key);
-    if (k.length > 64) k = Uint8Array.from(sm3(k));
-    const pad = new Uint8Array(64);
-    pad.set(k);
-    const ipad = pad.map((x) => x ^ 0x36);
-    const opad = pad.map((x) => x ^ 0x5c);
-    this.inner.set(IV);
-    compress(this.inner, ipad, 0);
-    this.outer.set(IV);
-    compress(this.outer, opad, 0);
+    ({ inner: this.inner, outer: this.outer } = hmacMidstates(key));
   }
 
   /** HMAC of `data[0, len)` into `out[outOff, outOff+32)`; pass a plain Uint8Array for speed. */

@@ -10,6 +10,7 @@ import { CanonicalWriter } from "../../ledger-service/src/trace/canonical-bytes.
 import { CsvByteScanner, FIELDS, NEED_INPUT } from "../../ledger-service/src/trace/csv-scan.ts";
 import { DeliveryHashes } from "../../ledger-service/src/trace/delivery-hashes.ts";
 import { recordMarker } from "../../ledger-service/src/trace/marking.ts";
+import { RecordParser } from "../../ledger-service/src/trace/records.ts";
 import { paddedBlocks, Sm3Lanes } from "../../ledger-service/src/trace/sm3-lanes.ts";
 import {
   canonicalRecord,
@@ -159,6 +160,15 @@ describe("trace: CSV read from bytes", () => {
   it("drops up to two byte order marks and rejects invalid UTF-8, unterminated quotes and ragged records", () => {
     expect(scanAll(Buffer.from("\ufeff\ufeffa,b\n1,2\n"), 1)).to.deep.equal([["a", "b"], ["1", "2"]]);
     expect(parseText(Buffer.from("\ufeff\ufeffa,b\n1,2\n"))).to.deep.equal([["a", "b"], ["1", "2"]]);
+    // The text parser too, fed the marks a byte at a time (a first chunk ending inside a mark).
+    for (const piece of [1, 2, 3, 4]) {
+      const bytes = Buffer.from("\ufeff\ufeffa,b\n1,2\n");
+      const parser = new RecordParser("csv");
+      const rows: Row[] = [];
+      for (let at = 0; at < bytes.length; at += piece) rows.push(...parser.push(bytes.subarray(at, at + piece), false));
+      rows.push(...parser.push(new Uint8Array(0), true));
+      expect(rows.map((r) => [[...r.columns], [...r.values]]), `pieces of ${piece}`).to.deep.equal([[["a", "b"], ["1", "2"]]]);
+    }
     expect(() => scanAll(Buffer.concat([Buffer.from("a,b\n1,"), Buffer.of(0xc3, 0x28), Buffer.from("\n")]), 4)).to.throw(TypeError);
     expect(() => scanAll(Buffer.from("a,b\n1,\xff\n", "latin1"), 100)).to.throw(TypeError);
     expect(() => scanAll(Buffer.from('a,b\n1,"open\n'), 3)).to.throw(/ends inside a quoted field/);
@@ -363,7 +373,7 @@ describe("trace: SM3 four lanes at a time", function () {
       const records = Array.from({ length: count }, () => randomBytes(Math.floor(rnd() * 250)));
       const results = [];
       for (const lanes of [false, true]) {
-        const h = new DeliveryHashes({ fingerprintKey, indexKey: lanes || count % 2 === 0 ? indexKey : indexKey, keep: true, lanes });
+        const h = new DeliveryHashes({ fingerprintKey, indexKey: count % 2 === 0 ? indexKey : undefined, keep: true, lanes });
         for (const r of records) {
           h.add(Uint8Array.from(r), r.length);
           if (rnd() < 0.01) await h.endBatch();
@@ -375,7 +385,9 @@ describe("trace: SM3 four lanes at a time", function () {
       expect(lanes!.count).to.equal(count);
       expect(lanes!.root, `root of ${count}`).to.equal(scalar!.root);
       expect(lanes!.leafHashes.equals(scalar!.leafHashes)).to.equal(true);
-      expect(lanes!.handles!.equals(scalar!.handles!)).to.equal(true);
+      // Handles only under an index key (every other count runs without one).
+      if (count % 2 === 0) expect(lanes!.handles!.equals(scalar!.handles!)).to.equal(true);
+      else expect([lanes!.handles?.length ?? 0, scalar!.handles?.length ?? 0]).to.deep.equal([0, 0]);
       expect(lanes!.root).to.equal(referenceRoot(scalar!.leafHashes).toString("hex"));
     }
   });

@@ -122,7 +122,7 @@ export class DeliveryHashes {
     this.handleOut = options.handlesPath && options.indexKey ? createWriteStream(options.handlesPath) : undefined;
   }
 
-  /** Records hashed so far (up to the last `endBatch`). */
+  /** Records hashed so far: up to the last `endBatch` with lanes, every `add` without. */
   get count(): number {
     return this.tree.count;
   }

@@ -166,7 +166,8 @@ export class RecordParser {
 
   push(chunk: Uint8Array | undefined, end: boolean): Row[] {
     let text = chunk ? this.decoder.decode(chunk, { stream: !end }) : this.decoder.decode();
-    if (this.first) {
+    // The mark is looked for in the first text decoded: a first chunk may end inside it.
+    if (this.first && text.length > 0) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       this.first = false;
     }

@@ -1,4 +1,5 @@
 import { hmacSm3, sm3 } from "../../../core/crypto/sm3.ts";
+import { hmacMidstates, sm3Init } from "../../../core/crypto/sm3-fast.ts";
 import { sm3x4Module } from "./sm3x4.ts";
 
 /**
@@ -34,21 +35,31 @@ const SCRATCH = STARTS + 32 * MAX_STARTS; // where idle lanes put their digests
 const DATA = SCRATCH + 128;
 const PAGE = 65536;
 
-const IV = Int32Array.of(0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600 | 0, 0xa96f30bc | 0, 0x163138aa, 0xe38dee4d | 0, 0xb0fb0e4e | 0);
-
-let compiled: object | null | undefined;
+/**
+ * The compiled module, once it passed its self-test (null without WebAssembly SIMD), or the
+ * self-test's failure, thrown again on every call: lanes that disagreed with OpenSSL are never
+ * handed out, not even after a first failed attempt.
+ */
+let compiled: { module: object | null } | { failure: unknown } | undefined;
 
 function sm3x4(): object | null {
   if (compiled === undefined) {
     const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    let module: object | null;
     try {
-      compiled = wasm ? new wasm.Module(sm3x4Module()) : null;
+      module = wasm ? new wasm.Module(sm3x4Module()) : null;
     } catch {
-      compiled = null;
+      module = null;
     }
-    if (compiled) selfTest(new Sm3Lanes(compiled));
+    try {
+      if (module) selfTest(new Sm3Lanes(module));
+      compiled = { module };
+    } catch (failure) {
+      compiled = { failure };
+    }
   }
-  return compiled;
+  if ("failure" in compiled) throw compiled.failure;
+  return compiled.module;
 }
 
 /** Blocks of a message of `len` bytes once padded. */
@@ -88,7 +99,9 @@ export class Sm3Lanes {
     const instance = new wasm.Instance(module, { env: { memory: this.memory } });
     this.hash4 = instance.exports.hash4 as Hash4;
     this.views();
-    this.iv = this.addStart(IV);
+    const iv = new Int32Array(8);
+    sm3Init(iv);
+    this.iv = this.addStart(iv);
   }
 
   private views(): void {
@@ -103,23 +116,10 @@ export class Sm3Lanes {
     return this.startCount++;
   }
 
-  /** The inner and outer midstates of HMAC-SM3 (RFC 2104) under `key`, as start states (before any job is queued). */
+  /** The inner and outer midstates of HMAC-SM3 (RFC 2104) under `key`, as start states. */
   hmacStates(key: Uint8Array): HmacStates {
-    const k = new Uint8Array(64);
-    k.set(key.length > 64 ? sm3(key) : key);
-    const states = [0x36, 0x5c].map((x) => {
-      const at = this.scratch(64);
-      for (let i = 0; i < 64; i++) this.bytes[at + i] = k[i]! ^ x;
-      const out = this.scratch(32);
-      this.job(this.iv, at, 1, out);
-      return out;
-    });
-    this.run();
-    // The digest is the state's words big-endian; a start state holds them native-endian.
-    const state = (at: number) => Int32Array.from({ length: 8 }, (_, i) => new DataView(this.bytes.buffer).getInt32(at + 4 * i, false));
-    const ids = { inner: this.addStart(state(states[0]!)), outer: this.addStart(state(states[1]!)) };
-    this.reset();
-    return ids;
+    const { inner, outer } = hmacMidstates(key);
+    return { inner: this.addStart(inner), outer: this.addStart(outer) };
   }
 
   /** `n` bytes of zeros, 16-byte aligned; returns their offset in `bytes`. */

@@ -109,7 +109,7 @@ class Body {
     this.code.push(SIMD, ...uleb(op), ...immediates);
   }
 
-  /** v128.load / v128.store at `offset` from the address on the stack (16-byte alignment). */
+  /** v128.load / v128.store at `offset` from the address on the stack (alignment hint 16 bytes; unaligned addresses are valid, only slower). */
   load(offset: number): void {
     this.simd(V128_LOAD, 4, ...uleb(offset));
   }
