@@ -4,4 +4,4 @@
 import { register } from "tsx/esm/api";
 
 register();
-await import("../ledger-service/src/cli/main.ts");
+await import("../ledger-service/src/client/cli/pdl.ts");

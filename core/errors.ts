@@ -122,12 +122,15 @@ export function errorMessage(code: ErrorCode, lang: Language = "en"): string {
  */
 export class LedgerError extends Error {
   readonly code: ErrorCode;
+  /** What exactly is wrong, in English (the service shows it beside the localized message). */
+  readonly detail: string | undefined;
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
   constructor(code: ErrorCode, detail?: string, details?: Record<string, unknown>) {
     super(detail ? `${code}: ${ERROR_CODES[code].en} ${detail}` : `${code}: ${ERROR_CODES[code].en}`);
     this.name = "LedgerError";
     this.code = code;
+    this.detail = detail;
     this.details = details;
   }
 

@@ -2,7 +2,7 @@ import hre from "hardhat";
 import { BrowserProvider, Wallet, type Eip1193Provider } from "ethers";
 import type { SignedRecord } from "../core/record.ts";
 import { deployRegistry, RegistryClient } from "../ledger-service/src/chain/evm/registry-client.ts";
-import { schemaHashOf } from "../core/catalog/index.ts";
+import { schemaHashOf } from "../core/records/resource.ts";
 import { deliverBody, delivery, h, hopBody, R1_FIELDS, withPartner } from "../test/conformance/fixtures.ts";
 import { isWrite, type StepContext, type WriteStep } from "../test/conformance/scenario.ts";
 import { GENESIS, MEMBERS, org, signAs } from "../test/conformance/world.ts";

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import express from "express";
 import type { SignedRecord } from "../core/record.ts";
 import { DEFAULTS, type Config } from "../ledger-service/src/config.ts";
-import type { LedgerClient } from "../ledger-service/src/sdk/client.ts";
+import type { LedgerClient } from "../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../ledger-service/src/service.ts";
 import { hopBody } from "../test/conformance/fixtures.ts";
 import { clientsFor, playStory } from "../test/service/story.ts";

@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     const nh = await timed(() => deliverDataset({ input, output: join(dir, "marked-nohandles.csv"), deliveryId: "bench-0", masterSecret: MASTER, watermark: SPEC, indexKey: null, returnHashes: false }));
     rows.push({ subject: "deliver: watermark + fingerprint + root", metric: perN, value: nh.seconds, unit: "s", baseline: "parse + write (no marking)", target, note: `CPU ${nh.cpu.toFixed(2)} s` });
 
-    // What `pdl deliver` runs (operator.ts): the lookup handles and leaf hashes the service
+    // What `pdl deliver` runs (client/operator/delivery.ts): the lookup handles and leaf hashes the service
     // indexes go to files, and the SM3 of the delivered file (the hop's output hash) comes with it.
     const leafHashesPath = join(dir, "leaves.bin");
     const handlesPath = join(dir, "handles.bin");

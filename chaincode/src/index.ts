@@ -1,5 +1,5 @@
-import { ActorContract, AnchorContract, BlacklistContract, DestructionContract, EvaluationContract, GrantContract, LineageContract, PartnerContract, PriceCapContract, ProductContract, ResourceContract } from "./contracts/registry-contracts.ts";
-import { QueryContract } from "./contracts/query-contract.ts";
+import { ActorContract, AnchorContract, BlacklistContract, DestructionContract, EvaluationContract, GrantContract, LineageContract, PartnerContract, PriceCapContract, ProductContract, ResourceContract } from "./fabric/registry-contracts.ts";
+import { QueryContract } from "./fabric/query-contract.ts";
 
 /**
  * The Public Data Ledger chaincode: the registry's contracts for fabric-contract-api. Started by

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { contentHash } from "../canonical.ts";
 import { Domain, FieldName, Hash, Id, OrgId, Text, uniqueList } from "./common.ts";
 
 /**
@@ -65,3 +66,8 @@ export const ResourceWithdrawal = z.strictObject({
   reason: Text(512),
 });
 export type ResourceWithdrawal = z.infer<typeof ResourceWithdrawal>;
+
+/** The schema hash of a resource version: SM3 over the canonical (RFC 8785) field list. */
+export function schemaHashOf(fields: readonly ResourceField[]): string {
+  return contentHash(fields);
+}

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { OrgId } from "../../core/records/common.ts";
 import { validate } from "../../core/validate.ts";
 
 /**
@@ -10,6 +11,13 @@ import { validate } from "../../core/validate.ts";
  * environment or from files under the data directory, never from the config file.
  */
 const Backend = z.enum(["embedded", "evm", "fabric"]);
+
+/**
+ * The demo's implementing agency: the Longhua District government services and data
+ * administration of the seed plan (a fictional organisation code). A deployment names its own
+ * agency through LEDGER_AGENCY_ORG_ID / LEDGER_AGENCY_NAME (or `agency` in the config file).
+ */
+export const DEMO_AGENCY = { orgId: "11440309PDL000001P", name: "深圳市龙华区政务服务和数据管理局" } as const;
 
 export const ConfigSchema = z.strictObject({
   host: z.string().min(1),
@@ -23,6 +31,13 @@ export const ConfigSchema = z.strictObject({
   authWindowSeconds: z.number().int().min(1).max(3600),
   /** Worker threads verifying SM2 signatures (0: on the main thread; default: one per core but one). */
   verifyThreads: z.number().int().min(0).max(64),
+  /** The implementing agency the service bootstraps on chain and signs anchors for. */
+  agency: z.strictObject({
+    orgId: OrgId,
+    name: z.string().min(1).max(128),
+    /** Its sealed SM2 key file; default <dataDir>/keys/agency.key.json, created on first start. */
+    keyFile: z.string().min(1).optional(),
+  }),
   log: z.strictObject({
     /** Log origin (C2SP checkpoint origin line). */
     origin: z.string().regex(/^[\x21-\x7e]{1,100}$/),
@@ -62,6 +77,7 @@ export const DEFAULTS: Config = {
   bodyLimitBytes: 256 * 1024,
   authWindowSeconds: 300,
   verifyThreads: Math.max(0, availableParallelism() - 1),
+  agency: { ...DEMO_AGENCY },
   log: {
     origin: "longhua.public-data-ledger/log/sm3",
     checkpointEveryLeaves: 256,
@@ -104,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...DEFAULTS,
     ...file,
     ...fromEnv,
+    agency: { ...DEFAULTS.agency, ...file.agency, ...definedOnly({ orgId: env.LEDGER_AGENCY_ORG_ID, name: env.LEDGER_AGENCY_NAME, keyFile: env.LEDGER_AGENCY_KEY_FILE }) },
     log: { ...DEFAULTS.log, ...file.log, ...definedOnly({
       checkpointEveryLeaves: int(env, "LEDGER_CHECKPOINT_EVERY_LEAVES"),
       checkpointEveryMs: int(env, "LEDGER_CHECKPOINT_EVERY_MS"),
@@ -123,5 +140,5 @@ export function loadConfig(env: Env = process.env): Config {
     }) },
   };
   const config = validate(ConfigSchema, merged, "configuration");
-  return { ...config, dataDir: resolve(config.dataDir) };
+  return { ...config, dataDir: resolve(config.dataDir), agency: { ...config.agency, ...(config.agency.keyFile ? { keyFile: resolve(config.agency.keyFile) } : {}) } };
 }

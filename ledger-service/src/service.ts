@@ -1,33 +1,31 @@
 import { randomBytes } from "node:crypto";
-import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Server } from "node:http";
 import { ClassicLevel } from "classic-level";
 import type { Express } from "express";
-import { loadSeedCatalog, organisation } from "../../core/catalog/index.ts";
 import { LedgerError } from "../../core/errors.ts";
 import { signRecord, type LedgerRecord } from "../../core/record.ts";
 import type { LedgerBackend } from "./chain/backend.ts";
-import { openBackend } from "./chain/open-backend.ts";
 import type { Config } from "./config.ts";
 import { Access } from "./domain/access.ts";
-import { RecordReader } from "./domain/records.ts";
+import { RecordReader } from "./domain/record-reader.ts";
 import { RecordService } from "./domain/record-service.ts";
 import { createApp } from "./http/app.ts";
 import { NonceStore } from "./http/nonce-store.ts";
 import { CONTRIBUTED_ROUTES } from "./http/routes/contributed.ts";
-import { publicCheckpoint, publicConsistency, publicProductList } from "./http/routes/public.ts";
-import { readRoutes, type ReadRoute } from "./http/routes/reads.ts";
-import { Indexer } from "./index/indexer.ts";
-import { IndexStore } from "./index/store.ts";
-import { openKeyring, type Keyring } from "./keys/keyring.ts";
-import { createLogger, type Logger } from "./logger.ts";
+import { publicCheckpoint, publicConsistency, publicProductList } from "./http/routes/public-routes.ts";
+import { readRoutes } from "./http/routes/read-routes.ts";
+import type { ReadRoute, RouteContributor, ServiceContext } from "./http/routes/route.ts";
+import type { IndexStore } from "./indexes/index-store.ts";
+import type { Keyring } from "./keys/keyring.ts";
+import { openLedger } from "./ledger.ts";
+import { createLogger } from "./logger.ts";
 import { AnchorStore, Anchorer, type AnchorSink } from "./log/anchoring.ts";
-import { Checkpointer, type LogKey } from "./log/checkpointer.ts";
-import { MerkleLog } from "./log/merkle-log.ts";
+import type { Checkpointer } from "./log/checkpointer.ts";
+import type { MerkleLog } from "./log/merkle-log.ts";
 import { buildReceipt } from "./log/receipt.ts";
-import { createMetrics, type Metrics } from "./metrics.ts";
+import { createMetrics } from "./metrics.ts";
 import { openVerifier } from "./crypto/sm2-verifier.ts";
 
 export interface RunningService {
@@ -47,52 +45,12 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Extra read routes other modules add to the service (trace, reports). */
-export type RouteContributor = (ctx: ServiceContext) => ReadRoute[] | Promise<ReadRoute[]>;
-
-/** What route contributors get: the opened parts of the running service. */
-export interface ServiceContext {
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-  readonly keyring: Keyring;
-  readonly backend: LedgerBackend;
-  readonly store: IndexStore;
-  readonly log: MerkleLog;
-  readonly checkpointer: Checkpointer;
-  readonly reader: RecordReader;
-  readonly access: Access;
-  readonly records: RecordService;
-  /** Registers cleanup that runs when the service stops (after the HTTP server closed). */
-  readonly onClose: (close: () => Promise<void>) => void;
-}
-
 export interface StartOptions {
   readonly routes?: readonly RouteContributor[];
   readonly env?: Record<string, string | undefined>;
 }
 
 const nonce = () => randomBytes(16).toString("hex");
-
-export function logKeyOf(config: Config, keyring: Keyring): LogKey {
-  return { origin: config.log.origin, keyName: config.log.origin.replace(/\/sm3$/, ""), privateKey: keyring.log.privateKey, publicKey: keyring.log.publicKey };
-}
-
-/** The durable parts shared by the service and `pdl reindex`: keys, chain, indexes, log. */
-export async function openLedger(config: Config, logger: Logger, env: Record<string, string | undefined> = process.env) {
-  const dataDir = resolve(config.dataDir);
-  await mkdir(dataDir, { recursive: true });
-  const agencyOrgId = organisation(loadSeedCatalog(), "agency").orgId;
-  const keyring = await openKeyring(dataDir, agencyOrgId, logger, env);
-  const { backend, relay } = await openBackend({ ...config, dataDir }, keyring, logger, env);
-  const store = new IndexStore(join(dataDir, "index"));
-  await store.open();
-  const log = await MerkleLog.open(join(dataDir, "log"));
-  const checkpointer = new Checkpointer(log, logKeyOf(config, keyring));
-  const indexer = new Indexer(backend, store, log, logger);
-  await indexer.warm();
-  return { dataDir, agencyOrgId, keyring, backend, relay, store, log, checkpointer, indexer };
-}
 
 /**
  * Starts the ledger service on the configured backend. The embedded default runs Hardhat's EVM
@@ -120,8 +78,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   // The agency bootstraps itself on first start, bound to the relay account that signs every
   // transaction (the agency's gateway to the chain).
   if (!(await backend.view({ kind: "actor", id: agencyOrgId }).catch(fail))) {
-    const agency = organisation(loadSeedCatalog(), "agency");
-    const body = { orgId: agencyOrgId, name: agency.name, role: "agency", publicKey: keyring.agency.publicKey, ...(relay ? { evmAddress: relay } : {}) };
+    const body = { orgId: agencyOrgId, name: config.agency.name, role: "agency", publicKey: keyring.agency.publicKey, ...(relay ? { evmAddress: relay } : {}) };
     const record = { v: 1, op: "actor.bootstrap", actor: agencyOrgId, nonce: nonce(), body } as LedgerRecord<"actor.bootstrap">;
     await records.submit(signRecord(record, keyring.agency.privateKey), "service").catch(fail);
     logger.info({ orgId: agencyOrgId }, "bootstrapped the implementing agency");

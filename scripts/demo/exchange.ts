@@ -1,5 +1,5 @@
-import type { ListingReport, SignedReport } from "../../ledger-service/src/domain/reports.ts";
-import type { LedgerClient } from "../../ledger-service/src/sdk/client.ts";
+import type { ListingReport, SignedReport } from "../../ledger-service/src/domain/verification-report.ts";
+import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 
 /**
  * The exchange's pre-listing verification: the service's signed listing verification report

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileExists, newSm2Key, openKey, readKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "../../ledger-service/src/keys/keyfile.ts";
-import type { Identity } from "../../ledger-service/src/sdk/client.ts";
+import { fileExists, newSm2Key, openKey, readKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "../../core/keyfile.ts";
+import type { Identity } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 
 /**
  * The demo's keys. The agency signs with its bootstrap key (<dataDir>/keys/agency.key.json,

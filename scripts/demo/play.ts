@@ -1,11 +1,11 @@
-import { loadSeedCatalog, type CatalogOrganisation } from "../../core/catalog/index.ts";
+import { loadSeedCatalog, type CatalogOrganisation } from "./catalog/seed-catalog.ts";
 import { sm3Hex } from "../../core/crypto/sm3.ts";
 import type { LineageHop } from "../../core/records/lineage.ts";
 import type { AssetClass } from "../../core/records/destruction.ts";
 import { addCalendarYears } from "../../core/time.ts";
-import type { GrantAudit } from "../../ledger-service/src/domain/reports.ts";
+import type { GrantAudit } from "../../ledger-service/src/domain/verification-report.ts";
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
-import { LedgerApiError, LedgerClient } from "../../ledger-service/src/sdk/client.ts";
+import { LedgerApiError, LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { verifyForListing } from "./exchange.ts";
 import { agencyIdentity, demoKey, keyPassphrase } from "./keys.ts";
 import { StepLog, type Actor, type Print, type StepRow } from "./steps.ts";

@@ -1,7 +1,7 @@
 import type { ErrorCode } from "../../core/errors.ts";
 import type { OperationBody, OperationName } from "../../core/operations.ts";
 import { recordId, type LedgerRecord } from "../../core/record.ts";
-import { LedgerApiError, type LedgerClient, type SubmitResponse } from "../../ledger-service/src/sdk/client.ts";
+import { LedgerApiError, type LedgerClient, type SubmitResponse } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 
 /**
  * The demo's step log: every write it attempts, what became of it (accepted, already there, or

@@ -8,7 +8,7 @@ import type { ChargeUnit } from "../../core/records/product.ts";
  * these into signed records; ids here are the first run's (later runs add a suffix).
  */
 
-/** Catalog keys of the organisations that act in the story (core/catalog/organisations.json). */
+/** Catalog keys of the organisations that act in the story (scripts/demo/catalog/organisations.json). */
 export type OrgKey = string;
 
 export const GRANT_ID = "LH-GRANT-01";

@@ -4,16 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import { schemaHashOf } from "../../core/catalog/index.ts";
+import { schemaHashOf } from "../../core/records/resource.ts";
 import { sm3Hex } from "../../core/crypto/sm3.ts";
 import { usccCheckCharacter } from "../../core/uscc.ts";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
-import { openKey, readKeyFile } from "../../ledger-service/src/keys/keyfile.ts";
-import { LedgerClient } from "../../ledger-service/src/sdk/client.ts";
+import { openKey, readKeyFile } from "../../core/keyfile.ts";
+import { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { R1_FIELDS } from "../conformance/fixtures.ts";
 
 const PDL = fileURLToPath(new URL("../../bin/pdl.js", import.meta.url));
+const ADMIN = fileURLToPath(new URL("../../ledger-service/src/admin.ts", import.meta.url));
 const PASSPHRASE = "cli test passphrase";
 
 interface Run {
@@ -28,6 +29,15 @@ function pdl(args: string[], env: Record<string, string> = {}, stdin?: string): 
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
     if (stdin !== undefined) child.stdin!.end(stdin);
+  });
+}
+
+/** The server's maintenance entry point (`npm run reindex`), run as a process like `pdl`. */
+function admin(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", ADMIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
   });
 }
 
@@ -129,10 +139,10 @@ describe("pdl command line", function () {
     expect(trusted.code, trusted.stdout).to.equal(0);
   });
 
-  it("reindex rebuilds the indexes from the chain alone, with the same log", async () => {
+  it("reindex (the server's maintenance command) rebuilds the indexes from the chain alone, with the same log", async () => {
     const before = service.log.size;
     await service.stop();
-    const run = await pdl(["reindex"], { LEDGER_DATA_DIR: config.dataDir, LEDGER_AGENCY_PASSPHRASE: "agency" });
+    const run = await admin(["reindex"], { LEDGER_DATA_DIR: config.dataDir, LEDGER_AGENCY_PASSPHRASE: "agency" });
     expect(run.code, run.stderr).to.equal(0);
     const out = JSON.parse(run.stdout) as { events: number; logSize: number };
     expect(out.logSize, "replayed events find their existing leaves").to.equal(before);

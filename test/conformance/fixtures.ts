@@ -1,4 +1,4 @@
-import { schemaHashOf } from "../../core/catalog/index.ts";
+import { schemaHashOf } from "../../core/records/resource.ts";
 import { sm3Hex } from "../../core/crypto/sm3.ts";
 import type { ResourceField } from "../../core/records/resource.ts";
 import { addCalendarYears } from "../../core/time.ts";

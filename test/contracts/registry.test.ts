@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { schemaHashOf } from "../../core/catalog/index.ts";
+import { schemaHashOf } from "../../core/records/resource.ts";
 import { canonicalJson } from "../../core/canonical.ts";
 import { OPERATIONS } from "../../core/operations.ts";
 import { recordHash, type SignedRecord } from "../../core/record.ts";

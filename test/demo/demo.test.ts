@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { loadSeedCatalog } from "../../core/catalog/index.ts";
+import { loadSeedCatalog } from "../../scripts/demo/catalog/seed-catalog.ts";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { playDemo, type DemoSummary } from "../../scripts/demo/play.ts";

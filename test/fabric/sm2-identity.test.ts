@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { generateKeyPair, signatureFromDer, verify } from "../../core/crypto/sm2.ts";
-import { sm2ClientIdentity } from "../../ledger-service/src/chain/fabric/identity.ts";
+import { sm2ClientIdentity } from "../../ledger-service/src/fabric-access/identity.ts";
 
 /**
  * The SM2 client identity for GM forks of Fabric (no GM peer here, so only its contract): the

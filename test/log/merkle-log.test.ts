@@ -20,7 +20,7 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
   expect.fail(`expected a ${code} rejection`);
 }
 
-describe("durable Merkle log (merkle-log.ts, store.ts)", () => {
+describe("durable Merkle log (merkle-log.ts, log-store.ts)", () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "pdl-log-"))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,7 +112,7 @@ describe("durable Merkle log (merkle-log.ts, store.ts)", () => {
   it("keyed appends are idempotent (the indexer's replay after a crash)", async () => {
     const log = await MerkleLog.open(dir);
     const e = (i: number) => ({ key: `k${i}`, data: data(i) });
-    expect(await log.append([e(0), e(1)])).to.deep.equal([0, 1]);
+    expect(await log.appendKeyed([e(0), e(1)])).to.deep.equal([0, 1]);
     expect(await log.appendKeyed([e(1), e(2), e(2)])).to.deep.equal([1, 2, 2]);
     expect(log.size).to.equal(3);
     expect(await log.indexOfKey("k2")).to.equal(2);

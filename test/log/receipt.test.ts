@@ -54,10 +54,6 @@ describe("receipts (receipt.ts)", () => {
 
     // Entries beyond the anchor are checkpointed under the newer checkpoint.
     expect((await buildReceipt(log, checkpointer, anchors, 6)).state).to.equal("checkpointed");
-    // The deprecated argument order still works, and the key name defaults to the receipt's.
-    const legacy = await buildReceipt(log, checkpointer, 4, LOG_KEY.origin, LOG_KEY.keyName);
-    expect(legacy).to.deep.equal(anchored);
-    expect(verifyReceiptOffline(legacy, LOG_KEY.publicKey).ok).to.equal(true);
     await log.close();
   });
 

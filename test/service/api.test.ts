@@ -8,7 +8,7 @@ import { verify } from "../../core/crypto/sm2.ts";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { verifyConsistency } from "../../ledger-service/src/log/rfc9162.ts";
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
-import type { LedgerClient } from "../../ledger-service/src/sdk/client.ts";
+import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { deliverBody, h } from "../conformance/fixtures.ts";
 import { org, type ActorName } from "../conformance/world.ts";

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
-import { evmAnchorConfirmer } from "../../ledger-service/src/chain/evm/confirm-anchor.ts";
+import { evmAnchorConfirmer } from "../../ledger-service/src/client/anchors/evm-anchor.ts";
 import { deployRegistry } from "../../ledger-service/src/chain/evm/registry-client.ts";
 import { verifyReceipt, type Receipt } from "../../ledger-service/src/log/receipt.ts";
-import { LedgerClient } from "../../ledger-service/src/sdk/client.ts";
+import { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { actorBody, org } from "../conformance/world.ts";
 

@@ -7,7 +7,7 @@ import { recordHash } from "../../core/record.ts";
 import { usccCheckCharacter } from "../../core/uscc.ts";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
-import { LedgerClient } from "../../ledger-service/src/sdk/client.ts";
+import { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 
 const operatorOrg = (() => {

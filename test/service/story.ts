@@ -1,6 +1,6 @@
 import type { OperationBody, OperationName } from "../../core/operations.ts";
 import { addCalendarYears } from "../../core/time.ts";
-import { LedgerClient, type SubmitResponse } from "../../ledger-service/src/sdk/client.ts";
+import { LedgerClient, type SubmitResponse } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import type { RunningService } from "../../ledger-service/src/service.ts";
 import { GRANT_SCOPE, R1_FIELDS, R2_FIELDS, admissionBody, deliverBody, h, hopBody, productBody, resourceBody } from "../conformance/fixtures.ts";
 import { MEMBERS, actorBody, org, type ActorName } from "../conformance/world.ts";

@@ -8,10 +8,10 @@ import { hmacSm3, sm3 } from "../../core/crypto/sm3.ts";
 import { ByteSink } from "../../ledger-service/src/trace/byte-sink.ts";
 import { CanonicalWriter } from "../../ledger-service/src/trace/canonical-bytes.ts";
 import { CsvByteScanner, FIELDS, NEED_INPUT } from "../../ledger-service/src/trace/csv-scan.ts";
-import { DeliveryHashes } from "../../ledger-service/src/trace/delivery-hashes.ts";
-import { recordMarker } from "../../ledger-service/src/trace/marking.ts";
-import { RecordParser } from "../../ledger-service/src/trace/records.ts";
-import { paddedBlocks, Sm3Lanes } from "../../ledger-service/src/trace/sm3-lanes.ts";
+import { DeliveryHashes } from "../../ledger-service/src/trace/delivery/delivery-hashes.ts";
+import { recordMarker } from "../../ledger-service/src/trace/delivery/marking.ts";
+import { RecordParser } from "../../ledger-service/src/trace/datasets.ts";
+import { paddedBlocks, Sm3Lanes } from "../../core/crypto/sm3-lanes.ts";
 import {
   canonicalRecord,
   CsvParser,

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import type { WatermarkSpec } from "../../ledger-service/src/trace/watermark.ts";
+import type { WatermarkSpec } from "../../ledger-service/src/trace/watermark-spec.ts";
 
 export const DISTRICTS = ["龙华区", "深圳市龙华区", "观澜街道", "民治街道"];
 

@@ -8,7 +8,8 @@ import type { LedgerBackend } from "./backend.ts";
 import { EMBEDDED_CHAIN_ID, EmbeddedChain } from "./embedded/embedded-chain.ts";
 import { EvmBackend } from "./evm/evm-backend.ts";
 import { deployRegistry } from "./evm/registry-client.ts";
-import { missingPeerSettings, openFabricBackend, type PeerSetting } from "./fabric/fabric-backend.ts";
+import { openFabricBackend } from "./fabric/fabric-backend.ts";
+import { missingPeerSettings, type PeerSetting } from "../fabric-access/peer-connection.ts";
 
 /**
  * Opens the configured chain. `relay` is the chain identity the service submits with, which

@@ -1,5 +1,5 @@
 import { sm3 } from "../../../core/crypto/sm3.ts";
-import type { LineageGraph } from "./lineage.ts";
+import type { LineageGraph } from "./lineage-graph.ts";
 
 /**
  * OpenLineage (spec 2-0-2) run events for a lineage graph: each hop is one run with a START

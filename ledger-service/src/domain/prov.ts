@@ -1,5 +1,5 @@
 import { toCstIso } from "../../../core/time.ts";
-import type { LineageGraph } from "./lineage.ts";
+import type { LineageGraph } from "./lineage-graph.ts";
 
 /**
  * W3C PROV-JSON (Member Submission) of a lineage graph. Resources, artifacts and the product

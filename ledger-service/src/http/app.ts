@@ -3,13 +3,14 @@ import { pinoHttp } from "pino-http";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import { authenticate, type ActorDirectory } from "./auth.ts";
-import { HttpError, errorHandler, notFoundHandler } from "./errors.ts";
+import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import type { NonceStore } from "./nonce-store.ts";
 import { openApiDocument } from "./openapi.ts";
-import type { ReadRoute } from "./routes/reads.ts";
-import { mountWriteRoutes } from "./routes/writes.ts";
+import type { ReadRoute } from "./routes/route.ts";
+import { mountWriteRoutes } from "./routes/write-handlers.ts";
 import type { RecordService } from "../domain/record-service.ts";
 import type { SignatureVerifier } from "../crypto/sm2-verifier.ts";
+import { LedgerError } from "../../../core/errors.ts";
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -53,7 +54,7 @@ export function createApp(d: AppDeps): Express {
       try {
         req.body = JSON.parse(raw.toString("utf8"));
       } catch {
-        return next(new HttpError("MALFORMED_REQUEST", "the body is not valid JSON"));
+        return next(new LedgerError("MALFORMED_REQUEST", "the body is not valid JSON"));
       }
     }
     next();

@@ -1,14 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { SignatureVerifier } from "../crypto/sm2-verifier.ts";
-import { HttpError } from "./errors.ts";
+import type { Caller } from "../domain/access.ts";
 import type { NonceStore } from "./nonce-store.ts";
-import { HEADERS, canonicalRequest } from "./request-signing.ts";
-
-/** Who is calling, once the request signature verified. */
-export interface Caller {
-  readonly orgId: string;
-  readonly role: string;
-}
+import { HEADERS, canonicalRequest } from "../../../core/request-signing.ts";
+import { LedgerError } from "../../../core/errors.ts";
 
 export interface ActorDirectory {
   actor(orgId: string): Promise<{ orgId: string; role: string; publicKey: string } | undefined>;
@@ -25,7 +20,7 @@ const NONCE = /^[0-9a-f]{32}$/;
 const TIMESTAMP = /^[0-9]{1,12}$/;
 
 /**
- * Verifies the PDL1-SM2-SM3 request signature (see request-signing.ts): known actor, fresh
+ * Verifies the PDL1-SM2-SM3 request signature (see core/request-signing.ts): known actor, fresh
  * timestamp (±window), unused nonce, valid signature over the canonical request. The nonce is
  * claimed only after the signature verifies, so forged requests cannot burn nonces.
  */
@@ -36,16 +31,16 @@ export function authenticate(directory: ActorDirectory, nonces: NonceStore, veri
       const timestamp = req.get(HEADERS.timestamp);
       const nonce = req.get(HEADERS.nonce);
       const signature = req.get(HEADERS.signature);
-      if (!actor || !timestamp || !nonce || !signature) throw new HttpError("AUTH_REQUIRED");
-      if (!TIMESTAMP.test(timestamp) || !NONCE.test(nonce)) throw new HttpError("AUTH_REQUIRED", "malformed timestamp or nonce header");
+      if (!actor || !timestamp || !nonce || !signature) throw new LedgerError("AUTH_REQUIRED");
+      if (!TIMESTAMP.test(timestamp) || !NONCE.test(nonce)) throw new LedgerError("AUTH_REQUIRED", "malformed timestamp or nonce header");
       const ts = Number(timestamp);
       const current = now();
-      if (Math.abs(current - ts) > windowSeconds) throw new HttpError("AUTH_CLOCK_SKEW", undefined, { serverTime: current });
+      if (Math.abs(current - ts) > windowSeconds) throw new LedgerError("AUTH_CLOCK_SKEW", undefined, { serverTime: current });
       const known = await directory.actor(actor);
-      if (!known) throw new HttpError("AUTH_SIGNATURE_INVALID", "unknown actor");
+      if (!known) throw new LedgerError("AUTH_SIGNATURE_INVALID", "unknown actor");
       const message = canonicalRequest({ method: req.method, pathAndQuery: req.originalUrl, body: req.rawBody ?? Buffer.alloc(0), timestamp: ts, nonce, actor });
-      if (!(await verifier.verify(message, signature, known.publicKey))) throw new HttpError("AUTH_SIGNATURE_INVALID");
-      if (!(await nonces.claim(actor, nonce, current))) throw new HttpError("AUTH_NONCE_REPLAYED");
+      if (!(await verifier.verify(message, signature, known.publicKey))) throw new LedgerError("AUTH_SIGNATURE_INVALID");
+      if (!(await nonces.claim(actor, nonce, current))) throw new LedgerError("AUTH_NONCE_REPLAYED");
       req.caller = { orgId: known.orgId, role: known.role };
     })().then(() => next(), next);
   };

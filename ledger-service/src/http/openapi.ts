@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ERROR_CODE_LIST } from "../../../core/errors.ts";
 import { OPERATIONS } from "../../../core/operations.ts";
-import type { ReadRoute } from "./routes/reads.ts";
+import type { ReadRoute } from "./routes/route.ts";
 import { WRITE_ROUTES, openApiPath } from "./routes/write-routes.ts";
 
 /**

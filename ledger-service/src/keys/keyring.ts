@@ -3,12 +3,13 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import type { Logger } from "../logger.ts";
-import { fileExists, newSm2Key, openKey, readKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "./keyfile.ts";
+import { fileExists, newSm2Key, openKey, readKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "../../../core/keyfile.ts";
 
 /**
  * The service's own keys, created on first start under <dataDir>/keys and sealed with one
  * passphrase:
- *  - agency.key.json: the implementing agency's bootstrap SM2 key (the agency signs with it
+ *  - agency.key.json (or the file LEDGER_AGENCY_KEY_FILE names, which must then exist and belong
+ *    to the configured agency): the implementing agency's bootstrap SM2 key (the agency signs with it
  *    through the `pdl` CLI; the service uses it to bootstrap the agency on chain and to sign
  *    checkpoint anchors);
  *  - log.key.json: the SM2 key that signs log checkpoints and listing reports;
@@ -18,6 +19,14 @@ import { fileExists, newSm2Key, openKey, readKeyFile, sealKey, writeKeyFile, typ
  * generated once and kept in <dataDir>/keys/passphrase (owner-only): convenient on a laptop,
  * and the service says loudly that production must set the variable.
  */
+/** A key the service cannot use as configured: the message says which file and why. */
+export class KeyringError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "KeyringError";
+  }
+}
+
 export interface Keyring {
   readonly agency: UnsealedKey;
   readonly log: UnsealedKey;
@@ -43,9 +52,15 @@ async function loadOrCreate(path: string, passphrase: string, create: () => Unse
   return key;
 }
 
+export interface AgencyKeySetting {
+  readonly orgId: string;
+  /** A sealed key file the agency brings; absent: <dataDir>/keys/agency.key.json, created when missing. */
+  readonly keyFile?: string;
+}
+
 export async function openKeyring(
   dataDir: string,
-  agencyOrgId: string,
+  agencySetting: AgencyKeySetting,
   logger: Logger,
   env: Record<string, string | undefined> = process.env,
   options?: { scryptN?: number },
@@ -54,8 +69,13 @@ export async function openKeyring(
   const { mkdir } = await import("node:fs/promises");
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const { passphrase, path: passphrasePath } = await resolvePassphrase(dir, env, logger);
-  const paths = { agency: join(dir, "agency.key.json"), log: join(dir, "log.key.json"), relay: join(dir, "relay.key.json") };
+  const agencyOrgId = agencySetting.orgId;
+  const paths = { agency: agencySetting.keyFile ?? join(dir, "agency.key.json"), log: join(dir, "log.key.json"), relay: join(dir, "relay.key.json") };
+  if (agencySetting.keyFile && !(await fileExists(agencySetting.keyFile))) throw new KeyringError(`the agency key file ${agencySetting.keyFile} (LEDGER_AGENCY_KEY_FILE) does not exist`);
   const agency = await loadOrCreate(paths.agency, passphrase, () => newSm2Key("agency", agencyOrgId), options?.scryptN);
+  if (agency.orgId !== undefined && agency.orgId !== agencyOrgId) {
+    throw new KeyringError(`the agency key ${paths.agency} belongs to ${agency.orgId}, not to the configured agency ${agencyOrgId} (LEDGER_AGENCY_ORG_ID)`);
+  }
   const log = await loadOrCreate(paths.log, passphrase, () => newSm2Key("log"), options?.scryptN);
   const relay = await loadOrCreate(
     paths.relay,

@@ -3,7 +3,7 @@ import type { Checkpointer, StoredCheckpoint } from "./checkpointer.ts";
 import { LogError } from "./errors.ts";
 import type { MerkleLog } from "./merkle-log.ts";
 import { verifyConsistency } from "./rfc9162.ts";
-import { sizeKey, TABLES } from "./store.ts";
+import { sizeKey, TABLES } from "./log-store.ts";
 
 /**
  * Anchoring signed checkpoints on a chain (a timestamp and a public commitment to the log head),

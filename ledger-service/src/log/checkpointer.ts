@@ -1,10 +1,9 @@
 import type { Table } from "../storage/level.ts";
-import { AnchorStore, type AnchorRecord } from "./anchoring.ts";
 import { checkpointHash, signCheckpoint, verifySignedCheckpoint, type Checkpoint } from "./checkpoint.ts";
 import { LogError } from "./errors.ts";
 import type { MerkleLog } from "./merkle-log.ts";
 import { verifyConsistency } from "./rfc9162.ts";
-import { sizeKey, TABLES } from "./store.ts";
+import { sizeKey, TABLES } from "./log-store.ts";
 import { publicKeyFromPrivate } from "../../../core/crypto/sm2.ts";
 
 /** The log's signing identity. */
@@ -46,7 +45,6 @@ export class Checkpointer {
   readonly publicKey: string;
   private readonly table: Table<StoredCheckpoint>;
   private running: Promise<unknown> = Promise.resolve();
-  private anchorStore: AnchorStore | undefined;
 
   constructor(
     readonly log: MerkleLog,
@@ -115,11 +113,6 @@ export class Checkpointer {
     return this.table.get(sizeKey(size));
   }
 
-  /** @deprecated use `checkpointAt`. */
-  at(size: number): Promise<StoredCheckpoint | undefined> {
-    return this.checkpointAt(size);
-  }
-
   async latest(): Promise<StoredCheckpoint | undefined> {
     for await (const v of this.table.values({ reverse: true, limit: 1 })) return v;
     return undefined;
@@ -138,21 +131,5 @@ export class Checkpointer {
   /** Verifies a signed checkpoint against this log's key (throws CHECKPOINT_*). */
   verify(text: string): Checkpoint {
     return verifySignedCheckpoint(text, this.publicKey, this.keyName);
-  }
-
-  // --- compatibility: anchors used to live here; they are now `AnchorStore` (anchoring.ts) ---
-
-  private anchors(): AnchorStore {
-    return (this.anchorStore ??= new AnchorStore(this.log));
-  }
-
-  /** @deprecated use `AnchorStore.record` (or an `Anchorer`). */
-  recordAnchor(anchor: AnchorRecord): Promise<AnchorRecord> {
-    return this.anchors().record(anchor);
-  }
-
-  /** @deprecated use `AnchorStore.latest`. */
-  latestAnchor(): Promise<AnchorRecord | undefined> {
-    return this.anchors().latest();
   }
 }

@@ -7,7 +7,7 @@
 export * from "./errors.ts";
 export * from "./rfc9162.ts";
 export { hasherFor, type TreeHasher } from "./tree-hasher.ts";
-export * from "./store.ts";
+export * from "./log-store.ts";
 export * from "./merkle-log.ts";
 export * from "./checkpoint.ts";
 export * from "./checkpointer.ts";

@@ -3,7 +3,7 @@ import { LogError } from "./errors.ts";
 import { Frontier, type Tile } from "./frontier.ts";
 import { consistencyRanges, decompose, emptyRoot, inclusionRanges, nodeHash, SM3, type HashFn, type Range } from "./rfc9162.ts";
 import { clearLayoutOneLeftovers, migrateFromLayoutOne } from "./migrate.ts";
-import { LAYOUT_VERSION, LogStore } from "./store.ts";
+import { LAYOUT_VERSION, LogStore } from "./log-store.ts";
 import { FULL_TILE_HASHES, locate, slot, TILE_HEIGHT, type NodeId, type NodeSpot, type TileId } from "./tiles.ts";
 import { hasherFor, type TreeHasher } from "./tree-hasher.ts";
 
@@ -126,15 +126,10 @@ export class MerkleLog {
    * Appends entries durably and in order. Resolves once they are on disk (one atomic, synced
    * batch, possibly shared with concurrent callers) with the index of the first and the new size.
    */
-  append(entries: readonly Uint8Array[]): Promise<AppendResult>;
-  /** @deprecated keyed appends: use `appendKeyed` (kept for the indexer's `EntryLog`). */
-  append(entries: readonly LogEntry[]): Promise<number[]>;
-  append(entries: readonly Uint8Array[] | readonly LogEntry[]): Promise<AppendResult | number[]> {
-    if (entries.length > 0 && !(entries[0] instanceof Uint8Array)) return this.appendKeyed(entries as readonly LogEntry[]);
-    const plain = entries as readonly Uint8Array[];
-    for (const e of plain) this.checkEntry(e);
-    if (plain.length === 0) return Promise.resolve({ firstIndex: this.treeSize, size: this.treeSize });
-    return new Promise((resolve, reject) => this.enqueue({ kind: "plain", entries: plain, resolve, reject }));
+  append(entries: readonly Uint8Array[]): Promise<AppendResult> {
+    for (const e of entries) this.checkEntry(e);
+    if (entries.length === 0) return Promise.resolve({ firstIndex: this.treeSize, size: this.treeSize });
+    return new Promise((resolve, reject) => this.enqueue({ kind: "plain", entries, resolve, reject }));
   }
 
   /**
@@ -249,11 +244,6 @@ export class MerkleLog {
   async leafHash(index: number): Promise<Uint8Array> {
     this.checkIndex(index, this.treeSize);
     return this.nodes([{ level: 0, index }])[0]!;
-  }
-
-  /** @deprecated use `leafHash(index)`. */
-  leafHashAt(index: number): Promise<Uint8Array> {
-    return this.leafHash(index);
   }
 
   /** The index of a keyed entry, if logged. */

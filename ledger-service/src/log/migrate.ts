@@ -2,7 +2,7 @@ import type { BatchOp } from "../storage/level.ts";
 import { LogError } from "./errors.ts";
 import { Frontier } from "./frontier.ts";
 import { decompose } from "./rfc9162.ts";
-import { entryKey, LAYOUT_VERSION, type LayoutOneState, type LogStore } from "./store.ts";
+import { entryKey, LAYOUT_VERSION, type LayoutOneState, type LogStore } from "./log-store.ts";
 import { TILE_HEIGHT } from "./tiles.ts";
 import type { TreeHasher } from "./tree-hasher.ts";
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseSignedRecord } from "../../../core/record.ts";
-import { AnchorStore, type AnchorRecord } from "./anchoring.ts";
+import type { AnchorStore} from "./anchoring.ts";
+import { type AnchorRecord } from "./anchoring.ts";
 import { checkpointHash, checkSignedCheckpoint, splitNote } from "./checkpoint.ts";
 import type { Checkpointer } from "./checkpointer.ts";
 import type { MerkleLog } from "./merkle-log.ts";
@@ -79,12 +80,7 @@ function anchorOf(a: AnchorRecord): ReceiptAnchor {
  * The latest receipt of the entry at `index`: anchored under the earliest anchored checkpoint
  * covering it, else checkpointed under the latest checkpoint covering it, else pending.
  */
-export function buildReceipt(log: MerkleLog, checkpointer: Checkpointer, anchors: AnchorStore, index: number): Promise<Receipt>;
-/** @deprecated use `buildReceipt(log, checkpointer, anchorStore, index)`; origin and key name come from the checkpointer. */
-export function buildReceipt(log: MerkleLog, checkpointer: Checkpointer, index: number, origin?: string, keyName?: string): Promise<Receipt>;
-export async function buildReceipt(log: MerkleLog, checkpointer: Checkpointer, anchorsOrIndex: AnchorStore | number, maybeIndex?: number | string): Promise<Receipt> {
-  const anchors = typeof anchorsOrIndex === "number" ? new AnchorStore(log) : anchorsOrIndex;
-  const index = typeof anchorsOrIndex === "number" ? anchorsOrIndex : (maybeIndex as number);
+export async function buildReceipt(log: MerkleLog, checkpointer: Checkpointer, anchors: AnchorStore, index: number): Promise<Receipt> {
   const data = await log.entry(index);
   const recordHash = recordHashOf(data);
   const base = {

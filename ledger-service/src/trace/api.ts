@@ -1,9 +1,10 @@
-import { CsvParser, JsonlParser, type Format, type Row } from "./records.ts";
-import type { ProvenRecord } from "./trace.ts";
-import type { DetectionResult, WatermarkSpec } from "./watermark.ts";
+import { CsvParser, JsonlParser, type Format, type Row } from "./datasets.ts";
+import type { ProvenRecord } from "./attribution.ts";
+import type { WatermarkSpec } from "./watermark-spec.ts";
+import type { DetectionResult } from "./watermark-detect.ts";
 
 /**
- * The wire format of the trace endpoints, shared by the service (http/routes/trace.ts) and the
+ * The wire format of the trace endpoints, shared by the service (http/routes/trace-routes.ts) and the
  * `pdl deliver` / `pdl trace` commands. Binary values travel as base64 (handles, leaf hashes) or
  * lowercase hex (keys, hashes); record text travels as a JSON string.
  *

@@ -1,8 +1,8 @@
 import { ByteSink } from "./byte-sink.ts";
-import { shapeOf, type Row } from "./records.ts";
+import { shapeOf, type Row } from "./datasets.ts";
 
 /**
- * The canonical form of a record (records.ts) written straight to UTF-8 bytes, which is what the
+ * The canonical form of a record (datasets.ts) written straight to UTF-8 bytes, which is what the
  * fingerprints hash: the same bytes as encoding `canonicalRecord(row)` (tested), without building
  * the string. Records held as byte ranges of the input (the CSV delivery path) are written from
  * those bytes.

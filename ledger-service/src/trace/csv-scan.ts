@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { parseQuotedRecord, type Row } from "./records.ts";
+import { parseQuotedRecord, type Row } from "./datasets.ts";
 
 /**
  * CSV records read from the file's bytes, for the delivery path: most records come back as field
@@ -9,7 +9,7 @@ import { parseQuotedRecord, type Row } from "./records.ts";
  * - a line without a quote and without a carriage return except its last character comes back as
  *   FIELDS: value i is the UTF-8 text `buf[starts[i], ends[i])`, which holds no `"`, `,`, CR or LF;
  * - any other record (quoted fields, a CR inside a field, the header) is decoded and parsed as
- *   text by `records.ts` and comes back as ROW.
+ *   text by `datasets.ts` and comes back as ROW.
  *
  * The bytes are checked to be UTF-8 up to each line end before anything is read from them, and
  * up to two leading byte order marks are dropped, as the text reader does (TextDecoder drops

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { ClassicLevel } from "classic-level";
 import { openDeliveryKeys, openIndexKey, sealDeliveryKeys, sealIndexKey, type DeliveryKeys } from "./keys.ts";
 import { HANDLE_BYTES } from "./fingerprint.ts";
-import type { WatermarkSpec } from "./watermark.ts";
+import type { WatermarkSpec } from "./watermark-spec.ts";
 
 /**
  * LevelDB index from lookup handle to (delivery, index in delivery). It never holds a record

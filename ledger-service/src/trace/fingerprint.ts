@@ -1,5 +1,5 @@
 import { CanonicalWriter } from "./canonical-bytes.ts";
-import type { Row } from "./records.ts";
+import type { Row } from "./datasets.ts";
 import { HmacSm3, leafHash32Into } from "../../../core/crypto/sm3-fast.ts";
 
 /**

@@ -1,9 +1,11 @@
-export * from "./records.ts";
+export * from "./datasets.ts";
 export * from "./keys.ts";
-export * from "./watermark.ts";
+export * from "./watermark-spec.ts";
+export * from "./watermark-embed.ts";
+export * from "./watermark-detect.ts";
 export * from "./fingerprint.ts";
 export * from "./fingerprint-store.ts";
 export * from "./tree.ts";
-export * from "./deliver.ts";
-export * from "./trace.ts";
+export * from "./delivery/deliver-dataset.ts";
+export * from "./attribution.ts";
 export { HmacSm3, sm3Fast, sm3Into, selfTest as sm3FastSelfTest } from "../../../core/crypto/sm3-fast.ts";

@@ -1,4 +1,4 @@
-import { schemaHashOf } from "../../../core/catalog/index.ts";
+import { schemaHashOf } from "../../../core/records/resource.ts";
 import type { ResourceField } from "../../../core/records/resource.ts";
 import type { Scenario, WriteStep } from "../scenario.ts";
 import { h, R1_FIELDS, registered, resourceBody, review } from "../fixtures.ts";

@@ -2,7 +2,7 @@ import * as grpc from "@grpc/grpc-js";
 import type { SignedRecord } from "../../../core/record.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../core/views.ts";
 import { FabricBackend } from "../../../ledger-service/src/chain/fabric/fabric-backend.ts";
-import { clientIdentity } from "../../../ledger-service/src/chain/fabric/identity.ts";
+import { clientIdentity } from "../../../ledger-service/src/fabric-access/identity.ts";
 import { startEmulatedNetwork } from "../../fabric/emulator/network.ts";
 import { createFabricIdentity } from "../../fabric/identities.ts";
 import type { ConformanceIdentity, ConformanceVariant } from "../variant.ts";

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import type { Context } from "fabric-contract-api";
-import { Contract, Context as ContextClass, Info, Transaction } from "../../../chaincode/src/contracts/fabric-api.ts";
+import { Contract, Context as ContextClass, Info, Transaction } from "../../../chaincode/src/fabric/fabric-api.ts";
 
 /**
  * TEST ONLY. A chaincode whose transactions each exercise one piece of the peer's state

@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import { connect, StatusCode, type ChaincodeEvent, type Contract, type Gateway, type Network, type Status, type Transaction } from "@hyperledger/fabric-gateway";
 import { common, gateway as gatewayProtos } from "@hyperledger/fabric-protos";
 import { LedgerError } from "../../../../core/errors.ts";
@@ -7,10 +6,11 @@ import { fabricFunctionName } from "../../../../core/operations.ts";
 import { parseSignedRecord, recordHash, type SignedRecord } from "../../../../core/record.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import { ChainUnavailableError, type ChainEvent, type ChainRef, type LedgerBackend, type TxRef } from "../backend.ts";
-import { ChainReader, type BlockTransaction } from "./chain-reader.ts";
+import { ChainReader, type BlockTransaction } from "../../fabric-access/blocks.ts";
 import { fabricCursor, isAfter, parseFabricCursor, type ChainPosition } from "./cursor.ts";
-import { ChainConflictError, classify, FabricTransactionError } from "./errors.ts";
-import { clientIdentityFromPem, type ClientIdentity } from "./identity.ts";
+import { ChainConflictError, classify, FabricTransactionError } from "./gateway-errors.ts";
+import type { ClientIdentity } from "../../fabric-access/identity.ts";
+import { dialPeer, type FabricConfig } from "../../fabric-access/peer-connection.ts";
 
 /**
  * The ledger service's backend on Hyperledger Fabric, through a peer's Gateway service
@@ -45,18 +45,6 @@ export interface FabricBackendOptions {
   readonly onConflict?: (conflict: { attempt: number; validationCode: string; transactionId: string }) => void;
   /** Call deadlines in milliseconds. */
   readonly timeouts?: { readonly evaluate?: number; readonly endorse?: number; readonly submit?: number; readonly commitStatus?: number };
-}
-
-/** The `fabric` section of the service configuration. */
-export interface FabricConfig {
-  readonly peerEndpoint?: string;
-  readonly tlsCertPath?: string;
-  readonly hostAlias?: string;
-  readonly mspId?: string;
-  readonly certPath?: string;
-  readonly keyPath?: string;
-  readonly channel: string;
-  readonly chaincode: string;
 }
 
 const RETRYABLE: ReadonlySet<number> = new Set([StatusCode.MVCC_READ_CONFLICT, StatusCode.PHANTOM_READ_CONFLICT]);
@@ -248,23 +236,4 @@ function toChainEvent(event: ChaincodeEvent, position: ChainPosition, blockTime:
 export async function openFabricBackend(config: FabricConfig, options: Omit<FabricBackendOptions, "client" | "identity" | "channel" | "chaincode" | "ownsClient"> = {}): Promise<FabricBackend> {
   const { client, identity } = await dialPeer(config);
   return FabricBackend.connect({ ...options, client, identity, channel: config.channel, chaincode: config.chaincode, ownsClient: true });
-}
-
-const PEER_SETTINGS = ["peerEndpoint", "mspId", "certPath", "keyPath"] as const;
-export type PeerSetting = (typeof PEER_SETTINGS)[number];
-
-/** The settings `dialPeer` needs that `config` lacks, in a fixed order. */
-export function missingPeerSettings(config: Partial<FabricConfig>): PeerSetting[] {
-  return PEER_SETTINGS.filter((field) => !config[field]);
-}
-
-/** The gRPC connection to the configured peer and the client identity read from PEM files. */
-export async function dialPeer(config: FabricConfig): Promise<{ client: grpc.Client; identity: ClientIdentity }> {
-  const missing = missingPeerSettings(config);
-  if (missing.length > 0) throw new Error(`the Fabric connection needs ${missing.join(", ")}`);
-  const { peerEndpoint, mspId, certPath, keyPath } = config as Required<FabricConfig>;
-  const identity = clientIdentityFromPem(mspId, await readFile(certPath), await readFile(keyPath));
-  const credentials = config.tlsCertPath ? grpc.credentials.createSsl(await readFile(config.tlsCertPath)) : grpc.credentials.createInsecure();
-  const client = new grpc.Client(peerEndpoint, credentials, config.hostAlias ? { "grpc.ssl_target_name_override": config.hostAlias } : {});
-  return { client, identity };
 }

@@ -1,6 +1,6 @@
-import type { RouteContributor } from "../../service.ts";
-import { reportRoutes } from "./reports.ts";
-import { traceRoutes } from "./trace.ts";
+import type { RouteContributor } from "./route.ts";
+import { reportRoutes } from "./report-routes.ts";
+import { traceRoutes } from "./trace-routes.ts";
 
 /**
  * Route families beyond the record reads, each contributed by the module that owns its logic

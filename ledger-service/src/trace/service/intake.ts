@@ -1,13 +1,13 @@
 import { mkdir, open, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { HttpError } from "../../http/errors.ts";
 import { HANDLE_BYTES } from "../fingerprint.ts";
 import { LEAF_CHUNK, type DeliveryMeta, type FingerprintStore } from "../fingerprint-store.ts";
 import { verifyWatermarkCommitment, type DeliveryKeys } from "../keys.ts";
-import type { Format } from "../records.ts";
+import type { Format } from "../datasets.ts";
 import { StreamingRoot } from "../tree.ts";
-import { validateSpec, type WatermarkSpec } from "../watermark.ts";
+import { validateSpec, type WatermarkSpec } from "../watermark-spec.ts";
+import { LedgerError } from "../../../../core/errors.ts";
 
 /**
  * Takes in a delivery's lookup handles and leaf hashes from the operator's tool, in chunks that
@@ -86,15 +86,15 @@ export class FingerprintIntake {
    */
   begin(delivery: DeliveryOnChain, watermark: WatermarkSpec, format?: Format): Promise<number> {
     return this.exclusive(delivery.deliveryId, async () => {
-      if (await this.store.delivery(delivery.deliveryId)) throw new HttpError("DUPLICATE_ID", "this delivery's fingerprints are already indexed");
+      if (await this.store.delivery(delivery.deliveryId)) throw new LedgerError("DUPLICATE_ID", "this delivery's fingerprints are already indexed");
       try {
         validateSpec(watermark);
       } catch (err) {
-        throw new HttpError("MALFORMED_REQUEST", `watermark: ${(err as Error).message}`);
+        throw new LedgerError("MALFORMED_REQUEST", `watermark: ${(err as Error).message}`);
       }
       const keys = this.keysOf(delivery.actor, delivery.deliveryId);
       if (!verifyWatermarkCommitment(keys.watermarkKey, delivery.watermarkCommitment)) {
-        throw new HttpError("MALFORMED_REQUEST", "the delivery's watermark commitment does not match the keys the service issued for it (POST /v1/trace/keys)");
+        throw new LedgerError("MALFORMED_REQUEST", "the delivery's watermark commitment does not match the keys the service issued for it (POST /v1/trace/keys)");
       }
       const p = this.paths(delivery.deliveryId);
       const previous = await this.staging(delivery.deliveryId);
@@ -117,14 +117,14 @@ export class FingerprintIntake {
   append(deliveryId: string, start: number, handles: Buffer, leaves: Buffer, final: boolean): Promise<{ staged: number; indexed: boolean }> {
     return this.exclusive(deliveryId, async () => {
       const staging = await this.staging(deliveryId);
-      if (!staging) throw new HttpError("NOT_FOUND", "no intake in progress for this delivery: POST /v1/trace/deliveries/:deliveryId first");
+      if (!staging) throw new LedgerError("NOT_FOUND", "no intake in progress for this delivery: POST /v1/trace/deliveries/:deliveryId first");
       if (handles.length % HANDLE_BYTES !== 0 || leaves.length % LEAF_BYTES !== 0 || handles.length / HANDLE_BYTES !== leaves.length / LEAF_BYTES) {
-        throw new HttpError("MALFORMED_REQUEST", "a chunk holds 16-byte handles and 32-byte leaf hashes for the same records");
+        throw new LedgerError("MALFORMED_REQUEST", "a chunk holds 16-byte handles and 32-byte leaf hashes for the same records");
       }
       const staged = await this.staged(deliveryId);
-      if (start !== staged) throw new HttpError("MALFORMED_REQUEST", `chunks arrive in order: the next one starts at record ${staged}`, { staged });
+      if (start !== staged) throw new LedgerError("MALFORMED_REQUEST", `chunks arrive in order: the next one starts at record ${staged}`, { staged });
       const n = leaves.length / LEAF_BYTES;
-      if (staged + n > staging.delivery.recordCount) throw new HttpError("MALFORMED_REQUEST", `the delivery registered ${staging.delivery.recordCount} records`);
+      if (staged + n > staging.delivery.recordCount) throw new LedgerError("MALFORMED_REQUEST", `the delivery registered ${staging.delivery.recordCount} records`);
       const p = this.paths(deliveryId);
       if (n > 0) {
         await writeAt(p.leaves, leaves, staged * LEAF_BYTES);
@@ -141,14 +141,14 @@ export class FingerprintIntake {
     const { delivery } = staging;
     const p = this.paths(delivery.deliveryId);
     const staged = await this.staged(delivery.deliveryId);
-    if (staged !== delivery.recordCount) throw new HttpError("MALFORMED_REQUEST", `received ${staged} of the ${delivery.recordCount} records the delivery registered`);
+    if (staged !== delivery.recordCount) throw new LedgerError("MALFORMED_REQUEST", `received ${staged} of the ${delivery.recordCount} records the delivery registered`);
     const root = new StreamingRoot();
     for await (const { leaves } of pieces(p.leaves, delivery.recordCount)) for (let o = 0; o < leaves.length; o += LEAF_BYTES) root.push(leaves, o);
     if (root.root().toString("hex") !== delivery.fingerprintRoot) {
       // Start over: a resumed upload would only append to what cannot verify.
       await truncate(p.leaves, 0);
       await truncate(p.handles, 0);
-      throw new HttpError("MALFORMED_REQUEST", "the leaf hashes do not hash to the fingerprint root registered on chain; the upload was discarded, send it again from record 0");
+      throw new LedgerError("MALFORMED_REQUEST", "the leaf hashes do not hash to the fingerprint root registered on chain; the upload was discarded, send it again from record 0");
     }
     const meta: DeliveryMeta = {
       deliveryId: delivery.deliveryId,

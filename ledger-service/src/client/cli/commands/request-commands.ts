@@ -1,0 +1,49 @@
+import { writeFile } from "node:fs/promises";
+import { Option, type Command } from "commander";
+import { OPERATIONS, OPERATION_NAMES, isOperationName } from "../../../../../core/operations.ts";
+import { CliError, client, globals, print, readJson } from "../context.ts";
+
+/** Signed requests: one record of any rulebook operation, any signed read, lineage export. */
+export function requestCommands(program: Command): void {
+  program
+    .command("operations")
+    .description("list the rulebook operations `pdl submit` accepts, with the kind of record each writes")
+    .action(() => {
+      for (const op of OPERATION_NAMES) process.stdout.write(`${op.padEnd(24)} ${OPERATIONS[op].kind}\n`);
+    });
+
+  program
+    .command("submit")
+    .description("sign a record of <operation> with your key and submit it; prints the accepted record and its receipt")
+    .argument("<operation>", "a rulebook operation, e.g. grant.issue (see `pdl operations`)")
+    .argument("<body>", "the record body as a JSON file, or - for standard input")
+    .action(async (operation: string, bodyPath: string, _opts: unknown, command: Command) => {
+      if (!isOperationName(operation)) throw new CliError(`unknown operation ${operation}; \`pdl operations\` lists them`);
+      const api = await client(globals(command));
+      print(await api.submit(operation, (await readJson(bodyPath)) as never));
+    });
+
+  program
+    .command("get")
+    .description("a signed GET of any API path, e.g. /v1/grants or /v1/records/grant/G-1/history")
+    .argument("<path>", "path and query")
+    .option("--public", "send unsigned (public endpoints)")
+    .action(async (path: string, opts: { public?: boolean }, command: Command) => {
+      if (!path.startsWith("/")) throw new CliError("the path starts with /");
+      const api = await client(globals(command), !opts.public);
+      print(opts.public ? await api.getPublic(path) : await api.get(path));
+    });
+
+  program
+    .command("lineage")
+    .description("export a product's lineage graph back to its resources and grant")
+    .argument("<productId>")
+    .addOption(new Option("--format <format>", "output form").choices(["json", "prov", "openlineage"]).default("json"))
+    .option("--out <file>", "write to a file instead of standard output")
+    .action(async (productId: string, opts: { format: string; out?: string }, command: Command) => {
+      const api = await client(globals(command));
+      const graph = await api.get(`/v1/products/${encodeURIComponent(productId)}/lineage?format=${opts.format}`);
+      if (opts.out) await writeFile(opts.out, JSON.stringify(graph, null, 2) + "\n");
+      else print(graph);
+    });
+}

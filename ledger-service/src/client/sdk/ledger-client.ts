@@ -1,0 +1,128 @@
+import { randomBytes } from "node:crypto";
+import { sign } from "../../../../core/crypto/sm2.ts";
+import type { ErrorCode } from "../../../../core/errors.ts";
+import type { OperationBody, OperationName } from "../../../../core/operations.ts";
+import { RECORD_VERSION, signRecord, type LedgerRecord, type SignedRecord } from "../../../../core/record.ts";
+import { HEADERS, canonicalRequest } from "../../../../core/request-signing.ts";
+
+/**
+ * A small client for the ledger service: signs records and requests with the caller's SM2 key.
+ * The `pdl` CLI and the tests use it.
+ */
+export interface Identity {
+  readonly orgId: string;
+  readonly privateKey: string;
+}
+
+export class LedgerApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | string,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(`${status} ${code}: ${message}`);
+    this.name = "LedgerApiError";
+  }
+}
+
+export interface ClientOptions {
+  readonly baseUrl: string;
+  readonly identity?: Identity;
+  readonly language?: "en" | "zh";
+  /** Seconds since the epoch, for the request timestamp. */
+  readonly clock?: () => number;
+}
+
+export function newNonce(): string {
+  return randomBytes(16).toString("hex");
+}
+
+export function makeRecord<O extends OperationName>(op: O, actor: string, body: OperationBody<O>): LedgerRecord<O> {
+  return { v: RECORD_VERSION, op, actor, nonce: newNonce(), body };
+}
+
+export class LedgerClient {
+  readonly baseUrl: string;
+  constructor(private readonly options: ClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/$/, "");
+  }
+
+  get identity(): Identity | undefined {
+    return this.options.identity;
+  }
+
+  withIdentity(identity: Identity): LedgerClient {
+    return new LedgerClient({ ...this.options, identity });
+  }
+
+  /** Signs a record as this client's identity. */
+  sign<O extends OperationName>(op: O, body: OperationBody<O>): SignedRecord<O> {
+    const id = this.requireIdentity();
+    return signRecord(makeRecord(op, id.orgId, body), id.privateKey);
+  }
+
+  private requireIdentity(): Identity {
+    if (!this.options.identity) throw new Error("this call needs an identity (org id and SM2 private key)");
+    return this.options.identity;
+  }
+
+  /** Sends a request; signed unless `public`. Resolves with the parsed JSON body on 2xx. */
+  async request<T = unknown>(method: string, path: string, body?: unknown, opts: { public?: boolean; headers?: Record<string, string> } = {}): Promise<T> {
+    const { status, json } = await this.raw(method, path, body, opts);
+    if (status >= 400) {
+      const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new LedgerApiError(status, err?.code ?? "HTTP_" + status, err?.message ?? "request failed", json);
+    }
+    return json as T;
+  }
+
+  /** Like `request` but never throws on an HTTP error status. */
+  async raw(method: string, path: string, body?: unknown, opts: { public?: boolean; headers?: Record<string, string>; bodyBytes?: Buffer } = {}): Promise<{ status: number; json: unknown; headers: Headers }> {
+    const bytes = opts.bodyBytes ?? (body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body), "utf8"));
+    const headers: Record<string, string> = { accept: "application/json", ...(this.options.language ? { "accept-language": this.options.language } : {}) };
+    if (bytes.length > 0) headers["content-type"] = "application/json";
+    if (!opts.public) Object.assign(headers, this.signatureHeaders(method, path, bytes));
+    Object.assign(headers, opts.headers ?? {});
+    const response = await fetch(this.baseUrl + path, { method, headers, ...(bytes.length > 0 ? { body: bytes } : {}) });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text.length > 0 ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: response.status, json, headers: response.headers };
+  }
+
+  signatureHeaders(method: string, pathAndQuery: string, body: Uint8Array, at?: number, nonce?: string): Record<string, string> {
+    const id = this.requireIdentity();
+    const timestamp = at ?? (this.options.clock ? this.options.clock() : Math.floor(Date.now() / 1000));
+    const n = nonce ?? newNonce();
+    const signature = sign(canonicalRequest({ method, pathAndQuery, body, timestamp, nonce: n, actor: id.orgId }), id.privateKey);
+    return { [HEADERS.actor]: id.orgId, [HEADERS.timestamp]: String(timestamp), [HEADERS.nonce]: n, [HEADERS.signature]: signature };
+  }
+
+  get<T = unknown>(path: string): Promise<T> {
+    return this.request<T>("GET", path);
+  }
+
+  getPublic<T = unknown>(path: string): Promise<T> {
+    return this.request<T>("GET", path, undefined, { public: true });
+  }
+
+  /** Signs `body` as operation `op` and posts it to the generic records endpoint. */
+  submit<O extends OperationName>(op: O, body: OperationBody<O>): Promise<SubmitResponse> {
+    return this.request<SubmitResponse>("POST", "/v1/records", this.sign(op, body));
+  }
+}
+
+export interface SubmitResponse {
+  readonly recordHash: string;
+  readonly op: string;
+  readonly kind: string;
+  readonly id: string;
+  readonly tx: { txId: string; blockNumber: number; blockTime: number };
+  readonly leafIndex: number;
+  readonly receipt: Record<string, unknown> & { state?: string };
+}

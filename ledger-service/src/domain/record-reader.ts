@@ -1,0 +1,81 @@
+import type { ViewKey } from "../../../core/views.ts";
+import type { LedgerBackend } from "../chain/backend.ts";
+import type { IndexStore, IndexedEntry } from "../indexes/index-store.ts";
+import type { ReceiptSource } from "./record-service.ts";
+import { LedgerError } from "../../../core/errors.ts";
+
+/**
+ * A record as the API shows it: the chain's current view (status, price …), the signed record
+ * that created it, and every later signed record that changed it, each with its transaction.
+ */
+export interface RecordDocument {
+  readonly kind: string;
+  readonly id: string;
+  readonly view: unknown;
+  readonly created: unknown;
+  readonly changes: readonly ChangeSummary[];
+}
+
+export interface ChangeSummary {
+  readonly op: string;
+  readonly actor: string;
+  readonly recordHash: string;
+  readonly txId: string;
+  readonly blockNumber: number;
+  readonly blockTime: number;
+  readonly body: unknown;
+}
+
+export function summarize(entry: IndexedEntry): ChangeSummary {
+  return {
+    op: entry.signed.record.op,
+    actor: entry.signed.record.actor,
+    recordHash: entry.recordHash,
+    txId: entry.txId,
+    blockNumber: entry.blockNumber,
+    blockTime: entry.blockTime,
+    body: entry.signed.record.body,
+  };
+}
+
+export class RecordReader {
+  constructor(
+    private readonly backend: LedgerBackend,
+    private readonly store: IndexStore,
+    private readonly receipts: ReceiptSource,
+  ) {}
+
+  async document(kind: ViewKey["kind"], id: string): Promise<RecordDocument> {
+    const history = await this.store.historyOf(kind, id);
+    const view = await this.backend.view({ kind, id });
+    if (history.length === 0 && !view) throw new LedgerError("NOT_FOUND");
+    const [first, ...rest] = history;
+    return { kind, id, view: view ?? null, created: first ? first.signed.record.body : null, changes: rest.map(summarize) };
+  }
+
+  /** The record that created (kind, id), or NOT_FOUND. */
+  async creation<T>(kind: string, id: string): Promise<{ body: T; entry: IndexedEntry }> {
+    const first = (await this.store.historyOf(kind, id))[0];
+    if (!first) throw new LedgerError("NOT_FOUND");
+    return { body: first.signed.record.body as T, entry: first };
+  }
+
+  receiptOf(leafIndex: number): Promise<unknown> {
+    return this.receipts.receipt(leafIndex);
+  }
+
+  /** Every signed record that touched (kind, id), oldest first, each with its latest receipt. */
+  async history(kind: string, id: string): Promise<unknown[]> {
+    const entries = await this.store.historyOf(kind, id);
+    if (entries.length === 0) throw new LedgerError("NOT_FOUND");
+    return Promise.all(
+      entries.map(async (e) => ({
+        ...summarize(e),
+        signature: e.signed.signature,
+        record: e.signed.record,
+        leafIndex: e.leafIndex,
+        receipt: e.leafIndex >= 0 ? await this.receipts.receipt(e.leafIndex) : null,
+      })),
+    );
+  }
+}

@@ -1,0 +1,131 @@
+import type { Request } from "express";
+import type { ViewKey } from "../../../../core/views.ts";
+import type { Access } from "../../domain/access.ts";
+import { lineageGraph } from "../../domain/lineage-graph.ts";
+import { toOpenLineage } from "../../domain/openlineage.ts";
+import { toProvJson } from "../../domain/prov.ts";
+import type { RecordReader } from "../../domain/record-reader.ts";
+import type { LedgerBackend } from "../../chain/backend.ts";
+import type { IndexStore } from "../../indexes/index-store.ts";
+import { LedgerError } from "../../../../core/errors.ts";
+import { param, atQuery, type ReadRoute } from "./route.ts";
+
+export interface ReadDeps {
+  readonly backend: LedgerBackend;
+  readonly store: IndexStore;
+  readonly reader: RecordReader;
+  readonly access: Access;
+  /** Extra read routes contributed by other modules (checkpoints, reports, trace). */
+  readonly extra?: readonly ReadRoute[];
+}
+
+const KINDS = new Set(["actor", "resource", "grant", "partner", "price-cap", "product", "hop", "certificate", "blacklist", "evaluation", "anchor"]);
+
+export function readRoutes(d: ReadDeps): ReadRoute[] {
+  const { store, reader, access, backend } = d;
+
+  const assertCanSee = (req: Request, kind: string, id: string) => access.assertCanSee(req.caller!, kind, id);
+
+  const document = (kind: ViewKey["kind"], name: string): ReadRoute["handler"] => async (req, res) => {
+    const id = param(req, name);
+    await assertCanSee(req, kind, id);
+    res.json(await reader.document(kind, id));
+  };
+
+  return [
+    { path: "/v1/actors/:orgId", auth: "signed", summary: "An organisation, its role and key", tag: "actors", handler: document("actor", "orgId") },
+    {
+      path: "/v1/resources",
+      auth: "signed",
+      summary: "The resource catalog (the resources the caller may see)",
+      tag: "resources",
+      handler: async (req, res) => {
+        const out = [];
+        for (const id of await store.idsOfKind("resource")) {
+          const first = (await store.historyOf("resource", id))[0]!;
+          const body = first.signed.record.body as { sourceUnits: string[] };
+          if (!(await access.canSeeResource(req.caller!, body.sourceUnits))) continue;
+          out.push({ id, record: body, view: await backend.view({ kind: "resource", id }) });
+        }
+        res.json({ resources: out });
+      },
+    },
+    { path: "/v1/resources/:resourceId", auth: "signed", summary: "A resource with its versions", tag: "resources", handler: document("resource", "resourceId") },
+    {
+      path: "/v1/grants",
+      auth: "signed",
+      summary: "Grants the caller may see (all for the agency, supervisors and the exchange)",
+      tag: "grants",
+      handler: async (req, res) => {
+        const ids = access.readsEverything(req.caller!) ? await store.idsOfKind("grant") : [...(await access.grantsOf(req.caller!.orgId))];
+        const grants = [];
+        for (const id of ids) grants.push({ id, view: await backend.view({ kind: "grant", id }) });
+        res.json({ grants });
+      },
+    },
+    { path: "/v1/grants/:grantId", auth: "signed", summary: "A grant: current status and every change", tag: "grants", handler: document("grant", "grantId") },
+    { path: "/v1/partners/:admissionId", auth: "signed", summary: "A partner admission", tag: "partners", handler: document("partner", "admissionId") },
+    { path: "/v1/products/:productId", auth: "signed", summary: "A product: listing status, price and every change", tag: "products", handler: document("product", "productId") },
+    { path: "/v1/hops/:hopId", auth: "signed", summary: "A lineage hop or delivery", tag: "lineage", handler: document("hop", "hopId") },
+    { path: "/v1/certificates/:certificateId", auth: "signed", summary: "A destruction certificate", tag: "exit", handler: document("certificate", "certificateId") },
+    { path: "/v1/blacklist/:orgId", auth: "signed", summary: "An organisation's blacklist entry", tag: "governance", handler: document("blacklist", "orgId") },
+    {
+      path: "/v1/products/:productId/lineage",
+      auth: "signed",
+      summary: "The lineage graph of a product back to its resources and grant",
+      tag: "lineage",
+      query: [{ name: "format", description: "json (default), prov (W3C PROV-JSON) or openlineage (OpenLineage run events)" }],
+      handler: async (req, res) => {
+        const productId = param(req, "productId");
+        await assertCanSee(req, "product", productId);
+        const format = String(req.query.format ?? "json");
+        const graph = await lineageGraph(store, productId);
+        if (format === "json") res.json(graph);
+        else if (format === "prov") res.type("application/json").json(toProvJson(graph));
+        else if (format === "openlineage") res.json({ events: toOpenLineage(graph) });
+        else throw new LedgerError("MALFORMED_REQUEST", "format must be json, prov or openlineage");
+      },
+    },
+    {
+      path: "/v1/records/:kind/:id/history",
+      auth: "signed",
+      summary: "Every signed record that touched a record, each with its receipt",
+      tag: "evidence",
+      handler: async (req, res) => {
+        const kind = param(req, "kind");
+        const id = param(req, "id");
+        if (!KINDS.has(kind)) throw new LedgerError("MALFORMED_REQUEST", "unknown record kind");
+        await assertCanSee(req, kind, id);
+        res.json({ kind, id, history: await reader.history(kind, id) });
+      },
+    },
+    {
+      path: "/v1/receipts/:recordHash",
+      auth: "signed",
+      summary: "The latest receipt of an accepted record (pending, checkpointed or anchored)",
+      tag: "evidence",
+      handler: async (req, res) => {
+        const hash = param(req, "recordHash");
+        if (!/^[0-9a-f]{64}$/.test(hash)) throw new LedgerError("MALFORMED_REQUEST", "a record hash is 64 lowercase hex characters");
+        const entry = await store.entryByHash(hash);
+        if (!entry) throw new LedgerError("NOT_FOUND");
+        if (!access.readsEverything(req.caller!) && entry.signed.record.actor !== req.caller!.orgId) await assertCanSee(req, entry.kind, entry.id);
+        if (entry.leafIndex < 0) throw new LedgerError("NOT_FOUND", "this record is not logged (checkpoint anchors are evidence about the log itself)");
+        res.json(await reader.receiptOf(entry.leafIndex));
+      },
+    },
+    {
+      path: "/v1/overdue",
+      auth: "signed",
+      summary: "Grants whose destruction certificates are overdue at a time (default: now)",
+      tag: "exit",
+      query: [{ name: "at", description: "Unix seconds" }],
+      handler: async (req, res) => {
+        access.requireRead(req.caller!, "overdue");
+        const at = await atQuery(req, backend);
+        res.json({ at, overdue: await backend.overdue(at) });
+      },
+    },
+    ...(d.extra ?? []),
+  ];
+}

@@ -1,0 +1,41 @@
+import type { Product } from "../../../../core/records/product.ts";
+import { grantAudit, listingReport, signReport, type ReportDeps } from "../../domain/verification-report.ts";
+import { atQuery, param, type ReadRoute, type RouteContributor } from "./route.ts";
+import { LedgerError } from "../../../../core/errors.ts";
+
+/** The exchange's listing verification report and the grant audit. */
+export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
+  const deps: ReportDeps = { store: ctx.store, backend: ctx.backend, receipts: { receipt: (leaf) => ctx.reader.receiptOf(leaf) }, logPublicKey: ctx.checkpointer.publicKey };
+  const signer = { keyName: ctx.checkpointer.keyName, publicKey: ctx.keyring.log.publicKey, privateKey: ctx.keyring.log.privateKey };
+  return [
+    {
+      path: "/v1/products/:productId/verification-report",
+      auth: "signed",
+      summary: "The listing verification report: each check the ledger can judge, pass or fail with evidence, signed by the service (SM2); its reportHash goes into the listing record",
+      tag: "listing",
+      handler: async (req, res) => {
+        const productId = param(req, "productId");
+        const caller = req.caller!;
+        const first = (await ctx.store.historyOf("product", productId))[0];
+        if (!first) throw new LedgerError("NOT_FOUND");
+        // The exchange, the agency and supervisors; the holders of the product's grant may preview it.
+        ctx.access.require(await ctx.access.canSeeGrant(caller, (first.signed.record.body as Product).grantId));
+        res.json(signReport(await listingReport(deps, productId, await ctx.backend.now()), signer));
+      },
+    },
+    {
+      path: "/v1/grants/:grantId/audit",
+      auth: "signed",
+      summary: "The grant audit: its changes, partners, products, hops, deliveries, certificates, evaluations, exit status and overdue certificates",
+      tag: "grants",
+      query: [{ name: "at", description: "Unix seconds for the overdue check (default: now)" }],
+      handler: async (req, res) => {
+        const grantId = param(req, "grantId");
+        ctx.access.require(await ctx.access.canSeeGrant(req.caller!, grantId));
+        const audit = await grantAudit(deps, grantId, await atQuery(req, ctx.backend));
+        if (!audit) throw new LedgerError("NOT_FOUND");
+        res.json(audit);
+      },
+    },
+  ];
+};

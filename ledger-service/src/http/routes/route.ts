@@ -1,0 +1,64 @@
+import type { Request, Response } from "express";
+import type { LedgerBackend } from "../../chain/backend.ts";
+import type { Config } from "../../config.ts";
+import type { Access } from "../../domain/access.ts";
+import type { RecordReader } from "../../domain/record-reader.ts";
+import type { RecordService } from "../../domain/record-service.ts";
+import type { IndexStore } from "../../indexes/index-store.ts";
+import type { Keyring } from "../../keys/keyring.ts";
+import type { Checkpointer } from "../../log/checkpointer.ts";
+import type { MerkleLog } from "../../log/merkle-log.ts";
+import type { Logger } from "../../logger.ts";
+import type { Metrics } from "../../metrics.ts";
+import { LedgerError } from "../../../../core/errors.ts";
+
+/**
+ * A read endpoint (the write endpoints are one per operation: write-routes.ts). `auth: "public"` routes need no signature; every other one needs a signed
+ * request and applies the role rules of domain/access.ts.
+ */
+export interface ReadRoute {
+  /** GET by default; POST for queries that take a document (a leaked file to trace). */
+  readonly method?: "get" | "post";
+  readonly path: string;
+  readonly auth: "public" | "signed";
+  readonly summary: string;
+  readonly tag: string;
+  readonly query?: readonly { name: string; description: string; required?: boolean }[];
+  /** JSON schema of a POST body, for the OpenAPI document. */
+  readonly requestBody?: Record<string, unknown>;
+  readonly handler: (req: Request, res: Response) => Promise<void>;
+}
+
+/** Extra read routes other modules add to the service (trace, reports). */
+export type RouteContributor = (ctx: ServiceContext) => ReadRoute[] | Promise<ReadRoute[]>;
+
+/** What route contributors get: the opened parts of the running service. */
+export interface ServiceContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly keyring: Keyring;
+  readonly backend: LedgerBackend;
+  readonly store: IndexStore;
+  readonly log: MerkleLog;
+  readonly checkpointer: Checkpointer;
+  readonly reader: RecordReader;
+  readonly access: Access;
+  readonly records: RecordService;
+  /** Registers cleanup that runs when the service stops (after the HTTP server closed). */
+  readonly onClose: (close: () => Promise<void>) => void;
+}
+
+/** A path parameter, bounded (MALFORMED_REQUEST otherwise). */
+export function param(req: Request, name: string): string {
+  const value = req.params[name];
+  if (typeof value !== "string" || value.length === 0 || value.length > 200) throw new LedgerError("MALFORMED_REQUEST", `bad path parameter ${name}`);
+  return value;
+}
+
+/** The `at` query parameter in Unix seconds, or the chain's time when absent. */
+export async function atQuery(req: Request, backend: LedgerBackend): Promise<number> {
+  const at = req.query.at === undefined ? await backend.now() : Number(req.query.at);
+  if (!Number.isSafeInteger(at) || at < 0) throw new LedgerError("MALFORMED_REQUEST", "at must be Unix seconds");
+  return at;
+}

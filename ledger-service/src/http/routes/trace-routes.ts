@@ -1,0 +1,198 @@
+import type { Request } from "express";
+import { z } from "zod";
+import { describeIssues } from "../../../../core/validate.ts";
+import { Id, Timestamp } from "../../../../core/records/common.ts";
+import type { LineageHop } from "../../../../core/records/lineage.ts";
+import { chunkRecordsFor, parseRecordText, TRACE_PATHS, type DeliveryKeysResponse, type IntakeStatus } from "../../trace/api.ts";
+import { deriveDeliveryKeys, watermarkCommitment } from "../../trace/keys.ts";
+import { canonicalRecord, type Row } from "../../trace/datasets.ts";
+import type { DeliveryOnChain } from "../../trace/service/intake.ts";
+import { buildTraceReport } from "../../trace/service/trace-report.ts";
+import { closeTraceRuntime, traceRuntime } from "../../trace/service/runtime.ts";
+import { traceRows, type TraceCandidate } from "../../trace/attribution.ts";
+import type { WatermarkSpec } from "../../trace/watermark-spec.ts";
+import type { ReadRoute, RouteContributor, ServiceContext } from "./route.ts";
+import { LedgerError } from "../../../../core/errors.ts";
+
+/**
+ * Leak tracing on the service (docs/TRACING.md): the operator's tool gets each delivery's keys
+ * here and deposits the delivery's keyed fingerprints (never a record value); agency and
+ * supervisors post a leaked sample and get back the deliveries it came from, with proofs.
+ */
+const Base64 = z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, "must be base64");
+const Format = z.enum(["csv", "jsonl"]);
+
+const KeysBody = z.strictObject({ deliveryId: Id });
+const BeginBody = z.strictObject({ watermark: z.record(z.string(), z.unknown()), format: Format.optional() });
+const ChunkBody = z.strictObject({ start: z.number().int().min(0), handles: Base64, leafHashes: Base64, final: z.boolean().optional() });
+const TraceBody = z.strictObject({
+  records: z.string().min(1, "must hold the leaked records"),
+  format: z.enum(["auto", "csv", "jsonl"]).optional(),
+  at: Timestamp.optional(),
+  alpha: z.number().gt(0).max(0.01).optional(),
+  productId: Id.optional(),
+  maxProofsPerDelivery: z.number().int().min(0).max(1000).optional(),
+});
+
+function parse<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
+  const result = schema.safeParse(req.body);
+  if (result.success) return result.data;
+  const issues = describeIssues(schema, req.body);
+  throw new LedgerError("MALFORMED_REQUEST", issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; "), { issues });
+}
+
+function deliveryIdParam(req: Request): string {
+  const id = req.params.deliveryId;
+  if (!Id.safeParse(id).success) throw new LedgerError("MALFORMED_REQUEST", "bad delivery id");
+  return id as string;
+}
+
+export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] => {
+  const { store, access } = ctx;
+  const runtime = () => traceRuntime(ctx.config.dataDir, ctx.keyring.agency.privateKey);
+  ctx.onClose(() => closeTraceRuntime(ctx.config.dataDir));
+  const chunkRecords = chunkRecordsFor(ctx.config.bodyLimitBytes);
+
+  /** The deliver hop `id` as registered on chain; the caller must be its author unless `read` lets others in. */
+  async function deliveryOnChain(id: string, req: Request, read?: "deliveryIntake"): Promise<DeliveryOnChain> {
+    const entry = (await store.historyOf("hop", id))[0];
+    if (!entry) throw new LedgerError("NOT_FOUND", "no hop with this id on chain: register the delivery first (POST /v1/deliveries)");
+    const hop = entry.signed.record.body as LineageHop;
+    if (hop.operation !== "deliver" || !hop.delivery) throw new LedgerError("MALFORMED_REQUEST", "this hop is not a delivery");
+    const actor = entry.signed.record.actor;
+    access.requireDeliveryAccess(req.caller!, actor, read);
+    return {
+      deliveryId: id,
+      actor,
+      productId: hop.productId,
+      grantId: hop.grantId,
+      recipient: hop.delivery.recipient,
+      recordCount: hop.recordCount,
+      fingerprintRoot: hop.delivery.fingerprintRoot,
+      watermarkCommitment: hop.delivery.watermarkCommitment,
+      recordHash: entry.recordHash,
+    };
+  }
+
+  const status = (d: DeliveryOnChain, s: { staged: number; indexed: boolean }): IntakeStatus => ({
+    deliveryId: d.deliveryId,
+    recordCount: d.recordCount,
+    fingerprintRoot: d.fingerprintRoot,
+    staged: s.staged,
+    chunkRecords,
+    indexed: s.indexed,
+  });
+
+  return [
+    {
+      method: "post",
+      path: TRACE_PATHS.keys,
+      auth: "signed",
+      summary: "A delivery's watermark and fingerprint key secret and the caller's index key, for `pdl deliver` (operator, partner)",
+      tag: "trace",
+      requestBody: z.toJSONSchema(KeysBody) as Record<string, unknown>,
+      handler: async (req, res) => {
+        access.requireRead(req.caller!, "deliveryKeys");
+        const { deliveryId } = parse(KeysBody, req);
+        const entry = (await store.historyOf("hop", deliveryId))[0];
+        if (entry && (entry.signed.record.actor !== req.caller!.orgId || (entry.signed.record.body as LineageHop).operation !== "deliver")) {
+          throw new LedgerError("DUPLICATE_ID", "another hop already has this id");
+        }
+        const { vault } = await runtime();
+        const secret = vault.deliverySecret(req.caller!.orgId, deliveryId);
+        const keys = deriveDeliveryKeys(secret, deliveryId);
+        ctx.logger.info({ deliveryId, orgId: req.caller!.orgId }, "issued delivery trace keys");
+        const body: DeliveryKeysResponse = {
+          deliveryId,
+          orgId: req.caller!.orgId,
+          deliverySecret: secret.toString("hex"),
+          indexKey: vault.indexKey(req.caller!.orgId).toString("hex"),
+          watermarkCommitment: watermarkCommitment(keys.watermarkKey),
+        };
+        res.set("Cache-Control", "no-store").json(body);
+      },
+    },
+    {
+      method: "post",
+      path: "/v1/trace/deliveries/:deliveryId",
+      auth: "signed",
+      summary: "Begin (or resume) depositing a registered delivery's keyed fingerprints, with its watermark spec (the delivery's author)",
+      tag: "trace",
+      requestBody: z.toJSONSchema(BeginBody) as Record<string, unknown>,
+      handler: async (req, res) => {
+        const delivery = await deliveryOnChain(deliveryIdParam(req), req);
+        const body = parse(BeginBody, req);
+        const { intake } = await runtime();
+        const staged = await intake.begin(delivery, body.watermark as unknown as WatermarkSpec, body.format);
+        res.json(status(delivery, { staged, indexed: false }));
+      },
+    },
+    {
+      method: "post",
+      path: "/v1/trace/deliveries/:deliveryId/fingerprints",
+      auth: "signed",
+      summary: "Deposit a chunk of lookup handles and leaf hashes; the final chunk is checked against the root on chain and indexed (the delivery's author)",
+      tag: "trace",
+      requestBody: z.toJSONSchema(ChunkBody) as Record<string, unknown>,
+      handler: async (req, res) => {
+        const delivery = await deliveryOnChain(deliveryIdParam(req), req);
+        const body = parse(ChunkBody, req);
+        const { intake } = await runtime();
+        const done = await intake.append(delivery.deliveryId, body.start, Buffer.from(body.handles, "base64"), Buffer.from(body.leafHashes, "base64"), body.final ?? false);
+        if (done.indexed) ctx.logger.info({ deliveryId: delivery.deliveryId, records: delivery.recordCount }, "indexed a delivery's fingerprints");
+        res.json(status(delivery, done));
+      },
+    },
+    {
+      method: "get",
+      path: "/v1/trace/deliveries/:deliveryId",
+      auth: "signed",
+      summary: "Whether a delivery's fingerprints are deposited and indexed (its author, agency, supervisors)",
+      tag: "trace",
+      handler: async (req, res) => {
+        const delivery = await deliveryOnChain(deliveryIdParam(req), req, "deliveryIntake");
+        const { intake } = await runtime();
+        res.json(status(delivery, await intake.status(delivery.deliveryId)));
+      },
+    },
+    {
+      method: "post",
+      path: TRACE_PATHS.trace,
+      auth: "signed",
+      summary: "Trace leaked records to the deliveries they came from, with proofs, lineage, grant and destruction status (agency, supervisors)",
+      tag: "trace",
+      requestBody: z.toJSONSchema(TraceBody) as Record<string, unknown>,
+      handler: async (req, res) => {
+        access.requireRead(req.caller!, "trace");
+        const body = parse(TraceBody, req);
+        let rows: Row[];
+        try {
+          rows = parseRecordText(body.records, body.format ?? "auto");
+          for (const r of rows) canonicalRecord(r);
+        } catch (err) {
+          throw new LedgerError("MALFORMED_REQUEST", `records: ${(err as Error).message}`);
+        }
+        if (rows.length === 0) throw new LedgerError("MALFORMED_REQUEST", "records: no record to trace");
+
+        const { store: fingerprints, vault } = await runtime();
+        const metas = await fingerprints.deliveries();
+        const candidates: TraceCandidate[] = [];
+        for (const m of metas) {
+          if (body.productId !== undefined && m.productId !== body.productId) continue;
+          const keys = await fingerprints.deliveryKeys(m.deliveryId);
+          if (keys && m.watermark) candidates.push({ deliveryId: m.deliveryId, keys, watermark: m.watermark, fingerprintRoot: m.fingerprintRoot });
+        }
+        const actors = [...new Set(metas.map((m) => m.actor).filter((a): a is string => typeof a === "string"))];
+        const result = await traceRows(rows, {
+          store: fingerprints,
+          candidates,
+          indexKeys: actors.map((a) => vault.indexKey(a)),
+          ...(body.alpha !== undefined ? { alpha: body.alpha } : {}),
+          maxProofsPerDelivery: body.maxProofsPerDelivery ?? 20,
+        });
+        const leakAt = body.at ?? Math.max(Math.floor(Date.now() / 1000), await ctx.backend.now());
+        res.json(await buildTraceReport(result, candidates.length, leakAt, { store, backend: ctx.backend, reader: ctx.reader }));
+      },
+    },
+  ];
+};
