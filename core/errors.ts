@@ -16,6 +16,8 @@ interface ErrorSpec {
   readonly zh: string;
 }
 
+// The table, one code a line (not reflowed by the formatter).
+// prettier-ignore
 export const ERROR_CODES = {
   // --- record and identity ----------------------------------------------------------------
   INVALID_RECORD: { scope: "rule", http: 400, en: "The record does not match its schema.", zh: "记录不符合数据格式要求。" },

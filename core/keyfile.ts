@@ -35,7 +35,11 @@ function aad(file: Pick<KeyFile, "purpose" | "algorithm" | "publicKey">): Buffer
   return Buffer.from(`pdl-key\n${file.purpose}\n${file.algorithm}\n${file.publicKey}`, "utf8");
 }
 
-export function sealKey(key: Omit<UnsealedKey, "publicKey"> & { publicKey?: string }, passphrase: string, options?: { scryptN?: number }): KeyFile {
+export function sealKey(
+  key: Omit<UnsealedKey, "publicKey"> & { publicKey?: string },
+  passphrase: string,
+  options?: { scryptN?: number },
+): KeyFile {
   const publicKey = key.publicKey ?? publicKeyFromPrivate(key.privateKey);
   if (key.algorithm === "sm2") validate(PublicKeyHex, publicKey, "public key");
   const head = { purpose: key.purpose, algorithm: key.algorithm, publicKey };
@@ -44,7 +48,11 @@ export function sealKey(key: Omit<UnsealedKey, "publicKey"> & { publicKey?: stri
 }
 
 export function openKey(file: KeyFile, passphrase: string): UnsealedKey {
-  const privateKey = openWithPassphrase(file.sealed as Parameters<typeof openWithPassphrase>[0], passphrase, aad(file)).toString("utf8");
+  const privateKey = openWithPassphrase(
+    file.sealed as Parameters<typeof openWithPassphrase>[0],
+    passphrase,
+    aad(file),
+  ).toString("utf8");
   if (file.algorithm === "sm2" && publicKeyFromPrivate(privateKey) !== file.publicKey) {
     throw new Error(`key file ${file.purpose}: the private key does not match the public key`);
   }

@@ -49,6 +49,8 @@ function op<S extends z.ZodType>(spec: OperationSpec<S>): OperationSpec<S> {
   return spec;
 }
 
+// The table the rest of the code derives from, one operation a line (not reflowed by the formatter).
+// prettier-ignore
 export const OPERATIONS = {
   "actor.bootstrap": op({ kind: "actor", body: Actor, roles: [], creates: true, event: "AgencyBootstrapped", recordId: (b) => b.orgId }),
   "actor.register": op({ kind: "actor", body: Actor, roles: ["agency"], creates: true, event: "ActorRegistered", recordId: (b) => b.orgId }),

@@ -37,5 +37,7 @@ export interface RequestToSign {
 }
 
 export function canonicalRequest(r: RequestToSign): string {
-  return [SCHEME, r.method.toUpperCase(), r.pathAndQuery, sm3Hex(r.body), String(r.timestamp), r.nonce, r.actor].join("\n");
+  return [SCHEME, r.method.toUpperCase(), r.pathAndQuery, sm3Hex(r.body), String(r.timestamp), r.nonce, r.actor].join(
+    "\n",
+  );
 }

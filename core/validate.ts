@@ -21,7 +21,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-export function describeIssues(schema: z.ZodType, value: unknown, lang: Language = "en", prefix?: string): FieldIssue[] {
+export function describeIssues(
+  schema: z.ZodType,
+  value: unknown,
+  lang: Language = "en",
+  prefix?: string,
+): FieldIssue[] {
   const result = lang === "zh" ? schema.safeParse(value, { error: zhLocale.localeError }) : schema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map((issue) => {
@@ -34,7 +39,10 @@ export function describeIssues(schema: z.ZodType, value: unknown, lang: Language
 export function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues: FieldIssue[] = result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  const issues: FieldIssue[] = result.error.issues.map((issue) => ({
+    path: formatPath(issue.path),
+    message: issue.message,
+  }));
   const summary = issues.map((i) => `${i.path || what}: ${i.message}`).join("; ");
   throw new LedgerError("INVALID_RECORD", `${what}: ${summary}`, { issues });
 }

@@ -11,8 +11,20 @@ import type { RecordKind } from "./operations.ts";
  * keeps richer records in its indexes, rebuilt from the signed records in chain events.
  * Absent times are 0.
  */
-export interface ActorView { kind: "actor"; orgId: string; role: Role; publicKey: string }
-export interface ResourceView { kind: "resource"; id: string; status: "active" | "withdrawn"; version: number; grade: number; fieldCount: number }
+export interface ActorView {
+  kind: "actor";
+  orgId: string;
+  role: Role;
+  publicKey: string;
+}
+export interface ResourceView {
+  kind: "resource";
+  id: string;
+  status: "active" | "withdrawn";
+  version: number;
+  grade: number;
+  fieldCount: number;
+}
 export interface GrantView {
   kind: "grant";
   id: string;
@@ -25,8 +37,20 @@ export interface GrantView {
   exitKind: "voluntary" | "violation" | "expiry" | "";
   exitNoticeAt: number;
 }
-export interface PartnerView { kind: "partner"; id: string; grantId: string; partner: string; status: PartnerStatus; validUntil: number }
-export interface PriceCapView { kind: "price-cap"; domain: string; chargeUnit: ChargeUnit; maxPriceFen: number }
+export interface PartnerView {
+  kind: "partner";
+  id: string;
+  grantId: string;
+  partner: string;
+  status: PartnerStatus;
+  validUntil: number;
+}
+export interface PriceCapView {
+  kind: "price-cap";
+  domain: string;
+  chargeUnit: ChargeUnit;
+  maxPriceFen: number;
+}
 export interface ProductView {
   kind: "product";
   id: string;
@@ -39,11 +63,41 @@ export interface ProductView {
   hopCount: number;
   reportHash: string;
 }
-export interface HopView { kind: "hop"; id: string; grantId: string; productId: string; actor: string; outputHash: string; outputGrade: number }
-export interface CertificateView { kind: "certificate"; id: string; grantId: string; holder: string; assetClass: AssetClass; late: boolean }
-export interface BlacklistView { kind: "blacklist"; orgId: string; bannedUntil: number }
-export interface EvaluationView { kind: "evaluation"; grantId: string; year: number; grade: "excellent" | "qualified" | "unqualified" }
-export interface AnchorView { kind: "anchor"; origin: string; treeSize: number; rootHash: string; checkpointHash: string }
+export interface HopView {
+  kind: "hop";
+  id: string;
+  grantId: string;
+  productId: string;
+  actor: string;
+  outputHash: string;
+  outputGrade: number;
+}
+export interface CertificateView {
+  kind: "certificate";
+  id: string;
+  grantId: string;
+  holder: string;
+  assetClass: AssetClass;
+  late: boolean;
+}
+export interface BlacklistView {
+  kind: "blacklist";
+  orgId: string;
+  bannedUntil: number;
+}
+export interface EvaluationView {
+  kind: "evaluation";
+  grantId: string;
+  year: number;
+  grade: "excellent" | "qualified" | "unqualified";
+}
+export interface AnchorView {
+  kind: "anchor";
+  origin: string;
+  treeSize: number;
+  rootHash: string;
+  checkpointHash: string;
+}
 
 export type StateView =
   | ActorView

@@ -14,7 +14,10 @@ const message = randomBytes(256);
 const messageArray = Array.from(message);
 const ours = sign(message, kp.privateKey);
 const theirs = smCrypto.sm2.doSignature(messageArray, kp.privateKey, { hash: true, publicKey: kp.publicKey });
-if (!verify(message, ours, kp.publicKey) || !smCrypto.sm2.doVerifySignature(messageArray, ours, kp.publicKey, { hash: true })) {
+if (
+  !verify(message, ours, kp.publicKey) ||
+  !smCrypto.sm2.doVerifySignature(messageArray, ours, kp.publicKey, { hash: true })
+) {
   throw new Error("interop check failed before benchmarking");
 }
 verify(message, ours, kp.publicKey); // second use: the key's window table is built
@@ -26,15 +29,42 @@ const bigArray = Array.from(big);
 const sealKey = randomBytes(32);
 
 const rows: Row[] = [];
-const add = (subject: string, metric: string, fn: () => void, opts: { roundMs?: number; runs?: number; perOp?: number; unit?: string; baseline?: string; target?: string } = {}) => {
+const add = (
+  subject: string,
+  metric: string,
+  fn: () => void,
+  opts: { roundMs?: number; runs?: number; perOp?: number; unit?: string; baseline?: string; target?: string } = {},
+) => {
   const t = measure(fn, { roundMs: opts.roundMs ?? 600, runs: opts.runs ?? 5 });
-  rows.push({ subject, metric, value: t.opsPerSecond * (opts.perOp ?? 1), unit: opts.unit ?? "ops/s", ...(opts.baseline ? { baseline: opts.baseline } : {}), ...(opts.target ? { target: opts.target } : {}) });
+  rows.push({
+    subject,
+    metric,
+    value: t.opsPerSecond * (opts.perOp ?? 1),
+    unit: opts.unit ?? "ops/s",
+    ...(opts.baseline ? { baseline: opts.baseline } : {}),
+    ...(opts.target ? { target: opts.target } : {}),
+  });
 };
 
-add("sm-crypto 0.5.8", "SM2 verify (256 B)", () => smCrypto.sm2.doVerifySignature(messageArray, theirs, kp.publicKey, { hash: true }), { roundMs: 1500, runs: 3 });
-add("ours (noble, cached key)", "SM2 verify (256 B)", () => verify(message, ours, kp.publicKey), { baseline: "sm-crypto 0.5.8", target: "≥ 1000" });
-add("sm-crypto 0.5.8", "SM2 sign (256 B)", () => smCrypto.sm2.doSignature(messageArray, kp.privateKey, { hash: true, publicKey: kp.publicKey }), { roundMs: 1500, runs: 3 });
-add("ours (noble, cached key)", "SM2 sign (256 B)", () => sign(message, kp.privateKey), { baseline: "sm-crypto 0.5.8" });
+add(
+  "sm-crypto 0.5.8",
+  "SM2 verify (256 B)",
+  () => smCrypto.sm2.doVerifySignature(messageArray, theirs, kp.publicKey, { hash: true }),
+  { roundMs: 1500, runs: 3 },
+);
+add("ours (noble, cached key)", "SM2 verify (256 B)", () => verify(message, ours, kp.publicKey), {
+  baseline: "sm-crypto 0.5.8",
+  target: "≥ 1000",
+});
+add(
+  "sm-crypto 0.5.8",
+  "SM2 sign (256 B)",
+  () => smCrypto.sm2.doSignature(messageArray, kp.privateKey, { hash: true, publicKey: kp.publicKey }),
+  { roundMs: 1500, runs: 3 },
+);
+add("ours (noble, cached key)", "SM2 sign (256 B)", () => sign(message, kp.privateKey), {
+  baseline: "sm-crypto 0.5.8",
+});
 add("sm-crypto 0.5.8", "SM3 64 B", () => smCrypto.sm3(smallArray));
 add("native (OpenSSL)", "SM3 64 B", () => sm3(small), { baseline: "sm-crypto 0.5.8" });
 add("sm-crypto 0.5.8", "SM3 1 MiB", () => smCrypto.sm3(bigArray), { roundMs: 1500, runs: 3, unit: "MiB/s" });

@@ -65,7 +65,9 @@ function bestRates(builds: readonly Build[]): number[] {
 // SM3 limit: OpenSSL's own speed over 64-byte blocks, two hashes per leaf.
 let opensslLimit: number | undefined;
 try {
-  const out = execFileSync("openssl", ["speed", "-seconds", "2", "-bytes", String(ENTRY_BYTES), "-evp", "sm3"], { stdio: ["ignore", "pipe", "ignore"] }).toString();
+  const out = execFileSync("openssl", ["speed", "-seconds", "2", "-bytes", String(ENTRY_BYTES), "-evp", "sm3"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  }).toString();
   const m = /^sm3\s+([0-9.]+)k/m.exec(out);
   if (m) opensslLimit = (Number(m[1]) * 1000) / ENTRY_BYTES / 2;
 } catch {
@@ -78,7 +80,8 @@ try {
 // both give the same root.
 let memoryRoot: Uint8Array = new Uint8Array();
 {
-  const hashFn = (data: Buffer | string) => Buffer.from(smCrypto.sm3(typeof data === "string" ? data : Array.from(data)), "hex");
+  const hashFn = (data: Buffer | string) =>
+    Buffer.from(smCrypto.sm3(typeof data === "string" ? data : Array.from(data)), "hex");
   const opensslSm3: HashFn = (d) => sm3(d);
   const sample = entries.slice(0, BASELINE_LEAVES);
   let opensslRoot: Uint8Array = new Uint8Array();
@@ -86,20 +89,64 @@ let memoryRoot: Uint8Array = new Uint8Array();
     {
       leaves: BASELINE_LEAVES,
       build: () => {
-        if (new MerkleTree(sample, hashFn, { hashLeaves: true }).getRoot().length !== 32) throw new Error("baseline tree has no root");
+        if (new MerkleTree(sample, hashFn, { hashLeaves: true }).getRoot().length !== 32)
+          throw new Error("baseline tree has no root");
       },
     },
     { leaves: LEAVES, build: () => (memoryRoot = MemoryTree.fromEntries(entries, SM3).root()) },
     { leaves: BASELINE_LEAVES, build: () => (opensslRoot = MemoryTree.fromEntries(sample, opensslSm3).root()) },
   ]) as [number, number, number];
-  if (Buffer.compare(opensslRoot, MemoryTree.fromEntries(sample, SM3).root()) !== 0) throw new Error("the sm3-fast tree differs from the OpenSSL one");
+  if (Buffer.compare(opensslRoot, MemoryTree.fromEntries(sample, SM3).root()) !== 0)
+    throw new Error("the sm3-fast tree differs from the OpenSSL one");
   const runs = `best of ${BUILD_RUNS} builds`;
-  rows.push({ subject: "merkletreejs 0.6 + sm-crypto", metric: "tree build, leaves/s", value: baseline, unit: "leaves/s", note: `${runs} of ${BASELINE_LEAVES.toLocaleString("en-US")} leaves, taking turns with ours` });
-  if (opensslLimit !== undefined) rows.push({ subject: "openssl speed -evp sm3", metric: "tree build, leaves/s", value: opensslLimit, unit: "leaves/s", note: "SM3 limit: 64-byte hashes per second / 2 (leaf + node hash per leaf)" });
-  rows.push({ subject: "ours, in memory", metric: "tree build, leaves/s", value: ours, unit: "leaves/s", baseline: "merkletreejs 0.6 + sm-crypto", target: "≥ 300000", note: `${runs} of ${LEAVES.toLocaleString("en-US")} leaves` });
-  rows.push({ subject: "ours, in memory", metric: "tree build, × merkletreejs 0.6 + sm-crypto", value: ours / baseline, unit: "×", target: "≥ 10" });
-  if (opensslLimit !== undefined) rows.push({ subject: "ours, in memory ", metric: "tree build, leaves/s", value: ours, unit: "leaves/s", baseline: "openssl speed -evp sm3", note: "the same figure, as a fraction of the SM3 limit" });
-  rows.push({ subject: "ours, in memory, OpenSSL SM3 per hash", metric: "tree build, leaves/s", value: viaOpenssl, unit: "leaves/s", baseline: "merkletreejs 0.6 + sm-crypto", note: `${runs} of ${BASELINE_LEAVES.toLocaleString("en-US")} leaves; same root as the sm3-fast tree` });
+  rows.push({
+    subject: "merkletreejs 0.6 + sm-crypto",
+    metric: "tree build, leaves/s",
+    value: baseline,
+    unit: "leaves/s",
+    note: `${runs} of ${BASELINE_LEAVES.toLocaleString("en-US")} leaves, taking turns with ours`,
+  });
+  if (opensslLimit !== undefined)
+    rows.push({
+      subject: "openssl speed -evp sm3",
+      metric: "tree build, leaves/s",
+      value: opensslLimit,
+      unit: "leaves/s",
+      note: "SM3 limit: 64-byte hashes per second / 2 (leaf + node hash per leaf)",
+    });
+  rows.push({
+    subject: "ours, in memory",
+    metric: "tree build, leaves/s",
+    value: ours,
+    unit: "leaves/s",
+    baseline: "merkletreejs 0.6 + sm-crypto",
+    target: "≥ 300000",
+    note: `${runs} of ${LEAVES.toLocaleString("en-US")} leaves`,
+  });
+  rows.push({
+    subject: "ours, in memory",
+    metric: "tree build, × merkletreejs 0.6 + sm-crypto",
+    value: ours / baseline,
+    unit: "×",
+    target: "≥ 10",
+  });
+  if (opensslLimit !== undefined)
+    rows.push({
+      subject: "ours, in memory ",
+      metric: "tree build, leaves/s",
+      value: ours,
+      unit: "leaves/s",
+      baseline: "openssl speed -evp sm3",
+      note: "the same figure, as a fraction of the SM3 limit",
+    });
+  rows.push({
+    subject: "ours, in memory, OpenSSL SM3 per hash",
+    metric: "tree build, leaves/s",
+    value: viaOpenssl,
+    unit: "leaves/s",
+    baseline: "merkletreejs 0.6 + sm-crypto",
+    note: `${runs} of ${BASELINE_LEAVES.toLocaleString("en-US")} leaves; same root as the sm3-fast tree`,
+  });
 }
 
 // Ours, durable: appends acknowledged only after a synced LevelDB batch.
@@ -115,11 +162,19 @@ try {
   }
   await Promise.all(pending);
   const rate = LEAVES / seconds(start);
-  if (Buffer.compare(await log.root(), memoryRoot) !== 0) throw new Error("the durable root differs from the in-memory one");
-  rows.push({ subject: "ours, durable (LevelDB, synced)", metric: "tree build, leaves/s", value: rate, unit: "leaves/s", baseline: "merkletreejs 0.6 + sm-crypto", target: "≥ 100000" });
+  if (Buffer.compare(await log.root(), memoryRoot) !== 0)
+    throw new Error("the durable root differs from the in-memory one");
+  rows.push({
+    subject: "ours, durable (LevelDB, synced)",
+    metric: "tree build, leaves/s",
+    value: rate,
+    unit: "leaves/s",
+    baseline: "merkletreejs 0.6 + sm-crypto",
+    target: "≥ 100000",
+  });
 
   // Grow to PROOF_SIZE, then time inclusion proofs at random indices (each verified).
-  for (let size = log.size; size < PROOF_SIZE; ) {
+  for (let size = log.size; size < PROOF_SIZE;) {
     const n = Math.min(50_000, PROOF_SIZE - size);
     const chunk = Array.from({ length: n }, (_, i) => entries[(size + i) % LEAVES]!);
     const wave: Promise<unknown>[] = [];
@@ -136,9 +191,27 @@ try {
   const rounds = [await timeProofs(log, root), await timeProofs(log, root)];
   const readsPerProof = (log.store.reads - readsBefore) / (2 * PROOFS);
   const label = `inclusion proof at ${log.size.toLocaleString("en-US")} leaves`;
-  rows.push({ subject: "ours, durable", metric: `${label}, p50`, value: percentile(rounds[0]!, 50), unit: "ms", note: `${PROOFS.toLocaleString("en-US")} proofs at random indices, each verified; ${readsPerProof.toFixed(2)} tile reads per proof` });
-  rows.push({ subject: "ours, durable", metric: `${label}, p99`, value: percentile(rounds[0]!, 99), unit: "ms", target: "≤ 2" });
-  rows.push({ subject: "ours, durable", metric: `${label}, next ${PROOFS.toLocaleString("en-US")}, p99`, value: percentile(rounds[1]!, 99), unit: "ms", note: "a second round: tables open, the load's compactions (mostly) done" });
+  rows.push({
+    subject: "ours, durable",
+    metric: `${label}, p50`,
+    value: percentile(rounds[0]!, 50),
+    unit: "ms",
+    note: `${PROOFS.toLocaleString("en-US")} proofs at random indices, each verified; ${readsPerProof.toFixed(2)} tile reads per proof`,
+  });
+  rows.push({
+    subject: "ours, durable",
+    metric: `${label}, p99`,
+    value: percentile(rounds[0]!, 99),
+    unit: "ms",
+    target: "≤ 2",
+  });
+  rows.push({
+    subject: "ours, durable",
+    metric: `${label}, next ${PROOFS.toLocaleString("en-US")}, p99`,
+    value: percentile(rounds[1]!, 99),
+    unit: "ms",
+    note: "a second round: tables open, the load's compactions (mostly) done",
+  });
   await log.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -155,9 +228,15 @@ async function timeProofs(log: MerkleLog, root: Uint8Array): Promise<number[]> {
     const t = process.hrtime.bigint();
     const proof = await log.inclusionProof(index);
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
-    if (!verifyInclusion(index, log.size, leafHash(entries[index % LEAVES]!), proof, root)) throw new Error(`proof ${index} does not verify`);
+    if (!verifyInclusion(index, log.size, leafHash(entries[index % LEAVES]!), proof, root))
+      throw new Error(`proof ${index} does not verify`);
   }
   return times.sort((a, b) => a - b);
 }
 
-report("merkle", "bench:merkle — SM3 Merkle log on one core", rows, { leaves: LEAVES, baselineLeaves: BASELINE_LEAVES, proofLogSize: PROOF_SIZE, entryBytes: ENTRY_BYTES });
+report("merkle", "bench:merkle — SM3 Merkle log on one core", rows, {
+  leaves: LEAVES,
+  baselineLeaves: BASELINE_LEAVES,
+  proofLogSize: PROOF_SIZE,
+  entryBytes: ENTRY_BYTES,
+});

@@ -8,8 +8,8 @@ import type { SignedRecord } from "../core/record.ts";
 import { DEFAULTS, type Config } from "../ledger-service/src/config.ts";
 import type { LedgerClient } from "../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../ledger-service/src/service.ts";
-import { hopBody } from "../test/conformance/fixtures.ts";
-import { clientsFor, playStory } from "../test/service/story.ts";
+import { hopBody } from "./scenarios/fixtures.ts";
+import { clientsFor, playStory } from "./scenarios/story.ts";
 import { runInChild, type LoadResult, type PreparedRequest } from "./bench/load-generator.ts";
 import { percentile, report, type Row } from "./bench/report.ts";
 
@@ -62,24 +62,38 @@ interface Phase {
   readonly sorted: number[];
 }
 
-const phaseOf = (latenciesMs: readonly number[], wallMs: number): Phase => ({ n: latenciesMs.length, wallMs, sorted: [...latenciesMs].sort((a, b) => a - b) });
+const phaseOf = (latenciesMs: readonly number[], wallMs: number): Phase => ({
+  n: latenciesMs.length,
+  wallMs,
+  sorted: [...latenciesMs].sort((a, b) => a - b),
+});
 const rate = (p: Phase) => p.n / (p.wallMs / 1000);
 
 function accepted(result: LoadResult, expected: number, what: string): void {
   const ok = result.statuses["201"] ?? 0;
-  if (ok !== expected) throw new Error(`${what}: ${ok} of ${expected} writes accepted (statuses ${JSON.stringify(result.statuses)}): ${result.errors.join(" | ")}`);
+  if (ok !== expected)
+    throw new Error(
+      `${what}: ${ok} of ${expected} writes accepted (statuses ${JSON.stringify(result.statuses)}): ${result.errors.join(" | ")}`,
+    );
 }
 
 /** Valid lineage hops signed by the operator: the record (SM2) and, for HTTP, the request (SM2 over the exact bytes). */
 function signHops(op: LedgerClient, prefix: string, n: number): SignedRecord<"lineage.hop">[] {
-  return Array.from({ length: n }, (_, i) => op.sign("lineage.hop", hopBody(`${prefix}-${String(i).padStart(6, "0")}`) as never));
+  return Array.from({ length: n }, (_, i) =>
+    op.sign("lineage.hop", hopBody(`${prefix}-${String(i).padStart(6, "0")}`) as never),
+  );
 }
 
 function asRequests(op: LedgerClient, records: readonly SignedRecord[]): PreparedRequest[] {
   return records.map((signed) => {
     const body = JSON.stringify(signed);
     const headers = op.signatureHeaders("POST", "/v1/records", Buffer.from(body, "utf8"));
-    return { method: "POST", path: "/v1/records", headers: { ...headers, "content-type": "application/json", accept: "application/json" }, body };
+    return {
+      method: "POST",
+      path: "/v1/records",
+      headers: { ...headers, "content-type": "application/json", accept: "application/json" },
+      body,
+    };
   });
 }
 
@@ -92,7 +106,11 @@ async function metric(base: string, name: string): Promise<number> {
 
 /** The chain path's busy time and the records and groups it carried, so far. */
 async function chainPath(base: string): Promise<{ seconds: number; records: number; groups: number }> {
-  return { seconds: await metric(base, "pdl_chain_busy_seconds_total"), records: await metric(base, "pdl_chain_batch_records_sum"), groups: await metric(base, "pdl_chain_batch_records_count") };
+  return {
+    seconds: await metric(base, "pdl_chain_busy_seconds_total"),
+    records: await metric(base, "pdl_chain_batch_records_sum"),
+    groups: await metric(base, "pdl_chain_batch_records_count"),
+  };
 }
 
 const fmtMs = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -100,7 +118,9 @@ const fmtMs = (ms: number) => `${ms.toFixed(1)} ms`;
 const loadAtStart = loadavg()[0]!;
 try {
   const cores = cpus().length;
-  console.log(`bench:service — ${WRITES} writes at concurrency ${CONCURRENCY} (warm-up ${WARMUP}), embedded chain, ${cores} cores, Node ${process.version}`);
+  console.log(
+    `bench:service — ${WRITES} writes at concurrency ${CONCURRENCY} (warm-up ${WARMUP}), embedded chain, ${cores} cores, Node ${process.version}`,
+  );
   service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "bench-service" } });
   const port = service.address().port;
   const base = `http://${HOST}:${port}`;
@@ -110,7 +130,16 @@ try {
   console.log(`service on ${base}; actors, resources, grant G1 and product P1 registered (log size ${startSize})`);
 
   // Warm-up: JIT, LevelDB, the chain's caches.
-  accepted(await runInChild({ host: HOST, port, concurrency: CONCURRENCY, requests: asRequests(c.op, signHops(c.op, "W", WARMUP)) }), WARMUP, "warm-up");
+  accepted(
+    await runInChild({
+      host: HOST,
+      port,
+      concurrency: CONCURRENCY,
+      requests: asRequests(c.op, signHops(c.op, "W", WARMUP)),
+    }),
+    WARMUP,
+    "warm-up",
+  );
 
   // Subject requests are signed now (request timestamps stay inside the ±300 s window).
   process.stdout.write(`signing ${WRITES} hops (record + request signatures)… `);
@@ -129,7 +158,12 @@ try {
   echo = await new Promise<ReturnType<typeof app.listen>>((ok, refuse) => {
     const s = app.listen(0, HOST, (err?: Error) => (err ? refuse(err) : ok(s)));
   });
-  const echoResult = await runInChild({ host: HOST, port: (echo.address() as AddressInfo).port, concurrency: CONCURRENCY, requests: subjectRequests });
+  const echoResult = await runInChild({
+    host: HOST,
+    port: (echo.address() as AddressInfo).port,
+    concurrency: CONCURRENCY,
+    requests: subjectRequests,
+  });
   accepted(echoResult, WRITES, "echo");
   const echoPhase = phaseOf(echoResult.latenciesMs, echoResult.wallMs);
   console.log(`echo baseline: ${rate(echoPhase).toFixed(0)} req/s`);
@@ -149,10 +183,17 @@ try {
   const chainMsPerWrite = ((chainAfter.seconds - chainBefore.seconds) / chainRecords) * 1000;
   const groupSize = chainRecords / Math.max(1, chainAfter.groups - chainBefore.groups);
   const cpuMsPerWrite = (cpu.user + cpu.system) / 1000 / WRITES;
-  console.log(`HTTP writes: ${rate(httpPhase).toFixed(0)} writes/s, p50 ${fmtMs(percentile(httpPhase.sorted, 50))}, p99 ${fmtMs(percentile(httpPhase.sorted, 99))}`);
+  console.log(
+    `HTTP writes: ${rate(httpPhase).toFixed(0)} writes/s, p50 ${fmtMs(percentile(httpPhase.sorted, 50))}, p99 ${fmtMs(percentile(httpPhase.sorted, 99))}`,
+  );
 
   // Unloaded latency: one request in flight.
-  const unloadedResult = await runInChild({ host: HOST, port, concurrency: 1, requests: asRequests(c.op, signHops(c.op, "U", UNLOADED)) });
+  const unloadedResult = await runInChild({
+    host: HOST,
+    port,
+    concurrency: 1,
+    requests: asRequests(c.op, signHops(c.op, "U", UNLOADED)),
+  });
   accepted(unloadedResult, UNLOADED, "unloaded writes");
   const unloaded = phaseOf(unloadedResult.latenciesMs, unloadedResult.wallMs);
 
@@ -180,20 +221,78 @@ try {
   const DIRECT = "in-process RecordService.submit";
   const ECHO = "bare Express 5 echo";
   const rows: Row[] = [
-    { subject: HTTP, metric: "throughput", value: rate(httpPhase), unit: "writes/s", baseline: DIRECT, target: `≥ ${TARGET_WPS}`, note: `accepted lineage hops with receipts, ${CONCURRENCY} in flight; ${((rate(httpPhase) / rate(echoPhase)) * 100).toPrecision(2)} % of the echo's ${rate(echoPhase).toFixed(0)} req/s` },
+    {
+      subject: HTTP,
+      metric: "throughput",
+      value: rate(httpPhase),
+      unit: "writes/s",
+      baseline: DIRECT,
+      target: `≥ ${TARGET_WPS}`,
+      note: `accepted lineage hops with receipts, ${CONCURRENCY} in flight; ${((rate(httpPhase) / rate(echoPhase)) * 100).toPrecision(2)} % of the echo's ${rate(echoPhase).toFixed(0)} req/s`,
+    },
     { subject: HTTP, metric: "p50 latency", value: percentile(httpPhase.sorted, 50), unit: "ms", baseline: DIRECT },
-    { subject: HTTP, metric: "p99 latency", value: percentile(httpPhase.sorted, 99), unit: "ms", baseline: DIRECT, target: `≤ ${TARGET_P99_MS}` },
-    { subject: DIRECT, metric: "throughput", value: rate(directPhase), unit: "writes/s", baseline: ECHO, note: "same hops, same concurrency, no HTTP / request auth / nonce store" },
+    {
+      subject: HTTP,
+      metric: "p99 latency",
+      value: percentile(httpPhase.sorted, 99),
+      unit: "ms",
+      baseline: DIRECT,
+      target: `≤ ${TARGET_P99_MS}`,
+    },
+    {
+      subject: DIRECT,
+      metric: "throughput",
+      value: rate(directPhase),
+      unit: "writes/s",
+      baseline: ECHO,
+      note: "same hops, same concurrency, no HTTP / request auth / nonce store",
+    },
     { subject: DIRECT, metric: "p50 latency", value: percentile(directPhase.sorted, 50), unit: "ms" },
     { subject: DIRECT, metric: "p99 latency", value: percentile(directPhase.sorted, 99), unit: "ms" },
-    { subject: ECHO, metric: "throughput", value: rate(echoPhase), unit: "req/s", note: "same bodies, same generator and concurrency; parses the JSON, answers 201" },
+    {
+      subject: ECHO,
+      metric: "throughput",
+      value: rate(echoPhase),
+      unit: "req/s",
+      note: "same bodies, same generator and concurrency; parses the JSON, answers 201",
+    },
     { subject: ECHO, metric: "p50 latency", value: percentile(echoPhase.sorted, 50), unit: "ms" },
     { subject: ECHO, metric: "p99 latency", value: percentile(echoPhase.sorted, 99), unit: "ms" },
-    { subject: "HTTP write, unloaded (1 in flight)", metric: "p50 latency", value: percentile(unloaded.sorted, 50), unit: "ms", baseline: HTTP },
-    { subject: "HTTP write, unloaded (1 in flight)", metric: "p99 latency", value: percentile(unloaded.sorted, 99), unit: "ms", baseline: HTTP },
-    { subject: "chain path (dry run + mining of each group)", metric: "per write", value: chainMsPerWrite, unit: "ms", note: `${groupSize.toFixed(1)} records per group on average; ceiling ${(1000 / chainMsPerWrite).toFixed(0)} writes/s from the chain alone (the service's pdl_chain_busy_seconds_total during the HTTP phase)` },
-    { subject: "service process CPU (all threads)", metric: "per write", value: cpuMsPerWrite, unit: "ms", note: `ceiling ${((cores * 1000) / cpuMsPerWrite).toFixed(0)} writes/s if all ${cores} cores were the service's (the generator has its own process)` },
-    { subject: "load generator CPU", metric: "per write", value: httpResult.cpuMs / WRITES, unit: "ms", note: "the generator shares the machine's cores with the service" },
+    {
+      subject: "HTTP write, unloaded (1 in flight)",
+      metric: "p50 latency",
+      value: percentile(unloaded.sorted, 50),
+      unit: "ms",
+      baseline: HTTP,
+    },
+    {
+      subject: "HTTP write, unloaded (1 in flight)",
+      metric: "p99 latency",
+      value: percentile(unloaded.sorted, 99),
+      unit: "ms",
+      baseline: HTTP,
+    },
+    {
+      subject: "chain path (dry run + mining of each group)",
+      metric: "per write",
+      value: chainMsPerWrite,
+      unit: "ms",
+      note: `${groupSize.toFixed(1)} records per group on average; ceiling ${(1000 / chainMsPerWrite).toFixed(0)} writes/s from the chain alone (the service's pdl_chain_busy_seconds_total during the HTTP phase)`,
+    },
+    {
+      subject: "service process CPU (all threads)",
+      metric: "per write",
+      value: cpuMsPerWrite,
+      unit: "ms",
+      note: `ceiling ${((cores * 1000) / cpuMsPerWrite).toFixed(0)} writes/s if all ${cores} cores were the service's (the generator has its own process)`,
+    },
+    {
+      subject: "load generator CPU",
+      metric: "per write",
+      value: httpResult.cpuMs / WRITES,
+      unit: "ms",
+      note: "the generator shares the machine's cores with the service",
+    },
   ];
   const chainCeiling = 1000 / chainMsPerWrite;
   const analysis = [
@@ -201,16 +300,33 @@ try {
     `The in-process submit without HTTP reached ${rate(directPhase).toFixed(0)} writes/s, so HTTP, request authentication and the nonce store cost ${((1 - rate(httpPhase) / rate(directPhase)) * 100).toFixed(0)} % of the throughput; the bare Express echo answers ${rate(echoPhase).toFixed(0)} req/s on this machine.`,
     `The service used ${cpuMsPerWrite.toFixed(2)} ms of CPU per write over all its threads (SM2 verification runs in worker threads); with ${CONCURRENCY} requests in flight, p50 ≈ concurrency / throughput = ${((CONCURRENCY / rate(httpPhase)) * 1000).toFixed(0)} ms; one request alone takes ${percentile(unloaded.sorted, 50).toFixed(1)} ms (p50).`,
   ];
-  const met = { writesPerSecond: rate(httpPhase) >= TARGET_WPS, p99: percentile(httpPhase.sorted, 99) <= TARGET_P99_MS };
+  const met = {
+    writesPerSecond: rate(httpPhase) >= TARGET_WPS,
+    p99: percentile(httpPhase.sorted, 99) <= TARGET_P99_MS,
+  };
   report("service", "bench:service — signed writes through the ledger service on the embedded chain", rows, {
-    parameters: { writes: WRITES, concurrency: CONCURRENCY, warmup: WARMUP, unloadedWrites: UNLOADED, operation: "lineage.hop", backend: "embedded", generator: "closed loop, own process, keep-alive HTTP/1.1 on loopback" },
+    parameters: {
+      writes: WRITES,
+      concurrency: CONCURRENCY,
+      warmup: WARMUP,
+      unloadedWrites: UNLOADED,
+      operation: "lineage.hop",
+      backend: "embedded",
+      generator: "closed loop, own process, keep-alive HTTP/1.1 on loopback",
+    },
     targets: { writesPerSecond: TARGET_WPS, p99Ms: TARGET_P99_MS, met },
     statuses: { http: httpResult.statuses, echo: echoResult.statuses, unloaded: unloadedResult.statuses },
     analysis,
-    loadAverage1m: { atStart: loadAtStart, atEnd: loadavg()[0]!, note: "other processes on the machine share its cores; a 1-minute load above ~1 at the start means the figures are pessimistic" },
+    loadAverage1m: {
+      atStart: loadAtStart,
+      atEnd: loadavg()[0]!,
+      note: "other processes on the machine share its cores; a 1-minute load above ~1 at the start means the figures are pessimistic",
+    },
   });
   for (const line of analysis) console.log(`  ${line}`);
-  console.log(`\ntargets: ≥ ${TARGET_WPS} writes/s ${met.writesPerSecond ? "met" : "missed"}, p99 ≤ ${TARGET_P99_MS} ms ${met.p99 ? "met" : "missed"}`);
+  console.log(
+    `\ntargets: ≥ ${TARGET_WPS} writes/s ${met.writesPerSecond ? "met" : "missed"}, p99 ≤ ${TARGET_P99_MS} ms ${met.p99 ? "met" : "missed"}`,
+  );
 } finally {
   echo?.close();
   await service?.stop();

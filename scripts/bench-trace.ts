@@ -76,7 +76,8 @@ async function copyCsvBytes(input: string, output: string): Promise<number> {
       n++;
       if (kind !== FIELDS) writer.add(scanner.row!);
       else {
-        if (replaced.length !== scanner.columns!.length) replaced = new Array<undefined>(scanner.columns!.length).fill(undefined);
+        if (replaced.length !== scanner.columns!.length)
+          replaced = new Array<undefined>(scanner.columns!.length).fill(undefined);
         writer.addUtf8Fields(scanner.columns!, scanner.buf, scanner.starts, scanner.ends, replaced);
       }
     }
@@ -114,7 +115,13 @@ async function main(): Promise<void> {
     const base = await timed(() => copyCsvBytes(input, join(dir, "plain.csv")));
     const n = base.value;
     const perN = `seconds for ${n.toLocaleString("en-US")} records`;
-    rows.push({ subject: "parse + write (no marking)", metric: perN, value: base.seconds, unit: "s", note: `CPU ${base.cpu.toFixed(2)} s` });
+    rows.push({
+      subject: "parse + write (no marking)",
+      metric: perN,
+      value: base.seconds,
+      unit: "s",
+      note: `CPU ${base.cpu.toFixed(2)} s`,
+    });
     const asRows = await timed(async () => {
       const w = new RecordWriter(join(dir, "plain-rows.csv"), "csv");
       for await (const batch of readRecordBatches(input)) {
@@ -123,47 +130,145 @@ async function main(): Promise<void> {
       }
       await w.close();
     });
-    rows.push({ subject: "parse + write as rows (no marking)", metric: perN, value: asRows.seconds, unit: "s", baseline: "parse + write (no marking)" });
+    rows.push({
+      subject: "parse + write as rows (no marking)",
+      metric: perN,
+      value: asRows.seconds,
+      unit: "s",
+      baseline: "parse + write (no marking)",
+    });
 
     const target = RECORDS === 1_000_000 ? "≤ 5" : undefined;
-    const nh = await timed(() => deliverDataset({ input, output: join(dir, "marked-nohandles.csv"), deliveryId: "bench-0", masterSecret: MASTER, watermark: SPEC, indexKey: null, returnHashes: false }));
-    rows.push({ subject: "deliver: watermark + fingerprint + root", metric: perN, value: nh.seconds, unit: "s", baseline: "parse + write (no marking)", target, note: `CPU ${nh.cpu.toFixed(2)} s` });
+    const nh = await timed(() =>
+      deliverDataset({
+        input,
+        output: join(dir, "marked-nohandles.csv"),
+        deliveryId: "bench-0",
+        masterSecret: MASTER,
+        watermark: SPEC,
+        indexKey: null,
+        returnHashes: false,
+      }),
+    );
+    rows.push({
+      subject: "deliver: watermark + fingerprint + root",
+      metric: perN,
+      value: nh.seconds,
+      unit: "s",
+      baseline: "parse + write (no marking)",
+      target,
+      note: `CPU ${nh.cpu.toFixed(2)} s`,
+    });
 
     // What `pdl deliver` runs (client/operator/delivery.ts): the lookup handles and leaf hashes the service
     // indexes go to files, and the SM3 of the delivered file (the hop's output hash) comes with it.
     const leafHashesPath = join(dir, "leaves.bin");
     const handlesPath = join(dir, "handles.bin");
-    const full = await timed(() => deliverDataset({ input, output: join(dir, "marked.csv"), deliveryId: "bench-1", masterSecret: MASTER, watermark: SPEC, leafHashesPath, handlesPath, returnHashes: false, progressBar: process.stderr.isTTY }));
-    rows.push({ subject: "deliver: + lookup handles", metric: perN, value: full.seconds, unit: "s", baseline: "parse + write (no marking)", target, note: `CPU ${full.cpu.toFixed(2)} s; handles and leaf hashes written to files and the delivered file's SM3 computed, as pdl deliver does` });
-    rows.push({ subject: "deliver: + lookup handles", metric: "records per second", value: RECORDS / full.seconds, unit: "rec/s" });
+    const full = await timed(() =>
+      deliverDataset({
+        input,
+        output: join(dir, "marked.csv"),
+        deliveryId: "bench-1",
+        masterSecret: MASTER,
+        watermark: SPEC,
+        leafHashesPath,
+        handlesPath,
+        returnHashes: false,
+        progressBar: process.stderr.isTTY,
+      }),
+    );
+    rows.push({
+      subject: "deliver: + lookup handles",
+      metric: perN,
+      value: full.seconds,
+      unit: "s",
+      baseline: "parse + write (no marking)",
+      target,
+      note: `CPU ${full.cpu.toFixed(2)} s; handles and leaf hashes written to files and the delivered file's SM3 computed, as pdl deliver does`,
+    });
+    rows.push({
+      subject: "deliver: + lookup handles",
+      metric: "records per second",
+      value: RECORDS / full.seconds,
+      unit: "rec/s",
+    });
     const delivery = { ...full.value, leafHashes: readFileSync(leafHashesPath), handles: readFileSync(handlesPath) };
 
-    const scalar = await timed(() => deliverDataset({ input, output: join(dir, "marked-scalar.csv"), deliveryId: "bench-1", masterSecret: MASTER, watermark: SPEC, leafHashesPath: join(dir, "leaves-scalar.bin"), handlesPath: join(dir, "handles-scalar.bin"), returnHashes: false, simd: false }));
-    if (scalar.value.fingerprintRoot !== delivery.fingerprintRoot || scalar.value.outputHash !== delivery.outputHash) throw new Error("record-by-record SM3 gave another delivery");
-    rows.push({ subject: "deliver: + lookup handles, SM3 record by record", metric: perN, value: scalar.seconds, unit: "s", baseline: "deliver: + lookup handles", note: `CPU ${scalar.cpu.toFixed(2)} s` });
-    extra.delivery = { recordCount: delivery.recordCount, fingerprintRoot: delivery.fingerprintRoot, watermarkCommitment: delivery.watermarkCommitment, outputHash: delivery.outputHash, embed: delivery.embed, noHandlesRoot: nh.value.fingerprintRoot };
+    const scalar = await timed(() =>
+      deliverDataset({
+        input,
+        output: join(dir, "marked-scalar.csv"),
+        deliveryId: "bench-1",
+        masterSecret: MASTER,
+        watermark: SPEC,
+        leafHashesPath: join(dir, "leaves-scalar.bin"),
+        handlesPath: join(dir, "handles-scalar.bin"),
+        returnHashes: false,
+        simd: false,
+      }),
+    );
+    if (scalar.value.fingerprintRoot !== delivery.fingerprintRoot || scalar.value.outputHash !== delivery.outputHash)
+      throw new Error("record-by-record SM3 gave another delivery");
+    rows.push({
+      subject: "deliver: + lookup handles, SM3 record by record",
+      metric: perN,
+      value: scalar.seconds,
+      unit: "s",
+      baseline: "deliver: + lookup handles",
+      note: `CPU ${scalar.cpu.toFixed(2)} s`,
+    });
+    extra.delivery = {
+      recordCount: delivery.recordCount,
+      fingerprintRoot: delivery.fingerprintRoot,
+      watermarkCommitment: delivery.watermarkCommitment,
+      outputHash: delivery.outputHash,
+      embed: delivery.embed,
+      noHandlesRoot: nh.value.fingerprintRoot,
+    };
 
     // The store: the delivery's own handles plus random ones up to INDEX.
     const storeDir = join(dir, "store");
     const store = await FingerprintStore.open(storeDir, { storageKey: STORAGE_KEY, indexKey: deriveIndexKey(MASTER) });
     let t = performance.now();
     const own = Math.min(INDEX, delivery.recordCount);
-    await store.registerDelivery({ deliveryId: delivery.deliveryId, recordCount: delivery.recordCount, fingerprintRoot: delivery.fingerprintRoot, watermarkCommitment: delivery.watermarkCommitment, watermark: SPEC });
+    await store.registerDelivery({
+      deliveryId: delivery.deliveryId,
+      recordCount: delivery.recordCount,
+      fingerprintRoot: delivery.fingerprintRoot,
+      watermarkCommitment: delivery.watermarkCommitment,
+      watermark: SPEC,
+    });
     await store.addHandles(delivery.deliveryId, delivery.handles!.subarray(0, own * 16));
     let filled = own;
     let filler = 0;
     while (filled < INDEX) {
       const size = Math.min(1_000_000, INDEX - filled);
       const id = `filler-${filler++}`;
-      await store.registerDelivery({ deliveryId: id, recordCount: size, fingerprintRoot: "00".repeat(32), watermarkCommitment: "00".repeat(32) });
-      for (let o = 0; o < size; o += 100_000) await store.addHandles(id, randomBytes(Math.min(100_000, size - o) * 16), o);
+      await store.registerDelivery({
+        deliveryId: id,
+        recordCount: size,
+        fingerprintRoot: "00".repeat(32),
+        watermarkCommitment: "00".repeat(32),
+      });
+      for (let o = 0; o < size; o += 100_000)
+        await store.addHandles(id, randomBytes(Math.min(100_000, size - o) * 16), o);
       filled += size;
       process.stderr.write(`\rindexed ${filled.toLocaleString("en-US")} / ${INDEX.toLocaleString("en-US")}`);
     }
     process.stderr.write("\n");
     const buildSeconds = ms(t) / 1000;
-    rows.push({ subject: "store: index handles", metric: `seconds for ${INDEX.toLocaleString("en-US")}`, value: buildSeconds, unit: "s" });
-    rows.push({ subject: "store: index handles", metric: "handles per second", value: INDEX / buildSeconds, unit: "handles/s" });
+    rows.push({
+      subject: "store: index handles",
+      metric: `seconds for ${INDEX.toLocaleString("en-US")}`,
+      value: buildSeconds,
+      unit: "s",
+    });
+    rows.push({
+      subject: "store: index handles",
+      metric: "handles per second",
+      value: INDEX / buildSeconds,
+      unit: "handles/s",
+    });
 
     // Leaked records: taken from the delivered (marked) file.
     const marked = await readAllRecords(join(dir, "marked.csv"));
@@ -190,7 +295,15 @@ async function main(): Promise<void> {
       if (res.unmatchedRecords !== 0) throw new Error("a delivered record was not found");
     }
     one.sort((a, b) => a - b);
-    rows.push({ subject: `trace 1 record vs ${INDEX.toLocaleString("en-US")}`, metric: "p99 latency", value: percentile(one, 99), unit: "ms", baseline: "leveldb get (1 key)", target: "≤ 50", note: `p50 ${percentile(one, 50).toFixed(2)} ms` });
+    rows.push({
+      subject: `trace 1 record vs ${INDEX.toLocaleString("en-US")}`,
+      metric: "p99 latency",
+      value: percentile(one, 99),
+      unit: "ms",
+      baseline: "leveldb get (1 key)",
+      target: "≤ 50",
+      note: `p50 ${percentile(one, 50).toFixed(2)} ms`,
+    });
 
     const tenK: number[] = [];
     for (let round = 0; round < 7; round++) {
@@ -201,32 +314,63 @@ async function main(): Promise<void> {
       if (res.unmatchedRecords !== 0) throw new Error("delivered records were not found");
     }
     tenK.sort((a, b) => a - b);
-    rows.push({ subject: `trace 10k records vs ${INDEX.toLocaleString("en-US")}`, metric: "p99 latency", value: percentile(tenK, 99) / 1000, unit: "s", target: "≤ 2", note: `median ${(percentile(tenK, 50) / 1000).toFixed(3)} s over ${tenK.length} rounds` });
+    rows.push({
+      subject: `trace 10k records vs ${INDEX.toLocaleString("en-US")}`,
+      metric: "p99 latency",
+      value: percentile(tenK, 99) / 1000,
+      unit: "s",
+      target: "≤ 2",
+      note: `median ${(percentile(tenK, 50) / 1000).toFixed(3)} s over ${tenK.length} rounds`,
+    });
 
     // Handles alone and proofs (information).
     t = performance.now();
     for (let i = 0; i < 10_000; i++) hc.handle(pick(i));
-    rows.push({ subject: "lookup handle (HMAC-SM3)", metric: "handles per second", value: 10_000 / (ms(t) / 1000), unit: "handles/s" });
+    rows.push({
+      subject: "lookup handle (HMAC-SM3)",
+      metric: "handles per second",
+      value: 10_000 / (ms(t) / 1000),
+      unit: "handles/s",
+    });
     const tree = new ProofTree(delivery.leafHashes!);
     t = performance.now();
     await tree.proof(0);
     const firstProof = ms(t);
     t = performance.now();
     for (let i = 1; i <= 1000; i++) await tree.proof((i * 7919) % tree.size);
-    rows.push({ subject: `inclusion proof in ${tree.size.toLocaleString("en-US")} leaves`, metric: "first proof (builds the cache)", value: firstProof, unit: "ms" });
-    rows.push({ subject: `inclusion proof in ${tree.size.toLocaleString("en-US")} leaves`, metric: "each further proof", value: ms(t) / 1000, unit: "ms" });
+    rows.push({
+      subject: `inclusion proof in ${tree.size.toLocaleString("en-US")} leaves`,
+      metric: "first proof (builds the cache)",
+      value: firstProof,
+      unit: "ms",
+    });
+    rows.push({
+      subject: `inclusion proof in ${tree.size.toLocaleString("en-US")} leaves`,
+      metric: "each further proof",
+      value: ms(t) / 1000,
+      unit: "ms",
+    });
 
     // Watermark detection on a leaked subset (information).
     const keys = deriveDeliveryKeys(MASTER, delivery.deliveryId);
     const leak = Array.from({ length: 50 }, (_, i) => pick(i + 12345));
     t = performance.now();
     const wm = await traceRows(leak, { candidates: [{ deliveryId: delivery.deliveryId, keys, watermark: SPEC }] });
-    rows.push({ subject: "watermark detection, 50 records, 1 candidate", metric: "time", value: ms(t), unit: "ms", note: `matched ${wm.watermark[0]!.matched}/${wm.watermark[0]!.total}, p = ${wm.watermark[0]!.pValue.toExponential(2)}` });
+    rows.push({
+      subject: "watermark detection, 50 records, 1 candidate",
+      metric: "time",
+      value: ms(t),
+      unit: "ms",
+      note: `matched ${wm.watermark[0]!.matched}/${wm.watermark[0]!.total}, p = ${wm.watermark[0]!.pValue.toExponential(2)}`,
+    });
     await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (INDEX < 10_000_000) console.log(`\nNOTE: the index holds ${INDEX.toLocaleString("en-US")} fingerprints (TRACE_BENCH_INDEX); the issue's target is 10,000,000 — run TRACE_BENCH_INDEX=10000000 npm run bench:trace.`);
+  if (INDEX < 10_000_000)
+    console.log(
+      `\nNOTE: the index holds ${INDEX.toLocaleString("en-US")} fingerprints (TRACE_BENCH_INDEX); the issue's target is 10,000,000 — run TRACE_BENCH_INDEX=10000000 npm run bench:trace.`,
+    );
   report("trace", "Leak tracing: watermark + fingerprint pipeline and fingerprint-store lookups", rows, extra);
 }
 

@@ -17,10 +17,14 @@ const env = process.env;
 const config = loadConfig();
 const url = (env.PDL_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
 const anchorTimeoutSeconds = Number(env.PDL_DEMO_ANCHOR_TIMEOUT ?? 120);
-if (!Number.isFinite(anchorTimeoutSeconds) || anchorTimeoutSeconds <= 0) throw new Error(`PDL_DEMO_ANCHOR_TIMEOUT must be a positive number of seconds, got "${env.PDL_DEMO_ANCHOR_TIMEOUT}"`);
+if (!Number.isFinite(anchorTimeoutSeconds) || anchorTimeoutSeconds <= 0)
+  throw new Error(`PDL_DEMO_ANCHOR_TIMEOUT must be a positive number of seconds, got "${env.PDL_DEMO_ANCHOR_TIMEOUT}"`);
 
 console.log("Public Data Ledger — the Longhua seed story (龙华区公共数据授权运营)");
-const { baseUrl, service } = await connectOrStart(url, { ...config, logLevel: env.LOG_LEVEL ? config.logLevel : "error" });
+const { baseUrl, service } = await connectOrStart(url, {
+  ...config,
+  logLevel: env.LOG_LEVEL ? config.logLevel : "error",
+});
 console.log(
   service
     ? `No service answered at ${url}: started one in this process at ${baseUrl} (embedded chain, data: ${config.dataDir}); it stops when the demo ends`
@@ -29,7 +33,12 @@ console.log(
 
 let failed = false;
 try {
-  const summary = await playDemo({ baseUrl, dataDir: config.dataDir, anchorTimeoutSeconds, ...(service ? { anchorNow: () => service.anchorNow() } : {}) });
+  const summary = await playDemo({
+    baseUrl,
+    dataDir: config.dataDir,
+    anchorTimeoutSeconds,
+    ...(service ? { anchorNow: () => service.anchorNow() } : {}),
+  });
   const { counts, receipts } = summary;
   console.log(
     `\nDone (run ${summary.run}, grant ${summary.grantId}): ${counts.organisations} organisations besides the agency, ${counts.resources} resources, ${counts.products} products, ${counts.hops} lineage hops, ${counts.listings} listings, ${counts.deliveries} deliveries, ${counts.certificates} destruction certificates; ` +

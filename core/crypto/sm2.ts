@@ -51,9 +51,15 @@ function inverse(x: bigint, m: bigint): bigint {
 const CURVE_BYTES = Buffer.concat([be32(a), be32(b), be32(Gx), be32(Gy)]);
 
 function userIdBytes(userId: string | Uint8Array | undefined): Buffer {
-  const id = userId === undefined ? Buffer.from(SM2_DEFAULT_USER_ID, "utf8") : typeof userId === "string" ? Buffer.from(userId, "utf8") : Buffer.from(userId);
+  const id =
+    userId === undefined
+      ? Buffer.from(SM2_DEFAULT_USER_ID, "utf8")
+      : typeof userId === "string"
+        ? Buffer.from(userId, "utf8")
+        : Buffer.from(userId);
   // ENTL is two bytes of bit length: IDs are at most 8191 bytes.
-  if (id.length > 8191) throw new CryptoInputError("INVALID_SIGNATURE_ENCODING", "the user ID is longer than 8191 bytes");
+  if (id.length > 8191)
+    throw new CryptoInputError("INVALID_SIGNATURE_ENCODING", "the user ID is longer than 8191 bytes");
   return id;
 }
 
@@ -66,7 +72,8 @@ function computeZa(point: SmPoint, id: Buffer): Buffer {
 
 /** Parses and validates a canonical public key into a curve point (not the identity). */
 function pointFromCanonical(publicKeyHex: string): SmPoint {
-  if (!HEX_PUB.test(publicKeyHex)) throw new CryptoInputError("INVALID_PUBLIC_KEY", "expected 04 followed by 128 lowercase hex characters");
+  if (!HEX_PUB.test(publicKeyHex))
+    throw new CryptoInputError("INVALID_PUBLIC_KEY", "expected 04 followed by 128 lowercase hex characters");
   let point: SmPoint;
   try {
     point = Point.fromHex(publicKeyHex);
@@ -113,10 +120,12 @@ export interface Sm2KeyPair {
 }
 
 function privateScalar(privateKeyHex: string): bigint {
-  if (!HEX_PRIV.test(privateKeyHex)) throw new CryptoInputError("INVALID_PRIVATE_KEY", "expected 64 lowercase hex characters");
+  if (!HEX_PRIV.test(privateKeyHex))
+    throw new CryptoInputError("INVALID_PRIVATE_KEY", "expected 64 lowercase hex characters");
   const d = BigInt("0x" + privateKeyHex);
   // d ∈ [1, n−2]: 1 + d must be invertible mod n (GB/T 32918.1 §6.1).
-  if (d < 1n || d > n - 2n) throw new CryptoInputError("INVALID_PRIVATE_KEY", "the private key is out of range [1, n−2]");
+  if (d < 1n || d > n - 2n)
+    throw new CryptoInputError("INVALID_PRIVATE_KEY", "the private key is out of range [1, n−2]");
   return d;
 }
 
@@ -188,7 +197,12 @@ export function sign(message: Message, privateKeyHex: string, options: SignOptio
 }
 
 /** True only for a valid signature; false (never an exception) for any malformed input. */
-export function verify(message: Message, signatureHex: string, publicKeyHex: string, options: { userId?: string | Uint8Array } = {}): boolean {
+export function verify(
+  message: Message,
+  signatureHex: string,
+  publicKeyHex: string,
+  options: { userId?: string | Uint8Array } = {},
+): boolean {
   if (typeof signatureHex !== "string" || !HEX_SIG.test(signatureHex)) return false;
   const r = BigInt("0x" + signatureHex.slice(0, 64));
   const s = BigInt("0x" + signatureHex.slice(64));
@@ -237,7 +251,8 @@ export function normalizePublicKey(input: string): string {
   if (text.startsWith("-----BEGIN PUBLIC KEY-----")) {
     const body = text.replace(/-----(BEGIN|END) PUBLIC KEY-----/g, "").replace(/\s+/g, "");
     const der = Buffer.from(body, "base64").toString("hex");
-    if (!der.startsWith(SPKI_PREFIX) || der.length !== SPKI_PREFIX.length + 130) throw new CryptoInputError("INVALID_PUBLIC_KEY", "not an SM2 SubjectPublicKeyInfo");
+    if (!der.startsWith(SPKI_PREFIX) || der.length !== SPKI_PREFIX.length + 130)
+      throw new CryptoInputError("INVALID_PUBLIC_KEY", "not an SM2 SubjectPublicKeyInfo");
     hex = der.slice(SPKI_PREFIX.length);
   } else {
     hex = text.toLowerCase();
@@ -264,8 +279,12 @@ export function publicKeyToPem(publicKeyHex: string): string {
 
 /** DER SEQUENCE { INTEGER r, INTEGER s }: the form OpenSSL, GmSSL and BouncyCastle use. */
 export function signatureToDer(signatureHex: string): Buffer {
-  if (!isCanonicalSignature(signatureHex)) throw new CryptoInputError("INVALID_SIGNATURE_ENCODING", "not a canonical signature");
-  return Buffer.from(DER.hexFromSig({ r: BigInt("0x" + signatureHex.slice(0, 64)), s: BigInt("0x" + signatureHex.slice(64)) }), "hex");
+  if (!isCanonicalSignature(signatureHex))
+    throw new CryptoInputError("INVALID_SIGNATURE_ENCODING", "not a canonical signature");
+  return Buffer.from(
+    DER.hexFromSig({ r: BigInt("0x" + signatureHex.slice(0, 64)), s: BigInt("0x" + signatureHex.slice(64)) }),
+    "hex",
+  );
 }
 
 /** Strict DER (minimal integers, no trailing bytes) to the canonical 128-hex form. */
@@ -280,4 +299,3 @@ export function signatureFromDer(der: Uint8Array): string {
   if (!isCanonicalSignature(hex)) throw new CryptoInputError("INVALID_SIGNATURE_ENCODING", "r or s out of range");
   return hex;
 }
-

@@ -27,7 +27,21 @@ interface WasmApi {
   Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 
-type Hash4 = (n: number, s0: number, s1: number, s2: number, s3: number, d0: number, d1: number, d2: number, d3: number, o0: number, o1: number, o2: number, o3: number) => void;
+type Hash4 = (
+  n: number,
+  s0: number,
+  s1: number,
+  s2: number,
+  s3: number,
+  d0: number,
+  d1: number,
+  d2: number,
+  d3: number,
+  o0: number,
+  o1: number,
+  o2: number,
+  o3: number,
+) => void;
 
 const STARTS = 0; // start states, 32 bytes each
 const MAX_STARTS = 32;
@@ -209,7 +223,21 @@ export class Sm3Lanes {
     const first = order[k]!;
     const job = (i: number) => (k + i < to ? order[k + i]! : -1);
     const lane = (i: number, a: Int32Array, idle: number) => (job(i) >= 0 ? a[job(i)]! : idle);
-    this.hash4(n, s[first]!, lane(1, s, s[first]!), lane(2, s, s[first]!), lane(3, s, s[first]!), d[first]!, lane(1, d, d[first]!), lane(2, d, d[first]!), lane(3, d, d[first]!), o[first]!, lane(1, o, SCRATCH), lane(2, o, SCRATCH + 32), lane(3, o, SCRATCH + 64));
+    this.hash4(
+      n,
+      s[first]!,
+      lane(1, s, s[first]!),
+      lane(2, s, s[first]!),
+      lane(3, s, s[first]!),
+      d[first]!,
+      lane(1, d, d[first]!),
+      lane(2, d, d[first]!),
+      lane(3, d, d[first]!),
+      o[first]!,
+      lane(1, o, SCRATCH),
+      lane(2, o, SCRATCH + 32),
+      lane(3, o, SCRATCH + 64),
+    );
   }
 
   /** Forgets the jobs and the messages, zeroing their memory for the next batch. */
@@ -254,8 +282,10 @@ function selfTest(lanes: Sm3Lanes): void {
   for (const d of digests) lanes.job(outer, d.outerAt, 1, d.macOut);
   lanes.run();
   digests.forEach((d, i) => {
-    if (!Buffer.from(lanes.bytes.subarray(d.out, d.out + 32)).equals(sm3(messages[i]!))) throw new Error(`sm3x4 disagrees with OpenSSL SM3 at length ${lengths[i]}`);
-    if (!Buffer.from(lanes.bytes.subarray(d.macOut, d.macOut + 32)).equals(hmacSm3(key, messages[i]!))) throw new Error(`sm3x4 HMAC disagrees with OpenSSL at length ${lengths[i]}`);
+    if (!Buffer.from(lanes.bytes.subarray(d.out, d.out + 32)).equals(sm3(messages[i]!)))
+      throw new Error(`sm3x4 disagrees with OpenSSL SM3 at length ${lengths[i]}`);
+    if (!Buffer.from(lanes.bytes.subarray(d.macOut, d.macOut + 32)).equals(hmacSm3(key, messages[i]!)))
+      throw new Error(`sm3x4 HMAC disagrees with OpenSSL at length ${lengths[i]}`);
   });
   lanes.reset();
 }

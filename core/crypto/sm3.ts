@@ -46,7 +46,8 @@ export const SM3_VECTORS = [
  */
 export function assertNativeSm(): void {
   if (!getHashes().includes("sm3")) throw new Error("this Node.js build has no SM3 (OpenSSL sm3 digest missing)");
-  if (!getCiphers().includes("sm4-ctr")) throw new Error("this Node.js build has no SM4-CTR (OpenSSL sm4-ctr cipher missing)");
+  if (!getCiphers().includes("sm4-ctr"))
+    throw new Error("this Node.js build has no SM4-CTR (OpenSSL sm4-ctr cipher missing)");
   for (const v of SM3_VECTORS) {
     if (sm3Hex(v.input) !== v.digest) throw new Error(`SM3 known-answer test failed for "${v.input.slice(0, 8)}…"`);
   }

@@ -68,7 +68,7 @@ function sleb(n: number): number[] {
 const T = Array.from({ length: 64 }, (_, j) => {
   const t = j < 16 ? 0x79cc4519 : 0x7a879d8a;
   const s = j % 32;
-  return s === 0 ? t | 0 : ((t << s) | (t >>> (32 - s))) | 0;
+  return s === 0 ? t | 0 : (t << s) | (t >>> (32 - s)) | 0;
 });
 
 const PARAMS = 13;
@@ -156,7 +156,13 @@ class Body {
  * Transposes the 4×4 matrix of 32-bit words held by `rows` into `out` (out[k] = word k of every
  * row), reversing the bytes of each word on the way when `swap`.
  */
-function transpose(f: Body, rows: readonly number[], tmp: readonly number[], out: readonly number[], swap: boolean): void {
+function transpose(
+  f: Body,
+  rows: readonly number[],
+  tmp: readonly number[],
+  out: readonly number[],
+  swap: boolean,
+): void {
   const word = (src: number, k: number) => (swap ? [3, 2, 1, 0] : [0, 1, 2, 3]).map((b) => src * 16 + 4 * k + b);
   const interleave: [number, number, number, number[]][] = [
     [rows[0]!, rows[1]!, tmp[0]!, [...word(0, 0), ...word(1, 0), ...word(0, 1), ...word(1, 1)]],
@@ -346,7 +352,14 @@ export function sm3x4Module(): Uint8Array {
   const body = hash4Body();
   const fn = [1, ...uleb(body.localCount), V128, ...body.code, END];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [1, 0x60, PARAMS, ...Array.from({ length: PARAMS }, () => I32), 0]),
     ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 0x01]),
     ...section(3, [1, 0]),

@@ -37,12 +37,17 @@ export function sm4Seal(master: Uint8Array, plaintext: Uint8Array, aad: Uint8Arr
 export function sm4Open(master: Uint8Array, sealed: Uint8Array, aad: Uint8Array = new Uint8Array(0)): Buffer {
   const { enc, mac } = subkeys(master);
   const buf = Buffer.from(sealed);
-  if (buf.length < 1 + IV_BYTES + TAG_BYTES) throw new CryptoInputError("SEALED_DATA_INVALID", "sealed data is truncated");
+  if (buf.length < 1 + IV_BYTES + TAG_BYTES)
+    throw new CryptoInputError("SEALED_DATA_INVALID", "sealed data is truncated");
   if (buf[0] !== VERSION) throw new CryptoInputError("SEALED_DATA_INVALID", `unknown sealed-data version ${buf[0]}`);
   const header = buf.subarray(0, 1 + IV_BYTES);
   const ciphertext = buf.subarray(1 + IV_BYTES, buf.length - TAG_BYTES);
   const expected = tag(mac, header, aad, ciphertext);
-  if (!timingSafeEqual(expected, buf.subarray(buf.length - TAG_BYTES))) throw new CryptoInputError("SEALED_DATA_INVALID", "authentication tag mismatch (wrong key, tampered data or wrong associated data)");
+  if (!timingSafeEqual(expected, buf.subarray(buf.length - TAG_BYTES)))
+    throw new CryptoInputError(
+      "SEALED_DATA_INVALID",
+      "authentication tag mismatch (wrong key, tampered data or wrong associated data)",
+    );
   const decipher = createDecipheriv("sm4-ctr", enc, header.subarray(1));
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }
@@ -57,7 +62,13 @@ export function sm4EncryptBlock(key: Uint8Array, block: Uint8Array): Buffer {
 export interface PassphraseSealed {
   readonly v: 1;
   readonly alg: "SM4-CTR+HMAC-SM3";
-  readonly kdf: { readonly name: "scrypt"; readonly N: number; readonly r: number; readonly p: number; readonly salt: string };
+  readonly kdf: {
+    readonly name: "scrypt";
+    readonly N: number;
+    readonly r: number;
+    readonly p: number;
+    readonly salt: string;
+  };
   readonly data: string;
 }
 
@@ -71,19 +82,39 @@ function deriveKey(passphrase: string, salt: Buffer, N: number, r: number, p: nu
   return scryptSync(passphrase.normalize("NFC"), salt, 32, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
 }
 
-export function sealWithPassphrase(plaintext: Uint8Array, passphrase: string, aad?: Uint8Array, options?: { scryptN?: number }): PassphraseSealed {
+export function sealWithPassphrase(
+  plaintext: Uint8Array,
+  passphrase: string,
+  aad?: Uint8Array,
+  options?: { scryptN?: number },
+): PassphraseSealed {
   if (passphrase.length === 0) throw new CryptoInputError("KDF_PARAMS_INVALID", "the passphrase is empty");
   const N = options?.scryptN ?? DEFAULT_N;
   const salt = randomBytes(16);
   const key = deriveKey(passphrase, salt, N, 8, 1);
-  return { v: 1, alg: "SM4-CTR+HMAC-SM3", kdf: { name: "scrypt", N, r: 8, p: 1, salt: salt.toString("base64") }, data: sm4Seal(key, plaintext, aad).toString("base64") };
+  return {
+    v: 1,
+    alg: "SM4-CTR+HMAC-SM3",
+    kdf: { name: "scrypt", N, r: 8, p: 1, salt: salt.toString("base64") },
+    data: sm4Seal(key, plaintext, aad).toString("base64"),
+  };
 }
 
 export function openWithPassphrase(sealed: PassphraseSealed, passphrase: string, aad?: Uint8Array): Buffer {
   const k = sealed?.kdf;
   const isPow2 = (n: number) => Number.isInteger(n) && n > 1 && (n & (n - 1)) === 0;
-  if (sealed?.v !== 1 || sealed.alg !== "SM4-CTR+HMAC-SM3" || k?.name !== "scrypt") throw new CryptoInputError("KDF_PARAMS_INVALID", "unknown sealing format");
-  if (!isPow2(k.N) || k.N > MAX_N || !Number.isInteger(k.r) || k.r < 1 || k.r > MAX_R || !Number.isInteger(k.p) || k.p < 1 || k.p > MAX_P) {
+  if (sealed?.v !== 1 || sealed.alg !== "SM4-CTR+HMAC-SM3" || k?.name !== "scrypt")
+    throw new CryptoInputError("KDF_PARAMS_INVALID", "unknown sealing format");
+  if (
+    !isPow2(k.N) ||
+    k.N > MAX_N ||
+    !Number.isInteger(k.r) ||
+    k.r < 1 ||
+    k.r > MAX_R ||
+    !Number.isInteger(k.p) ||
+    k.p < 1 ||
+    k.p > MAX_P
+  ) {
     throw new CryptoInputError("KDF_PARAMS_INVALID", "scrypt parameters out of bounds");
   }
   const salt = Buffer.from(k.salt, "base64");

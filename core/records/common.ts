@@ -9,14 +9,18 @@ import { usccProblem } from "../uscc.ts";
 /** Record identifiers: ASCII, at most 31 bytes so the EVM variant can store them as bytes32. */
 export const Id = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,30}$/, "must be 1–31 characters: letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,30}$/,
+    "must be 1–31 characters: letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
+  );
 
 export const OrgId = z.string().superRefine((value, ctx) => {
   const problem = usccProblem(value);
   if (problem === undefined) return;
   const why = {
     length: "must be exactly 18 characters",
-    alphabet: "uses characters outside the GB 32100 alphabet (digits and capitals except I, O, Z, S, V; positions 3–8 are digits)",
+    alphabet:
+      "uses characters outside the GB 32100 alphabet (digits and capitals except I, O, Z, S, V; positions 3–8 are digits)",
     authority: "starts with an unknown registration authority code",
     "check-character": "has a wrong check character (GB 32100-2015)",
   }[problem];
@@ -33,9 +37,13 @@ export const PublicKeyHex = z
   .string()
   .regex(/^04[0-9a-f]{128}$/, "must be an uncompressed SM2 public key: 04 followed by 128 lowercase hex characters");
 
-export const SignatureHex = z.string().regex(/^[0-9a-f]{128}$/, "must be an SM2 signature r‖s as 128 lowercase hex characters");
+export const SignatureHex = z
+  .string()
+  .regex(/^[0-9a-f]{128}$/, "must be an SM2 signature r‖s as 128 lowercase hex characters");
 
-export const EvmAddress = z.string().regex(/^0x[0-9a-f]{40}$/, "must be an EVM address: 0x and 40 lowercase hex characters");
+export const EvmAddress = z
+  .string()
+  .regex(/^0x[0-9a-f]{40}$/, "must be an EVM address: 0x and 40 lowercase hex characters");
 
 /**
  * Free text. No transforms (no trimming): a schema must accept or reject the signed bytes as

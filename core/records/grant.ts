@@ -6,16 +6,15 @@ import { Hash, Id, OrgId, Scope, Text, Timestamp, uniqueList } from "./common.ts
  * for permitted scenarios, for at most 5 years. It carries 数据加工使用权; the grantee can never
  * re-grant.
  */
-export const Grant = z
-  .strictObject({
-    id: Id,
-    grantee: OrgId,
-    scope: Scope,
-    scenarios: uniqueList(Text(128), 1, 32, "scenarios"),
-    validFrom: Timestamp,
-    validUntil: Timestamp,
-    agreementHash: Hash,
-  });
+export const Grant = z.strictObject({
+  id: Id,
+  grantee: OrgId,
+  scope: Scope,
+  scenarios: uniqueList(Text(128), 1, 32, "scenarios"),
+  validFrom: Timestamp,
+  validUntil: Timestamp,
+  agreementHash: Hash,
+});
 export type Grant = z.infer<typeof Grant>;
 
 export const GRANT_STATUSES = ["active", "suspended", "revoked", "exiting", "closed"] as const;

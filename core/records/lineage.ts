@@ -62,7 +62,9 @@ export const LineageHop = z.strictObject({
     .min(1, "must name at least one input")
     .max(32, "must name at most 32 inputs")
     .refine(
-      (inputs) => new Set(inputs.map((i) => (i.kind === "resource" ? `r:${i.resourceId}` : `a:${i.hopId}`))).size === inputs.length,
+      (inputs) =>
+        new Set(inputs.map((i) => (i.kind === "resource" ? `r:${i.resourceId}` : `a:${i.hopId}`))).size ===
+        inputs.length,
       "must name each input once",
     ),
   outputHash: Hash,

@@ -7,7 +7,18 @@ import { Domain, FieldName, Hash, Id, OrgId, Text, uniqueList } from "./common.t
  * chain timestamp; the field list only grows (fields are appended) so that grants, which
  * name fields, keep their meaning across versions.
  */
-export const FIELD_TYPES = ["string", "integer", "decimal", "date", "datetime", "boolean", "code", "geometry", "image", "document"] as const;
+export const FIELD_TYPES = [
+  "string",
+  "integer",
+  "decimal",
+  "date",
+  "datetime",
+  "boolean",
+  "code",
+  "geometry",
+  "image",
+  "document",
+] as const;
 
 export const ResourceField = z.strictObject({
   name: FieldName,

@@ -7,7 +7,9 @@ import { rebuildIndexes } from "./reindex.ts";
  * service's configuration (LEDGER_DATA_DIR, LEDGER_BACKEND, …): `npm run reindex`.
  * The `pdl` client never touches a data directory; this is the server's side.
  */
-const program = new Command("ledger-admin").description("maintenance of a stopped ledger service's data directory").showHelpAfterError();
+const program = new Command("ledger-admin")
+  .description("maintenance of a stopped ledger service's data directory")
+  .showHelpAfterError();
 
 program
   .command("reindex")

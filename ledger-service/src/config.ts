@@ -26,7 +26,11 @@ export const ConfigSchema = z.strictObject({
   backend: Backend,
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   /** Largest accepted request body. */
-  bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024),
+  bodyLimitBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024),
   /** Allowed clock difference between a signed request and the service, seconds. */
   authWindowSeconds: z.number().int().min(1).max(3600),
   /** Worker threads verifying SM2 signatures (0: on the main thread; default: one per core but one). */
@@ -120,25 +124,49 @@ export function loadConfig(env: Env = process.env): Config {
     ...DEFAULTS,
     ...file,
     ...fromEnv,
-    agency: { ...DEFAULTS.agency, ...file.agency, ...definedOnly({ orgId: env.LEDGER_AGENCY_ORG_ID, name: env.LEDGER_AGENCY_NAME, keyFile: env.LEDGER_AGENCY_KEY_FILE }) },
-    log: { ...DEFAULTS.log, ...file.log, ...definedOnly({
-      checkpointEveryLeaves: int(env, "LEDGER_CHECKPOINT_EVERY_LEAVES"),
-      checkpointEveryMs: int(env, "LEDGER_CHECKPOINT_EVERY_MS"),
-      anchorEveryLeaves: int(env, "LEDGER_ANCHOR_EVERY_LEAVES"),
-      anchorEverySeconds: int(env, "LEDGER_ANCHOR_EVERY_SECONDS"),
-    }) },
-    evm: { ...DEFAULTS.evm, ...file.evm, ...definedOnly({ rpcUrl: env.PDL_EVM_RPC_URL, addressesFile: env.PDL_EVM_ADDRESSES }) },
-    fabric: { ...DEFAULTS.fabric, ...file.fabric, ...definedOnly({
-      peerEndpoint: env.PDL_FABRIC_PEER_ENDPOINT,
-      tlsCertPath: env.PDL_FABRIC_TLS_CERT,
-      hostAlias: env.PDL_FABRIC_HOST_ALIAS,
-      mspId: env.PDL_FABRIC_MSP_ID,
-      certPath: env.PDL_FABRIC_CERT,
-      keyPath: env.PDL_FABRIC_KEY,
-      channel: env.PDL_FABRIC_CHANNEL,
-      chaincode: env.PDL_FABRIC_CHAINCODE,
-    }) },
+    agency: {
+      ...DEFAULTS.agency,
+      ...file.agency,
+      ...definedOnly({
+        orgId: env.LEDGER_AGENCY_ORG_ID,
+        name: env.LEDGER_AGENCY_NAME,
+        keyFile: env.LEDGER_AGENCY_KEY_FILE,
+      }),
+    },
+    log: {
+      ...DEFAULTS.log,
+      ...file.log,
+      ...definedOnly({
+        checkpointEveryLeaves: int(env, "LEDGER_CHECKPOINT_EVERY_LEAVES"),
+        checkpointEveryMs: int(env, "LEDGER_CHECKPOINT_EVERY_MS"),
+        anchorEveryLeaves: int(env, "LEDGER_ANCHOR_EVERY_LEAVES"),
+        anchorEverySeconds: int(env, "LEDGER_ANCHOR_EVERY_SECONDS"),
+      }),
+    },
+    evm: {
+      ...DEFAULTS.evm,
+      ...file.evm,
+      ...definedOnly({ rpcUrl: env.PDL_EVM_RPC_URL, addressesFile: env.PDL_EVM_ADDRESSES }),
+    },
+    fabric: {
+      ...DEFAULTS.fabric,
+      ...file.fabric,
+      ...definedOnly({
+        peerEndpoint: env.PDL_FABRIC_PEER_ENDPOINT,
+        tlsCertPath: env.PDL_FABRIC_TLS_CERT,
+        hostAlias: env.PDL_FABRIC_HOST_ALIAS,
+        mspId: env.PDL_FABRIC_MSP_ID,
+        certPath: env.PDL_FABRIC_CERT,
+        keyPath: env.PDL_FABRIC_KEY,
+        channel: env.PDL_FABRIC_CHANNEL,
+        chaincode: env.PDL_FABRIC_CHAINCODE,
+      }),
+    },
   };
   const config = validate(ConfigSchema, merged, "configuration");
-  return { ...config, dataDir: resolve(config.dataDir), agency: { ...config.agency, ...(config.agency.keyFile ? { keyFile: resolve(config.agency.keyFile) } : {}) } };
+  return {
+    ...config,
+    dataDir: resolve(config.dataDir),
+    agency: { ...config.agency, ...(config.agency.keyFile ? { keyFile: resolve(config.agency.keyFile) } : {}) },
+  };
 }

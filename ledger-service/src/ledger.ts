@@ -10,11 +10,20 @@ import { Checkpointer, type LogKey } from "./log/checkpointer.ts";
 import { MerkleLog } from "./log/merkle-log.ts";
 
 export function logKeyOf(config: Config, keyring: Keyring): LogKey {
-  return { origin: config.log.origin, keyName: config.log.origin.replace(/\/sm3$/, ""), privateKey: keyring.log.privateKey, publicKey: keyring.log.publicKey };
+  return {
+    origin: config.log.origin,
+    keyName: config.log.origin.replace(/\/sm3$/, ""),
+    privateKey: keyring.log.privateKey,
+    publicKey: keyring.log.publicKey,
+  };
 }
 
 /** The durable parts shared by the service and `npm run reindex`: keys, chain, indexes, log. */
-export async function openLedger(config: Config, logger: Logger, env: Record<string, string | undefined> = process.env) {
+export async function openLedger(
+  config: Config,
+  logger: Logger,
+  env: Record<string, string | undefined> = process.env,
+) {
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
   const agencyOrgId = config.agency.orgId;

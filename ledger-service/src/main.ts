@@ -8,7 +8,8 @@ import { startService } from "./service.ts";
 const config = loadConfig();
 const service = await startService(config).catch((err: unknown) => {
   const code = (err as { code?: string }).code;
-  if (code === "EADDRINUSE") console.error(`Cannot start: ${config.host}:${config.port} is already in use (another service running? set PORT)`);
+  if (code === "EADDRINUSE")
+    console.error(`Cannot start: ${config.host}:${config.port} is already in use (another service running? set PORT)`);
   else if (err instanceof Error && err.name === "ConfigError") console.error(`Cannot start: ${err.message}`);
   else console.error("Cannot start:", err);
   process.exit(1);
@@ -18,7 +19,9 @@ const base = `http://${address.includes(":") ? `[${address}]` : address}:${port}
 console.log(`Public Data Ledger listening on ${base} (backend: ${config.backend}, data: ${config.dataDir})`);
 console.log(`Agency bootstrap key: ${service.keyring.paths.agency} (org ${service.agencyOrgId}; SM4-sealed)`);
 if (service.keyring.paths.passphrase) {
-  console.log(`Key passphrase: generated and stored in ${service.keyring.paths.passphrase} (set LEDGER_AGENCY_PASSPHRASE in production)`);
+  console.log(
+    `Key passphrase: generated and stored in ${service.keyring.paths.passphrase} (set LEDGER_AGENCY_PASSPHRASE in production)`,
+  );
 } else {
   console.log("Key passphrase: from LEDGER_AGENCY_PASSPHRASE");
 }

@@ -61,11 +61,18 @@ const nonce = () => randomBytes(16).toString("hex");
 export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
-  const { dataDir, agencyOrgId, keyring, backend, relay, store, log, checkpointer, indexer } = await openLedger(config, logger, options.env);
+  const { dataDir, agencyOrgId, keyring, backend, relay, store, log, checkpointer, indexer } = await openLedger(
+    config,
+    logger,
+    options.env,
+  );
   // A start that fails half-way (chain down at bootstrap, port taken) releases what it opened.
   const release: (() => unknown)[] = [() => backend.close(), () => log.close(), () => store.close()];
   const fail = async (err: unknown): Promise<never> => {
-    for (const undo of release.reverse()) await Promise.resolve().then(undo).catch(() => undefined);
+    for (const undo of release.reverse())
+      await Promise.resolve()
+        .then(undo)
+        .catch(() => undefined);
     throw err;
   };
   await indexer.catchUp().catch(fail);
@@ -78,8 +85,20 @@ export async function startService(config: Config, options: StartOptions = {}): 
   // The agency bootstraps itself on first start, bound to the relay account that signs every
   // transaction (the agency's gateway to the chain).
   if (!(await backend.view({ kind: "actor", id: agencyOrgId }).catch(fail))) {
-    const body = { orgId: agencyOrgId, name: config.agency.name, role: "agency", publicKey: keyring.agency.publicKey, ...(relay ? { evmAddress: relay } : {}) };
-    const record = { v: 1, op: "actor.bootstrap", actor: agencyOrgId, nonce: nonce(), body } as LedgerRecord<"actor.bootstrap">;
+    const body = {
+      orgId: agencyOrgId,
+      name: config.agency.name,
+      role: "agency",
+      publicKey: keyring.agency.publicKey,
+      ...(relay ? { evmAddress: relay } : {}),
+    };
+    const record = {
+      v: 1,
+      op: "actor.bootstrap",
+      actor: agencyOrgId,
+      nonce: nonce(),
+      body,
+    } as LedgerRecord<"actor.bootstrap">;
     await records.submit(signRecord(record, keyring.agency.privateKey), "service").catch(fail);
     logger.info({ orgId: agencyOrgId }, "bootstrapped the implementing agency");
   }
@@ -96,10 +115,29 @@ export async function startService(config: Config, options: StartOptions = {}): 
   release.push(async () => {
     for (const close of closers.splice(0)) await close();
   });
-  const context: ServiceContext = { config, logger, metrics, keyring, backend, store, log, checkpointer, reader, access, records, onClose: (close) => closers.push(close) };
+  const context: ServiceContext = {
+    config,
+    logger,
+    metrics,
+    keyring,
+    backend,
+    store,
+    log,
+    checkpointer,
+    reader,
+    access,
+    records,
+    onClose: (close) => closers.push(close),
+  };
   const extra: ReadRoute[] = [];
-  for (const contribute of [...CONTRIBUTED_ROUTES, ...(options.routes ?? [])]) extra.push(...(await Promise.resolve(contribute(context)).catch(fail)));
-  const reads = [...readRoutes({ backend, store, reader, access, extra }), publicProductList(store, backend), publicCheckpoint(checkpointer, anchors), publicConsistency(checkpointer)];
+  for (const contribute of [...CONTRIBUTED_ROUTES, ...(options.routes ?? [])])
+    extra.push(...(await Promise.resolve(contribute(context)).catch(fail)));
+  const reads = [
+    ...readRoutes({ backend, store, reader, access, extra }),
+    publicProductList(store, backend),
+    publicCheckpoint(checkpointer, anchors),
+    publicConsistency(checkpointer),
+  ];
   const app = createApp({
     logger,
     metrics,
@@ -119,9 +157,20 @@ export async function startService(config: Config, options: StartOptions = {}): 
   // through the same queue, so they interleave with users' writes in one nonce sequence.
   const sink: AnchorSink = {
     async anchor(cp) {
-      const record = { v: 1, op: "anchor.checkpoint", actor: agencyOrgId, nonce: nonce(), body: { origin: cp.origin, treeSize: cp.treeSize, rootHash: cp.rootHash, checkpointHash: cp.checkpointHash } } as LedgerRecord<"anchor.checkpoint">;
+      const record = {
+        v: 1,
+        op: "anchor.checkpoint",
+        actor: agencyOrgId,
+        nonce: nonce(),
+        body: { origin: cp.origin, treeSize: cp.treeSize, rootHash: cp.rootHash, checkpointHash: cp.checkpointHash },
+      } as LedgerRecord<"anchor.checkpoint">;
       const accepted = await records.submit(signRecord(record, keyring.agency.privateKey), "service");
-      return { chainType: backend.ref.type, chainId: backend.ref.chainId, contract: backend.ref.contract, ...accepted.tx };
+      return {
+        chainType: backend.ref.type,
+        chainId: backend.ref.chainId,
+        contract: backend.ref.contract,
+        ...accepted.tx,
+      };
     },
   };
   const anchorer = new Anchorer(log, checkpointer, anchors, sink, {
@@ -134,11 +183,15 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   release.push(() => anchorer.stop());
   await anchorer.start().catch(fail);
-  const checkpointTimer = setInterval(() => void checkpointer.checkpoint().catch((err: unknown) => logger.error({ err }, "checkpoint failed")), config.log.checkpointEveryMs);
+  const checkpointTimer = setInterval(
+    () => void checkpointer.checkpoint().catch((err: unknown) => logger.error({ err }, "checkpoint failed")),
+    config.log.checkpointEveryMs,
+  );
   checkpointTimer.unref();
   release.push(() => clearInterval(checkpointTimer));
   const unsubscribe = log.onAppend((size) => {
-    if (size % config.log.checkpointEveryLeaves === 0) void checkpointer.checkpoint().catch((err: unknown) => logger.error({ err }, "checkpoint failed"));
+    if (size % config.log.checkpointEveryLeaves === 0)
+      void checkpointer.checkpoint().catch((err: unknown) => logger.error({ err }, "checkpoint failed"));
   });
   release.push(unsubscribe);
 

@@ -46,18 +46,29 @@ async function run(job: LoadJob): Promise<LoadResult> {
     new Promise<void>((ok, fail) => {
       const body = Buffer.from(r.body, "utf8");
       const started = process.hrtime.bigint();
-      const req = request({ host: job.host, port: job.port, method: r.method, path: r.path, agent, headers: { ...r.headers, "content-length": String(body.length) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          latenciesMs.push(Number(process.hrtime.bigint() - started) / 1e6);
-          const status = res.statusCode ?? 0;
-          statuses[status] = (statuses[status] ?? 0) + 1;
-          if ((status < 200 || status >= 300) && errors.length < 5) errors.push(`${status} ${Buffer.concat(chunks).toString("utf8").slice(0, 300)}`);
-          ok();
-        });
-        res.on("error", fail);
-      });
+      const req = request(
+        {
+          host: job.host,
+          port: job.port,
+          method: r.method,
+          path: r.path,
+          agent,
+          headers: { ...r.headers, "content-length": String(body.length) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            latenciesMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+            const status = res.statusCode ?? 0;
+            statuses[status] = (statuses[status] ?? 0) + 1;
+            if ((status < 200 || status >= 300) && errors.length < 5)
+              errors.push(`${status} ${Buffer.concat(chunks).toString("utf8").slice(0, 300)}`);
+            ok();
+          });
+          res.on("error", fail);
+        },
+      );
       req.on("error", fail);
       req.end(body);
     });

@@ -57,7 +57,9 @@ export function machine(): Record<string, unknown> {
   const cpu = cpus();
   let openssl: string | undefined;
   try {
-    openssl = execFileSync("openssl", ["version"], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    openssl = execFileSync("openssl", ["version"], { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
   } catch {
     openssl = undefined;
   }
@@ -92,7 +94,11 @@ export function report(name: string, title: string, rows: readonly Row[], extra:
   const withRatios = rows.map((row) => {
     const base = row.baseline ? rows.find((r) => r.subject === row.baseline && r.metric === row.metric) : undefined;
     const ratio = base && base.value !== 0 ? row.value / base.value : undefined;
-    return { ...row, ...(ratio !== undefined ? { ratio } : {}), ...(row.target ? { meetsTarget: meets(row.target, row.value) } : {}) };
+    return {
+      ...row,
+      ...(ratio !== undefined ? { ratio } : {}),
+      ...(row.target ? { meetsTarget: meets(row.target, row.value) } : {}),
+    };
   });
   const header = ["subject", "metric", "value", "unit", "vs baseline", "target"];
   const lines = withRatios.map((r) => [

@@ -39,14 +39,20 @@ export function ensureContractArtifacts(): void {
   const cli = fileURLToPath(new URL("../../node_modules/hardhat/dist/src/cli.js", import.meta.url));
   const cwd = fileURLToPath(new URL("../../", import.meta.url));
   const built = spawnSync(process.execPath, [cli, "build", "--quiet"], { cwd, stdio: "inherit" });
-  if (built.status !== 0) throw new Error(`hardhat build failed (exit ${built.status ?? built.signal}): run "npm run build:contracts" and try again`);
+  if (built.status !== 0)
+    throw new Error(
+      `hardhat build failed (exit ${built.status ?? built.signal}): run "npm run build:contracts" and try again`,
+    );
 }
 
 export async function connectOrStart(url: string, config: Config): Promise<Connection> {
   if (await answers(url)) return { baseUrl: url.replace(/\/$/, "") };
   const { hostname, port } = new URL(url);
   const local = hostname === "127.0.0.1" || hostname === "localhost" || hostname === "[::1]";
-  if (!local) throw new Error(`no ledger service answers at ${url}, and the demo only starts one itself on this machine (PDL_URL on 127.0.0.1 or localhost)`);
+  if (!local)
+    throw new Error(
+      `no ledger service answers at ${url}, and the demo only starts one itself on this machine (PDL_URL on 127.0.0.1 or localhost)`,
+    );
   ensureContractArtifacts();
   // Start where the demo was told to look (PDL_URL), on the same data directory as `npm start`.
   const service = await startService({ ...config, ...(port ? { port: Number(port) } : {}) });

@@ -16,9 +16,22 @@ export interface Verification {
 }
 
 export async function verifyForListing(exchange: LedgerClient, productId: string): Promise<Verification> {
-  const signed = await exchange.get<SignedReport<ListingReport>>(`/v1/products/${encodeURIComponent(productId)}/verification-report`);
+  const signed = await exchange.get<SignedReport<ListingReport>>(
+    `/v1/products/${encodeURIComponent(productId)}/verification-report`,
+  );
   const { checks, verdict } = signed.report;
   const count = (result: string) => checks.filter((c) => c.result === result).length;
-  const tally = [`${count("pass")} pass`, count("fail") > 0 ? `${count("fail")} fail` : "", count("not-judged") > 0 ? `${count("not-judged")} not judged` : ""].filter(Boolean).join(", ");
-  return { verdict, reportHash: signed.reportHash, tally, failures: checks.filter((c) => c.result === "fail").map((c) => `${c.id}: ${c.detail}`) };
+  const tally = [
+    `${count("pass")} pass`,
+    count("fail") > 0 ? `${count("fail")} fail` : "",
+    count("not-judged") > 0 ? `${count("not-judged")} not judged` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  return {
+    verdict,
+    reportHash: signed.reportHash,
+    tally,
+    failures: checks.filter((c) => c.result === "fail").map((c) => `${c.id}: ${c.detail}`),
+  };
 }

@@ -1,6 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileExists, newSm2Key, openKey, readKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "../../core/keyfile.ts";
+import {
+  fileExists,
+  newSm2Key,
+  openKey,
+  readKeyFile,
+  sealKey,
+  writeKeyFile,
+  type UnsealedKey,
+} from "../../core/keyfile.ts";
 import type { Identity } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 
 /**
@@ -11,23 +19,34 @@ import type { Identity } from "../../ledger-service/src/client/sdk/ledger-client
  */
 
 /** LEDGER_AGENCY_PASSPHRASE, else the passphrase the service generated in <dataDir>/keys/passphrase. */
-export async function keyPassphrase(dataDir: string, env: Record<string, string | undefined> = process.env): Promise<string> {
+export async function keyPassphrase(
+  dataDir: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<string> {
   if (env.LEDGER_AGENCY_PASSPHRASE) return env.LEDGER_AGENCY_PASSPHRASE;
   const path = join(dataDir, "keys", "passphrase");
   if (!(await fileExists(path))) {
-    throw new Error(`no key passphrase: set LEDGER_AGENCY_PASSPHRASE or start the service once with this data directory (${dataDir}) so that it creates ${path}`);
+    throw new Error(
+      `no key passphrase: set LEDGER_AGENCY_PASSPHRASE or start the service once with this data directory (${dataDir}) so that it creates ${path}`,
+    );
   }
   return (await readFile(path, "utf8")).trim();
 }
 
 export async function agencyIdentity(dataDir: string, passphrase: string): Promise<Identity & { path: string }> {
   const path = join(dataDir, "keys", "agency.key.json");
-  if (!(await fileExists(path))) throw new Error(`the agency's bootstrap key ${path} does not exist: point LEDGER_DATA_DIR at the service's data directory`);
+  if (!(await fileExists(path)))
+    throw new Error(
+      `the agency's bootstrap key ${path} does not exist: point LEDGER_DATA_DIR at the service's data directory`,
+    );
   let key: UnsealedKey;
   try {
     key = openKey(await readKeyFile(path), passphrase);
   } catch (err) {
-    throw new Error(`cannot open ${path} with the passphrase (LEDGER_AGENCY_PASSPHRASE or keys/passphrase): ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `cannot open ${path} with the passphrase (LEDGER_AGENCY_PASSPHRASE or keys/passphrase): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   if (!key.orgId) throw new Error(`${path} names no organisation`);
   return { orgId: key.orgId, privateKey: key.privateKey, path };
@@ -40,7 +59,12 @@ export interface DemoKey extends Identity {
 }
 
 /** The demo key of an organisation: opened from <dataDir>/demo-keys/<key>.key.json, or generated and stored there. */
-export async function demoKey(dataDir: string, passphrase: string, catalogKey: string, orgId: string): Promise<DemoKey> {
+export async function demoKey(
+  dataDir: string,
+  passphrase: string,
+  catalogKey: string,
+  orgId: string,
+): Promise<DemoKey> {
   const path = join(dataDir, "demo-keys", `${catalogKey}.key.json`);
   if (await fileExists(path)) {
     const key = openKey(await readKeyFile(path), passphrase);

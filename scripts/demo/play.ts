@@ -77,7 +77,12 @@ export interface DemoSummary {
   };
   readonly accepted: number;
   /** Writes the service refused as the story expects. */
-  readonly refused: readonly { readonly op: string; readonly id: string; readonly code: string; readonly message: string }[];
+  readonly refused: readonly {
+    readonly op: string;
+    readonly id: string;
+    readonly code: string;
+    readonly message: string;
+  }[];
   /** The Chinese refusal of the out-of-scope hop (Accept-Language: zh-CN). */
   readonly refusedZh: { readonly status: number; readonly code?: string; readonly message?: string };
   /** Final receipt states of the accepted writes. */
@@ -85,7 +90,14 @@ export interface DemoSummary {
   /** Receipts that verify offline against the log key. */
   readonly verified: number;
   readonly anchor?: AnchorInfo;
-  readonly audit: { readonly status: string; readonly products: number; readonly hops: number; readonly deliveries: number; readonly certificates: number; readonly overdue: number };
+  readonly audit: {
+    readonly status: string;
+    readonly products: number;
+    readonly hops: number;
+    readonly deliveries: number;
+    readonly certificates: number;
+    readonly overdue: number;
+  };
   readonly publicListed: number;
 }
 
@@ -94,20 +106,30 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   const print: Print = options.print ?? ((l) => console.log(l));
   const anchorTimeoutSeconds = options.anchorTimeoutSeconds ?? 120;
   const publicClient = new LedgerClient({ baseUrl });
-  const publicCheckpoint = () => publicClient.getPublic<{ logPublicKey: string; checkpoint: { size: number } | null; anchor: AnchorInfo | null }>("/v1/public/checkpoint");
+  const publicCheckpoint = () =>
+    publicClient.getPublic<{ logPublicKey: string; checkpoint: { size: number } | null; anchor: AnchorInfo | null }>(
+      "/v1/public/checkpoint",
+    );
 
   const catalog = loadSeedCatalog();
   const passphrase = await keyPassphrase(dataDir, options.env);
   const agencyKey = await agencyIdentity(dataDir, passphrase);
-  const client = (identity: { orgId: string; privateKey: string }) => new LedgerClient({ baseUrl, identity, language: "en" });
+  const client = (identity: { orgId: string; privateKey: string }) =>
+    new LedgerClient({ baseUrl, identity, language: "en" });
   const agencyOrg = catalog.organisations.find((o) => o.role === "agency")!;
-  if (agencyKey.orgId !== agencyOrg.orgId) throw new Error(`${agencyKey.path} is the key of ${agencyKey.orgId}, not of the catalog's agency ${agencyOrg.orgId}`);
+  if (agencyKey.orgId !== agencyOrg.orgId)
+    throw new Error(
+      `${agencyKey.path} is the key of ${agencyKey.orgId}, not of the catalog's agency ${agencyOrg.orgId}`,
+    );
   const agency: Actor = { key: "agency", orgId: agencyOrg.orgId, client: client(agencyKey) };
   try {
     await agency.client.get(`/v1/actors/${agency.orgId}`);
   } catch (err) {
     if (err instanceof LedgerApiError && err.status === 401) {
-      throw new Error(`the service at ${baseUrl} does not accept the agency key in ${agencyKey.path} (${err.code}): run the demo with the service's LEDGER_DATA_DIR`, { cause: err });
+      throw new Error(
+        `the service at ${baseUrl} does not accept the agency key in ${agencyKey.path} (${err.code}): run the demo with the service's LEDGER_DATA_DIR`,
+        { cause: err },
+      );
     }
     throw err;
   }
@@ -128,7 +150,9 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
     return a;
   };
   const byOrgId = new Map(catalog.organisations.map((o) => [o.orgId, o] as const));
-  print(`Agency key: ${agencyKey.path}; demo keys for ${actors.size - 1} organisations in ${dataDir}/demo-keys (${generated} generated now, ${actors.size - 1 - generated} reused)`);
+  print(
+    `Agency key: ${agencyKey.path}; demo keys for ${actors.size - 1} organisations in ${dataDir}/demo-keys (${generated} generated now, ${actors.size - 1 - generated} reused)`,
+  );
 
   // Which run is this? The first run uses the catalog's ids; later runs suffix everything
   // under the grant, because run 1's grant has ended and its products cannot be re-registered.
@@ -150,12 +174,20 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   log.chapter("1. Organisations", "the agency registers every organisation of the plan with its role and SM2 key");
   for (const org of catalog.organisations) {
     if (org.role === "agency") continue;
-    const res = await log.write(agency, "actor.register", { orgId: org.orgId, name: org.name, role: org.role, publicKey: keys.get(org.key)! }, { existsOk: true, note: `${org.role}: ${org.nameEn}` });
+    const res = await log.write(
+      agency,
+      "actor.register",
+      { orgId: org.orgId, name: org.name, role: org.role, publicKey: keys.get(org.key)! },
+      { existsOk: true, note: `${org.role}: ${org.nameEn}` },
+    );
     if (!res) await assertSameKey(agency.client, org, keys.get(org.key)!);
   }
 
   // 2. Resources --------------------------------------------------------------------------------
-  log.chapter("2. Resources", "each source unit approves the schema, then the agency registers the 10 resources of Table 1");
+  log.chapter(
+    "2. Resources",
+    "each source unit approves the schema, then the agency registers the 10 resources of Table 1",
+  );
   for (const resource of catalog.resources) {
     if (await exists(agency.client, `/v1/resources/${resource.id}`)) {
       log.skipped(agency, "resource.register", resource.id, `grade ${resource.grade}`);
@@ -163,13 +195,23 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
     }
     for (const unit of resource.sourceUnits) {
       const reviewer = as(byOrgId.get(unit)!.key);
-      await log.write(reviewer, "resource.review", { resourceId: resource.id, schemaHash: resource.schemaHash, decision: "approved", reportHash: sm3Hex(`pdl-demo:review:${resource.id}:${unit}:${resource.schemaHash}`) });
+      await log.write(reviewer, "resource.review", {
+        resourceId: resource.id,
+        schemaHash: resource.schemaHash,
+        decision: "approved",
+        reportHash: sm3Hex(`pdl-demo:review:${resource.id}:${unit}:${resource.schemaHash}`),
+      });
     }
-    await log.write(agency, "resource.register", resource, { note: `grade ${resource.grade}, ${resource.fields.length} fields: ${resource.name}` });
+    await log.write(agency, "resource.register", resource, {
+      note: `grade ${resource.grade}, ${resource.fields.length} fields: ${resource.name}`,
+    });
   }
 
   // 3. Price caps -------------------------------------------------------------------------------
-  log.chapter("3. Price caps", "上限收费标准 for every domain and charging unit an industry product uses (re-set each run: a later cap replaces the earlier)");
+  log.chapter(
+    "3. Price caps",
+    "上限收费标准 for every domain and charging unit an industry product uses (re-set each run: a later cap replaces the earlier)",
+  );
   for (const cap of PRICE_CAPS) {
     await log.write(agency, "cap.set", cap, { note: `≤ ${yuan(cap.maxPriceFen)}` });
   }
@@ -178,12 +220,26 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   const validFrom = now() - 60;
   const validUntil = addCalendarYears(validFrom, GRANT_YEARS);
   const grantId = id(GRANT_ID);
-  const scope = catalog.resources.map((r) => ({ resourceId: r.id, fields: r.fields.map((f) => f.name).filter((f) => !(WITHHELD_FIELDS[r.id] ?? []).includes(f)) }));
-  log.chapter("4. Grant", `整体授权: the 10 resources to the operator for ${GRANT_YEARS} years, without the talents' ID card and phone numbers`);
+  const scope = catalog.resources.map((r) => ({
+    resourceId: r.id,
+    fields: r.fields.map((f) => f.name).filter((f) => !(WITHHELD_FIELDS[r.id] ?? []).includes(f)),
+  }));
+  log.chapter(
+    "4. Grant",
+    `整体授权: the 10 resources to the operator for ${GRANT_YEARS} years, without the talents' ID card and phone numbers`,
+  );
   await log.write(
     agency,
     "grant.issue",
-    { id: grantId, grantee: as("operator").orgId, scope, scenarios: GRANT_SCENARIOS, validFrom, validUntil, agreementHash: sm3Hex(`${tag}:agreement`) },
+    {
+      id: grantId,
+      grantee: as("operator").orgId,
+      scope,
+      scenarios: GRANT_SCENARIOS,
+      validFrom,
+      validUntil,
+      agreementHash: sm3Hex(`${tag}:agreement`),
+    },
     { note: `${iso(validFrom)} → ${iso(validUntil)}` },
   );
 
@@ -194,25 +250,55 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
     await log.write(
       as("operator"),
       "product.register",
-      { id: id(p.id), name: p.name, domain: p.domain, scenario: p.scenario, serviceForm: p.serviceForm, grantId, sources: p.sources, pricing: { model: p.model, chargeUnit: p.chargeUnit, priceFen }, personalInfo: p.personalInfo, tradeSecret: p.tradeSecret },
-      { note: `${p.model === "public-welfare" ? "free (public welfare)" : `${yuan(priceFen)} ${p.chargeUnit}`}: ${p.name}` },
+      {
+        id: id(p.id),
+        name: p.name,
+        domain: p.domain,
+        scenario: p.scenario,
+        serviceForm: p.serviceForm,
+        grantId,
+        sources: p.sources,
+        pricing: { model: p.model, chargeUnit: p.chargeUnit, priceFen },
+        personalInfo: p.personalInfo,
+        tradeSecret: p.tradeSecret,
+      },
+      {
+        note: `${p.model === "public-welfare" ? "free (public welfare)" : `${yuan(priceFen)} ${p.chargeUnit}`}: ${p.name}`,
+      },
     );
   }
 
   // 6. Partner ----------------------------------------------------------------------------------
-  log.chapter("6. Partner", "the operator proposes its trusted-computing partner for the health products; the agency approves");
+  log.chapter(
+    "6. Partner",
+    "the operator proposes its trusted-computing partner for the health products; the agency approves",
+  );
   const admissionId = id(ADMISSION_ID);
-  const partnerScope = PARTNER_SCOPE.map((e) => ({ resourceId: e.resourceId, fields: [...(e.fields ?? catalog.resources.find((r) => r.id === e.resourceId)!.fields.map((f) => f.name))] }));
+  const partnerScope = PARTNER_SCOPE.map((e) => ({
+    resourceId: e.resourceId,
+    fields: [...(e.fields ?? catalog.resources.find((r) => r.id === e.resourceId)!.fields.map((f) => f.name))],
+  }));
   await log.write(
     as("operator"),
     "partner.propose",
-    { id: admissionId, grantId, partner: as("partner").orgId, scope: partnerScope, products: PARTNER_PRODUCTS.map(id), validUntil, jointLiabilityHash: sm3Hex(`${tag}:joint-liability`) },
+    {
+      id: admissionId,
+      grantId,
+      partner: as("partner").orgId,
+      scope: partnerScope,
+      products: PARTNER_PRODUCTS.map(id),
+      validUntil,
+      jointLiabilityHash: sm3Hex(`${tag}:joint-liability`),
+    },
     { note: `health resources, products ${PARTNER_PRODUCTS.join(", ")}` },
   );
   await log.write(agency, "partner.approve", { admissionId });
 
   // 7. Lineage ----------------------------------------------------------------------------------
-  log.chapter("7. Lineage", "every processing step of every product; grade 3 data only in TEE / MPC / federated environments");
+  log.chapter(
+    "7. Lineage",
+    "every processing step of every product; grade 3 data only in TEE / MPC / federated environments",
+  );
   const outputs: Outputs = new Map();
   const hopBody = (plan: HopPlan, hopId: string): LineageHop => ({
     id: hopId,
@@ -220,7 +306,14 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
     productId: id(plan.product),
     operation: plan.operation,
     inputs: plan.inputs.map((input) => {
-      if ("resource" in input) return { kind: "resource" as const, resourceId: input.resource, version: 1, fields: [...input.fields], hash: sm3Hex(`${tag}:extract:${input.resource}:${input.fields.join(",")}`) };
+      if ("resource" in input)
+        return {
+          kind: "resource" as const,
+          resourceId: input.resource,
+          version: 1,
+          fields: [...input.fields],
+          hash: sm3Hex(`${tag}:extract:${input.resource}:${input.fields.join(",")}`),
+        };
       const from = outputs.get(input.hop);
       if (!from) throw new Error(`hop ${plan.product}/${plan.step} uses ${input.hop} before it exists`);
       return { kind: "artifact" as const, hopId: from.hopId, hash: from.hash };
@@ -233,27 +326,50 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   for (const plan of HOPS) {
     const hopId = id(`${plan.product}-${plan.step}`);
     const body = hopBody(plan, hopId);
-    await log.write(as(plan.by), "lineage.hop", body, { note: `${plan.operation} in ${plan.environment}: ${plan.what}` });
-    outputs.set(`${plan.product}/${plan.step}`, { hopId, hash: body.outputHash, by: plan.by, inputs: body.inputs, deliver: false });
+    await log.write(as(plan.by), "lineage.hop", body, {
+      note: `${plan.operation} in ${plan.environment}: ${plan.what}`,
+    });
+    outputs.set(`${plan.product}/${plan.step}`, {
+      hopId,
+      hash: body.outputHash,
+      by: plan.by,
+      inputs: body.inputs,
+      deliver: false,
+    });
   }
 
   // 8. Verification and listing ---------------------------------------------------------------
-  log.chapter("8. Exchange", "Shenzhen Data Exchange asks the service for each product's signed verification report, then lists it with the report's hash");
+  log.chapter(
+    "8. Exchange",
+    "Shenzhen Data Exchange asks the service for each product's signed verification report, then lists it with the report's hash",
+  );
   const exchange = as("exchange");
   // The report's evidence check wants every record under a checkpoint anchored on chain.
   const lineageAnchor = await awaitAnchor(lastLeafOf(log), "the listing reports' evidence check");
   if (!lineageAnchor) {
-    throw new Error(`no anchor covering the lineage arrived within ${anchorTimeoutSeconds} s, and the listing reports need one: start the service with a shorter LEDGER_ANCHOR_EVERY_SECONDS or raise PDL_DEMO_ANCHOR_TIMEOUT`);
+    throw new Error(
+      `no anchor covering the lineage arrived within ${anchorTimeoutSeconds} s, and the listing reports need one: start the service with a shorter LEDGER_ANCHOR_EVERY_SECONDS or raise PDL_DEMO_ANCHOR_TIMEOUT`,
+    );
   }
-  print(`       (anchored: tree size ${lineageAnchor.treeSize} in block ${lineageAnchor.blockNumber}; every receipt so far is anchored)`);
+  print(
+    `       (anchored: tree size ${lineageAnchor.treeSize} in block ${lineageAnchor.blockNumber}; every receipt so far is anchored)`,
+  );
   for (const p of catalog.products) {
     const v = await verifyForListing(exchange.client, id(p.id));
     if (v.verdict !== "pass") throw new Error(`the verification report of ${id(p.id)} fails: ${v.failures.join("; ")}`);
-    await log.write(exchange, "product.list", { productId: id(p.id), reportHash: v.reportHash }, { note: `report ${v.verdict} (${v.tally}), reportHash ${v.reportHash.slice(0, 12)}…` });
+    await log.write(
+      exchange,
+      "product.list",
+      { productId: id(p.id), reportHash: v.reportHash },
+      { note: `report ${v.verdict} (${v.tally}), reportHash ${v.reportHash.slice(0, 12)}…` },
+    );
   }
 
   // 9. Deliveries -------------------------------------------------------------------------------
-  log.chapter("9. Deliveries", "listed products delivered to consumers, with consent where personal information or trade secrets are involved");
+  log.chapter(
+    "9. Deliveries",
+    "listed products delivered to consumers, with consent where personal information or trade secrets are involved",
+  );
   for (const d of DELIVERIES) {
     const hopId = id(`${d.product}-${d.step}`);
     const from = outputs.get(d.input)!;
@@ -275,24 +391,59 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
         watermarkCommitment: sm3Hex(`${tag}:watermark-key:${hopId}`),
       },
     };
-    await log.write(as(d.by), "lineage.hop", body, { note: `to ${d.to}${d.consentRef ? ` with consent ${d.consentRef}` : ""}` });
-    outputs.set(`${d.product}/${d.step}`, { hopId, hash: body.outputHash, by: d.by, inputs: body.inputs, deliver: true });
+    await log.write(as(d.by), "lineage.hop", body, {
+      note: `to ${d.to}${d.consentRef ? ` with consent ${d.consentRef}` : ""}`,
+    });
+    outputs.set(`${d.product}/${d.step}`, {
+      hopId,
+      hash: body.outputHash,
+      by: d.by,
+      inputs: body.inputs,
+      deliver: true,
+    });
   }
 
   // 10. A refused hop ---------------------------------------------------------------------------
-  log.chapter("10. Out of scope", "the partner, admitted for the health products only, tries to process talent subsidies for LH-P02");
+  log.chapter(
+    "10. Out of scope",
+    "the partner, admitted for the health products only, tries to process talent subsidies for LH-P02",
+  );
   const bad = hopBody(OUT_OF_SCOPE_HOP, id(`${OUT_OF_SCOPE_HOP.product}-${OUT_OF_SCOPE_HOP.step}`));
   await log.write(as("partner"), "lineage.hop", bad, { expect: "PARTNER_OUT_OF_SCOPE" });
-  const zh = await as("partner").client.raw("POST", "/v1/records", as("partner").client.sign("lineage.hop", bad), { headers: { "accept-language": "zh-CN" } });
+  const zh = await as("partner").client.raw("POST", "/v1/records", as("partner").client.sign("lineage.hop", bad), {
+    headers: { "accept-language": "zh-CN" },
+  });
   const zhError = (zh.json as { error?: { code?: string; message?: string } } | undefined)?.error;
   print(`       HTTP ${zh.status}, in Chinese (Accept-Language: zh-CN): ${zhError?.code}: ${zhError?.message}`);
   print("       Nothing was written: no transaction, no log entry, no index key.");
 
   // 11. Exit ------------------------------------------------------------------------------------
-  log.chapter("11. Exit", "the operator files its exit plan; a voluntary exit needs 3 months' notice, so the agency ends the grant early by revocation; every holder certifies destruction; the grant closes");
-  await log.write(as("operator"), "grant.exitNotice", { grantId, planHash: sm3Hex(`${tag}:exit-plan`) }, { note: "退出方案 filed" });
-  await log.write(agency, "grant.exit", { grantId, kind: "voluntary", reason: "Operator's exit plan accepted; exit requested now" }, { expect: "EXIT_NOTICE_TOO_SHORT" });
-  await log.write(agency, "grant.revoke", { grantId, reason: "Early termination agreed with the operator after its exit notice; the 30-day destruction period starts now" }, { note: "grant ends now" });
+  log.chapter(
+    "11. Exit",
+    "the operator files its exit plan; a voluntary exit needs 3 months' notice, so the agency ends the grant early by revocation; every holder certifies destruction; the grant closes",
+  );
+  await log.write(
+    as("operator"),
+    "grant.exitNotice",
+    { grantId, planHash: sm3Hex(`${tag}:exit-plan`) },
+    { note: "退出方案 filed" },
+  );
+  await log.write(
+    agency,
+    "grant.exit",
+    { grantId, kind: "voluntary", reason: "Operator's exit plan accepted; exit requested now" },
+    { expect: "EXIT_NOTICE_TOO_SHORT" },
+  );
+  await log.write(
+    agency,
+    "grant.revoke",
+    {
+      grantId,
+      reason:
+        "Early termination agreed with the operator after its exit notice; the 30-day destruction period starts now",
+    },
+    { note: "grant ends now" },
+  );
   const destroyedAt = now();
   for (const holder of ["operator", "partner"] as const) {
     const certs: [AssetClass, string][] = [
@@ -305,7 +456,15 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
       await log.write(
         as(holder),
         "destruction.certify",
-        { id: id(`LH-CERT-${holder === "operator" ? "OP" : "PA"}-${short}`), grantId, assetClass, assets, method: "crypto-shredding: SM4 keys destroyed, media wiped (GB/T 35273)", destroyedAt, witness: "龙华公证处 (Longhua notary office)" },
+        {
+          id: id(`LH-CERT-${holder === "operator" ? "OP" : "PA"}-${short}`),
+          grantId,
+          assetClass,
+          assets,
+          method: "crypto-shredding: SM4 keys destroyed, media wiped (GB/T 35273)",
+          destroyedAt,
+          witness: "龙华公证处 (Longhua notary office)",
+        },
         { note: `${assetClass}: ${assets.length} asset(s)` },
       );
     }
@@ -325,23 +484,38 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
     row.final = check.state ?? "?";
     if (check.ok) verified += 1;
   }
-  if (anchor) print(`  anchor: tree size ${anchor.treeSize}, root ${anchor.rootHash.slice(0, 16)}…, tx ${anchor.txId.slice(0, 18)}… in block ${anchor.blockNumber} at ${iso(anchor.blockTime)}`);
+  if (anchor)
+    print(
+      `  anchor: tree size ${anchor.treeSize}, root ${anchor.rootHash.slice(0, 16)}…, tx ${anchor.txId.slice(0, 18)}… in block ${anchor.blockNumber} at ${iso(anchor.blockTime)}`,
+    );
 
   print("\n== Summary: every step, its record id, block, and its receipt when submitted and now");
   log.printSummary();
   const count = (f: (r: (typeof log.rows)[number]) => boolean) => log.rows.filter(f).length;
-  const states = ["anchored", "checkpointed", "pending"].map((s) => `${count((r) => r.outcome === "accepted" && r.final === s)} ${s}`).join(", ");
-  print(`\n  ${accepted.length} writes accepted (${states}; ${verified} receipts verified offline against the log key ${cp.logPublicKey.slice(0, 12)}…)`);
-  print(`  ${count((r) => r.outcome === "exists")} skipped because they already existed; ${count((r) => r.outcome === "rejected")} refused as the rules require`);
+  const states = ["anchored", "checkpointed", "pending"]
+    .map((s) => `${count((r) => r.outcome === "accepted" && r.final === s)} ${s}`)
+    .join(", ");
+  print(
+    `\n  ${accepted.length} writes accepted (${states}; ${verified} receipts verified offline against the log key ${cp.logPublicKey.slice(0, 12)}…)`,
+  );
+  print(
+    `  ${count((r) => r.outcome === "exists")} skipped because they already existed; ${count((r) => r.outcome === "rejected")} refused as the rules require`,
+  );
   const audit = await as("cac").client.get<GrantAudit>(`/v1/grants/${encodeURIComponent(grantId)}/audit`);
   print(
     `  supervisor's grant audit of ${grantId} (${baseUrl}/v1/grants/${grantId}/audit): status ${audit.exit.status}, ${audit.products.length} products, ${audit.hops.length} hops incl. ${audit.deliveries.length} deliveries, ${audit.certificates.length} destruction certificates, ${audit.exit.overdue.length} overdue`,
   );
   const listed = await publicClient.getPublic<{ products: unknown[] }>("/v1/public/products");
-  print(`  public product list: ${listed.products.length} listed products (${baseUrl}/v1/public/products); log checkpoint: ${baseUrl}/v1/public/checkpoint`);
-  if (!anchor) print(`  the anchor did not arrive within ${anchorTimeoutSeconds} s (PDL_DEMO_ANCHOR_TIMEOUT): receipts are shown as they are now`);
+  print(
+    `  public product list: ${listed.products.length} listed products (${baseUrl}/v1/public/products); log checkpoint: ${baseUrl}/v1/public/checkpoint`,
+  );
+  if (!anchor)
+    print(
+      `  the anchor did not arrive within ${anchorTimeoutSeconds} s (PDL_DEMO_ANCHOR_TIMEOUT): receipts are shown as they are now`,
+    );
 
-  const ended = (op: string, chapter?: string) => count((r) => r.op === op && r.outcome !== "rejected" && (chapter === undefined || r.chapter.startsWith(chapter)));
+  const ended = (op: string, chapter?: string) =>
+    count((r) => r.op === op && r.outcome !== "rejected" && (chapter === undefined || r.chapter.startsWith(chapter)));
   const finalState = (s: string) => count((r) => r.outcome === "accepted" && r.final === s);
   return {
     run,
@@ -359,12 +533,29 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
       certificates: ended("destruction.certify"),
     },
     accepted: accepted.length,
-    refused: log.rows.filter((r) => r.outcome === "rejected").map((r) => ({ op: r.op, id: r.id, code: r.error?.code ?? "?", message: r.error?.message ?? "" })),
-    refusedZh: { status: zh.status, ...(zhError?.code ? { code: zhError.code } : {}), ...(zhError?.message ? { message: zhError.message } : {}) },
-    receipts: { anchored: finalState("anchored"), checkpointed: finalState("checkpointed"), pending: finalState("pending") },
+    refused: log.rows
+      .filter((r) => r.outcome === "rejected")
+      .map((r) => ({ op: r.op, id: r.id, code: r.error?.code ?? "?", message: r.error?.message ?? "" })),
+    refusedZh: {
+      status: zh.status,
+      ...(zhError?.code ? { code: zhError.code } : {}),
+      ...(zhError?.message ? { message: zhError.message } : {}),
+    },
+    receipts: {
+      anchored: finalState("anchored"),
+      checkpointed: finalState("checkpointed"),
+      pending: finalState("pending"),
+    },
     verified,
     ...(anchor ? { anchor } : {}),
-    audit: { status: audit.exit.status, products: audit.products.length, hops: audit.hops.length, deliveries: audit.deliveries.length, certificates: audit.certificates.length, overdue: audit.exit.overdue.length },
+    audit: {
+      status: audit.exit.status,
+      products: audit.products.length,
+      hops: audit.hops.length,
+      deliveries: audit.deliveries.length,
+      certificates: audit.certificates.length,
+      overdue: audit.exit.overdue.length,
+    },
     publicListed: listed.products.length,
   };
 
@@ -377,7 +568,9 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
       print(`       (the service runs in this process: anchoring the log now for ${forWhat})`);
       await options.anchorNow();
     } else {
-      print(`       (waiting for the service's next anchor covering entry ${leaf}, for ${forWhat}: it anchors every LEDGER_ANCHOR_EVERY_SECONDS, default 30 s; timeout ${anchorTimeoutSeconds} s)`);
+      print(
+        `       (waiting for the service's next anchor covering entry ${leaf}, for ${forWhat}: it anchors every LEDGER_ANCHOR_EVERY_SECONDS, default 30 s; timeout ${anchorTimeoutSeconds} s)`,
+      );
     }
     const started = Date.now();
     const deadline = started + anchorTimeoutSeconds * 1000;
@@ -408,7 +601,9 @@ async function exists(client: LedgerClient, path: string): Promise<boolean> {
 async function assertSameKey(agency: LedgerClient, org: CatalogOrganisation, publicKey: string): Promise<void> {
   const doc = await agency.get<{ view?: { publicKey?: string } }>(`/v1/actors/${org.orgId}`);
   if (doc.view?.publicKey !== publicKey) {
-    throw new Error(`${org.key} (${org.orgId}) is registered with another SM2 key than the demo's (demo-keys/${org.key}.key.json): use a fresh LEDGER_DATA_DIR`);
+    throw new Error(
+      `${org.key} (${org.orgId}) is registered with another SM2 key than the demo's (demo-keys/${org.key}.key.json): use a fresh LEDGER_DATA_DIR`,
+    );
   }
 }
 
@@ -433,7 +628,8 @@ function assetsOf(outputs: Outputs, holder: string, assetClass: AssetClass): { h
     out.push({ hash, description });
   };
   for (const o of mine) {
-    if (assetClass === "raw-data") for (const i of o.inputs) if (i.kind === "resource") add(i.hash, `extract of ${i.resourceId} v${i.version}`);
+    if (assetClass === "raw-data")
+      for (const i of o.inputs) if (i.kind === "resource") add(i.hash, `extract of ${i.resourceId} v${i.version}`);
     if (assetClass === "derived-models" && !o.deliver) add(o.hash, `output of hop ${o.hopId}`);
     if (assetClass === "traded-products" && o.deliver) add(o.hash, `delivered copy, hop ${o.hopId}`);
   }

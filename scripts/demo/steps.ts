@@ -1,7 +1,11 @@
 import type { ErrorCode } from "../../core/errors.ts";
 import type { OperationBody, OperationName } from "../../core/operations.ts";
 import { recordId, type LedgerRecord } from "../../core/record.ts";
-import { LedgerApiError, type LedgerClient, type SubmitResponse } from "../../ledger-service/src/client/sdk/ledger-client.ts";
+import {
+  LedgerApiError,
+  type LedgerClient,
+  type SubmitResponse,
+} from "../../ledger-service/src/client/sdk/ledger-client.ts";
 
 /**
  * The demo's step log: every write it attempts, what became of it (accepted, already there, or
@@ -48,7 +52,16 @@ export function displayWidth(s: string): number {
   let w = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
-    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) ? 2 : 1;
+    w +=
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6)
+        ? 2
+        : 1;
   }
   return w;
 }
@@ -83,14 +96,35 @@ export class StepLog {
   }
 
   /** Signs `body` as `actor`, submits it and records the outcome. Unexpected refusals abort the story. */
-  async write<O extends OperationName>(actor: Actor, op: O, body: OperationBody<O>, options: WriteOptions = {}): Promise<SubmitResponse | undefined> {
+  async write<O extends OperationName>(
+    actor: Actor,
+    op: O,
+    body: OperationBody<O>,
+    options: WriteOptions = {},
+  ): Promise<SubmitResponse | undefined> {
     const id = recordId({ v: 1, op, actor: actor.orgId, nonce: "", body } as LedgerRecord);
-    const base = { n: this.rows.length + 1, chapter: this.chapterTitle, actor: actor.key, op, id, ...(options.note ? { note: options.note } : {}) };
+    const base = {
+      n: this.rows.length + 1,
+      chapter: this.chapterTitle,
+      actor: actor.key,
+      op,
+      id,
+      ...(options.note ? { note: options.note } : {}),
+    };
     try {
       const res = await actor.client.submit(op, body);
-      if (options.expect) throw new Error(`${op} ${id} by ${actor.key} was accepted, but the story expects ${options.expect}`);
+      if (options.expect)
+        throw new Error(`${op} ${id} by ${actor.key} was accepted, but the story expects ${options.expect}`);
       const state = typeof res.receipt?.state === "string" ? res.receipt.state : "none";
-      this.push({ ...base, outcome: "accepted", recordHash: res.recordHash, leafIndex: res.leafIndex, block: res.tx.blockNumber, blockTime: res.tx.blockTime, atSubmit: state });
+      this.push({
+        ...base,
+        outcome: "accepted",
+        recordHash: res.recordHash,
+        leafIndex: res.leafIndex,
+        block: res.tx.blockNumber,
+        blockTime: res.tx.blockTime,
+        atSubmit: state,
+      });
       return res;
     } catch (err) {
       if (!(err instanceof LedgerApiError)) throw err;
@@ -109,12 +143,32 @@ export class StepLog {
 
   /** Records a step the demo skipped because its record already exists (found by a read). */
   skipped(actor: Actor, op: OperationName, id: string, note?: string): void {
-    this.push({ n: this.rows.length + 1, chapter: this.chapterTitle, actor: actor.key, op, id, outcome: "exists", ...(note ? { note } : {}) });
+    this.push({
+      n: this.rows.length + 1,
+      chapter: this.chapterTitle,
+      actor: actor.key,
+      op,
+      id,
+      outcome: "exists",
+      ...(note ? { note } : {}),
+    });
   }
 
   private push(row: StepRow): void {
     this.rows.push(row);
-    this.print(line([String(row.n), row.actor, row.op, shorten(row.id, 28), row.block === undefined ? "—" : String(row.block), stateCell(row, row.atSubmit)], noteOf(row)));
+    this.print(
+      line(
+        [
+          String(row.n),
+          row.actor,
+          row.op,
+          shorten(row.id, 28),
+          row.block === undefined ? "—" : String(row.block),
+          stateCell(row, row.atSubmit),
+        ],
+        noteOf(row),
+      ),
+    );
   }
 
   /** The final table: every step, its record id, block, and its receipt when submitted and now. */
@@ -129,8 +183,19 @@ export class StepLog {
         chapter = r.chapter;
         this.print(`  [${chapter}]`);
       }
-      const now = r.outcome === "accepted" ? (r.final ?? r.atSubmit ?? "?") : r.outcome === "exists" ? "exists" : `refused`;
-      this.print(row([String(r.n), r.actor, r.op, shorten(r.id, 28), r.block === undefined ? "—" : String(r.block), stateCell(r, r.atSubmit), now]));
+      const now =
+        r.outcome === "accepted" ? (r.final ?? r.atSubmit ?? "?") : r.outcome === "exists" ? "exists" : `refused`;
+      this.print(
+        row([
+          String(r.n),
+          r.actor,
+          r.op,
+          shorten(r.id, 28),
+          r.block === undefined ? "—" : String(r.block),
+          stateCell(r, r.atSubmit),
+          now,
+        ]),
+      );
     }
   }
 }
@@ -143,6 +208,7 @@ function stateCell(row: StepRow, state: string | undefined): string {
 
 function noteOf(row: StepRow): string {
   if (row.outcome === "rejected" && row.error) return `${row.error.code}: ${row.error.message}`;
-  if (row.outcome === "exists") return row.note ? `${row.note} (already registered: skipped)` : "already registered: skipped";
+  if (row.outcome === "exists")
+    return row.note ? `${row.note} (already registered: skipped)` : "already registered: skipped";
   return row.note ?? "";
 }

@@ -21,7 +21,7 @@ const rotl = (x: string, n: number) => `((${x} << ${n}) | (${x} >>> ${32 - n}))`
 function roundConstant(j: number): number {
   const t = j < 16 ? 0x79cc4519 : 0x7a879d8a;
   const n = j % 32;
-  return ((t << n) | (t >>> (32 - n))) | 0;
+  return (t << n) | (t >>> (32 - n)) | 0;
 }
 
 export function generateCompress(): string {
@@ -31,11 +31,15 @@ export function generateCompress(): string {
   out.push("function compress(v: Int32Array, d: Uint8Array, o: number): void {");
   for (let i = 0; i < 16; i++) {
     const b = 4 * i;
-    out.push(`  const w${i} = (d[o + ${b}]! << 24) | (d[o + ${b + 1}]! << 16) | (d[o + ${b + 2}]! << 8) | d[o + ${b + 3}]!;`);
+    out.push(
+      `  const w${i} = (d[o + ${b}]! << 24) | (d[o + ${b + 1}]! << 16) | (d[o + ${b + 2}]! << 8) | d[o + ${b + 3}]!;`,
+    );
   }
   for (let j = 16; j < 68; j++) {
     out.push(`  const x${j} = w${j - 16} ^ w${j - 9} ^ ${rotl(`w${j - 3}`, 15)};`);
-    out.push(`  const w${j} = x${j} ^ ${rotl(`x${j}`, 15)} ^ ${rotl(`x${j}`, 23)} ^ ${rotl(`w${j - 13}`, 7)} ^ w${j - 6};`);
+    out.push(
+      `  const w${j} = x${j} ^ ${rotl(`x${j}`, 15)} ^ ${rotl(`x${j}`, 23)} ^ ${rotl(`w${j - 13}`, 7)} ^ w${j - 6};`,
+    );
   }
   out.push("  let a = v[0]!, b = v[1]!, c = v[2]!, dd = v[3]!, e = v[4]!, f = v[5]!, g = v[6]!, h = v[7]!;");
   out.push("  let a12: number, ss1: number, tt1: number, tt2: number;");

@@ -11,7 +11,7 @@ import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { openKey, readKeyFile } from "../../core/keyfile.ts";
 import { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import { R1_FIELDS } from "../conformance/fixtures.ts";
+import { R1_FIELDS } from "../../scripts/scenarios/fixtures.ts";
 
 const PDL = fileURLToPath(new URL("../../bin/pdl.js", import.meta.url));
 const ADMIN = fileURLToPath(new URL("../../ledger-service/src/admin.ts", import.meta.url));
@@ -25,9 +25,14 @@ interface Run {
 
 function pdl(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [PDL, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [PDL, ...args],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
     if (stdin !== undefined) child.stdin!.end(stdin);
   });
 }
@@ -35,9 +40,14 @@ function pdl(args: string[], env: Record<string, string> = {}, stdin?: string): 
 /** The server's maintenance entry point (`npm run reindex`), run as a process like `pdl`. */
 function admin(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", ADMIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["--import", "tsx", ADMIN, ...args],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -56,7 +66,13 @@ describe("pdl command line", function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-cli-"));
-    config = { ...DEFAULTS, port: 0, dataDir: join(dir, "data"), logLevel: "silent", log: { ...DEFAULTS.log, anchorEverySeconds: 3600 } };
+    config = {
+      ...DEFAULTS,
+      port: 0,
+      dataDir: join(dir, "data"),
+      logLevel: "silent",
+      log: { ...DEFAULTS.log, anchorEverySeconds: 3600 },
+    };
     service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "agency" } });
   });
   after(async () => {
@@ -65,7 +81,9 @@ describe("pdl command line", function () {
   });
 
   it("keygen writes an owner-only SM4-sealed key and refuses a bad organisation code", async () => {
-    const bad = await pdl(["keygen", "--org", "91440300ABCDEFGHIJ", "--out", keyFile()], { PDL_KEY_PASSPHRASE: PASSPHRASE });
+    const bad = await pdl(["keygen", "--org", "91440300ABCDEFGHIJ", "--out", keyFile()], {
+      PDL_KEY_PASSPHRASE: PASSPHRASE,
+    });
     expect(bad.code).to.equal(1);
     expect(bad.stderr).to.match(/not a unified social credit code/);
     const noPass = await pdl(["keygen", "--org", orgId, "--out", keyFile()], { PDL_KEY_PASSPHRASE: "" });
@@ -79,16 +97,32 @@ describe("pdl command line", function () {
     const key = openKey(await readKeyFile(keyFile()), PASSPHRASE);
     expect(key.publicKey).to.equal(out.publicKey);
     expect(readFileSync(keyFile(), "utf8")).to.not.contain(key.privateKey);
-    expect((await pdl(["keygen", "--org", orgId, "--out", keyFile()], { PDL_KEY_PASSPHRASE: PASSPHRASE })).code, "no silent overwrite").to.equal(1);
+    expect(
+      (await pdl(["keygen", "--org", orgId, "--out", keyFile()], { PDL_KEY_PASSPHRASE: PASSPHRASE })).code,
+      "no silent overwrite",
+    ).to.equal(1);
 
-    const agency = new LedgerClient({ baseUrl: url(), identity: { orgId: service.agencyOrgId, privateKey: service.keyring.agency.privateKey } });
-    await agency.submit("actor.register", { orgId, name: "Longhua Statistics Bureau", role: "source-unit", publicKey: out.publicKey });
+    const agency = new LedgerClient({
+      baseUrl: url(),
+      identity: { orgId: service.agencyOrgId, privateKey: service.keyring.agency.privateKey },
+    });
+    await agency.submit("actor.register", {
+      orgId,
+      name: "Longhua Statistics Bureau",
+      role: "source-unit",
+      publicKey: out.publicKey,
+    });
   });
 
   let receiptFile = "";
 
   it("submits a signed record, then fetches and verifies its anchored receipt offline", async () => {
-    const body = { resourceId: "R1", schemaHash: schemaHashOf(R1_FIELDS), decision: "approved", reportHash: sm3Hex("cli review") };
+    const body = {
+      resourceId: "R1",
+      schemaHash: schemaHashOf(R1_FIELDS),
+      decision: "approved",
+      reportHash: sm3Hex("cli review"),
+    };
     const ops = await pdl(["operations"]);
     expect(ops.stdout).to.match(/^resource\.review\s+resource-review$/m);
     const unknown = await pdl(["submit", "resource.approve", "-"], env(), JSON.stringify(body));
@@ -101,13 +135,19 @@ describe("pdl command line", function () {
     expect(accepted.receipt.state).to.be.oneOf(["pending", "checkpointed"]);
 
     // The service refuses what the rules refuse: exit code 3 and the rulebook code.
-    const refused = await pdl(["submit", "cap.set", "-", "--lang", "zh"], env(), JSON.stringify({ domain: "finance", chargeUnit: "per-call", maxPriceFen: 1 }));
+    const refused = await pdl(
+      ["submit", "cap.set", "-", "--lang", "zh"],
+      env(),
+      JSON.stringify({ domain: "finance", chargeUnit: "per-call", maxPriceFen: 1 }),
+    );
     expect(refused.code).to.equal(3);
     expect(refused.stderr).to.match(/NOT_AUTHORIZED/);
     // With the service's explanation of what exactly was wrong, when it gives one.
     const malformed = await pdl(["get", "/v1/receipts/not-a-hash"], env());
     expect(malformed.code).to.equal(3);
-    expect(malformed.stderr).to.contain("MALFORMED_REQUEST").and.to.contain("(a record hash is 64 lowercase hex characters)");
+    expect(malformed.stderr)
+      .to.contain("MALFORMED_REQUEST")
+      .and.to.contain("(a record hash is 64 lowercase hex characters)");
 
     await service.anchorNow();
     const got = await pdl(["get", `/v1/receipts/${accepted.recordHash}`], env());
@@ -122,9 +162,15 @@ describe("pdl command line", function () {
   });
 
   it("fails verification of a tampered receipt or the wrong key, naming the failing check", async () => {
-    const receipt = JSON.parse(readFileSync(receiptFile, "utf8")) as { entry: { index: number }; inclusionProof: string[] };
+    const receipt = JSON.parse(readFileSync(receiptFile, "utf8")) as {
+      entry: { index: number };
+      inclusionProof: string[];
+    };
     const tampered = join(dir, "tampered.json");
-    writeFileSync(tampered, JSON.stringify({ ...receipt, entry: { ...receipt.entry, index: receipt.entry.index + 1 } }));
+    writeFileSync(
+      tampered,
+      JSON.stringify({ ...receipt, entry: { ...receipt.entry, index: receipt.entry.index + 1 } }),
+    );
     const bad = await pdl(["verify-receipt", tampered, "--log-key", service.keyring.log.publicKey, "--json"]);
     expect(bad.code).to.equal(2);
     const result = JSON.parse(bad.stdout) as { ok: boolean; checks: { name: string; ok: boolean }[] };

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { runScenario, type ScenarioResult } from "./runner.ts";
 import { SCENARIOS } from "./scenarios/index.ts";
-import type { Scenario } from "./scenario.ts";
+import type { Scenario } from "../../scripts/scenarios/scenario.ts";
 import type { ConformanceVariant } from "./variant.ts";
 
 /**
@@ -11,7 +11,13 @@ import type { ConformanceVariant } from "./variant.ts";
  * variant ("<variant>: N passed, M failed"), and a failure for any scenario whose steps came
  * out differently on two variants. Exit status 0 only when everything passed and agreed.
  */
-const { values } = parseArgs({ options: { variant: { type: "string", multiple: true }, grep: { type: "string" }, verbose: { type: "boolean", short: "v" } } });
+const { values } = parseArgs({
+  options: {
+    variant: { type: "string", multiple: true },
+    grep: { type: "string" },
+    verbose: { type: "boolean", short: "v" },
+  },
+});
 
 type Factory = () => Promise<ConformanceVariant>;
 const here = new URL(".", import.meta.url);
@@ -67,7 +73,11 @@ for (const { create } of await loadVariants()) {
       try {
         result = await runScenario(variant, scenario);
       } catch (err) {
-        result = { scenario: scenario.name, trace: ["crash"], failures: [`crashed: ${err instanceof Error ? err.stack : String(err)}`] };
+        result = {
+          scenario: scenario.name,
+          trace: ["crash"],
+          failures: [`crashed: ${err instanceof Error ? err.stack : String(err)}`],
+        };
       }
       byScenario.set(scenario.name, result);
       if (result.failures.length === 0) passed++;
@@ -82,14 +92,18 @@ for (const { create } of await loadVariants()) {
   }
   results.set(variant.name, byScenario);
   if (failedHere > 0) failed = true;
-  lines.push(`${variant.name}: ${passed} passed, ${failedHere} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  lines.push(
+    `${variant.name}: ${passed} passed, ${failedHere} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 // Cross-variant agreement: the same scenario must produce the same trace everywhere.
 const variantNames = [...results.keys()];
 let disagreements = 0;
 for (const scenario of scenarios) {
-  const traces = variantNames.map((v) => [v, results.get(v)?.get(scenario.name)] as const).filter(([, r]) => r !== undefined);
+  const traces = variantNames
+    .map((v) => [v, results.get(v)?.get(scenario.name)] as const)
+    .filter(([, r]) => r !== undefined);
   for (let i = 1; i < traces.length; i++) {
     const [va, a] = traces[0]!;
     const [vb, b] = traces[i]!;
@@ -97,7 +111,9 @@ for (const scenario of scenarios) {
     if (diff >= 0 || a!.trace.length !== b!.trace.length) {
       disagreements++;
       const j = diff >= 0 ? diff : Math.min(a!.trace.length, b!.trace.length);
-      console.log(`≠ ${scenario.name}: ${va} and ${vb} disagree\n    ${va}: ${a!.trace[j] ?? "(end)"}\n    ${vb}: ${b!.trace[j] ?? "(end)"}`);
+      console.log(
+        `≠ ${scenario.name}: ${va} and ${vb} disagree\n    ${va}: ${a!.trace[j] ?? "(end)"}\n    ${vb}: ${b!.trace[j] ?? "(end)"}`,
+      );
     }
   }
 }
@@ -105,6 +121,13 @@ for (const scenario of scenarios) {
 const onlySome = scenarios.filter((s) => s.requires).length;
 console.log("");
 for (const line of lines) console.log(line);
-console.log(`${scenarios.length} scenarios; ${onlySome} need a chain that verifies SM2 signatures itself (Fabric) and are skipped where the service verifies them instead (EVM).`);
-if (variantNames.length > 1) console.log(disagreements === 0 ? `all ${variantNames.length} variants agree on every shared scenario` : `${disagreements} disagreement(s) between variants`);
+console.log(
+  `${scenarios.length} scenarios; ${onlySome} need a chain that verifies SM2 signatures itself (Fabric) and are skipped where the service verifies them instead (EVM).`,
+);
+if (variantNames.length > 1)
+  console.log(
+    disagreements === 0
+      ? `all ${variantNames.length} variants agree on every shared scenario`
+      : `${disagreements} disagreement(s) between variants`,
+  );
 process.exitCode = failed || disagreements > 0 || variantNames.length === 0 ? 1 : 0;

@@ -1,9 +1,9 @@
 import { canonicalJson } from "../../core/canonical.ts";
 import { LedgerError } from "../../core/errors.ts";
 import type { SignedRecord } from "../../core/record.ts";
-import { isView, isWrite, type Scenario, type Step, type StepContext } from "./scenario.ts";
+import { isView, isWrite, type Scenario, type Step, type StepContext } from "../../scripts/scenarios/scenario.ts";
 import type { ConformanceVariant } from "./variant.ts";
-import { GENESIS, MEMBERS, org, signAs, type Outcome } from "./world.ts";
+import { GENESIS, MEMBERS, org, signAs, type Outcome } from "../../scripts/scenarios/world.ts";
 
 export interface ScenarioResult {
   readonly scenario: string;
@@ -21,11 +21,15 @@ function describe(step: Step, i: number): string {
   return `#${i} overdue`;
 }
 
-function matches(actual: Record<string, unknown> | undefined, expected: Record<string, unknown> | null): string | undefined {
+function matches(
+  actual: Record<string, unknown> | undefined,
+  expected: Record<string, unknown> | null,
+): string | undefined {
   if (expected === null) return actual === undefined ? undefined : `expected nothing, got ${canonicalJson(actual)}`;
   if (actual === undefined) return `expected ${canonicalJson(expected)}, got nothing`;
   for (const [k, v] of Object.entries(expected)) {
-    if (canonicalJson(actual[k]) !== canonicalJson(v)) return `${k}: expected ${canonicalJson(v)}, got ${canonicalJson(actual[k])}`;
+    if (canonicalJson(actual[k]) !== canonicalJson(v))
+      return `${k}: expected ${canonicalJson(v)}, got ${canonicalJson(actual[k])}`;
   }
   return undefined;
 }
@@ -90,10 +94,14 @@ export async function runScenario(variant: ConformanceVariant, scenario: Scenari
       const at = step.overdueAt({ time });
       const list = await variant.overdue(at);
       const summary = list.map((g) => ({ grantId: g.grantId, missing: g.missing.length }));
-      const full = list.map((g) => ({ ...g, missing: [...g.missing].sort((a, b) => (a.holder + a.assetClass).localeCompare(b.holder + b.assetClass)) }));
+      const full = list.map((g) => ({
+        ...g,
+        missing: [...g.missing].sort((a, b) => (a.holder + a.assetClass).localeCompare(b.holder + b.assetClass)),
+      }));
       trace.push(`${where} at ${at} → ${canonicalJson(full)}`);
       const expected = typeof step.expect === "function" ? step.expect(c) : step.expect;
-      if (canonicalJson(summary) !== canonicalJson(expected)) failures.push(`${where}: expected ${canonicalJson(expected)}, got ${canonicalJson(summary)}`);
+      if (canonicalJson(summary) !== canonicalJson(expected))
+        failures.push(`${where}: expected ${canonicalJson(expected)}, got ${canonicalJson(summary)}`);
     }
   }
   return { scenario: scenario.name, trace, failures };

@@ -1,4 +1,7 @@
 import type { SignedRecord } from "../../core/record.ts";
+import type { ConformanceIdentity } from "../../scripts/scenarios/world.ts";
+
+export type { ConformanceIdentity };
 import type { OverdueGrant, StateView, ViewKey } from "../../core/views.ts";
 
 /**
@@ -27,15 +30,4 @@ export interface ConformanceVariant {
   view(key: ViewKey): Promise<StateView | undefined>;
   overdue(time: number): Promise<OverdueGrant[]>;
   close(): Promise<void>;
-}
-
-/** Who an actor is on each chain, derived deterministically from the scenario's actor name. */
-export interface ConformanceIdentity {
-  readonly orgId: string;
-  readonly role: string;
-  /** secp256k1 private key (0x hex) of the actor's EVM account. */
-  readonly evmPrivateKey: string;
-  readonly evmAddress: string;
-  /** Fabric MSP id of the actor's organisation. */
-  readonly mspId: string;
 }

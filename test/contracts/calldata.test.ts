@@ -5,9 +5,9 @@ import { parseSignedRecord, type SignedRecord } from "../../core/record.ts";
 import { registryInterface } from "../../ledger-service/src/chain/evm/artifacts.ts";
 import { decodeRelayBatch, encodeCall, encodeRelayBatch, toHex } from "../../ledger-service/src/chain/evm/calldata.ts";
 import { callOf } from "../../ledger-service/src/chain/evm/encoding.ts";
-import { isWrite, type StepContext } from "../conformance/scenario.ts";
+import { isWrite, type StepContext } from "../../scripts/scenarios/scenario.ts";
 import { SCENARIOS } from "../conformance/scenarios/index.ts";
-import { GENESIS, signAs } from "../conformance/world.ts";
+import { GENESIS, signAs } from "../../scripts/scenarios/world.ts";
 
 /**
  * The write path's ABI coder (micro-eth-signer) must produce exactly ethers' encoding for every
@@ -39,7 +39,10 @@ describe("registry calldata: micro-eth-signer's coder ≡ ethers' coder", functi
     const iface = registryInterface();
     for (const signed of records) {
       const call = callOf(signed);
-      expect(toHex(encodeCall(call.fn, call.args)), `${signed.record.op} ${JSON.stringify(signed.record.body).slice(0, 80)}`).to.equal(iface.encodeFunctionData(call.fn, call.args));
+      expect(
+        toHex(encodeCall(call.fn, call.args)),
+        `${signed.record.op} ${JSON.stringify(signed.record.body).slice(0, 80)}`,
+      ).to.equal(iface.encodeFunctionData(call.fn, call.args));
     }
   });
 
@@ -48,7 +51,11 @@ describe("registry calldata: micro-eth-signer's coder ≡ ethers' coder", functi
     const calls = records.slice(0, 12).map((s) => encodeCall(callOf(s).fn, callOf(s).args));
     expect(toHex(encodeRelayBatch(calls))).to.equal(iface.encodeFunctionData("relayBatch", [calls]));
     expect(toHex(encodeRelayBatch([]))).to.equal(iface.encodeFunctionData("relayBatch", [[]]));
-    const result = iface.encodeFunctionResult("relayBatch", [[true, false, true], [5n, 0n, 70_000n], ["0x", "0x12345678aa", "0x"]]);
+    const result = iface.encodeFunctionResult("relayBatch", [
+      [true, false, true],
+      [5n, 0n, 70_000n],
+      ["0x", "0x12345678aa", "0x"],
+    ]);
     const decoded = decodeRelayBatch(getBytes(result));
     expect(decoded.ok).to.deep.equal([true, false, true]);
     expect(decoded.gasUsed).to.deep.equal([5n, 0n, 70_000n]);

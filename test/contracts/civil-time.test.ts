@@ -15,7 +15,12 @@ describe("CivilTime.sol ≡ core/time.ts", function () {
     close = () => connection.close();
     const provider = new BrowserProvider(connection.provider as unknown as Eip1193Provider);
     const deployer = new Wallet("0x" + "11".repeat(32), provider);
-    const artifact = JSON.parse(readFileSync(new URL("../../artifacts/contracts/test/CivilTimeHarness.sol/CivilTimeHarness.json", import.meta.url), "utf8")) as { abi: InterfaceAbi; bytecode: string };
+    const artifact = JSON.parse(
+      readFileSync(
+        new URL("../../artifacts/contracts/test/CivilTimeHarness.sol/CivilTimeHarness.json", import.meta.url),
+        "utf8",
+      ),
+    ) as { abi: InterfaceAbi; bytecode: string };
     const deployed = await new ContractFactory(artifact.abi, artifact.bytecode, deployer).deploy(ZERO_FEE);
     await deployed.waitForDeployment();
     harness = new Contract(await deployed.getAddress(), artifact.abi, provider);
@@ -25,7 +30,8 @@ describe("CivilTime.sol ≡ core/time.ts", function () {
     await close?.();
   });
 
-  const addMonths = async (ts: number, months: number) => Number(await harness.getFunction("addMonths").staticCall(ts, months));
+  const addMonths = async (ts: number, months: number) =>
+    Number(await harness.getFunction("addMonths").staticCall(ts, months));
 
   it("clamps to the end of the month, in China Standard Time", async function () {
     const cases: [string, number, string][] = [

@@ -8,7 +8,11 @@ import type { OperationName } from "../../core/operations.ts";
 import { signRecord, type LedgerRecord, type SignedRecord } from "../../core/record.ts";
 import type { Role } from "../../core/records/common.ts";
 import { usccCheckCharacter } from "../../core/uscc.ts";
-import { deployRegistry, RegistryClient, type SubmitResult } from "../../ledger-service/src/chain/evm/registry-client.ts";
+import {
+  deployRegistry,
+  RegistryClient,
+  type SubmitResult,
+} from "../../ledger-service/src/chain/evm/registry-client.ts";
 
 /** Shared set-up of the registry tests: an in-process chain, a cast of organisations, signing. */
 
@@ -51,7 +55,11 @@ export async function freshChain(genesis: number): Promise<TestChain> {
   const hre = (await import("hardhat")).default;
   const connection = await hre.network.create({
     network: "default",
-    override: { initialBaseFeePerGas: 0, initialDate: new Date((genesis - 86_400) * 1000).toISOString(), allowBlocksWithSameTimestamp: true },
+    override: {
+      initialBaseFeePerGas: 0,
+      initialDate: new Date((genesis - 86_400) * 1000).toISOString(),
+      allowBlocksWithSameTimestamp: true,
+    },
   } as never);
   const rpc = connection.provider as unknown as Rpc;
   const provider = new BrowserProvider(rpc, undefined, { cacheTimeout: -1 });
@@ -67,7 +75,14 @@ export async function freshChain(genesis: number): Promise<TestChain> {
     org(name, role, index) {
       const sm2PrivateKey = sm3Hex(`registry-test:sm2:${name}`);
       const wallet = role === "agency" ? deployer : new Wallet("0x" + sm3Hex(`registry-test:evm:${name}`), provider);
-      return { name, orgId: orgIdOf(index, role), role, sm2PrivateKey, publicKey: publicKeyFromPrivate(sm2PrivateKey), wallet };
+      return {
+        name,
+        orgId: orgIdOf(index, role),
+        role,
+        sm2PrivateKey,
+        publicKey: publicKeyFromPrivate(sm2PrivateKey),
+        wallet,
+      };
     },
     async submit(signed, from, time) {
       const wallet = from instanceof Wallet ? from : from.wallet;
@@ -86,7 +101,14 @@ export function sign<O extends OperationName>(author: Org, op: O, body: unknown)
 }
 
 export function actorBody(o: Org, extra: Record<string, unknown> = {}) {
-  return { orgId: o.orgId, name: `Test ${o.name}`, role: o.role, publicKey: o.publicKey, evmAddress: o.wallet.address.toLowerCase(), ...extra };
+  return {
+    orgId: o.orgId,
+    name: `Test ${o.name}`,
+    role: o.role,
+    publicKey: o.publicKey,
+    evmAddress: o.wallet.address.toLowerCase(),
+    ...extra,
+  };
 }
 
 /** Expects `promise` to reject with LedgerError `code`. */

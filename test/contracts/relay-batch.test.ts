@@ -17,14 +17,25 @@ import { actorBody, expectCode, freshChain, h, sign, ZERO_FEE, type Org, type Te
  */
 const GENESIS = fromIso("2027-09-01T09:00:00+08:00");
 
-const codeOf = (outcome: BatchOutcome | undefined) => (outcome && !outcome.ok && outcome.error instanceof LedgerError ? outcome.error.code : outcome?.ok ? "accepted" : String(outcome && !outcome.ok ? outcome.error : "none"));
+const codeOf = (outcome: BatchOutcome | undefined) =>
+  outcome && !outcome.ok && outcome.error instanceof LedgerError
+    ? outcome.error.code
+    : outcome?.ok
+      ? "accepted"
+      : String(outcome && !outcome.ok ? outcome.error : "none");
 
 describe("Registry.relayBatch: several records in one transaction", function () {
   let chain: TestChain;
   let agency: Org, op: Org, ex: Org, su: Org, stranger: Org, late: Org;
   let t = GENESIS;
   const tick = () => (t += 10);
-  const anchor = (treeSize: number) => sign(agency, "anchor.checkpoint", { origin: "batch.test/log", treeSize, rootHash: h(`root${treeSize}`), checkpointHash: h(`cp${treeSize}`) });
+  const anchor = (treeSize: number) =>
+    sign(agency, "anchor.checkpoint", {
+      origin: "batch.test/log",
+      treeSize,
+      rootHash: h(`root${treeSize}`),
+      checkpointHash: h(`cp${treeSize}`),
+    });
   const calldata = (signed: SignedRecord) => chain.client.calldata(signed);
 
   before(async function () {
@@ -43,25 +54,44 @@ describe("Registry.relayBatch: several records in one transaction", function () 
   });
 
   it("dry-runs each call as if alone, after the earlier ones, writing nothing", async function () {
-    const calls = [sign(agency, "actor.register", actorBody(op)), sign(agency, "actor.register", actorBody(op)), anchor(5), anchor(5), anchor(6)].map(calldata);
+    const calls = [
+      sign(agency, "actor.register", actorBody(op)),
+      sign(agency, "actor.register", actorBody(op)),
+      anchor(5),
+      anchor(5),
+      anchor(6),
+    ].map(calldata);
     const dry = await chain.client.simulateBatch(calls, agency.wallet.address);
     expect(dry.map((d) => d.ok)).to.deep.equal([true, false, true, false, true]);
-    expect(dry.map((d) => (d.ok ? "ok" : (d.error as LedgerError).code))).to.deep.equal(["ok", "DUPLICATE_ID", "ok", "ANCHOR_NOT_MONOTONIC", "ok"]);
+    expect(dry.map((d) => (d.ok ? "ok" : (d.error as LedgerError).code))).to.deep.equal([
+      "ok",
+      "DUPLICATE_ID",
+      "ok",
+      "ANCHOR_NOT_MONOTONIC",
+      "ok",
+    ]);
     for (const d of dry) if (d.ok) expect(Number(d.gas)).to.be.greaterThan(2_000);
     expect(await chain.client.view({ kind: "actor", id: op.orgId })).to.equal(undefined);
     expect(await chain.client.view({ kind: "anchor", id: "batch.test/log" })).to.equal(undefined);
   });
 
   it("mines the accepted calls in one transaction, each emitting its own event, in order", async function () {
-    const records = [sign(agency, "actor.register", actorBody(op)), sign(agency, "actor.register", actorBody(ex)), anchor(7)];
+    const records = [
+      sign(agency, "actor.register", actorBody(op)),
+      sign(agency, "actor.register", actorBody(ex)),
+      anchor(7),
+    ];
     const calls = records.map(calldata);
     const dry = await chain.client.simulateBatch(calls, agency.wallet.address);
-    const gas = BATCH_BASE_GAS + calls.reduce((sum, c, i) => sum + batchCallGas(c, (dry[i] as { gas: bigint }).gas), 0n);
+    const gas =
+      BATCH_BASE_GAS + calls.reduce((sum, c, i) => sum + batchCallGas(c, (dry[i] as { gas: bigint }).gas), 0n);
     await chain.rpc.request({ method: "evm_setNextBlockTimestamp", params: [tick()] });
     const mined = await chain.client.submitBatch(calls, signerRelay(agency.wallet, ZERO_FEE), gas);
     expect([...mined.emitted]).to.deep.equal(records.map((r) => recordHash(r.record)));
     expect(mined.blockTime).to.equal(t);
-    const events = (await chain.client.events(mined.blockNumber, mined.blockNumber)).filter((e) => e.txId === mined.txId);
+    const events = (await chain.client.events(mined.blockNumber, mined.blockNumber)).filter(
+      (e) => e.txId === mined.txId,
+    );
     expect(events.map((e) => e.recordHash)).to.deep.equal(records.map((r) => recordHash(r.record)));
     expect(events.map((e) => e.event)).to.deep.equal(["ActorRegistered", "ActorRegistered", "CheckpointAnchored"]);
     expect(await chain.client.view({ kind: "actor", id: ex.orgId })).to.include({ role: "exchange" });
@@ -71,9 +101,15 @@ describe("Registry.relayBatch: several records in one transaction", function () 
   it("keeps every call's sender binding: a batch from an unbound account relays nothing", async function () {
     const calls = [anchor(8), sign(agency, "actor.register", actorBody(su))].map(calldata);
     const dry = await chain.client.simulateBatch(calls, stranger.wallet.address);
-    expect(dry.map((d) => (d.ok ? "ok" : (d.error as LedgerError).code))).to.deep.equal(["NOT_AUTHORIZED", "NOT_AUTHORIZED"]);
+    expect(dry.map((d) => (d.ok ? "ok" : (d.error as LedgerError).code))).to.deep.equal([
+      "NOT_AUTHORIZED",
+      "NOT_AUTHORIZED",
+    ]);
     // The author's own bound account may batch its own records.
-    const own = await chain.client.simulateBatch([calldata(sign(ex, "product.delist", { productId: "P-NONE", reason: "x" }))], ex.wallet.address);
+    const own = await chain.client.simulateBatch(
+      [calldata(sign(ex, "product.delist", { productId: "P-NONE", reason: "x" }))],
+      ex.wallet.address,
+    );
     expect(own[0]!.ok ? "ok" : (own[0]!.error as LedgerError).code).to.equal("NOT_FOUND");
   });
 
@@ -104,11 +140,20 @@ describe("Registry.relayBatch: several records in one transaction", function () 
     }
     const log = events[0]!;
     const word = (n: number) => n.toString(16).padStart(64, "0");
-    expect(decodeRecordEvent({ topics: [h("not-an-event"), log.topics[1]!], data: "0x" + "00".repeat(96) })).to.equal(undefined);
+    expect(decodeRecordEvent({ topics: [h("not-an-event"), log.topics[1]!], data: "0x" + "00".repeat(96) })).to.equal(
+      undefined,
+    );
     expect(decodeRecordEvent({ topics: [h("not-an-event"), log.topics[1]!], data: log.data })).to.equal(undefined);
     // A wrong offset, a length beyond the data, a short or odd payload: not a record event.
-    expect(decodeRecordEvent({ topics: log.topics, data: "0x" + log.data.slice(2, 66) + word(96) + log.data.slice(130) })).to.equal(undefined);
-    expect(decodeRecordEvent({ topics: log.topics, data: "0x" + log.data.slice(2, 130) + word(1 << 20) + log.data.slice(194) })).to.equal(undefined);
+    expect(
+      decodeRecordEvent({ topics: log.topics, data: "0x" + log.data.slice(2, 66) + word(96) + log.data.slice(130) }),
+    ).to.equal(undefined);
+    expect(
+      decodeRecordEvent({
+        topics: log.topics,
+        data: "0x" + log.data.slice(2, 130) + word(1 << 20) + log.data.slice(194),
+      }),
+    ).to.equal(undefined);
     expect(decodeRecordEvent({ topics: log.topics, data: log.data.slice(0, 150) })).to.equal(undefined);
     expect(decodeRecordEvent({ topics: log.topics, data: log.data + "0" })).to.equal(undefined);
   });
@@ -116,7 +161,9 @@ describe("Registry.relayBatch: several records in one transaction", function () 
   describe("EvmBackend.submitBatch", function () {
     let backend: EvmBackend;
     before(function () {
-      backend = new EvmBackend(chain.address, "31337", chain.provider, agency.wallet, { overrides: { maxFeePerGas: 0n, maxPriorityFeePerGas: 0n } });
+      backend = new EvmBackend(chain.address, "31337", chain.provider, agency.wallet, {
+        overrides: { maxFeePerGas: 0n, maxPriorityFeePerGas: 0n },
+      });
     });
 
     it("answers each record: schema and rule refusals write nothing, the accepted share one transaction", async function () {
@@ -136,7 +183,10 @@ describe("Registry.relayBatch: several records in one transaction", function () 
     });
 
     it("splits the accepted records into transactions that fit the gas budget", async function () {
-      const small = new EvmBackend(chain.address, "31337", chain.provider, agency.wallet, { overrides: { maxFeePerGas: 0n, maxPriorityFeePerGas: 0n }, maxBatchGas: 1n });
+      const small = new EvmBackend(chain.address, "31337", chain.provider, agency.wallet, {
+        overrides: { maxFeePerGas: 0n, maxPriorityFeePerGas: 0n },
+        maxBatchGas: 1n,
+      });
       const outcomes = await small.submitBatch([anchor(11), anchor(12), anchor(13)]);
       expect(outcomes.map(codeOf)).to.deep.equal(["accepted", "accepted", "accepted"]);
       const txs = new Set(outcomes.map((o) => (o as { tx: { txId: string } }).tx.txId));
@@ -152,7 +202,10 @@ describe("Registry.relayBatch: several records in one transaction", function () 
         },
       };
       const raced = new EvmBackend(chain.address, "31337", chain.provider, agency.wallet, { relay: racing });
-      const outcomes = await raced.submitBatch([sign(agency, "actor.register", { ...actorBody(late), name: "second" }), anchor(14)]);
+      const outcomes = await raced.submitBatch([
+        sign(agency, "actor.register", { ...actorBody(late), name: "second" }),
+        anchor(14),
+      ]);
       expect(outcomes.map(codeOf)).to.deep.equal(["DUPLICATE_ID", "accepted"]);
       expect(await chain.client.view({ kind: "actor", id: late.orgId })).to.include({ role: "partner" });
     });

@@ -9,9 +9,17 @@ describe("setBounded", function () {
   });
 
   it("treats setting a known key as its newest entry, evicting nothing for it", function () {
-    const m = new Map<string, number>([["a", 1], ["b", 2], ["c", 3]]);
+    const m = new Map<string, number>([
+      ["a", 1],
+      ["b", 2],
+      ["c", 3],
+    ]);
     setBounded(m, "a", 10, 3);
-    expect([...m.entries()]).to.deep.equal([["b", 2], ["c", 3], ["a", 10]]);
+    expect([...m.entries()]).to.deep.equal([
+      ["b", 2],
+      ["c", 3],
+      ["a", 10],
+    ]);
     setBounded(m, "d", 4, 3);
     expect([...m.keys()]).to.deep.equal(["c", "a", "d"]);
   });

@@ -36,7 +36,15 @@ describe("calendar arithmetic in China Standard Time", () => {
       const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
       const day = Math.min(local.getUTCDate(), lastDay);
       const expected =
-        Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), day, local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds()) / 1000 -
+        Date.UTC(
+          target.getUTCFullYear(),
+          target.getUTCMonth(),
+          day,
+          local.getUTCHours(),
+          local.getUTCMinutes(),
+          local.getUTCSeconds(),
+        ) /
+          1000 -
         8 * 3600;
       expect(addCalendarMonths(ts, months), `${ts} + ${months} months`).to.equal(expected);
     }

@@ -24,10 +24,22 @@ describe("demo: the Longhua seed story end to end", function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-demo-"));
-    const config: Config = { ...DEFAULTS, port: 0, dataDir: dir, logLevel: "silent", log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 } };
+    const config: Config = {
+      ...DEFAULTS,
+      port: 0,
+      dataDir: dir,
+      logLevel: "silent",
+      log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 },
+    };
     service = await startService(config, { env });
     baseUrl = `http://127.0.0.1:${service.address().port}`;
-    first = await playDemo({ baseUrl, dataDir: dir, env, anchorNow: () => service.anchorNow(), print: (l) => printed.push(l) });
+    first = await playDemo({
+      baseUrl,
+      dataDir: dir,
+      env,
+      anchorNow: () => service.anchorNow(),
+      print: (l) => printed.push(l),
+    });
   });
   after(async () => {
     await service?.stop();
@@ -66,7 +78,14 @@ describe("demo: the Longhua seed story end to end", function () {
 
   it("exits: destruction certificates from both holders, grant closed, nothing overdue", () => {
     expect(first.counts.certificates).to.equal(6);
-    expect(first.audit).to.deep.equal({ status: "closed", products: 11, hops: HOPS.length + DELIVERIES.length, deliveries: DELIVERIES.length, certificates: 6, overdue: 0 });
+    expect(first.audit).to.deep.equal({
+      status: "closed",
+      products: 11,
+      hops: HOPS.length + DELIVERIES.length,
+      deliveries: DELIVERIES.length,
+      certificates: 6,
+      overdue: 0,
+    });
   });
 
   it("ends with every receipt anchored (or at least checkpointed) and verifying offline", () => {
@@ -82,19 +101,29 @@ describe("demo: the Longhua seed story end to end", function () {
     const text = printed.join("\n");
     expect(text).to.include("== Summary");
     const summary = text.slice(text.indexOf("== Summary"));
-    for (const r of first.rows) expect(summary, `row ${r.n}`).to.match(new RegExp(`^  ${r.n} +${r.actor} +${r.op.replace(".", "\\.")} `, "m"));
+    for (const r of first.rows)
+      expect(summary, `row ${r.n}`).to.match(new RegExp(`^  ${r.n} +${r.actor} +${r.op.replace(".", "\\.")} `, "m"));
     expect(summary).to.match(/\d+ writes accepted \(\d+ anchored, 0 checkpointed, 0 pending/);
   });
 
   it("plays again on the same ledger: reuses organisations and resources, suffixes the rest", async () => {
-    const second = await playDemo({ baseUrl, dataDir: dir, env, anchorNow: () => service.anchorNow(), print: () => undefined });
+    const second = await playDemo({
+      baseUrl,
+      dataDir: dir,
+      env,
+      anchorNow: () => service.anchorNow(),
+      print: () => undefined,
+    });
     expect(second.run).to.equal(2);
     expect(second.grantId).to.equal("LH-GRANT-01-r2");
     const existing = second.rows.filter((r) => r.outcome === "exists");
     expect(existing.filter((r) => r.op === "actor.register")).to.have.length(first.counts.organisations);
     expect(existing.filter((r) => r.op === "resource.register")).to.have.length(10);
     expect(second.counts.listings).to.equal(11);
-    expect(second.refused.find((r) => r.op === "lineage.hop")).to.include({ code: "PARTNER_OUT_OF_SCOPE", id: "LH-P02-X1-r2" });
+    expect(second.refused.find((r) => r.op === "lineage.hop")).to.include({
+      code: "PARTNER_OUT_OF_SCOPE",
+      id: "LH-P02-X1-r2",
+    });
     expect(second.audit.status).to.equal("closed");
     expect(second.receipts.anchored).to.equal(second.accepted);
     expect(second.publicListed).to.equal(22);

@@ -28,9 +28,13 @@ describe("chaincode package", function () {
     await buildChaincode();
     dir = await mkdtemp(join(tmpdir(), "pdl-cc-"));
     const cli = require.resolve("fabric-shim/cli");
-    await run(process.execPath, [cli, "metadata", "generate", "--module-path", CHAINCODE_DIR, "--file", join(dir, "metadata")], {
-      env: { ...process.env, CORE_CHAINCODE_LOGGING_LEVEL: "warning" },
-    });
+    await run(
+      process.execPath,
+      [cli, "metadata", "generate", "--module-path", CHAINCODE_DIR, "--file", join(dir, "metadata")],
+      {
+        env: { ...process.env, CORE_CHAINCODE_LOGGING_LEVEL: "warning" },
+      },
+    );
     metadata = JSON.parse(await readFile(join(dir, "metadata.json"), "utf8")) as Metadata;
   });
   after(() => rm(dir, { recursive: true, force: true }));
@@ -53,7 +57,15 @@ describe("chaincode package", function () {
 
   it("exposes the queries as evaluate-only transactions", () => {
     const query = metadata.contracts.query!.transactions;
-    expect(query.map((t) => t.name).sort()).to.deep.equal(["certificatesOfGrant", "get", "grantsOf", "history", "hopsOfGrant", "hopsOfProduct", "overdue"]);
+    expect(query.map((t) => t.name).sort()).to.deep.equal([
+      "certificatesOfGrant",
+      "get",
+      "grantsOf",
+      "history",
+      "hopsOfGrant",
+      "hopsOfProduct",
+      "overdue",
+    ]);
     for (const t of query) expect(t.tag, t.name).to.not.include("SUBMIT");
   });
 });

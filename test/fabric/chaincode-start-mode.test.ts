@@ -63,22 +63,48 @@ describe("chaincode package in peer-launched mode (fabric-chaincode-node start)"
         },
       });
     });
-    const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      ),
+    );
 
-    child = spawn(process.execPath, [CLI, "start", "--peer.address", `127.0.0.1:${port}`, "--chaincode-id-name", "pdl:1.0", "--module-path", CHAINCODE_DIR], {
-      env: { ...process.env, NODE_PATH: NODE_MODULES, CORE_CHAINCODE_LOGGING_LEVEL: "warning", CORE_PEER_LOCALMSPID: "Org1MSP" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    child = spawn(
+      process.execPath,
+      [
+        CLI,
+        "start",
+        "--peer.address",
+        `127.0.0.1:${port}`,
+        "--chaincode-id-name",
+        "pdl:1.0",
+        "--module-path",
+        CHAINCODE_DIR,
+      ],
+      {
+        env: {
+          ...process.env,
+          NODE_PATH: NODE_MODULES,
+          CORE_CHAINCODE_LOGGING_LEVEL: "warning",
+          CORE_PEER_LOCALMSPID: "Org1MSP",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
 
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no completed transaction; chaincode output:\n${output}`)), 60_000).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no completed transaction; chaincode output:\n${output}`)), 60_000).unref(),
+    );
     const { registeredAs, completed } = await Promise.race([session, timeout]);
     expect(registeredAs).to.equal("pdl:1.0");
     expect(completed.getType(), Buffer.from(bytes(completed.getPayload())).toString()).to.equal(MessageType.COMPLETED);
     const response = peer.Response.deserializeBinary(bytes(completed.getPayload()));
     expect(response.getStatus(), response.getMessage()).to.equal(200);
-    const metadata = JSON.parse(Buffer.from(bytes(response.getPayload())).toString("utf8")) as { contracts: Record<string, unknown> };
+    const metadata = JSON.parse(Buffer.from(bytes(response.getPayload())).toString("utf8")) as {
+      contracts: Record<string, unknown>;
+    };
     expect(Object.keys(metadata.contracts)).to.include.members(["grant", "lineage", "query"]);
   });
 });
@@ -87,7 +113,12 @@ describe("chaincode package in peer-launched mode (fabric-chaincode-node start)"
 async function invoke(stream: grpc.ServerDuplexStream<peer.ChaincodeMessage, peer.ChaincodeMessage>): Promise<void> {
   const id = await createFabricIdentity({ mspId: "Org1MSP", commonName: "caller" });
   const client = new grpc.Client("127.0.0.1:1", grpc.credentials.createInsecure());
-  const gw = connect({ client, identity: { mspId: id.mspId, credentials: Buffer.from(id.certificatePem) }, signer: signers.newPrivateKeySigner(id.privateKey), hash: hash.sha256 });
+  const gw = connect({
+    client,
+    identity: { mspId: id.mspId, credentials: Buffer.from(id.certificatePem) },
+    signer: signers.newPrivateKeySigner(id.privateKey),
+    hash: hash.sha256,
+  });
   try {
     const proposal = gw.getNetwork("pdl").getContract("pdl").newProposal("org.hyperledger.fabric:GetMetadata");
     const signed = gateway.ProposedTransaction.deserializeBinary(proposal.getBytes()).getProposal()!;

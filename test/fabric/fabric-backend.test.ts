@@ -8,8 +8,8 @@ import { ChainConflictError } from "../../ledger-service/src/chain/fabric/gatewa
 import { FabricBackend, type FabricBackendOptions } from "../../ledger-service/src/chain/fabric/fabric-backend.ts";
 import { clientIdentity } from "../../ledger-service/src/fabric-access/identity.ts";
 import { addCalendarYears } from "../../core/time.ts";
-import { R1_FIELDS, h, hopBody, productBody, resourceBody, review } from "../conformance/fixtures.ts";
-import { MEMBERS, actorBody, org, signAs } from "../conformance/world.ts";
+import { R1_FIELDS, h, hopBody, productBody, resourceBody, review } from "../../scripts/scenarios/fixtures.ts";
+import { MEMBERS, actorBody, org, signAs } from "../../scripts/scenarios/world.ts";
 import { startEmulatedNetwork, type EmulatedNetwork } from "./emulator/network.ts";
 import { createFabricIdentity, type FabricIdentity } from "./identities.ts";
 
@@ -27,11 +27,19 @@ describe("Fabric backend: MVCC conflicts, event cursors, outages", function () {
 
   async function backend(options: Partial<FabricBackendOptions> = {}): Promise<FabricBackend> {
     const client = new grpc.Client(net.emulator.address, grpc.credentials.createInsecure());
-    const b = FabricBackend.connect({ client, identity: clientIdentity(relay.mspId, relay.certificatePem, relay.privateKey), channel: "pdl", chaincode: "pdl", ownsClient: true, ...options });
+    const b = FabricBackend.connect({
+      client,
+      identity: clientIdentity(relay.mspId, relay.certificatePem, relay.privateKey),
+      channel: "pdl",
+      chaincode: "pdl",
+      ownsClient: true,
+      ...options,
+    });
     opened.push(b);
     return b;
   }
-  const withdrawal = () => signAs("agency", "resource.withdraw", { resourceId: "R1", reason: "superseded" }, `withdraw-${seq++}`);
+  const withdrawal = () =>
+    signAs("agency", "resource.withdraw", { resourceId: "R1", reason: "superseded" }, `withdraw-${seq++}`);
   const hop = (id: string) => signAs("op", "lineage.hop", hopBody(id), `hop-${id}-${seq++}`);
   type Conflict = { attempt: number; validationCode: string };
   function conflictLog(): { conflicts: Conflict[]; onConflict: (c: Conflict) => void } {
@@ -42,14 +50,28 @@ describe("Fabric backend: MVCC conflicts, event cursors, outages", function () {
   async function race(a: Promise<unknown>, b: Promise<unknown>): Promise<PromiseSettledResult<unknown>[]> {
     return Promise.allSettled([a, b]);
   }
-  const rejection = (results: PromiseSettledResult<unknown>[]) => (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason as unknown;
+  const rejection = (results: PromiseSettledResult<unknown>[]) =>
+    (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason as unknown;
   /** Grant G1 on R1 to `op` and product P1 under it: every lineage hop on P1 rewrites P1's hop count. */
   async function withProduct(b: FabricBackend): Promise<void> {
     const now = Math.floor(Date.now() / 1000) - 60;
     const records: SignedRecord[] = [
       signAs("agency", "actor.register", actorBody("op"), "op"),
       signAs("agency", "cap.set", { domain: "finance", chargeUnit: "per-call", maxPriceFen: 1000 }, "cap"),
-      signAs("agency", "grant.issue", { id: "G1", grantee: org("op"), scope: [{ resourceId: "R1", fields: ["a", "b", "c"] }], scenarios: ["credit assessment"], validFrom: now, validUntil: addCalendarYears(now, 2), agreementHash: h("agreement") }, "G1"),
+      signAs(
+        "agency",
+        "grant.issue",
+        {
+          id: "G1",
+          grantee: org("op"),
+          scope: [{ resourceId: "R1", fields: ["a", "b", "c"] }],
+          scenarios: ["credit assessment"],
+          validFrom: now,
+          validUntil: addCalendarYears(now, 2),
+          agreementHash: h("agreement"),
+        },
+        "G1",
+      ),
       signAs("op", "product.register", productBody(), "P1"),
     ];
     for (const r of records) await b.submit(r);
@@ -63,7 +85,11 @@ describe("Fabric backend: MVCC conflicts, event cursors, outages", function () {
   before(async () => {
     net = await startEmulatedNetwork({ channel: "pdl", chaincodeName: "pdl" });
     await net.trust(MEMBERS.agency.mspId);
-    relay = await createFabricIdentity({ mspId: MEMBERS.agency.mspId, commonName: "relay", attributes: { "pdl.org": org("agency"), "pdl.role": "agency" } });
+    relay = await createFabricIdentity({
+      mspId: MEMBERS.agency.mspId,
+      commonName: "relay",
+      attributes: { "pdl.org": org("agency"), "pdl.role": "agency" },
+    });
   });
   beforeEach(async () => {
     net.emulator.reset();
@@ -88,7 +114,8 @@ describe("Fabric backend: MVCC conflicts, event cursors, outages", function () {
     net.emulator.holdNextBlock(2);
     const results = await Promise.allSettled([a.submit(withdrawal()), b.submit(withdrawal())]);
     expect(results.map((r) => r.status).sort()).to.deep.equal(["fulfilled", "rejected"]);
-    const failure = (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason as ChainConflictError;
+    const failure = (results.find((r) => r.status === "rejected") as PromiseRejectedResult)
+      .reason as ChainConflictError;
     expect(failure).to.be.instanceOf(ChainConflictError);
     expect(failure).to.be.instanceOf(LedgerError);
     expect(failure.code).to.equal("CHAIN_CONFLICT");
@@ -119,14 +146,20 @@ describe("Fabric backend: MVCC conflicts, event cursors, outages", function () {
     net.emulator.holdNextBlock(2);
     const results = await race(a.submit(hop("H1")), b.submit(hop("H2")));
     expect(results.map((r) => r.status)).to.deep.equal(["fulfilled", "fulfilled"]);
-    expect(conflicts, "both read P1's hop count; the second one in the block was re-endorsed once").to.deep.equal([{ attempt: 1, validationCode: "MVCC_READ_CONFLICT" }]);
-    const [first, second] = results.map((r) => (r as PromiseFulfilledResult<{ blockNumber: number }>).value.blockNumber).sort((x, y) => x - y);
+    expect(conflicts, "both read P1's hop count; the second one in the block was re-endorsed once").to.deep.equal([
+      { attempt: 1, validationCode: "MVCC_READ_CONFLICT" },
+    ]);
+    const [first, second] = results
+      .map((r) => (r as PromiseFulfilledResult<{ blockNumber: number }>).value.blockNumber)
+      .sort((x, y) => x - y);
     expect(first, "one committed in the held block").to.equal(height);
     expect(second, "the other after its re-endorsement").to.be.greaterThan(height);
     const codes = net.emulator.ledger.block(height)!.transactions.map((t) => t.code);
     expect(codes).to.deep.equal([0, 11]); // VALID, MVCC_READ_CONFLICT
     expect(await a.view({ kind: "product", id: "P1" })).to.deep.include({ hopCount: 2 });
-    const hops = (await events(a)).filter((e) => e.signed.record.op === "lineage.hop").map((e) => (e.signed.record.body as { id: string }).id);
+    const hops = (await events(a))
+      .filter((e) => e.signed.record.op === "lineage.hop")
+      .map((e) => (e.signed.record.body as { id: string }).id);
     expect(hops.sort()).to.deep.equal(["H1", "H2"]);
   });
 
@@ -152,14 +185,25 @@ describe("Fabric backend: MVCC conflicts, event cursors, outages", function () {
       { attempt: 1, validationCode: "MVCC_READ_CONFLICT" },
     ]);
     const all = await events(a);
-    expect(all.filter((e) => e.signed.record.nonce === sameWithdrawal.record.nonce), "the withdrawal once").to.have.length(1);
-    expect(all.filter((e) => e.signed.record.op === "lineage.hop"), "the hop once").to.have.length(1);
+    expect(
+      all.filter((e) => e.signed.record.nonce === sameWithdrawal.record.nonce),
+      "the withdrawal once",
+    ).to.have.length(1);
+    expect(
+      all.filter((e) => e.signed.record.op === "lineage.hop"),
+      "the hop once",
+    ).to.have.length(1);
   });
 
   it("streams each record's event once, in chain order, and resumes after a stored cursor across a reconnect", async () => {
     const first = await backend();
     const all = await events(first);
-    expect(all.map((e) => e.signed.record.op)).to.deep.equal(["actor.bootstrap", "actor.register", "resource.review", "resource.register"]);
+    expect(all.map((e) => e.signed.record.op)).to.deep.equal([
+      "actor.bootstrap",
+      "actor.register",
+      "resource.review",
+      "resource.register",
+    ]);
     expect(all.map((e) => e.cursor)).to.deep.equal([...all.map((e) => e.cursor)].sort());
     expect(new Set(all.map((e) => e.cursor)).size).to.equal(all.length);
     const stored = all[1]!.cursor;
@@ -169,16 +213,30 @@ describe("Fabric backend: MVCC conflicts, event cursors, outages", function () {
     const again = await backend();
     await again.submit(withdrawal());
     const resumed = await events(again, stored);
-    expect(resumed.map((e) => e.signed.record.op)).to.deep.equal(["resource.review", "resource.register", "resource.withdraw"]);
+    expect(resumed.map((e) => e.signed.record.op)).to.deep.equal([
+      "resource.review",
+      "resource.register",
+      "resource.withdraw",
+    ]);
     expect(await events(again, resumed.at(-1)!.cursor), "nothing after the last event").to.deep.equal([]);
     const key = (e: ChainEvent) => `${e.cursor} ${e.txId} ${e.recordHash}`;
-    expect([...all.slice(0, 2), ...resumed].map(key), "before and after the cursor: the whole chain, nothing missed or doubled").to.deep.equal((await events(again)).map(key));
+    expect(
+      [...all.slice(0, 2), ...resumed].map(key),
+      "before and after the cursor: the whole chain, nothing missed or doubled",
+    ).to.deep.equal((await events(again)).map(key));
     for (const e of resumed) expect(e.blockTime).to.be.a("number").and.greaterThan(0);
   });
 
   it("answers ChainUnavailableError when the peer cannot be reached", async () => {
     const client = new grpc.Client("127.0.0.1:1", grpc.credentials.createInsecure());
-    const down = FabricBackend.connect({ client, identity: clientIdentity(relay.mspId, relay.certificatePem, relay.privateKey), channel: "pdl", chaincode: "pdl", ownsClient: true, timeouts: { evaluate: 2_000, endorse: 2_000 } });
+    const down = FabricBackend.connect({
+      client,
+      identity: clientIdentity(relay.mspId, relay.certificatePem, relay.privateKey),
+      channel: "pdl",
+      chaincode: "pdl",
+      ownsClient: true,
+      timeouts: { evaluate: 2_000, endorse: 2_000 },
+    });
     opened.push(down);
     const viewErr = await down.view({ kind: "resource", id: "R1" }).catch((e: unknown) => e);
     expect(viewErr).to.be.instanceOf(ChainUnavailableError);
@@ -193,7 +251,14 @@ describe("Fabric backend: MVCC conflicts, event cursors, outages", function () {
     let stopped = false;
     try {
       const client = new grpc.Client(own.emulator.address, grpc.credentials.createInsecure());
-      const b = FabricBackend.connect({ client, identity: clientIdentity(relay.mspId, relay.certificatePem, relay.privateKey), channel: "pdl", chaincode: "pdl", ownsClient: true, timeouts: { evaluate: 2_000, endorse: 2_000, submit: 2_000 } });
+      const b = FabricBackend.connect({
+        client,
+        identity: clientIdentity(relay.mspId, relay.certificatePem, relay.privateKey),
+        channel: "pdl",
+        chaincode: "pdl",
+        ownsClient: true,
+        timeouts: { evaluate: 2_000, endorse: 2_000, submit: 2_000 },
+      });
       opened.push(b);
       await b.submit(signAs("agency", "actor.bootstrap", actorBody("agency"), "bootstrap"));
       own.emulator.holdNextBlock(2);
@@ -204,7 +269,9 @@ describe("Fabric backend: MVCC conflicts, event cursors, outages", function () {
       const err = await waiting;
       expect(err).to.be.instanceOf(ChainUnavailableError);
       expect((err as Error).message).to.match(/may or may not commit/);
-      expect(await b.view({ kind: "actor", id: org("agency") }).catch((e: unknown) => e)).to.be.instanceOf(ChainUnavailableError);
+      expect(await b.view({ kind: "actor", id: org("agency") }).catch((e: unknown) => e)).to.be.instanceOf(
+        ChainUnavailableError,
+      );
       expect(await b.submit(withdrawal()).catch((e: unknown) => e)).to.be.instanceOf(ChainUnavailableError);
       expect(await events(b).catch((e: unknown) => e)).to.be.instanceOf(ChainUnavailableError);
     } finally {

@@ -66,12 +66,27 @@ const KEY_PARAMS: Record<FabricKeyAlgorithm, KeyGenParams> = {
   Ed25519: { name: "Ed25519" },
 };
 
-export async function createFabricIdentity(options: { mspId: string; commonName: string; attributes?: Record<string, string>; keyAlgorithm?: FabricKeyAlgorithm }): Promise<FabricIdentity> {
+export async function createFabricIdentity(options: {
+  mspId: string;
+  commonName: string;
+  attributes?: Record<string, string>;
+  keyAlgorithm?: FabricKeyAlgorithm;
+}): Promise<FabricIdentity> {
   const ca = await caOf(options.mspId);
-  const keys = (await webcrypto.subtle.generateKey(KEY_PARAMS[options.keyAlgorithm ?? "P-256"] as webcrypto.EcKeyGenParams, true, ["sign", "verify"])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(
+    KEY_PARAMS[options.keyAlgorithm ?? "P-256"] as webcrypto.EcKeyGenParams,
+    true,
+    ["sign", "verify"],
+  )) as CryptoKeyPair;
   const extensions: x509.Extension[] = [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)];
   if (options.attributes && Object.keys(options.attributes).length > 0) {
-    extensions.push(new x509.Extension(FABRIC_ATTRIBUTE_OID, false, Buffer.from(JSON.stringify({ attrs: options.attributes }), "utf8")));
+    extensions.push(
+      new x509.Extension(
+        FABRIC_ATTRIBUTE_OID,
+        false,
+        Buffer.from(JSON.stringify({ attrs: options.attributes }), "utf8"),
+      ),
+    );
   }
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: (serial++).toString(16).padStart(2, "0"),

@@ -41,7 +41,9 @@ export class InProcessPeer {
   }
 
   /** Simulates without committing (an evaluate, or the endorsement of a submit). */
-  async endorse(inv: Invocation): Promise<{ payload: string; events: { name: string; payload: Buffer }[]; simulator: TxSimulator; txId: string }> {
+  async endorse(
+    inv: Invocation,
+  ): Promise<{ payload: string; events: { name: string; payload: Buffer }[]; simulator: TxSimulator; txId: string }> {
     const [contractName = "", fnName = ""] = inv.fn.split(":");
     const contract = this.byName.get(contractName);
     const method = contract?.[fnName];
@@ -50,7 +52,10 @@ export class InProcessPeer {
     const simulator = this.ledger.simulate();
     const events: { name: string; payload: Buffer }[] = [];
     const stub = harnessStub(simulator, inv, txId, this.channel, events);
-    const ctx = { stub, clientIdentity: new shim.ClientIdentity(stub as unknown as ChaincodeStub) } as unknown as Context;
+    const ctx = {
+      stub,
+      clientIdentity: new shim.ClientIdentity(stub as unknown as ChaincodeStub),
+    } as unknown as Context;
     const payload = await method.call(contract, ctx, ...inv.args);
     return { payload, events, simulator, txId };
   }
@@ -62,7 +67,9 @@ export class InProcessPeer {
   /** Endorses and commits in a block of its own; rule failures reject with LedgerError. */
   async submit(inv: Invocation): Promise<InvocationResult> {
     const endorsed = await this.endorse(inv);
-    const [tx] = this.ledger.commitBlock([{ txId: endorsed.txId, timestamp: inv.timestamp, rwset: endorsed.simulator.rwset() }]);
+    const [tx] = this.ledger.commitBlock([
+      { txId: endorsed.txId, timestamp: inv.timestamp, rwset: endorsed.simulator.rwset() },
+    ]);
     if (!tx || tx.code !== "VALID") throw new Error(`transaction ${endorsed.txId} invalid: ${tx?.code}`);
     return { payload: endorsed.payload, events: endorsed.events, tx };
   }
@@ -86,7 +93,13 @@ function iterator<T>(items: AsyncIterable<T>) {
 }
 
 /** The subset of ChaincodeStub the contracts and ClientIdentity use, over a simulator. */
-function harnessStub(sim: TxSimulator, inv: Invocation, txId: string, channel: string, events: { name: string; payload: Buffer }[]) {
+function harnessStub(
+  sim: TxSimulator,
+  inv: Invocation,
+  txId: string,
+  channel: string,
+  events: { name: string; payload: Buffer }[],
+) {
   return {
     getTxID: () => txId,
     getChannelID: () => channel,
@@ -95,11 +108,13 @@ function harnessStub(sim: TxSimulator, inv: Invocation, txId: string, channel: s
     getState: async (key: string) => (await sim.getState(key)) ?? Buffer.alloc(0),
     putState: (key: string, value: Uint8Array) => sim.putState(key, value),
     deleteState: (key: string) => sim.deleteState(key),
-    getStateByPartialCompositeKey: (objectType: string, attributes: string[]) => iterator(sim.range(prefixRange(objectType, attributes))),
+    getStateByPartialCompositeKey: (objectType: string, attributes: string[]) =>
+      iterator(sim.range(prefixRange(objectType, attributes))),
     getHistoryForKey: (key: string) =>
       iterator(
         (async function* () {
-          for await (const e of sim.history(key)) yield { txId: e.txId, timestamp: { seconds: e.timestamp, nanos: 0 }, isDelete: e.isDelete, value: e.value };
+          for await (const e of sim.history(key))
+            yield { txId: e.txId, timestamp: { seconds: e.timestamp, nanos: 0 }, isDelete: e.isDelete, value: e.value };
         })(),
       ),
     setEvent: (name: string, payload: Uint8Array) => {

@@ -9,7 +9,11 @@ import { sm2ClientIdentity } from "../../ledger-service/src/fabric-access/identi
  */
 describe("Fabric SM2 client identity (GM forks)", () => {
   const keys = generateKeyPair();
-  const identity = sm2ClientIdentity("Org1MSP", "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n", keys.privateKey);
+  const identity = sm2ClientIdentity(
+    "Org1MSP",
+    "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n",
+    keys.privateKey,
+  );
   const message = Buffer.from("a proposal's bytes, as the gateway client signs them");
 
   it("passes the whole message to the signer", () => {

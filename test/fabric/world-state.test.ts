@@ -96,7 +96,8 @@ describe("Fabric-semantics ledger (test double of a peer's state)", () => {
       ledger.commitBlock([{ txId: `t${i}`, timestamp: 10 + i, rwset: sim.rwset() }]);
     }
     const history = [];
-    for await (const e of ledger.simulate().history("k")) history.push([e.txId, e.timestamp, e.isDelete, text(e.value)]);
+    for await (const e of ledger.simulate().history("k"))
+      history.push([e.txId, e.timestamp, e.isDelete, text(e.value)]);
     expect(history).to.deep.equal([
       ["t0", 10, false, "a"],
       ["t1", 11, false, "b"],

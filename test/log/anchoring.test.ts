@@ -1,6 +1,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { expect } from "chai";
-import { Anchorer, AnchorStore, Checkpointer, MerkleLog, verifyConsistency, type AnchorRecord, type AnchorRequest, type AnchorSink, type AnchorTx } from "../../ledger-service/src/log/index.ts";
+import {
+  Anchorer,
+  AnchorStore,
+  Checkpointer,
+  MerkleLog,
+  verifyConsistency,
+  type AnchorRecord,
+  type AnchorRequest,
+  type AnchorSink,
+  type AnchorTx,
+} from "../../ledger-service/src/log/index.ts";
 import { LOG_KEY, rejectsWith, tempDirs } from "./helpers.ts";
 
 /** A chain that records what it was asked to anchor; can be told to fail. */
@@ -15,7 +25,14 @@ class FakeSink implements AnchorSink {
     }
     this.calls.push(cp);
     const n = this.calls.length;
-    return { txId: `0x${n.toString(16).padStart(64, "0")}`, blockNumber: 100 + n, blockTime: 1_767_200_000 + n, chainType: "evm", chainId: "1387", contract: "0x00000000000000000000000000000000000000aa" };
+    return {
+      txId: `0x${n.toString(16).padStart(64, "0")}`,
+      blockNumber: 100 + n,
+      blockTime: 1_767_200_000 + n,
+      chainType: "evm",
+      chainId: "1387",
+      contract: "0x00000000000000000000000000000000000000aa",
+    };
   }
 }
 
@@ -50,7 +67,15 @@ describe("anchoring (anchoring.ts)", () => {
       expect(link.from).to.equal(all[i - 1]!.treeSize);
       expect(link.to).to.equal(all[i]!.treeSize);
       const proof = link.proof.map((p) => Buffer.from(p, "hex"));
-      expect(verifyConsistency(link.from, link.to, Buffer.from(all[i - 1]!.rootHash, "hex"), Buffer.from(all[i]!.rootHash, "hex"), proof)).to.equal(true);
+      expect(
+        verifyConsistency(
+          link.from,
+          link.to,
+          Buffer.from(all[i - 1]!.rootHash, "hex"),
+          Buffer.from(all[i]!.rootHash, "hex"),
+          proof,
+        ),
+      ).to.equal(true);
     }
     for (const a of all) expect(a.rootHash).to.equal(Buffer.from(await log.root(a.treeSize)).toString("hex"));
     return all;
@@ -62,8 +87,17 @@ describe("anchoring (anchoring.ts)", () => {
     await log.append(batch(0, 5));
     const a = (await anchorer.anchorNow())!;
     const cp = (await checkpointer.latest())!;
-    expect(sink.calls).to.deep.equal([{ origin: LOG_KEY.origin, treeSize: 5, rootHash: cp.rootHash, checkpointHash: cp.hash }]);
-    expect(a).to.include({ treeSize: 5, rootHash: cp.rootHash, checkpointHash: cp.hash, chainType: "evm", chainId: "1387", blockNumber: 101 });
+    expect(sink.calls).to.deep.equal([
+      { origin: LOG_KEY.origin, treeSize: 5, rootHash: cp.rootHash, checkpointHash: cp.hash },
+    ]);
+    expect(a).to.include({
+      treeSize: 5,
+      rootHash: cp.rootHash,
+      checkpointHash: cp.hash,
+      chainType: "evm",
+      chainId: "1387",
+      blockNumber: 101,
+    });
     expect(await anchors.at(5)).to.deep.equal(a);
     expect(await anchorer.anchorNow(), "nothing new: no second anchor").to.deep.equal(a);
     expect(sink.calls.length).to.equal(1);
@@ -87,7 +121,9 @@ describe("anchoring (anchoring.ts)", () => {
     await until(() => sink.calls.length === 1);
     expect(sink.calls[0]!.treeSize).to.equal(12);
     for (let i = 12; i < 60; i += 3) await log.append(batch(i, 3));
-    await until(async () => (await anchors.latest())!.treeSize === 60 || log.size - (await anchors.latest())!.treeSize < 10);
+    await until(
+      async () => (await anchors.latest())!.treeSize === 60 || log.size - (await anchors.latest())!.treeSize < 10,
+    );
     await anchorer.stop();
     const all = await expectChainConsistent(anchors, log);
     for (let i = 1; i < all.length; i++) expect(all[i]!.treeSize - all[i - 1]!.treeSize).to.be.at.least(10);
@@ -113,7 +149,11 @@ describe("anchoring (anchoring.ts)", () => {
 
   it("reports a failing sink and anchors on the next trigger", async () => {
     const errors: unknown[] = [];
-    const { log, anchors, sink, anchorer } = await setup({ everySeconds: 0.03, everyLeaves: 0, onError: (e) => errors.push(e) });
+    const { log, anchors, sink, anchorer } = await setup({
+      everySeconds: 0.03,
+      everyLeaves: 0,
+      onError: (e) => errors.push(e),
+    });
     sink.failNext = true;
     await log.append(batch(0, 2));
     let message = "";
@@ -141,7 +181,10 @@ describe("anchoring (anchoring.ts)", () => {
     await anchors.record(good);
     await rejectsWith(anchors.record(good), "CHECKPOINT_INCONSISTENT");
     const root4 = Buffer.from(await log.root(4)).toString("hex");
-    await rejectsWith(anchors.record({ ...good, treeSize: 4, rootHash: root4, checkpointHash: "2".repeat(64) }), "CHECKPOINT_INCONSISTENT");
+    await rejectsWith(
+      anchors.record({ ...good, treeSize: 4, rootHash: root4, checkpointHash: "2".repeat(64) }),
+      "CHECKPOINT_INCONSISTENT",
+    );
     expect((await anchors.latest())!.treeSize).to.equal(6);
     await log.close();
   });

@@ -55,20 +55,34 @@ describe("checkpoints (checkpoint.ts)", () => {
     throwsWith(() => formatCheckpoint({ origin: "a", size: 1, rootHash: ROOT8.subarray(1) }), "CHECKPOINT_MALFORMED");
   });
 
-  it("signs a signed note with an SM2 line whose key ID is SM3(name ‖ 0x0A ‖ 0xff ‖ \"SM2-SM3\" ‖ key)[:4]", () => {
+  it('signs a signed note with an SM2 line whose key ID is SM3(name ‖ 0x0A ‖ 0xff ‖ "SM2-SM3" ‖ key)[:4]', () => {
     const note = signCheckpoint(BODY, LOG_KEY.privateKey, LOG_KEY.keyName);
     expect(note.startsWith(BODY + "\n\u2014 pdl.test/log ")).to.equal(true);
-    const blob = Buffer.from(note.slice(BODY.length + 1).split(" ")[2]!.trim(), "base64");
+    const blob = Buffer.from(
+      note
+        .slice(BODY.length + 1)
+        .split(" ")[2]!
+        .trim(),
+      "base64",
+    );
     expect(blob.length).to.equal(4 + 64);
     expect(hex(SM2_SIGNATURE_TYPE)).to.equal("ff" + Buffer.from("SM2-SM3").toString("hex"));
-    const expected = sm3(Buffer.concat([Buffer.from("pdl.test/log\n"), SM2_SIGNATURE_TYPE, Buffer.from(LOG_KEY.publicKey, "hex")])).subarray(0, 4);
+    const expected = sm3(
+      Buffer.concat([Buffer.from("pdl.test/log\n"), SM2_SIGNATURE_TYPE, Buffer.from(LOG_KEY.publicKey, "hex")]),
+    ).subarray(0, 4);
     expect(hex(blob.subarray(0, 4))).to.equal(hex(expected));
     expect(hex(keyId(LOG_KEY.keyName, LOG_KEY.publicKey))).to.equal(hex(expected));
     const cp = verifySignedCheckpoint(note, LOG_KEY.publicKey, LOG_KEY.keyName);
     expect(cp.size).to.equal(8);
     expect(hex(cp.rootHash)).to.equal(SM3_ROOTS[8]);
     // The fields form and the text form sign the same body.
-    expect(verifySignedCheckpoint(signCheckpoint(parseCheckpoint(BODY), LOG_KEY.privateKey, LOG_KEY.keyName), LOG_KEY.publicKey, LOG_KEY.keyName).size).to.equal(8);
+    expect(
+      verifySignedCheckpoint(
+        signCheckpoint(parseCheckpoint(BODY), LOG_KEY.privateKey, LOG_KEY.keyName),
+        LOG_KEY.publicKey,
+        LOG_KEY.keyName,
+      ).size,
+    ).to.equal(8);
     expect(checkpointHash(note)).to.equal(hex(sm3(Buffer.from(note, "utf8"))));
   });
 
@@ -91,7 +105,11 @@ describe("checkpoints (checkpoint.ts)", () => {
     const cases: [string, string, string][] = [
       ["size changed", note.replace("\n8\n", "\n9\n"), "CHECKPOINT_SIGNATURE"],
       ["origin changed", note.replace("pdl.test/log/sm3", "pdl.test/log/sm4"), "CHECKPOINT_SIGNATURE"],
-      ["root changed", note.replace(ROOT8.toString("base64"), Buffer.from(SM3_ROOTS[7]!, "hex").toString("base64")), "CHECKPOINT_SIGNATURE"],
+      [
+        "root changed",
+        note.replace(ROOT8.toString("base64"), Buffer.from(SM3_ROOTS[7]!, "hex").toString("base64")),
+        "CHECKPOINT_SIGNATURE",
+      ],
       ["signature bit flipped", `${body}\n${line(flipped(40))}`, "CHECKPOINT_SIGNATURE"],
       ["key ID changed (unknown key)", `${body}\n${line(flipped(0))}`, "CHECKPOINT_SIGNATURE"],
       ["other key name", `${body}\n${line(blob, "someone.else/log")}`, "CHECKPOINT_SIGNATURE"],
@@ -103,7 +121,9 @@ describe("checkpoints (checkpoint.ts)", () => {
       ["control character", note.replace("pdl.test/log/sm3", "pdl.test/log/sm3\u0000"), "CHECKPOINT_MALFORMED"],
     ];
     for (const [what, text, code] of cases) {
-      expect(() => verifySignedCheckpoint(text, LOG_KEY.publicKey, LOG_KEY.keyName), what).to.throw().with.property("code", code);
+      expect(() => verifySignedCheckpoint(text, LOG_KEY.publicKey, LOG_KEY.keyName), what)
+        .to.throw()
+        .with.property("code", code);
       expect(checkSignedCheckpoint(text, LOG_KEY.publicKey, LOG_KEY.keyName).ok, what).to.equal(false);
     }
     const other = generateKeyPair();
@@ -118,7 +138,9 @@ describe("checkpoints (checkpoint.ts)", () => {
     const both = ours + theirs.slice(BODY.length + 1);
     expect(verifySignedCheckpoint(both, LOG_KEY.publicKey, LOG_KEY.keyName).size).to.equal(8);
     expect(verifySignedCheckpoint(both, witness.publicKey, "witness.example/w1").size).to.equal(8);
-    const forged = both + `\u2014 ${LOG_KEY.keyName} ${Buffer.concat([keyId(LOG_KEY.keyName, LOG_KEY.publicKey), Buffer.alloc(64, 1)]).toString("base64")}\n`;
+    const forged =
+      both +
+      `\u2014 ${LOG_KEY.keyName} ${Buffer.concat([keyId(LOG_KEY.keyName, LOG_KEY.publicKey), Buffer.alloc(64, 1)]).toString("base64")}\n`;
     throwsWith(() => verifySignedCheckpoint(forged, LOG_KEY.publicKey, LOG_KEY.keyName), "CHECKPOINT_SIGNATURE");
   });
 });
@@ -129,7 +151,11 @@ describe("Checkpointer (checkpointer.ts)", () => {
 
   it("signs the current size, stores every checkpoint, and serves them by size", async () => {
     const log = await MerkleLog.open(dir());
-    const cps = new Checkpointer(log, { origin: LOG_KEY.origin, keyName: LOG_KEY.keyName, privateKey: LOG_KEY.privateKey });
+    const cps = new Checkpointer(log, {
+      origin: LOG_KEY.origin,
+      keyName: LOG_KEY.keyName,
+      privateKey: LOG_KEY.privateKey,
+    });
     expect(await cps.checkpoint()).to.equal(undefined);
     await log.append([0, 1, 2].map(data));
     const a = (await cps.checkpoint())!;
@@ -150,7 +176,9 @@ describe("Checkpointer (checkpointer.ts)", () => {
     for await (const cp of cps.all()) sizes.push(cp.size);
     expect(sizes).to.deep.equal([3, 7]);
     const proof = await cps.consistencyProof(3, 7);
-    expect(verifyConsistency(3, 7, Buffer.from(a.rootHash, "hex"), Buffer.from(b!.rootHash, "hex"), proof)).to.equal(true);
+    expect(verifyConsistency(3, 7, Buffer.from(a.rootHash, "hex"), Buffer.from(b!.rootHash, "hex"), proof)).to.equal(
+      true,
+    );
     await log.close();
     // Checkpoints survive a restart.
     const reopened = await MerkleLog.open(dir());
@@ -168,18 +196,35 @@ describe("Checkpointer (checkpointer.ts)", () => {
 
     // A stored checkpoint for a different tree (a fork), validly signed: the next signature is refused.
     const forkedRoot = Buffer.alloc(32, 7);
-    const forkText = signCheckpoint({ origin: LOG_KEY.origin, size: 3, rootHash: forkedRoot }, LOG_KEY.privateKey, LOG_KEY.keyName);
+    const forkText = signCheckpoint(
+      { origin: LOG_KEY.origin, size: 3, rootHash: forkedRoot },
+      LOG_KEY.privateKey,
+      LOG_KEY.keyName,
+    );
     await put({ ...good, rootHash: hex(forkedRoot), text: forkText, hash: checkpointHash(forkText) });
     await log.append([data(3)]);
     await rejectsWith(cps.checkpoint(), "CHECKPOINT_INCONSISTENT");
     // The same at equal size.
-    await put({ ...good, size: 4, rootHash: hex(forkedRoot), text: signCheckpoint({ origin: LOG_KEY.origin, size: 4, rootHash: forkedRoot }, LOG_KEY.privateKey, LOG_KEY.keyName) });
+    await put({
+      ...good,
+      size: 4,
+      rootHash: hex(forkedRoot),
+      text: signCheckpoint(
+        { origin: LOG_KEY.origin, size: 4, rootHash: forkedRoot },
+        LOG_KEY.privateKey,
+        LOG_KEY.keyName,
+      ),
+    });
     await rejectsWith(cps.checkpoint(), "CHECKPOINT_INCONSISTENT");
     // A stored checkpoint whose fields disagree with its note, or that we did not sign.
     await put({ ...good, size: 4, rootHash: hex(await log.root(4)) });
     await rejectsWith(cps.checkpoint(), "CHECKPOINT_INCONSISTENT");
     // A checkpoint larger than the tree (the store lost entries).
-    const bigText = signCheckpoint({ origin: LOG_KEY.origin, size: 9, rootHash: forkedRoot }, LOG_KEY.privateKey, LOG_KEY.keyName);
+    const bigText = signCheckpoint(
+      { origin: LOG_KEY.origin, size: 9, rootHash: forkedRoot },
+      LOG_KEY.privateKey,
+      LOG_KEY.keyName,
+    );
     await put({ ...good, size: 9, rootHash: hex(forkedRoot), text: bigText, hash: checkpointHash(bigText) });
     await rejectsWith(cps.checkpoint(), "CHECKPOINT_INCONSISTENT");
     await log.close();

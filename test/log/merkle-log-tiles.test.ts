@@ -2,7 +2,17 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { expect } from "chai";
 import { sm3 } from "../../core/crypto/sm3.ts";
-import { leafHash, MemoryTree, MerkleLog, SHA256, SM3, tileKey, verifyConsistency, verifyInclusion, type HashFn } from "../../ledger-service/src/log/index.ts";
+import {
+  leafHash,
+  MemoryTree,
+  MerkleLog,
+  SHA256,
+  SM3,
+  tileKey,
+  verifyConsistency,
+  verifyInclusion,
+  type HashFn,
+} from "../../ledger-service/src/log/index.ts";
 import { tileLevels } from "../../ledger-service/src/log/tiles.ts";
 import { rejectsWith, tempDirs } from "./helpers.ts";
 import { hex, referenceTree } from "./reference.ts";
@@ -14,14 +24,15 @@ const OPENSSL_SM3: HashFn = (d) => sm3(d);
 /** Sizes around every tile boundary up to `n`, and a few random ones. */
 function boundarySizes(n: number): number[] {
   const out = new Set([1, 2, 3, n]);
-  for (const b of [256, 512, 768, 4096, 65_536]) for (const d of [-1, 0, 1]) if (b + d >= 1 && b + d <= n) out.add(b + d);
+  for (const b of [256, 512, 768, 4096, 65_536])
+    for (const d of [-1, 0, 1]) if (b + d >= 1 && b + d <= n) out.add(b + d);
   for (let i = 0; i < 12; i++) out.add(1 + Math.floor(Math.random() * n));
   return [...out].sort((a, b) => a - b);
 }
 
 /** Appends `entries` in uneven batches, several in flight at once (so they coalesce). */
 async function appendUnevenly(log: MerkleLog, entries: readonly Uint8Array[]): Promise<void> {
-  for (let at = 0, k = 0; at < entries.length; ) {
+  for (let at = 0, k = 0; at < entries.length;) {
     const wave: Promise<unknown>[] = [];
     for (let j = 0; j < 4 && at < entries.length; j++, k++) {
       const n = [1, 7, 255, 256, 300, 1000, 4000][k % 7]!;
@@ -42,7 +53,14 @@ async function checkAgainst(log: MerkleLog, oracle: MemoryTree, hash: HashFn, wh
     roots.set(n, root);
   }
   for (const n of sizes) {
-    for (const index of new Set([0, n - 1, Math.floor(n / 2), Math.floor(Math.random() * n), Math.min(n - 1, 255), Math.min(n - 1, 256)])) {
+    for (const index of new Set([
+      0,
+      n - 1,
+      Math.floor(n / 2),
+      Math.floor(Math.random() * n),
+      Math.min(n - 1, 255),
+      Math.min(n - 1, 256),
+    ])) {
       const proof = await log.inclusionProof(index, n);
       expect(proof.map(hex), `${what}: PATH(${index}, ${n})`).to.deep.equal(oracle.inclusionProof(index, n).map(hex));
       expect(verifyInclusion(index, n, await log.leafHash(index), proof, roots.get(n)!, hash)).to.equal(true);
@@ -89,8 +107,16 @@ describe("durable Merkle log in tiles (merkle-log.ts, frontier.ts, tiles.ts)", f
     for (const size of [255, 256, 257, 512, 513, 700]) {
       const d = entries.slice(0, size);
       expect(hex(await log.root(size)), `root(${size})`).to.equal(hex(ref.MTH(d)));
-      for (const index of [0, 254, 255, 256, size - 1]) if (index < size) expect((await log.inclusionProof(index, size)).map(hex), `PATH(${index}, ${size})`).to.deep.equal(ref.PATH(index, d).map(hex));
-      for (const m of [1, 255, 256, 257, 300]) if (m <= size) expect((await log.consistencyProof(m, size)).map(hex), `PROOF(${m}, ${size})`).to.deep.equal(ref.PROOF(m, d).map(hex));
+      for (const index of [0, 254, 255, 256, size - 1])
+        if (index < size)
+          expect((await log.inclusionProof(index, size)).map(hex), `PATH(${index}, ${size})`).to.deep.equal(
+            ref.PATH(index, d).map(hex),
+          );
+      for (const m of [1, 255, 256, 257, 300])
+        if (m <= size)
+          expect((await log.consistencyProof(m, size)).map(hex), `PROOF(${m}, ${size})`).to.deep.equal(
+            ref.PROOF(m, d).map(hex),
+          );
     }
     await log.close();
   });
@@ -169,7 +195,11 @@ describe("durable Merkle log in tiles (merkle-log.ts, frontier.ts, tiles.ts)", f
 
     const old = await MerkleLog.open(join(dir(), "v1"));
     await old.append([Buffer.from("x")]);
-    await old.store.write([old.store.table("meta").putOp("state", { version: 3, size: 1, hashId: hex(sm3(new Uint8Array())), tileHeight: 8 })]);
+    await old.store.write([
+      old.store
+        .table("meta")
+        .putOp("state", { version: 3, size: 1, hashId: hex(sm3(new Uint8Array())), tileHeight: 8 }),
+    ]);
     await old.close();
     await rejectsWith(MerkleLog.open(join(dir(), "v1")), "LOG_CORRUPT");
   });

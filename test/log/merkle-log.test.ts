@@ -4,7 +4,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { generateKeyPair } from "../../core/crypto/sm2.ts";
-import { Checkpointer, decompose, leafHash, LogError, MemoryTree, MerkleLog, SHA256, SM3, verifyConsistency, verifyInclusion, verifySignedCheckpoint, type HashFn } from "../../ledger-service/src/log/index.ts";
+import {
+  Checkpointer,
+  decompose,
+  leafHash,
+  LogError,
+  MemoryTree,
+  MerkleLog,
+  SHA256,
+  SM3,
+  verifyConsistency,
+  verifyInclusion,
+  verifySignedCheckpoint,
+  type HashFn,
+} from "../../ledger-service/src/log/index.ts";
 import { hex, referenceTree, SHA256_ROOTS, SM3_ROOTS, VECTOR_LEAVES } from "./reference.ts";
 
 const data = (i: number) => Buffer.from(`record ${i}`);
@@ -25,7 +38,10 @@ describe("durable Merkle log (merkle-log.ts, log-store.ts)", () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "pdl-log-"))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const [name, hash, roots] of [["SM3", SM3, SM3_ROOTS], ["SHA-256", SHA256, SHA256_ROOTS]] as [string, HashFn, string[]][]) {
+  for (const [name, hash, roots] of [
+    ["SM3", SM3, SM3_ROOTS],
+    ["SHA-256", SHA256, SHA256_ROOTS],
+  ] as [string, HashFn, string[]][]) {
     it(`${name}: reproduces the vector roots at every past size`, async () => {
       const log = await MerkleLog.open(dir, { hash });
       await log.append(VECTOR_LEAVES.slice(0, 3));
@@ -39,7 +55,15 @@ describe("durable Merkle log (merkle-log.ts, log-store.ts)", () => {
     const log = await MerkleLog.open(dir);
     const all = Array.from({ length: 64 }, (_, i) => data(i));
     // Uneven batches, so subtrees close inside and across batches.
-    for (const [a, b] of [[0, 1], [1, 4], [4, 5], [5, 17], [17, 18], [18, 40], [40, 64]] as const) {
+    for (const [a, b] of [
+      [0, 1],
+      [1, 4],
+      [4, 5],
+      [5, 17],
+      [17, 18],
+      [18, 40],
+      [40, 64],
+    ] as const) {
       const r = await log.append(all.slice(a, b));
       expect(r).to.deep.equal({ firstIndex: a, size: b });
     }
@@ -70,13 +94,26 @@ describe("durable Merkle log (merkle-log.ts, log-store.ts)", () => {
     // At most two tiles per tile level (the leaf's and the past size's right edge); 5000 leaves
     // make two levels, where a read per node would be up to 2·⌈log₂ n⌉.
     const bound = 4;
-    for (const [index, size] of [[0, n], [4999, n], [2500, 3333], [1023, 1024], [1024, 4097], [77, 78]] as const) {
+    for (const [index, size] of [
+      [0, n],
+      [4999, n],
+      [2500, 3333],
+      [1023, 1024],
+      [1024, 4097],
+      [77, 78],
+    ] as const) {
       const before = log.store.reads;
       const proof = await log.inclusionProof(index, size);
       expect(log.store.reads - before).to.be.at.most(bound);
       expect(proof.map(hex)).to.deep.equal(memory.inclusionProof(index, size).map(hex));
     }
-    for (const [m, size] of [[1, n], [4999, n], [1000, 3333], [1024, 4097], [3, 5]] as const) {
+    for (const [m, size] of [
+      [1, n],
+      [4999, n],
+      [1000, 3333],
+      [1024, 4097],
+      [3, 5],
+    ] as const) {
       const before = log.store.reads;
       const proof = await log.consistencyProof(m, size);
       expect(log.store.reads - before).to.be.at.most(bound);
@@ -86,8 +123,15 @@ describe("durable Merkle log (merkle-log.ts, log-store.ts)", () => {
     const before = log.store.reads;
     expect(hex(await log.root())).to.equal(hex(memory.root()));
     expect(log.store.reads).to.equal(before);
-    expect(decompose(0, 13)).to.deep.equal([{ level: 3, index: 0 }, { level: 2, index: 2 }, { level: 0, index: 12 }]);
-    expect(decompose(8, 5)).to.deep.equal([{ level: 2, index: 2 }, { level: 0, index: 12 }]);
+    expect(decompose(0, 13)).to.deep.equal([
+      { level: 3, index: 0 },
+      { level: 2, index: 2 },
+      { level: 0, index: 12 },
+    ]);
+    expect(decompose(8, 5)).to.deep.equal([
+      { level: 2, index: 2 },
+      { level: 0, index: 12 },
+    ]);
     expect(decompose(1, 4)).to.deep.equal([1, 2, 3, 4].map((index) => ({ level: 0, index })));
     await log.close();
   });
@@ -96,7 +140,11 @@ describe("durable Merkle log (merkle-log.ts, log-store.ts)", () => {
     const log = await MerkleLog.open(dir);
     const sizes: number[] = [];
     log.onAppend((s) => sizes.push(s));
-    const results = await Promise.all([log.append([data(0), data(1)]), log.append([data(2)]), log.append([data(3), data(4), data(5)])]);
+    const results = await Promise.all([
+      log.append([data(0), data(1)]),
+      log.append([data(2)]),
+      log.append([data(3), data(4), data(5)]),
+    ]);
     expect(results.map((r) => r.firstIndex)).to.deep.equal([0, 2, 3]);
     expect(results.map((r) => r.size)).to.deep.equal([6, 6, 6]);
     expect(sizes).to.deep.equal([6]);
@@ -122,8 +170,12 @@ describe("durable Merkle log (merkle-log.ts, log-store.ts)", () => {
   it("rejects bad input with stable codes", async () => {
     const log = await MerkleLog.open(dir, { maxEntryBytes: 100 });
     await log.append([data(0), data(1)]);
-    expect(() => log.append([Buffer.alloc(101)])).to.throw(LogError).with.property("code", "LOG_ENTRY_TOO_LARGE");
-    expect(() => log.append(["text" as unknown as Uint8Array])).to.throw(LogError).with.property("code", "LOG_RANGE");
+    expect(() => log.append([Buffer.alloc(101)]))
+      .to.throw(LogError)
+      .with.property("code", "LOG_ENTRY_TOO_LARGE");
+    expect(() => log.append(["text" as unknown as Uint8Array]))
+      .to.throw(LogError)
+      .with.property("code", "LOG_RANGE");
     await rejectsWith(log.root(3), "LOG_RANGE");
     await rejectsWith(log.inclusionProof(2, 2), "LOG_RANGE");
     await rejectsWith(log.inclusionProof(-1), "LOG_RANGE");
@@ -154,11 +206,15 @@ describe("durable Merkle log (merkle-log.ts, log-store.ts)", () => {
     this.timeout(60_000);
     const key = generateKeyPair();
     const logKey = { origin: "pdl.test/log/sm3", keyName: "pdl.test/log", privateKey: key.privateKey };
-    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures", "append-forever.ts"), dir], {
-      cwd: join(import.meta.dirname, "..", ".."),
-      env: { ...process.env, LOG_PRIVATE_KEY: key.privateKey },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", join(import.meta.dirname, "fixtures", "append-forever.ts"), dir],
+      {
+        cwd: join(import.meta.dirname, "..", ".."),
+        env: { ...process.env, LOG_PRIVATE_KEY: key.privateKey },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let acknowledged = 0;
     let checkpoints = 0;
     let stderr = "";
@@ -206,7 +262,15 @@ describe("durable Merkle log (merkle-log.ts, log-store.ts)", () => {
       const signed = verifySignedCheckpoint(cp.text, key.publicKey, logKey.keyName);
       if (cp.size === latest.size) continue;
       earlier++;
-      expect(verifyConsistency(signed.size, latest.size, signed.rootHash, Buffer.from(latest.rootHash, "hex"), await checkpointer.consistencyProof(signed.size, latest.size))).to.equal(true);
+      expect(
+        verifyConsistency(
+          signed.size,
+          latest.size,
+          signed.rootHash,
+          Buffer.from(latest.rootHash, "hex"),
+          await checkpointer.consistencyProof(signed.size, latest.size),
+        ),
+      ).to.equal(true);
     }
     expect(earlier).to.be.at.least(checkpoints - 1);
     await log.close();

@@ -1,15 +1,34 @@
 import { expect } from "chai";
 import { generateKeyPair } from "../../core/crypto/sm2.ts";
-import { Anchorer, AnchorStore, buildReceipt, Checkpointer, MerkleLog, Receipt, signCheckpoint, verifyReceipt, verifyReceiptOffline, type AnchorSink } from "../../ledger-service/src/log/index.ts";
+import {
+  Anchorer,
+  AnchorStore,
+  buildReceipt,
+  Checkpointer,
+  MerkleLog,
+  Receipt,
+  signCheckpoint,
+  verifyReceipt,
+  verifyReceiptOffline,
+  type AnchorSink,
+} from "../../ledger-service/src/log/index.ts";
 import { LOG_KEY, tempDirs } from "./helpers.ts";
 
 const sink: AnchorSink = {
   async anchor() {
-    return { txId: "0xabc", blockNumber: 7, blockTime: 1_767_200_000, chainType: "evm", chainId: "1387", contract: "0x00000000000000000000000000000000000000aa" };
+    return {
+      txId: "0xabc",
+      blockNumber: 7,
+      blockTime: 1_767_200_000,
+      chainType: "evm",
+      chainId: "1387",
+      contract: "0x00000000000000000000000000000000000000aa",
+    };
   },
 };
 const recordHash = "ab".repeat(32);
-const entry = (i: number) => Buffer.from(JSON.stringify({ v: 1, i, recordHash: i === 4 ? recordHash : "cd".repeat(32) }));
+const entry = (i: number) =>
+  Buffer.from(JSON.stringify({ v: 1, i, recordHash: i === 4 ? recordHash : "cd".repeat(32) }));
 
 describe("receipts (receipt.ts)", () => {
   const dir = tempDirs("pdl-receipt-");
@@ -49,7 +68,13 @@ describe("receipts (receipt.ts)", () => {
     expect(anchored.anchor).to.include({ txId: "0xabc", treeSize: 5 });
     const a = verifyReceiptOffline(anchored, LOG_KEY.publicKey, LOG_KEY.keyName);
     expect(a.ok, JSON.stringify(a.checks)).to.equal(true);
-    expect(a.checks.map((x) => x.name)).to.include.members(["checkpoint signature", "inclusion", "anchor tree size", "anchor root", "anchor checkpoint hash"]);
+    expect(a.checks.map((x) => x.name)).to.include.members([
+      "checkpoint signature",
+      "inclusion",
+      "anchor tree size",
+      "anchor root",
+      "anchor checkpoint hash",
+    ]);
     expect(Receipt.parse(JSON.parse(JSON.stringify(anchored)))).to.deep.equal(anchored);
 
     // Entries beyond the anchor are checkpointed under the newer checkpoint.
@@ -70,7 +95,10 @@ describe("receipts (receipt.ts)", () => {
       f(copy);
       const result = verifyReceiptOffline(copy, key, LOG_KEY.keyName);
       expect(result.ok, what).to.equal(false);
-      expect(result.checks.filter((c) => !c.ok).map((c) => c.name), what).to.include(failing);
+      expect(
+        result.checks.filter((c) => !c.ok).map((c) => c.name),
+        what,
+      ).to.include(failing);
     };
     const hex0 = "0".repeat(64);
     tamper("entry data", (r) => (r.entry.data = Buffer.from("forged").toString("base64")), "entry");
@@ -82,7 +110,11 @@ describe("receipts (receipt.ts)", () => {
     tamper("proof element", (r) => (r.inclusionProof![0] = hex0), "inclusion");
     tamper("proof truncated", (r) => r.inclusionProof!.pop(), "inclusion");
     tamper("proof extended", (r) => r.inclusionProof!.push(hex0), "inclusion");
-    tamper("checkpoint text", (r) => (r.checkpoint!.text = r.checkpoint!.text.replace("\n6\n", "\n7\n")), "checkpoint signature");
+    tamper(
+      "checkpoint text",
+      (r) => (r.checkpoint!.text = r.checkpoint!.text.replace("\n6\n", "\n7\n")),
+      "checkpoint signature",
+    );
     tamper("checkpoint size", (r) => (r.checkpoint!.size = 7), "checkpoint fields");
     tamper("checkpoint root", (r) => (r.checkpoint!.rootHash = hex0), "checkpoint fields");
     tamper("origin", (r) => (r.origin = "evil.example/log/sm3"), "checkpoint fields");
@@ -98,10 +130,16 @@ describe("receipts (receipt.ts)", () => {
     // A checkpoint re-signed by another key, with everything else consistent, is still refused.
     tamper(
       "re-signed by another key",
-      (r) => (r.checkpoint!.text = signCheckpoint(r.checkpoint!.text.split("\n\n")[0]! + "\n", otherKey.privateKey, LOG_KEY.keyName)),
+      (r) =>
+        (r.checkpoint!.text = signCheckpoint(
+          r.checkpoint!.text.split("\n\n")[0]! + "\n",
+          otherKey.privateKey,
+          LOG_KEY.keyName,
+        )),
       "checkpoint signature",
     );
-    for (const junk of [null, 1, "receipt", {}, { version: 2 }]) expect(verifyReceiptOffline(junk, LOG_KEY.publicKey, LOG_KEY.keyName).ok).to.equal(false);
+    for (const junk of [null, 1, "receipt", {}, { version: 2 }])
+      expect(verifyReceiptOffline(junk, LOG_KEY.publicKey, LOG_KEY.keyName).ok).to.equal(false);
     await log.close();
   });
 
@@ -110,7 +148,10 @@ describe("receipts (receipt.ts)", () => {
     await log.append([0, 1].map(entry));
     await anchorer.anchorNow();
     const r = await buildReceipt(log, checkpointer, anchors, 1);
-    const yes = await verifyReceipt(r, LOG_KEY.publicKey, LOG_KEY.keyName, async (a) => ({ ok: a.txId === "0xabc", detail: "seen on our node" }));
+    const yes = await verifyReceipt(r, LOG_KEY.publicKey, LOG_KEY.keyName, async (a) => ({
+      ok: a.txId === "0xabc",
+      detail: "seen on our node",
+    }));
     expect(yes.ok).to.equal(true);
     expect(yes.checks.at(-1)!.name).to.equal("anchor on chain");
     const no = await verifyReceipt(r, LOG_KEY.publicKey, LOG_KEY.keyName, async () => {

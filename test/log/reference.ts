@@ -34,11 +34,25 @@ export function referenceTree(hash: HashFn) {
     if (m <= k) return [...SUBPROOF(m, D.slice(0, k), b), MTH(D.slice(k, n))];
     return [...SUBPROOF(m - k, D.slice(k, n), false), MTH(D.slice(0, k))];
   };
-  return { MTH, PATH, PROOF: (m: number, D: Uint8Array[]) => SUBPROOF(m, D, true), leaf: (d: Uint8Array) => H(Uint8Array.of(0), d) };
+  return {
+    MTH,
+    PATH,
+    PROOF: (m: number, D: Uint8Array[]) => SUBPROOF(m, D, true),
+    leaf: (d: Uint8Array) => H(Uint8Array.of(0), d),
+  };
 }
 
 /** The 8 leaves of transparency-dev/merkle testonly/constants.go. */
-export const VECTOR_LEAVES = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"].map((h) => Buffer.from(h, "hex"));
+export const VECTOR_LEAVES = [
+  "",
+  "00",
+  "10",
+  "2021",
+  "3031",
+  "40414243",
+  "5051525354555657",
+  "606162636465666768696a6b6c6d6e6f",
+].map((h) => Buffer.from(h, "hex"));
 
 /** SHA-256 roots for sizes 0–8 (transparency-dev/merkle testonly/constants.go, RootHashes). */
 export const SHA256_ROOTS = [

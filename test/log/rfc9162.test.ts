@@ -29,21 +29,33 @@ describe("RFC 9162 tree (rfc9162.ts)", () => {
   describe("known-answer vectors", () => {
     it("reproduces the SHA-256 roots of transparency-dev/merkle for sizes 0–8", () => {
       const leaves = VECTOR_LEAVES.map((d) => leafHash(d, SHA256));
-      for (let n = 0; n <= 8; n++) expect(hex(rootFromLeafHashes(leaves.slice(0, n), SHA256)), `size ${n}`).to.equal(SHA256_ROOTS[n]);
+      for (let n = 0; n <= 8; n++)
+        expect(hex(rootFromLeafHashes(leaves.slice(0, n), SHA256)), `size ${n}`).to.equal(SHA256_ROOTS[n]);
       expect(hex(emptyRoot(SHA256))).to.equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-      expect(hex(leafHash(new Uint8Array(), SHA256))).to.equal("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
+      expect(hex(leafHash(new Uint8Array(), SHA256))).to.equal(
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+      );
     });
 
     it("reproduces the SM3 roots of the reference note for sizes 0–8", () => {
       const leaves = VECTOR_LEAVES.map((d) => leafHash(d));
-      for (let n = 0; n <= 8; n++) expect(hex(rootFromLeafHashes(leaves.slice(0, n))), `size ${n}`).to.equal(SM3_ROOTS[n]);
+      for (let n = 0; n <= 8; n++)
+        expect(hex(rootFromLeafHashes(leaves.slice(0, n))), `size ${n}`).to.equal(SM3_ROOTS[n]);
       expect(hex(emptyRoot())).to.equal("1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b");
     });
 
     it("gives the RFC's example PROOF(3, D[7]) = [c, d, g, l]", () => {
       for (const hash of [SHA256, SM3]) {
         const L = VECTOR_LEAVES.map((d) => leafHash(d, hash));
-        const [a, b, c, d, e, f, d6] = L as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+        const [a, b, c, d, e, f, d6] = L as [
+          Uint8Array,
+          Uint8Array,
+          Uint8Array,
+          Uint8Array,
+          Uint8Array,
+          Uint8Array,
+          Uint8Array,
+        ];
         const g = nodeHash(a, b, hash);
         const l = nodeHash(nodeHash(e, f, hash), d6, hash);
         expect(consistencyProofFromLeafHashes(L.slice(0, 7), 3, hash).map(hex)).to.deep.equal([c, d, g, l].map(hex));
@@ -58,7 +70,10 @@ describe("RFC 9162 tree (rfc9162.ts)", () => {
   });
 
   describe("against the slow reference written from the RFC text", () => {
-    for (const [name, hash] of [["SM3", SM3], ["SHA-256", SHA256]] as [string, HashFn][]) {
+    for (const [name, hash] of [
+      ["SM3", SM3],
+      ["SHA-256", SHA256],
+    ] as [string, HashFn][]) {
       it(`${name}: MTH, PATH and PROOF agree for every 1 ≤ m ≤ n ≤ ${MAX}`, () => {
         const ref = referenceTree(hash);
         const data = Array.from({ length: MAX }, (_, i) => Buffer.from(`entry ${i}`));
@@ -71,11 +86,17 @@ describe("RFC 9162 tree (rfc9162.ts)", () => {
           expect(hex(rootFromLeafHashes(leaves.slice(0, n), hash))).to.equal(root);
           expect(hex(tree.root(n))).to.equal(root);
           for (let m = 1; m <= n; m++) {
-            expect(tree.inclusionProof(m - 1, n).map(hex), `PATH(${m - 1}, D[${n}])`).to.deep.equal(ref.PATH(m - 1, d).map(hex));
-            expect(tree.consistencyProof(m, n).map(hex), `PROOF(${m}, D[${n}])`).to.deep.equal(ref.PROOF(m, d).map(hex));
+            expect(tree.inclusionProof(m - 1, n).map(hex), `PATH(${m - 1}, D[${n}])`).to.deep.equal(
+              ref.PATH(m - 1, d).map(hex),
+            );
+            expect(tree.consistencyProof(m, n).map(hex), `PROOF(${m}, D[${n}])`).to.deep.equal(
+              ref.PROOF(m, d).map(hex),
+            );
           }
         }
-        expect(inclusionProofFromLeafHashes(leaves.slice(0, 13), 5, hash).map(hex)).to.deep.equal(ref.PATH(5, data.slice(0, 13)).map(hex));
+        expect(inclusionProofFromLeafHashes(leaves.slice(0, 13), 5, hash).map(hex)).to.deep.equal(
+          ref.PATH(5, data.slice(0, 13)).map(hex),
+        );
       });
     }
   });
@@ -90,9 +111,18 @@ describe("RFC 9162 tree (rfc9162.ts)", () => {
       const tree = MemoryTree.fromEntries(data);
       expect(tree.size).to.equal(300);
       for (let n = 1; n <= 300; n++) expect(hex(tree.root(n)), `MTH(D[${n}])`).to.equal(hex(ref.MTH(data.slice(0, n))));
-      for (const [m, n] of [[1, 300], [255, 256], [256, 257], [100, 300], [299, 300], [129, 255]] as const) {
+      for (const [m, n] of [
+        [1, 300],
+        [255, 256],
+        [256, 257],
+        [100, 300],
+        [299, 300],
+        [129, 255],
+      ] as const) {
         const d = data.slice(0, n);
-        expect(tree.inclusionProof(m - 1, n).map(hex), `PATH(${m - 1}, D[${n}])`).to.deep.equal(ref.PATH(m - 1, d).map(hex));
+        expect(tree.inclusionProof(m - 1, n).map(hex), `PATH(${m - 1}, D[${n}])`).to.deep.equal(
+          ref.PATH(m - 1, d).map(hex),
+        );
         expect(tree.consistencyProof(m, n).map(hex), `PROOF(${m}, D[${n}])`).to.deep.equal(ref.PROOF(m, d).map(hex));
       }
     });
@@ -107,21 +137,29 @@ describe("RFC 9162 tree (rfc9162.ts)", () => {
       expect(hex(new MemoryTree(Buffer.concat(leaves)).root())).to.equal(root);
       expect(hex(rootFromLeafHashes(leaves))).to.equal(root);
       expect(hex(new MemoryTree([]).root())).to.equal(hex(emptyRoot()));
-      expect(() => new MemoryTree(Buffer.alloc(33))).to.throw().with.property("code", "LOG_RANGE");
-      expect(() => new MemoryTree([Buffer.alloc(31)])).to.throw().with.property("code", "LOG_RANGE");
+      expect(() => new MemoryTree(Buffer.alloc(33)))
+        .to.throw()
+        .with.property("code", "LOG_RANGE");
+      expect(() => new MemoryTree([Buffer.alloc(31)]))
+        .to.throw()
+        .with.property("code", "LOG_RANGE");
     });
 
     it("nodeHash keeps the plain definition H(0x01 ‖ left ‖ right) for inputs that are not two hashes", () => {
       const [a, b] = [randomBytes(32), randomBytes(32)];
       expect(hex(nodeHash(a, b))).to.equal(hex(opensslSm3(Buffer.concat([Uint8Array.of(1), a, b]))));
-      expect(hex(nodeHash(a.subarray(0, 5), b))).to.equal(hex(opensslSm3(Buffer.concat([Uint8Array.of(1), a.subarray(0, 5), b]))));
+      expect(hex(nodeHash(a.subarray(0, 5), b))).to.equal(
+        hex(opensslSm3(Buffer.concat([Uint8Array.of(1), a.subarray(0, 5), b]))),
+      );
     });
   });
 
   describe("verification, every 1 ≤ m ≤ n ≤ 64, and every mutation", () => {
     const leaves = Array.from({ length: MAX + 1 }, (_, i) => leafHash(Buffer.from(`leaf ${i}`)));
     const tree = new MemoryTree(leaves);
-    const roots = Array.from({ length: MAX + 2 }, (_, n) => (n <= MAX + 1 && n <= leaves.length ? tree.root(n) : emptyRoot()));
+    const roots = Array.from({ length: MAX + 2 }, (_, n) =>
+      n <= MAX + 1 && n <= leaves.length ? tree.root(n) : emptyRoot(),
+    );
 
     it("accepts every inclusion proof and rejects it truncated, extended, bit-flipped, at size ± 1 and index ± 1", () => {
       let probes = 0;
@@ -171,8 +209,10 @@ describe("RFC 9162 tree (rfc9162.ts)", () => {
           const proof = tree.consistencyProof(m, n);
           const at = `(${m}, ${n})`;
           expect(verifyConsistency(m, n, roots[m]!, roots[n]!, proof), `valid ${at}`).to.equal(true);
-          if (proof.length > 0) reject(verifyConsistency(m, n, roots[m]!, roots[n]!, proof.slice(0, -1)), `truncated ${at}`);
-          if (proof.length > 1) reject(verifyConsistency(m, n, roots[m]!, roots[n]!, proof.slice(1)), `head dropped ${at}`);
+          if (proof.length > 0)
+            reject(verifyConsistency(m, n, roots[m]!, roots[n]!, proof.slice(0, -1)), `truncated ${at}`);
+          if (proof.length > 1)
+            reject(verifyConsistency(m, n, roots[m]!, roots[n]!, proof.slice(1)), `head dropped ${at}`);
           reject(verifyConsistency(m, n, roots[m]!, roots[n]!, [...proof, leaves[0]!]), `extended ${at}`);
           reject(verifyConsistency(m, n, roots[m]!, roots[n]!, [roots[m]!, ...proof]), `root1 prepended ${at}`);
           for (let j = 0; j < proof.length; j++) {
@@ -201,7 +241,9 @@ describe("RFC 9162 tree (rfc9162.ts)", () => {
         expect(verifyConsistency(0, n, emptyRoot(), roots[n]!, [roots[n]!])).to.equal(false);
         expect(verifyConsistency(0, n, roots[n]!, roots[n]!, [])).to.equal(false);
       }
-      expect(() => tree.consistencyProof(0, 5)).to.throw().with.property("code", "LOG_RANGE");
+      expect(() => tree.consistencyProof(0, 5))
+        .to.throw()
+        .with.property("code", "LOG_RANGE");
     });
 
     it("rejects hashes of the wrong length, in any position, and never throws on garbage", () => {
@@ -215,7 +257,9 @@ describe("RFC 9162 tree (rfc9162.ts)", () => {
         expect(verifyInclusion(3, 10, leaves[3]!, [cut(proof[0]!), ...proof.slice(1)], roots[10]!)).to.equal(false);
         expect(verifyConsistency(3, 10, cut(roots[3]!), roots[10]!, cproof)).to.equal(false);
         expect(verifyConsistency(3, 10, roots[3]!, cut(roots[10]!), cproof)).to.equal(false);
-        expect(verifyConsistency(3, 10, roots[3]!, roots[10]!, [...cproof.slice(0, -1), cut(cproof[cproof.length - 1]!)])).to.equal(false);
+        expect(
+          verifyConsistency(3, 10, roots[3]!, roots[10]!, [...cproof.slice(0, -1), cut(cproof[cproof.length - 1]!)]),
+        ).to.equal(false);
       }
       // SHA-256 and SM3 both give 32 bytes; a 20-byte "hash" is wrong for either.
       expect(verifyInclusion(0, 1, Buffer.alloc(20), [], Buffer.alloc(20))).to.equal(false);
@@ -232,9 +276,16 @@ describe("RFC 9162 tree (rfc9162.ts)", () => {
         expect(verifyConsistency(3, 10, roots[3]!, roots[10]!, g as Uint8Array[])).to.equal(false);
       }
       // A proof for a SHA-256 tree does not verify under SM3 (the hash is a parameter).
-      const sha = new MemoryTree(VECTOR_LEAVES.map((d) => leafHash(d, SHA256)), SHA256);
-      expect(verifyInclusion(2, 8, leafHash(VECTOR_LEAVES[2]!, SHA256), sha.inclusionProof(2), sha.root(), SHA256)).to.equal(true);
-      expect(verifyInclusion(2, 8, leafHash(VECTOR_LEAVES[2]!, SHA256), sha.inclusionProof(2), sha.root(), SM3)).to.equal(false);
+      const sha = new MemoryTree(
+        VECTOR_LEAVES.map((d) => leafHash(d, SHA256)),
+        SHA256,
+      );
+      expect(
+        verifyInclusion(2, 8, leafHash(VECTOR_LEAVES[2]!, SHA256), sha.inclusionProof(2), sha.root(), SHA256),
+      ).to.equal(true);
+      expect(
+        verifyInclusion(2, 8, leafHash(VECTOR_LEAVES[2]!, SHA256), sha.inclusionProof(2), sha.root(), SM3),
+      ).to.equal(false);
     });
 
     it("handles the boundaries: size 1, equal sizes, index = size", () => {

@@ -3,7 +3,16 @@ import { expect } from "chai";
 import { sm3 } from "../../core/crypto/sm3.ts";
 import { Frontier, type Tile } from "../../ledger-service/src/log/frontier.ts";
 import { hasherFor, MemoryTree, SHA256, SM3, type HashFn } from "../../ledger-service/src/log/index.ts";
-import { compactTile, expandTile, FULL_TILE_HASHES, locate, slot, TILE_WIDTH, tileHashCount, tileLevels } from "../../ledger-service/src/log/tiles.ts";
+import {
+  compactTile,
+  expandTile,
+  FULL_TILE_HASHES,
+  locate,
+  slot,
+  TILE_WIDTH,
+  tileHashCount,
+  tileLevels,
+} from "../../ledger-service/src/log/tiles.ts";
 import { throwsWith } from "./helpers.ts";
 import { hex } from "./reference.ts";
 
@@ -48,13 +57,18 @@ describe("tiles and the frontier (tiles.ts, frontier.ts)", () => {
       const back = expandTile(stored, width, 32, { tileLevel: 0, tileIndex: 0 });
       for (let row = 0; row < 8; row++) {
         const n = Math.floor(width / 2 ** row) * 32;
-        expect(hex(back.subarray(slot(row, 0) * 32, slot(row, 0) * 32 + n)), `width ${width} row ${row}`).to.equal(hex(full.subarray(slot(row, 0) * 32, slot(row, 0) * 32 + n)));
+        expect(hex(back.subarray(slot(row, 0) * 32, slot(row, 0) * 32 + n)), `width ${width} row ${row}`).to.equal(
+          hex(full.subarray(slot(row, 0) * 32, slot(row, 0) * 32 + n)),
+        );
       }
       throwsWith(() => expandTile(stored.subarray(32), width, 32, { tileLevel: 0, tileIndex: 0 }), "LOG_CORRUPT");
     }
   });
 
-  for (const [name, hash, oracleHash] of [["SM3 (sm3-fast)", SM3, OPENSSL_SM3], ["SHA-256", SHA256, SHA256]] as [string, HashFn, HashFn][]) {
+  for (const [name, hash, oracleHash] of [
+    ["SM3 (sm3-fast)", SM3, OPENSSL_SM3],
+    ["SHA-256", SHA256, SHA256],
+  ] as [string, HashFn, HashFn][]) {
     it(`${name}: every node a frontier writes, full tiles and partial ones, equals the oracle tree's, across tile levels`, function () {
       this.timeout(120_000);
       // The hashing path is the generic one for SHA-256: a few tiles suffice; SM3 crosses into level 2.
@@ -78,11 +92,16 @@ describe("tiles and the frontier (tiles.ts, frontier.ts)", () => {
         // Every complete subtree the tree is made of is in the frontier.
         for (let level = 0; 2 ** level <= size; level++) {
           const count = Math.floor(size / 2 ** level);
-          if (count % 2 === 1) expect(hex(f.hashOf({ level, index: count - 1 })!), `edge ${level} at ${size}`).to.equal(hex(oracle.subtree((count - 1) * 2 ** level, 2 ** level)));
+          if (count % 2 === 1)
+            expect(hex(f.hashOf({ level, index: count - 1 })!), `edge ${level} at ${size}`).to.equal(
+              hex(oracle.subtree((count - 1) * 2 ** level, 2 ** level)),
+            );
         }
       }
       const ids = full.map((t) => `${t.tileLevel}/${t.tileIndex}`);
-      expect([...ids].sort()).to.deep.equal([...Array.from({ length: Math.floor(n / 256) }, (_, i) => `0/${i}`), ...(n >= 65_536 ? ["1/0"] : [])].sort());
+      expect([...ids].sort()).to.deep.equal(
+        [...Array.from({ length: Math.floor(n / 256) }, (_, i) => `0/${i}`), ...(n >= 65_536 ? ["1/0"] : [])].sort(),
+      );
       // The level-1 tile completes with the leaf that completes level-0 tile 255.
       if (n >= 65_536) expect(ids.indexOf("1/0")).to.equal(ids.indexOf("0/255") + 1);
       for (const t of full) checkTile(t, TILE_WIDTH, oracle, "full");
@@ -97,7 +116,9 @@ describe("tiles and the frontier (tiles.ts, frontier.ts)", () => {
       for (let i = 0; i < cut; i++) a.append(entries[i]!, () => undefined);
       const stored: (Uint8Array | undefined)[] = [];
       for (const t of a.partialSince(0)) stored[t.tileLevel] = t.hashes;
-      expect(Frontier.partialTiles(cut).map((t) => t.tileLevel)).to.deep.equal(a.partialSince(0).map((t) => t.tileLevel));
+      expect(Frontier.partialTiles(cut).map((t) => t.tileLevel)).to.deep.equal(
+        a.partialSince(0).map((t) => t.tileLevel),
+      );
       const b = Frontier.restore(hasher, cut, stored);
       const fullA: string[] = [];
       const fullB: string[] = [];

@@ -36,7 +36,12 @@ describe("tree hashers (tree-hasher.ts)", () => {
       const buf = new Uint8Array(randomBytes(200));
       const aOff = k % 100;
       const bOff = (k * 7) % 150;
-      const expected = hashOf(OPENSSL_SM3, Uint8Array.of(1), buf.subarray(aOff, aOff + 32), buf.subarray(bOff, bOff + 32));
+      const expected = hashOf(
+        OPENSSL_SM3,
+        Uint8Array.of(1),
+        buf.subarray(aOff, aOff + 32),
+        buf.subarray(bOff, bOff + 32),
+      );
       const out = new Uint8Array(32);
       h.nodeInto(buf, aOff, buf, bOff, out, 0);
       expect(hex(out)).to.equal(expected);

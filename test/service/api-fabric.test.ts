@@ -12,11 +12,11 @@ import { createLogger } from "../../ledger-service/src/logger.ts";
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
 import type { LedgerClient, SubmitResponse } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import { deliverBody, h } from "../conformance/fixtures.ts";
-import { org, type ActorName } from "../conformance/world.ts";
+import { deliverBody, h } from "../../scripts/scenarios/fixtures.ts";
+import { org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { startEmulatedNetwork, type EmulatedNetwork } from "../fabric/emulator/network.ts";
 import { createFabricIdentity } from "../fabric/identities.ts";
-import { clientsFor, playStory } from "./story.ts";
+import { clientsFor, playStory } from "../../scripts/scenarios/story.ts";
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -51,7 +51,11 @@ describe("ledger service on Fabric (gateway over gRPC to the peer emulator)", fu
   before(async () => {
     net = await startEmulatedNetwork({ channel: "pdl", chaincodeName: "pdl", mspIds: ["Org1MSP"] });
     dir = mkdtempSync(join(tmpdir(), "pdl-api-fabric-"));
-    const relay = await createFabricIdentity({ mspId: "Org1MSP", commonName: "pdl-service", attributes: { "pdl.org": agencyOrgId, "pdl.role": "agency" } });
+    const relay = await createFabricIdentity({
+      mspId: "Org1MSP",
+      commonName: "pdl-service",
+      attributes: { "pdl.org": agencyOrgId, "pdl.role": "agency" },
+    });
     writeFileSync(join(dir, "signcert.pem"), relay.certificatePem);
     writeFileSync(join(dir, "key.pem"), relay.privateKey.export({ type: "pkcs8", format: "pem" }));
     config = loadConfig({
@@ -96,18 +100,36 @@ describe("ledger service on Fabric (gateway over gRPC to the peer emulator)", fu
       expect(done.receipt.entry, label).to.deep.include({ index: done.leafIndex, recordHash: done.recordHash });
     }
     const committed = net.emulator.ledger.transaction(accepted.tx.txId);
-    expect(committed, "the receipt names a valid transaction of the peer's chain").to.deep.include({ blockNumber: accepted.tx.blockNumber, code: 0 });
+    expect(committed, "the receipt names a valid transaction of the peer's chain").to.deep.include({
+      blockNumber: accepted.tx.blockNumber,
+      code: 0,
+    });
   });
 
   it("refuses a rule violation with the chaincode's rulebook code, writing nothing", async () => {
     const size = service.log.size;
     const height = net.emulator.ledger.height;
-    const hop = { ...deliverBody("H9"), operation: "clean", delivery: undefined, inputs: [{ kind: "resource", resourceId: "R2", version: 1, fields: ["idno"], hash: h("R2-v1") }] };
+    const hop = {
+      ...deliverBody("H9"),
+      operation: "clean",
+      delivery: undefined,
+      inputs: [{ kind: "resource", resourceId: "R2", version: 1, fields: ["idno"], hash: h("R2-v1") }],
+    };
     const refused = await c.op.raw("POST", "/v1/hops", c.op.sign("lineage.hop", hop as never));
     expect(refused.status).to.be.within(400, 499);
     expect(codeOf(refused.json)).to.equal("FIELD_NOT_GRANTED");
-    const grant = { id: "G9", grantee: org("pa"), scope: [{ resourceId: "R1", fields: ["a"] }], scenarios: ["x"], validFrom: 1, validUntil: 2, agreementHash: h("x") };
-    expect(codeOf((await c.pa.raw("POST", "/v1/grants", c.pa.sign("grant.issue", grant))).json)).to.equal("REGRANT_FORBIDDEN");
+    const grant = {
+      id: "G9",
+      grantee: org("pa"),
+      scope: [{ resourceId: "R1", fields: ["a"] }],
+      scenarios: ["x"],
+      validFrom: 1,
+      validUntil: 2,
+      agreementHash: h("x"),
+    };
+    expect(codeOf((await c.pa.raw("POST", "/v1/grants", c.pa.sign("grant.issue", grant))).json)).to.equal(
+      "REGRANT_FORBIDDEN",
+    );
     expect(service.log.size).to.equal(size);
     expect(net.emulator.ledger.height, "refused at endorsement: nothing was ordered").to.equal(height);
     expect((await c.sup.raw("GET", "/v1/records/hop/H9/history")).status).to.equal(404);
@@ -116,23 +138,43 @@ describe("ledger service on Fabric (gateway over gRPC to the peer emulator)", fu
   it("exports the lineage and audits the grant from the chaincode's state", async () => {
     const lineage = await c.ex.get<{ hops: { hop: { id: string } }[] }>("/v1/products/P1/lineage");
     expect(lineage.hops.map((x) => x.hop.id)).to.include.members(["H1", "D1", "D2"]);
-    const audit = await c.sup.get<{ partners: { id: string }[]; deliveries: { recipient: string }[] }>("/v1/grants/G1/audit");
+    const audit = await c.sup.get<{ partners: { id: string }[]; deliveries: { recipient: string }[] }>(
+      "/v1/grants/G1/audit",
+    );
     expect(audit.partners.map((p) => p.id)).to.deep.equal(["A1"]);
     expect(audit.deliveries.map((d) => d.recipient)).to.deep.equal([org("con"), org("con")]);
   });
 
   it("anchors checkpoints on the chaincode: receipts become anchored with the Fabric transaction", async () => {
     await service.anchorNow();
-    const history = await c.sup.get<{ history: { receipt: { state: string; anchor?: { chainType: string; chainId: string; contract: string } } }[] }>("/v1/records/grant/G1/history");
+    const history = await c.sup.get<{
+      history: { receipt: { state: string; anchor?: { chainType: string; chainId: string; contract: string } } }[];
+    }>("/v1/records/grant/G1/history");
     const receipt = history.history[0]!.receipt;
     expect(receipt.state).to.equal("anchored");
     expect(receipt.anchor).to.deep.include({ chainType: "fabric", chainId: "pdl", contract: "pdl" });
-    const anchor = receipt.anchor as unknown as { txId: string; blockNumber: number; treeSize: number; rootHash: string; checkpointHash: string };
-    expect(net.emulator.ledger.transaction(anchor.txId), "a valid transaction of the peer's chain").to.deep.include({ blockNumber: anchor.blockNumber, code: 0 });
+    const anchor = receipt.anchor as unknown as {
+      txId: string;
+      blockNumber: number;
+      treeSize: number;
+      rootHash: string;
+      checkpointHash: string;
+    };
+    expect(net.emulator.ledger.transaction(anchor.txId), "a valid transaction of the peer's chain").to.deep.include({
+      blockNumber: anchor.blockNumber,
+      code: 0,
+    });
     expect(net.emulator.ledger.transaction(anchor.txId)!.event?.eventName).to.equal("CheckpointAnchored");
     const onChain = await service.backend.view({ kind: "anchor", id: config.log.origin });
-    expect(onChain, "the chaincode's anchor state").to.deep.include({ treeSize: anchor.treeSize, rootHash: anchor.rootHash, checkpointHash: anchor.checkpointHash });
-    expect(verifyReceiptOffline(receipt, service.keyring.log.publicKey)).to.deep.include({ ok: true, state: "anchored" });
+    expect(onChain, "the chaincode's anchor state").to.deep.include({
+      treeSize: anchor.treeSize,
+      rootHash: anchor.rootHash,
+      checkpointHash: anchor.checkpointHash,
+    });
+    expect(verifyReceiptOffline(receipt, service.keyring.log.publicKey)).to.deep.include({
+      ok: true,
+      state: "anchored",
+    });
   });
 
   it("keeps every record and index across a restart, resuming the chaincode events after its cursor", async () => {
@@ -149,10 +191,13 @@ describe("ledger service on Fabric (gateway over gRPC to the peer emulator)", fu
   });
   it("names the missing PDL_FABRIC_* settings, and an unreadable certificate, as configuration errors", async () => {
     const logger = createLogger("silent");
-    const open = (fabric: Config["fabric"]) => openBackend({ ...config, fabric }, {} as Keyring, logger, {}).catch((e: unknown) => e);
+    const open = (fabric: Config["fabric"]) =>
+      openBackend({ ...config, fabric }, {} as Keyring, logger, {}).catch((e: unknown) => e);
     const none = await open({ channel: "pdl", chaincode: "pdl" });
     expect(none).to.be.instanceOf(ConfigError);
-    expect((none as Error).message).to.equal("backend fabric needs fabric.peerEndpoint (PDL_FABRIC_PEER_ENDPOINT), fabric.mspId (PDL_FABRIC_MSP_ID), fabric.certPath (PDL_FABRIC_CERT), fabric.keyPath (PDL_FABRIC_KEY)");
+    expect((none as Error).message).to.equal(
+      "backend fabric needs fabric.peerEndpoint (PDL_FABRIC_PEER_ENDPOINT), fabric.mspId (PDL_FABRIC_MSP_ID), fabric.certPath (PDL_FABRIC_CERT), fabric.keyPath (PDL_FABRIC_KEY)",
+    );
     const noKey = await open({ ...config.fabric, keyPath: undefined });
     expect((noKey as Error).message).to.equal("backend fabric needs fabric.keyPath (PDL_FABRIC_KEY)");
     const absent = await open({ ...config.fabric, certPath: join(dir, "absent.pem") });
@@ -164,10 +209,18 @@ describe("ledger service on Fabric (gateway over gRPC to the peer emulator)", fu
     running = false;
     await service.stop();
     net.emulator.reset();
-    const plain = await createFabricIdentity({ mspId: "Org1MSP", commonName: "not-a-relay", attributes: { "pdl.org": agencyOrgId } });
+    const plain = await createFabricIdentity({
+      mspId: "Org1MSP",
+      commonName: "not-a-relay",
+      attributes: { "pdl.org": agencyOrgId },
+    });
     writeFileSync(join(dir, "plain-cert.pem"), plain.certificatePem);
     writeFileSync(join(dir, "plain-key.pem"), plain.privateKey.export({ type: "pkcs8", format: "pem" }));
-    const other: Config = { ...config, dataDir: join(dir, "data-plain"), fabric: { ...config.fabric, certPath: join(dir, "plain-cert.pem"), keyPath: join(dir, "plain-key.pem") } };
+    const other: Config = {
+      ...config,
+      dataDir: join(dir, "data-plain"),
+      fabric: { ...config.fabric, certPath: join(dir, "plain-cert.pem"), keyPath: join(dir, "plain-key.pem") },
+    };
     const err = await startService(other, { env }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(LedgerError);
     expect((err as LedgerError).code).to.equal("NOT_AUTHORIZED");

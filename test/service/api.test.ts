@@ -10,9 +10,9 @@ import { verifyConsistency } from "../../ledger-service/src/log/rfc9162.ts";
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import { deliverBody, h } from "../conformance/fixtures.ts";
-import { org, type ActorName } from "../conformance/world.ts";
-import { clientsFor, playStory } from "./story.ts";
+import { deliverBody, h } from "../../scripts/scenarios/fixtures.ts";
+import { org, type ActorName } from "../../scripts/scenarios/world.ts";
+import { clientsFor, playStory } from "../../scripts/scenarios/story.ts";
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -25,7 +25,8 @@ function mountedRoutes(app: Express): Set<string> {
   type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
   const walk = (stack: Layer[]) => {
     for (const layer of stack) {
-      if (layer.route) for (const m of Object.keys(layer.route.methods)) out.add(`${m.toUpperCase()} ${layer.route.path}`);
+      if (layer.route)
+        for (const m of Object.keys(layer.route.methods)) out.add(`${m.toUpperCase()} ${layer.route.path}`);
       else if (layer.handle?.stack) walk(layer.handle.stack);
     }
   };
@@ -42,7 +43,13 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-api-"));
-    const config: Config = { ...DEFAULTS, port: 0, dataDir: dir, logLevel: "silent", log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 } };
+    const config: Config = {
+      ...DEFAULTS,
+      port: 0,
+      dataDir: dir,
+      logLevel: "silent",
+      log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 },
+    };
     service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "api test" } });
     c = clientsFor(service, base());
     await playStory(service, c);
@@ -53,13 +60,22 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
   });
 
   it("documents exactly the routes it serves (OpenAPI 3.1)", async () => {
-    const doc = (await c.agency.getPublic<{ openapi: string; paths: Record<string, Record<string, unknown>> }>("/openapi.json"));
+    const doc = await c.agency.getPublic<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
+      "/openapi.json",
+    );
     expect(doc.openapi).to.equal("3.1.0");
     const documented = new Set<string>();
-    for (const [path, methods] of Object.entries(doc.paths)) for (const m of Object.keys(methods)) documented.add(`${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ":$1")}`);
+    for (const [path, methods] of Object.entries(doc.paths))
+      for (const m of Object.keys(methods)) documented.add(`${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ":$1")}`);
     const mounted = mountedRoutes(service.app);
-    expect([...mounted].filter((r) => !documented.has(r)), "mounted but undocumented").to.deep.equal([]);
-    expect([...documented].filter((r) => !mounted.has(r)), "documented but not mounted").to.deep.equal([]);
+    expect(
+      [...mounted].filter((r) => !documented.has(r)),
+      "mounted but undocumented",
+    ).to.deep.equal([]);
+    expect(
+      [...documented].filter((r) => !mounted.has(r)),
+      "documented but not mounted",
+    ).to.deep.equal([]);
     expect(mounted.size).to.be.greaterThan(40);
   });
 
@@ -72,8 +88,10 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
 
   it("lets each role read what it may, and nothing else", async () => {
     // The exchange and supervisors read everything; the grantee its grant; others are refused.
-    for (const who of ["agency", "ex", "sup", "op"] as const) expect((await c[who].raw("GET", "/v1/grants/G1")).status, who).to.equal(200);
-    for (const who of ["op2", "con", "su1"] as const) expect(codeOf((await c[who].raw("GET", "/v1/grants/G1")).json), who).to.equal("FORBIDDEN");
+    for (const who of ["agency", "ex", "sup", "op"] as const)
+      expect((await c[who].raw("GET", "/v1/grants/G1")).status, who).to.equal(200);
+    for (const who of ["op2", "con", "su1"] as const)
+      expect(codeOf((await c[who].raw("GET", "/v1/grants/G1")).json), who).to.equal("FORBIDDEN");
     // A partner reads the grant it is admitted to; the recipient reads its delivery.
     expect((await c.pa.raw("GET", "/v1/grants/G1")).status).to.equal(200);
     expect((await c.con.raw("GET", "/v1/hops/D1")).status).to.equal(200);
@@ -81,7 +99,9 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
     // Lists are filtered by what the caller may see.
     expect((await c.op2.get<{ grants: unknown[] }>("/v1/grants")).grants).to.have.length(0);
     expect((await c.op.get<{ grants: { id: string }[] }>("/v1/grants")).grants.map((g) => g.id)).to.deep.equal(["G1"]);
-    expect((await c.su1.get<{ resources: { id: string }[] }>("/v1/resources")).resources.map((r) => r.id)).to.deep.equal(["R1"]);
+    expect(
+      (await c.su1.get<{ resources: { id: string }[] }>("/v1/resources")).resources.map((r) => r.id),
+    ).to.deep.equal(["R1"]);
     // Overdue certificates are for the agency and supervisors.
     expect((await c.sup.raw("GET", "/v1/overdue")).status).to.equal(200);
     expect(codeOf((await c.op.raw("GET", "/v1/overdue")).json)).to.equal("FORBIDDEN");
@@ -90,32 +110,79 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
 
   it("refuses writes by the wrong role with the rulebook code, writing nothing", async () => {
     const size = service.log.size;
-    const grant = { id: "G9", grantee: org("pa"), scope: [{ resourceId: "R1", fields: ["a"] }], scenarios: ["x"], validFrom: 1, validUntil: 2, agreementHash: h("x") };
+    const grant = {
+      id: "G9",
+      grantee: org("pa"),
+      scope: [{ resourceId: "R1", fields: ["a"] }],
+      scenarios: ["x"],
+      validFrom: 1,
+      validUntil: 2,
+      agreementHash: h("x"),
+    };
     const res = await c.ex.raw("POST", "/v1/grants", c.ex.sign("grant.issue", grant));
     expect(res.status).to.equal(403);
     expect(codeOf(res.json)).to.equal("NOT_AUTHORIZED");
     // Operators and partners can never re-grant.
-    expect(codeOf((await c.pa.raw("POST", "/v1/grants", c.pa.sign("grant.issue", grant))).json)).to.equal("REGRANT_FORBIDDEN");
+    expect(codeOf((await c.pa.raw("POST", "/v1/grants", c.pa.sign("grant.issue", grant))).json)).to.equal(
+      "REGRANT_FORBIDDEN",
+    );
     // The operator cannot record a hop outside the grant's field scope (FIELD_NOT_GRANTED).
-    const hop = await c.op.raw("POST", "/v1/hops", c.op.sign("lineage.hop", { ...deliverBody("H9"), operation: "clean", delivery: undefined, inputs: [{ kind: "resource", resourceId: "R2", version: 1, fields: ["idno"], hash: h("R2-v1") }] } as never));
+    const hop = await c.op.raw(
+      "POST",
+      "/v1/hops",
+      c.op.sign("lineage.hop", {
+        ...deliverBody("H9"),
+        operation: "clean",
+        delivery: undefined,
+        inputs: [{ kind: "resource", resourceId: "R2", version: 1, fields: ["idno"], hash: h("R2-v1") }],
+      } as never),
+    );
     expect(codeOf(hop.json)).to.equal("FIELD_NOT_GRANTED");
     // A record posted to another operation's endpoint, or whose path disagrees with its body.
-    expect(codeOf((await c.agency.raw("POST", "/v1/grants/G1/suspension", c.agency.sign("grant.resume", { grantId: "G1", reason: "x" }))).json)).to.equal("MALFORMED_REQUEST");
-    expect(codeOf((await c.agency.raw("POST", "/v1/grants/G2/suspension", c.agency.sign("grant.suspend", { grantId: "G1", reason: "x" }))).json)).to.equal("MALFORMED_REQUEST");
+    expect(
+      codeOf(
+        (
+          await c.agency.raw(
+            "POST",
+            "/v1/grants/G1/suspension",
+            c.agency.sign("grant.resume", { grantId: "G1", reason: "x" }),
+          )
+        ).json,
+      ),
+    ).to.equal("MALFORMED_REQUEST");
+    expect(
+      codeOf(
+        (
+          await c.agency.raw(
+            "POST",
+            "/v1/grants/G2/suspension",
+            c.agency.sign("grant.suspend", { grantId: "G1", reason: "x" }),
+          )
+        ).json,
+      ),
+    ).to.equal("MALFORMED_REQUEST");
     // Someone else's record, relayed: the request signer must be the record's author.
-    expect(codeOf((await c.op2.raw("POST", "/v1/records", c.op.sign("lineage.hop", deliverBody("H8") as never))).json)).to.equal("NOT_AUTHORIZED");
+    expect(
+      codeOf((await c.op2.raw("POST", "/v1/records", c.op.sign("lineage.hop", deliverBody("H8") as never))).json),
+    ).to.equal("NOT_AUTHORIZED");
     expect(service.log.size).to.equal(size);
   });
 
   it("exports the lineage as JSON, W3C PROV-JSON and OpenLineage run events", async () => {
-    const graph = await c.ex.get<{ hops: { hop: { id: string } }[]; resources: { id: string }[]; unresolved: unknown[] }>("/v1/products/P1/lineage");
+    const graph = await c.ex.get<{
+      hops: { hop: { id: string } }[];
+      resources: { id: string }[];
+      unresolved: unknown[];
+    }>("/v1/products/P1/lineage");
     expect(graph.hops.map((x) => x.hop.id)).to.deep.equal(["H1", "D1"]);
     expect(graph.resources.map((r) => r.id)).to.deep.equal(["R1"]);
     expect(graph.unresolved).to.deep.equal([]);
     const prov = await c.ex.get<Record<string, Record<string, unknown>>>("/v1/products/P1/lineage?format=prov");
     expect(Object.keys(prov.activity ?? {})).to.have.length(2);
     expect(prov).to.have.property("wasGeneratedBy");
-    const ol = await c.ex.get<{ events: { eventType: string; run: { runId: string } }[] }>("/v1/products/P1/lineage?format=openlineage");
+    const ol = await c.ex.get<{ events: { eventType: string; run: { runId: string } }[] }>(
+      "/v1/products/P1/lineage?format=openlineage",
+    );
     expect(ol.events.length).to.be.greaterThan(0);
     expect(ol.events.map((e) => e.eventType)).to.include.members(["START", "COMPLETE"]);
     expect(ol.events.every((e) => e.run.runId)).to.equal(true);
@@ -124,7 +191,13 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
   });
 
   it("audits a grant: partners, products, hops, deliveries, certificates and exit status", async () => {
-    const audit = await c.sup.get<{ partners: { id: string }[]; products: { id: string }[]; hops: unknown[]; deliveries: { recipient: string }[]; exit: { status: string; overdue: unknown[] } }>("/v1/grants/G1/audit");
+    const audit = await c.sup.get<{
+      partners: { id: string }[];
+      products: { id: string }[];
+      hops: unknown[];
+      deliveries: { recipient: string }[];
+      exit: { status: string; overdue: unknown[] };
+    }>("/v1/grants/G1/audit");
     expect(audit.partners.map((p) => p.id)).to.deep.equal(["A1"]);
     expect(audit.products.map((p) => p.id)).to.deep.equal(["P1"]);
     expect(audit.hops).to.have.length(2);
@@ -136,10 +209,17 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
   });
 
   it("gives the exchange a signed verification report whose hash goes into the listing", async () => {
-    type Report = { report: { verdict: string; checks: { id: string; result: string }[] }; reportHash: string; signature: string; signer: { publicKey: string } };
+    type Report = {
+      report: { verdict: string; checks: { id: string; result: string }[] };
+      reportHash: string;
+      signature: string;
+      signer: { publicKey: string };
+    };
     await service.checkpointer.checkpoint();
     const before = await c.ex.get<Report>("/v1/products/P1/verification-report");
-    expect(before.report.checks.find((x) => x.id === "evidence")!.result, "checkpointed but not anchored yet").to.equal("fail");
+    expect(before.report.checks.find((x) => x.id === "evidence")!.result, "checkpointed but not anchored yet").to.equal(
+      "fail",
+    );
     await service.anchorNow();
     const signed = await c.ex.get<Report>("/v1/products/P1/verification-report");
     const byId = Object.fromEntries(signed.report.checks.map((x) => [x.id, x.result]));
@@ -157,32 +237,73 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
     expect(signed.report.verdict).to.equal("pass");
     expect(signed.signer.publicKey).to.equal(service.keyring.log.publicKey);
     expect(verify(canonicalBytes(signed.report), signed.signature, service.keyring.log.publicKey)).to.equal(true);
-    expect(verify(canonicalBytes({ ...signed.report, verdict: "fail" }), signed.signature, service.keyring.log.publicKey)).to.equal(false);
+    expect(
+      verify(canonicalBytes({ ...signed.report, verdict: "fail" }), signed.signature, service.keyring.log.publicKey),
+    ).to.equal(false);
     expect(codeOf((await c.con.raw("GET", "/v1/products/P1/verification-report")).json)).to.equal("FORBIDDEN");
 
     // The operator cannot list; the exchange lists with the report's hash.
-    expect(codeOf((await c.op.raw("POST", "/v1/products/P1/listing", c.op.sign("product.list", { productId: "P1", reportHash: signed.reportHash }))).json)).to.equal("NOT_AUTHORIZED");
-    const listed = await c.ex.request<{ recordHash: string }>("POST", "/v1/products/P1/listing", c.ex.sign("product.list", { productId: "P1", reportHash: signed.reportHash }));
+    expect(
+      codeOf(
+        (
+          await c.op.raw(
+            "POST",
+            "/v1/products/P1/listing",
+            c.op.sign("product.list", { productId: "P1", reportHash: signed.reportHash }),
+          )
+        ).json,
+      ),
+    ).to.equal("NOT_AUTHORIZED");
+    const listed = await c.ex.request<{ recordHash: string }>(
+      "POST",
+      "/v1/products/P1/listing",
+      c.ex.sign("product.list", { productId: "P1", reportHash: signed.reportHash }),
+    );
     expect(listed.recordHash).to.match(/^[0-9a-f]{64}$/);
-    const publicList = await c.agency.getPublic<{ products: { id: string; charge: string; priceFen: number }[] }>("/v1/public/products");
-    expect(publicList.products).to.deep.equal([{ ...publicList.products[0]!, id: "P1", charge: "charged", priceFen: 500 }]);
+    const publicList = await c.agency.getPublic<{ products: { id: string; charge: string; priceFen: number }[] }>(
+      "/v1/public/products",
+    );
+    expect(publicList.products).to.deep.equal([
+      { ...publicList.products[0]!, id: "P1", charge: "charged", priceFen: 500 },
+    ]);
   });
 
   it("shows a record's history with receipts, and publishes checkpoints and consistency proofs", async () => {
     const history = await c.sup.get<{ history: { op: string; receipt: unknown }[] }>("/v1/records/product/P1/history");
     expect(history.history.map((x) => x.op)).to.deep.equal(["product.register", "product.list"]);
     const anchoredReceipt = history.history[0]!.receipt;
-    expect(verifyReceiptOffline(anchoredReceipt, service.keyring.log.publicKey)).to.deep.include({ ok: true, state: "anchored" });
+    expect(verifyReceiptOffline(anchoredReceipt, service.keyring.log.publicKey)).to.deep.include({
+      ok: true,
+      state: "anchored",
+    });
     expect(codeOf((await c.sup.raw("GET", "/v1/records/widget/P1/history")).json)).to.equal("MALFORMED_REQUEST");
 
-    const first = await c.agency.getPublic<{ logPublicKey: string; checkpoint: { size: number; rootHash: string }; anchor: { treeSize: number } }>("/v1/public/checkpoint");
+    const first = await c.agency.getPublic<{
+      logPublicKey: string;
+      checkpoint: { size: number; rootHash: string };
+      anchor: { treeSize: number };
+    }>("/v1/public/checkpoint");
     expect(first.logPublicKey).to.equal(service.keyring.log.publicKey);
     expect(first.anchor.treeSize).to.be.at.most(first.checkpoint.size);
     await service.checkpointer.checkpoint();
-    const latest = await c.agency.getPublic<{ checkpoint: { size: number; rootHash: string } }>("/v1/public/checkpoint");
-    const proof = await c.agency.getPublic<{ proof: string[] }>(`/v1/public/consistency?from=${first.checkpoint.size}&to=${latest.checkpoint.size}`);
+    const latest = await c.agency.getPublic<{ checkpoint: { size: number; rootHash: string } }>(
+      "/v1/public/checkpoint",
+    );
+    const proof = await c.agency.getPublic<{ proof: string[] }>(
+      `/v1/public/consistency?from=${first.checkpoint.size}&to=${latest.checkpoint.size}`,
+    );
     const hex = (s: string) => Buffer.from(s, "hex");
-    expect(verifyConsistency(first.checkpoint.size, latest.checkpoint.size, hex(first.checkpoint.rootHash), hex(latest.checkpoint.rootHash), proof.proof.map(hex))).to.equal(true);
-    expect((await c.agency.raw("GET", "/v1/public/consistency?from=0", undefined, { public: true })).status).to.equal(400);
+    expect(
+      verifyConsistency(
+        first.checkpoint.size,
+        latest.checkpoint.size,
+        hex(first.checkpoint.rootHash),
+        hex(latest.checkpoint.rootHash),
+        proof.proof.map(hex),
+      ),
+    ).to.equal(true);
+    expect((await c.agency.raw("GET", "/v1/public/consistency?from=0", undefined, { public: true })).status).to.equal(
+      400,
+    );
   });
 });

@@ -11,9 +11,18 @@ import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { WRITE_ROUTES, type WriteRoute } from "../../ledger-service/src/http/routes/write-routes.ts";
 import { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import { GRANT_SCOPE, R1_FIELDS, certificateBody, deliverBody, h, hopBody, productBody, resourceBody } from "../conformance/fixtures.ts";
-import { CAST, MEMBERS, actorBody, org, type ActorName } from "../conformance/world.ts";
-import { advanceWallClock, clientsFor, playStory } from "./story.ts";
+import {
+  GRANT_SCOPE,
+  R1_FIELDS,
+  certificateBody,
+  deliverBody,
+  h,
+  hopBody,
+  productBody,
+  resourceBody,
+} from "../../scripts/scenarios/fixtures.ts";
+import { CAST, MEMBERS, actorBody, org, type ActorName } from "../../scripts/scenarios/world.ts";
+import { advanceWallClock, clientsFor, playStory } from "../../scripts/scenarios/story.ts";
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -68,11 +77,31 @@ const AUTHOR_ROLES: Partial<Record<OperationName, readonly Role[]>> = {
   "destruction.certify": ["operator", "partner"],
 };
 /** One member of the cast per role, to sign the wrong-role attempts. */
-const OF_ROLE: Record<Role, Who> = { agency: "agency", "source-unit": "su1", operator: "op", partner: "pa", exchange: "ex", supervisor: "sup", consumer: "con" };
+const OF_ROLE: Record<Role, Who> = {
+  agency: "agency",
+  "source-unit": "su1",
+  operator: "op",
+  partner: "pa",
+  exchange: "ex",
+  supervisor: "sup",
+  consumer: "con",
+};
 /** The rulebook's code for a role that may not perform `op` (step 6 and its exception). */
-const wrongRoleCode = (op: OperationName, role: Role) => (op === "grant.issue" && (role === "operator" || role === "partner") ? "REGRANT_FORBIDDEN" : "NOT_AUTHORIZED");
+const wrongRoleCode = (op: OperationName, role: Role) =>
+  op === "grant.issue" && (role === "operator" || role === "partner") ? "REGRANT_FORBIDDEN" : "NOT_AUTHORIZED";
 /** Record kinds the history endpoint serves (reviews and exit notices have none of their own). */
-const HISTORY_KINDS = new Set(["actor", "resource", "grant", "partner", "price-cap", "product", "hop", "certificate", "blacklist", "evaluation"]);
+const HISTORY_KINDS = new Set([
+  "actor",
+  "resource",
+  "grant",
+  "partner",
+  "price-cap",
+  "product",
+  "hop",
+  "certificate",
+  "blacklist",
+  "evaluation",
+]);
 
 /**
  * Every write endpoint of the rulebook, each through its own method and path (not the generic
@@ -99,7 +128,9 @@ describe("ledger service API: every write endpoint through its own route", funct
 
   function routeOf(op: OperationName, body: Body, deliver?: boolean): WriteRoute {
     const wantDeliver = deliver ?? (op === "lineage.hop" ? body.operation === "deliver" : undefined);
-    const route = WRITE_ROUTES.find((r) => r.op === op && (wantDeliver === undefined || Boolean(r.deliver) === wantDeliver));
+    const route = WRITE_ROUTES.find(
+      (r) => r.op === op && (wantDeliver === undefined || Boolean(r.deliver) === wantDeliver),
+    );
     if (!route) throw new Error(`no route for ${op}`);
     return route;
   }
@@ -144,7 +175,13 @@ describe("ledger service API: every write endpoint through its own route", funct
       expect(res.status).to.equal(403);
     }
     // A record of another operation.
-    const foreign = op === "resource.review" ? (["resource.withdraw", { resourceId: "R-none", reason: "not this route" }] as const) : (["resource.review", { resourceId: "R-none", schemaHash: h("none"), decision: "rejected", reportHash: h("none") }] as const);
+    const foreign =
+      op === "resource.review"
+        ? (["resource.withdraw", { resourceId: "R-none", reason: "not this route" }] as const)
+        : ([
+            "resource.review",
+            { resourceId: "R-none", schemaHash: h("none"), decision: "rejected", reportHash: h("none") },
+          ] as const);
     const wrongOp = await c[who].raw(method, path, c[who].sign(foreign[0], foreign[1] as never));
     expect(wrongOp.status, `${foreign[0]} at ${method} ${route.path}`).to.equal(400);
     expect(codeOf(wrongOp.json)).to.equal("MALFORMED_REQUEST");
@@ -162,7 +199,11 @@ describe("ledger service API: every write endpoint through its own route", funct
       expect(codeOf(misplaced.json)).to.equal("MALFORMED_REQUEST");
     }
     expect(service.log.size, `${op}: refusals write nothing to the log`).to.equal(size);
-    if (where) expect(hashes(await historyOf(where.kind, where.id)), `${op}: refusals leave the history unchanged`).to.deep.equal(hashes(before));
+    if (where)
+      expect(
+        hashes(await historyOf(where.kind, where.id)),
+        `${op}: refusals leave the history unchanged`,
+      ).to.deep.equal(hashes(before));
 
     const res = await c[who].raw(method, path, c[who].sign(op, body as never));
     expect(res.status, `${op} ${JSON.stringify(res.json)}`).to.equal(201);
@@ -202,22 +243,40 @@ describe("ledger service API: every write endpoint through its own route", funct
 
   /** Every holder certifies every asset class; the grant cannot close before the last one. */
   async function destroyAll(grantId: string, holders: readonly Who[]) {
-    const certs = holders.flatMap((holder) => (["raw-data", "derived-models", "traded-products"] as const).map((assetClass) => ({ holder, assetClass })));
+    const certs = holders.flatMap((holder) =>
+      (["raw-data", "derived-models", "traded-products"] as const).map((assetClass) => ({ holder, assetClass })),
+    );
     for (const [i, { holder, assetClass }] of certs.entries()) {
       if (i === certs.length - 1) await refused("agency", "grant.close", { grantId }, "DESTRUCTION_INCOMPLETE");
       const id = `C-${grantId}-${holder}-${assetClass}`;
       await write(holder, "destruction.certify", certificateBody(id, assetClass, grantId));
-      expect(await view<{ grantId: string; holder: string; assetClass: string; late: boolean }>(`/v1/certificates/${id}`)).to.deep.include({ grantId, holder: org(holder), assetClass, late: false });
+      expect(
+        await view<{ grantId: string; holder: string; assetClass: string; late: boolean }>(`/v1/certificates/${id}`),
+      ).to.deep.include({ grantId, holder: org(holder), assetClass, late: false });
     }
-    await refused(holders[0]!, "destruction.certify", certificateBody(`C-${grantId}-again`, "raw-data", grantId), "DUPLICATE_ID");
+    await refused(
+      holders[0]!,
+      "destruction.certify",
+      certificateBody(`C-${grantId}-again`, "raw-data", grantId),
+      "DUPLICATE_ID",
+    );
   }
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-endpoints-"));
-    const config: Config = { ...DEFAULTS, port: 0, dataDir: dir, logLevel: "silent", log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 } };
+    const config: Config = {
+      ...DEFAULTS,
+      port: 0,
+      dataDir: dir,
+      logLevel: "silent",
+      log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 },
+    };
     service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "endpoints test" } });
     c = clientsFor(service, base());
-    c.pa2 = new LedgerClient({ baseUrl: base(), identity: { orgId: org("pa2"), privateKey: MEMBERS.pa2.sm2PrivateKey } });
+    c.pa2 = new LedgerClient({
+      baseUrl: base(),
+      identity: { orgId: org("pa2"), privateKey: MEMBERS.pa2.sm2PrivateKey },
+    });
     await playStory(service, c);
   });
   after(async () => {
@@ -234,15 +293,48 @@ describe("ledger service API: every write endpoint through its own route", funct
 
   it("reviews, registers, versions and withdraws a resource", async () => {
     const v2: ResourceField[] = [...R1_FIELDS, { name: "d", type: "string", personalInfo: false }];
-    const version2 = { resourceId: "R3", version: 2, fields: v2, grade: 1, gradeReason: "public", schemaHash: schemaHashOf(v2), note: "adds d" };
-    await refused("agency", "resource.register", resourceBody("R3", R1_FIELDS, 1, ["su1"], { holder: service.agencyOrgId }), "SOURCE_REVIEW_MISSING");
-    await write("su1", "resource.review", { resourceId: "R3", schemaHash: schemaHashOf(R1_FIELDS), decision: "approved", reportHash: h("review-R3") });
-    await write("agency", "resource.register", resourceBody("R3", R1_FIELDS, 1, ["su1"], { holder: service.agencyOrgId }));
-    expect(await view<{ status: string; version: number }>("/v1/resources/R3")).to.deep.include({ status: "active", version: 1 });
+    const version2 = {
+      resourceId: "R3",
+      version: 2,
+      fields: v2,
+      grade: 1,
+      gradeReason: "public",
+      schemaHash: schemaHashOf(v2),
+      note: "adds d",
+    };
+    await refused(
+      "agency",
+      "resource.register",
+      resourceBody("R3", R1_FIELDS, 1, ["su1"], { holder: service.agencyOrgId }),
+      "SOURCE_REVIEW_MISSING",
+    );
+    await write("su1", "resource.review", {
+      resourceId: "R3",
+      schemaHash: schemaHashOf(R1_FIELDS),
+      decision: "approved",
+      reportHash: h("review-R3"),
+    });
+    await write(
+      "agency",
+      "resource.register",
+      resourceBody("R3", R1_FIELDS, 1, ["su1"], { holder: service.agencyOrgId }),
+    );
+    expect(await view<{ status: string; version: number }>("/v1/resources/R3")).to.deep.include({
+      status: "active",
+      version: 1,
+    });
     await refused("agency", "resource.version", version2, "SOURCE_REVIEW_MISSING");
-    await write("su1", "resource.review", { resourceId: "R3", schemaHash: schemaHashOf(v2), decision: "approved", reportHash: h("review-R3-v2") });
+    await write("su1", "resource.review", {
+      resourceId: "R3",
+      schemaHash: schemaHashOf(v2),
+      decision: "approved",
+      reportHash: h("review-R3-v2"),
+    });
     await write("agency", "resource.version", version2);
-    expect(await view<{ version: number; fieldCount: number }>("/v1/resources/R3")).to.deep.include({ version: 2, fieldCount: 4 });
+    expect(await view<{ version: number; fieldCount: number }>("/v1/resources/R3")).to.deep.include({
+      version: 2,
+      fieldCount: 4,
+    });
     await write("agency", "resource.withdraw", { resourceId: "R3", reason: "superseded" });
     expect(await view<{ status: string }>("/v1/resources/R3")).to.deep.include({ status: "withdrawn" });
     await refused("agency", "resource.withdraw", { resourceId: "R3", reason: "again" }, "RESOURCE_NOT_ACTIVE");
@@ -250,18 +342,38 @@ describe("ledger service API: every write endpoint through its own route", funct
 
   it("sets a price cap (PUT /v1/price-caps/:domain/:chargeUnit)", async () => {
     await write("agency", "cap.set", { domain: "finance", chargeUnit: "per-call", maxPriceFen: 2000 });
-    expect(await lastBody<{ maxPriceFen: number }>("price-cap", "finance/per-call")).to.deep.include({ maxPriceFen: 2000 });
+    expect(await lastBody<{ maxPriceFen: number }>("price-cap", "finance/per-call")).to.deep.include({
+      maxPriceFen: 2000,
+    });
   });
 
   it("registers a product under the cap (POST /v1/products), refusing one above it", async () => {
-    await refused("op", "product.register", productBody({ id: "P2", pricing: { model: "industry", chargeUnit: "per-call", priceFen: 2001 } }), "PRICE_ABOVE_CAP");
-    await write("op", "product.register", productBody({ id: "P2", pricing: { model: "industry", chargeUnit: "per-call", priceFen: 2000 } }));
-    expect(await view<{ status: string; operator: string; priceFen: number }>("/v1/products/P2")).to.deep.include({ status: "registered", operator: org("op"), priceFen: 2000 });
+    await refused(
+      "op",
+      "product.register",
+      productBody({ id: "P2", pricing: { model: "industry", chargeUnit: "per-call", priceFen: 2001 } }),
+      "PRICE_ABOVE_CAP",
+    );
+    await write(
+      "op",
+      "product.register",
+      productBody({ id: "P2", pricing: { model: "industry", chargeUnit: "per-call", priceFen: 2000 } }),
+    );
+    expect(await view<{ status: string; operator: string; priceFen: number }>("/v1/products/P2")).to.deep.include({
+      status: "registered",
+      operator: org("op"),
+      priceFen: 2000,
+    });
   });
 
   it("reprices a product under the cap (PUT /v1/products/:productId/price)", async () => {
     const pricing = { ...productBody().pricing, priceFen: 2000 };
-    await refused("op", "product.reprice", { productId: "P1", pricing: { ...pricing, priceFen: 2001 } }, "PRICE_ABOVE_CAP");
+    await refused(
+      "op",
+      "product.reprice",
+      { productId: "P1", pricing: { ...pricing, priceFen: 2001 } },
+      "PRICE_ABOVE_CAP",
+    );
     await refused("op2", "product.reprice", { productId: "P1", pricing }, "NOT_AUTHORIZED");
     await write("op", "product.reprice", { productId: "P1", pricing });
     expect(await view<{ priceFen: number }>("/v1/products/P1")).to.deep.include({ priceFen: 2000 });
@@ -278,9 +390,19 @@ describe("ledger service API: every write endpoint through its own route", funct
 
   it("records a hop (POST /v1/hops) and a delivery (POST /v1/deliveries)", async () => {
     await write("op", "lineage.hop", hopBody("H2"));
-    expect(await view<{ productId: string; outputHash: string }>("/v1/hops/H2")).to.deep.include({ productId: "P1", outputHash: h("H2-out") });
-    await write("op", "lineage.hop", deliverBody("D2", { inputs: [{ kind: "artifact", hopId: "H2", hash: h("H2-out") }] }));
-    expect(await view<{ productId: string; outputHash: string }>("/v1/hops/D2")).to.deep.include({ productId: "P1", outputHash: h("D2-out") });
+    expect(await view<{ productId: string; outputHash: string }>("/v1/hops/H2")).to.deep.include({
+      productId: "P1",
+      outputHash: h("H2-out"),
+    });
+    await write(
+      "op",
+      "lineage.hop",
+      deliverBody("D2", { inputs: [{ kind: "artifact", hopId: "H2", hash: h("H2-out") }] }),
+    );
+    expect(await view<{ productId: string; outputHash: string }>("/v1/hops/D2")).to.deep.include({
+      productId: "P1",
+      outputHash: h("D2-out"),
+    });
     const lineage = await c.sup.get<{ nodes?: unknown[] }>("/v1/products/P1/lineage");
     expect(JSON.stringify(lineage)).to.include("D2");
   });
@@ -296,18 +418,44 @@ describe("ledger service API: every write endpoint through its own route", funct
   });
 
   it("records an annual evaluation, once per year", async () => {
-    await write("agency", "evaluation.record", { grantId: "G1", year: 2026, grade: "qualified", reportHash: h("eval-2026") });
+    await write("agency", "evaluation.record", {
+      grantId: "G1",
+      year: 2026,
+      grade: "qualified",
+      reportHash: h("eval-2026"),
+    });
     expect(await lastBody<{ grade: string }>("evaluation", "G1/2026")).to.deep.include({ grade: "qualified" });
-    await refused("agency", "evaluation.record", { grantId: "G1", year: 2026, grade: "excellent", reportHash: h("eval-2026b") }, "DUPLICATE_ID");
+    await refused(
+      "agency",
+      "evaluation.record",
+      { grantId: "G1", year: 2026, grade: "excellent", reportHash: h("eval-2026b") },
+      "DUPLICATE_ID",
+    );
     expect(await view<{ status: string }>("/v1/grants/G1")).to.deep.include({ status: "active" });
   });
 
   it("proposes, approves and revokes a partner admission", async () => {
     const grant = await view<{ validUntil: number }>("/v1/grants/G1");
-    const admission = { id: "A2", grantId: "G1", partner: org("pa2"), scope: [{ resourceId: "R1", fields: ["a"] }], products: [], validUntil: grant.validUntil, jointLiabilityHash: h("joint-liability-2") };
-    await refused("op", "partner.propose", { ...admission, validUntil: grant.validUntil + 86_400 }, "PARTNER_TERM_EXCEEDS_GRANT");
+    const admission = {
+      id: "A2",
+      grantId: "G1",
+      partner: org("pa2"),
+      scope: [{ resourceId: "R1", fields: ["a"] }],
+      products: [],
+      validUntil: grant.validUntil,
+      jointLiabilityHash: h("joint-liability-2"),
+    };
+    await refused(
+      "op",
+      "partner.propose",
+      { ...admission, validUntil: grant.validUntil + 86_400 },
+      "PARTNER_TERM_EXCEEDS_GRANT",
+    );
     await write("op", "partner.propose", admission);
-    expect(await view<{ status: string; partner: string }>("/v1/partners/A2")).to.deep.include({ status: "proposed", partner: org("pa2") });
+    expect(await view<{ status: string; partner: string }>("/v1/partners/A2")).to.deep.include({
+      status: "proposed",
+      partner: org("pa2"),
+    });
     await write("agency", "partner.approve", { admissionId: "A2" });
     expect(await view<{ status: string }>("/v1/partners/A2")).to.deep.include({ status: "approved" });
     await refused("op2", "partner.revoke", { admissionId: "A2", reason: "not my grant" }, "NOT_AUTHORIZED");
@@ -318,15 +466,39 @@ describe("ledger service API: every write endpoint through its own route", funct
 
   it("issues a grant (POST /v1/grants) and ends it for a violation, which blacklists the grantee for 5 years; the grantee certifies destruction and the grant closes", async () => {
     const now = await chainNow();
-    await write("agency", "grant.issue", { id: "G2", grantee: org("op2"), scope: GRANT_SCOPE, scenarios: ["traffic"], validFrom: now, validUntil: addCalendarYears(now, 1), agreementHash: h("agreement-2") });
-    expect(await view<{ status: string; grantee: string }>("/v1/grants/G2")).to.deep.include({ status: "active", grantee: org("op2") });
+    await write("agency", "grant.issue", {
+      id: "G2",
+      grantee: org("op2"),
+      scope: GRANT_SCOPE,
+      scenarios: ["traffic"],
+      validFrom: now,
+      validUntil: addCalendarYears(now, 1),
+      agreementHash: h("agreement-2"),
+    });
+    expect(await view<{ status: string; grantee: string }>("/v1/grants/G2")).to.deep.include({
+      status: "active",
+      grantee: org("op2"),
+    });
     await write("agency", "grant.exit", { grantId: "G2", kind: "violation", reason: "data resold outside scope" });
     const g2 = await view<{ status: string; exitKind: string; endedAt: number }>("/v1/grants/G2");
     expect(g2).to.deep.include({ status: "exiting", exitKind: "violation" });
     expect(g2.endedAt).to.be.at.least(now);
     const ban = await view<{ bannedUntil: number }>(`/v1/blacklist/${org("op2")}`);
     expect(ban.bannedUntil).to.be.at.least(addCalendarYears(now, 5));
-    await refused("agency", "grant.issue", { id: "G3x", grantee: org("op2"), scope: GRANT_SCOPE, scenarios: ["traffic"], validFrom: now, validUntil: addCalendarYears(now, 1), agreementHash: h("agreement-3x") }, "ORG_BLACKLISTED");
+    await refused(
+      "agency",
+      "grant.issue",
+      {
+        id: "G3x",
+        grantee: org("op2"),
+        scope: GRANT_SCOPE,
+        scenarios: ["traffic"],
+        validFrom: now,
+        validUntil: addCalendarYears(now, 1),
+        agreementHash: h("agreement-3x"),
+      },
+      "ORG_BLACKLISTED",
+    );
     await destroyAll("G2", ["op2"]);
     await write("agency", "grant.close", { grantId: "G2" });
     expect(await view<{ status: string }>("/v1/grants/G2")).to.deep.include({ status: "closed" });
@@ -334,7 +506,15 @@ describe("ledger service API: every write endpoint through its own route", funct
 
   it("revokes a grant (POST /v1/grants/:grantId/revocation); only its holders certify destruction", async () => {
     const now = await chainNow();
-    await write("agency", "grant.issue", { id: "G3", grantee: org("op"), scope: GRANT_SCOPE, scenarios: ["credit assessment"], validFrom: now, validUntil: addCalendarYears(now, 1), agreementHash: h("agreement-3") });
+    await write("agency", "grant.issue", {
+      id: "G3",
+      grantee: org("op"),
+      scope: GRANT_SCOPE,
+      scenarios: ["credit assessment"],
+      validFrom: now,
+      validUntil: addCalendarYears(now, 1),
+      agreementHash: h("agreement-3"),
+    });
     await refused("op", "destruction.certify", certificateBody("C-G3-early", "raw-data", "G3"), "GRANT_NOT_EXITING");
     await write("agency", "grant.revoke", { grantId: "G3", reason: "agreement terminated" });
     const g3 = await view<{ status: string; endedAt: number }>("/v1/grants/G3");
@@ -349,12 +529,22 @@ describe("ledger service API: every write endpoint through its own route", funct
 
   it("files an exit notice; a voluntary exit is refused before 3 months and accepted after; every holder certifies destruction; the grant closes", async () => {
     await refused("op2", "grant.exitNotice", { grantId: "G1", planHash: h("not-my-grant") }, "NOT_AUTHORIZED");
-    await refused("agency", "grant.exit", { grantId: "G1", kind: "voluntary", reason: "no notice yet" }, "EXIT_NOTICE_MISSING");
+    await refused(
+      "agency",
+      "grant.exit",
+      { grantId: "G1", kind: "voluntary", reason: "no notice yet" },
+      "EXIT_NOTICE_MISSING",
+    );
     await write("op", "grant.exitNotice", { grantId: "G1", planHash: h("exit-plan") });
     const noticeAt = (await view<{ exitNoticeAt: number }>("/v1/grants/G1")).exitNoticeAt;
     expect(noticeAt).to.be.greaterThan(0);
     await refused("op", "grant.exitNotice", { grantId: "G1", planHash: h("exit-plan-2") }, "DUPLICATE_ID");
-    await refused("agency", "grant.exit", { grantId: "G1", kind: "voluntary", reason: "operator leaves" }, "EXIT_NOTICE_TOO_SHORT");
+    await refused(
+      "agency",
+      "grant.exit",
+      { grantId: "G1", kind: "voluntary", reason: "operator leaves" },
+      "EXIT_NOTICE_TOO_SHORT",
+    );
 
     // Three calendar months later: the wall clock, hence the embedded chain's clock, moves on; a
     // hop mined at the new time carries the chain there (see advanceWallClock).
@@ -364,7 +554,11 @@ describe("ledger service API: every write endpoint through its own route", funct
       await write("op", "lineage.hop", hopBody("H5"));
       expect((await historyOf("hop", "H5"))[0]!.blockTime).to.be.at.least(earliest);
       expect(await chainNow()).to.be.at.least(earliest);
-      await write("agency", "grant.exit", { grantId: "G1", kind: "voluntary", reason: "operator leaves after its notice" });
+      await write("agency", "grant.exit", {
+        grantId: "G1",
+        kind: "voluntary",
+        reason: "operator leaves after its notice",
+      });
     } finally {
       restoreClock();
       restoreClock = undefined;
@@ -383,7 +577,9 @@ describe("ledger service API: every write endpoint through its own route", funct
   it("blacklists an organisation for 5 years (POST /v1/blacklist)", async () => {
     const now = await chainNow();
     await write("agency", "blacklist.add", { orgId: org("con"), reason: "resold delivered data" });
-    expect((await view<{ bannedUntil: number }>(`/v1/blacklist/${org("con")}`)).bannedUntil).to.be.at.least(addCalendarYears(now, 5));
+    expect((await view<{ bannedUntil: number }>(`/v1/blacklist/${org("con")}`)).bannedUntil).to.be.at.least(
+      addCalendarYears(now, 5),
+    );
   });
 
   it("has exercised every write route", () => {

@@ -10,7 +10,7 @@ import { deployRegistry } from "../../ledger-service/src/chain/evm/registry-clie
 import { verifyReceipt, type Receipt } from "../../ledger-service/src/log/receipt.ts";
 import { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import { actorBody, org } from "../conformance/world.ts";
+import { actorBody, org } from "../../scripts/scenarios/world.ts";
 
 /** Hardhat's first default account: funded on the default network, never used outside tests. */
 const DEPLOYER = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -66,9 +66,22 @@ describe("ledger service on an EVM node over JSON-RPC (backend evm)", function (
     provider.destroy();
 
     dir = mkdtempSync(join(tmpdir(), "pdl-evm-"));
-    const config: Config = { ...DEFAULTS, backend: "evm", port: 0, dataDir: dir, logLevel: "silent", evm: { rpcUrl: url }, log: { ...DEFAULTS.log, anchorEverySeconds: 3600 } };
-    service = await startService(config, { env: { PDL_EVM_REGISTRY: registry, PDL_EVM_PRIVATE_KEY: DEPLOYER, LEDGER_AGENCY_PASSPHRASE: "evm test" } });
-    agency = new LedgerClient({ baseUrl: `http://127.0.0.1:${service.address().port}`, identity: { orgId: service.agencyOrgId, privateKey: service.keyring.agency.privateKey } });
+    const config: Config = {
+      ...DEFAULTS,
+      backend: "evm",
+      port: 0,
+      dataDir: dir,
+      logLevel: "silent",
+      evm: { rpcUrl: url },
+      log: { ...DEFAULTS.log, anchorEverySeconds: 3600 },
+    };
+    service = await startService(config, {
+      env: { PDL_EVM_REGISTRY: registry, PDL_EVM_PRIVATE_KEY: DEPLOYER, LEDGER_AGENCY_PASSPHRASE: "evm test" },
+    });
+    agency = new LedgerClient({
+      baseUrl: `http://127.0.0.1:${service.address().port}`,
+      identity: { orgId: service.agencyOrgId, privateKey: service.keyring.agency.privateKey },
+    });
   });
   after(async () => {
     await service?.stop().catch(() => undefined);
@@ -98,7 +111,10 @@ describe("ledger service on an EVM node over JSON-RPC (backend evm)", function (
     expect(bad.ok).to.equal(false);
     expect(bad.checks.filter((c) => !c.ok).map((c) => c.name)).to.deep.equal(["anchor on chain"]);
     const otherTx = { ...receipt, anchor: { ...receipt.anchor!, txId: res.tx.txId } };
-    expect((await verifyReceipt(otherTx, service.keyring.log.publicKey, undefined, evmAnchorConfirmer(url))).ok, "a transaction that anchored nothing").to.equal(false);
+    expect(
+      (await verifyReceipt(otherTx, service.keyring.log.publicKey, undefined, evmAnchorConfirmer(url))).ok,
+      "a transaction that anchored nothing",
+    ).to.equal(false);
 
     // One byte changed anywhere in the receipt: offline checks or the chain catch it.
     const text = JSON.stringify(receipt);
@@ -115,7 +131,10 @@ describe("ledger service on an EVM node over JSON-RPC (backend evm)", function (
       }
       if ((await verifyReceipt(doc, service.keyring.log.publicKey, undefined, confirm)).ok) survived.push(i);
     }
-    expect(survived.map((i) => text.slice(Math.max(0, i - 20), i + 5)), "tampered bytes that still verify").to.deep.equal([]);
+    expect(
+      survived.map((i) => text.slice(Math.max(0, i - 20), i + 5)),
+      "tampered bytes that still verify",
+    ).to.deep.equal([]);
   });
 
   it("answers 503 with Retry-After while the node is unreachable, writing nothing, and recovers", async () => {

@@ -11,10 +11,10 @@ import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { verifyReceipt, type Receipt } from "../../ledger-service/src/log/receipt.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import type { ActorName } from "../conformance/world.ts";
+import type { ActorName } from "../../scripts/scenarios/world.ts";
 import { startEmulatedNetwork, type EmulatedNetwork } from "../fabric/emulator/network.ts";
 import { createFabricIdentity } from "../fabric/identities.ts";
-import { clientsFor, playStory } from "./story.ts";
+import { clientsFor, playStory } from "../../scripts/scenarios/story.ts";
 
 const PDL = fileURLToPath(new URL("../../bin/pdl.js", import.meta.url));
 
@@ -35,9 +35,16 @@ describe("receipts anchored on Fabric, confirmed on the verifier's peer", functi
     net = await startEmulatedNetwork({ channel: "pdl", chaincodeName: "pdl", mspIds: ["Org1MSP", "AuditMSP"] });
     dir = mkdtempSync(join(tmpdir(), "pdl-fabric-receipt-"));
     const agencyOrgId = organisation(loadSeedCatalog(), "agency").orgId;
-    const relay = await createFabricIdentity({ mspId: "Org1MSP", commonName: "pdl-service", attributes: { "pdl.org": agencyOrgId, "pdl.role": "agency" } });
+    const relay = await createFabricIdentity({
+      mspId: "Org1MSP",
+      commonName: "pdl-service",
+      attributes: { "pdl.org": agencyOrgId, "pdl.role": "agency" },
+    });
     const auditor = await createFabricIdentity({ mspId: "AuditMSP", commonName: "auditor" });
-    for (const [name, id] of [["relay", relay], ["auditor", auditor]] as const) {
+    for (const [name, id] of [
+      ["relay", relay],
+      ["auditor", auditor],
+    ] as const) {
       writeFileSync(join(dir, `${name}.crt`), id.certificatePem);
       writeFileSync(join(dir, `${name}.key`), id.privateKey.export({ type: "pkcs8", format: "pem" }));
     }
@@ -76,11 +83,19 @@ describe("receipts anchored on Fabric, confirmed on the verifier's peer", functi
     const confirm = fabricAnchorConfirmer(verifier);
     const confirmed = await verifyReceipt(receipt, key, undefined, confirm);
     expect(confirmed.ok, JSON.stringify(confirmed.checks)).to.equal(true);
-    expect(confirmed.checks.at(-1)!.detail).to.match(/^CheckpointAnchored\(size \d+\) by transaction \d+ of block \d+ on channel pdl/);
+    expect(confirmed.checks.at(-1)!.detail).to.match(
+      /^CheckpointAnchored\(size \d+\) by transaction \d+ of block \d+ on channel pdl/,
+    );
 
     const anchor = receipt.anchor!;
     const flipped = anchor.txId.replace(/^./, (ch) => (ch === "0" ? "1" : "0"));
-    for (const change of [{ txId: flipped }, { blockNumber: anchor.blockNumber - 1 }, { blockTime: anchor.blockTime + 1 }, { contract: "other" }, { chainType: "evm" }]) {
+    for (const change of [
+      { txId: flipped },
+      { blockNumber: anchor.blockNumber - 1 },
+      { blockTime: anchor.blockTime + 1 },
+      { contract: "other" },
+      { chainType: "evm" },
+    ]) {
       const result = await verifyReceipt({ ...receipt, anchor: { ...anchor, ...change } }, key, undefined, confirm);
       expect(result.ok, JSON.stringify(change)).to.equal(false);
     }
@@ -92,15 +107,21 @@ describe("receipts anchored on Fabric, confirmed on the verifier's peer", functi
     writeFileSync(join(dir, "peer.json"), JSON.stringify({ fabric: verifier }));
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-        execFile(process.execPath, [PDL, "verify-receipt", join(dir, "receipt.json"), "--log-key", service.keyring.log.publicKey, ...args], { timeout: 60_000 }, (err, stdout, stderr) =>
-          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          [PDL, "verify-receipt", join(dir, "receipt.json"), "--log-key", service.keyring.log.publicKey, ...args],
+          { timeout: 60_000 },
+          (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         ),
       );
     const ok = await run(["--fabric-config", join(dir, "peer.json")]);
     expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
     expect(ok.stdout).to.contain("receipt verified (anchored and confirmed on chain)");
 
-    writeFileSync(join(dir, "receipt.json"), JSON.stringify({ ...receipt, anchor: { ...receipt.anchor, blockTime: receipt.anchor!.blockTime + 1 } }));
+    writeFileSync(
+      join(dir, "receipt.json"),
+      JSON.stringify({ ...receipt, anchor: { ...receipt.anchor, blockTime: receipt.anchor!.blockTime + 1 } }),
+    );
     const tampered = await run(["--fabric-config", join(dir, "peer.json")]);
     expect(tampered.code).to.equal(2);
     expect(tampered.stdout).to.contain("receipt NOT verified");

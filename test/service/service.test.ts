@@ -22,13 +22,24 @@ describe("ledger service over HTTP on the embedded chain", function () {
   let service: RunningService;
   let config: Config;
   const base = () => `http://127.0.0.1:${service.address().port}`;
-  const agency = () => new LedgerClient({ baseUrl: base(), identity: { orgId: service.agencyOrgId, privateKey: service.keyring.agency.privateKey } });
-  const operator = () => new LedgerClient({ baseUrl: base(), identity: { orgId: operatorOrg, privateKey: operatorKey.privateKey } });
+  const agency = () =>
+    new LedgerClient({
+      baseUrl: base(),
+      identity: { orgId: service.agencyOrgId, privateKey: service.keyring.agency.privateKey },
+    });
+  const operator = () =>
+    new LedgerClient({ baseUrl: base(), identity: { orgId: operatorOrg, privateKey: operatorKey.privateKey } });
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-service-"));
     process.env.LEDGER_AGENCY_PASSPHRASE = "test passphrase";
-    config = { ...DEFAULTS, port: 0, dataDir: dir, logLevel: "silent", log: { ...DEFAULTS.log, anchorEverySeconds: 3600 } };
+    config = {
+      ...DEFAULTS,
+      port: 0,
+      dataDir: dir,
+      logLevel: "silent",
+      log: { ...DEFAULTS.log, anchorEverySeconds: 3600 },
+    };
     service = await startService(config);
   });
   after(async () => {
@@ -39,7 +50,12 @@ describe("ledger service over HTTP on the embedded chain", function () {
   let firstHash = "";
 
   it("accepts a signed write, puts it on chain and in the log, and returns its receipt", async () => {
-    const res = await agency().submit("actor.register", { orgId: operatorOrg, name: "Longhua Data Operations Co.", role: "operator", publicKey: operatorKey.publicKey });
+    const res = await agency().submit("actor.register", {
+      orgId: operatorOrg,
+      name: "Longhua Data Operations Co.",
+      role: "operator",
+      publicKey: operatorKey.publicKey,
+    });
     expect(res.kind).to.equal("actor");
     expect(res.tx.blockNumber).to.be.greaterThan(0);
     expect(res.leafIndex).to.be.at.least(0);
@@ -51,8 +67,16 @@ describe("ledger service over HTTP on the embedded chain", function () {
 
   it("refuses a rule violation with the rulebook code in the caller's language, writing nothing", async () => {
     const sizeBefore = service.log.size;
-    const client = new LedgerClient({ baseUrl: base(), identity: { orgId: operatorOrg, privateKey: operatorKey.privateKey }, language: "zh" });
-    const res = await client.raw("POST", "/v1/records", client.sign("cap.set", { domain: "finance", chargeUnit: "per-call", maxPriceFen: 100 }));
+    const client = new LedgerClient({
+      baseUrl: base(),
+      identity: { orgId: operatorOrg, privateKey: operatorKey.privateKey },
+      language: "zh",
+    });
+    const res = await client.raw(
+      "POST",
+      "/v1/records",
+      client.sign("cap.set", { domain: "finance", chargeUnit: "per-call", maxPriceFen: 100 }),
+    );
     expect(res.status).to.equal(403);
     const body = res.json as { error: { code: string; message: string } };
     expect(body.error.code).to.equal("NOT_AUTHORIZED");
@@ -65,9 +89,16 @@ describe("ledger service over HTTP on the embedded chain", function () {
     const sizeBefore = service.log.size;
     const a = agency();
     const good1 = a.sign("cap.set", { domain: "trade", chargeUnit: "per-call", maxPriceFen: 100 });
-    const refused = a.sign("actor.register", { orgId: operatorOrg, name: "again", role: "operator", publicKey: operatorKey.publicKey });
+    const refused = a.sign("actor.register", {
+      orgId: operatorOrg,
+      name: "again",
+      role: "operator",
+      publicKey: operatorKey.publicKey,
+    });
     const good2 = a.sign("cap.set", { domain: "health", chargeUnit: "per-call", maxPriceFen: 200 });
-    const [r1, r2, r3] = await Promise.all([good1, refused, good2].map((signed) => a.raw("POST", "/v1/records", signed)));
+    const [r1, r2, r3] = await Promise.all(
+      [good1, refused, good2].map((signed) => a.raw("POST", "/v1/records", signed)),
+    );
     expect([r1!.status, r3!.status]).to.deep.equal([201, 201]);
     expect(r2!.status).to.be.within(400, 499);
     expect((r2!.json as { error: { code: string } }).error.code).to.equal("DUPLICATE_ID");
@@ -86,13 +117,18 @@ describe("ledger service over HTTP on the embedded chain", function () {
     expect(first.status).to.equal(200);
     const replay = await fetch(base() + `/v1/actors/${operatorOrg}`, { headers });
     expect(replay.status).to.equal(401);
-    const forged = { ...client.signatureHeaders("GET", `/v1/actors/${operatorOrg}`, Buffer.alloc(0)), "x-pdl-signature": "0".repeat(128) };
+    const forged = {
+      ...client.signatureHeaders("GET", `/v1/actors/${operatorOrg}`, Buffer.alloc(0)),
+      "x-pdl-signature": "0".repeat(128),
+    };
     expect((await fetch(base() + `/v1/actors/${operatorOrg}`, { headers: forged })).status).to.equal(401);
     const unsigned = await fetch(base() + `/v1/actors/${operatorOrg}`);
     expect(unsigned.status).to.equal(401);
     const malformed = await client.raw("POST", "/v1/records", undefined, { bodyBytes: Buffer.from("{not json") });
     expect(malformed.status).to.equal(400);
-    const huge = await client.raw("POST", "/v1/records", undefined, { bodyBytes: Buffer.alloc(config.bodyLimitBytes + 1, 0x20) });
+    const huge = await client.raw("POST", "/v1/records", undefined, {
+      bodyBytes: Buffer.alloc(config.bodyLimitBytes + 1, 0x20),
+    });
     expect(huge.status).to.equal(413);
   });
 
@@ -114,7 +150,19 @@ describe("ledger service over HTTP on the embedded chain", function () {
     const receipt = await agency().get<Record<string, unknown>>(`/v1/receipts/${firstHash}`);
     const r = (receipt as { receipt?: unknown }).receipt ?? receipt;
     expect(verifyReceiptOffline(r, service.keyring.log.publicKey).ok).to.equal(true);
-    const res = await operator().raw("POST", "/v1/records", operator().sign("grant.issue", { id: "G1", grantee: operatorOrg, scope: [{ resourceId: "R1", fields: ["a"] }], scenarios: ["x"], validFrom: 1, validUntil: 2, agreementHash: "a".repeat(64) }));
+    const res = await operator().raw(
+      "POST",
+      "/v1/records",
+      operator().sign("grant.issue", {
+        id: "G1",
+        grantee: operatorOrg,
+        scope: [{ resourceId: "R1", fields: ["a"] }],
+        scenarios: ["x"],
+        validFrom: 1,
+        validUntil: 2,
+        agreementHash: "a".repeat(64),
+      }),
+    );
     expect((res.json as { error: { code: string } }).error.code).to.equal("REGRANT_FORBIDDEN");
   });
 

@@ -48,6 +48,8 @@ describe("SM2 verification in worker threads", function () {
 
   it("has an inline form with the same answers", async function () {
     const inline = inlineVerifier();
-    expect(await Promise.all(cases.map((c) => inline.verify(c.message, c.signature, c.publicKey)))).to.deep.equal(expected);
+    expect(await Promise.all(cases.map((c) => inline.verify(c.message, c.signature, c.publicKey)))).to.deep.equal(
+      expected,
+    );
   });
 });

@@ -37,7 +37,28 @@ import { MASTER, seeded } from "./helpers.ts";
  * for: the encoders against Buffer/JSON.stringify, the scanner against `CsvParser` and
  * csv-parse, and whole deliveries against a reference built from rows.
  */
-const PIECES = ["a", "Z", "7", " ", ",", '"', "\\", "\n", "\r", "\t", "\u0001", "\u001f", "\u007f", "é", "中", "😀", "\u2028", "\ufeff", "\ud800", "\udc00"];
+const PIECES = [
+  "a",
+  "Z",
+  "7",
+  " ",
+  ",",
+  '"',
+  "\\",
+  "\n",
+  "\r",
+  "\t",
+  "\u0001",
+  "\u001f",
+  "\u007f",
+  "é",
+  "中",
+  "😀",
+  "\u2028",
+  "\ufeff",
+  "\ud800",
+  "\udc00",
+];
 
 function randomString(rnd: () => number, max: number): string {
   let s = "";
@@ -54,7 +75,9 @@ describe("trace: byte-level encoders", () => {
       const s = randomString(rnd, 12);
       sink.len = 0;
       sink.utf8(s);
-      expect(Buffer.from(sink.buf.subarray(0, sink.len)).equals(Buffer.from(s, "utf8")), JSON.stringify(s)).to.equal(true);
+      expect(Buffer.from(sink.buf.subarray(0, sink.len)).equals(Buffer.from(s, "utf8")), JSON.stringify(s)).to.equal(
+        true,
+      );
       sink.len = 0;
       let literal: string | undefined;
       try {
@@ -78,11 +101,16 @@ describe("trace: byte-level encoders", () => {
     const rnd = seeded(5);
     const w = new CanonicalWriter();
     for (let i = 0; i < 500; i++) {
-      const columns = Array.from({ length: 1 + Math.floor(rnd() * 5) }, (_, k) => `${randomString(rnd, 4).replace(/[\ud800-\udfff]/g, "")}#${k}`);
+      const columns = Array.from(
+        { length: 1 + Math.floor(rnd() * 5) },
+        (_, k) => `${randomString(rnd, 4).replace(/[\ud800-\udfff]/g, "")}#${k}`,
+      );
       const values = columns.map(() => randomString(rnd, 8).replace(/[\ud800-\udfff]/g, ""));
       const row: Row = { columns, values };
       w.row(row);
-      expect(Buffer.from(w.sink.buf.subarray(0, w.sink.len)).equals(Buffer.from(canonicalRecord(row), "utf8"))).to.equal(true);
+      expect(
+        Buffer.from(w.sink.buf.subarray(0, w.sink.len)).equals(Buffer.from(canonicalRecord(row), "utf8")),
+      ).to.equal(true);
     }
     w.row({ columns: [], values: [] });
     expect(Buffer.from(w.sink.buf.subarray(0, w.sink.len)).toString()).to.equal("{}");
@@ -135,7 +163,8 @@ function trickyCsv(rnd: () => number, records: number, options: { loneCr: boolea
   for (let i = 0; i < records; i++) {
     const fields = [`k${i}`, field(), field(), field()];
     if (options.loneCr && rnd() < 0.1) fields[2] = "lone\rcr";
-    if (options.loneCr && fields[2] === "lone\rcr") for (let k = 1; k < 4; k++) if (fields[k]!.includes('"')) fields[k] = "x";
+    if (options.loneCr && fields[2] === "lone\rcr")
+      for (let k = 1; k < 4; k++) if (fields[k]!.includes('"')) fields[k] = "x";
     s += fields.join(",") + (rnd() < 0.5 ? "\r\n" : "\n");
     if (rnd() < 0.05) s += rnd() < 0.5 ? "\n" : "\r\n";
   }
@@ -149,17 +178,28 @@ describe("trace: CSV read from bytes", () => {
       const text = trickyCsv(rnd, 30, { loneCr: round % 2 === 1 });
       const bytes = Buffer.from(text, "utf8");
       const expected = parseText(bytes);
-      for (const piece of [1, 2, 3, 5, 17, 64, bytes.length]) expect(scanAll(bytes, piece), `round ${round}, pieces of ${piece}`).to.deep.equal(expected);
+      for (const piece of [1, 2, 3, 5, 17, 64, bytes.length])
+        expect(scanAll(bytes, piece), `round ${round}, pieces of ${piece}`).to.deep.equal(expected);
       if (round % 2 === 0) {
-        const reference = csvParse(text, { bom: true, skip_empty_lines: true, record_delimiter: ["\r\n", "\n"] }) as string[][];
+        const reference = csvParse(text, {
+          bom: true,
+          skip_empty_lines: true,
+          record_delimiter: ["\r\n", "\n"],
+        }) as string[][];
         expect(expected).to.deep.equal(reference);
       }
     }
   });
 
   it("drops up to two byte order marks and rejects invalid UTF-8, unterminated quotes and ragged records", () => {
-    expect(scanAll(Buffer.from("\ufeff\ufeffa,b\n1,2\n"), 1)).to.deep.equal([["a", "b"], ["1", "2"]]);
-    expect(parseText(Buffer.from("\ufeff\ufeffa,b\n1,2\n"))).to.deep.equal([["a", "b"], ["1", "2"]]);
+    expect(scanAll(Buffer.from("\ufeff\ufeffa,b\n1,2\n"), 1)).to.deep.equal([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    expect(parseText(Buffer.from("\ufeff\ufeffa,b\n1,2\n"))).to.deep.equal([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
     // The text parser too, fed the marks a byte at a time (a first chunk ending inside a mark).
     for (const piece of [1, 2, 3, 4]) {
       const bytes = Buffer.from("\ufeff\ufeffa,b\n1,2\n");
@@ -167,9 +207,19 @@ describe("trace: CSV read from bytes", () => {
       const rows: Row[] = [];
       for (let at = 0; at < bytes.length; at += piece) rows.push(...parser.push(bytes.subarray(at, at + piece), false));
       rows.push(...parser.push(new Uint8Array(0), true));
-      expect(rows.map((r) => [[...r.columns], [...r.values]]), `pieces of ${piece}`).to.deep.equal([[["a", "b"], ["1", "2"]]]);
+      expect(
+        rows.map((r) => [[...r.columns], [...r.values]]),
+        `pieces of ${piece}`,
+      ).to.deep.equal([
+        [
+          ["a", "b"],
+          ["1", "2"],
+        ],
+      ]);
     }
-    expect(() => scanAll(Buffer.concat([Buffer.from("a,b\n1,"), Buffer.of(0xc3, 0x28), Buffer.from("\n")]), 4)).to.throw(TypeError);
+    expect(() =>
+      scanAll(Buffer.concat([Buffer.from("a,b\n1,"), Buffer.of(0xc3, 0x28), Buffer.from("\n")]), 4),
+    ).to.throw(TypeError);
     expect(() => scanAll(Buffer.from("a,b\n1,\xff\n", "latin1"), 100)).to.throw(TypeError);
     expect(() => scanAll(Buffer.from('a,b\n1,"open\n'), 3)).to.throw(/ends inside a quoted field/);
     expect(() => scanAll(Buffer.from("a,b\n1,2,3\n"), 3)).to.throw(/3 fields where the header has 2/);
@@ -183,7 +233,16 @@ const TRICKY_SPEC: WatermarkSpec = {
     { column: "amount", kind: "number", decimals: 2, min: 0 },
     { column: "count", kind: "number", decimals: 0, max: 40 },
     // A form that no decoded text can equal (a lone surrogate) must not match U+FFFD's bytes.
-    { column: "district", kind: "variants", variants: [["龙华区", "深圳市龙华区"], ["a,b", 'a"b'], ["x", "X"], ["\ud800", "\udc00"]] },
+    {
+      column: "district",
+      kind: "variants",
+      variants: [
+        ["龙华区", "深圳市龙华区"],
+        ["a,b", 'a"b'],
+        ["x", "X"],
+        ["\ud800", "\udc00"],
+      ],
+    },
   ],
 };
 
@@ -191,12 +250,47 @@ const TRICKY_SPEC: WatermarkSpec = {
 const MANY_FORMS_SPEC: WatermarkSpec = {
   keyColumns: ["id"],
   columns: [
-    { column: "district", kind: "variants", variants: [["龙华区", "深圳市龙华区"], ["a,b", 'a"b'], ["x", "X"], ["观澜街道", "观澜"], ["p1", "p2"], ["\ud800", "\udc00"]] },
+    {
+      column: "district",
+      kind: "variants",
+      variants: [
+        ["龙华区", "深圳市龙华区"],
+        ["a,b", 'a"b'],
+        ["x", "X"],
+        ["观澜街道", "观澜"],
+        ["p1", "p2"],
+        ["\ud800", "\udc00"],
+      ],
+    },
     { column: "amount", kind: "number", decimals: 1 },
   ],
 };
 
-const NUMBERS = ["12.34", "12.3", "12", "0", "-0", "-3.5", "007", "1e3", " 12", "12 ", "12.345", "1234567890123456", "123456789012.5", "", "N/A", "+5", ".5", "5.", "0.01", "99999999999999.9", "-", "1.", "٣"];
+const NUMBERS = [
+  "12.34",
+  "12.3",
+  "12",
+  "0",
+  "-0",
+  "-3.5",
+  "007",
+  "1e3",
+  " 12",
+  "12 ",
+  "12.345",
+  "1234567890123456",
+  "123456789012.5",
+  "",
+  "N/A",
+  "+5",
+  ".5",
+  "5.",
+  "0.01",
+  "99999999999999.9",
+  "-",
+  "1.",
+  "٣",
+];
 const DISTRICT = ["龙华区", "深圳市龙华区", "a,b", 'a"b', "x", "X", "观澜街道", "", "\ufffd"];
 const KEYS = ["R0001", "007", " 7", "7.0", "x\\y", "", "键1", "Ab ", "e5", "A\u3000", "-0", "1.50"];
 
@@ -209,7 +303,13 @@ function trickyDeliveryCsv(rnd: () => number, records: number): string {
   const lines = ["id,k2,amount,count,district,note"];
   for (let i = 0; i < records; i++) {
     const note = rnd() < 0.2 ? pick(['"say ""hi"""', '"two\nlines"', "tab\there", "lone\rcr", "中文😀"]) : `n${i}`;
-    const row = [pick(KEYS) + (rnd() < 0.5 ? String(i) : ""), pick(KEYS), pick(NUMBERS), pick(NUMBERS), pick(DISTRICT)].map((v) => (rnd() < 0.1 ? `"${v.replace(/"/g, '""')}"` : csvField(v)));
+    const row = [
+      pick(KEYS) + (rnd() < 0.5 ? String(i) : ""),
+      pick(KEYS),
+      pick(NUMBERS),
+      pick(NUMBERS),
+      pick(DISTRICT),
+    ].map((v) => (rnd() < 0.1 ? `"${v.replace(/"/g, '""')}"` : csvField(v)));
     // A lone CR ends a record when the line also has a quote, so keep it to quote-free lines.
     lines.push([...row, note === "lone\rcr" && row.some((v) => v.includes('"')) ? "plain" : note].join(","));
   }
@@ -225,7 +325,13 @@ interface Outcome {
 }
 
 /** The delivery computed from rows with the text-level functions, the way it is specified. */
-async function reference(dir: string, input: string, deliveryId: string, spec: WatermarkSpec, outputFormat: Format): Promise<Outcome> {
+async function reference(
+  dir: string,
+  input: string,
+  deliveryId: string,
+  spec: WatermarkSpec,
+  outputFormat: Format,
+): Promise<Outcome> {
   const keys = deriveDeliveryKeys(MASTER, deliveryId);
   const rows = await readAllRecords(input, { format: "csv" });
   const embedder = new WatermarkEmbedder(keys.watermarkKey, spec);
@@ -235,19 +341,38 @@ async function reference(dir: string, input: string, deliveryId: string, spec: W
   const fp = new Fingerprinter(keys.fingerprintKey);
   const hc = new HandleComputer(deriveIndexKey(MASTER));
   const leaves = Buffer.concat(rows.map((r) => fp.leafHash(r)));
-  return { output: readFileSync(out), root: referenceRoot(leaves).toString("hex"), leaves, handles: Buffer.concat(rows.map((r) => hc.handle(r))), stats: embedder.stats };
+  return {
+    output: readFileSync(out),
+    root: referenceRoot(leaves).toString("hex"),
+    leaves,
+    handles: Buffer.concat(rows.map((r) => hc.handle(r))),
+    stats: embedder.stats,
+  };
 }
 
 /**
  * The delivery computed by the marker the pipeline uses, fed in pieces of `piece` bytes, with
  * each batch hashed as it ends; `lanes: false` uses only the record-by-record SM3.
  */
-async function marked(dir: string, input: string, deliveryId: string, spec: WatermarkSpec, outputFormat: Format, piece: number, lanes = true): Promise<Outcome> {
+async function marked(
+  dir: string,
+  input: string,
+  deliveryId: string,
+  spec: WatermarkSpec,
+  outputFormat: Format,
+  piece: number,
+  lanes = true,
+): Promise<Outcome> {
   const keys = deriveDeliveryKeys(MASTER, deliveryId);
   const out = join(dir, `marked-${piece}-${lanes}.${outputFormat}`);
   const embedder = new WatermarkEmbedder(keys.watermarkKey, spec);
   const writer = new RecordWriter(out, outputFormat);
-  const hashes = new DeliveryHashes({ fingerprintKey: keys.fingerprintKey, indexKey: deriveIndexKey(MASTER), keep: true, lanes });
+  const hashes = new DeliveryHashes({
+    fingerprintKey: keys.fingerprintKey,
+    indexKey: deriveIndexKey(MASTER),
+    keep: true,
+    lanes,
+  });
   const marker = recordMarker("csv", outputFormat, { embedder, writer, hashes }, lanes);
   const bytes = readFileSync(input);
   for (let o = 0; o < bytes.length; o += piece) {
@@ -258,7 +383,13 @@ async function marked(dir: string, input: string, deliveryId: string, spec: Wate
   await hashes.close();
   await writer.close();
   const kept = hashes.kept()!;
-  return { output: readFileSync(out), root: hashes.root().toString("hex"), leaves: kept.leafHashes, handles: kept.handles!, stats: embedder.stats };
+  return {
+    output: readFileSync(out),
+    root: hashes.root().toString("hex"),
+    leaves: kept.leafHashes,
+    handles: kept.handles!,
+    stats: embedder.stats,
+  };
 }
 
 describe("trace: delivery on bytes", function () {
@@ -274,9 +405,17 @@ describe("trace: delivery on bytes", function () {
       writeFileSync(input, (round === 0 ? "\ufeff" : "") + trickyDeliveryCsv(rnd, 400));
       const ref = await reference(dir, input, `d-${round}`, TRICKY_SPEC, "csv");
       expect((ref.stats as { cellsChanged: number }).cellsChanged).to.be.greaterThan(100);
-      for (const [piece, lanes] of [[7, true], [100, true], [1 << 20, true], [100, false], [1 << 20, false]] as const) {
+      for (const [piece, lanes] of [
+        [7, true],
+        [100, true],
+        [1 << 20, true],
+        [100, false],
+        [1 << 20, false],
+      ] as const) {
         const got = await marked(dir, input, `d-${round}`, TRICKY_SPEC, "csv", piece, lanes);
-        expect(got.output.equals(ref.output), `round ${round}, pieces of ${piece}, lanes ${lanes}: output`).to.equal(true);
+        expect(got.output.equals(ref.output), `round ${round}, pieces of ${piece}, lanes ${lanes}: output`).to.equal(
+          true,
+        );
         expect(got.root).to.equal(ref.root);
         expect(got.leaves.equals(ref.leaves)).to.equal(true);
         expect(got.handles.equals(ref.handles)).to.equal(true);
@@ -293,7 +432,15 @@ describe("trace: delivery on bytes", function () {
 
   it("looks variant forms up by map when there are many, with the same result", async () => {
     const input = join(dir, "many.csv");
-    writeFileSync(input, "id,district,amount\n" + Array.from({ length: 500 }, (_, i) => `k${i},${["龙华区", "观澜", "p2", '"a,b"', "\ufffd", "x", "other"][i % 7]},${i / 10}`).join("\n") + "\n");
+    writeFileSync(
+      input,
+      "id,district,amount\n" +
+        Array.from(
+          { length: 500 },
+          (_, i) => `k${i},${["龙华区", "观澜", "p2", '"a,b"', "\ufffd", "x", "other"][i % 7]},${i / 10}`,
+        ).join("\n") +
+        "\n",
+    );
     const ref = await reference(dir, input, "many", MANY_FORMS_SPEC, "csv");
     expect((ref.stats as { cellsChanged: number }).cellsChanged).to.be.greaterThan(100);
     for (const lanes of [true, false]) {
@@ -308,23 +455,51 @@ describe("trace: delivery on bytes", function () {
     const input = join(dir, "d.csv");
     writeFileSync(input, trickyDeliveryCsv(seeded(31), 3000));
     const ref = await reference(dir, input, "d-full", TRICKY_SPEC, "csv");
-    const got = await deliverDataset({ input, output: join(dir, "d-out.csv"), deliveryId: "d-full", masterSecret: MASTER, watermark: TRICKY_SPEC });
+    const got = await deliverDataset({
+      input,
+      output: join(dir, "d-out.csv"),
+      deliveryId: "d-full",
+      masterSecret: MASTER,
+      watermark: TRICKY_SPEC,
+    });
     expect(readFileSync(join(dir, "d-out.csv")).equals(ref.output)).to.equal(true);
     expect(got.fingerprintRoot).to.equal(ref.root);
     expect(got.handles!.equals(ref.handles)).to.equal(true);
     expect(got.embed).to.deep.equal(ref.stats);
     expect(got.outputBytes).to.equal(ref.output.length);
     expect(got.outputHash).to.equal(sm3(ref.output).toString("hex"));
-    const scalar = await deliverDataset({ input, output: join(dir, "d-scalar.csv"), deliveryId: "d-full", masterSecret: MASTER, watermark: TRICKY_SPEC, simd: false });
+    const scalar = await deliverDataset({
+      input,
+      output: join(dir, "d-scalar.csv"),
+      deliveryId: "d-full",
+      masterSecret: MASTER,
+      watermark: TRICKY_SPEC,
+      simd: false,
+    });
     expect(readFileSync(join(dir, "d-scalar.csv")).equals(ref.output)).to.equal(true);
     expect(scalar.fingerprintRoot).to.equal(ref.root);
     expect(scalar.handles!.equals(ref.handles)).to.equal(true);
     // Delivering the marked copy's records again from JSON lines leaves them unchanged: the root is
     // that of the same canonical records.
-    const unmarked: WatermarkSpec = { keyColumns: ["id"], columns: [{ column: "nothing", kind: "number", decimals: 0 }] };
+    const unmarked: WatermarkSpec = {
+      keyColumns: ["id"],
+      columns: [{ column: "nothing", kind: "number", decimals: 0 }],
+    };
     await writeRecords(join(dir, "d-out.jsonl"), "jsonl", await readAllRecords(join(dir, "d-out.csv")));
-    const fromCsv = await deliverDataset({ input: join(dir, "d-out.csv"), output: join(dir, "again.csv"), deliveryId: "again", masterSecret: MASTER, watermark: unmarked });
-    const fromJson = await deliverDataset({ input: join(dir, "d-out.jsonl"), output: join(dir, "again.jsonl"), deliveryId: "again", masterSecret: MASTER, watermark: unmarked });
+    const fromCsv = await deliverDataset({
+      input: join(dir, "d-out.csv"),
+      output: join(dir, "again.csv"),
+      deliveryId: "again",
+      masterSecret: MASTER,
+      watermark: unmarked,
+    });
+    const fromJson = await deliverDataset({
+      input: join(dir, "d-out.jsonl"),
+      output: join(dir, "again.jsonl"),
+      deliveryId: "again",
+      masterSecret: MASTER,
+      watermark: unmarked,
+    });
     expect(fromCsv.fingerprintRoot).to.equal(fromJson.fingerprintRoot);
     expect(readFileSync(join(dir, "again.csv")).equals(readFileSync(join(dir, "d-out.csv")))).to.equal(true);
   });
@@ -342,7 +517,9 @@ describe("trace: SM3 four lanes at a time", function () {
     // Mixed lengths make groups of every size; the first round grows the memory past its start,
     // the second reuses it.
     for (const count of [30_000, 5000]) {
-      const messages = Array.from({ length: count }, (_, i) => randomBytes(i < count - 10 ? Math.floor(rnd() * 300) : 5000));
+      const messages = Array.from({ length: count }, (_, i) =>
+        randomBytes(i < count - 10 ? Math.floor(rnd() * 300) : 5000),
+      );
       const jobs = messages.map((m) => {
         const at = lanes!.message(m.length, 0);
         lanes!.bytes.set(m, at);
@@ -358,8 +535,12 @@ describe("trace: SM3 four lanes at a time", function () {
       for (const j of jobs) lanes!.job(outer, j.outerAt, 1, j.mac);
       lanes!.run();
       jobs.forEach((j, i) => {
-        expect(hex(lanes!.bytes.subarray(j.out, j.out + 32)), `SM3 of ${messages[i]!.length} bytes`).to.equal(hex(sm3(messages[i]!)));
-        expect(hex(lanes!.bytes.subarray(j.mac, j.mac + 32)), `HMAC of ${messages[i]!.length} bytes`).to.equal(hex(hmacSm3(key, messages[i]!)));
+        expect(hex(lanes!.bytes.subarray(j.out, j.out + 32)), `SM3 of ${messages[i]!.length} bytes`).to.equal(
+          hex(sm3(messages[i]!)),
+        );
+        expect(hex(lanes!.bytes.subarray(j.mac, j.mac + 32)), `HMAC of ${messages[i]!.length} bytes`).to.equal(
+          hex(hmacSm3(key, messages[i]!)),
+        );
       });
       lanes!.reset();
     }
@@ -373,7 +554,12 @@ describe("trace: SM3 four lanes at a time", function () {
       const records = Array.from({ length: count }, () => randomBytes(Math.floor(rnd() * 250)));
       const results = [];
       for (const lanes of [false, true]) {
-        const h = new DeliveryHashes({ fingerprintKey, indexKey: count % 2 === 0 ? indexKey : undefined, keep: true, lanes });
+        const h = new DeliveryHashes({
+          fingerprintKey,
+          indexKey: count % 2 === 0 ? indexKey : undefined,
+          keep: true,
+          lanes,
+        });
         for (const r of records) {
           h.add(Uint8Array.from(r), r.length);
           if (rnd() < 0.01) await h.endBatch();

@@ -24,7 +24,9 @@ export function datasetCsv(n: number, seed = 1): string {
     const amount = (Math.floor(rnd() * 10_000_000) / 100).toFixed(2);
     const count = Math.floor(rnd() * 50);
     const note = i % 17 === 0 ? `"says ""hi"", then leaves"` : i % 13 === 0 ? `"line one\nline two"` : `n${i}`;
-    lines.push(`R${String(i).padStart(6, "0")},张三${i},${DISTRICTS[i % 4]},cat-${i % 9},2024-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")},${amount},${count},${note}`);
+    lines.push(
+      `R${String(i).padStart(6, "0")},张三${i},${DISTRICTS[i % 4]},cat-${i % 9},2024-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")},${amount},${count},${note}`,
+    );
   }
   return lines.join("\n") + "\n";
 }

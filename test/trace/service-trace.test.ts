@@ -14,14 +14,26 @@ import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
 import { verifyInclusion } from "../../ledger-service/src/log/rfc9162.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import { TRACE_PATHS, type DeliveryKeysResponse, type IntakeStatus, type TraceReport } from "../../ledger-service/src/trace/api.ts";
-import { readAllRecords, rowFromObject, rowToObject, writeRecords, type Format, type Row } from "../../ledger-service/src/trace/datasets.ts";
+import {
+  TRACE_PATHS,
+  type DeliveryKeysResponse,
+  type IntakeStatus,
+  type TraceReport,
+} from "../../ledger-service/src/trace/api.ts";
+import {
+  readAllRecords,
+  rowFromObject,
+  rowToObject,
+  writeRecords,
+  type Format,
+  type Row,
+} from "../../ledger-service/src/trace/datasets.ts";
 import { deliverAndRegister, type DeliverSummary } from "../../ledger-service/src/client/operator/delivery.ts";
 import { closeTraceRuntime } from "../../ledger-service/src/trace/service/runtime.ts";
 import { traceFile } from "../../ledger-service/src/client/supervisor/leak-trace.ts";
-import { delivery, deliverBody, h } from "../conformance/fixtures.ts";
-import { MEMBERS, org, type ActorName } from "../conformance/world.ts";
-import { clientsFor, playStory } from "../service/story.ts";
+import { delivery, deliverBody, h } from "../../scripts/scenarios/fixtures.ts";
+import { MEMBERS, org, type ActorName } from "../../scripts/scenarios/world.ts";
+import { clientsFor, playStory } from "../../scripts/scenarios/story.ts";
 import { SPEC, shuffle, writeDataset } from "./helpers.ts";
 
 /**
@@ -42,15 +54,22 @@ interface Run {
 
 function pdl(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [PDL, ...args], { env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [PDL, ...args],
+      { env: { ...process.env, ...env }, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 describe("leak tracing on the running service: deliver to two recipients, trace leaks", function () {
@@ -66,7 +85,12 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
   let op2: DeliverSummary;
 
   /** Writes `rows` as a leaked file and traces it as the supervisor. */
-  async function traceLeak(name: string, rows: readonly Row[], format: Format, options: { at?: number } = {}): Promise<TraceReport> {
+  async function traceLeak(
+    name: string,
+    rows: readonly Row[],
+    format: Format,
+    options: { at?: number } = {},
+  ): Promise<TraceReport> {
     const path = join(dir, name);
     await writeRecords(path, format, rows);
     const result = await traceFile(c.sup, path, options);
@@ -81,14 +105,26 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-trace-svc-"));
-    const config: Config = { ...DEFAULTS, port: 0, dataDir: join(dir, "data"), logLevel: "silent", log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 } };
+    const config: Config = {
+      ...DEFAULTS,
+      port: 0,
+      dataDir: join(dir, "data"),
+      logLevel: "silent",
+      log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 },
+    };
     service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "trace test" } });
     c = clientsFor(service, url());
     await playStory(service, c);
     writeDataset(source(), RECORDS);
     const common = { input: source(), productId: "P1", watermark: SPEC, fromHops: ["H1"] };
     con = await deliverAndRegister(c.op, { ...common, output: toCon(), deliveryId: "D-CON", recipient: org("con") });
-    op2 = await deliverAndRegister(c.op, { ...common, output: toOp2(), outputFormat: "jsonl", deliveryId: "D-OP2", recipient: org("op2") });
+    op2 = await deliverAndRegister(c.op, {
+      ...common,
+      output: toOp2(),
+      outputFormat: "jsonl",
+      deliveryId: "D-OP2",
+      recipient: org("op2"),
+    });
   });
   after(async () => {
     await service?.stop();
@@ -97,14 +133,39 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
   });
 
   it("delivers one product to two recipients: distinct marked copies, root and commitment on chain, fingerprints indexed, no raw value at the service", async () => {
-    for (const [s, recipient] of [[con, "con"], [op2, "op2"]] as const) {
+    for (const [s, recipient] of [
+      [con, "con"],
+      [op2, "op2"],
+    ] as const) {
       expect(s.recordCount).to.equal(RECORDS);
-      expect(s.fingerprints).to.deep.include({ deliveryId: s.deliveryId, recordCount: RECORDS, staged: RECORDS, indexed: true, fingerprintRoot: s.fingerprintRoot });
+      expect(s.fingerprints).to.deep.include({
+        deliveryId: s.deliveryId,
+        recordCount: RECORDS,
+        staged: RECORDS,
+        indexed: true,
+        fingerprintRoot: s.fingerprintRoot,
+      });
       expect(s.fingerprints.chunkRecords, "deposited in several chunks").to.be.below(RECORDS / 2);
       const hop = (await c.sup.get<{ created: LineageHop }>(`/v1/hops/${s.deliveryId}`)).created;
-      expect(hop).to.deep.include({ operation: "deliver", productId: "P1", grantId: "G1", recordCount: RECORDS, outputHash: s.outputHash });
-      expect(hop.delivery).to.deep.include({ recipient: org(recipient), fingerprintRoot: s.fingerprintRoot, watermarkCommitment: s.watermarkCommitment });
-      expect(hop.inputs).to.deep.equal([{ kind: "artifact", hopId: "H1", hash: (await c.sup.get<{ created: LineageHop }>("/v1/hops/H1")).created.outputHash }]);
+      expect(hop).to.deep.include({
+        operation: "deliver",
+        productId: "P1",
+        grantId: "G1",
+        recordCount: RECORDS,
+        outputHash: s.outputHash,
+      });
+      expect(hop.delivery).to.deep.include({
+        recipient: org(recipient),
+        fingerprintRoot: s.fingerprintRoot,
+        watermarkCommitment: s.watermarkCommitment,
+      });
+      expect(hop.inputs).to.deep.equal([
+        {
+          kind: "artifact",
+          hopId: "H1",
+          hash: (await c.sup.get<{ created: LineageHop }>("/v1/hops/H1")).created.outputHash,
+        },
+      ]);
       expect((await c.sup.get<IntakeStatus>(TRACE_PATHS.delivery(s.deliveryId))).indexed).to.equal(true);
     }
     expect(con.fingerprintRoot).to.not.equal(op2.fingerprintRoot);
@@ -117,16 +178,21 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     const a = (await readAllRecords(toCon())).map(rowToObject);
     const b = (await readAllRecords(toOp2())).map(rowToObject);
     expect(a.map((r) => r.id)).to.deep.equal(src.map((r) => r.id));
-    const differ = (x: Record<string, string>[], y: Record<string, string>[]) => x.filter((r, i) => JSON.stringify(r) !== JSON.stringify(y[i])).length;
+    const differ = (x: Record<string, string>[], y: Record<string, string>[]) =>
+      x.filter((r, i) => JSON.stringify(r) !== JSON.stringify(y[i])).length;
     expect(differ(a, src)).to.be.greaterThan(RECORDS / 2);
     expect(differ(a, b)).to.be.greaterThan(RECORDS / 2);
-    for (let i = 0; i < RECORDS; i++) expect(Math.abs(Number(a[i]!.amount) - Number(src[i]!.amount))).to.be.at.most(0.0100001);
+    for (let i = 0; i < RECORDS; i++)
+      expect(Math.abs(Number(a[i]!.amount) - Number(src[i]!.amount))).to.be.at.most(0.0100001);
 
     // Only the author, the agency and supervisors see the intake; the recipient does not.
     expect((await c.con.raw("GET", TRACE_PATHS.delivery("D-CON"))).status).to.equal(403);
     // Keys are for operators and partners; a second deposit of an indexed delivery is refused.
     expect((await c.sup.raw("POST", TRACE_PATHS.keys, { deliveryId: "D-X" })).status).to.equal(403);
-    expect(((await c.op.raw("POST", TRACE_PATHS.delivery("D-CON"), { watermark: SPEC })).json as { error: { code: string } }).error.code).to.equal("DUPLICATE_ID");
+    expect(
+      ((await c.op.raw("POST", TRACE_PATHS.delivery("D-CON"), { watermark: SPEC })).json as { error: { code: string } })
+        .error.code,
+    ).to.equal("DUPLICATE_ID");
 
     // No record value anywhere in the service's data directory: every name cell holds 张三.
     const marker = Buffer.from("张三", "utf8");
@@ -151,13 +217,22 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     expect(found.recipient).to.deep.include({ orgId: org("con") });
     expect(found.deliveredBy).to.deep.include({ orgId: org("op") });
     expect(found.product).to.deep.include({ id: "P1" });
-    expect(found.grant).to.deep.include({ id: "G1", statusAtDelivery: "active", inTermAtDelivery: true, activeAtDelivery: true, statusNow: "active" });
+    expect(found.grant).to.deep.include({
+      id: "G1",
+      statusAtDelivery: "active",
+      inTermAtDelivery: true,
+      activeAtDelivery: true,
+      statusNow: "active",
+    });
     expect(found.lineage.hops.map((h) => h.id)).to.deep.equal(["H1", "D-CON"]);
     expect(found.lineage.resources.map((r) => r.id)).to.deep.equal(["R1"]);
     expect(found.destruction).to.deep.include({ violation: false, coveredAtLeak: false });
     // The receipts of the delivery, grant and product verify offline with the log key alone.
     for (const receipt of [found.receipts.delivery, found.receipts.grant, found.receipts.product]) {
-      expect(verifyReceiptOffline(receipt, service.keyring.log.publicKey)).to.deep.include({ ok: true, state: "anchored" });
+      expect(verifyReceiptOffline(receipt, service.keyring.log.publicKey)).to.deep.include({
+        ok: true,
+        state: "anchored",
+      });
     }
     // Every leaked record is in D-CON as delivered; each inclusion proof verifies against the root on chain.
     expect(found.exact!.matchedRecords).to.equal(LEAKED);
@@ -165,7 +240,10 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     expect(found.exact!.proofsVerified).to.equal(true);
     expect(found.exact!.fingerprintRoot).to.equal(con.fingerprintRoot);
     const hex = (s: string) => Buffer.from(s, "hex");
-    for (const p of found.exact!.proofs) expect(verifyInclusion(p.index, RECORDS, hex(p.leafHash), p.proof.map(hex), hex(con.fingerprintRoot))).to.equal(true);
+    for (const p of found.exact!.proofs)
+      expect(verifyInclusion(p.index, RECORDS, hex(p.leafHash), p.proof.map(hex), hex(con.fingerprintRoot))).to.equal(
+        true,
+      );
     // The watermark of D-CON is detected far beyond the bound; D-OP2's scores like a coin.
     const wm = found.watermark!;
     expect(wm.detected).to.equal(true);
@@ -176,7 +254,8 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     expect(other.score).to.be.within(0.25, 0.75);
     // D-OP2 appears, if at all, only for records the marks left identical in both copies.
     const second = report.deliveries.find((d) => d.deliveryId === "D-OP2");
-    if (second) expect(second).to.deep.include({ attributed: false }) && expect(second.exact!.uniqueRecords).to.equal(0);
+    if (second)
+      expect(second).to.deep.include({ attributed: false }) && expect(second.exact!.uniqueRecords).to.equal(0);
 
     // And the other way round: a leak of D-OP2's copy goes to D-OP2 only.
     const back = await traceLeak("leak-op2.jsonl", await leakOf(toOp2(), 4), "jsonl");
@@ -186,7 +265,9 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
 
   it("still traces through the watermark when records were changed, converted to JSON and cut to a few columns", async () => {
     // Every leaked record has a changed field, so none matches as delivered.
-    const changed = (await leakOf(toCon(), 5)).map((r) => rowFromObject({ ...rowToObject(r), name: `${rowToObject(r).name}先生` }));
+    const changed = (await leakOf(toCon(), 5)).map((r) =>
+      rowFromObject({ ...rowToObject(r), name: `${rowToObject(r).name}先生` }),
+    );
     const report = await traceLeak("leak-changed.csv", changed, "csv");
     expect(report.unmatchedRecords).to.equal(LEAKED);
     expect(report.attributedTo).to.deep.equal(["D-CON"]);
@@ -218,7 +299,11 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
 
     // The operator's own unmarked source is not attributed to a recipient either (records the
     // marks happened to leave unchanged are still found as delivered, in both copies).
-    const fromSource = await traceLeak("leak-source.csv", shuffle(await readAllRecords(source()), 9).slice(0, LEAKED), "csv");
+    const fromSource = await traceLeak(
+      "leak-source.csv",
+      shuffle(await readAllRecords(source()), 9).slice(0, LEAKED),
+      "csv",
+    );
     expect(fromSource.attributedTo).to.deep.equal([]);
     expect(fromSource.verdict).to.be.oneOf(["no match", "exact match only"]);
   });
@@ -226,26 +311,64 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
   it("pdl deliver and pdl trace: exit codes and JSON output", async () => {
     const opKey = join(dir, "op.key.json");
     const supKey = join(dir, "sup.key.json");
-    await writeKeyFile(opKey, sealKey({ purpose: "actor", algorithm: "sm2", orgId: org("op"), privateKey: MEMBERS.op.sm2PrivateKey }, PASSPHRASE));
-    await writeKeyFile(supKey, sealKey({ purpose: "actor", algorithm: "sm2", orgId: org("sup"), privateKey: MEMBERS.sup.sm2PrivateKey }, PASSPHRASE));
+    await writeKeyFile(
+      opKey,
+      sealKey(
+        { purpose: "actor", algorithm: "sm2", orgId: org("op"), privateKey: MEMBERS.op.sm2PrivateKey },
+        PASSPHRASE,
+      ),
+    );
+    await writeKeyFile(
+      supKey,
+      sealKey(
+        { purpose: "actor", algorithm: "sm2", orgId: org("sup"), privateKey: MEMBERS.sup.sm2PrivateKey },
+        PASSPHRASE,
+      ),
+    );
     const asOp = { PDL_URL: url(), PDL_KEY: opKey, PDL_KEY_PASSPHRASE: PASSPHRASE };
     const asSup = { ...asOp, PDL_KEY: supKey };
     const spec = join(dir, "spec.json");
     writeFileSync(spec, JSON.stringify(SPEC));
     const out = join(dir, "to-ex.csv");
-    const args = ["deliver", source(), "--out", out, "--id", "D-CLI", "--product", "P1", "--recipient", org("ex"), "--watermark", spec, "--from-hop", "H1"];
+    const args = [
+      "deliver",
+      source(),
+      "--out",
+      out,
+      "--id",
+      "D-CLI",
+      "--product",
+      "P1",
+      "--recipient",
+      org("ex"),
+      "--watermark",
+      spec,
+      "--from-hop",
+      "H1",
+    ];
 
     // Local errors exit 1, refusals by the service 3.
     writeFileSync(join(dir, "bad-spec.json"), JSON.stringify({ keyColumns: [], columns: [] }));
-    const badSpec = await pdl(args.map((a) => (a === spec ? join(dir, "bad-spec.json") : a)), asOp);
+    const badSpec = await pdl(
+      args.map((a) => (a === spec ? join(dir, "bad-spec.json") : a)),
+      asOp,
+    );
     expect(badSpec.code, badSpec.stderr).to.equal(1);
     const missing = await pdl(["deliver", join(dir, "nope.csv"), ...args.slice(2)], asOp);
     expect(missing.code, missing.stderr).to.equal(1);
     expect(missing.stderr).to.match(/cannot read/);
-    const noSpec = await pdl(args.map((a) => (a === spec ? join(dir, "nope.json") : a)), asOp);
+    const noSpec = await pdl(
+      args.map((a) => (a === spec ? join(dir, "nope.json") : a)),
+      asOp,
+    );
     expect(noSpec.code, noSpec.stderr).to.equal(1);
-    expect(noSpec.stderr).to.match(/no such file/).and.not.match(/\n\s+at /);
-    const noProduct = await pdl(args.map((a) => (a === "P1" ? "P404" : a)), asOp);
+    expect(noSpec.stderr)
+      .to.match(/no such file/)
+      .and.not.match(/\n\s+at /);
+    const noProduct = await pdl(
+      args.map((a) => (a === "P1" ? "P404" : a)),
+      asOp,
+    );
     expect(noProduct.code, noProduct.stderr).to.equal(3);
     expect(noProduct.stderr).to.match(/the service refused/);
 
@@ -258,7 +381,10 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     // Re-running the same delivery keeps the hop and the index: same copy, same root.
     const again = await pdl(args, asOp);
     expect(again.code, again.stderr).to.equal(0);
-    expect(JSON.parse(again.stdout)).to.deep.include({ fingerprintRoot: summary.fingerprintRoot, outputHash: summary.outputHash });
+    expect(JSON.parse(again.stdout)).to.deep.include({
+      fingerprintRoot: summary.fingerprintRoot,
+      outputHash: summary.outputHash,
+    });
     expect(JSON.parse(again.stdout)).to.not.have.property("hop");
 
     const leak = join(dir, "leak-cli.csv");
@@ -272,7 +398,9 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     expect(JSON.parse(readFileSync(join(dir, "answer.json"), "utf8"))).to.deep.equal(answer);
     // What decides exit code 2: every proof re-checked against the root in the signed hop.
     expect(checkProofs(answer)).to.deep.equal([]);
-    const tampered = structuredClone(answer) as unknown as { deliveries: { exact: { proofs: { proof: string[]; index: number }[] } }[] };
+    const tampered = structuredClone(answer) as unknown as {
+      deliveries: { exact: { proofs: { proof: string[]; index: number }[] } }[];
+    };
     const proof = tampered.deliveries[0]!.exact.proofs[0]!;
     proof.index = proof.index === 0 ? 1 : proof.index - 1;
     expect(checkProofs(tampered as unknown as TraceReport)).to.have.length(1);
@@ -297,11 +425,22 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     const keys = await c.op.request<DeliveryKeysResponse>("POST", TRACE_PATHS.keys, { deliveryId: "D-BAD" });
     expect(keys).to.deep.include({ deliveryId: "D-BAD", orgId: org("op") });
     // Another organisation asking for the keys of an existing delivery id is refused.
-    expect(((await c.op2.raw("POST", TRACE_PATHS.keys, { deliveryId: "D-CON" })).json as ErrorBody).error.code).to.equal("DUPLICATE_ID");
+    expect(
+      ((await c.op2.raw("POST", TRACE_PATHS.keys, { deliveryId: "D-CON" })).json as ErrorBody).error.code,
+    ).to.equal("DUPLICATE_ID");
     const leaves = Buffer.alloc(3 * 32, 7);
     const handles = Buffer.alloc(3 * 16, 9);
-    await c.op.submit("lineage.hop", deliverBody("D-BAD", { recordCount: 3, delivery: delivery({ fingerprintRoot: h("not these leaves"), watermarkCommitment: keys.watermarkCommitment }) }) as never);
-    await c.op.submit("lineage.hop", deliverBody("D-ALIEN", { delivery: delivery({ watermarkCommitment: h("someone else's key") }) }) as never);
+    await c.op.submit(
+      "lineage.hop",
+      deliverBody("D-BAD", {
+        recordCount: 3,
+        delivery: delivery({ fingerprintRoot: h("not these leaves"), watermarkCommitment: keys.watermarkCommitment }),
+      }) as never,
+    );
+    await c.op.submit(
+      "lineage.hop",
+      deliverBody("D-ALIEN", { delivery: delivery({ watermarkCommitment: h("someone else's key") }) }) as never,
+    );
 
     // A commitment to a key the service did not issue: the service could never detect the mark.
     const alien = await c.op.raw("POST", TRACE_PATHS.delivery("D-ALIEN"), { watermark: SPEC });
@@ -312,11 +451,22 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
 
     const begun = await c.op.request<IntakeStatus>("POST", TRACE_PATHS.delivery("D-BAD"), { watermark: SPEC });
     expect(begun).to.deep.include({ staged: 0, recordCount: 3, indexed: false });
-    const chunk = (start: number, n: number, final: boolean) => ({ start, handles: handles.subarray(start * 16, (start + n) * 16).toString("base64"), leafHashes: leaves.subarray(start * 32, (start + n) * 32).toString("base64"), final });
-    expect((await c.op.request<IntakeStatus>("POST", TRACE_PATHS.fingerprints("D-BAD"), chunk(0, 2, false))).staged).to.equal(2);
+    const chunk = (start: number, n: number, final: boolean) => ({
+      start,
+      handles: handles.subarray(start * 16, (start + n) * 16).toString("base64"),
+      leafHashes: leaves.subarray(start * 32, (start + n) * 32).toString("base64"),
+      final,
+    });
+    expect(
+      (await c.op.request<IntakeStatus>("POST", TRACE_PATHS.fingerprints("D-BAD"), chunk(0, 2, false))).staged,
+    ).to.equal(2);
     // Chunks arrive in order; a resumed upload learns where to continue.
-    expect(((await c.op.raw("POST", TRACE_PATHS.fingerprints("D-BAD"), chunk(0, 1, false))).json as ErrorBody).error.detail).to.match(/starts at record 2/);
-    expect((await c.op.request<IntakeStatus>("POST", TRACE_PATHS.delivery("D-BAD"), { watermark: SPEC })).staged).to.equal(2);
+    expect(
+      ((await c.op.raw("POST", TRACE_PATHS.fingerprints("D-BAD"), chunk(0, 1, false))).json as ErrorBody).error.detail,
+    ).to.match(/starts at record 2/);
+    expect(
+      (await c.op.request<IntakeStatus>("POST", TRACE_PATHS.delivery("D-BAD"), { watermark: SPEC })).staged,
+    ).to.equal(2);
     // The last chunk: these leaves do not hash to the registered root, so nothing is indexed.
     const last = await c.op.raw("POST", TRACE_PATHS.fingerprints("D-BAD"), chunk(2, 1, true));
     expect(last.status).to.equal(400);
@@ -325,9 +475,21 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
   });
 
   it("flags a leak found after the grant's destruction certificate covered the data as a violation", async () => {
-    await c.agency.request("POST", "/v1/grants/G1/revocation", c.agency.sign("grant.revoke", { grantId: "G1", reason: "trace test" }));
+    await c.agency.request(
+      "POST",
+      "/v1/grants/G1/revocation",
+      c.agency.sign("grant.revoke", { grantId: "G1", reason: "trace test" }),
+    );
     const destroyedAt = await service.backend.now();
-    const certificate: DestructionCertificate = { id: "C-CON", grantId: "G1", assetClass: "raw-data", assets: [{ hash: con.outputHash, description: "the copy delivered as D-CON" }], method: "crypto-shredding", destroyedAt, witness: "Longhua notary" };
+    const certificate: DestructionCertificate = {
+      id: "C-CON",
+      grantId: "G1",
+      assetClass: "raw-data",
+      assets: [{ hash: con.outputHash, description: "the copy delivered as D-CON" }],
+      method: "crypto-shredding",
+      destroyedAt,
+      witness: "Longhua notary",
+    };
     await c.op.request("POST", "/v1/grants/G1/destruction-certificates", c.op.sign("destruction.certify", certificate));
     const leaked = await leakOf(toCon(), 11);
 
@@ -343,9 +505,13 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     expect(found.grant.endedAt).to.be.greaterThan(0);
 
     // The same leak found before the certificate covered the data is no violation; D-OP2's data is not covered.
-    const before = await traceLeak("leak-early.csv", leaked, "csv", { at: found.destruction.certificates[0]!.coveredSince - 1 });
+    const before = await traceLeak("leak-early.csv", leaked, "csv", {
+      at: found.destruction.certificates[0]!.coveredSince - 1,
+    });
     expect(before.violations).to.deep.equal([]);
-    const other = await traceLeak("leak-op2-late.jsonl", await leakOf(toOp2(), 12), "jsonl", { at: destroyedAt + 3600 });
+    const other = await traceLeak("leak-op2-late.jsonl", await leakOf(toOp2(), 12), "jsonl", {
+      at: destroyedAt + 3600,
+    });
     expect(other.attributedTo).to.deep.equal(["D-OP2"]);
     expect(other.violations).to.deep.equal([]);
     // Records the marks left identical in both copies are also found in D-CON, whose data was

@@ -87,14 +87,28 @@ describe("trace: records", () => {
     const rows = await readAllRecords(join(dir, "big.csv"), { highWaterMark: 1000 });
     expect(rows).to.have.length(5000);
     await writeRecords(join(dir, "big.jsonl"), "jsonl", rows);
-    await writeRecords(join(dir, "big2.csv"), "csv", await readAllRecords(join(dir, "big.jsonl"), { highWaterMark: 777 }));
+    await writeRecords(
+      join(dir, "big2.csv"),
+      "csv",
+      await readAllRecords(join(dir, "big.jsonl"), { highWaterMark: 777 }),
+    );
     expect(readFileSync(join(dir, "big2.csv"), "utf8")).to.equal(readFileSync(join(dir, "big.csv"), "utf8"));
   });
 
   it("normalises JSON values and defines the canonical form as RFC 8785 JSON of string values", async () => {
-    writeFileSync(join(dir, "t.jsonl"), '{"b":1.5,"a":"x\\u0001","c":null,"d":true,"e":{"z":1,"y":[2]},"é":"😀"}\n{"a":"\\ud800"}\n');
+    writeFileSync(
+      join(dir, "t.jsonl"),
+      '{"b":1.5,"a":"x\\u0001","c":null,"d":true,"e":{"z":1,"y":[2]},"é":"😀"}\n{"a":"\\ud800"}\n',
+    );
     const [row, lone] = await readAllRecords(join(dir, "t.jsonl"));
-    expect(rowToObject(row!)).to.deep.equal({ b: "1.5", a: "x\u0001", c: "", d: "true", e: '{"y":[2],"z":1}', é: "😀" });
+    expect(rowToObject(row!)).to.deep.equal({
+      b: "1.5",
+      a: "x\u0001",
+      c: "",
+      d: "true",
+      e: '{"y":[2],"z":1}',
+      é: "😀",
+    });
     expect(canonicalRecord(row!)).to.equal(canonicalJson(rowToObject(row!)));
     // Like RFC 8785 implementations, a lone surrogate has no canonical form.
     expect(() => canonicalRecord(lone!)).to.throw();
@@ -114,7 +128,9 @@ describe("trace: keys", () => {
     expect(hex(a.watermarkKey)).to.not.equal(hex(a.fingerprintKey));
     expect(hex(deriveIndexKey(MASTER))).to.equal(hex(hmacSm3(MASTER, Buffer.from("PDL-TRACE-v1/index-key"))));
     const c = watermarkCommitment(a.watermarkKey);
-    expect(c).to.equal(hex(sm3(Buffer.concat([Buffer.from("PDL-TRACE-v1/watermark-commitment\u0000"), a.watermarkKey]))));
+    expect(c).to.equal(
+      hex(sm3(Buffer.concat([Buffer.from("PDL-TRACE-v1/watermark-commitment\u0000"), a.watermarkKey]))),
+    );
     expect(verifyWatermarkCommitment(a.watermarkKey, c)).to.equal(true);
     expect(verifyWatermarkCommitment(b.watermarkKey, c)).to.equal(false);
     const sealed = sealDeliveryKeys(STORAGE_KEY, a);
@@ -141,7 +157,13 @@ describe("trace: false-attribution bound", () => {
   });
 
   it("chooses the smallest threshold whose tail is at most alpha", () => {
-    for (const [n, alpha] of [[30, 1e-9], [50, 5e-11], [100, 5e-11], [150, 1e-9], [4000, 1e-9]] as const) {
+    for (const [n, alpha] of [
+      [30, 1e-9],
+      [50, 5e-11],
+      [100, 5e-11],
+      [150, 1e-9],
+      [4000, 1e-9],
+    ] as const) {
       const t = decisionThreshold(n, alpha);
       expect(binomialTailHalf(n, t)).to.be.at.most(alpha);
       expect(binomialTailHalf(n, t - 1)).to.be.above(alpha);
@@ -188,7 +210,13 @@ describe("trace: watermark, fingerprints, store and trace", function () {
 
   // Deliveries 0..19 are the candidates; delivery 20 is marked with a key nobody tests.
   const candidates = (): TraceCandidate[] =>
-    deliveries.slice(0, 20).map((d) => ({ deliveryId: d.deliveryId, keys: deriveDeliveryKeys(MASTER, d.deliveryId), watermark: d.watermark, fingerprintRoot: d.fingerprintRoot, leafHashes: d.leafHashes! }));
+    deliveries.slice(0, 20).map((d) => ({
+      deliveryId: d.deliveryId,
+      keys: deriveDeliveryKeys(MASTER, d.deliveryId),
+      watermark: d.watermark,
+      fingerprintRoot: d.fingerprintRoot,
+      leafHashes: d.leafHashes!,
+    }));
 
   it("changes values only within the declared tolerance and only among declared forms", async () => {
     const marked = await readAllRecords(join(dir, "d4.csv"));
@@ -238,7 +266,8 @@ describe("trace: watermark, fingerprints, store and trace", function () {
     expect(other.verdict).to.equal("no watermark");
     // The same 50-record subset, from the unlisted delivery.
     const rows = shuffle(await readAllRecords(join(dir, "d20.csv")), 5).slice(0, 50);
-    for (const c of candidates()) expect(detectWatermark(rows, c.keys!.watermarkKey, SPEC, { comparisons: 20 }).detected).to.equal(false);
+    for (const c of candidates())
+      expect(detectWatermark(rows, c.keys!.watermarkKey, SPEC, { comparisons: 20 }).detected).to.equal(false);
   });
 
   it("builds the fingerprint root as the RFC 9162 root of SM3(0x00 ‖ HMAC-SM3(fpKey, canonical record as delivered))", async () => {
@@ -252,22 +281,38 @@ describe("trace: watermark, fingerprints, store and trace", function () {
     expect(d.recordCount).to.equal(N);
     expect(d.watermarkCommitment).to.equal(watermarkCommitment(keys.watermarkKey));
     const t = new ProofTree(d.leafHashes!);
-    for (const i of [0, 1, 777, N - 1]) expect(verifyInclusion(i, N, leaves[i]!, await t.proof(i), Buffer.from(d.fingerprintRoot, "hex"))).to.equal(true);
+    for (const i of [0, 1, 777, N - 1])
+      expect(verifyInclusion(i, N, leaves[i]!, await t.proof(i), Buffer.from(d.fingerprintRoot, "hex"))).to.equal(true);
   });
 
   it("stores no raw values, finds a leaked record's delivery and index, and proves it under the delivery root", async () => {
     const storeDir = join(dir, "store");
     let store = await FingerprintStore.open(storeDir, { storageKey: STORAGE_KEY, indexKey: deriveIndexKey(MASTER) });
     for (const d of deliveries.slice(0, 20)) {
-      await store.registerDelivery({ deliveryId: d.deliveryId, recordCount: d.recordCount, fingerprintRoot: d.fingerprintRoot, watermarkCommitment: d.watermarkCommitment, watermark: d.watermark }, deriveDeliveryKeys(MASTER, d.deliveryId));
+      await store.registerDelivery(
+        {
+          deliveryId: d.deliveryId,
+          recordCount: d.recordCount,
+          fingerprintRoot: d.fingerprintRoot,
+          watermarkCommitment: d.watermarkCommitment,
+          watermark: d.watermark,
+        },
+        deriveDeliveryKeys(MASTER, d.deliveryId),
+      );
       await store.addHandles(d.deliveryId, d.handles!);
       await store.putLeafHashes(d.deliveryId, d.leafHashes!);
     }
     await store.close();
     // No cell value and no key appears anywhere in the LevelDB files.
     const files = readdirSync(storeDir).map((f) => readFileSync(join(storeDir, f)));
-    const needles = ["张三1234", "R001234", "cat-5", deriveDeliveryKeys(MASTER, "delivery-4").watermarkKey.toString("hex")];
-    for (const needle of needles) for (const f of files) expect(f.includes(Buffer.from(needle, "utf8")), needle).to.equal(false);
+    const needles = [
+      "张三1234",
+      "R001234",
+      "cat-5",
+      deriveDeliveryKeys(MASTER, "delivery-4").watermarkKey.toString("hex"),
+    ];
+    for (const needle of needles)
+      for (const f of files) expect(f.includes(Buffer.from(needle, "utf8")), needle).to.equal(false);
     for (const f of files) expect(f.includes(deriveDeliveryKeys(MASTER, "delivery-4").fingerprintKey)).to.equal(false);
     for (const f of files) expect(f.includes(deriveIndexKey(MASTER))).to.equal(false);
 
@@ -275,7 +320,11 @@ describe("trace: watermark, fingerprints, store and trace", function () {
     try {
       const marked = await readAllRecords(join(dir, "d12.csv"));
       const picks = [5, 1500, 42];
-      await writeRecords(join(dir, "leak12.csv"), "csv", picks.map((i) => marked[i]!));
+      await writeRecords(
+        join(dir, "leak12.csv"),
+        "csv",
+        picks.map((i) => marked[i]!),
+      );
       // Candidates come from the store (keys deposited there, sealed).
       const result = await traceLeak(join(dir, "leak12.csv"), { store });
       expect(result.unmatchedRecords).to.equal(0);
@@ -284,7 +333,15 @@ describe("trace: watermark, fingerprints, store and trace", function () {
       expect(hit.verified).to.equal(true);
       expect(hit.fingerprintRoot).to.equal(deliveries[12]!.fingerprintRoot);
       for (const p of hit.proofs) {
-        expect(verifyInclusion(p.index, N, Buffer.from(p.leafHash, "hex"), p.proof.map((x) => Buffer.from(x, "hex")), Buffer.from(deliveries[12]!.fingerprintRoot, "hex"))).to.equal(true);
+        expect(
+          verifyInclusion(
+            p.index,
+            N,
+            Buffer.from(p.leafHash, "hex"),
+            p.proof.map((x) => Buffer.from(x, "hex")),
+            Buffer.from(deliveries[12]!.fingerprintRoot, "hex"),
+          ),
+        ).to.equal(true);
       }
       // An unmarked source record that the mark left identical in several deliveries hits all of them.
       const single = await store.lookup(Buffer.alloc(16));

@@ -1,7 +1,12 @@
 // Minimal typings for the parts of sm-crypto the tests and benchmarks use as an independent
 // reference implementation (it is a dev dependency only; the product uses core/crypto).
 declare module "sm-crypto" {
-  interface SignOptions { hash?: boolean; der?: boolean; publicKey?: string; userId?: string }
+  interface SignOptions {
+    hash?: boolean;
+    der?: boolean;
+    publicKey?: string;
+    userId?: string;
+  }
   const smCrypto: {
     sm2: {
       generateKeyPairHex(): { privateKey: string; publicKey: string };

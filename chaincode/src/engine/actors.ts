@@ -7,7 +7,11 @@ export const registerActor: Handler<"actor.register"> = async ({ ledger }, body)
   ensure(!(await ledger.has(K.actor, body.orgId)), "DUPLICATE_ID", `organisation ${body.orgId} is already registered`);
   ensure(body.role !== "agency", "ACTOR_ROLE_INVALID", "there is one implementing agency, registered at bootstrap");
   if (body.evmAddress) {
-    ensure(!(await ledger.has(K.evmAddress, body.evmAddress)), "DUPLICATE_ID", `address ${body.evmAddress} is bound to another organisation`);
+    ensure(
+      !(await ledger.has(K.evmAddress, body.evmAddress)),
+      "DUPLICATE_ID",
+      `address ${body.evmAddress} is bound to another organisation`,
+    );
     ledger.put(K.evmAddress, [body.evmAddress], body.orgId);
   }
   ledger.put(K.actor, [body.orgId], body satisfies ActorState);

@@ -1,7 +1,14 @@
 import { ensure } from "../../../core/errors.ts";
 import type { ScopeEntry } from "../../../core/records/common.ts";
 import type { Ledger } from "../ledger/ledger.ts";
-import { K, type ActorState, type GrantState, type PartnerState, type ProductState, type ResourceState } from "./state.ts";
+import {
+  K,
+  type ActorState,
+  type GrantState,
+  type PartnerState,
+  type ProductState,
+  type ResourceState,
+} from "./state.ts";
 
 /** Lookups and checks several operations share, each raising the rulebook's code. */
 
@@ -11,7 +18,11 @@ export async function requireActor(ledger: Ledger, orgId: string): Promise<Actor
   return actor;
 }
 
-export async function requireActorWithRole(ledger: Ledger, orgId: string, role: ActorState["role"]): Promise<ActorState> {
+export async function requireActorWithRole(
+  ledger: Ledger,
+  orgId: string,
+  role: ActorState["role"],
+): Promise<ActorState> {
   const actor = await requireActor(ledger, orgId);
   ensure(actor.role === role, "ACTOR_ROLE_INVALID", `${orgId} is a ${actor.role}, not a ${role}`);
   return actor;
@@ -57,7 +68,11 @@ export function inForce(grant: Pick<GrantState, "validFrom" | "validUntil">, t: 
 
 export function ensureGrantUsable(grant: GrantState, now: number): void {
   ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`);
-  ensure(inForce(grant, now), "GRANT_OUTSIDE_TERM", `grant ${grant.id} is in force from ${grant.validFrom} until ${grant.validUntil}`);
+  ensure(
+    inForce(grant, now),
+    "GRANT_OUTSIDE_TERM",
+    `grant ${grant.id} is in force from ${grant.validFrom} until ${grant.validUntil}`,
+  );
 }
 
 export function scopeEntry(scope: readonly ScopeEntry[], resourceId: string): ScopeEntry | undefined {

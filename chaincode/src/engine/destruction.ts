@@ -11,10 +11,18 @@ import { K, type CertificateState } from "./state.ts";
 export const certifyDestruction: Handler<"destruction.certify"> = async ({ ledger, now, author }, body) => {
   ensure(!(await ledger.has(K.certificate, body.id)), "DUPLICATE_ID", `certificate ${body.id}`);
   const grant = await requireGrant(ledger, body.grantId);
-  ensure(grant.status === "exiting" || grant.status === "revoked", "GRANT_NOT_EXITING", `grant ${grant.id} is ${grant.status}`);
+  ensure(
+    grant.status === "exiting" || grant.status === "revoked",
+    "GRANT_NOT_EXITING",
+    `grant ${grant.id} is ${grant.status}`,
+  );
   const holder = author.orgId === grant.grantee || (await ledger.has(K.holder, grant.id, author.orgId));
   ensure(holder, "PARTNER_NOT_ADMITTED", `${author.orgId} never held grant ${grant.id}`);
-  ensure(!(await ledger.has(K.certified, grant.id, author.orgId, body.assetClass)), "DUPLICATE_ID", `${author.orgId} already certified ${body.assetClass}`);
+  ensure(
+    !(await ledger.has(K.certified, grant.id, author.orgId, body.assetClass)),
+    "DUPLICATE_ID",
+    `${author.orgId} already certified ${body.assetClass}`,
+  );
   ledger.put(K.certificate, [body.id], {
     id: body.id,
     grantId: grant.id,

@@ -1,7 +1,13 @@
 import { sm3Hex } from "../../../core/crypto/sm3.ts";
 import { ensure, LedgerError } from "../../../core/errors.ts";
 import { OPERATIONS, type OperationName } from "../../../core/operations.ts";
-import { parseSignedRecord, recordHash as hashOf, recordId, verifyRecord, type SignedRecord } from "../../../core/record.ts";
+import {
+  parseSignedRecord,
+  recordHash as hashOf,
+  recordId,
+  verifyRecord,
+  type SignedRecord,
+} from "../../../core/record.ts";
 import { registerActor } from "./actors.ts";
 import { certifyDestruction } from "./destruction.ts";
 import { anchorCheckpoint, blacklistOrganisation, recordEvaluation } from "./governance.ts";
@@ -75,10 +81,15 @@ export async function execute(ctx: TxContext, expectedOp: OperationName, input: 
     const author = await ctx.ledger.get<ActorState>(K.actor, record.actor);
     ensure(author, "NOT_AUTHORIZED", `${record.actor} is not a registered actor`);
     ensure(verifyRecord(signed, author.publicKey), "BAD_SIGNATURE");
-    ensure(isBound(ctx.submitter, author), "NOT_AUTHORIZED", `the submitter (${ctx.submitter.mspId}) is not bound to ${author.orgId}`);
+    ensure(
+      isBound(ctx.submitter, author),
+      "NOT_AUTHORIZED",
+      `the submitter (${ctx.submitter.mspId}) is not bound to ${author.orgId}`,
+    );
     if (isReplayable(record.op)) ensure(!(await ctx.ledger.has(K.seen, recordHash)), "REPLAYED_RECORD");
     if (!(spec.roles as readonly string[]).includes(author.role)) {
-      if (record.op === "grant.issue" && (author.role === "operator" || author.role === "partner")) throw new LedgerError("REGRANT_FORBIDDEN");
+      if (record.op === "grant.issue" && (author.role === "operator" || author.role === "partner"))
+        throw new LedgerError("REGRANT_FORBIDDEN");
       throw new LedgerError("NOT_AUTHORIZED", `a ${author.role} may not ${record.op}`);
     }
     const tx: Tx = { ...ctx, signed, record, recordHash, author };
@@ -93,7 +104,11 @@ async function bootstrap(ctx: TxContext, signed: SignedRecord<"actor.bootstrap">
   const body = signed.record.body;
   ensure(!(await ctx.ledger.has(K.meta, "agency")), "ALREADY_BOOTSTRAPPED");
   ensure(body.role === "agency", "ACTOR_ROLE_INVALID", "the bootstrap actor is the implementing agency");
-  ensure(signed.record.actor === body.orgId, "INVALID_RECORD", "the bootstrap record must be authored by the agency itself");
+  ensure(
+    signed.record.actor === body.orgId,
+    "INVALID_RECORD",
+    "the bootstrap record must be authored by the agency itself",
+  );
   ensure(verifyRecord(signed, body.publicKey), "BAD_SIGNATURE");
   ensure(isRelay(ctx.submitter), "NOT_AUTHORIZED", "only an identity with pdl.role=agency may bootstrap");
   ctx.ledger.put(K.meta, ["agency"], body.orgId);

@@ -12,7 +12,11 @@ export const issueGrant: Handler<"grant.issue"> = async ({ ledger, now }, body) 
   await requireActorWithRole(ledger, body.grantee, "operator");
   await ensureNotBlacklisted(ledger, body.grantee, now);
   ensure(body.validFrom < body.validUntil && now < body.validUntil, "GRANT_TERM_INVALID");
-  ensure(body.validUntil <= maxGrantEnd(body.validFrom), "GRANT_TERM_TOO_LONG", `the latest end is ${maxGrantEnd(body.validFrom)}`);
+  ensure(
+    body.validUntil <= maxGrantEnd(body.validFrom),
+    "GRANT_TERM_TOO_LONG",
+    `the latest end is ${maxGrantEnd(body.validFrom)}`,
+  );
   for (const entry of body.scope) {
     const resource = await requireResource(ledger, entry.resourceId);
     ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is withdrawn`);
@@ -38,7 +42,13 @@ function ensureStatus(grant: GrantState, allowed: readonly GrantState["status"][
 }
 
 /** Ends a grant now: from here the 30-day destruction clock runs until the grant is closed. */
-export function endGrant(ledger: Ledger, grant: GrantState, status: "revoked" | "exiting", now: number, exitKind: GrantState["exitKind"] = grant.exitKind): void {
+export function endGrant(
+  ledger: Ledger,
+  grant: GrantState,
+  status: "revoked" | "exiting",
+  now: number,
+  exitKind: GrantState["exitKind"] = grant.exitKind,
+): void {
   ledger.put(K.grant, [grant.id], { ...grant, status, endedAt: now, exitKind } satisfies GrantState);
   ledger.put(K.ended, [grant.id], now);
 }
@@ -85,7 +95,11 @@ export const startExit: Handler<"grant.exit"> = async ({ ledger, now }, body) =>
     case "voluntary": {
       const notice = await ledger.get<NoticeState>(K.notice, grant.id);
       ensure(notice, "EXIT_NOTICE_MISSING");
-      ensure(now >= earliestVoluntaryExit(notice.at), "EXIT_NOTICE_TOO_SHORT", `the exit may start from ${earliestVoluntaryExit(notice.at)}`);
+      ensure(
+        now >= earliestVoluntaryExit(notice.at),
+        "EXIT_NOTICE_TOO_SHORT",
+        `the exit may start from ${earliestVoluntaryExit(notice.at)}`,
+      );
       break;
     }
     case "expiry":
@@ -108,7 +122,10 @@ export async function holdersOf(ledger: Ledger, grant: GrantState): Promise<stri
 }
 
 /** Pairs (holder, asset class) with no certificate yet, holders in org-id order. */
-export async function missingCertificates(ledger: Ledger, grant: GrantState): Promise<{ holder: string; assetClass: (typeof ASSET_CLASSES)[number] }[]> {
+export async function missingCertificates(
+  ledger: Ledger,
+  grant: GrantState,
+): Promise<{ holder: string; assetClass: (typeof ASSET_CLASSES)[number] }[]> {
   const holders = (await holdersOf(ledger, grant)).sort();
   const missing = [];
   for (const holder of holders) {

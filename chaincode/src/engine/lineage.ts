@@ -1,9 +1,24 @@
 import { ensure } from "../../../core/errors.ts";
 import { GRADE_LOWERING_OPERATIONS, PRIVACY_ENVIRONMENTS, type HopInput } from "../../../core/records/lineage.ts";
 import type { Ledger } from "../ledger/ledger.ts";
-import { ensureGrantUsable, ensureNotBlacklisted, requireActor, requireGrant, requireProduct, scopeEntry, withinScope } from "./checks.ts";
+import {
+  ensureGrantUsable,
+  ensureNotBlacklisted,
+  requireActor,
+  requireGrant,
+  requireProduct,
+  scopeEntry,
+  withinScope,
+} from "./checks.ts";
 import type { Handler } from "./tx.ts";
-import { K, type GrantState, type HopState, type PartnerState, type ProductState, type ResourceState } from "./state.ts";
+import {
+  K,
+  type GrantState,
+  type HopState,
+  type PartnerState,
+  type ProductState,
+  type ResourceState,
+} from "./state.ts";
 
 /**
  * lineage.hop: one processing step of a product under its grant, by the grantee or an admitted
@@ -20,7 +35,11 @@ export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author },
   const admission = author.orgId === grant.grantee ? undefined : await liveAdmission(ledger, grant, author.orgId, now);
   // 5
   const product = await requireProduct(ledger, body.productId);
-  ensure(product.grantId === grant.id, "PRODUCT_GRANT_MISMATCH", `product ${product.id} is under grant ${product.grantId}`);
+  ensure(
+    product.grantId === grant.id,
+    "PRODUCT_GRANT_MISMATCH",
+    `product ${product.id} is under grant ${product.grantId}`,
+  );
   if (admission && admission.products.length > 0) {
     ensure(admission.products.includes(product.id), "PARTNER_OUT_OF_SCOPE", `product ${product.id}`);
   }
@@ -28,7 +47,11 @@ export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author },
   let highest = 0;
   for (const input of body.inputs) highest = Math.max(highest, await inputGrade(ledger, grant, admission, input));
   // 7
-  ensure(!(highest >= 3 && !PRIVACY_ENVIRONMENTS.includes(body.environment)), "PRIVACY_ENV_REQUIRED", `grade ${highest} input in a ${body.environment} environment`);
+  ensure(
+    !(highest >= 3 && !PRIVACY_ENVIRONMENTS.includes(body.environment)),
+    "PRIVACY_ENV_REQUIRED",
+    `grade ${highest} input in a ${body.environment} environment`,
+  );
   // 8
   if (body.delivery) {
     const delivery = body.delivery;
@@ -40,7 +63,11 @@ export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author },
   }
   // 9
   if (body.outputGrade !== undefined && body.outputGrade < highest) {
-    ensure(GRADE_LOWERING_OPERATIONS.includes(body.operation), "GRADE_DOWNGRADE_FORBIDDEN", `${body.operation} cannot lower grade ${highest}`);
+    ensure(
+      GRADE_LOWERING_OPERATIONS.includes(body.operation),
+      "GRADE_DOWNGRADE_FORBIDDEN",
+      `${body.operation} cannot lower grade ${highest}`,
+    );
   }
   ledger.put(K.hop, [body.id], {
     id: body.id,
@@ -58,11 +85,20 @@ export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author },
 async function liveAdmission(ledger: Ledger, grant: GrantState, orgId: string, now: number): Promise<PartnerState> {
   const admissionId = await ledger.get<string>(K.liveAdmission, grant.id, orgId);
   const admission = admissionId === undefined ? undefined : await ledger.get<PartnerState>(K.partner, admissionId);
-  ensure(admission && admission.status === "approved" && now < admission.validUntil, "PARTNER_NOT_ADMITTED", `${orgId} on grant ${grant.id}`);
+  ensure(
+    admission && admission.status === "approved" && now < admission.validUntil,
+    "PARTNER_NOT_ADMITTED",
+    `${orgId} on grant ${grant.id}`,
+  );
   return admission;
 }
 
-async function inputGrade(ledger: Ledger, grant: GrantState, admission: PartnerState | undefined, input: HopInput): Promise<number> {
+async function inputGrade(
+  ledger: Ledger,
+  grant: GrantState,
+  admission: PartnerState | undefined,
+  input: HopInput,
+): Promise<number> {
   if (input.kind === "artifact") {
     const hop = await ledger.get<HopState>(K.hop, input.hopId);
     ensure(hop && hop.grantId === grant.id, "ARTIFACT_UNKNOWN", `hop ${input.hopId} of grant ${grant.id}`);
@@ -76,9 +112,14 @@ async function inputGrade(ledger: Ledger, grant: GrantState, admission: PartnerS
   ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is withdrawn`);
   const version = resource.versions.find((v) => v.version === input.version);
   ensure(version, "NOT_FOUND", `version ${input.version} of ${resource.id}`);
-  for (const field of input.fields) ensure(granted.fields.includes(field), "FIELD_NOT_GRANTED", `${resource.id}.${field}`);
+  for (const field of input.fields)
+    ensure(granted.fields.includes(field), "FIELD_NOT_GRANTED", `${resource.id}.${field}`);
   if (admission) {
-    ensure(withinScope(admission.scope, { resourceId: input.resourceId, fields: input.fields }), "PARTNER_OUT_OF_SCOPE", `resource ${input.resourceId}`);
+    ensure(
+      withinScope(admission.scope, { resourceId: input.resourceId, fields: input.fields }),
+      "PARTNER_OUT_OF_SCOPE",
+      `resource ${input.resourceId}`,
+    );
   }
   return version.grade;
 }

@@ -1,5 +1,12 @@
 import { ensure } from "../../../core/errors.ts";
-import { ensureNotBlacklisted, inForce, requireActorWithRole, requireGrant, requirePartner, withinScope } from "./checks.ts";
+import {
+  ensureNotBlacklisted,
+  inForce,
+  requireActorWithRole,
+  requireGrant,
+  requirePartner,
+  withinScope,
+} from "./checks.ts";
 import type { Handler } from "./tx.ts";
 import { K, type PartnerState } from "./state.ts";
 
@@ -12,7 +19,11 @@ export const proposePartner: Handler<"partner.propose"> = async ({ ledger, now, 
   ensure(inForce(grant, now), "GRANT_OUTSIDE_TERM");
   await requireActorWithRole(ledger, body.partner, "partner");
   await ensureNotBlacklisted(ledger, body.partner, now);
-  ensure(!(await ledger.has(K.liveAdmission, grant.id, body.partner)), "DUPLICATE_ID", `${body.partner} already has a live admission to ${grant.id}`);
+  ensure(
+    !(await ledger.has(K.liveAdmission, grant.id, body.partner)),
+    "DUPLICATE_ID",
+    `${body.partner} already has a live admission to ${grant.id}`,
+  );
   for (const entry of body.scope) {
     ensure(withinScope(grant.scope, entry), "PARTNER_OUT_OF_SCOPE", `resource ${entry.resourceId}`);
   }
@@ -47,7 +58,11 @@ export const revokePartner: Handler<"partner.revoke"> = async ({ ledger, author 
     const grant = await requireGrant(ledger, admission.grantId);
     ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the agency or the grantee revokes a partner");
   }
-  ensure(admission.status === "proposed" || admission.status === "approved", "PARTNER_STATUS_INVALID", `admission ${admission.id} is ${admission.status}`);
+  ensure(
+    admission.status === "proposed" || admission.status === "approved",
+    "PARTNER_STATUS_INVALID",
+    `admission ${admission.id} is ${admission.status}`,
+  );
   ledger.put(K.partner, [admission.id], { ...admission, status: "revoked" } satisfies PartnerState);
   ledger.delete(K.liveAdmission, admission.grantId, admission.partner);
 };

@@ -28,7 +28,11 @@ export const registerProduct: Handler<"product.register"> = async ({ ledger, now
   ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee registers products under its grant");
   ensureGrantUsable(grant, now);
   for (const source of body.sources) {
-    ensure(grant.scope.some((e) => e.resourceId === source), "RESOURCE_NOT_GRANTED", `resource ${source}`);
+    ensure(
+      grant.scope.some((e) => e.resourceId === source),
+      "RESOURCE_NOT_GRANTED",
+      `resource ${source}`,
+    );
   }
   await ensurePricing(ledger, body.domain, body.pricing);
   ledger.put(K.product, [body.id], {
@@ -63,12 +67,20 @@ export const repriceProduct: Handler<"product.reprice"> = async ({ ledger, autho
 /** product.list: the exchange lists a product with lineage under a usable grant. */
 export const listProduct: Handler<"product.list"> = async ({ ledger, now }, body) => {
   const product = await requireProduct(ledger, body.productId);
-  ensure(product.status === "registered" || product.status === "delisted", "PRODUCT_STATUS_INVALID", `product ${product.id} is ${product.status}`);
+  ensure(
+    product.status === "registered" || product.status === "delisted",
+    "PRODUCT_STATUS_INVALID",
+    `product ${product.id} is ${product.status}`,
+  );
   const grant = await requireGrant(ledger, product.grantId);
   ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`);
   ensure(inForce(grant, now), "GRANT_OUTSIDE_TERM");
   ensure(product.hopCount > 0, "LINEAGE_INCOMPLETE", `product ${product.id} has no lineage hop`);
-  ledger.put(K.product, [product.id], { ...product, status: "listed", reportHash: body.reportHash } satisfies ProductState);
+  ledger.put(K.product, [product.id], {
+    ...product,
+    status: "listed",
+    reportHash: body.reportHash,
+  } satisfies ProductState);
 };
 
 export const delistProduct: Handler<"product.delist"> = async ({ ledger }, body) => {

@@ -4,7 +4,18 @@ import type { OverdueGrant, StateView, ViewKey } from "../../../core/views.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { splitCompositeKey } from "../ledger/world-state.ts";
 import { missingCertificates } from "./grants.ts";
-import { currentVersion, K, type ActorState, type AnchorState, type CertificateState, type GrantState, type HopState, type PartnerState, type ProductState, type ResourceState } from "./state.ts";
+import {
+  currentVersion,
+  K,
+  type ActorState,
+  type AnchorState,
+  type CertificateState,
+  type GrantState,
+  type HopState,
+  type PartnerState,
+  type ProductState,
+  type ResourceState,
+} from "./state.ts";
 
 /** Reads of the rulebook's state, in the shapes of core/views.ts that both variants answer. */
 
@@ -18,24 +29,67 @@ export async function view(ledger: Ledger, key: ViewKey): Promise<StateView | un
       const r = await ledger.get<ResourceState>(K.resource, key.id);
       if (!r) return undefined;
       const v = currentVersion(r);
-      return { kind: "resource", id: r.id, status: r.status, version: v.version, grade: v.grade, fieldCount: v.fields.length };
+      return {
+        kind: "resource",
+        id: r.id,
+        status: r.status,
+        version: v.version,
+        grade: v.grade,
+        fieldCount: v.fields.length,
+      };
     }
     case "grant": {
       const g = await ledger.get<GrantState>(K.grant, key.id);
-      return g && { kind: "grant", id: g.id, grantee: g.grantee, status: g.status, validFrom: g.validFrom, validUntil: g.validUntil, endedAt: g.endedAt, exitKind: g.exitKind, exitNoticeAt: g.exitNoticeAt };
+      return (
+        g && {
+          kind: "grant",
+          id: g.id,
+          grantee: g.grantee,
+          status: g.status,
+          validFrom: g.validFrom,
+          validUntil: g.validUntil,
+          endedAt: g.endedAt,
+          exitKind: g.exitKind,
+          exitNoticeAt: g.exitNoticeAt,
+        }
+      );
     }
     case "partner": {
       const p = await ledger.get<PartnerState>(K.partner, key.id);
-      return p && { kind: "partner", id: p.id, grantId: p.grantId, partner: p.partner, status: p.status, validUntil: p.validUntil };
+      return (
+        p && {
+          kind: "partner",
+          id: p.id,
+          grantId: p.grantId,
+          partner: p.partner,
+          status: p.status,
+          validUntil: p.validUntil,
+        }
+      );
     }
     case "price-cap": {
       const [domain = "", chargeUnit = ""] = key.id.split("/");
       const max = await ledger.get<number>(K.cap, domain, chargeUnit);
-      return max === undefined ? undefined : { kind: "price-cap", domain, chargeUnit: chargeUnit as never, maxPriceFen: max };
+      return max === undefined
+        ? undefined
+        : { kind: "price-cap", domain, chargeUnit: chargeUnit as never, maxPriceFen: max };
     }
     case "product": {
       const p = await ledger.get<ProductState>(K.product, key.id);
-      return p && { kind: "product", id: p.id, grantId: p.grantId, operator: p.operator, status: p.status, model: p.model, chargeUnit: p.chargeUnit, priceFen: p.priceFen, hopCount: p.hopCount, reportHash: p.reportHash };
+      return (
+        p && {
+          kind: "product",
+          id: p.id,
+          grantId: p.grantId,
+          operator: p.operator,
+          status: p.status,
+          model: p.model,
+          chargeUnit: p.chargeUnit,
+          priceFen: p.priceFen,
+          hopCount: p.hopCount,
+          reportHash: p.reportHash,
+        }
+      );
     }
     case "hop": {
       const h = await ledger.get<HopState>(K.hop, key.id);
@@ -53,7 +107,11 @@ export async function view(ledger: Ledger, key: ViewKey): Promise<StateView | un
       const slash = key.id.lastIndexOf("/");
       const grantId = key.id.slice(0, slash);
       const year = Number(key.id.slice(slash + 1));
-      const grade = await ledger.get<"excellent" | "qualified" | "unqualified">(K.evaluation, grantId, String(year).padStart(4, "0"));
+      const grade = await ledger.get<"excellent" | "qualified" | "unqualified">(
+        K.evaluation,
+        grantId,
+        String(year).padStart(4, "0"),
+      );
       return grade && { kind: "evaluation", grantId, year, grade };
     }
     case "anchor": {

@@ -7,17 +7,33 @@ import { currentVersion, K, type ResourceState, type ReviewState } from "./state
 
 /** resource.review: a source unit's decision on a resource schema, before registration. */
 export const reviewResource: Handler<"resource.review"> = async ({ ledger, author }, body) => {
-  ledger.put(K.review, [body.resourceId, body.schemaHash, author.orgId], { decision: body.decision, reportHash: body.reportHash } satisfies ReviewState);
+  ledger.put(K.review, [body.resourceId, body.schemaHash, author.orgId], {
+    decision: body.decision,
+    reportHash: body.reportHash,
+  } satisfies ReviewState);
 };
 
 function ensureGradeConsistent(fields: readonly ResourceField[], grade: number): void {
-  ensure(!(fields.some((f) => f.personalInfo) && grade < 3), "GRADE_INCONSISTENT", `grade ${grade} with personal-information fields`);
+  ensure(
+    !(fields.some((f) => f.personalInfo) && grade < 3),
+    "GRADE_INCONSISTENT",
+    `grade ${grade} with personal-information fields`,
+  );
 }
 
-async function ensureReviewed(ledger: Ledger, resourceId: string, schemaHash: string, units: readonly string[]): Promise<void> {
+async function ensureReviewed(
+  ledger: Ledger,
+  resourceId: string,
+  schemaHash: string,
+  units: readonly string[],
+): Promise<void> {
   for (const unit of units) {
     const review = await ledger.get<ReviewState>(K.review, resourceId, schemaHash, unit);
-    ensure(review?.decision === "approved", "SOURCE_REVIEW_MISSING", `source unit ${unit} has not approved schema ${schemaHash}`);
+    ensure(
+      review?.decision === "approved",
+      "SOURCE_REVIEW_MISSING",
+      `source unit ${unit} has not approved schema ${schemaHash}`,
+    );
   }
 }
 
@@ -62,7 +78,10 @@ export const publishVersion: Handler<"resource.version"> = async ({ ledger }, bo
   await ensureReviewed(ledger, resource.id, body.schemaHash, resource.sourceUnits);
   ledger.put(K.resource, [resource.id], {
     ...resource,
-    versions: [...resource.versions, { version: body.version, grade: body.grade, schemaHash: body.schemaHash, fields: body.fields }],
+    versions: [
+      ...resource.versions,
+      { version: body.version, grade: body.grade, schemaHash: body.schemaHash, fields: body.fields },
+    ],
   } satisfies ResourceState);
 };
 

@@ -10,7 +10,12 @@ import { Context, Transaction } from "./fabric-api.ts";
  */
 function declare(commit: boolean, stringArgs: number) {
   return (target: object, propertyKey: string, descriptor: PropertyDescriptor): void => {
-    Reflect.defineMetadata("design:paramtypes", [Context, ...Array<StringConstructor>(stringArgs).fill(String)], target, propertyKey);
+    Reflect.defineMetadata(
+      "design:paramtypes",
+      [Context, ...Array<StringConstructor>(stringArgs).fill(String)],
+      target,
+      propertyKey,
+    );
     Reflect.defineMetadata("design:returntype", String, target, propertyKey);
     (Transaction(commit) as (t: object, k: string, d: PropertyDescriptor) => void)(target, propertyKey, descriptor);
   };

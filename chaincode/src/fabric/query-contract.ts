@@ -11,12 +11,22 @@ import { StubWorldState } from "./stub-state.ts";
 
 const VIEW_KINDS = RECORD_KINDS.filter((k) => k !== "resource-review" && k !== "exit-notice");
 const STATE_TYPE: Record<ViewKey["kind"], string> = {
-  actor: K.actor, resource: K.resource, grant: K.grant, partner: K.partner, "price-cap": K.cap, product: K.product,
-  hop: K.hop, certificate: K.certificate, blacklist: K.blacklist, evaluation: K.evaluation, anchor: K.anchor,
+  actor: K.actor,
+  resource: K.resource,
+  grant: K.grant,
+  partner: K.partner,
+  "price-cap": K.cap,
+  product: K.product,
+  hop: K.hop,
+  certificate: K.certificate,
+  blacklist: K.blacklist,
+  evaluation: K.evaluation,
+  anchor: K.anchor,
 };
 
 function viewKey(kind: string, id: string): ViewKey {
-  if (!(VIEW_KINDS as readonly string[]).includes(kind)) throw new LedgerError("INVALID_RECORD", `unknown record kind ${kind}`);
+  if (!(VIEW_KINDS as readonly string[]).includes(kind))
+    throw new LedgerError("INVALID_RECORD", `unknown record kind ${kind}`);
   return { kind: kind as ViewKey["kind"], id };
 }
 

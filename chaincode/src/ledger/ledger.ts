@@ -52,9 +52,15 @@ export class Ledger {
     }
   }
 
-  async *history<T>(type: string, ...attributes: string[]): AsyncIterable<{ txId: string; timestamp: number; isDelete: boolean; value: T | undefined }> {
+  async *history<T>(
+    type: string,
+    ...attributes: string[]
+  ): AsyncIterable<{ txId: string; timestamp: number; isDelete: boolean; value: T | undefined }> {
     for await (const entry of this.state.history(compositeKey(type, attributes)) as AsyncIterable<HistoryEntry>) {
-      const value = entry.isDelete || entry.value.length === 0 ? undefined : (JSON.parse(Buffer.from(entry.value).toString("utf8")) as T);
+      const value =
+        entry.isDelete || entry.value.length === 0
+          ? undefined
+          : (JSON.parse(Buffer.from(entry.value).toString("utf8")) as T);
       yield { txId: entry.txId, timestamp: entry.timestamp, isDelete: entry.isDelete, value };
     }
   }

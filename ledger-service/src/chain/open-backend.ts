@@ -28,7 +28,12 @@ export class ConfigError extends Error {
   }
 }
 
-export async function openBackend(config: Config, keyring: Keyring, logger: Logger, env: Record<string, string | undefined> = process.env): Promise<OpenedBackend> {
+export async function openBackend(
+  config: Config,
+  keyring: Keyring,
+  logger: Logger,
+  env: Record<string, string | undefined> = process.env,
+): Promise<OpenedBackend> {
   switch (config.backend) {
     case "embedded":
       return openEmbedded(config, keyring, logger);
@@ -41,7 +46,11 @@ export async function openBackend(config: Config, keyring: Keyring, logger: Logg
 
 /** Hardhat's EVM in process; the registry is deployed on first start and its address kept. */
 async function openEmbedded(config: Config, keyring: Keyring, logger: Logger): Promise<OpenedBackend> {
-  const chain = new EmbeddedChain({ journalPath: join(config.dataDir, "chain"), relayPrivateKey: keyring.relay.privateKey, logger });
+  const chain = new EmbeddedChain({
+    journalPath: join(config.dataDir, "chain"),
+    relayPrivateKey: keyring.relay.privateKey,
+    logger,
+  });
   await chain.start();
   const registryFile = join(config.dataDir, "registry.json");
   let address: string;
@@ -52,7 +61,10 @@ async function openEmbedded(config: Config, keyring: Keyring, logger: Logger): P
     await writeFile(registryFile, JSON.stringify({ chainId: EMBEDDED_CHAIN_ID, address }, null, 2) + "\n");
     logger.info({ address }, "deployed the registry on the embedded chain");
   }
-  const backend = new EvmBackend(address, String(EMBEDDED_CHAIN_ID), chain.provider, chain.signer, { onClose: () => chain.close(), relay: chain.signer });
+  const backend = new EvmBackend(address, String(EMBEDDED_CHAIN_ID), chain.provider, chain.signer, {
+    onClose: () => chain.close(),
+    relay: chain.signer,
+  });
   return { backend, relay: keyring.relay.publicKey };
 }
 
@@ -72,14 +84,24 @@ export function registryAddressFrom(json: unknown): string | undefined {
 async function openEvm(config: Config, env: Record<string, string | undefined>): Promise<OpenedBackend> {
   const { rpcUrl, addressesFile } = config.evm;
   if (!rpcUrl) throw new ConfigError("backend evm needs PDL_EVM_RPC_URL (or evm.rpcUrl in the config file)");
-  const address = env.PDL_EVM_REGISTRY ?? (addressesFile ? registryAddressFrom(JSON.parse(await readFile(addressesFile, "utf8"))) : undefined);
-  if (!address) throw new ConfigError("backend evm needs the registry address: PDL_EVM_REGISTRY, or PDL_EVM_ADDRESSES naming Ignition's deployed_addresses.json");
+  const address =
+    env.PDL_EVM_REGISTRY ??
+    (addressesFile ? registryAddressFrom(JSON.parse(await readFile(addressesFile, "utf8"))) : undefined);
+  if (!address)
+    throw new ConfigError(
+      "backend evm needs the registry address: PDL_EVM_REGISTRY, or PDL_EVM_ADDRESSES naming Ignition's deployed_addresses.json",
+    );
   const key = env.PDL_EVM_PRIVATE_KEY;
-  if (!key) throw new ConfigError("backend evm needs PDL_EVM_PRIVATE_KEY, the account that deployed the registry and relays every record");
+  if (!key)
+    throw new ConfigError(
+      "backend evm needs PDL_EVM_PRIVATE_KEY, the account that deployed the registry and relays every record",
+    );
   // No request cache: the indexer reads the block number right after each submission.
   const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
   const signer = new Wallet(key, provider);
-  const backend = await EvmBackend.open(getAddress(address), provider, signer, { onClose: async () => provider.destroy() });
+  const backend = await EvmBackend.open(getAddress(address), provider, signer, {
+    onClose: async () => provider.destroy(),
+  });
   return { backend, relay: signer.address.toLowerCase() };
 }
 
@@ -88,18 +110,28 @@ async function openEvm(config: Config, env: Record<string, string | undefined>):
  * the CA attribute pdl.role=agency: the chaincode then lets it relay every author's record and
  * bootstrap the agency. Identities bind by certificate, so there is no relay address.
  */
-const PEER_ENV: Record<PeerSetting, string> = { peerEndpoint: "PDL_FABRIC_PEER_ENDPOINT", mspId: "PDL_FABRIC_MSP_ID", certPath: "PDL_FABRIC_CERT", keyPath: "PDL_FABRIC_KEY" };
+const PEER_ENV: Record<PeerSetting, string> = {
+  peerEndpoint: "PDL_FABRIC_PEER_ENDPOINT",
+  mspId: "PDL_FABRIC_MSP_ID",
+  certPath: "PDL_FABRIC_CERT",
+  keyPath: "PDL_FABRIC_KEY",
+};
 
 async function openFabric(config: Config, logger: Logger): Promise<OpenedBackend> {
   const f = config.fabric;
   const missing = missingPeerSettings(f);
-  if (missing.length > 0) throw new ConfigError(`backend fabric needs ${missing.map((field) => `fabric.${field} (${PEER_ENV[field]})`).join(", ")}`);
+  if (missing.length > 0)
+    throw new ConfigError(
+      `backend fabric needs ${missing.map((field) => `fabric.${field} (${PEER_ENV[field]})`).join(", ")}`,
+    );
   try {
     // Conflicts are normal under load (two records touching one key in a block); each retry is logged.
-    const onConflict = (conflict: { attempt: number; validationCode: string; transactionId: string }) => logger.warn(conflict, "Fabric transaction invalidated by a concurrent one; endorsing it again");
+    const onConflict = (conflict: { attempt: number; validationCode: string; transactionId: string }) =>
+      logger.warn(conflict, "Fabric transaction invalidated by a concurrent one; endorsing it again");
     return { backend: await openFabricBackend(f, { onConflict }), relay: undefined };
   } catch (err) {
-    if (err instanceof Error && "code" in err && (err as NodeJS.ErrnoException).code === "ENOENT") throw new ConfigError(`backend fabric: ${err.message}`);
+    if (err instanceof Error && "code" in err && (err as NodeJS.ErrnoException).code === "ENOENT")
+      throw new ConfigError(`backend fabric: ${err.message}`);
     throw err;
   }
 }

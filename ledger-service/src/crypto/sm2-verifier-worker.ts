@@ -7,5 +7,7 @@ import { verify } from "../../../core/crypto/sm2.ts";
  * so the first jobs of a batch do not wait for the last.
  */
 parentPort?.on("message", ({ id, jobs }: { id: number; jobs: [Uint8Array | string, string, string][] }) => {
-  jobs.forEach(([message, signature, publicKey], at) => parentPort!.postMessage({ id, at, ok: verify(message, signature, publicKey) }));
+  jobs.forEach(([message, signature, publicKey], at) =>
+    parentPort!.postMessage({ id, at, ok: verify(message, signature, publicKey) }),
+  );
 });

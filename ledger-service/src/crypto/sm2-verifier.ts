@@ -95,7 +95,8 @@ export class WorkerVerifier implements SignatureVerifier {
     lane.load += jobs.length;
     // A small Buffer is a view of Node's shared 8 KiB pool, and cloning a view clones its whole
     // buffer: send exact copies.
-    const exact = (m: Uint8Array | string) => (typeof m === "string" || m.byteLength === m.buffer.byteLength ? m : new Uint8Array(m));
+    const exact = (m: Uint8Array | string) =>
+      typeof m === "string" || m.byteLength === m.buffer.byteLength ? m : new Uint8Array(m);
     lane.worker.postMessage({ id, jobs: jobs.map((j) => [exact(j.message), j.signature, j.publicKey]) });
   }
 
@@ -115,7 +116,11 @@ export class WorkerVerifier implements SignatureVerifier {
       const at = this.lanes.indexOf(lane);
       if (at < 0) return;
       this.lanes.splice(at, 1);
-      if (!this.closed) this.logger?.warn({ err: reason, remaining: this.lanes.length }, "an SM2 verification worker failed; its work goes on elsewhere");
+      if (!this.closed)
+        this.logger?.warn(
+          { err: reason, remaining: this.lanes.length },
+          "an SM2 verification worker failed; its work goes on elsewhere",
+        );
       void this.retire(lane);
     };
     worker.on("error", fail);
@@ -125,7 +130,8 @@ export class WorkerVerifier implements SignatureVerifier {
 
   /** Stops a worker; whatever it had not answered is verified here. */
   private async retire(lane: Lane): Promise<void> {
-    for (const { jobs, answered } of lane.pending.values()) for (const job of jobs.slice(answered)) job.resolve(verify(job.message, job.signature, job.publicKey));
+    for (const { jobs, answered } of lane.pending.values())
+      for (const job of jobs.slice(answered)) job.resolve(verify(job.message, job.signature, job.publicKey));
     lane.pending.clear();
     lane.load = 0;
     await lane.worker.terminate();

@@ -47,7 +47,9 @@ export class Access {
 
   /** A delivery's trace material: its author, and for `intake` the roles ROLE_READS names. */
   requireDeliveryAccess(caller: Caller, author: string, read?: "deliveryIntake"): void {
-    this.require(author === caller.orgId || (read !== undefined && (ROLE_READS[read] as readonly string[]).includes(caller.role)));
+    this.require(
+      author === caller.orgId || (read !== undefined && (ROLE_READS[read] as readonly string[]).includes(caller.role)),
+    );
   }
 
   async grantsOf(orgId: string): Promise<Set<string>> {

@@ -41,7 +41,13 @@ export interface LineageGraph {
 }
 
 function txInfo(e: IndexedEntry): TxInfo {
-  return { recordHash: e.recordHash, txId: e.txId, blockNumber: e.blockNumber, blockTime: e.blockTime, leafIndex: e.leafIndex };
+  return {
+    recordHash: e.recordHash,
+    txId: e.txId,
+    blockNumber: e.blockNumber,
+    blockTime: e.blockTime,
+    leafIndex: e.leafIndex,
+  };
 }
 
 export const nodeId = {
@@ -79,11 +85,14 @@ export async function lineageGraph(store: IndexStore, productId: string): Promis
   for (const { hop } of hops.values()) {
     for (const input of hop.inputs) {
       if (input.kind === "resource") {
-        (versions.get(input.resourceId) ?? versions.set(input.resourceId, new Set()).get(input.resourceId)!).add(input.version);
+        (versions.get(input.resourceId) ?? versions.set(input.resourceId, new Set()).get(input.resourceId)!).add(
+          input.version,
+        );
         edges.push({ from: nodeId.resource(input.resourceId, input.version), to: nodeId.hop(hop.id), type: "used" });
       } else {
         const producer = hops.get(input.hopId);
-        if (!producer || producer.hop.outputHash !== input.hash || producer.hop.grantId !== hop.grantId) unresolved.push({ hopId: hop.id, input });
+        if (!producer || producer.hop.outputHash !== input.hash || producer.hop.grantId !== hop.grantId)
+          unresolved.push({ hopId: hop.id, input });
         edges.push({ from: nodeId.artifact(input.hash), to: nodeId.hop(hop.id), type: "used" });
       }
     }
@@ -95,13 +104,19 @@ export async function lineageGraph(store: IndexStore, productId: string): Promis
   for (const [id, used] of versions) {
     const entry = (await store.historyOf("resource", id))[0];
     if (!entry) {
-      for (const node of hops.values()) for (const input of node.hop.inputs) if (input.kind === "resource" && input.resourceId === id) unresolved.push({ hopId: node.hop.id, input });
+      for (const node of hops.values())
+        for (const input of node.hop.inputs)
+          if (input.kind === "resource" && input.resourceId === id) unresolved.push({ hopId: node.hop.id, input });
       continue;
     }
     resources.push({ ...(entry.signed.record.body as Resource), versionsUsed: [...used].sort((a, b) => a - b) });
   }
 
-  const orgIds = new Set<string>([grant.grantee, productEntry.signed.record.actor, ...[...hops.values()].map((h) => h.actor)]);
+  const orgIds = new Set<string>([
+    grant.grantee,
+    productEntry.signed.record.actor,
+    ...[...hops.values()].map((h) => h.actor),
+  ]);
   const onBehalfOf: Record<string, string> = {};
   for (const node of hops.values()) if (node.actor !== grant.grantee) onBehalfOf[node.actor] = grant.grantee;
   const organisations = [];

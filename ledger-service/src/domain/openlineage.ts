@@ -25,34 +25,82 @@ export function toOpenLineage(g: LineageGraph, namespace = "pdl://longhua"): Rec
   for (const node of g.hops) {
     const h = node.hop;
     const time = new Date(node.blockTime * 1000).toISOString();
-    const run = { runId: runIdOf(h.id), facets: { pdl: { _producer: PRODUCER, _schemaURL: FACET_SCHEMA, grantId: h.grantId, actor: node.actor, environment: h.environment, operation: h.operation, txId: node.txId, recordHash: node.recordHash } } };
+    const run = {
+      runId: runIdOf(h.id),
+      facets: {
+        pdl: {
+          _producer: PRODUCER,
+          _schemaURL: FACET_SCHEMA,
+          grantId: h.grantId,
+          actor: node.actor,
+          environment: h.environment,
+          operation: h.operation,
+          txId: node.txId,
+          recordHash: node.recordHash,
+        },
+      },
+    };
     const job = { namespace: `${namespace}/grants/${h.grantId}`, name: `${h.productId}.${h.id}`, facets: {} };
     const inputs = h.inputs.map((input) =>
       input.kind === "resource"
         ? {
             namespace: `${namespace}/resources`,
             name: `${input.resourceId}@${input.version}`,
-            facets: { schema: { _producer: PRODUCER, _schemaURL: "https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json", fields: input.fields.map((name) => ({ name })) } },
+            facets: {
+              schema: {
+                _producer: PRODUCER,
+                _schemaURL: "https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json",
+                fields: input.fields.map((name) => ({ name })),
+              },
+            },
           }
         : { namespace: `${namespace}/artifacts`, name: input.hash, facets: {} },
     );
     const fieldInputs = h.inputs.flatMap((input) =>
-      input.kind === "resource" ? input.fields.map((field) => ({ namespace: `${namespace}/resources`, name: `${input.resourceId}@${input.version}`, field })) : [],
+      input.kind === "resource"
+        ? input.fields.map((field) => ({
+            namespace: `${namespace}/resources`,
+            name: `${input.resourceId}@${input.version}`,
+            field,
+          }))
+        : [],
     );
     const outputs = [
       {
         namespace: `${namespace}/artifacts`,
         name: h.outputHash,
         facets: {
-          pdl: { _producer: PRODUCER, _schemaURL: FACET_SCHEMA, productId: h.productId, grade: h.outputGrade ?? null, recordCount: h.recordCount, ...(h.delivery ? { recipient: h.delivery.recipient, fingerprintRoot: h.delivery.fingerprintRoot } : {}) },
+          pdl: {
+            _producer: PRODUCER,
+            _schemaURL: FACET_SCHEMA,
+            productId: h.productId,
+            grade: h.outputGrade ?? null,
+            recordCount: h.recordCount,
+            ...(h.delivery ? { recipient: h.delivery.recipient, fingerprintRoot: h.delivery.fingerprintRoot } : {}),
+          },
           ...(fieldInputs.length > 0
-            ? { columnLineage: { _producer: PRODUCER, _schemaURL: "https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json", fields: { "*": { inputFields: fieldInputs } } } }
+            ? {
+                columnLineage: {
+                  _producer: PRODUCER,
+                  _schemaURL: "https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json",
+                  fields: { "*": { inputFields: fieldInputs } },
+                },
+              }
             : {}),
         },
       },
     ];
     for (const eventType of ["START", "COMPLETE"] as const) {
-      events.push({ eventType, eventTime: time, run, job, inputs, outputs: eventType === "COMPLETE" ? outputs : [], producer: PRODUCER, schemaURL: SCHEMA_URL });
+      events.push({
+        eventType,
+        eventTime: time,
+        run,
+        job,
+        inputs,
+        outputs: eventType === "COMPLETE" ? outputs : [],
+        producer: PRODUCER,
+        schemaURL: SCHEMA_URL,
+      });
     }
   }
   return events;

@@ -22,17 +22,35 @@ export function toProvJson(g: LineageGraph): Record<string, unknown> {
   const rel = () => `_:r${++n}`;
 
   const grantId = `pdl:grant/${g.grant.id}`;
-  entity[grantId] = { "prov:type": { $: "prov:Plan", type: "xsd:QName" }, "pdl:agreementHash": g.grant.agreementHash, "pdl:validFrom": toCstIso(g.grant.validFrom), "pdl:validUntil": toCstIso(g.grant.validUntil) };
+  entity[grantId] = {
+    "prov:type": { $: "prov:Plan", type: "xsd:QName" },
+    "pdl:agreementHash": g.grant.agreementHash,
+    "pdl:validFrom": toCstIso(g.grant.validFrom),
+    "pdl:validUntil": toCstIso(g.grant.validUntil),
+  };
   for (const r of g.resources) {
     for (const v of r.versionsUsed) {
-      entity[`pdl:resource/${r.id}@${v}`] = { "prov:label": r.name, "pdl:grade": r.grade, "pdl:domain": r.domain, "pdl:version": v };
+      entity[`pdl:resource/${r.id}@${v}`] = {
+        "prov:label": r.name,
+        "pdl:grade": r.grade,
+        "pdl:domain": r.domain,
+        "pdl:version": v,
+      };
     }
   }
   for (const o of g.organisations) {
-    agent[`pdl:org/${o.orgId}`] = { "prov:type": { $: "prov:Organization", type: "xsd:QName" }, "prov:label": o.name, "pdl:role": o.role };
+    agent[`pdl:org/${o.orgId}`] = {
+      "prov:type": { $: "prov:Organization", type: "xsd:QName" },
+      "prov:label": o.name,
+      "pdl:role": o.role,
+    };
   }
   const productId = `pdl:product/${g.product.id}`;
-  entity[productId] = { "prov:label": g.product.name, "pdl:serviceForm": g.product.serviceForm, "pdl:domain": g.product.domain };
+  entity[productId] = {
+    "prov:label": g.product.name,
+    "pdl:serviceForm": g.product.serviceForm,
+    "pdl:domain": g.product.domain,
+  };
   wasAttributedTo[rel()] = { "prov:entity": productId, "prov:agent": `pdl:org/${g.product.operator}` };
 
   for (const node of g.hops) {
@@ -47,16 +65,24 @@ export function toProvJson(g: LineageGraph): Record<string, unknown> {
       "pdl:recordCount": h.recordCount,
       "pdl:txId": node.txId,
       "pdl:recordHash": node.recordHash,
-      ...(h.delivery ? { "pdl:recipient": h.delivery.recipient, "pdl:fingerprintRoot": h.delivery.fingerprintRoot } : {}),
+      ...(h.delivery
+        ? { "pdl:recipient": h.delivery.recipient, "pdl:fingerprintRoot": h.delivery.fingerprintRoot }
+        : {}),
     };
     const out = `pdl:artifact/${h.outputHash}`;
     entity[out] = { "pdl:sm3": h.outputHash, "pdl:grade": h.outputGrade ?? null, "pdl:product": g.product.id };
     wasGeneratedBy[rel()] = { "prov:entity": out, "prov:activity": act, "prov:time": time };
     wasAssociatedWith[rel()] = { "prov:activity": act, "prov:agent": `pdl:org/${node.actor}`, "prov:plan": grantId };
     for (const input of h.inputs) {
-      const inId = input.kind === "resource" ? `pdl:resource/${input.resourceId}@${input.version}` : `pdl:artifact/${input.hash}`;
+      const inId =
+        input.kind === "resource" ? `pdl:resource/${input.resourceId}@${input.version}` : `pdl:artifact/${input.hash}`;
       if (input.kind === "artifact" && !entity[inId]) entity[inId] = { "pdl:sm3": input.hash };
-      used[rel()] = { "prov:activity": act, "prov:entity": inId, "prov:time": time, ...(input.kind === "resource" ? { "pdl:fields": input.fields.join(",") } : {}) };
+      used[rel()] = {
+        "prov:activity": act,
+        "prov:entity": inId,
+        "prov:time": time,
+        ...(input.kind === "resource" ? { "pdl:fields": input.fields.join(",") } : {}),
+      };
       wasDerivedFrom[rel()] = { "prov:generatedEntity": out, "prov:usedEntity": inId, "prov:activity": act };
     }
   }

@@ -50,7 +50,13 @@ export class RecordReader {
     const view = await this.backend.view({ kind, id });
     if (history.length === 0 && !view) throw new LedgerError("NOT_FOUND");
     const [first, ...rest] = history;
-    return { kind, id, view: view ?? null, created: first ? first.signed.record.body : null, changes: rest.map(summarize) };
+    return {
+      kind,
+      id,
+      view: view ?? null,
+      created: first ? first.signed.record.body : null,
+      changes: rest.map(summarize),
+    };
   }
 
   /** The record that created (kind, id), or NOT_FOUND. */

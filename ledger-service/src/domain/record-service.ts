@@ -68,7 +68,8 @@ export class RecordService {
       const author = await this.store.actor(record.actor);
       if (!author) throw new LedgerError("NOT_AUTHORIZED", "the author is not a registered actor");
       // The EVM variant cannot verify SM2, so this check is the signature gate there (RULEBOOK step 3).
-      if (!(await this.verifier.verify(recordBytes(signed.record), signed.signature, author.publicKey))) throw new LedgerError("BAD_SIGNATURE");
+      if (!(await this.verifier.verify(recordBytes(signed.record), signed.signature, author.publicKey)))
+        throw new LedgerError("BAD_SIGNATURE");
     }
     return new Promise<AcceptedRecord>((resolve, reject) => {
       this.queue.push({ signed, resolve, reject });
@@ -95,7 +96,10 @@ export class RecordService {
             accepted.push({ pending, hash: recordHash(pending.signed.record), tx: outcome.tx });
             this.metrics.writes.inc({ op, outcome: "accepted" });
           } else {
-            this.metrics.writes.inc({ op, outcome: outcome.error instanceof LedgerError ? outcome.error.code : "error" });
+            this.metrics.writes.inc({
+              op,
+              outcome: outcome.error instanceof LedgerError ? outcome.error.code : "error",
+            });
             pending.reject(outcome.error);
           }
         });
@@ -112,7 +116,12 @@ export class RecordService {
    */
   private settle(accepted: readonly { pending: Pending; hash: string; tx: TxRef }[]): void {
     const done = this.indexer.catchUp().then(
-      () => Promise.all(accepted.map(({ pending, hash, tx }) => this.accepted(pending.signed, hash, tx).then(pending.resolve, pending.reject))),
+      () =>
+        Promise.all(
+          accepted.map(({ pending, hash, tx }) =>
+            this.accepted(pending.signed, hash, tx).then(pending.resolve, pending.reject),
+          ),
+        ),
       (err: unknown) => {
         // The chain accepted these records; the indexer will retry on the next write or restart.
         this.logger.error({ err }, "indexing after submission failed");

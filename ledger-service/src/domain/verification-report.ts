@@ -42,7 +42,14 @@ export interface Evidence {
 }
 
 function evidenceOf(entry: IndexedEntry): Evidence {
-  return { kind: entry.kind, id: entry.id, recordHash: entry.recordHash, txId: entry.txId, blockNumber: entry.blockNumber, leafIndex: entry.leafIndex };
+  return {
+    kind: entry.kind,
+    id: entry.id,
+    recordHash: entry.recordHash,
+    txId: entry.txId,
+    blockNumber: entry.blockNumber,
+    leafIndex: entry.leafIndex,
+  };
 }
 
 export interface ReportSigner {
@@ -62,7 +69,12 @@ export interface SignedReport<T> {
 
 export function signReport<T>(report: T, signer: ReportSigner): SignedReport<T> {
   const bytes = canonicalBytes(report);
-  return { report, reportHash: sm3Hex(bytes), signature: sign(bytes, signer.privateKey), signer: { keyName: signer.keyName, publicKey: signer.publicKey } };
+  return {
+    report,
+    reportHash: sm3Hex(bytes),
+    signature: sign(bytes, signer.privateKey),
+    signer: { keyName: signer.keyName, publicKey: signer.publicKey },
+  };
 }
 
 export interface ReportDeps {
@@ -107,15 +119,23 @@ export async function listingReport(d: ReportDeps, productId: string, at: number
   add(
     "seller-identity",
     "Seller identity: registered organisation, valid unified social credit code, not blacklisted",
-    Boolean(sellerActor) && isValidUscc(seller) && (sellerActor!.role === "operator" || sellerActor!.role === "partner") && !banned,
-    sellerActor ? `${sellerActor.name} (${seller}), role ${sellerActor.role}${banned ? `, blacklisted until ${toCstIso(ban.bannedUntil)}` : ""}` : `${seller} is not registered`,
+    Boolean(sellerActor) &&
+      isValidUscc(seller) &&
+      (sellerActor!.role === "operator" || sellerActor!.role === "partner") &&
+      !banned,
+    sellerActor
+      ? `${sellerActor.name} (${seller}), role ${sellerActor.role}${banned ? `, blacklisted until ${toCstIso(ban.bannedUntil)}` : ""}`
+      : `${seller} is not registered`,
     sellerEntry ? [evidenceOf(sellerEntry)] : [],
   );
 
   // 2. Grant chain.
   const grantView = (await backend.view({ kind: "grant", id: grant.id })) as GrantView | undefined;
   const grantOk = grantView?.status === "active" && grantView.validFrom <= at && at < grantView.validUntil;
-  const grantEvidence = [evidenceOf(grantEntry), ...(await store.historyOf("grant", grant.id)).slice(1).map(evidenceOf)];
+  const grantEvidence = [
+    evidenceOf(grantEntry),
+    ...(await store.historyOf("grant", grant.id)).slice(1).map(evidenceOf),
+  ];
   let partnerOk = true;
   let partnerDetail = "";
   if (seller !== grant.grantee) {
@@ -148,7 +168,9 @@ export async function listingReport(d: ReportDeps, productId: string, at: number
       if (input.kind !== "resource") continue;
       const granted = scope.get(input.resourceId);
       if (!granted) outOfScope.push(`hop ${node.hop.id} uses ${input.resourceId}, not granted`);
-      else for (const f of input.fields) if (!granted.has(f)) outOfScope.push(`hop ${node.hop.id} uses ${input.resourceId}.${f}, not granted`);
+      else
+        for (const f of input.fields)
+          if (!granted.has(f)) outOfScope.push(`hop ${node.hop.id} uses ${input.resourceId}.${f}, not granted`);
     }
   }
   const resourceEvidence: Evidence[] = [];
@@ -156,16 +178,35 @@ export async function listingReport(d: ReportDeps, productId: string, at: number
     const e = await first(store, "resource", r.id);
     if (e) resourceEvidence.push(evidenceOf(e));
   }
-  add("source-legality", "Source legality: every source and every field used is within the grant's scope", outOfScope.length === 0, outOfScope.length === 0 ? `${product.sources.length} source(s), ${graph.hops.length} hop(s) within scope` : outOfScope.join("; "), resourceEvidence);
+  add(
+    "source-legality",
+    "Source legality: every source and every field used is within the grant's scope",
+    outOfScope.length === 0,
+    outOfScope.length === 0
+      ? `${product.sources.length} source(s), ${graph.hops.length} hop(s) within scope`
+      : outOfScope.join("; "),
+    resourceEvidence,
+  );
 
   // 4. Lineage complete.
-  const hopEvidence = graph.hops.map((h) => ({ kind: "hop", id: h.hop.id, recordHash: h.recordHash, txId: h.txId, blockNumber: h.blockNumber, leafIndex: h.leafIndex }));
+  const hopEvidence = graph.hops.map((h) => ({
+    kind: "hop",
+    id: h.hop.id,
+    recordHash: h.recordHash,
+    txId: h.txId,
+    blockNumber: h.blockNumber,
+    leafIndex: h.leafIndex,
+  }));
   const lineageOk = graph.hops.length > 0 && graph.unresolved.length === 0;
   add(
     "lineage-complete",
     "Lineage complete: every output traces back through signed hops to registered resources",
     lineageOk,
-    graph.hops.length === 0 ? "no lineage hop is recorded for the product" : graph.unresolved.length === 0 ? `${graph.hops.length} signed hop(s) back to ${graph.resources.length} registered resource(s)` : `unresolved inputs: ${graph.unresolved.map((u) => `${u.hopId}←${u.input.kind === "resource" ? u.input.resourceId : u.input.hopId}`).join(", ")}`,
+    graph.hops.length === 0
+      ? "no lineage hop is recorded for the product"
+      : graph.unresolved.length === 0
+        ? `${graph.hops.length} signed hop(s) back to ${graph.resources.length} registered resource(s)`
+        : `unresolved inputs: ${graph.unresolved.map((u) => `${u.hopId}←${u.input.kind === "resource" ? u.input.resourceId : u.input.hopId}`).join(", ")}`,
     hopEvidence,
   );
 
@@ -174,15 +215,33 @@ export async function listingReport(d: ReportDeps, productId: string, at: number
   const gradeProblems: string[] = [];
   for (const node of graph.hops) {
     const hop: LineageHop = node.hop;
-    const inputGrade = Math.max(0, ...hop.inputs.map((i) => (i.kind === "resource" ? (gradeOf.get(i.resourceId) ?? 0) : 0)));
-    if (inputGrade >= 3 && !PRIVACY_ENVIRONMENTS.includes(hop.environment)) gradeProblems.push(`hop ${hop.id} processed grade ${inputGrade} data in ${hop.environment}`);
-    if (hop.delivery && product.personalInfo && !hop.delivery.consentRef) gradeProblems.push(`delivery ${hop.id} of personal information has no consent reference`);
-    if (hop.delivery?.crossBorder && !hop.delivery.assessmentRef) gradeProblems.push(`delivery ${hop.id} crosses the border without an assessment reference`);
+    const inputGrade = Math.max(
+      0,
+      ...hop.inputs.map((i) => (i.kind === "resource" ? (gradeOf.get(i.resourceId) ?? 0) : 0)),
+    );
+    if (inputGrade >= 3 && !PRIVACY_ENVIRONMENTS.includes(hop.environment))
+      gradeProblems.push(`hop ${hop.id} processed grade ${inputGrade} data in ${hop.environment}`);
+    if (hop.delivery && product.personalInfo && !hop.delivery.consentRef)
+      gradeProblems.push(`delivery ${hop.id} of personal information has no consent reference`);
+    if (hop.delivery?.crossBorder && !hop.delivery.assessmentRef)
+      gradeProblems.push(`delivery ${hop.id} crosses the border without an assessment reference`);
   }
-  add("grade-and-privacy", "Grade and privacy: grade 3+ inputs processed only in privacy environments; personal information delivered with consent; cross-border with an assessment", gradeProblems.length === 0, gradeProblems.length === 0 ? "no finding" : gradeProblems.join("; "), hopEvidence);
+  add(
+    "grade-and-privacy",
+    "Grade and privacy: grade 3+ inputs processed only in privacy environments; personal information delivered with consent; cross-border with an assessment",
+    gradeProblems.length === 0,
+    gradeProblems.length === 0 ? "no finding" : gradeProblems.join("; "),
+    hopEvidence,
+  );
 
   // 6. Third-party reports: held outside the ledger.
-  add("third-party-reports", "Third-party compliance, quality and security reports", "not-judged", "these documents are held outside the ledger; the exchange checks them and records their hash with the listing", []);
+  add(
+    "third-party-reports",
+    "Third-party compliance, quality and security reports",
+    "not-judged",
+    "these documents are held outside the ledger; the exchange checks them and records their hash with the listing",
+    [],
+  );
 
   // 7. Delivery mode fits the grade.
   const maxGrade = Math.max(0, ...graph.resources.map((r) => r.grade));
@@ -193,12 +252,21 @@ export async function listingReport(d: ReportDeps, productId: string, at: number
     "Delivery mode fits the grade: grade 3+ products are served by API, model or report, not as datasets; every delivery is watermarked and fingerprinted",
     modeOk && deliveries.every((h) => Boolean(h.hop.delivery!.watermarkCommitment && h.hop.delivery!.fingerprintRoot)),
     `highest source grade ${maxGrade}, service form ${product.serviceForm}, ${deliveries.length} delivery(ies) with watermark commitments and fingerprint roots`,
-    deliveries.map((h) => ({ kind: "hop", id: h.hop.id, recordHash: h.recordHash, txId: h.txId, blockNumber: h.blockNumber, leafIndex: h.leafIndex })),
+    deliveries.map((h) => ({
+      kind: "hop",
+      id: h.hop.id,
+      recordHash: h.recordHash,
+      txId: h.txId,
+      blockNumber: h.blockNumber,
+      leafIndex: h.leafIndex,
+    })),
   );
 
   // 8. Price at or below the cap; public-welfare products free.
   const productView = (await backend.view({ kind: "product", id: productId })) as ProductView | undefined;
-  const pricing = productView ? { model: productView.model, chargeUnit: productView.chargeUnit, priceFen: productView.priceFen } : product.pricing;
+  const pricing = productView
+    ? { model: productView.model, chargeUnit: productView.chargeUnit, priceFen: productView.priceFen }
+    : product.pricing;
   let priceOk: boolean;
   let priceDetail: string;
   const priceEvidence = (await store.historyOf("product", productId)).map(evidenceOf);
@@ -206,22 +274,41 @@ export async function listingReport(d: ReportDeps, productId: string, at: number
     priceOk = pricing.priceFen === 0;
     priceDetail = `public-welfare product at ${pricing.priceFen} fen`;
   } else {
-    const cap = (await backend.view({ kind: "price-cap", id: `${product.domain}/${pricing.chargeUnit}` })) as PriceCapView | undefined;
+    const cap = (await backend.view({ kind: "price-cap", id: `${product.domain}/${pricing.chargeUnit}` })) as
+      PriceCapView | undefined;
     priceOk = cap !== undefined && pricing.priceFen <= cap.maxPriceFen;
-    priceDetail = cap ? `${pricing.priceFen} fen ${pricing.chargeUnit}, cap ${cap.maxPriceFen} fen` : `no price cap is set for ${product.domain}/${pricing.chargeUnit}`;
+    priceDetail = cap
+      ? `${pricing.priceFen} fen ${pricing.chargeUnit}, cap ${cap.maxPriceFen} fen`
+      : `no price cap is set for ${product.domain}/${pricing.chargeUnit}`;
     const capEntry = (await store.historyOf("price-cap", `${product.domain}/${pricing.chargeUnit}`)).at(-1);
     if (capEntry) priceEvidence.push(evidenceOf(capEntry));
   }
-  add("price-cap", "Price at or below the agency's cap; public-welfare products free", priceOk, priceDetail, priceEvidence);
+  add(
+    "price-cap",
+    "Price at or below the agency's cap; public-welfare products free",
+    priceOk,
+    priceDetail,
+    priceEvidence,
+  );
 
   // 9. Evidence verifies: each record above has a receipt that verifies offline with the log key.
-  const logged = [productEntry, grantEntry, ...(await Promise.all(graph.hops.map((h) => first(store, "hop", h.hop.id))))].filter((e): e is IndexedEntry => e !== undefined && e.leafIndex >= 0);
+  const logged = [
+    productEntry,
+    grantEntry,
+    ...(await Promise.all(graph.hops.map((h) => first(store, "hop", h.hop.id)))),
+  ].filter((e): e is IndexedEntry => e !== undefined && e.leafIndex >= 0);
   const states: Record<string, number> = {};
   const failures: string[] = [];
   for (const e of logged) {
     const verification = verifyReceiptOffline(await d.receipts.receipt(e.leafIndex), d.logPublicKey);
     states[verification.state ?? "invalid"] = (states[verification.state ?? "invalid"] ?? 0) + 1;
-    if (verification.state !== "pending" && !verification.ok) failures.push(`${e.kind} ${e.id}: ${verification.checks.filter((c) => !c.ok).map((c) => c.name).join(", ")}`);
+    if (verification.state !== "pending" && !verification.ok)
+      failures.push(
+        `${e.kind} ${e.id}: ${verification.checks
+          .filter((c) => !c.ok)
+          .map((c) => c.name)
+          .join(", ")}`,
+      );
   }
   // A signed checkpoint alone is the operator's word; the listing needs the chain's timestamp too.
   const notAnchored = logged.length - (states.anchored ?? 0);
@@ -229,11 +316,22 @@ export async function listingReport(d: ReportDeps, productId: string, at: number
     "evidence",
     "Evidence verifies: every record above is in the SM3 log under a signed checkpoint, anchored on chain",
     failures.length === 0 && notAnchored === 0,
-    failures.length > 0 ? failures.join("; ") : `${logged.length} receipt(s): ${Object.entries(states).map(([s, n]) => `${n} ${s}`).join(", ")}${notAnchored > 0 ? " (ask again after the next anchor)" : ""}`,
+    failures.length > 0
+      ? failures.join("; ")
+      : `${logged.length} receipt(s): ${Object.entries(states)
+          .map(([s, n]) => `${n} ${s}`)
+          .join(", ")}${notAnchored > 0 ? " (ask again after the next anchor)" : ""}`,
     logged.map(evidenceOf),
   );
 
-  return { type: "listing-verification", productId, at, atCst: toCstIso(at), verdict: checks.some((c) => c.result === "fail") ? "fail" : "pass", checks };
+  return {
+    type: "listing-verification",
+    productId,
+    at,
+    atCst: toCstIso(at),
+    verdict: checks.some((c) => c.result === "fail") ? "fail" : "pass",
+    checks,
+  };
 }
 
 export interface GrantAudit {
@@ -245,11 +343,31 @@ export interface GrantAudit {
   readonly changes: readonly Evidence[];
   readonly partners: readonly { id: string; view: unknown; evidence: Evidence }[];
   readonly products: readonly { id: string; view: unknown; evidence: Evidence }[];
-  readonly hops: readonly { id: string; productId: string; actor: string; operation: string; recordCount: number; evidence: Evidence }[];
-  readonly deliveries: readonly { id: string; productId: string; recipient: string; recordCount: number; crossBorder: boolean; evidence: Evidence }[];
+  readonly hops: readonly {
+    id: string;
+    productId: string;
+    actor: string;
+    operation: string;
+    recordCount: number;
+    evidence: Evidence;
+  }[];
+  readonly deliveries: readonly {
+    id: string;
+    productId: string;
+    recipient: string;
+    recordCount: number;
+    crossBorder: boolean;
+    evidence: Evidence;
+  }[];
   readonly certificates: readonly { id: string; view: unknown; evidence: Evidence }[];
   readonly evaluations: readonly { year: string; view: unknown }[];
-  readonly exit: { readonly status: string; readonly kind: string; readonly endedAt: number; readonly destructionDeadline: number | null; readonly overdue: readonly { holder: string; assetClass: string }[] };
+  readonly exit: {
+    readonly status: string;
+    readonly kind: string;
+    readonly endedAt: number;
+    readonly destructionDeadline: number | null;
+    readonly overdue: readonly { holder: string; assetClass: string }[];
+  };
 }
 
 /** Everything derived from a grant, with the evidence of each record. */
@@ -259,16 +377,42 @@ export async function grantAudit(d: ReportDeps, grantId: string, at: number): Pr
   if (history.length === 0) return undefined;
   const view = ((await backend.view({ kind: "grant", id: grantId })) as GrantView | undefined) ?? null;
   const withViews = async (kind: "partner" | "product" | "certificate", ids: string[]) =>
-    Promise.all(ids.map(async (id) => ({ id, view: (await backend.view({ kind, id })) ?? null, evidence: evidenceOf((await first(store, kind, id))!) })));
+    Promise.all(
+      ids.map(async (id) => ({
+        id,
+        view: (await backend.view({ kind, id })) ?? null,
+        evidence: evidenceOf((await first(store, kind, id))!),
+      })),
+    );
   const hops = [];
   const deliveries = [];
   for (const id of await store.linked("grant.hops", grantId)) {
     const entry = (await first(store, "hop", id))!;
     const hop = entry.signed.record.body as LineageHop;
-    hops.push({ id, productId: hop.productId, actor: entry.signed.record.actor, operation: hop.operation, recordCount: hop.recordCount, evidence: evidenceOf(entry) });
-    if (hop.delivery) deliveries.push({ id, productId: hop.productId, recipient: hop.delivery.recipient, recordCount: hop.recordCount, crossBorder: hop.delivery.crossBorder, evidence: evidenceOf(entry) });
+    hops.push({
+      id,
+      productId: hop.productId,
+      actor: entry.signed.record.actor,
+      operation: hop.operation,
+      recordCount: hop.recordCount,
+      evidence: evidenceOf(entry),
+    });
+    if (hop.delivery)
+      deliveries.push({
+        id,
+        productId: hop.productId,
+        recipient: hop.delivery.recipient,
+        recordCount: hop.recordCount,
+        crossBorder: hop.delivery.crossBorder,
+        evidence: evidenceOf(entry),
+      });
   }
-  const evaluations = await Promise.all((await store.linked("grant.evaluations", grantId)).map(async (year) => ({ year, view: (await backend.view({ kind: "evaluation", id: `${grantId}/${year}` })) ?? null })));
+  const evaluations = await Promise.all(
+    (await store.linked("grant.evaluations", grantId)).map(async (year) => ({
+      year,
+      view: (await backend.view({ kind: "evaluation", id: `${grantId}/${year}` })) ?? null,
+    })),
+  );
   const overdue = (await backend.overdue(at)).find((o) => o.grantId === grantId);
   const ended = view !== null && view.endedAt > 0;
   return {

@@ -1,6 +1,6 @@
 import type { Contract } from "@hyperledger/fabric-gateway";
 import { common, peer } from "@hyperledger/fabric-protos";
-import type { ChainPosition } from "../chain/fabric/cursor.ts";
+import type { ChainPosition } from "./cursor.ts";
 import { setBounded } from "../../../core/bounded-map.ts";
 
 /**
@@ -31,7 +31,9 @@ const TRANSACTIONS_FILTER = common.BlockMetadataIndex.TRANSACTIONS_FILTER;
 const CACHE_BLOCKS = 1024;
 
 /** The chaincode event an endorser transaction emitted, if any (at most one per transaction). */
-function chaincodeEventOf(envelope: InstanceType<typeof common.Envelope>): InstanceType<typeof peer.ChaincodeEvent> | undefined {
+function chaincodeEventOf(
+  envelope: InstanceType<typeof common.Envelope>,
+): InstanceType<typeof peer.ChaincodeEvent> | undefined {
   const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
   const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
   const action = tx.getActionsList()[0];
@@ -80,7 +82,13 @@ export function transactionInBlock(encoded: Uint8Array, txId: string): Transacti
         event = undefined;
       }
     }
-    return { index, valid, timestamp: channelHeader.getTimestamp()?.getSeconds() ?? 0, channel: channelHeader.getChannelId(), ...(event ? { event } : {}) };
+    return {
+      index,
+      valid,
+      timestamp: channelHeader.getTimestamp()?.getSeconds() ?? 0,
+      channel: channelHeader.getChannelId(),
+      ...(event ? { event } : {}),
+    };
   }
   return undefined;
 }
@@ -102,7 +110,13 @@ export function summarizeBlock(encoded: Uint8Array, chaincode: string): BlockSum
         hasEvent = false;
       }
     }
-    return { txId: channelHeader.getTxId(), index, valid, timestamp: channelHeader.getTimestamp()?.getSeconds() ?? 0, hasEvent };
+    return {
+      txId: channelHeader.getTxId(),
+      index,
+      valid,
+      timestamp: channelHeader.getTimestamp()?.getSeconds() ?? 0,
+      hasEvent,
+    };
   });
   return { number: block.getHeader()?.getNumber() ?? 0, transactions };
 }
@@ -117,14 +131,19 @@ export class ChainReader {
   ) {}
 
   async height(): Promise<number> {
-    const info = common.BlockchainInfo.deserializeBinary(await this.qscc.evaluateTransaction("GetChainInfo", this.channel));
+    const info = common.BlockchainInfo.deserializeBinary(
+      await this.qscc.evaluateTransaction("GetChainInfo", this.channel),
+    );
     return info.getHeight();
   }
 
   async block(number: number): Promise<BlockSummary> {
     const cached = this.cache.get(number);
     if (cached) return cached;
-    const summary = summarizeBlock(await this.qscc.evaluateTransaction("GetBlockByNumber", this.channel, String(number)), this.chaincode);
+    const summary = summarizeBlock(
+      await this.qscc.evaluateTransaction("GetBlockByNumber", this.channel, String(number)),
+      this.chaincode,
+    );
     setBounded(this.cache, number, summary, CACHE_BLOCKS);
     return summary;
   }

@@ -30,12 +30,19 @@ export function clientIdentity(mspId: string, certificatePem: string | Buffer, p
   const type = privateKey.asymmetricKeyType;
   const curve = privateKey.asymmetricKeyDetails?.namedCurve;
   const identity = { mspId, credentials: Buffer.from(certificatePem) };
-  if (type === "ec" && (curve === "prime256v1" || curve === "secp384r1")) return { identity, signer: signers.newPrivateKeySigner(privateKey), hash: hash.sha256 };
+  if (type === "ec" && (curve === "prime256v1" || curve === "secp384r1"))
+    return { identity, signer: signers.newPrivateKeySigner(privateKey), hash: hash.sha256 };
   if (type === "ed25519") return { identity, signer: signers.newPrivateKeySigner(privateKey), hash: hash.none };
-  throw new Error(`unsupported Fabric signing key (${type}${curve ? ` ${curve}` : ""}): use ECDSA P-256, or pass an SM2 signer to FabricBackend.connect`);
+  throw new Error(
+    `unsupported Fabric signing key (${type}${curve ? ` ${curve}` : ""}): use ECDSA P-256, or pass an SM2 signer to FabricBackend.connect`,
+  );
 }
 
-export function clientIdentityFromPem(mspId: string, certificatePem: string | Buffer, privateKeyPem: string | Buffer): ClientIdentity {
+export function clientIdentityFromPem(
+  mspId: string,
+  certificatePem: string | Buffer,
+  privateKeyPem: string | Buffer,
+): ClientIdentity {
   return clientIdentity(mspId, certificatePem, createPrivateKey(privateKeyPem));
 }
 
@@ -43,7 +50,11 @@ export function clientIdentityFromPem(mspId: string, certificatePem: string | Bu
  * An SM2 client identity for GM forks of Fabric: the enrolment certificate (PEM, SM2 key) and
  * the private key as 64 hex digits (as core/crypto/sm2.ts keeps it). See the note above.
  */
-export function sm2ClientIdentity(mspId: string, certificatePem: string | Buffer, privateKeyHex: string): ClientIdentity {
+export function sm2ClientIdentity(
+  mspId: string,
+  certificatePem: string | Buffer,
+  privateKeyHex: string,
+): ClientIdentity {
   const signer: Signer = async (message) => signatureToDer(sm2Sign(message, privateKeyHex));
   return { identity: { mspId, credentials: Buffer.from(certificatePem) }, signer, hash: hash.none };
 }

@@ -33,7 +33,13 @@ export async function dialPeer(config: FabricConfig): Promise<{ client: grpc.Cli
   if (missing.length > 0) throw new Error(`the Fabric connection needs ${missing.join(", ")}`);
   const { peerEndpoint, mspId, certPath, keyPath } = config as Required<FabricConfig>;
   const identity = clientIdentityFromPem(mspId, await readFile(certPath), await readFile(keyPath));
-  const credentials = config.tlsCertPath ? grpc.credentials.createSsl(await readFile(config.tlsCertPath)) : grpc.credentials.createInsecure();
-  const client = new grpc.Client(peerEndpoint, credentials, config.hostAlias ? { "grpc.ssl_target_name_override": config.hostAlias } : {});
+  const credentials = config.tlsCertPath
+    ? grpc.credentials.createSsl(await readFile(config.tlsCertPath))
+    : grpc.credentials.createInsecure();
+  const client = new grpc.Client(
+    peerEndpoint,
+    credentials,
+    config.hostAlias ? { "grpc.ssl_target_name_override": config.hostAlias } : {},
+  );
   return { client, identity };
 }

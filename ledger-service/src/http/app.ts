@@ -36,10 +36,18 @@ export function createApp(d: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
-  app.use(pinoHttp({ logger: d.logger, autoLogging: { ignore: (req) => req.url === "/metrics" || req.url === "/healthz" }, quietReqLogger: true }));
+  app.use(
+    pinoHttp({
+      logger: d.logger,
+      autoLogging: { ignore: (req) => req.url === "/metrics" || req.url === "/healthz" },
+      quietReqLogger: true,
+    }),
+  );
   app.use((req, res, next) => {
     const end = d.metrics.http.startTimer({ method: req.method });
-    res.on("finish", () => end({ route: (req.route?.path as string | undefined) ?? "unmatched", status: String(res.statusCode) }));
+    res.on("finish", () =>
+      end({ route: (req.route?.path as string | undefined) ?? "unmatched", status: String(res.statusCode) }),
+    );
     next();
   });
 
@@ -75,7 +83,8 @@ export function createApp(d: AppDeps): Express {
 
   const signed = express.Router();
   signed.use(authenticate(d.directory, d.nonces, d.verifier, d.authWindowSeconds, d.now));
-  for (const route of d.reads.filter((r) => r.auth === "signed")) signed[route.method ?? "get"](route.path, route.handler);
+  for (const route of d.reads.filter((r) => r.auth === "signed"))
+    signed[route.method ?? "get"](route.path, route.handler);
   mountWriteRoutes(signed, d.records);
   app.use(signed);
 

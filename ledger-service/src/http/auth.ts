@@ -24,7 +24,13 @@ const TIMESTAMP = /^[0-9]{1,12}$/;
  * timestamp (±window), unused nonce, valid signature over the canonical request. The nonce is
  * claimed only after the signature verifies, so forged requests cannot burn nonces.
  */
-export function authenticate(directory: ActorDirectory, nonces: NonceStore, verifier: SignatureVerifier, windowSeconds: number, now: () => number): RequestHandler {
+export function authenticate(
+  directory: ActorDirectory,
+  nonces: NonceStore,
+  verifier: SignatureVerifier,
+  windowSeconds: number,
+  now: () => number,
+): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     void (async () => {
       const actor = req.get(HEADERS.actor);
@@ -32,14 +38,24 @@ export function authenticate(directory: ActorDirectory, nonces: NonceStore, veri
       const nonce = req.get(HEADERS.nonce);
       const signature = req.get(HEADERS.signature);
       if (!actor || !timestamp || !nonce || !signature) throw new LedgerError("AUTH_REQUIRED");
-      if (!TIMESTAMP.test(timestamp) || !NONCE.test(nonce)) throw new LedgerError("AUTH_REQUIRED", "malformed timestamp or nonce header");
+      if (!TIMESTAMP.test(timestamp) || !NONCE.test(nonce))
+        throw new LedgerError("AUTH_REQUIRED", "malformed timestamp or nonce header");
       const ts = Number(timestamp);
       const current = now();
-      if (Math.abs(current - ts) > windowSeconds) throw new LedgerError("AUTH_CLOCK_SKEW", undefined, { serverTime: current });
+      if (Math.abs(current - ts) > windowSeconds)
+        throw new LedgerError("AUTH_CLOCK_SKEW", undefined, { serverTime: current });
       const known = await directory.actor(actor);
       if (!known) throw new LedgerError("AUTH_SIGNATURE_INVALID", "unknown actor");
-      const message = canonicalRequest({ method: req.method, pathAndQuery: req.originalUrl, body: req.rawBody ?? Buffer.alloc(0), timestamp: ts, nonce, actor });
-      if (!(await verifier.verify(message, signature, known.publicKey))) throw new LedgerError("AUTH_SIGNATURE_INVALID");
+      const message = canonicalRequest({
+        method: req.method,
+        pathAndQuery: req.originalUrl,
+        body: req.rawBody ?? Buffer.alloc(0),
+        timestamp: ts,
+        nonce,
+        actor,
+      });
+      if (!(await verifier.verify(message, signature, known.publicKey)))
+        throw new LedgerError("AUTH_SIGNATURE_INVALID");
       if (!(await nonces.claim(actor, nonce, current))) throw new LedgerError("AUTH_NONCE_REPLAYED");
       req.caller = { orgId: known.orgId, role: known.role };
     })().then(() => next(), next);

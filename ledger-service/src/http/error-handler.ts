@@ -15,11 +15,13 @@ import { preferredLanguage } from "./language.ts";
 export const RETRY_AFTER_SECONDS = 5;
 
 function classify(err: unknown): { code: ErrorCode; detail?: string; details?: Record<string, unknown> } {
-  if (err instanceof LedgerError) return { code: err.code, detail: err.detail, details: err.details ? { ...err.details } : undefined };
+  if (err instanceof LedgerError)
+    return { code: err.code, detail: err.detail, details: err.details ? { ...err.details } : undefined };
   if (err instanceof ChainUnavailableError) return { code: "CHAIN_UNAVAILABLE" };
   const e = err as { type?: string; status?: number; statusCode?: number };
   if (e?.type === "entity.too.large") return { code: "PAYLOAD_TOO_LARGE" };
-  if (e?.type === "entity.parse.failed" || err instanceof SyntaxError) return { code: "MALFORMED_REQUEST", detail: "the body is not valid JSON" };
+  if (e?.type === "entity.parse.failed" || err instanceof SyntaxError)
+    return { code: "MALFORMED_REQUEST", detail: "the body is not valid JSON" };
   const status = e?.status ?? e?.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) return { code: "MALFORMED_REQUEST" };
   return { code: "INTERNAL" };
@@ -34,14 +36,20 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (code === "CHAIN_UNAVAILABLE") res.set("Retry-After", String(RETRY_AFTER_SECONDS));
     const lang = preferredLanguage(req);
     let localized = details;
-    if (lang === "zh" && details && Array.isArray(details.issuesZh)) localized = { ...details, issues: details.issuesZh };
+    if (lang === "zh" && details && Array.isArray(details.issuesZh))
+      localized = { ...details, issues: details.issuesZh };
     if (localized && "issuesZh" in localized) {
       const { issuesZh: _zh, ...rest } = localized;
       localized = rest;
     }
-    res
-      .status(spec.http)
-      .json({ error: { code, message: errorMessage(code, lang), ...(detail && code !== "INTERNAL" ? { detail } : {}), ...(localized ? { details: localized } : {}) } });
+    res.status(spec.http).json({
+      error: {
+        code,
+        message: errorMessage(code, lang),
+        ...(detail && code !== "INTERNAL" ? { detail } : {}),
+        ...(localized ? { details: localized } : {}),
+      },
+    });
   };
 }
 

@@ -42,7 +42,11 @@ export class NonceStore {
     const expired: string[] = [];
     for (const [key, seen] of this.recent) if (seen + 2 * this.windowSeconds < now) expired.push(key);
     for (const key of expired) this.recent.delete(key);
-    if (expired.length > 0) await writeBatch(this.root, expired.map((key) => this.db.delOp(key)));
+    if (expired.length > 0)
+      await writeBatch(
+        this.root,
+        expired.map((key) => this.db.delOp(key)),
+      );
   }
 
   close(): void {

@@ -39,29 +39,74 @@ const ErrorBody = {
 const SIGNED_HEADERS = ["X-PDL-Actor", "X-PDL-Timestamp", "X-PDL-Nonce", "X-PDL-Signature"];
 
 function pathParameters(path: string) {
-  return [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1]!, in: "path", required: true, schema: { type: "string" } }));
+  return [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+    name: m[1]!,
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
 }
 
 export function openApiDocument(reads: readonly ReadRoute[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  const errors = { "4XX": { description: "Rejected, with a stable error code", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } } };
+  const errors = {
+    "4XX": {
+      description: "Rejected, with a stable error code",
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    },
+  };
   for (const route of SYSTEM_ROUTES) {
-    (paths[route.path] ??= {}).get = { summary: route.summary, tags: ["system"], security: [], responses: { "200": { description: "OK" } } };
+    (paths[route.path] ??= {}).get = {
+      summary: route.summary,
+      tags: ["system"],
+      security: [],
+      responses: { "200": { description: "OK" } },
+    };
   }
   for (const route of reads) {
     (paths[openApiPath(route.path)] ??= {})[route.method ?? "get"] = {
       summary: route.summary,
       tags: [route.tag],
       security: route.auth === "public" ? [] : [{ pdlSignature: [] }],
-      parameters: [...pathParameters(route.path), ...(route.query ?? []).map((q) => ({ name: q.name, in: "query", required: q.required ?? false, description: q.description, schema: { type: "string" } }))],
-      ...(route.requestBody ? { requestBody: { required: true, content: { "application/json": { schema: route.requestBody } } } } : {}),
+      parameters: [
+        ...pathParameters(route.path),
+        ...(route.query ?? []).map((q) => ({
+          name: q.name,
+          in: "query",
+          required: q.required ?? false,
+          description: q.description,
+          schema: { type: "string" },
+        })),
+      ],
+      ...(route.requestBody
+        ? { requestBody: { required: true, content: { "application/json": { schema: route.requestBody } } } }
+        : {}),
       responses: { "200": { description: "OK", content: { "application/json": {} } }, ...errors },
     };
   }
-  const writes = [...WRITE_ROUTES.map((r) => ({ ...r })), { op: undefined, method: "post" as const, path: "/v1/records", summary: "Submit any signed record", tag: "records" }];
+  const writes = [
+    ...WRITE_ROUTES.map((r) => ({ ...r })),
+    {
+      op: undefined,
+      method: "post" as const,
+      path: "/v1/records",
+      summary: "Submit any signed record",
+      tag: "records",
+    },
+  ];
   for (const route of writes) {
     const record = route.op
-      ? { type: "object", required: ["v", "op", "actor", "nonce", "body"], properties: { v: { const: 1 }, op: { const: route.op }, actor: { type: "string" }, nonce: { type: "string", pattern: "^[0-9a-f]{32}$" }, body: jsonSchema(OPERATIONS[route.op].body) } }
+      ? {
+          type: "object",
+          required: ["v", "op", "actor", "nonce", "body"],
+          properties: {
+            v: { const: 1 },
+            op: { const: route.op },
+            actor: { type: "string" },
+            nonce: { type: "string", pattern: "^[0-9a-f]{32}$" },
+            body: jsonSchema(OPERATIONS[route.op].body),
+          },
+        }
       : { $ref: "#/components/schemas/Record" };
     (paths[openApiPath(route.path)] ??= {})[route.method] = {
       summary: route.summary,
@@ -71,9 +116,24 @@ export function openApiDocument(reads: readonly ReadRoute[], version: string): R
       parameters: pathParameters(route.path),
       requestBody: {
         required: true,
-        content: { "application/json": { schema: { type: "object", required: ["record", "signature"], properties: { record, signature: { type: "string", pattern: "^[0-9a-f]{128}$" } } } } },
+        content: {
+          "application/json": {
+            schema: {
+              type: "object",
+              required: ["record", "signature"],
+              properties: { record, signature: { type: "string", pattern: "^[0-9a-f]{128}$" } },
+            },
+          },
+        },
       },
-      responses: { "201": { description: "Accepted on chain and logged; the body carries the transaction and the receipt", content: { "application/json": {} } }, ...errors, "503": { description: "Chain unavailable; nothing was written (Retry-After)" } },
+      responses: {
+        "201": {
+          description: "Accepted on chain and logged; the body carries the transaction and the receipt",
+          content: { "application/json": {} },
+        },
+        ...errors,
+        "503": { description: "Chain unavailable; nothing was written (Retry-After)" },
+      },
     };
   }
   return {
@@ -81,16 +141,32 @@ export function openApiDocument(reads: readonly ReadRoute[], version: string): R
     info: {
       title: "Public Data Ledger",
       version,
-      description: "Registration, grants, lineage, deliveries, exits and evidence for the authorized operation of public data. Writes carry a signed record; requests are signed with SM2 (scheme PDL1-SM2-SM3, see the README).",
+      description:
+        "Registration, grants, lineage, deliveries, exits and evidence for the authorized operation of public data. Writes carry a signed record; requests are signed with SM2 (scheme PDL1-SM2-SM3, see the README).",
     },
     servers: [{ url: "/" }],
     components: {
       securitySchemes: {
-        pdlSignature: { type: "apiKey", in: "header", name: "X-PDL-Signature", description: `SM2 signature over the canonical request; also send ${SIGNED_HEADERS.join(", ")}` },
+        pdlSignature: {
+          type: "apiKey",
+          in: "header",
+          name: "X-PDL-Signature",
+          description: `SM2 signature over the canonical request; also send ${SIGNED_HEADERS.join(", ")}`,
+        },
       },
       schemas: {
         Error: ErrorBody,
-        Record: { type: "object", required: ["v", "op", "actor", "nonce", "body"], properties: { v: { const: 1 }, op: { type: "string", enum: Object.keys(OPERATIONS) }, actor: { type: "string" }, nonce: { type: "string" }, body: { type: "object" } } },
+        Record: {
+          type: "object",
+          required: ["v", "op", "actor", "nonce", "body"],
+          properties: {
+            v: { const: 1 },
+            op: { type: "string", enum: Object.keys(OPERATIONS) },
+            actor: { type: "string" },
+            nonce: { type: "string" },
+            body: { type: "object" },
+          },
+        },
       },
     },
     paths,

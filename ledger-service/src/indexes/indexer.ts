@@ -59,7 +59,10 @@ export class Indexer {
   /** Ingests every event the chain has beyond the stored cursor; returns how many. Calls are serialized. */
   catchUp(): Promise<number> {
     const previous = this.running ?? Promise.resolve(0);
-    const next = previous.then(() => this.run(), () => this.run());
+    const next = previous.then(
+      () => this.run(),
+      () => this.run(),
+    );
     this.running = next;
     return next;
   }
@@ -72,7 +75,9 @@ export class Indexer {
     const flush = async () => {
       if (pending.length === 0) return;
       const logged = pending.filter((e) => OPERATIONS[e.signed.record.op].kind !== "anchor");
-      const indexes = await this.log.appendKeyed(logged.map((e) => ({ key: e.cursor, data: logEntryOf(this.backend.ref, e) })));
+      const indexes = await this.log.appendKeyed(
+        logged.map((e) => ({ key: e.cursor, data: logEntryOf(this.backend.ref, e) })),
+      );
       const leafOf = new Map(logged.map((e, i) => [e, indexes[i]!]));
       const ops: BatchOp[] = [];
       const entries: IndexedEntry[] = [];
@@ -130,7 +135,15 @@ export class Indexer {
     ];
     if (record.op === "actor.bootstrap" || record.op === "actor.register") {
       const actor = record.body as Actor;
-      ops.push(s.actors.putOp(actor.orgId, { orgId: actor.orgId, name: actor.name, role: actor.role, publicKey: actor.publicKey, registeredAt: event.blockTime }));
+      ops.push(
+        s.actors.putOp(actor.orgId, {
+          orgId: actor.orgId,
+          name: actor.name,
+          role: actor.role,
+          publicKey: actor.publicKey,
+          registeredAt: event.blockTime,
+        }),
+      );
     }
     if (record.op === "grant.issue") this.grantees.set(id, (record.body as { grantee: string }).grantee);
     for (const [relation, from, to] of linksOf(record, (g) => this.grantees.get(g))) {
@@ -143,7 +156,8 @@ export class Indexer {
   async warm(): Promise<void> {
     for (const id of await this.store.idsOfKind("grant")) {
       const first = (await this.store.historyOf("grant", id))[0];
-      if (first?.signed.record.op === "grant.issue") this.grantees.set(id, (first.signed.record.body as { grantee: string }).grantee);
+      if (first?.signed.record.op === "grant.issue")
+        this.grantees.set(id, (first.signed.record.body as { grantee: string }).grantee);
     }
   }
 }

@@ -10,7 +10,10 @@ export function linksOf(record: LedgerRecord, actorOfGrant: (grantId: string) =>
   switch (record.op) {
     case "grant.issue": {
       const body = record.body as { id: string; grantee: string; scope: { resourceId: string }[] };
-      return [["org.grants", body.grantee, body.id], ...body.scope.map((s): Link => ["resource.grants", s.resourceId, body.id])];
+      return [
+        ["org.grants", body.grantee, body.id],
+        ...body.scope.map((s): Link => ["resource.grants", s.resourceId, body.id]),
+      ];
     }
     case "partner.propose": {
       const body = record.body as { id: string; grantId: string; partner: string };
@@ -36,7 +39,11 @@ export function linksOf(record: LedgerRecord, actorOfGrant: (grantId: string) =>
         ["org.hops", record.actor, body.id],
       ];
       if (body.delivery) {
-        links.push(["grant.deliveries", body.grantId, body.id], ["product.deliveries", body.productId, body.id], ["org.deliveries", body.delivery.recipient, body.id]);
+        links.push(
+          ["grant.deliveries", body.grantId, body.id],
+          ["product.deliveries", body.productId, body.id],
+          ["org.deliveries", body.delivery.recipient, body.id],
+        );
         const grantee = actorOfGrant(body.grantId);
         if (grantee && grantee !== record.actor) links.push(["org.hops", grantee, body.id]);
       }

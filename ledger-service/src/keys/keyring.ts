@@ -3,7 +3,15 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import type { Logger } from "../logger.ts";
-import { fileExists, newSm2Key, openKey, readKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "../../../core/keyfile.ts";
+import {
+  fileExists,
+  newSm2Key,
+  openKey,
+  readKeyFile,
+  sealKey,
+  writeKeyFile,
+  type UnsealedKey,
+} from "../../../core/keyfile.ts";
 
 /**
  * The service's own keys, created on first start under <dataDir>/keys and sealed with one
@@ -31,21 +39,38 @@ export interface Keyring {
   readonly agency: UnsealedKey;
   readonly log: UnsealedKey;
   readonly relay: UnsealedKey;
-  readonly paths: { readonly agency: string; readonly log: string; readonly relay: string; readonly passphrase?: string };
+  readonly paths: {
+    readonly agency: string;
+    readonly log: string;
+    readonly relay: string;
+    readonly passphrase?: string;
+  };
 }
 
-async function resolvePassphrase(dir: string, env: Record<string, string | undefined>, logger: Logger): Promise<{ passphrase: string; path?: string }> {
+async function resolvePassphrase(
+  dir: string,
+  env: Record<string, string | undefined>,
+  logger: Logger,
+): Promise<{ passphrase: string; path?: string }> {
   const fromEnv = env.LEDGER_AGENCY_PASSPHRASE;
   if (fromEnv) return { passphrase: fromEnv };
   const path = join(dir, "passphrase");
   if (!(await fileExists(path))) {
     await writeFile(path, randomBytes(24).toString("base64url") + "\n", { mode: 0o600 });
   }
-  logger.warn({ path }, "LEDGER_AGENCY_PASSPHRASE is not set: using a generated passphrase stored next to the keys (set the variable in production)");
+  logger.warn(
+    { path },
+    "LEDGER_AGENCY_PASSPHRASE is not set: using a generated passphrase stored next to the keys (set the variable in production)",
+  );
   return { passphrase: (await readFile(path, "utf8")).trim(), path };
 }
 
-async function loadOrCreate(path: string, passphrase: string, create: () => UnsealedKey, scryptN?: number): Promise<UnsealedKey> {
+async function loadOrCreate(
+  path: string,
+  passphrase: string,
+  create: () => UnsealedKey,
+  scryptN?: number,
+): Promise<UnsealedKey> {
   if (await fileExists(path)) return openKey(await readKeyFile(path), passphrase);
   const key = create();
   await writeKeyFile(path, sealKey(key, passphrase, scryptN ? { scryptN } : undefined));
@@ -70,11 +95,18 @@ export async function openKeyring(
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const { passphrase, path: passphrasePath } = await resolvePassphrase(dir, env, logger);
   const agencyOrgId = agencySetting.orgId;
-  const paths = { agency: agencySetting.keyFile ?? join(dir, "agency.key.json"), log: join(dir, "log.key.json"), relay: join(dir, "relay.key.json") };
-  if (agencySetting.keyFile && !(await fileExists(agencySetting.keyFile))) throw new KeyringError(`the agency key file ${agencySetting.keyFile} (LEDGER_AGENCY_KEY_FILE) does not exist`);
+  const paths = {
+    agency: agencySetting.keyFile ?? join(dir, "agency.key.json"),
+    log: join(dir, "log.key.json"),
+    relay: join(dir, "relay.key.json"),
+  };
+  if (agencySetting.keyFile && !(await fileExists(agencySetting.keyFile)))
+    throw new KeyringError(`the agency key file ${agencySetting.keyFile} (LEDGER_AGENCY_KEY_FILE) does not exist`);
   const agency = await loadOrCreate(paths.agency, passphrase, () => newSm2Key("agency", agencyOrgId), options?.scryptN);
   if (agency.orgId !== undefined && agency.orgId !== agencyOrgId) {
-    throw new KeyringError(`the agency key ${paths.agency} belongs to ${agency.orgId}, not to the configured agency ${agencyOrgId} (LEDGER_AGENCY_ORG_ID)`);
+    throw new KeyringError(
+      `the agency key ${paths.agency} belongs to ${agency.orgId}, not to the configured agency ${agencyOrgId} (LEDGER_AGENCY_ORG_ID)`,
+    );
   }
   const log = await loadOrCreate(paths.log, passphrase, () => newSm2Key("log"), options?.scryptN);
   const relay = await loadOrCreate(
@@ -82,7 +114,13 @@ export async function openKeyring(
     passphrase,
     () => {
       const wallet = Wallet.createRandom();
-      return { purpose: "relay", algorithm: "secp256k1", orgId: agencyOrgId, publicKey: wallet.address.toLowerCase(), privateKey: wallet.privateKey };
+      return {
+        purpose: "relay",
+        algorithm: "secp256k1",
+        orgId: agencyOrgId,
+        publicKey: wallet.address.toLowerCase(),
+        privateKey: wallet.privateKey,
+      };
     },
     options?.scryptN,
   );

@@ -90,15 +90,30 @@ export class AnchorStore {
   }
 
   private async recordNow(a: AnchorRecord): Promise<AnchorRecord> {
-    if (!isCount(a.treeSize) || a.treeSize < 1 || a.treeSize > this.log.size) throw new LogError("ANCHOR_MISMATCH", `anchored tree size ${a.treeSize} is not a size of this log (1..${this.log.size})`);
-    if (!HEX32.test(a.rootHash) || !HEX32.test(a.checkpointHash)) throw new LogError("ANCHOR_MISMATCH", "anchored hashes must be 64 lowercase hex");
-    if (typeof a.txId !== "string" || a.txId.length === 0 || !isCount(a.blockNumber) || !isCount(a.blockTime) || !a.chainType || typeof a.chainId !== "string" || typeof a.contract !== "string") {
+    if (!isCount(a.treeSize) || a.treeSize < 1 || a.treeSize > this.log.size)
+      throw new LogError(
+        "ANCHOR_MISMATCH",
+        `anchored tree size ${a.treeSize} is not a size of this log (1..${this.log.size})`,
+      );
+    if (!HEX32.test(a.rootHash) || !HEX32.test(a.checkpointHash))
+      throw new LogError("ANCHOR_MISMATCH", "anchored hashes must be 64 lowercase hex");
+    if (
+      typeof a.txId !== "string" ||
+      a.txId.length === 0 ||
+      !isCount(a.blockNumber) ||
+      !isCount(a.blockTime) ||
+      !a.chainType ||
+      typeof a.chainId !== "string" ||
+      typeof a.contract !== "string"
+    ) {
       throw new LogError("ANCHOR_MISMATCH", "the anchor's transaction reference is incomplete");
     }
     const root = hex(await this.log.root(a.treeSize));
-    if (root !== a.rootHash) throw new LogError("ANCHOR_MISMATCH", `the anchored root is not the log's root at size ${a.treeSize}`);
+    if (root !== a.rootHash)
+      throw new LogError("ANCHOR_MISMATCH", `the anchored root is not the log's root at size ${a.treeSize}`);
     const cp = await this.checkpoints.get(sizeKey(a.treeSize));
-    if (cp && cp.hash !== a.checkpointHash) throw new LogError("ANCHOR_MISMATCH", `the anchored checkpoint hash is not that of checkpoint ${a.treeSize}`);
+    if (cp && cp.hash !== a.checkpointHash)
+      throw new LogError("ANCHOR_MISMATCH", `the anchored checkpoint hash is not that of checkpoint ${a.treeSize}`);
     const record: AnchorRecord = {
       txId: a.txId,
       blockNumber: a.blockNumber,
@@ -115,12 +130,36 @@ export class AnchorStore {
     const previous = await this.latest();
     const ops = [this.anchors.putOp(sizeKey(a.treeSize), record)];
     if (previous) {
-      if (previous.treeSize >= a.treeSize) throw new LogError("CHECKPOINT_INCONSISTENT", `anchor ${a.treeSize} is not newer than anchor ${previous.treeSize}`);
+      if (previous.treeSize >= a.treeSize)
+        throw new LogError(
+          "CHECKPOINT_INCONSISTENT",
+          `anchor ${a.treeSize} is not newer than anchor ${previous.treeSize}`,
+        );
       const proof = await this.log.consistencyProof(previous.treeSize, a.treeSize);
-      if (!verifyConsistency(previous.treeSize, a.treeSize, Buffer.from(previous.rootHash, "hex"), Buffer.from(a.rootHash, "hex"), proof, this.log.hash)) {
-        throw new LogError("CHECKPOINT_INCONSISTENT", `anchor ${a.treeSize} is not consistent with anchor ${previous.treeSize}`);
+      if (
+        !verifyConsistency(
+          previous.treeSize,
+          a.treeSize,
+          Buffer.from(previous.rootHash, "hex"),
+          Buffer.from(a.rootHash, "hex"),
+          proof,
+          this.log.hash,
+        )
+      ) {
+        throw new LogError(
+          "CHECKPOINT_INCONSISTENT",
+          `anchor ${a.treeSize} is not consistent with anchor ${previous.treeSize}`,
+        );
       }
-      ops.push(this.links.putOp(sizeKey(a.treeSize), { from: previous.treeSize, to: a.treeSize, fromRoot: previous.rootHash, toRoot: a.rootHash, proof: proof.map(hex) }));
+      ops.push(
+        this.links.putOp(sizeKey(a.treeSize), {
+          from: previous.treeSize,
+          to: a.treeSize,
+          fromRoot: previous.rootHash,
+          toRoot: a.rootHash,
+          proof: proof.map(hex),
+        }),
+      );
     }
     await this.log.store.write(ops, true);
     return record;
@@ -236,7 +275,8 @@ export class Anchorer {
       .catch((err: unknown) => this.options.onError?.(err))
       .finally(() => {
         this.triggered = false;
-        if (this.unsubscribe && this.everyLeaves > 0 && this.log.size - this.anchoredSize >= this.everyLeaves) this.trigger();
+        if (this.unsubscribe && this.everyLeaves > 0 && this.log.size - this.anchoredSize >= this.everyLeaves)
+          this.trigger();
       });
   }
 
@@ -244,7 +284,12 @@ export class Anchorer {
     const cp = await this.checkpointer.checkpoint();
     const last = await this.anchors.latest();
     if (!cp || (last && last.treeSize >= cp.size)) return last;
-    const tx = await this.sink.anchor({ origin: cp.origin, treeSize: cp.size, rootHash: cp.rootHash, checkpointHash: cp.hash });
+    const tx = await this.sink.anchor({
+      origin: cp.origin,
+      treeSize: cp.size,
+      rootHash: cp.rootHash,
+      checkpointHash: cp.hash,
+    });
     const record = await this.anchors.record({
       txId: tx.txId,
       blockNumber: tx.blockNumber,

@@ -59,33 +59,58 @@ export function isValidKeyName(name: string): boolean {
 }
 
 function isValidOrigin(origin: string): boolean {
-  return typeof origin === "string" && origin.length > 0 && !origin.includes("\n") && !CONTROL.test(origin) && origin.trim() === origin;
+  return (
+    typeof origin === "string" &&
+    origin.length > 0 &&
+    !origin.includes("\n") &&
+    !CONTROL.test(origin) &&
+    origin.trim() === origin
+  );
 }
 
 /** The note text of a checkpoint: "<origin>\n<size>\n<base64 root>\n" (plus extension lines). */
 export function formatCheckpoint(cp: Checkpoint): string {
-  if (!isValidOrigin(cp.origin)) throw new LogError("CHECKPOINT_MALFORMED", "the origin must be one non-empty line without control characters or outer spaces");
-  if (!Number.isSafeInteger(cp.size) || cp.size < 0) throw new LogError("CHECKPOINT_MALFORMED", "the tree size must be a non-negative safe integer");
-  if (!(cp.rootHash instanceof Uint8Array) || cp.rootHash.length !== HASH_BYTES) throw new LogError("CHECKPOINT_MALFORMED", `the root hash must be ${HASH_BYTES} bytes`);
+  if (!isValidOrigin(cp.origin))
+    throw new LogError(
+      "CHECKPOINT_MALFORMED",
+      "the origin must be one non-empty line without control characters or outer spaces",
+    );
+  if (!Number.isSafeInteger(cp.size) || cp.size < 0)
+    throw new LogError("CHECKPOINT_MALFORMED", "the tree size must be a non-negative safe integer");
+  if (!(cp.rootHash instanceof Uint8Array) || cp.rootHash.length !== HASH_BYTES)
+    throw new LogError("CHECKPOINT_MALFORMED", `the root hash must be ${HASH_BYTES} bytes`);
   const ext = cp.extensions ?? [];
-  for (const line of ext) if (line.length === 0 || line.includes("\n") || CONTROL.test(line)) throw new LogError("CHECKPOINT_MALFORMED", "extension lines must be non-empty single lines");
-  return [cp.origin, String(cp.size), Buffer.from(cp.rootHash).toString("base64"), ...ext].map((l) => l + "\n").join("");
+  for (const line of ext)
+    if (line.length === 0 || line.includes("\n") || CONTROL.test(line))
+      throw new LogError("CHECKPOINT_MALFORMED", "extension lines must be non-empty single lines");
+  return [cp.origin, String(cp.size), Buffer.from(cp.rootHash).toString("base64"), ...ext]
+    .map((l) => l + "\n")
+    .join("");
 }
 
 /** Splits a signed note into its text (body, final newline included) and its signature lines. */
 export function splitNote(note: string): { text: string; signatures: NoteSignature[] } {
-  if (typeof note !== "string" || Buffer.byteLength(note, "utf8") > MAX_NOTE_BYTES) throw new LogError("CHECKPOINT_MALFORMED", "not a signed note (missing or too large)");
-  if (CONTROL.test(note) || note.includes("\uFFFD")) throw new LogError("CHECKPOINT_MALFORMED", "a signed note may contain no control characters but newline");
+  if (typeof note !== "string" || Buffer.byteLength(note, "utf8") > MAX_NOTE_BYTES)
+    throw new LogError("CHECKPOINT_MALFORMED", "not a signed note (missing or too large)");
+  if (CONTROL.test(note) || note.includes("\uFFFD"))
+    throw new LogError("CHECKPOINT_MALFORMED", "a signed note may contain no control characters but newline");
   const split = note.lastIndexOf("\n\n");
-  if (split < 0 || !note.endsWith("\n")) throw new LogError("CHECKPOINT_MALFORMED", "not a signed note (no blank line before the signatures, or no final newline)");
+  if (split < 0 || !note.endsWith("\n"))
+    throw new LogError(
+      "CHECKPOINT_MALFORMED",
+      "not a signed note (no blank line before the signatures, or no final newline)",
+    );
   const text = note.slice(0, split + 1);
   const lines = note.slice(split + 2, -1).split("\n");
-  if (lines.length > MAX_SIGNATURES) throw new LogError("CHECKPOINT_MALFORMED", `more than ${MAX_SIGNATURES} signatures`);
+  if (lines.length > MAX_SIGNATURES)
+    throw new LogError("CHECKPOINT_MALFORMED", `more than ${MAX_SIGNATURES} signatures`);
   const signatures = lines.map((line) => {
     const m = /^\u2014 (\S+) (\S+)$/u.exec(line);
-    if (!m || !isValidKeyName(m[1]!) || !BASE64.test(m[2]!)) throw new LogError("CHECKPOINT_MALFORMED", "a signature line is not \"— <key name> <base64>\"");
+    if (!m || !isValidKeyName(m[1]!) || !BASE64.test(m[2]!))
+      throw new LogError("CHECKPOINT_MALFORMED", 'a signature line is not "— <key name> <base64>"');
     const blob = Buffer.from(m[2]!, "base64");
-    if (blob.length < 5 || blob.toString("base64") !== m[2]) throw new LogError("CHECKPOINT_MALFORMED", "a signature is not canonical base64 of key ID and signature");
+    if (blob.length < 5 || blob.toString("base64") !== m[2])
+      throw new LogError("CHECKPOINT_MALFORMED", "a signature is not canonical base64 of key ID and signature");
     return { keyName: m[1]!, keyId: blob.subarray(0, 4), signature: blob.subarray(4) };
   });
   return { text, signatures };
@@ -99,21 +124,32 @@ export function parseCheckpoint(textOrNote: string): Checkpoint {
   if (typeof textOrNote !== "string") throw new LogError("CHECKPOINT_MALFORMED", "a checkpoint is text");
   const blank = textOrNote.indexOf("\n\n");
   const text = blank >= 0 ? textOrNote.slice(0, blank + 1) : textOrNote;
-  if (!text.endsWith("\n") || CONTROL.test(text)) throw new LogError("CHECKPOINT_MALFORMED", "a checkpoint is newline-terminated lines without control characters");
+  if (!text.endsWith("\n") || CONTROL.test(text))
+    throw new LogError("CHECKPOINT_MALFORMED", "a checkpoint is newline-terminated lines without control characters");
   const lines = text.slice(0, -1).split("\n");
-  if (lines.length < 3) throw new LogError("CHECKPOINT_MALFORMED", "a checkpoint has an origin, a size and a root hash line");
+  if (lines.length < 3)
+    throw new LogError("CHECKPOINT_MALFORMED", "a checkpoint has an origin, a size and a root hash line");
   const [origin, size, root, ...extensions] = lines as [string, string, string, ...string[]];
   if (!isValidOrigin(origin)) throw new LogError("CHECKPOINT_MALFORMED", "the origin line is empty or malformed");
-  if (!SIZE.test(size) || !Number.isSafeInteger(Number(size))) throw new LogError("CHECKPOINT_MALFORMED", "the size line is not a decimal tree size");
+  if (!SIZE.test(size) || !Number.isSafeInteger(Number(size)))
+    throw new LogError("CHECKPOINT_MALFORMED", "the size line is not a decimal tree size");
   const rootHash = BASE64.test(root) ? Buffer.from(root, "base64") : Buffer.alloc(0);
-  if (rootHash.length !== HASH_BYTES || rootHash.toString("base64") !== root) throw new LogError("CHECKPOINT_MALFORMED", `the root line is not canonical base64 of ${HASH_BYTES} bytes`);
+  if (rootHash.length !== HASH_BYTES || rootHash.toString("base64") !== root)
+    throw new LogError("CHECKPOINT_MALFORMED", `the root line is not canonical base64 of ${HASH_BYTES} bytes`);
   if (extensions.some((l) => l.length === 0)) throw new LogError("CHECKPOINT_MALFORMED", "empty extension line");
   return { origin, size: Number(size), rootHash, ...(extensions.length > 0 ? { extensions } : {}) };
 }
 
 /** The signed-note key ID of an SM2 key (see the module comment). */
 export function keyId(keyName: string, publicKeyHex: string): Uint8Array {
-  return sm3(Buffer.concat([Buffer.from(keyName, "utf8"), Buffer.of(0x0a), SM2_SIGNATURE_TYPE, Buffer.from(publicKeyHex, "hex")])).subarray(0, 4);
+  return sm3(
+    Buffer.concat([
+      Buffer.from(keyName, "utf8"),
+      Buffer.of(0x0a),
+      SM2_SIGNATURE_TYPE,
+      Buffer.from(publicKeyHex, "hex"),
+    ]),
+  ).subarray(0, 4);
 }
 
 /**
@@ -124,7 +160,8 @@ export function signCheckpoint(body: string | Checkpoint, privateKeyHex: string,
   const text = typeof body === "string" ? body : formatCheckpoint(body);
   parseCheckpoint(text);
   if (text.includes("\n\n")) throw new LogError("CHECKPOINT_MALFORMED", "sign the checkpoint body, not a signed note");
-  if (!isValidKeyName(keyName)) throw new LogError("CHECKPOINT_MALFORMED", "the key name must be non-empty without spaces or '+'");
+  if (!isValidKeyName(keyName))
+    throw new LogError("CHECKPOINT_MALFORMED", "the key name must be non-empty without spaces or '+'");
   const publicKey = publicKeyFromPrivate(privateKeyHex);
   const signature = Buffer.from(sign(Buffer.from(text, "utf8"), privateKeyHex), "hex");
   return `${text}\n${EM_DASH} ${keyName} ${Buffer.concat([keyId(keyName, publicKey), signature]).toString("base64")}\n`;
@@ -143,7 +180,10 @@ export function verifySignedCheckpoint(note: string, publicKeyHex: string, keyNa
   const ours = signatures.filter((s) => s.keyName === keyName && id.equals(s.keyId));
   if (ours.length === 0) throw new LogError("CHECKPOINT_SIGNATURE", `no signature by key ${keyName}`);
   for (const s of ours) {
-    if (s.signature.length !== 64 || !verify(Buffer.from(text, "utf8"), Buffer.from(s.signature).toString("hex"), publicKeyHex)) {
+    if (
+      s.signature.length !== 64 ||
+      !verify(Buffer.from(text, "utf8"), Buffer.from(s.signature).toString("hex"), publicKeyHex)
+    ) {
       throw new LogError("CHECKPOINT_SIGNATURE", `the SM2 signature by ${keyName} does not verify`);
     }
   }
@@ -151,7 +191,11 @@ export function verifySignedCheckpoint(note: string, publicKeyHex: string, keyNa
 }
 
 /** `verifySignedCheckpoint` without exceptions. */
-export function checkSignedCheckpoint(note: string, publicKeyHex: string, keyName: string): { ok: true; checkpoint: Checkpoint } | { ok: false; code: string; reason: string } {
+export function checkSignedCheckpoint(
+  note: string,
+  publicKeyHex: string,
+  keyName: string,
+): { ok: true; checkpoint: Checkpoint } | { ok: false; code: string; reason: string } {
   try {
     return { ok: true, checkpoint: verifySignedCheckpoint(note, publicKeyHex, keyName) };
   } catch (err) {

@@ -53,7 +53,8 @@ export class Checkpointer {
     this.origin = key.origin;
     this.keyName = key.keyName;
     this.publicKey = key.publicKey ?? publicKeyFromPrivate(key.privateKey);
-    if (publicKeyFromPrivate(key.privateKey) !== this.publicKey) throw new LogError("CHECKPOINT_SIGNATURE", "the log's public key does not match its private key");
+    if (publicKeyFromPrivate(key.privateKey) !== this.publicKey)
+      throw new LogError("CHECKPOINT_SIGNATURE", "the log's public key does not match its private key");
     this.table = log.store.table<StoredCheckpoint>(TABLES.checkpoints);
   }
 
@@ -78,19 +79,37 @@ export class Checkpointer {
     const previous = await this.latest();
     if (previous) {
       this.checkPrevious(previous);
-      if (previous.size > size) throw new LogError("CHECKPOINT_INCONSISTENT", `refusing to sign: the tree has ${size} leaves but checkpoint ${previous.size} was signed`);
+      if (previous.size > size)
+        throw new LogError(
+          "CHECKPOINT_INCONSISTENT",
+          `refusing to sign: the tree has ${size} leaves but checkpoint ${previous.size} was signed`,
+        );
       const oldRoot = Buffer.from(previous.rootHash, "hex");
       if (previous.size === size) {
-        if (!oldRoot.equals(Buffer.from(root))) throw new LogError("CHECKPOINT_INCONSISTENT", `the tree's root at ${size} differs from the signed checkpoint`);
+        if (!oldRoot.equals(Buffer.from(root)))
+          throw new LogError(
+            "CHECKPOINT_INCONSISTENT",
+            `the tree's root at ${size} differs from the signed checkpoint`,
+          );
         return previous;
       }
       const proof = await this.log.consistencyProof(previous.size, size);
       if (!verifyConsistency(previous.size, size, oldRoot, root, proof, this.log.hash)) {
-        throw new LogError("CHECKPOINT_INCONSISTENT", `refusing to sign: tree ${size} is not consistent with checkpoint ${previous.size}`);
+        throw new LogError(
+          "CHECKPOINT_INCONSISTENT",
+          `refusing to sign: tree ${size} is not consistent with checkpoint ${previous.size}`,
+        );
       }
     }
     const text = signCheckpoint({ origin: this.origin, size, rootHash: root }, this.key.privateKey, this.keyName);
-    const stored: StoredCheckpoint = { origin: this.origin, size, rootHash: hex(root), text, hash: checkpointHash(text), signedAt: Date.now() };
+    const stored: StoredCheckpoint = {
+      origin: this.origin,
+      size,
+      rootHash: hex(root),
+      text,
+      hash: checkpointHash(text),
+      signedAt: Date.now(),
+    };
     await this.log.store.write([this.table.putOp(sizeKey(size), stored)], true);
     return stored;
   }
@@ -101,10 +120,16 @@ export class Checkpointer {
     try {
       cp = verifySignedCheckpoint(previous.text, this.publicKey, this.keyName);
     } catch (err) {
-      throw new LogError("CHECKPOINT_INCONSISTENT", `the stored checkpoint ${previous.size} does not verify: ${(err as Error).message}`);
+      throw new LogError(
+        "CHECKPOINT_INCONSISTENT",
+        `the stored checkpoint ${previous.size} does not verify: ${(err as Error).message}`,
+      );
     }
     if (cp.origin !== this.origin || cp.size !== previous.size || hex(cp.rootHash) !== previous.rootHash) {
-      throw new LogError("CHECKPOINT_INCONSISTENT", `the stored checkpoint ${previous.size} does not match its signed note`);
+      throw new LogError(
+        "CHECKPOINT_INCONSISTENT",
+        `the stored checkpoint ${previous.size} does not match its signed note`,
+      );
     }
   }
 

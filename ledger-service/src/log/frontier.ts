@@ -1,4 +1,18 @@
-import { compactTile, edgeTile, expandTile, FULL_TILE_HASHES, locate, slot, TILE_HEIGHT, TILE_WIDTH, tileBottomCount, tileLevels, type NodeId, type NodeSpot, type TileId } from "./tiles.ts";
+import {
+  compactTile,
+  edgeTile,
+  expandTile,
+  FULL_TILE_HASHES,
+  locate,
+  slot,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  tileBottomCount,
+  tileLevels,
+  type NodeId,
+  type NodeSpot,
+  type TileId,
+} from "./tiles.ts";
 
 /** The rightmost tile of every tile level of a tree of `size` leaves. */
 const edgeTiles = (size: number) => Array.from({ length: tileLevels(size) }, (_, level) => edgeTile(level, size));
@@ -40,7 +54,11 @@ export class Frontier {
 
   /** The frontier of a stored tree of `size` leaves from its partial tiles, by tile level. */
   static restore(hasher: TreeHasher, size: number, partial: readonly (Uint8Array | undefined)[]): Frontier {
-    const tiles = edgeTiles(size).map((t) => (t.width === 0 ? new Uint8Array(FULL_TILE_HASHES * hasher.width) : expandTile(partial[t.tileLevel] ?? new Uint8Array(0), t.width, hasher.width, t)));
+    const tiles = edgeTiles(size).map((t) =>
+      t.width === 0
+        ? new Uint8Array(FULL_TILE_HASHES * hasher.width)
+        : expandTile(partial[t.tileLevel] ?? new Uint8Array(0), t.width, hasher.width, t),
+    );
     return new Frontier(hasher, size, tiles);
   }
 

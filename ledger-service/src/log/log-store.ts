@@ -49,7 +49,8 @@ export interface LayoutOneState {
 
 /** An entry's key: its index, 14 hex digits (so keys sort by index). Layout 1 keyed its leaves the same way. */
 export const entryKey = (index: number) => index.toString(16).padStart(14, "0");
-export const tileKey = (tileLevel: number, tileIndex: number) => tileLevel.toString(16).padStart(2, "0") + tileIndex.toString(16).padStart(12, "0");
+export const tileKey = (tileLevel: number, tileIndex: number) =>
+  tileLevel.toString(16).padStart(2, "0") + tileIndex.toString(16).padStart(12, "0");
 
 /**
  * LevelDB settings for a log. Tables of 32 MiB instead of 2 MiB: LevelDB keeps at most 1000
@@ -122,7 +123,9 @@ export class LogStore {
    */
   getTiles(ids: readonly TileId[]): (Buffer | undefined)[] {
     this.reads += ids.length;
-    return ids.map((id) => (this.tiles.getSync(tileKey(id.tileLevel, id.tileIndex)) as Buffer | undefined) ?? undefined);
+    return ids.map(
+      (id) => (this.tiles.getSync(tileKey(id.tileLevel, id.tileIndex)) as Buffer | undefined) ?? undefined,
+    );
   }
 
   async getEntry(index: number): Promise<Buffer> {
@@ -150,4 +153,5 @@ export class LogStore {
 }
 
 /** A Buffer over the same bytes (LevelDB's buffer encoding wants Buffers), without a copy. */
-const asBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const asBuffer = (b: Uint8Array): Buffer =>
+  Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);

@@ -1,7 +1,16 @@
 import type { BatchOp } from "../storage/level.ts";
 import { LogError } from "./errors.ts";
 import { Frontier, type Tile } from "./frontier.ts";
-import { consistencyRanges, decompose, emptyRoot, inclusionRanges, nodeHash, SM3, type HashFn, type Range } from "./rfc9162.ts";
+import {
+  consistencyRanges,
+  decompose,
+  emptyRoot,
+  inclusionRanges,
+  nodeHash,
+  SM3,
+  type HashFn,
+  type Range,
+} from "./rfc9162.ts";
 import { clearLayoutOneLeftovers, migrateFromLayoutOne } from "./migrate.ts";
 import { LAYOUT_VERSION, LogStore } from "./log-store.ts";
 import { FULL_TILE_HASHES, locate, slot, TILE_HEIGHT, type NodeId, type NodeSpot, type TileId } from "./tiles.ts";
@@ -89,12 +98,17 @@ export class MerkleLog {
       const hashId = Buffer.from(emptyRoot(hash)).toString("hex");
       log.hashId = hashId;
       let state = await store.state();
-      if (state && state.hashId !== hashId) throw new LogError("LOG_HASH_MISMATCH", "the log was created with another hash function");
+      if (state && state.hashId !== hashId)
+        throw new LogError("LOG_HASH_MISMATCH", "the log was created with another hash function");
       if (state?.version === 1) {
         await migrateFromLayoutOne(store, log.hasher, state);
         state = await store.state();
       }
-      if (state && (state.version !== LAYOUT_VERSION || state.tileHeight !== TILE_HEIGHT)) throw new LogError("LOG_CORRUPT", `the store has layout version ${String(state.version)}; this log reads version ${LAYOUT_VERSION} (tiles of height ${TILE_HEIGHT})`);
+      if (state && (state.version !== LAYOUT_VERSION || state.tileHeight !== TILE_HEIGHT))
+        throw new LogError(
+          "LOG_CORRUPT",
+          `the store has layout version ${String(state.version)}; this log reads version ${LAYOUT_VERSION} (tiles of height ${TILE_HEIGHT})`,
+        );
       if (state && !isCount(state.size)) throw new LogError("LOG_CORRUPT", "the stored tree size is not a count");
       if (!state) await store.write([log.stateOp(0)]);
       else await clearLayoutOneLeftovers(store);
@@ -138,7 +152,8 @@ export class MerkleLog {
    */
   appendKeyed(entries: readonly LogEntry[]): Promise<number[]> {
     for (const e of entries) {
-      if (typeof e?.key !== "string" || e.key.length === 0) throw new LogError("LOG_RANGE", "a keyed entry needs a non-empty string key");
+      if (typeof e?.key !== "string" || e.key.length === 0)
+        throw new LogError("LOG_RANGE", "a keyed entry needs a non-empty string key");
       this.checkEntry(e.data);
     }
     if (entries.length === 0) return Promise.resolve([]);
@@ -147,7 +162,11 @@ export class MerkleLog {
 
   private checkEntry(data: unknown): void {
     if (!(data instanceof Uint8Array)) throw new LogError("LOG_RANGE", "an entry must be a Uint8Array");
-    if (data.length > this.maxEntryBytes) throw new LogError("LOG_ENTRY_TOO_LARGE", `an entry of ${data.length} bytes exceeds the ${this.maxEntryBytes}-byte limit`);
+    if (data.length > this.maxEntryBytes)
+      throw new LogError(
+        "LOG_ENTRY_TOO_LARGE",
+        `an entry of ${data.length} bytes exceeds the ${this.maxEntryBytes}-byte limit`,
+      );
   }
 
   private enqueue(job: Job): void {
@@ -165,7 +184,11 @@ export class MerkleLog {
     while (this.queue.length > 0) {
       let count = 0;
       let take = 0;
-      while (take < this.queue.length && (take === 0 || count + this.queue[take]!.entries.length <= this.maxBatchEntries)) count += this.queue[take++]!.entries.length;
+      while (
+        take < this.queue.length &&
+        (take === 0 || count + this.queue[take]!.entries.length <= this.maxBatchEntries)
+      )
+        count += this.queue[take++]!.entries.length;
       await this.writeBatch(this.queue.splice(0, take));
     }
     this.writing = undefined;
@@ -268,7 +291,8 @@ export class MerkleLog {
   /** PROOF(size1, D[size2]) (RFC 9162 §2.1.4.1). Requires 1 ≤ size1 ≤ size2 ≤ this.size. */
   async consistencyProof(size1: number, size2 = this.treeSize): Promise<Uint8Array[]> {
     this.checkSize(size2);
-    if (!isCount(size1) || size1 < 1 || size1 > size2) throw new LogError("LOG_RANGE", `no consistency proof from size ${size1} to size ${size2}`);
+    if (!isCount(size1) || size1 < 1 || size1 > size2)
+      throw new LogError("LOG_RANGE", `no consistency proof from size ${size1} to size ${size2}`);
     return this.rangeHashes(consistencyRanges(size1, size2));
   }
 
@@ -310,7 +334,8 @@ export class MerkleLog {
     const inMemory = spots.map((spot) => f.hashAt(spot));
     // A proof's nodes lie in a handful of tiles: a list beats a Map with string keys here.
     const tiles: { id: TileId; hashes?: Uint8Array }[] = [];
-    const tileOf = (spot: NodeSpot) => tiles.find((t) => t.id.tileLevel === spot.tileLevel && t.id.tileIndex === spot.tileIndex);
+    const tileOf = (spot: NodeSpot) =>
+      tiles.find((t) => t.id.tileLevel === spot.tileLevel && t.id.tileIndex === spot.tileIndex);
     spots.forEach((spot, i) => {
       if (!inMemory[i] && !tileOf(spot)) tiles.push({ id: { tileLevel: spot.tileLevel, tileIndex: spot.tileIndex } });
     });
@@ -318,7 +343,8 @@ export class MerkleLog {
       if (!this.store.isOpen) throw new LogError("LOG_CLOSED", "the log is closed");
       this.store.getTiles(tiles.map((t) => t.id)).forEach((hashes, i) => {
         const { tileLevel, tileIndex } = tiles[i]!.id;
-        if (!hashes || hashes.length !== FULL_TILE_HASHES * w) throw new LogError("LOG_CORRUPT", `tile ${tileLevel}/${tileIndex} is missing or not full`);
+        if (!hashes || hashes.length !== FULL_TILE_HASHES * w)
+          throw new LogError("LOG_CORRUPT", `tile ${tileLevel}/${tileIndex} is missing or not full`);
         tiles[i]!.hashes = hashes;
       });
     }
@@ -331,7 +357,8 @@ export class MerkleLog {
   }
 
   private checkSize(size: number): void {
-    if (!isCount(size) || size > this.treeSize) throw new LogError("LOG_RANGE", `tree size ${size} is outside 0..${this.treeSize}`);
+    if (!isCount(size) || size > this.treeSize)
+      throw new LogError("LOG_RANGE", `tree size ${size} is outside 0..${this.treeSize}`);
   }
 
   private checkIndex(index: number, size: number): void {

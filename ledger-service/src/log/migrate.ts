@@ -16,7 +16,10 @@ const nodeKey = (level: number, index: number) => level.toString(16).padStart(2,
 const BATCH = 10_000;
 
 function layoutOne(store: LogStore) {
-  return { leaves: store.db.sublevel<string, Buffer>(LEAF, { valueEncoding: "buffer" }), nodes: store.db.sublevel<string, Buffer>(NODE, { valueEncoding: "buffer" }) };
+  return {
+    leaves: store.db.sublevel<string, Buffer>(LEAF, { valueEncoding: "buffer" }),
+    nodes: store.db.sublevel<string, Buffer>(NODE, { valueEncoding: "buffer" }),
+  };
 }
 
 /**
@@ -40,19 +43,28 @@ export async function migrateFromLayoutOne(store: LogStore, hasher: TreeHasher, 
     ops = [];
   };
   for await (const [key, data] of leaves.iterator({ lt: entryKey(state.size) })) {
-    if (key !== entryKey(frontier.size)) throw new LogError("LOG_CORRUPT", `layout 1 entry ${frontier.size} is missing (found ${key})`);
+    if (key !== entryKey(frontier.size))
+      throw new LogError("LOG_CORRUPT", `layout 1 entry ${frontier.size} is missing (found ${key})`);
     const index = frontier.append(data, (t) => ops.push(store.tileOp(t.tileLevel, t.tileIndex, t.hashes)));
     ops.push(store.entryOp(index, data));
     if (ops.length >= BATCH) await flush();
   }
-  if (frontier.size !== state.size) throw new LogError("LOG_CORRUPT", `layout 1 holds ${frontier.size} entries, its state says ${state.size}`);
+  if (frontier.size !== state.size)
+    throw new LogError("LOG_CORRUPT", `layout 1 holds ${frontier.size} entries, its state says ${state.size}`);
   await flush();
   for (const id of decompose(0, state.size)) {
     const old = await nodes.get(nodeKey(id.level, id.index));
     const rebuilt = frontier.hashOf(id);
-    if (!old || !rebuilt || !Buffer.from(rebuilt).equals(old)) throw new LogError("LOG_CORRUPT", `layout 1 node ${id.level}/${id.index} differs from the tree rebuilt from its entries`);
+    if (!old || !rebuilt || !Buffer.from(rebuilt).equals(old))
+      throw new LogError(
+        "LOG_CORRUPT",
+        `layout 1 node ${id.level}/${id.index} differs from the tree rebuilt from its entries`,
+      );
   }
-  await store.write([store.stateOp({ version: LAYOUT_VERSION, size: state.size, hashId: state.hashId, tileHeight: TILE_HEIGHT })], true);
+  await store.write(
+    [store.stateOp({ version: LAYOUT_VERSION, size: state.size, hashId: state.hashId, tileHeight: TILE_HEIGHT })],
+    true,
+  );
   await clearLayoutOneLeftovers(store);
 }
 

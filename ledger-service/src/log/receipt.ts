@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseSignedRecord } from "../../../core/record.ts";
-import type { AnchorStore} from "./anchoring.ts";
+import type { AnchorStore } from "./anchoring.ts";
 import { type AnchorRecord } from "./anchoring.ts";
 import { checkpointHash, checkSignedCheckpoint, splitNote } from "./checkpoint.ts";
 import type { Checkpointer } from "./checkpointer.ts";
@@ -73,20 +73,40 @@ function recordHashOf(data: Buffer): string | undefined {
 }
 
 function anchorOf(a: AnchorRecord): ReceiptAnchor {
-  return { chainType: a.chainType, chainId: a.chainId, contract: a.contract, txId: a.txId, blockNumber: a.blockNumber, blockTime: a.blockTime, treeSize: a.treeSize, rootHash: a.rootHash, checkpointHash: a.checkpointHash };
+  return {
+    chainType: a.chainType,
+    chainId: a.chainId,
+    contract: a.contract,
+    txId: a.txId,
+    blockNumber: a.blockNumber,
+    blockTime: a.blockTime,
+    treeSize: a.treeSize,
+    rootHash: a.rootHash,
+    checkpointHash: a.checkpointHash,
+  };
 }
 
 /**
  * The latest receipt of the entry at `index`: anchored under the earliest anchored checkpoint
  * covering it, else checkpointed under the latest checkpoint covering it, else pending.
  */
-export async function buildReceipt(log: MerkleLog, checkpointer: Checkpointer, anchors: AnchorStore, index: number): Promise<Receipt> {
+export async function buildReceipt(
+  log: MerkleLog,
+  checkpointer: Checkpointer,
+  anchors: AnchorStore,
+  index: number,
+): Promise<Receipt> {
   const data = await log.entry(index);
   const recordHash = recordHashOf(data);
   const base = {
     version: 1 as const,
     origin: checkpointer.origin,
-    entry: { index, leafHash: hex(await log.leafHash(index)), ...(recordHash ? { recordHash } : {}), data: data.toString("base64") },
+    entry: {
+      index,
+      leafHash: hex(await log.leafHash(index)),
+      ...(recordHash ? { recordHash } : {}),
+      data: data.toString("base64"),
+    },
     logPublicKey: checkpointer.publicKey,
     keyName: checkpointer.keyName,
   };
@@ -121,18 +141,37 @@ export interface ReceiptVerification {
  */
 export function verifyReceiptOffline(receipt: unknown, logPublicKeyHex: string, keyName?: string): ReceiptVerification {
   const parsed = Receipt.safeParse(receipt);
-  if (!parsed.success) return { ok: false, checks: [{ name: "format", ok: false, detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }] };
+  if (!parsed.success)
+    return {
+      ok: false,
+      checks: [
+        {
+          name: "format",
+          ok: false,
+          detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+        },
+      ],
+    };
   const r = parsed.data;
   const checks: ReceiptCheck[] = [];
   const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
 
-  if (r.logPublicKey !== undefined) add("log key", r.logPublicKey === logPublicKeyHex, "the receipt names the trusted log key");
+  if (r.logPublicKey !== undefined)
+    add("log key", r.logPublicKey === logPublicKeyHex, "the receipt names the trusted log key");
   if (r.entry.data !== undefined) {
     const data = Buffer.from(r.entry.data, "base64");
     const leafOk = data.toString("base64") === r.entry.data && hex(leafHash(data, SM3)) === r.entry.leafHash;
     const inner = recordHashOf(data);
     const recordOk = r.entry.recordHash === undefined || inner === undefined || inner === r.entry.recordHash;
-    add("entry", leafOk && recordOk, leafOk ? (recordOk ? "leaf hash = SM3(0x00 ‖ entry)" : "the entry names another record hash") : "the leaf hash is not SM3(0x00 ‖ entry)");
+    add(
+      "entry",
+      leafOk && recordOk,
+      leafOk
+        ? recordOk
+          ? "leaf hash = SM3(0x00 ‖ entry)"
+          : "the entry names another record hash"
+        : "the leaf hash is not SM3(0x00 ‖ entry)",
+    );
   }
   if (r.state === "pending") {
     add("state", false, "pending: no signed checkpoint covers the entry yet; ask again after the next checkpoint");
@@ -140,29 +179,51 @@ export function verifyReceiptOffline(receipt: unknown, logPublicKeyHex: string, 
   }
   const { checkpoint, inclusionProof } = r;
   if (!checkpoint || !inclusionProof || (r.state === "anchored" && !r.anchor)) {
-    add("state", false, `a ${r.state} receipt needs a checkpoint, an inclusion proof${r.state === "anchored" ? " and an anchor" : ""}`);
+    add(
+      "state",
+      false,
+      `a ${r.state} receipt needs a checkpoint, an inclusion proof${r.state === "anchored" ? " and an anchor" : ""}`,
+    );
     return { ok: false, state: r.state, checks };
   }
 
   const name = keyName ?? r.keyName ?? signerName(checkpoint.text);
-  const signed = name === undefined ? ({ ok: false, reason: "no key name" } as const) : checkSignedCheckpoint(checkpoint.text, logPublicKeyHex, name);
+  const signed =
+    name === undefined
+      ? ({ ok: false, reason: "no key name" } as const)
+      : checkSignedCheckpoint(checkpoint.text, logPublicKeyHex, name);
   add("checkpoint signature", signed.ok, signed.ok ? `SM2 signature by ${name}` : signed.reason);
   if (!signed.ok) return { ok: false, state: r.state, checks };
   const cp = signed.checkpoint;
   const rootHex = hex(cp.rootHash);
   const fieldsOk = cp.origin === r.origin && cp.size === checkpoint.size && rootHex === checkpoint.rootHash;
-  add("checkpoint fields", fieldsOk, fieldsOk ? `origin ${cp.origin}, size ${cp.size}` : "origin, size or root differ from the signed note");
+  add(
+    "checkpoint fields",
+    fieldsOk,
+    fieldsOk ? `origin ${cp.origin}, size ${cp.size}` : "origin, size or root differ from the signed note",
+  );
 
   // The proof is checked against the *signed* size and root, never the receipt's copies.
   const proof = inclusionProof.map((p) => Buffer.from(p, "hex"));
-  const included = verifyInclusion(r.entry.index, cp.size, Buffer.from(r.entry.leafHash, "hex"), proof, cp.rootHash, SM3);
+  const included = verifyInclusion(
+    r.entry.index,
+    cp.size,
+    Buffer.from(r.entry.leafHash, "hex"),
+    proof,
+    cp.rootHash,
+    SM3,
+  );
   add("inclusion", included, `leaf ${r.entry.index} in the tree of ${cp.size} (RFC 9162 §2.1.3.2)`);
 
   if (r.state === "anchored" && r.anchor) {
     const a = r.anchor;
     add("anchor tree size", a.treeSize === cp.size, `anchored size ${a.treeSize}, checkpoint size ${cp.size}`);
     add("anchor root", a.rootHash === rootHex, "the anchored root is the checkpoint's root");
-    add("anchor checkpoint hash", a.checkpointHash === checkpointHash(checkpoint.text), "the anchored hash is SM3 of the signed note");
+    add(
+      "anchor checkpoint hash",
+      a.checkpointHash === checkpointHash(checkpoint.text),
+      "the anchored hash is SM3 of the signed note",
+    );
   }
   return { ok: checks.every((c) => c.ok), state: r.state, checks };
 }
@@ -182,11 +243,21 @@ export type ConfirmAnchor = (anchor: ReceiptAnchor) => Promise<{ ok: boolean; de
 export function anchorsCheckpoint(signed: unknown, anchor: ReceiptAnchor): boolean {
   const record = parseSignedRecord(signed).record;
   const body = record.body as { treeSize?: unknown; rootHash?: unknown; checkpointHash?: unknown };
-  return record.op === "anchor.checkpoint" && body.treeSize === anchor.treeSize && body.rootHash === anchor.rootHash && body.checkpointHash === anchor.checkpointHash;
+  return (
+    record.op === "anchor.checkpoint" &&
+    body.treeSize === anchor.treeSize &&
+    body.rootHash === anchor.rootHash &&
+    body.checkpointHash === anchor.checkpointHash
+  );
 }
 
 /** Offline verification plus, for anchored receipts, the injected chain confirmation (check `anchor on chain`). */
-export async function verifyReceipt(receipt: unknown, logPublicKeyHex: string, keyName: string | undefined, confirmAnchor?: ConfirmAnchor): Promise<ReceiptVerification> {
+export async function verifyReceipt(
+  receipt: unknown,
+  logPublicKeyHex: string,
+  keyName: string | undefined,
+  confirmAnchor?: ConfirmAnchor,
+): Promise<ReceiptVerification> {
   const offline = verifyReceiptOffline(receipt, logPublicKeyHex, keyName);
   if (!offline.ok || offline.state !== "anchored" || !confirmAnchor) return offline;
   let confirmed: { ok: boolean; detail: string };

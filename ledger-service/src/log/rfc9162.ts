@@ -30,7 +30,8 @@ export function leafHash(data: Uint8Array, hash: HashFn = SM3): Uint8Array {
 export function nodeHash(left: Uint8Array, right: Uint8Array, hash: HashFn = SM3): Uint8Array {
   const h = hasherFor(hash);
   // The buffer-filling hashers take two hashes; any other bytes keep the plain definition.
-  if (left.length !== h.width || right.length !== h.width) return hash(Buffer.concat([Uint8Array.of(0x01), left, right]));
+  if (left.length !== h.width || right.length !== h.width)
+    return hash(Buffer.concat([Uint8Array.of(0x01), left, right]));
   const out = Buffer.allocUnsafe(h.width);
   h.nodeInto(left, 0, right, 0, out, 0);
   return out;
@@ -88,7 +89,8 @@ export interface Range {
 
 /** The subtrees whose hashes make up PATH(index, D[size]), leaf to root. Requires 0 ≤ index < size. */
 export function inclusionRanges(index: number, size: number): Range[] {
-  if (!isCount(index) || !isCount(size) || index >= size) throw new LogError("LOG_RANGE", `leaf ${index} is outside a tree of ${size}`);
+  if (!isCount(index) || !isCount(size) || index >= size)
+    throw new LogError("LOG_RANGE", `leaf ${index} is outside a tree of ${size}`);
   const out: Range[] = [];
   let start = 0;
   let n = size;
@@ -110,7 +112,8 @@ export function inclusionRanges(index: number, size: number): Range[] {
 
 /** The subtrees whose hashes make up PROOF(m, D[size]) in order. Requires 1 ≤ m ≤ size. */
 export function consistencyRanges(m: number, size: number): Range[] {
-  if (!isCount(m) || !isCount(size) || m < 1 || m > size) throw new LogError("LOG_RANGE", `no consistency proof from size ${m} to size ${size}`);
+  if (!isCount(m) || !isCount(size) || m < 1 || m > size)
+    throw new LogError("LOG_RANGE", `no consistency proof from size ${m} to size ${size}`);
   const out: Range[] = [];
   let start = 0;
   let n = size;
@@ -142,7 +145,12 @@ export async function inclusionPath(subtree: SubtreeHash, m: number, start: numb
 }
 
 /** PROOF(m, D[start : start+n]) (RFC 9162 §2.1.4.1) over any subtree-hash source. */
-export async function consistencyPath(subtree: SubtreeHash, m: number, start: number, n: number): Promise<Uint8Array[]> {
+export async function consistencyPath(
+  subtree: SubtreeHash,
+  m: number,
+  start: number,
+  n: number,
+): Promise<Uint8Array[]> {
   return Promise.all(consistencyRanges(m, n).map((r) => subtree(start + r.start, r.size)));
 }
 
@@ -169,18 +177,20 @@ export class MemoryTree {
     const w = this.hasher.width;
     let bottom: Uint8Array;
     if (leafHashes instanceof Uint8Array) {
-      if (leafHashes.length % w !== 0) throw new LogError("LOG_RANGE", `concatenated leaf hashes must be a multiple of ${w} bytes`);
+      if (leafHashes.length % w !== 0)
+        throw new LogError("LOG_RANGE", `concatenated leaf hashes must be a multiple of ${w} bytes`);
       bottom = leafHashes.slice();
     } else {
       bottom = new Uint8Array(leafHashes.length * w);
       leafHashes.forEach((h, i) => {
-        if (!(h instanceof Uint8Array) || h.length !== w) throw new LogError("LOG_RANGE", `leaf hash ${i} is not ${w} bytes`);
+        if (!(h instanceof Uint8Array) || h.length !== w)
+          throw new LogError("LOG_RANGE", `leaf hash ${i} is not ${w} bytes`);
         bottom.set(h, i * w);
       });
     }
     this.size = bottom.length / w;
     this.levels = [bottom];
-    for (let level = bottom, count = this.size; count > 1; ) {
+    for (let level = bottom, count = this.size; count > 1;) {
       const pairs = Math.floor(count / 2);
       const up = new Uint8Array(pairs * w);
       for (let i = 0, o = 0; i < pairs; i++, o += w) this.hasher.nodeInto(level, 2 * o, level, 2 * o + w, up, o);
@@ -245,12 +255,20 @@ export function rootFromLeafHashes(leafHashes: readonly Uint8Array[], hash: Hash
 }
 
 /** PATH(index, D[n]) over all the leaf hashes given (n = their count). */
-export function inclusionProofFromLeafHashes(leafHashes: readonly Uint8Array[], index: number, hash: HashFn = SM3): Uint8Array[] {
+export function inclusionProofFromLeafHashes(
+  leafHashes: readonly Uint8Array[],
+  index: number,
+  hash: HashFn = SM3,
+): Uint8Array[] {
   return new MemoryTree(leafHashes, hash).inclusionProof(index);
 }
 
 /** PROOF(m, D[n]) from the tree of the first m leaves to the tree of all n given. Requires 1 ≤ m ≤ n. */
-export function consistencyProofFromLeafHashes(leafHashes: readonly Uint8Array[], m: number, hash: HashFn = SM3): Uint8Array[] {
+export function consistencyProofFromLeafHashes(
+  leafHashes: readonly Uint8Array[],
+  m: number,
+  hash: HashFn = SM3,
+): Uint8Array[] {
   return new MemoryTree(leafHashes, hash).consistencyProof(m);
 }
 
@@ -278,7 +296,14 @@ function proofWellFormed(width: number, proof: unknown): proof is Uint8Array[] {
  * RFC 9162 §2.1.3.2: whether `proof` proves that `leaf` (a leaf hash) is at `index` in the tree
  * of `size` leaves whose root is `root`. Never throws.
  */
-export function verifyInclusion(index: number, size: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array, hash: HashFn = SM3): boolean {
+export function verifyInclusion(
+  index: number,
+  size: number,
+  leaf: Uint8Array,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+  hash: HashFn = SM3,
+): boolean {
   try {
     if (!isCount(index) || !isCount(size) || index >= size) return false;
     const width = hasherFor(hash).width;
@@ -318,7 +343,14 @@ export function verifyInclusion(index: number, size: number, leaf: Uint8Array, p
  *   defines PROOF(n, D[n]) = {}), so a client can check "same head" uniformly.
  * - size1 > size2: false.
  */
-export function verifyConsistency(size1: number, size2: number, root1: Uint8Array, root2: Uint8Array, proof: readonly Uint8Array[], hash: HashFn = SM3): boolean {
+export function verifyConsistency(
+  size1: number,
+  size2: number,
+  root1: Uint8Array,
+  root2: Uint8Array,
+  proof: readonly Uint8Array[],
+  hash: HashFn = SM3,
+): boolean {
   try {
     if (!isCount(size1) || !isCount(size2)) return false;
     const width = hasherFor(hash).width;

@@ -104,7 +104,11 @@ export function compactTile(full: Uint8Array, width: number, hashBytes: number):
 
 /** A stored tile of `width` back in the full layout (the hashes past its width zero). */
 export function expandTile(stored: Uint8Array, width: number, hashBytes: number, id: TileId): Uint8Array {
-  if (stored.length !== tileHashCount(width) * hashBytes) throw new LogError("LOG_CORRUPT", `tile ${id.tileLevel}/${id.tileIndex} should hold ${tileHashCount(width)} hashes of ${width} columns`);
+  if (stored.length !== tileHashCount(width) * hashBytes)
+    throw new LogError(
+      "LOG_CORRUPT",
+      `tile ${id.tileLevel}/${id.tileIndex} should hold ${tileHashCount(width)} hashes of ${width} columns`,
+    );
   const full = new Uint8Array(FULL_TILE_HASHES * hashBytes);
   for (let row = 0; row < TILE_HEIGHT; row++) {
     const n = Math.floor(width / 2 ** row) * hashBytes;

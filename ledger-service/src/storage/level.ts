@@ -27,7 +27,9 @@ export class Table<V> {
     return this.sublevel.del(key);
   }
 
-  async *entries(range: { gte?: string; lt?: string; reverse?: boolean; limit?: number } = {}): AsyncIterable<[string, V]> {
+  async *entries(
+    range: { gte?: string; lt?: string; reverse?: boolean; limit?: number } = {},
+  ): AsyncIterable<[string, V]> {
     for await (const [k, v] of this.sublevel.iterator(range)) yield [k as string, v as V];
   }
 
@@ -56,7 +58,11 @@ export interface BatchOp {
 }
 
 /** Writes the operations atomically (one LevelDB batch), optionally synced to disk. */
-export async function writeBatch(root: ClassicLevel<string, unknown>, ops: readonly BatchOp[], sync = false): Promise<void> {
+export async function writeBatch(
+  root: ClassicLevel<string, unknown>,
+  ops: readonly BatchOp[],
+  sync = false,
+): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   await (root as any).batch(ops as any[], { sync });
 }

@@ -174,7 +174,14 @@ export interface DeliveryFinding {
   readonly delivery: RecordRef & { readonly actor: string; readonly hop: unknown };
   readonly recipient: OrgRef;
   readonly deliveredBy: OrgRef;
-  readonly product: { readonly id: string; readonly name: string; readonly serviceForm: string; readonly scenario: string; readonly operator: OrgRef; readonly record: RecordRef };
+  readonly product: {
+    readonly id: string;
+    readonly name: string;
+    readonly serviceForm: string;
+    readonly scenario: string;
+    readonly operator: OrgRef;
+    readonly record: RecordRef;
+  };
   readonly grant: {
     readonly id: string;
     readonly grantee: OrgRef;
@@ -195,7 +202,12 @@ export interface DeliveryFinding {
   /** The delivery's lineage path: the hops it derives from, back to the resources. */
   readonly lineage: {
     readonly hops: readonly LineageStep[];
-    readonly resources: readonly { readonly id: string; readonly name: string; readonly grade: number; readonly versionsUsed: readonly number[] }[];
+    readonly resources: readonly {
+      readonly id: string;
+      readonly name: string;
+      readonly grade: number;
+      readonly versionsUsed: readonly number[];
+    }[];
     readonly organisations: readonly OrgRef[];
     readonly unresolvedInputs: number;
   };

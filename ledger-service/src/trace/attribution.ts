@@ -89,7 +89,12 @@ async function candidatesFromStore(store: FingerprintStore): Promise<TraceCandid
   for (const meta of await store.deliveries()) {
     const keys = await store.deliveryKeys(meta.deliveryId);
     if (!keys) continue;
-    out.push({ deliveryId: meta.deliveryId, keys, ...(meta.watermark ? { watermark: meta.watermark } : {}), fingerprintRoot: meta.fingerprintRoot });
+    out.push({
+      deliveryId: meta.deliveryId,
+      keys,
+      ...(meta.watermark ? { watermark: meta.watermark } : {}),
+      fingerprintRoot: meta.fingerprintRoot,
+    });
   }
   return out;
 }
@@ -127,7 +132,15 @@ export async function traceRows(rows: readonly Row[], options: TraceOptions = {}
       const keys = cand?.keys ?? (await options.store.deliveryKeys(deliveryId));
       const meta = await options.store.delivery(deliveryId);
       const leafHashes = cand?.leafHashes ?? (await options.store.leafHashes(deliveryId));
-      cand = { ...cand, deliveryId, ...(keys ? { keys } : {}), ...(leafHashes ? { leafHashes } : {}), ...(cand?.fingerprintRoot ?? meta?.fingerprintRoot ? { fingerprintRoot: cand?.fingerprintRoot ?? meta?.fingerprintRoot } : {}) };
+      cand = {
+        ...cand,
+        deliveryId,
+        ...(keys ? { keys } : {}),
+        ...(leafHashes ? { leafHashes } : {}),
+        ...((cand?.fingerprintRoot ?? meta?.fingerprintRoot)
+          ? { fingerprintRoot: cand?.fingerprintRoot ?? meta?.fingerprintRoot }
+          : {}),
+      };
       exact.push(await prove(rows, cand, matches, maxProofs));
     }
     exact.sort((a, b) => b.matchedRecords - a.matchedRecords);
@@ -153,7 +166,12 @@ export async function traceRows(rows: readonly Row[], options: TraceOptions = {}
   };
 }
 
-async function prove(rows: readonly Row[], cand: TraceCandidate, matches: { leakedIndex: number; index: number }[], maxProofs: number): Promise<ExactMatch> {
+async function prove(
+  rows: readonly Row[],
+  cand: TraceCandidate,
+  matches: { leakedIndex: number; index: number }[],
+  maxProofs: number,
+): Promise<ExactMatch> {
   const base = { deliveryId: cand.deliveryId, matchedRecords: matches.length, matches };
   if (!cand.keys || !cand.leafHashes) return { ...base, proofs: [], verified: false };
   const tree = new ProofTree(cand.leafHashes);
@@ -165,9 +183,21 @@ async function prove(rows: readonly Row[], cand: TraceCandidate, matches: { leak
     const inTree = m.index < tree.size && leaf.equals(tree.leaf(m.index));
     const proof = m.index < tree.size ? await tree.proof(m.index) : [];
     const verified = inTree && verifyInclusion(m.index, tree.size, leaf, proof, root);
-    proofs.push({ leakedIndex: m.leakedIndex, index: m.index, leafHash: leaf.toString("hex"), proof: proof.map((p) => Buffer.from(p).toString("hex")), verified });
+    proofs.push({
+      leakedIndex: m.leakedIndex,
+      index: m.index,
+      leafHash: leaf.toString("hex"),
+      proof: proof.map((p) => Buffer.from(p).toString("hex")),
+      verified,
+    });
   }
-  return { ...base, treeSize: tree.size, fingerprintRoot: root.toString("hex"), proofs, verified: proofs.length > 0 && proofs.every((p) => p.verified) };
+  return {
+    ...base,
+    treeSize: tree.size,
+    fingerprintRoot: root.toString("hex"),
+    proofs,
+    verified: proofs.length > 0 && proofs.every((p) => p.verified),
+  };
 }
 
 /** Reads a leaked file (CSV or JSON lines, detected) and traces it. */

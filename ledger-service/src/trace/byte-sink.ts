@@ -124,7 +124,16 @@ const HEX = "0123456789abcdef";
 
 /** The letter of JSON.stringify's two-character escape for each ASCII character that has one. */
 const SHORT = new Uint8Array(128);
-for (const [c, letter] of [[8, "b"], [9, "t"], [10, "n"], [12, "f"], [13, "r"], [34, '"'], [92, "\\"]] as const) SHORT[c] = letter.charCodeAt(0);
+for (const [c, letter] of [
+  [8, "b"],
+  [9, "t"],
+  [10, "n"],
+  [12, "f"],
+  [13, "r"],
+  [34, '"'],
+  [92, "\\"],
+] as const)
+  SHORT[c] = letter.charCodeAt(0);
 
 /** JSON.stringify's escape of an ASCII character: a short form where one exists, else \u00xx. */
 function escape(b: Uint8Array, p: number, c: number): number {

@@ -50,12 +50,24 @@ export class CanonicalWriter {
    * A record whose value i is the valid UTF-8 text `src[starts[i], ends[i])`, or `replaced[i]`
    * where that is defined.
    */
-  fields(columns: readonly string[], src: Uint8Array, starts: Int32Array, ends: Int32Array, replaced: readonly (string | undefined)[]): void {
+  fields(
+    columns: readonly string[],
+    src: Uint8Array,
+    starts: Int32Array,
+    ends: Int32Array,
+    replaced: readonly (string | undefined)[],
+  ): void {
     this.write(columns, replaced, src, starts, ends);
   }
 
   /** Value i is `values[i]` where defined, else the bytes of field i of `src`, else empty. */
-  private write(columns: readonly string[], values: readonly (string | undefined)[], src: Uint8Array | undefined, starts: Int32Array, fieldEnds: Int32Array): void {
+  private write(
+    columns: readonly string[],
+    values: readonly (string | undefined)[],
+    src: Uint8Array | undefined,
+    starts: Int32Array,
+    fieldEnds: Int32Array,
+  ): void {
     const { order, prefixes, ends } = byteShapeOf(columns);
     const sink = this.sink;
     sink.len = 0;

@@ -54,11 +54,13 @@ export class CsvByteScanner {
     const b = this.buf;
     const upTo = end ? b.length : b.lastIndexOf(10) + 1;
     if (upTo > this.validated) {
-      if (!isUtf8(b.subarray(this.validated, upTo))) throw new TypeError("The encoded data was not valid for encoding utf-8");
+      if (!isUtf8(b.subarray(this.validated, upTo)))
+        throw new TypeError("The encoded data was not valid for encoding utf-8");
       this.validated = upTo;
     }
     if (!this.started && (b.length >= 6 || end)) {
-      for (let k = 0; k < 2 && b[this.pos] === 0xef && b[this.pos + 1] === 0xbb && b[this.pos + 2] === 0xbf; k++) this.pos += 3;
+      for (let k = 0; k < 2 && b[this.pos] === 0xef && b[this.pos + 1] === 0xbb && b[this.pos + 2] === 0xbf; k++)
+        this.pos += 3;
       this.started = true;
     }
   }

@@ -118,7 +118,11 @@ export async function detectFormat(path: string): Promise<Format> {
   const fh = await open(path, "r");
   try {
     const { buffer, bytesRead } = await fh.read(Buffer.alloc(4096), 0, 4096, 0);
-    const head = buffer.subarray(0, bytesRead).toString("utf8").replace(/^\ufeff/, "").trimStart();
+    const head = buffer
+      .subarray(0, bytesRead)
+      .toString("utf8")
+      .replace(/^\ufeff/, "")
+      .trimStart();
     return head.startsWith("{") ? "jsonl" : "csv";
   } finally {
     await fh.close();
@@ -242,7 +246,11 @@ export class CsvParser {
 }
 
 /** RFC 4180 record starting at `pos`; undefined when more input is needed. */
-export function parseQuotedRecord(s: string, pos: number, end: boolean): { fields: string[]; next: number; quoted: boolean } | undefined {
+export function parseQuotedRecord(
+  s: string,
+  pos: number,
+  end: boolean,
+): { fields: string[]; next: number; quoted: boolean } | undefined {
   const fields: string[] = [];
   let i = pos;
   const n = s.length;
@@ -320,7 +328,8 @@ export class JsonlParser {
 
   private row(line: string): Row {
     const obj = JSON.parse(line) as unknown;
-    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw new Error("a JSON line must hold an object");
+    if (typeof obj !== "object" || obj === null || Array.isArray(obj))
+      throw new Error("a JSON line must hold an object");
     const keys = Object.keys(obj);
     const sig = keys.join("\u0000");
     let columns = this.shapes.get(sig);
@@ -354,7 +363,8 @@ export function csvLine(values: readonly string[]): string {
 
 export function jsonLine(row: Row): string {
   let out = "{";
-  for (let i = 0; i < row.columns.length; i++) out += (i === 0 ? "" : ",") + jsonString(row.columns[i]!) + ":" + jsonString(row.values[i] ?? "");
+  for (let i = 0; i < row.columns.length; i++)
+    out += (i === 0 ? "" : ",") + jsonString(row.columns[i]!) + ":" + jsonString(row.values[i] ?? "");
   return out + "}\n";
 }
 
@@ -373,7 +383,11 @@ export class RecordWriter {
   private readonly hash: Hash | undefined;
   bytes = 0;
 
-  constructor(path: string, readonly format: Format, options: { readonly sm3?: boolean } = {}) {
+  constructor(
+    path: string,
+    readonly format: Format,
+    options: { readonly sm3?: boolean } = {},
+  ) {
     this.out = createWriteStream(path);
     this.hash = options.sm3 ? createHash("sm3") : undefined;
   }
@@ -408,7 +422,13 @@ export class RecordWriter {
    * Buffers one CSV record whose value i is the UTF-8 text `src[starts[i], ends[i])`, or
    * `replaced[i]` where that is defined: the same bytes as `add` of the decoded row.
    */
-  addUtf8Fields(columns: readonly string[], src: Uint8Array, starts: Int32Array, ends: Int32Array, replaced: readonly (string | undefined)[]): void {
+  addUtf8Fields(
+    columns: readonly string[],
+    src: Uint8Array,
+    starts: Int32Array,
+    ends: Int32Array,
+    replaced: readonly (string | undefined)[],
+  ): void {
     this.csvHeader(columns);
     const sink = this.sink;
     const n = columns.length;
@@ -435,14 +455,15 @@ export class RecordWriter {
     const buf = this.sink.take();
     this.bytes += buf.length;
     this.hash?.update(buf);
-    if (!this.out.write(buf)) await new Promise<void>((resolve, reject) => {
-      const onError = (e: Error) => reject(e);
-      this.out.once("error", onError);
-      this.out.once("drain", () => {
-        this.out.off("error", onError);
-        resolve();
+    if (!this.out.write(buf))
+      await new Promise<void>((resolve, reject) => {
+        const onError = (e: Error) => reject(e);
+        this.out.once("error", onError);
+        this.out.once("drain", () => {
+          this.out.off("error", onError);
+          resolve();
+        });
       });
-    });
   }
 
   async close(): Promise<void> {
@@ -455,7 +476,11 @@ export class RecordWriter {
 }
 
 /** Writes all rows to `path` in `format`. */
-export async function writeRecords(path: string, format: Format, rows: Iterable<Row> | AsyncIterable<Row>): Promise<void> {
+export async function writeRecords(
+  path: string,
+  format: Format,
+  rows: Iterable<Row> | AsyncIterable<Row>,
+): Promise<void> {
   const w = new RecordWriter(path, format);
   for await (const r of rows) await w.write(r);
   await w.close();

@@ -83,7 +83,10 @@ export class FingerprintStore {
       let indexKey: Buffer;
       if (sealedKey) {
         indexKey = openIndexKey(options.storageKey, sealedKey);
-        if (options.indexKey && (options.indexKey.length !== indexKey.length || !timingSafeEqual(options.indexKey, indexKey))) {
+        if (
+          options.indexKey &&
+          (options.indexKey.length !== indexKey.length || !timingSafeEqual(options.indexKey, indexKey))
+        ) {
           throw new Error("this store was created with a different index key");
         }
       } else {
@@ -126,9 +129,14 @@ export class FingerprintStore {
   /** Registers a delivery's metadata (and optionally its keys, sealed); returns its reference. */
   async registerDelivery(meta: DeliveryMeta, keys?: DeliveryKeys): Promise<number> {
     if (keys && keys.deliveryId !== meta.deliveryId) throw new Error("keys of another delivery");
-    if ((await this.refOf(meta.deliveryId)) !== undefined) throw new Error(`delivery ${meta.deliveryId} is already registered`);
+    if ((await this.refOf(meta.deliveryId)) !== undefined)
+      throw new Error(`delivery ${meta.deliveryId} is already registered`);
     const ref = this.nextRef++;
-    const stored: StoredMeta = { ...meta, ref, ...(keys ? { sealedKeys: sealDeliveryKeys(this.storageKey, keys).toString("base64") } : {}) };
+    const stored: StoredMeta = {
+      ...meta,
+      ref,
+      ...(keys ? { sealedKeys: sealDeliveryKeys(this.storageKey, keys).toString("base64") } : {}),
+    };
     await this.db.batch([
       { type: "put", key: prefixed(D, u32(ref)), value: Buffer.from(JSON.stringify(stored), "utf8") },
       { type: "put", key: prefixed(I, Buffer.from(meta.deliveryId, "utf8")), value: u32(ref) },
@@ -172,11 +180,15 @@ export class FingerprintStore {
   async putLeafHashes(deliveryId: string, leafHashes: Uint8Array, firstLeaf = 0): Promise<void> {
     const ref = await this.refOf(deliveryId);
     if (ref === undefined) throw new Error(`delivery ${deliveryId} is not registered`);
-    if (!Number.isSafeInteger(firstLeaf) || firstLeaf < 0 || firstLeaf % LEAF_CHUNK !== 0) throw new RangeError(`firstLeaf must be a multiple of ${LEAF_CHUNK}`);
+    if (!Number.isSafeInteger(firstLeaf) || firstLeaf < 0 || firstLeaf % LEAF_CHUNK !== 0)
+      throw new RangeError(`firstLeaf must be a multiple of ${LEAF_CHUNK}`);
     const first = firstLeaf / LEAF_CHUNK;
     const batch = this.db.batch();
     for (let c = 0; c * LEAF_CHUNK * 32 < leafHashes.length; c++) {
-      batch.put(prefixed(L, u32(ref), u32(first + c)), Buffer.from(leafHashes.subarray(c * LEAF_CHUNK * 32, (c + 1) * LEAF_CHUNK * 32)));
+      batch.put(
+        prefixed(L, u32(ref), u32(first + c)),
+        Buffer.from(leafHashes.subarray(c * LEAF_CHUNK * 32, (c + 1) * LEAF_CHUNK * 32)),
+      );
     }
     await batch.write();
   }
@@ -244,7 +256,7 @@ export class FingerprintStore {
         it.seek(target);
         const hits: StoreHit[] = [];
         // nextv with a small size: after a seek, next() would prefetch a whole cache of keys.
-        for (let done = false; !done; ) {
+        for (let done = false; !done;) {
           const keys = await it.nextv(8);
           if (keys.length < 8) done = true;
           for (const key of keys) {

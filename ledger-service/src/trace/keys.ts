@@ -47,7 +47,12 @@ function checkMaster(masterSecret: Uint8Array): void {
 }
 
 function checkDeliveryId(deliveryId: string): void {
-  if (typeof deliveryId !== "string" || deliveryId.length === 0 || deliveryId.length > 256 || deliveryId.includes("\u0000")) {
+  if (
+    typeof deliveryId !== "string" ||
+    deliveryId.length === 0 ||
+    deliveryId.length > 256 ||
+    deliveryId.includes("\u0000")
+  ) {
     throw new RangeError("a delivery id must be a non-empty string of at most 256 characters without NUL");
   }
 }
@@ -69,7 +74,9 @@ export function deriveIndexKey(masterSecret: Uint8Array): Buffer {
 
 /** SM3("PDL-TRACE-v1/watermark-commitment" ‖ 0x00 ‖ watermarkKey), lowercase hex. */
 export function watermarkCommitment(watermarkKey: Uint8Array): string {
-  return sm3(Buffer.concat([Buffer.from(LABELS.watermarkCommitment, "utf8"), Buffer.of(0), watermarkKey])).toString("hex");
+  return sm3(Buffer.concat([Buffer.from(LABELS.watermarkCommitment, "utf8"), Buffer.of(0), watermarkKey])).toString(
+    "hex",
+  );
 }
 
 export function verifyWatermarkCommitment(watermarkKey: Uint8Array, commitmentHex: string): boolean {
@@ -79,7 +86,11 @@ export function verifyWatermarkCommitment(watermarkKey: Uint8Array, commitmentHe
 /** Seals a delivery's keys with SM4 under a 32-byte storage key (AAD = label ‖ 0 ‖ delivery id). */
 export function sealDeliveryKeys(storageKey: Uint8Array, keys: DeliveryKeys): Buffer {
   checkDeliveryId(keys.deliveryId);
-  return sm4Seal(storageKey, Buffer.concat([keys.watermarkKey, keys.fingerprintKey]), labelled(LABELS.sealedDeliveryKeys, keys.deliveryId));
+  return sm4Seal(
+    storageKey,
+    Buffer.concat([keys.watermarkKey, keys.fingerprintKey]),
+    labelled(LABELS.sealedDeliveryKeys, keys.deliveryId),
+  );
 }
 
 export function openDeliveryKeys(storageKey: Uint8Array, deliveryId: string, sealed: Uint8Array): DeliveryKeys {

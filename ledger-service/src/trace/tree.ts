@@ -32,7 +32,8 @@ export class StreamingRoot {
    * that divides `count`): the same as pushing its leaves one by one.
    */
   pushSubtree(hashes: Uint8Array, off: number, size: number): void {
-    if (this.count % size !== 0 || (size & (size - 1)) !== 0) throw new RangeError(`a subtree of ${size} leaves cannot follow ${this.count}`);
+    if (this.count % size !== 0 || (size & (size - 1)) !== 0)
+      throw new RangeError(`a subtree of ${size} leaves cannot follow ${this.count}`);
     let top = this.sizes.length;
     const stack = this.stack;
     for (let i = 0; i < 32; i++) stack[top * 32 + i] = hashes[off + i]!;
@@ -110,7 +111,8 @@ export class ProofTree {
 
   /** RFC 9162 inclusion proof (leaf to root order) of leaf `index`. */
   async proof(index: number): Promise<Uint8Array[]> {
-    if (!(Number.isInteger(index) && index >= 0 && index < this.size)) throw new RangeError(`index ${index} outside a tree of ${this.size}`);
+    if (!(Number.isInteger(index) && index >= 0 && index < this.size))
+      throw new RangeError(`index ${index} outside a tree of ${this.size}`);
     return (await inclusionPath(this.subtree, index, 0, this.size)).map((p) => Buffer.from(p));
   }
 }

@@ -1,5 +1,13 @@
 import type { Row } from "./datasets.ts";
-import { RecordPrf, scaledInteger, validateSpec, variantMap, word, DEFAULT_ALPHA, type WatermarkSpec } from "./watermark-spec.ts";
+import {
+  RecordPrf,
+  scaledInteger,
+  validateSpec,
+  variantMap,
+  word,
+  DEFAULT_ALPHA,
+  type WatermarkSpec,
+} from "./watermark-spec.ts";
 
 /** Detecting the keyed watermark of watermark-spec.ts in records, with an exact binomial test. */
 // ---------------------------------------------------------------------------------------------
@@ -142,7 +150,10 @@ export class WatermarkDetector {
   private matched = 0;
   private total = 0;
 
-  constructor(watermarkKey: Uint8Array, readonly spec: WatermarkSpec) {
+  constructor(
+    watermarkKey: Uint8Array,
+    readonly spec: WatermarkSpec,
+  ) {
     validateSpec(spec);
     this.prf = new RecordPrf(watermarkKey, spec);
     this.selectBelow = Math.round((spec.fraction ?? 1) * 16384);
@@ -194,7 +205,12 @@ export class WatermarkDetector {
   }
 }
 
-export function detectWatermark(rows: Iterable<Row>, watermarkKey: Uint8Array, spec: WatermarkSpec, options: DetectOptions = {}): DetectionResult {
+export function detectWatermark(
+  rows: Iterable<Row>,
+  watermarkKey: Uint8Array,
+  spec: WatermarkSpec,
+  options: DetectOptions = {},
+): DetectionResult {
   const d = new WatermarkDetector(watermarkKey, spec);
   for (const r of rows) d.add(r);
   return d.result(options);

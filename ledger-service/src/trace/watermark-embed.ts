@@ -1,7 +1,24 @@
 import type { ByteSink } from "./byte-sink.ts";
 import { hasLoneSurrogate, type Row } from "./datasets.ts";
 import type { HmacStates, Sm3Lanes } from "../../../core/crypto/sm3-lanes.ts";
-import { FAST, formatScaled, formatSmall, LENIENT, NO_BYTES, NO_OFFSETS, POW10, RecordPrf, scaledInteger, validateSpec, variantMap, word, type Layout, type NumberMark, type VariantsMark, type WatermarkSpec } from "./watermark-spec.ts";
+import {
+  FAST,
+  formatScaled,
+  formatSmall,
+  LENIENT,
+  NO_BYTES,
+  NO_OFFSETS,
+  POW10,
+  RecordPrf,
+  scaledInteger,
+  validateSpec,
+  variantMap,
+  word,
+  type Layout,
+  type NumberMark,
+  type VariantsMark,
+  type WatermarkSpec,
+} from "./watermark-spec.ts";
 
 /** Embedding the keyed watermark of watermark-spec.ts into a delivery's records. */
 export interface EmbedStats {
@@ -22,9 +39,18 @@ export class WatermarkEmbedder {
   private readonly variantMaps: (Map<string, [number, number]> | undefined)[];
   /** The same maps keyed by the latin1 reading of each form's UTF-8 bytes (byte-level records). */
   private readonly byteVariantMaps: (FormLookup | undefined)[];
-  readonly stats: EmbedStats = { records: 0, cellsMarked: 0, cellsChanged: 0, maxStepsChanged: 0, recordsWithoutKey: 0 };
+  readonly stats: EmbedStats = {
+    records: 0,
+    cellsMarked: 0,
+    cellsChanged: 0,
+    maxStepsChanged: 0,
+    recordsWithoutKey: 0,
+  };
 
-  constructor(watermarkKey: Uint8Array, readonly spec: WatermarkSpec) {
+  constructor(
+    watermarkKey: Uint8Array,
+    readonly spec: WatermarkSpec,
+  ) {
     validateSpec(spec);
     this.prf = new RecordPrf(watermarkKey, spec);
     this.selectBelow = Math.round((spec.fraction ?? 1) * 16384);
@@ -50,8 +76,22 @@ export class WatermarkEmbedder {
    * of each changed cell and left as it is elsewhere (the caller clears it between records).
    * Returns the number of cells changed.
    */
-  embedUtf8(columns: readonly string[], src: Buffer, starts: Int32Array, ends: Int32Array, replaced: (string | undefined)[]): number {
-    return this.embedUtf8With(this.prf.computeUtf8(src, starts, ends, this.prf.layout(columns)), 0, columns, src, starts, ends, replaced);
+  embedUtf8(
+    columns: readonly string[],
+    src: Buffer,
+    starts: Int32Array,
+    ends: Int32Array,
+    replaced: (string | undefined)[],
+  ): number {
+    return this.embedUtf8With(
+      this.prf.computeUtf8(src, starts, ends, this.prf.layout(columns)),
+      0,
+      columns,
+      src,
+      starts,
+      ends,
+      replaced,
+    );
   }
 
   /**
@@ -71,7 +111,15 @@ export class WatermarkEmbedder {
    * `embedUtf8` given the record's r at `r[rOff, rOff+32)`, computed from what `keyUtf8` wrote,
    * or undefined when that returned false.
    */
-  embedUtf8With(r: Uint8Array | undefined, rOff: number, columns: readonly string[], src: Buffer, starts: Int32Array, ends: Int32Array, replaced: (string | undefined)[]): number {
+  embedUtf8With(
+    r: Uint8Array | undefined,
+    rOff: number,
+    columns: readonly string[],
+    src: Buffer,
+    starts: Int32Array,
+    ends: Int32Array,
+    replaced: (string | undefined)[],
+  ): number {
     this.stats.records++;
     if (r === undefined) {
       this.stats.recordsWithoutKey++;
@@ -81,7 +129,16 @@ export class WatermarkEmbedder {
   }
 
   /** Cells are read from `values` when given, else from the byte ranges; changes go to `out`. */
-  private mark(r: Uint8Array, rOff: number, layout: Layout, values: readonly string[] | undefined, src: Buffer, starts: Int32Array, ends: Int32Array, out: (string | undefined)[]): number {
+  private mark(
+    r: Uint8Array,
+    rOff: number,
+    layout: Layout,
+    values: readonly string[] | undefined,
+    src: Buffer,
+    starts: Int32Array,
+    ends: Int32Array,
+    out: (string | undefined)[],
+  ): number {
     let changed = 0;
     const cols = this.spec.columns;
     for (let j = 0; j < cols.length; j++) {
@@ -94,7 +151,10 @@ export class WatermarkEmbedder {
       let next: string | undefined;
       if (values) {
         const old = values[idx]!;
-        next = c.kind === "number" ? embedNumber(old, c, bit, (u >> 1) & 1, this.stats) : this.variant(c, this.variantMaps[j]!.get(old), bit);
+        next =
+          c.kind === "number"
+            ? embedNumber(old, c, bit, (u >> 1) & 1, this.stats)
+            : this.variant(c, this.variantMaps[j]!.get(old), bit);
         if (next === old) next = undefined;
       } else if (c.kind === "number") {
         next = embedNumberUtf8(src, starts[idx]!, ends[idx]!, c, bit, (u >> 1) & 1, this.stats);
@@ -129,7 +189,8 @@ class FormLookup {
   private readonly map: Map<string, [number, number]> | undefined;
 
   constructor(m: Map<string, [number, number]>) {
-    for (const [form, hit] of m) if (!hasLoneSurrogate(form)) this.forms.push({ bytes: Buffer.from(form, "utf8"), hit });
+    for (const [form, hit] of m)
+      if (!hasLoneSurrogate(form)) this.forms.push({ bytes: Buffer.from(form, "utf8"), hit });
     this.map = this.forms.length > 8 ? new Map(this.forms.map((f) => [f.bytes.toString("latin1"), f.hit])) : undefined;
   }
 
@@ -146,7 +207,6 @@ class FormLookup {
   }
 }
 
-
 function withinBounds(c: NumberMark, n: number | bigint): boolean {
   const v = Number(n) / POW10[c.decimals]!;
   return (c.min === undefined || v >= c.min) && (c.max === undefined || v <= c.max);
@@ -156,7 +216,14 @@ function withinBounds(c: NumberMark, n: number | bigint): boolean {
  * The marked text of a cell that is ±mag on its grid (mag < 10^15, spelt with at most `decimals`
  * decimals), or undefined when its parity is already right or no step stays within bounds.
  */
-function markOnGrid(mag: number, negative: boolean, c: NumberMark, bit: number, dir: number, stats: EmbedStats): string | undefined {
+function markOnGrid(
+  mag: number,
+  negative: boolean,
+  c: NumberMark,
+  bit: number,
+  dir: number,
+  stats: EmbedStats,
+): string | undefined {
   const n = negative ? -mag : mag;
   stats.cellsMarked++;
   if ((mag & 1) === bit) return undefined;
@@ -171,7 +238,15 @@ function markOnGrid(mag: number, negative: boolean, c: NumberMark, bit: number, 
  * `embedNumber` of the valid UTF-8 text `src[s, e)`, or undefined when that returns the text
  * unchanged. The spellings that `FAST` accepts (within the same limits) are read from the bytes.
  */
-function embedNumberUtf8(src: Buffer, s: number, e: number, c: NumberMark, bit: number, dir: number, stats: EmbedStats): string | undefined {
+function embedNumberUtf8(
+  src: Buffer,
+  s: number,
+  e: number,
+  c: NumberMark,
+  bit: number,
+  dir: number,
+  stats: EmbedStats,
+): string | undefined {
   const d = c.decimals;
   let i = s;
   const negative = i < e && src[i] === 45;
@@ -199,7 +274,7 @@ function embedNumberUtf8(src: Buffer, s: number, e: number, c: NumberMark, bit: 
 function embedNumber(text: string, c: NumberMark, bit: number, dir: number, stats: EmbedStats): string | undefined {
   const d = c.decimals;
   const m = FAST.exec(text);
-  if (m && (m[3]?.length ?? 0) <= d && (m[2]!.length + d) <= 15) {
+  if (m && (m[3]?.length ?? 0) <= d && m[2]!.length + d <= 15) {
     const frac = m[3] ?? "";
     return markOnGrid(Number(m[2]! + frac) * POW10[d - frac.length]!, m[1] === "-", c, bit, dir, stats);
   }

@@ -55,7 +55,8 @@ export const MAX_MARK_COLUMNS = 16;
 export const DEFAULT_ALPHA = 1e-9;
 
 export function validateSpec(spec: WatermarkSpec): void {
-  if (!spec || !Array.isArray(spec.keyColumns) || spec.keyColumns.length === 0) throw new RangeError("a watermark needs at least one key column");
+  if (!spec || !Array.isArray(spec.keyColumns) || spec.keyColumns.length === 0)
+    throw new RangeError("a watermark needs at least one key column");
   if (!Array.isArray(spec.columns) || spec.columns.length === 0 || spec.columns.length > MAX_MARK_COLUMNS) {
     throw new RangeError(`a watermark marks 1 to ${MAX_MARK_COLUMNS} columns`);
   }
@@ -65,11 +66,13 @@ export function validateSpec(spec: WatermarkSpec): void {
     if (names.has(c.column)) throw new RangeError(`column ${c.column} is marked twice`);
     names.add(c.column);
     if (c.kind === "number") {
-      if (!Number.isInteger(c.decimals) || c.decimals < 0 || c.decimals > 12) throw new RangeError(`decimals of ${c.column} must be an integer 0..12`);
+      if (!Number.isInteger(c.decimals) || c.decimals < 0 || c.decimals > 12)
+        throw new RangeError(`decimals of ${c.column} must be an integer 0..12`);
     } else if (c.kind === "variants") {
       const seen = new Set<string>();
       for (const pair of c.variants) {
-        if (pair.length !== 2 || pair[0] === pair[1]) throw new RangeError(`variants of ${c.column} must be pairs of distinct forms`);
+        if (pair.length !== 2 || pair[0] === pair[1])
+          throw new RangeError(`variants of ${c.column} must be pairs of distinct forms`);
         for (const f of pair) {
           if (seen.has(f)) throw new RangeError(`form ${JSON.stringify(f)} appears twice in ${c.column}`);
           seen.add(f);
@@ -174,14 +177,20 @@ export class RecordPrf {
   private readonly scratch = new ByteSink(256);
   readonly r = new Uint8Array(32);
 
-  constructor(private readonly key: Uint8Array, private readonly spec: WatermarkSpec) {
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly spec: WatermarkSpec,
+  ) {
     this.hmac = new HmacSm3(key);
   }
 
   layout(columns: readonly string[]): Layout {
     let l = this.layouts.get(columns);
     if (!l) {
-      l = { key: this.spec.keyColumns.map((c) => columns.indexOf(c)), marks: this.spec.columns.map((c) => columns.indexOf(c.column)) };
+      l = {
+        key: this.spec.keyColumns.map((c) => columns.indexOf(c)),
+        marks: this.spec.columns.map((c) => columns.indexOf(c.column)),
+      };
       this.layouts.set(columns, l);
     }
     return l;
@@ -216,7 +225,13 @@ export class RecordPrf {
     return this.computeKey(layout, undefined, src, starts, ends);
   }
 
-  private computeKey(layout: Layout, values: readonly string[] | undefined, src: Buffer, starts: Int32Array, ends: Int32Array): Uint8Array | undefined {
+  private computeKey(
+    layout: Layout,
+    values: readonly string[] | undefined,
+    src: Buffer,
+    starts: Int32Array,
+    ends: Int32Array,
+  ): Uint8Array | undefined {
     this.scratch.len = 0;
     return this.writeKey(layout, values, src, starts, ends, this.scratch) ? this.mac() : undefined;
   }
@@ -225,7 +240,14 @@ export class RecordPrf {
    * Appends the PRF input of a record to `sink`, its key values from `values` when given, else
    * from the byte ranges; false when a key column is missing.
    */
-  writeKey(layout: Layout, values: readonly string[] | undefined, src: Buffer, starts: Int32Array, ends: Int32Array, sink: ByteSink): boolean {
+  writeKey(
+    layout: Layout,
+    values: readonly string[] | undefined,
+    src: Buffer,
+    starts: Int32Array,
+    ends: Int32Array,
+    sink: ByteSink,
+  ): boolean {
     sink.byte(91);
     for (let i = 0; i < layout.key.length; i++) {
       const idx = layout.key[i]!;

@@ -41,10 +41,24 @@ function readJson(name: string): unknown {
 }
 
 export function loadSeedCatalog(): SeedCatalog {
-  const orgFile = validate(z.object({ organisations: z.array(CatalogOrganisation) }), readJson("organisations.json"), "organisations.json");
-  const resFile = validate(z.object({ resources: z.array(CatalogResource) }), readJson("resources.json"), "resources.json");
-  const prodFile = validate(z.object({ products: z.array(CatalogProduct) }), readJson("products.json"), "products.json");
-  const resources = resFile.resources.map((r) => validate(Resource, { ...r, schemaHash: schemaHashOf(r.fields) }, `resource ${r.id}`));
+  const orgFile = validate(
+    z.object({ organisations: z.array(CatalogOrganisation) }),
+    readJson("organisations.json"),
+    "organisations.json",
+  );
+  const resFile = validate(
+    z.object({ resources: z.array(CatalogResource) }),
+    readJson("resources.json"),
+    "resources.json",
+  );
+  const prodFile = validate(
+    z.object({ products: z.array(CatalogProduct) }),
+    readJson("products.json"),
+    "products.json",
+  );
+  const resources = resFile.resources.map((r) =>
+    validate(Resource, { ...r, schemaHash: schemaHashOf(r.fields) }, `resource ${r.id}`),
+  );
   return { organisations: orgFile.organisations, resources, products: prodFile.products };
 }
 

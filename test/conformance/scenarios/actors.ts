@@ -1,20 +1,31 @@
-import type { Scenario } from "../scenario.ts";
-import { granted, h, registered, withProduct, productBody } from "../fixtures.ts";
-import { actorBody, MEMBERS, strangerBody } from "../world.ts";
+import type { Scenario } from "../../../scripts/scenarios/scenario.ts";
+import { granted, h, registered, withProduct, productBody } from "../../../scripts/scenarios/fixtures.ts";
+import { actorBody, MEMBERS, strangerBody } from "../../../scripts/scenarios/world.ts";
 
 export const actorScenarios: Scenario[] = [
   {
     name: "bootstrap happens once",
     rule: "actor.bootstrap",
-    steps: [...registered, { as: "agency", op: "actor.bootstrap", body: actorBody("agency"), expect: "ALREADY_BOOTSTRAPPED" }],
+    steps: [
+      ...registered,
+      { as: "agency", op: "actor.bootstrap", body: actorBody("agency"), expect: "ALREADY_BOOTSTRAPPED" },
+    ],
   },
   {
     name: "bootstrap registers the agency only",
     rule: "actor.bootstrap",
     steps: [
-      { as: "agency", op: "actor.bootstrap", body: { ...actorBody("agency"), role: "operator" }, expect: "ACTOR_ROLE_INVALID" },
+      {
+        as: "agency",
+        op: "actor.bootstrap",
+        body: { ...actorBody("agency"), role: "operator" },
+        expect: "ACTOR_ROLE_INVALID",
+      },
       { as: "agency", op: "actor.bootstrap", body: actorBody("agency") },
-      { view: { kind: "actor", id: MEMBERS.agency.orgId }, expect: { role: "agency", publicKey: MEMBERS.agency.sm2PublicKey } },
+      {
+        view: { kind: "actor", id: MEMBERS.agency.orgId },
+        expect: { role: "agency", publicKey: MEMBERS.agency.sm2PublicKey },
+      },
     ],
   },
   {
@@ -33,12 +44,23 @@ export const actorScenarios: Scenario[] = [
   {
     name: "there is one agency",
     rule: "actor.register",
-    steps: [...registered, { as: "agency", op: "actor.register", body: strangerBody("agency"), expect: "ACTOR_ROLE_INVALID" }],
+    steps: [
+      ...registered,
+      { as: "agency", op: "actor.register", body: strangerBody("agency"), expect: "ACTOR_ROLE_INVALID" },
+    ],
   },
   {
     name: "an EVM address binds one organisation",
     rule: "actor.register",
-    steps: [...registered, { as: "agency", op: "actor.register", body: { ...strangerBody("partner"), evmAddress: MEMBERS.op.evmAddress }, expect: "DUPLICATE_ID" }],
+    steps: [
+      ...registered,
+      {
+        as: "agency",
+        op: "actor.register",
+        body: { ...strangerBody("partner"), evmAddress: MEMBERS.op.evmAddress },
+        expect: "DUPLICATE_ID",
+      },
+    ],
   },
   {
     name: "only the agency registers organisations",
@@ -56,7 +78,12 @@ export const actorScenarios: Scenario[] = [
     rule: "preamble: registered author",
     steps: [
       { as: "agency", op: "actor.bootstrap", body: actorBody("agency") },
-      { as: "op", op: "cap.set", body: { domain: "finance", chargeUnit: "per-call", maxPriceFen: 1 }, expect: "NOT_AUTHORIZED" },
+      {
+        as: "op",
+        op: "cap.set",
+        body: { domain: "finance", chargeUnit: "per-call", maxPriceFen: 1 },
+        expect: "NOT_AUTHORIZED",
+      },
     ],
   },
   {
@@ -65,7 +92,13 @@ export const actorScenarios: Scenario[] = [
     requires: "verifies-signatures",
     steps: [
       ...registered,
-      { as: "agency", op: "cap.set", body: { domain: "finance", chargeUnit: "per-call", maxPriceFen: 1 }, signer: "op", expect: "BAD_SIGNATURE" },
+      {
+        as: "agency",
+        op: "cap.set",
+        body: { domain: "finance", chargeUnit: "per-call", maxPriceFen: 1 },
+        signer: "op",
+        expect: "BAD_SIGNATURE",
+      },
       { view: { kind: "price-cap", id: "finance/per-call" }, expect: null },
     ],
   },
@@ -88,14 +121,23 @@ export const actorScenarios: Scenario[] = [
   {
     name: "the agency's relay submits for others",
     rule: "preamble: submitter binding",
-    steps: [...granted, { as: "op", op: "product.register", body: productBody(), submitter: "agency" }, { view: { kind: "product", id: "P1" }, expect: { operator: MEMBERS.op.orgId } }],
+    steps: [
+      ...granted,
+      { as: "op", op: "product.register", body: productBody(), submitter: "agency" },
+      { view: { kind: "product", id: "P1" }, expect: { operator: MEMBERS.op.orgId } },
+    ],
   },
   {
     name: "a signed record is accepted once",
     rule: "preamble: replay",
     steps: [
       ...registered,
-      { as: "agency", op: "cap.set", body: { domain: "trade", chargeUnit: "per-product", maxPriceFen: 100 }, label: "cap" },
+      {
+        as: "agency",
+        op: "cap.set",
+        body: { domain: "trade", chargeUnit: "per-product", maxPriceFen: 100 },
+        label: "cap",
+      },
       { as: "agency", op: "cap.set", body: null, replayOf: "cap", expect: "REPLAYED_RECORD" },
       { as: "agency", op: "cap.set", body: { domain: "trade", chargeUnit: "per-product", maxPriceFen: 200 } },
       { view: { kind: "price-cap", id: "trade/per-product" }, expect: { maxPriceFen: 200 } },
@@ -111,10 +153,25 @@ export const actorScenarios: Scenario[] = [
     rule: "preamble: schema",
     steps: [
       ...registered,
-      { as: "agency", op: "cap.set", body: { domain: "finance", chargeUnit: "per-call", maxPriceFen: -1 }, expect: "INVALID_RECORD" },
-      { as: "agency", op: "cap.set", body: { domain: "finance", chargeUnit: "per-call", maxPriceFen: 1, extra: true }, expect: "INVALID_RECORD" },
+      {
+        as: "agency",
+        op: "cap.set",
+        body: { domain: "finance", chargeUnit: "per-call", maxPriceFen: -1 },
+        expect: "INVALID_RECORD",
+      },
+      {
+        as: "agency",
+        op: "cap.set",
+        body: { domain: "finance", chargeUnit: "per-call", maxPriceFen: 1, extra: true },
+        expect: "INVALID_RECORD",
+      },
       { as: "agency", op: "grant.suspend", body: { grantId: "G1" }, expect: "INVALID_RECORD" },
-      { as: "agency", op: "evaluation.record", body: { grantId: "G1", year: 2026, grade: "good", reportHash: h("r") }, expect: "INVALID_RECORD" },
+      {
+        as: "agency",
+        op: "evaluation.record",
+        body: { grantId: "G1", year: 2026, grade: "good", reportHash: h("r") },
+        expect: "INVALID_RECORD",
+      },
     ],
   },
   {
@@ -123,7 +180,12 @@ export const actorScenarios: Scenario[] = [
     steps: [
       ...withProduct,
       { as: "con", op: "product.register", body: productBody({ id: "P9" }), expect: "NOT_AUTHORIZED" },
-      { as: "con", op: "resource.review", body: { resourceId: "R9", schemaHash: h("s"), decision: "approved", reportHash: h("r") }, expect: "NOT_AUTHORIZED" },
+      {
+        as: "con",
+        op: "resource.review",
+        body: { resourceId: "R9", schemaHash: h("s"), decision: "approved", reportHash: h("r") },
+        expect: "NOT_AUTHORIZED",
+      },
       { as: "sup", op: "grant.suspend", body: { grantId: "G1", reason: "supervisors read" }, expect: "NOT_AUTHORIZED" },
     ],
   },

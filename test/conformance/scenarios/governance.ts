@@ -1,10 +1,20 @@
 import { addCalendarYears } from "../../../core/time.ts";
-import type { Scenario, WriteStep } from "../scenario.ts";
-import { granted, h, hopBody, registered, withLineage } from "../fixtures.ts";
-import { org } from "../world.ts";
+import type { Scenario, WriteStep } from "../../../scripts/scenarios/scenario.ts";
+import { granted, h, hopBody, registered, withLineage } from "../../../scripts/scenarios/fixtures.ts";
+import { org } from "../../../scripts/scenarios/world.ts";
 
-const evaluate = (year: number, grade: string, extra: Partial<WriteStep> = {}): WriteStep => ({ as: "agency", op: "evaluation.record", body: { grantId: "G1", year, grade, reportHash: h(`eval-${year}`) }, ...extra });
-const anchor = (origin: string, treeSize: number, extra: Partial<WriteStep> = {}): WriteStep => ({ as: "agency", op: "anchor.checkpoint", body: { origin, treeSize, rootHash: h(`root-${treeSize}`), checkpointHash: h(`cp-${origin}-${treeSize}`) }, ...extra });
+const evaluate = (year: number, grade: string, extra: Partial<WriteStep> = {}): WriteStep => ({
+  as: "agency",
+  op: "evaluation.record",
+  body: { grantId: "G1", year, grade, reportHash: h(`eval-${year}`) },
+  ...extra,
+});
+const anchor = (origin: string, treeSize: number, extra: Partial<WriteStep> = {}): WriteStep => ({
+  as: "agency",
+  op: "anchor.checkpoint",
+  body: { origin, treeSize, rootHash: h(`root-${treeSize}`), checkpointHash: h(`cp-${origin}-${treeSize}`) },
+  ...extra,
+});
 
 export const governanceScenarios: Scenario[] = [
   {
@@ -39,7 +49,17 @@ export const governanceScenarios: Scenario[] = [
   {
     name: "the streak is the recorded year and the two before it",
     rule: "evaluation.record",
-    steps: [...granted, evaluate(2026, "unqualified"), evaluate(2028, "unqualified"), evaluate(2029, "unqualified"), { view: { kind: "grant", id: "G1" }, expect: { status: "active" } }, evaluate(2027, "unqualified"), { view: { kind: "grant", id: "G1" }, expect: { status: "active" } }, evaluate(2030, "unqualified"), { view: { kind: "grant", id: "G1" }, expect: { status: "revoked" } }],
+    steps: [
+      ...granted,
+      evaluate(2026, "unqualified"),
+      evaluate(2028, "unqualified"),
+      evaluate(2029, "unqualified"),
+      { view: { kind: "grant", id: "G1" }, expect: { status: "active" } },
+      evaluate(2027, "unqualified"),
+      { view: { kind: "grant", id: "G1" }, expect: { status: "active" } },
+      evaluate(2030, "unqualified"),
+      { view: { kind: "grant", id: "G1" }, expect: { status: "revoked" } },
+    ],
   },
   {
     name: "one evaluation per year, on a live grant, by the agency",
@@ -49,7 +69,12 @@ export const governanceScenarios: Scenario[] = [
       evaluate(2026, "excellent"),
       { ...evaluate(2026, "qualified"), expect: "DUPLICATE_ID" },
       { ...evaluate(2027, "qualified"), as: "sup", expect: "NOT_AUTHORIZED" },
-      { as: "agency", op: "evaluation.record", body: { grantId: "G9", year: 2026, grade: "qualified", reportHash: h("x") }, expect: "NOT_FOUND" },
+      {
+        as: "agency",
+        op: "evaluation.record",
+        body: { grantId: "G9", year: 2026, grade: "qualified", reportHash: h("x") },
+        expect: "NOT_FOUND",
+      },
       { as: "agency", op: "grant.suspend", body: { grantId: "G1", reason: "audit" } },
       evaluate(2027, "qualified"),
       { view: { kind: "evaluation", id: "G1/2026" }, expect: { grade: "excellent" } },
@@ -66,7 +91,10 @@ export const governanceScenarios: Scenario[] = [
       { ...anchor("ledger.example/log", 9), expect: "ANCHOR_NOT_MONOTONIC" },
       anchor("ledger.example/log", 11),
       anchor("other.example/log", 5),
-      { view: { kind: "anchor", id: "ledger.example/log" }, expect: { treeSize: 11, rootHash: h("root-11"), checkpointHash: h("cp-ledger.example/log-11") } },
+      {
+        view: { kind: "anchor", id: "ledger.example/log" },
+        expect: { treeSize: 11, rootHash: h("root-11"), checkpointHash: h("cp-ledger.example/log-11") },
+      },
       { ...anchor("ledger.example/log", 12), as: "op", expect: "NOT_AUTHORIZED" },
     ],
   },
@@ -76,8 +104,17 @@ export const governanceScenarios: Scenario[] = [
     steps: [
       ...registered,
       { as: "agency", op: "blacklist.add", body: { orgId: org("pa"), reason: "first" }, label: "first" },
-      { as: "agency", op: "blacklist.add", body: { orgId: org("pa"), reason: "second" }, advance: 86_400 * 400, label: "second" },
-      { view: { kind: "blacklist", id: org("pa") }, expect: (c) => ({ bannedUntil: addCalendarYears(c.time("second"), 5) }) },
+      {
+        as: "agency",
+        op: "blacklist.add",
+        body: { orgId: org("pa"), reason: "second" },
+        advance: 86_400 * 400,
+        label: "second",
+      },
+      {
+        view: { kind: "blacklist", id: org("pa") },
+        expect: (c) => ({ bannedUntil: addCalendarYears(c.time("second"), 5) }),
+      },
       { as: "sup", op: "blacklist.add", body: { orgId: org("op"), reason: "x" }, expect: "NOT_AUTHORIZED" },
       { view: { kind: "blacklist", id: org("op") }, expect: null },
     ],

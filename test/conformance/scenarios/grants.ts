@@ -1,23 +1,61 @@
 import { addCalendarMonths, addCalendarYears, DAY } from "../../../core/time.ts";
-import type { Scenario, WriteStep } from "../scenario.ts";
-import { certificateBody, g1End, grantBody, granted, registered, revoked, withPartner, withProduct } from "../fixtures.ts";
-import { org, strangerBody } from "../world.ts";
+import type { Scenario, WriteStep } from "../../../scripts/scenarios/scenario.ts";
+import {
+  certificateBody,
+  g1End,
+  grantBody,
+  granted,
+  registered,
+  revoked,
+  withPartner,
+  withProduct,
+} from "../../../scripts/scenarios/fixtures.ts";
+import { org, strangerBody } from "../../../scripts/scenarios/world.ts";
 
-const action = (op: "grant.suspend" | "grant.resume" | "grant.revoke", extra: Partial<WriteStep> = {}): WriteStep => ({ as: "agency", op, body: { grantId: "G1", reason: "conformance" }, ...extra });
-const exit = (kind: "voluntary" | "violation" | "expiry", extra: Partial<WriteStep> = {}): WriteStep => ({ as: "agency", op: "grant.exit", body: { grantId: "G1", kind, reason: "conformance" }, ...extra });
-const certify = (as: "op" | "pa" | "pa2", cls: string, extra: Partial<WriteStep> = {}): WriteStep => ({ as, op: "destruction.certify", body: certificateBody(`C-${as}-${cls}`, cls), ...extra });
-const allCertificates = (who: ("op" | "pa")[]) => who.flatMap((as) => ["raw-data", "derived-models", "traded-products"].map((cls) => certify(as, cls)));
+const action = (op: "grant.suspend" | "grant.resume" | "grant.revoke", extra: Partial<WriteStep> = {}): WriteStep => ({
+  as: "agency",
+  op,
+  body: { grantId: "G1", reason: "conformance" },
+  ...extra,
+});
+const exit = (kind: "voluntary" | "violation" | "expiry", extra: Partial<WriteStep> = {}): WriteStep => ({
+  as: "agency",
+  op: "grant.exit",
+  body: { grantId: "G1", kind, reason: "conformance" },
+  ...extra,
+});
+const certify = (as: "op" | "pa" | "pa2", cls: string, extra: Partial<WriteStep> = {}): WriteStep => ({
+  as,
+  op: "destruction.certify",
+  body: certificateBody(`C-${as}-${cls}`, cls),
+  ...extra,
+});
+const allCertificates = (who: ("op" | "pa")[]) =>
+  who.flatMap((as) => ["raw-data", "derived-models", "traded-products"].map((cls) => certify(as, cls)));
 
 export const grantScenarios: Scenario[] = [
   {
     name: "a grant of exactly 5 years is accepted",
     rule: "grant.issue term",
-    steps: [...registered, { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { validUntil: addCalendarYears(c.t, 5) }) }, { view: { kind: "grant", id: "G1" }, expect: { status: "active", grantee: org("op") } }],
+    steps: [
+      ...registered,
+      { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { validUntil: addCalendarYears(c.t, 5) }) },
+      { view: { kind: "grant", id: "G1" }, expect: { status: "active", grantee: org("op") } },
+    ],
   },
   {
     name: "a grant of 5 years and 1 second is refused",
     rule: "grant.issue term",
-    steps: [...registered, { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { validUntil: addCalendarYears(c.t, 5) + 1 }), expect: "GRANT_TERM_TOO_LONG" }, { view: { kind: "grant", id: "G1" }, expect: null }],
+    steps: [
+      ...registered,
+      {
+        as: "agency",
+        op: "grant.issue",
+        body: (c) => grantBody(c, { validUntil: addCalendarYears(c.t, 5) + 1 }),
+        expect: "GRANT_TERM_TOO_LONG",
+      },
+      { view: { kind: "grant", id: "G1" }, expect: null },
+    ],
   },
   {
     name: "5 calendar years from a leap day end on 28 February",
@@ -25,8 +63,18 @@ export const grantScenarios: Scenario[] = [
     steps: [
       ...registered,
       // 2028-02-29 00:00 CST + 5 years = 2033-02-28 00:00 CST (clamped to the month's last day)
-      { as: "agency", op: "grant.issue", at: () => 1_835_366_400, body: (c) => grantBody(c, { validUntil: 1_993_132_800 + 1 }), expect: "GRANT_TERM_TOO_LONG" },
-      { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { validFrom: 1_835_366_400, validUntil: 1_993_132_800 }) },
+      {
+        as: "agency",
+        op: "grant.issue",
+        at: () => 1_835_366_400,
+        body: (c) => grantBody(c, { validUntil: 1_993_132_800 + 1 }),
+        expect: "GRANT_TERM_TOO_LONG",
+      },
+      {
+        as: "agency",
+        op: "grant.issue",
+        body: (c) => grantBody(c, { validFrom: 1_835_366_400, validUntil: 1_993_132_800 }),
+      },
     ],
   },
   {
@@ -35,8 +83,18 @@ export const grantScenarios: Scenario[] = [
     steps: [
       ...registered,
       { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { validUntil: c.t }), expect: "GRANT_TERM_INVALID" },
-      { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { validFrom: c.t - 100 * DAY, validUntil: c.t - DAY }), expect: "GRANT_TERM_INVALID" },
-      { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { validFrom: c.t + DAY, validUntil: c.t + DAY }), expect: "GRANT_TERM_INVALID" },
+      {
+        as: "agency",
+        op: "grant.issue",
+        body: (c) => grantBody(c, { validFrom: c.t - 100 * DAY, validUntil: c.t - DAY }),
+        expect: "GRANT_TERM_INVALID",
+      },
+      {
+        as: "agency",
+        op: "grant.issue",
+        body: (c) => grantBody(c, { validFrom: c.t + DAY, validUntil: c.t + DAY }),
+        expect: "GRANT_TERM_INVALID",
+      },
     ],
   },
   {
@@ -54,8 +112,18 @@ export const grantScenarios: Scenario[] = [
     rule: "grant.issue grantee",
     steps: [
       ...registered,
-      { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { grantee: org("pa") }), expect: "ACTOR_ROLE_INVALID" },
-      { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { grantee: strangerBody("operator").orgId }), expect: "NOT_FOUND" },
+      {
+        as: "agency",
+        op: "grant.issue",
+        body: (c) => grantBody(c, { grantee: org("pa") }),
+        expect: "ACTOR_ROLE_INVALID",
+      },
+      {
+        as: "agency",
+        op: "grant.issue",
+        body: (c) => grantBody(c, { grantee: strangerBody("operator").orgId }),
+        expect: "NOT_FOUND",
+      },
     ],
   },
   {
@@ -64,9 +132,18 @@ export const grantScenarios: Scenario[] = [
     steps: [
       ...registered,
       { as: "agency", op: "blacklist.add", body: { orgId: org("op"), reason: "prior violation" }, label: "ban" },
-      { view: { kind: "blacklist", id: org("op") }, expect: (c) => ({ bannedUntil: addCalendarYears(c.time("ban"), 5) }) },
+      {
+        view: { kind: "blacklist", id: org("op") },
+        expect: (c) => ({ bannedUntil: addCalendarYears(c.time("ban"), 5) }),
+      },
       { as: "agency", op: "grant.issue", body: (c) => grantBody(c), expect: "ORG_BLACKLISTED" },
-      { as: "agency", op: "grant.issue", at: (c) => addCalendarYears(c.time("ban"), 5) - 1, body: (c) => grantBody(c), expect: "ORG_BLACKLISTED" },
+      {
+        as: "agency",
+        op: "grant.issue",
+        at: (c) => addCalendarYears(c.time("ban"), 5) - 1,
+        body: (c) => grantBody(c),
+        expect: "ORG_BLACKLISTED",
+      },
       { as: "agency", op: "grant.issue", at: (c) => addCalendarYears(c.time("ban"), 5), body: (c) => grantBody(c) },
     ],
   },
@@ -75,8 +152,18 @@ export const grantScenarios: Scenario[] = [
     rule: "grant.issue scope",
     steps: [
       ...registered,
-      { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { scope: [{ resourceId: "R9", fields: ["a"] }] }), expect: "NOT_FOUND" },
-      { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { scope: [{ resourceId: "R1", fields: ["a", "zz"] }] }), expect: "FIELD_UNKNOWN" },
+      {
+        as: "agency",
+        op: "grant.issue",
+        body: (c) => grantBody(c, { scope: [{ resourceId: "R9", fields: ["a"] }] }),
+        expect: "NOT_FOUND",
+      },
+      {
+        as: "agency",
+        op: "grant.issue",
+        body: (c) => grantBody(c, { scope: [{ resourceId: "R1", fields: ["a", "zz"] }] }),
+        expect: "FIELD_UNKNOWN",
+      },
       { as: "agency", op: "resource.withdraw", body: { resourceId: "R2", reason: "closed" } },
       { as: "agency", op: "grant.issue", body: (c) => grantBody(c), expect: "RESOURCE_NOT_ACTIVE" },
       { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { scope: [{ resourceId: "R1", fields: ["c"] }] }) },
@@ -85,7 +172,10 @@ export const grantScenarios: Scenario[] = [
   {
     name: "grant ids are unique",
     rule: "grant.issue",
-    steps: [...granted, { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { grantee: org("op2") }), expect: "DUPLICATE_ID" }],
+    steps: [
+      ...granted,
+      { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { grantee: org("op2") }), expect: "DUPLICATE_ID" },
+    ],
   },
   {
     name: "suspend and resume alternate",
@@ -117,7 +207,11 @@ export const grantScenarios: Scenario[] = [
   {
     name: "only the agency suspends",
     rule: "roles",
-    steps: [...granted, { ...action("grant.suspend"), as: "op", expect: "NOT_AUTHORIZED" }, { ...action("grant.suspend"), as: "ex", expect: "NOT_AUTHORIZED" }],
+    steps: [
+      ...granted,
+      { ...action("grant.suspend"), as: "op", expect: "NOT_AUTHORIZED" },
+      { ...action("grant.suspend"), as: "ex", expect: "NOT_AUTHORIZED" },
+    ],
   },
   {
     name: "a voluntary exit needs a notice on file",
@@ -133,7 +227,10 @@ export const grantScenarios: Scenario[] = [
       { view: { kind: "grant", id: "G1" }, expect: (c) => ({ exitNoticeAt: c.time("notice"), status: "active" }) },
       { ...exit("voluntary"), at: (c) => addCalendarMonths(c.time("notice"), 3) - 1, expect: "EXIT_NOTICE_TOO_SHORT" },
       { ...exit("voluntary"), at: (c) => addCalendarMonths(c.time("notice"), 3), label: "exit" },
-      { view: { kind: "grant", id: "G1" }, expect: (c) => ({ status: "exiting", exitKind: "voluntary", endedAt: c.time("exit") }) },
+      {
+        view: { kind: "grant", id: "G1" },
+        expect: (c) => ({ status: "exiting", exitKind: "voluntary", endedAt: c.time("exit") }),
+      },
     ],
   },
   {
@@ -141,8 +238,18 @@ export const grantScenarios: Scenario[] = [
     rule: "grant.exitNotice",
     steps: [
       ...granted,
-      { as: "op2", op: "grant.exitNotice", body: { grantId: "G1", planHash: "b".repeat(64) }, expect: "NOT_AUTHORIZED" },
-      { as: "agency", op: "grant.exitNotice", body: { grantId: "G1", planHash: "b".repeat(64) }, expect: "NOT_AUTHORIZED" },
+      {
+        as: "op2",
+        op: "grant.exitNotice",
+        body: { grantId: "G1", planHash: "b".repeat(64) },
+        expect: "NOT_AUTHORIZED",
+      },
+      {
+        as: "agency",
+        op: "grant.exitNotice",
+        body: { grantId: "G1", planHash: "b".repeat(64) },
+        expect: "NOT_AUTHORIZED",
+      },
       { as: "op", op: "grant.exitNotice", body: { grantId: "G1", planHash: "b".repeat(64) } },
       { as: "op", op: "grant.exitNotice", body: { grantId: "G1", planHash: "c".repeat(64) }, expect: "DUPLICATE_ID" },
       { as: "op", op: "grant.exitNotice", body: { grantId: "G9", planHash: "c".repeat(64) }, expect: "NOT_FOUND" },
@@ -164,7 +271,10 @@ export const grantScenarios: Scenario[] = [
     steps: [
       ...granted,
       exit("violation", { label: "exit" }),
-      { view: { kind: "blacklist", id: org("op") }, expect: (c) => ({ bannedUntil: addCalendarYears(c.time("exit"), 5) }) },
+      {
+        view: { kind: "blacklist", id: org("op") },
+        expect: (c) => ({ bannedUntil: addCalendarYears(c.time("exit"), 5) }),
+      },
       { view: { kind: "grant", id: "G1" }, expect: { status: "exiting", exitKind: "violation" } },
       { ...exit("violation"), expect: "GRANT_STATUS_INVALID" },
     ],
@@ -200,12 +310,22 @@ export const grantScenarios: Scenario[] = [
   {
     name: "a grantee alone closes after its three certificates",
     rule: "grant.close holders",
-    steps: [...withProduct, exit("violation"), ...allCertificates(["op"]), { as: "agency", op: "grant.close", body: { grantId: "G1" } }],
+    steps: [
+      ...withProduct,
+      exit("violation"),
+      ...allCertificates(["op"]),
+      { as: "agency", op: "grant.close", body: { grantId: "G1" } },
+    ],
   },
   {
     name: "destruction certificates wait for the end of the grant",
     rule: "destruction.certify",
-    steps: [...withPartner, { ...certify("op", "raw-data"), expect: "GRANT_NOT_EXITING" }, action("grant.suspend"), { ...certify("op", "raw-data"), expect: "GRANT_NOT_EXITING" }],
+    steps: [
+      ...withPartner,
+      { ...certify("op", "raw-data"), expect: "GRANT_NOT_EXITING" },
+      action("grant.suspend"),
+      { ...certify("op", "raw-data"), expect: "GRANT_NOT_EXITING" },
+    ],
   },
   {
     name: "a certificate on day 30 is on time, on day 31 late",

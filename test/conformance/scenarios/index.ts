@@ -1,4 +1,4 @@
-import type { Scenario } from "../scenario.ts";
+import type { Scenario } from "../../../scripts/scenarios/scenario.ts";
 import { actorScenarios } from "./actors.ts";
 import { governanceScenarios } from "./governance.ts";
 import { grantScenarios } from "./grants.ts";

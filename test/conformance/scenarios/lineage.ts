@@ -1,10 +1,34 @@
 import { DAY } from "../../../core/time.ts";
-import type { Scenario } from "../scenario.ts";
-import { admissionBody, delivery, deliverBody, g1End, grantBody, h, hopBody, productBody, withLineage, withPartner, withProduct } from "../fixtures.ts";
-import { org, strangerBody } from "../world.ts";
+import type { Scenario } from "../../../scripts/scenarios/scenario.ts";
+import {
+  admissionBody,
+  delivery,
+  deliverBody,
+  g1End,
+  grantBody,
+  h,
+  hopBody,
+  productBody,
+  withLineage,
+  withPartner,
+  withProduct,
+} from "../../../scripts/scenarios/fixtures.ts";
+import { org, strangerBody } from "../../../scripts/scenarios/world.ts";
 
-const r2 = (fields: string[], version = 1) => ({ kind: "resource", resourceId: "R2", version, fields, hash: h("R2-v1") });
-const r1 = (fields: string[], version = 1) => ({ kind: "resource", resourceId: "R1", version, fields, hash: h("R1-v1") });
+const r2 = (fields: string[], version = 1) => ({
+  kind: "resource",
+  resourceId: "R2",
+  version,
+  fields,
+  hash: h("R2-v1"),
+});
+const r1 = (fields: string[], version = 1) => ({
+  kind: "resource",
+  resourceId: "R1",
+  version,
+  fields,
+  hash: h("R1-v1"),
+});
 
 export const lineageScenarios: Scenario[] = [
   {
@@ -12,7 +36,12 @@ export const lineageScenarios: Scenario[] = [
     rule: "lineage.hop step 6",
     steps: [
       ...withProduct,
-      { as: "op", op: "lineage.hop", body: hopBody("H1", { inputs: [r2(["name", "idno"])], environment: "tee" }), expect: "FIELD_NOT_GRANTED" },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H1", { inputs: [r2(["name", "idno"])], environment: "tee" }),
+        expect: "FIELD_NOT_GRANTED",
+      },
       { as: "op", op: "lineage.hop", body: hopBody("H1", { inputs: [r2(["name", "amount"])], environment: "tee" }) },
       { view: { kind: "hop", id: "H1" }, expect: { outputGrade: 3, actor: org("op"), productId: "P1" } },
     ],
@@ -22,8 +51,18 @@ export const lineageScenarios: Scenario[] = [
     rule: "lineage.hop step 7",
     steps: [
       ...withProduct,
-      { as: "op", op: "lineage.hop", body: hopBody("H1", { inputs: [r2(["amount"])], environment: "plain" }), expect: "PRIVACY_ENV_REQUIRED" },
-      { as: "op", op: "lineage.hop", body: hopBody("H1", { inputs: [r2(["amount"])], environment: "sandbox" }), expect: "PRIVACY_ENV_REQUIRED" },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H1", { inputs: [r2(["amount"])], environment: "plain" }),
+        expect: "PRIVACY_ENV_REQUIRED",
+      },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H1", { inputs: [r2(["amount"])], environment: "sandbox" }),
+        expect: "PRIVACY_ENV_REQUIRED",
+      },
       { as: "op", op: "lineage.hop", body: hopBody("H1", { inputs: [r2(["amount"])], environment: "mpc" }) },
       { as: "op", op: "lineage.hop", body: hopBody("H2", { inputs: [r1(["a"])], environment: "plain" }) },
     ],
@@ -33,11 +72,43 @@ export const lineageScenarios: Scenario[] = [
     rule: "lineage.hop step 6/9",
     steps: [
       ...withProduct,
-      { as: "op", op: "lineage.hop", body: hopBody("H1", { operation: "fuse", inputs: [r2(["name"]), r1(["a"])], environment: "tee" }) },
-      { as: "op", op: "lineage.hop", body: hopBody("H2", { inputs: [{ kind: "artifact", hopId: "H1", hash: h("H1-out") }], environment: "plain" }), expect: "PRIVACY_ENV_REQUIRED" },
-      { as: "op", op: "lineage.hop", body: hopBody("H2", { operation: "clean", inputs: [{ kind: "artifact", hopId: "H1", hash: h("H1-out") }], outputGrade: 2, environment: "tee" }), expect: "GRADE_DOWNGRADE_FORBIDDEN" },
-      { as: "op", op: "lineage.hop", body: hopBody("H2", { operation: "de-identify", inputs: [{ kind: "artifact", hopId: "H1", hash: h("H1-out") }], outputGrade: 2, environment: "tee" }) },
-      { as: "op", op: "lineage.hop", body: hopBody("H3", { inputs: [{ kind: "artifact", hopId: "H2", hash: h("H2-out") }], environment: "plain" }) },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H1", { operation: "fuse", inputs: [r2(["name"]), r1(["a"])], environment: "tee" }),
+      },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H2", { inputs: [{ kind: "artifact", hopId: "H1", hash: h("H1-out") }], environment: "plain" }),
+        expect: "PRIVACY_ENV_REQUIRED",
+      },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H2", {
+          operation: "clean",
+          inputs: [{ kind: "artifact", hopId: "H1", hash: h("H1-out") }],
+          outputGrade: 2,
+          environment: "tee",
+        }),
+        expect: "GRADE_DOWNGRADE_FORBIDDEN",
+      },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H2", {
+          operation: "de-identify",
+          inputs: [{ kind: "artifact", hopId: "H1", hash: h("H1-out") }],
+          outputGrade: 2,
+          environment: "tee",
+        }),
+      },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H3", { inputs: [{ kind: "artifact", hopId: "H2", hash: h("H2-out") }], environment: "plain" }),
+      },
       { view: { kind: "hop", id: "H3" }, expect: { outputGrade: 2 } },
       { view: { kind: "product", id: "P1" }, expect: { hopCount: 3 } },
     ],
@@ -47,10 +118,27 @@ export const lineageScenarios: Scenario[] = [
     rule: "lineage.hop step 8",
     steps: [
       ...withProduct,
-      { as: "op", op: "lineage.hop", body: hopBody("H1", { operation: "collect", inputs: [r2(["name"])], environment: "tee" }) },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H1", { operation: "collect", inputs: [r2(["name"])], environment: "tee" }),
+      },
       { as: "op", op: "lineage.hop", body: deliverBody("D1", { environment: "tee" }), expect: "RAW_EXPORT_FORBIDDEN" },
-      { as: "op", op: "lineage.hop", body: hopBody("H2", { operation: "aggregate", inputs: [{ kind: "artifact", hopId: "H1", hash: h("H1-out") }], outputGrade: 1, environment: "tee" }) },
-      { as: "op", op: "lineage.hop", body: deliverBody("D1", { inputs: [{ kind: "artifact", hopId: "H2", hash: h("H2-out") }] }) },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H2", {
+          operation: "aggregate",
+          inputs: [{ kind: "artifact", hopId: "H1", hash: h("H1-out") }],
+          outputGrade: 1,
+          environment: "tee",
+        }),
+      },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: deliverBody("D1", { inputs: [{ kind: "artifact", hopId: "H2", hash: h("H2-out") }] }),
+      },
     ],
   },
   {
@@ -61,7 +149,11 @@ export const lineageScenarios: Scenario[] = [
       { as: "op", op: "product.register", body: productBody({ personalInfo: true }) },
       { as: "op", op: "lineage.hop", body: hopBody("H1") },
       { as: "op", op: "lineage.hop", body: deliverBody("D1"), expect: "CONSENT_REQUIRED" },
-      { as: "op", op: "lineage.hop", body: deliverBody("D1", { delivery: delivery({ consentRef: "CONSENT-2026-001" }) }) },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: deliverBody("D1", { delivery: delivery({ consentRef: "CONSENT-2026-001" }) }),
+      },
       { as: "op", op: "product.register", body: productBody({ id: "P2", tradeSecret: true }) },
       { as: "op", op: "lineage.hop", body: deliverBody("D2", { productId: "P2" }), expect: "CONSENT_REQUIRED" },
     ],
@@ -71,8 +163,17 @@ export const lineageScenarios: Scenario[] = [
     rule: "lineage.hop step 8",
     steps: [
       ...withLineage,
-      { as: "op", op: "lineage.hop", body: deliverBody("D1", { delivery: delivery({ crossBorder: true }) }), expect: "CROSS_BORDER_ASSESSMENT_REQUIRED" },
-      { as: "op", op: "lineage.hop", body: deliverBody("D1", { delivery: delivery({ crossBorder: true, assessmentRef: "CAC-ASSESS-2026-7" }) }) },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: deliverBody("D1", { delivery: delivery({ crossBorder: true }) }),
+        expect: "CROSS_BORDER_ASSESSMENT_REQUIRED",
+      },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: deliverBody("D1", { delivery: delivery({ crossBorder: true, assessmentRef: "CAC-ASSESS-2026-7" }) }),
+      },
     ],
   },
   {
@@ -80,7 +181,12 @@ export const lineageScenarios: Scenario[] = [
     rule: "lineage.hop step 8",
     steps: [
       ...withLineage,
-      { as: "op", op: "lineage.hop", body: deliverBody("D1", { delivery: delivery({ recipient: strangerBody("consumer").orgId }) }), expect: "NOT_FOUND" },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: deliverBody("D1", { delivery: delivery({ recipient: strangerBody("consumer").orgId }) }),
+        expect: "NOT_FOUND",
+      },
       { as: "agency", op: "blacklist.add", body: { orgId: org("con"), reason: "resale" } },
       { as: "op", op: "lineage.hop", body: deliverBody("D1"), expect: "ORG_BLACKLISTED" },
       { as: "op", op: "lineage.hop", body: deliverBody("D1", { delivery: delivery({ recipient: org("sup") }) }) },
@@ -91,8 +197,18 @@ export const lineageScenarios: Scenario[] = [
     rule: "lineage.hop step 2",
     steps: [
       ...withLineage,
-      { as: "op", op: "lineage.hop", body: { ...deliverBody("D1"), delivery: undefined }, expect: "DELIVERY_DETAILS_REQUIRED" },
-      { as: "op", op: "lineage.hop", body: hopBody("H2", { delivery: delivery() }), expect: "DELIVERY_DETAILS_REQUIRED" },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: { ...deliverBody("D1"), delivery: undefined },
+        expect: "DELIVERY_DETAILS_REQUIRED",
+      },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H2", { delivery: delivery() }),
+        expect: "DELIVERY_DETAILS_REQUIRED",
+      },
       { as: "op", op: "lineage.hop", body: deliverBody("D1") },
     ],
   },
@@ -101,9 +217,23 @@ export const lineageScenarios: Scenario[] = [
     rule: "lineage.hop step 6",
     steps: [
       ...withLineage,
-      { as: "op", op: "lineage.hop", body: hopBody("H2", { inputs: [{ kind: "artifact", hopId: "H9", hash: h("H9-out") }] }), expect: "ARTIFACT_UNKNOWN" },
-      { as: "op", op: "lineage.hop", body: hopBody("H2", { inputs: [{ kind: "artifact", hopId: "H1", hash: h("other") }] }), expect: "ARTIFACT_HASH_MISMATCH" },
-      { as: "op", op: "lineage.hop", body: hopBody("H2", { inputs: [{ kind: "artifact", hopId: "H1", hash: h("H1-out") }] }) },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H2", { inputs: [{ kind: "artifact", hopId: "H9", hash: h("H9-out") }] }),
+        expect: "ARTIFACT_UNKNOWN",
+      },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H2", { inputs: [{ kind: "artifact", hopId: "H1", hash: h("other") }] }),
+        expect: "ARTIFACT_HASH_MISMATCH",
+      },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H2", { inputs: [{ kind: "artifact", hopId: "H1", hash: h("H1-out") }] }),
+      },
     ],
   },
   {
@@ -111,7 +241,12 @@ export const lineageScenarios: Scenario[] = [
     rule: "lineage.hop step 6",
     steps: [
       ...withLineage,
-      { as: "op", op: "lineage.hop", body: hopBody("H2", { inputs: [{ ...r1(["a"]), resourceId: "R3" }] }), expect: "RESOURCE_NOT_GRANTED" },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: hopBody("H2", { inputs: [{ ...r1(["a"]), resourceId: "R3" }] }),
+        expect: "RESOURCE_NOT_GRANTED",
+      },
       { as: "op", op: "lineage.hop", body: hopBody("H2", { inputs: [r1(["a"], 2)] }), expect: "NOT_FOUND" },
       { as: "agency", op: "resource.withdraw", body: { resourceId: "R1", reason: "closed" } },
       { as: "op", op: "lineage.hop", body: hopBody("H2", { inputs: [r1(["a"])] }), expect: "RESOURCE_NOT_ACTIVE" },
@@ -147,8 +282,18 @@ export const lineageScenarios: Scenario[] = [
     steps: [
       ...withPartner,
       { as: "pa", op: "lineage.hop", body: hopBody("H2") },
-      { as: "pa", op: "lineage.hop", body: hopBody("H3", { inputs: [r1(["a", "c"])] }), expect: "PARTNER_OUT_OF_SCOPE" },
-      { as: "pa", op: "lineage.hop", body: hopBody("H3", { inputs: [r2(["amount"])], environment: "tee" }), expect: "PARTNER_OUT_OF_SCOPE" },
+      {
+        as: "pa",
+        op: "lineage.hop",
+        body: hopBody("H3", { inputs: [r1(["a", "c"])] }),
+        expect: "PARTNER_OUT_OF_SCOPE",
+      },
+      {
+        as: "pa",
+        op: "lineage.hop",
+        body: hopBody("H3", { inputs: [r2(["amount"])], environment: "tee" }),
+        expect: "PARTNER_OUT_OF_SCOPE",
+      },
       { as: "pa2", op: "lineage.hop", body: hopBody("H3"), expect: "PARTNER_NOT_ADMITTED" },
       { view: { kind: "hop", id: "H2" }, expect: { actor: org("pa"), outputGrade: 2 } },
     ],
@@ -161,7 +306,13 @@ export const lineageScenarios: Scenario[] = [
       { as: "op", op: "partner.propose", body: (c) => admissionBody(c, { validUntil: c.time("grant") + 100 * DAY }) },
       { as: "agency", op: "partner.approve", body: { admissionId: "A1" } },
       { as: "pa", op: "lineage.hop", at: (c) => c.time("grant") + 100 * DAY - 1, body: hopBody("H2") },
-      { as: "pa", op: "lineage.hop", at: (c) => c.time("grant") + 100 * DAY, body: hopBody("H3"), expect: "PARTNER_NOT_ADMITTED" },
+      {
+        as: "pa",
+        op: "lineage.hop",
+        at: (c) => c.time("grant") + 100 * DAY,
+        body: hopBody("H3"),
+        expect: "PARTNER_NOT_ADMITTED",
+      },
     ],
   },
   {
@@ -197,7 +348,16 @@ export const lineageScenarios: Scenario[] = [
       { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { id: "G2", grantee: org("op2") }) },
       { as: "op2", op: "product.register", body: productBody({ id: "P2", grantId: "G2" }) },
       { as: "op", op: "lineage.hop", body: hopBody("H2", { productId: "P2" }), expect: "PRODUCT_GRANT_MISMATCH" },
-      { as: "op2", op: "lineage.hop", body: hopBody("H2", { grantId: "G2", productId: "P2", inputs: [{ kind: "artifact", hopId: "H1", hash: h("H1-out") }] }), expect: "ARTIFACT_UNKNOWN" },
+      {
+        as: "op2",
+        op: "lineage.hop",
+        body: hopBody("H2", {
+          grantId: "G2",
+          productId: "P2",
+          inputs: [{ kind: "artifact", hopId: "H1", hash: h("H1-out") }],
+        }),
+        expect: "ARTIFACT_UNKNOWN",
+      },
       { as: "op2", op: "lineage.hop", body: hopBody("H2", { grantId: "G2", productId: "P9" }), expect: "NOT_FOUND" },
       { as: "op2", op: "lineage.hop", body: hopBody("H2", { grantId: "G2", productId: "P2" }) },
     ],

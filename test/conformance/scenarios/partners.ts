@@ -1,7 +1,7 @@
 import { DAY } from "../../../core/time.ts";
-import type { Scenario } from "../scenario.ts";
-import { admissionBody, g1End, withLineage, withPartner } from "../fixtures.ts";
-import { org, strangerBody } from "../world.ts";
+import type { Scenario } from "../../../scripts/scenarios/scenario.ts";
+import { admissionBody, g1End, withLineage, withPartner } from "../../../scripts/scenarios/fixtures.ts";
+import { org, strangerBody } from "../../../scripts/scenarios/world.ts";
 
 const suspend = { as: "agency", op: "grant.suspend", body: { grantId: "G1", reason: "audit" } } as const;
 
@@ -11,9 +11,17 @@ export const partnerScenarios: Scenario[] = [
     rule: "partner.propose term",
     steps: [
       ...withLineage,
-      { as: "op", op: "partner.propose", body: (c) => admissionBody(c, { validUntil: g1End(c) + DAY }), expect: "PARTNER_TERM_EXCEEDS_GRANT" },
+      {
+        as: "op",
+        op: "partner.propose",
+        body: (c) => admissionBody(c, { validUntil: g1End(c) + DAY }),
+        expect: "PARTNER_TERM_EXCEEDS_GRANT",
+      },
       { as: "op", op: "partner.propose", body: (c) => admissionBody(c, { validUntil: g1End(c) }) },
-      { view: { kind: "partner", id: "A1" }, expect: (c) => ({ status: "proposed", partner: org("pa"), validUntil: g1End(c) }) },
+      {
+        view: { kind: "partner", id: "A1" },
+        expect: (c) => ({ status: "proposed", partner: org("pa"), validUntil: g1End(c) }),
+      },
     ],
   },
   {
@@ -21,9 +29,29 @@ export const partnerScenarios: Scenario[] = [
     rule: "partner.propose scope",
     steps: [
       ...withLineage,
-      { as: "op", op: "partner.propose", body: (c) => admissionBody(c, { scope: [{ resourceId: "R2", fields: ["idno"] }] }), expect: "PARTNER_OUT_OF_SCOPE" },
-      { as: "op", op: "partner.propose", body: (c) => admissionBody(c, { scope: [{ resourceId: "R3", fields: ["a"] }] }), expect: "PARTNER_OUT_OF_SCOPE" },
-      { as: "op", op: "partner.propose", body: (c) => admissionBody(c, { scope: [{ resourceId: "R1", fields: ["a"] }, { resourceId: "R2", fields: ["name", "amount"] }] }) },
+      {
+        as: "op",
+        op: "partner.propose",
+        body: (c) => admissionBody(c, { scope: [{ resourceId: "R2", fields: ["idno"] }] }),
+        expect: "PARTNER_OUT_OF_SCOPE",
+      },
+      {
+        as: "op",
+        op: "partner.propose",
+        body: (c) => admissionBody(c, { scope: [{ resourceId: "R3", fields: ["a"] }] }),
+        expect: "PARTNER_OUT_OF_SCOPE",
+      },
+      {
+        as: "op",
+        op: "partner.propose",
+        body: (c) =>
+          admissionBody(c, {
+            scope: [
+              { resourceId: "R1", fields: ["a"] },
+              { resourceId: "R2", fields: ["name", "amount"] },
+            ],
+          }),
+      },
     ],
   },
   {
@@ -33,8 +61,18 @@ export const partnerScenarios: Scenario[] = [
       ...withLineage,
       { as: "op2", op: "partner.propose", body: (c) => admissionBody(c), expect: "NOT_AUTHORIZED" },
       { as: "agency", op: "partner.propose", body: (c) => admissionBody(c), expect: "NOT_AUTHORIZED" },
-      { as: "op", op: "partner.propose", body: (c) => admissionBody(c, { partner: org("con") }), expect: "ACTOR_ROLE_INVALID" },
-      { as: "op", op: "partner.propose", body: (c) => admissionBody(c, { partner: strangerBody("partner").orgId }), expect: "NOT_FOUND" },
+      {
+        as: "op",
+        op: "partner.propose",
+        body: (c) => admissionBody(c, { partner: org("con") }),
+        expect: "ACTOR_ROLE_INVALID",
+      },
+      {
+        as: "op",
+        op: "partner.propose",
+        body: (c) => admissionBody(c, { partner: strangerBody("partner").orgId }),
+        expect: "NOT_FOUND",
+      },
       { as: "op", op: "partner.propose", body: (c) => admissionBody(c, { grantId: "G9" }), expect: "NOT_FOUND" },
     ],
   },
@@ -56,7 +94,12 @@ export const partnerScenarios: Scenario[] = [
       ...withLineage,
       { as: "op", op: "partner.propose", body: (c) => admissionBody(c) },
       { as: "op", op: "partner.propose", body: (c) => admissionBody(c, { id: "A2" }), expect: "DUPLICATE_ID" },
-      { as: "op", op: "partner.propose", body: (c) => admissionBody(c, { partner: org("pa2") }), expect: "DUPLICATE_ID" },
+      {
+        as: "op",
+        op: "partner.propose",
+        body: (c) => admissionBody(c, { partner: org("pa2") }),
+        expect: "DUPLICATE_ID",
+      },
       { as: "agency", op: "partner.revoke", body: { admissionId: "A1", reason: "replaced" } },
       { as: "op", op: "partner.propose", body: (c) => admissionBody(c, { id: "A2" }) },
     ],
@@ -85,7 +128,13 @@ export const partnerScenarios: Scenario[] = [
       suspend,
       { as: "op", op: "partner.propose", body: (c) => admissionBody(c), expect: "GRANT_NOT_ACTIVE" },
       { as: "agency", op: "grant.resume", body: { grantId: "G1", reason: "ok" } },
-      { as: "op", op: "partner.propose", at: (c) => g1End(c), body: (c) => admissionBody(c), expect: "GRANT_OUTSIDE_TERM" },
+      {
+        as: "op",
+        op: "partner.propose",
+        at: (c) => g1End(c),
+        body: (c) => admissionBody(c),
+        expect: "GRANT_OUTSIDE_TERM",
+      },
     ],
   },
   {
@@ -97,7 +146,12 @@ export const partnerScenarios: Scenario[] = [
       { as: "pa", op: "partner.revoke", body: { admissionId: "A1", reason: "x" }, expect: "NOT_AUTHORIZED" },
       { as: "op", op: "partner.revoke", body: { admissionId: "A1", reason: "ended" } },
       { view: { kind: "partner", id: "A1" }, expect: { status: "revoked" } },
-      { as: "agency", op: "partner.revoke", body: { admissionId: "A1", reason: "again" }, expect: "PARTNER_STATUS_INVALID" },
+      {
+        as: "agency",
+        op: "partner.revoke",
+        body: { admissionId: "A1", reason: "again" },
+        expect: "PARTNER_STATUS_INVALID",
+      },
       { as: "agency", op: "partner.revoke", body: { admissionId: "A9", reason: "x" }, expect: "NOT_FOUND" },
     ],
   },

@@ -1,6 +1,15 @@
-import type { Scenario } from "../scenario.ts";
-import { g1End, grantBody, granted, h, hopBody, productBody, withLineage, withProduct } from "../fixtures.ts";
-import { org } from "../world.ts";
+import type { Scenario } from "../../../scripts/scenarios/scenario.ts";
+import {
+  g1End,
+  grantBody,
+  granted,
+  h,
+  hopBody,
+  productBody,
+  withLineage,
+  withProduct,
+} from "../../../scripts/scenarios/fixtures.ts";
+import { org } from "../../../scripts/scenarios/world.ts";
 
 const pricing = (model: string, chargeUnit: string, priceFen: number) => ({ model, chargeUnit, priceFen });
 const list = { as: "ex", op: "product.list", body: { productId: "P1", reportHash: h("report") } } as const;
@@ -12,9 +21,17 @@ export const productScenarios: Scenario[] = [
     rule: "pricing",
     steps: [
       ...granted,
-      { as: "op", op: "product.register", body: productBody({ pricing: pricing("industry", "per-call", 1001) }), expect: "PRICE_ABOVE_CAP" },
+      {
+        as: "op",
+        op: "product.register",
+        body: productBody({ pricing: pricing("industry", "per-call", 1001) }),
+        expect: "PRICE_ABOVE_CAP",
+      },
       { as: "op", op: "product.register", body: productBody({ pricing: pricing("industry", "per-call", 1000) }) },
-      { view: { kind: "product", id: "P1" }, expect: { priceFen: 1000, model: "industry", status: "registered", hopCount: 0, reportHash: "" } },
+      {
+        view: { kind: "product", id: "P1" },
+        expect: { priceFen: 1000, model: "industry", status: "registered", hopCount: 0, reportHash: "" },
+      },
     ],
   },
   {
@@ -22,7 +39,12 @@ export const productScenarios: Scenario[] = [
     rule: "pricing",
     steps: [
       ...granted,
-      { as: "op", op: "product.register", body: productBody({ pricing: pricing("public-welfare", "per-call", 1) }), expect: "PUBLIC_WELFARE_NOT_FREE" },
+      {
+        as: "op",
+        op: "product.register",
+        body: productBody({ pricing: pricing("public-welfare", "per-call", 1) }),
+        expect: "PUBLIC_WELFARE_NOT_FREE",
+      },
       { as: "op", op: "product.register", body: productBody({ pricing: pricing("public-welfare", "per-product", 0) }) },
       { view: { kind: "product", id: "P1" }, expect: { model: "public-welfare", priceFen: 0 } },
     ],
@@ -32,7 +54,12 @@ export const productScenarios: Scenario[] = [
     rule: "pricing",
     steps: [
       ...granted,
-      { as: "op", op: "product.register", body: productBody({ pricing: pricing("industry", "per-product", 1) }), expect: "PRICE_CAP_MISSING" },
+      {
+        as: "op",
+        op: "product.register",
+        body: productBody({ pricing: pricing("industry", "per-product", 1) }),
+        expect: "PRICE_CAP_MISSING",
+      },
       { as: "op", op: "product.register", body: productBody({ domain: "health" }), expect: "PRICE_CAP_MISSING" },
       { as: "agency", op: "cap.set", body: { domain: "health", chargeUnit: "per-call", maxPriceFen: 600 } },
       { as: "op", op: "product.register", body: productBody({ domain: "health" }) },
@@ -42,14 +69,28 @@ export const productScenarios: Scenario[] = [
   {
     name: "only the agency sets caps",
     rule: "roles",
-    steps: [...granted, { as: "op", op: "cap.set", body: { domain: "finance", chargeUnit: "per-call", maxPriceFen: 9_999 }, expect: "NOT_AUTHORIZED" }, { view: { kind: "price-cap", id: "finance/per-call" }, expect: { maxPriceFen: 1000 } }],
+    steps: [
+      ...granted,
+      {
+        as: "op",
+        op: "cap.set",
+        body: { domain: "finance", chargeUnit: "per-call", maxPriceFen: 9_999 },
+        expect: "NOT_AUTHORIZED",
+      },
+      { view: { kind: "price-cap", id: "finance/per-call" }, expect: { maxPriceFen: 1000 } },
+    ],
   },
   {
     name: "a product's sources are granted resources",
     rule: "product.register",
     steps: [
       ...granted,
-      { as: "op", op: "product.register", body: productBody({ sources: ["R1", "R3"] }), expect: "RESOURCE_NOT_GRANTED" },
+      {
+        as: "op",
+        op: "product.register",
+        body: productBody({ sources: ["R1", "R3"] }),
+        expect: "RESOURCE_NOT_GRANTED",
+      },
       { as: "op", op: "product.register", body: productBody({ sources: ["R2", "R1"] }) },
     ],
   },
@@ -72,7 +113,12 @@ export const productScenarios: Scenario[] = [
     rule: "product.register",
     steps: [
       ...granted.slice(0, -1),
-      { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { validFrom: c.t + 1000, validUntil: c.t + 100_000 }), label: "grant" },
+      {
+        as: "agency",
+        op: "grant.issue",
+        body: (c) => grantBody(c, { validFrom: c.t + 1000, validUntil: c.t + 100_000 }),
+        label: "grant",
+      },
       { as: "op", op: "product.register", body: productBody(), expect: "GRANT_OUTSIDE_TERM" },
       { as: "op", op: "product.register", at: (c) => c.time("grant") + 1000, body: productBody() },
     ],
@@ -83,10 +129,30 @@ export const productScenarios: Scenario[] = [
     steps: [
       ...withProduct,
       { as: "op", op: "product.reprice", body: { productId: "P1", pricing: pricing("industry", "per-call", 800) } },
-      { as: "op", op: "product.reprice", body: { productId: "P1", pricing: pricing("industry", "per-call", 1200) }, expect: "PRICE_ABOVE_CAP" },
-      { as: "op2", op: "product.reprice", body: { productId: "P1", pricing: pricing("industry", "per-call", 100) }, expect: "NOT_AUTHORIZED" },
-      { as: "op", op: "product.reprice", body: { productId: "P9", pricing: pricing("industry", "per-call", 100) }, expect: "NOT_FOUND" },
-      { as: "op", op: "product.reprice", body: { productId: "P1", pricing: pricing("public-welfare", "per-call", 5) }, expect: "PUBLIC_WELFARE_NOT_FREE" },
+      {
+        as: "op",
+        op: "product.reprice",
+        body: { productId: "P1", pricing: pricing("industry", "per-call", 1200) },
+        expect: "PRICE_ABOVE_CAP",
+      },
+      {
+        as: "op2",
+        op: "product.reprice",
+        body: { productId: "P1", pricing: pricing("industry", "per-call", 100) },
+        expect: "NOT_AUTHORIZED",
+      },
+      {
+        as: "op",
+        op: "product.reprice",
+        body: { productId: "P9", pricing: pricing("industry", "per-call", 100) },
+        expect: "NOT_FOUND",
+      },
+      {
+        as: "op",
+        op: "product.reprice",
+        body: { productId: "P1", pricing: pricing("public-welfare", "per-call", 5) },
+        expect: "PUBLIC_WELFARE_NOT_FREE",
+      },
       { view: { kind: "product", id: "P1" }, expect: { priceFen: 800 } },
     ],
   },
@@ -110,21 +176,38 @@ export const productScenarios: Scenario[] = [
   {
     name: "only the exchange lists",
     rule: "roles",
-    steps: [...withLineage, { ...list, as: "op", expect: "NOT_AUTHORIZED" }, { ...list, as: "agency", expect: "NOT_AUTHORIZED" }, { view: { kind: "product", id: "P1" }, expect: { status: "registered" } }],
+    steps: [
+      ...withLineage,
+      { ...list, as: "op", expect: "NOT_AUTHORIZED" },
+      { ...list, as: "agency", expect: "NOT_AUTHORIZED" },
+      { view: { kind: "product", id: "P1" }, expect: { status: "registered" } },
+    ],
   },
   {
     name: "a suspended grant stops listings",
     rule: "product.list",
-    steps: [...withLineage, { as: "agency", op: "grant.suspend", body: { grantId: "G1", reason: "audit" } }, { ...list, expect: "GRANT_NOT_ACTIVE" }],
+    steps: [
+      ...withLineage,
+      { as: "agency", op: "grant.suspend", body: { grantId: "G1", reason: "audit" } },
+      { ...list, expect: "GRANT_NOT_ACTIVE" },
+    ],
   },
   {
     name: "no listing once the grant's term is over",
     rule: "product.list",
-    steps: [...withLineage, { ...list, at: (c) => g1End(c) - 100 }, delist, { ...list, at: (c) => g1End(c), expect: "GRANT_OUTSIDE_TERM" }],
+    steps: [
+      ...withLineage,
+      { ...list, at: (c) => g1End(c) - 100 },
+      delist,
+      { ...list, at: (c) => g1End(c), expect: "GRANT_OUTSIDE_TERM" },
+    ],
   },
   {
     name: "the product's operator is the grantee",
     rule: "product.register",
-    steps: [...withProduct, { view: { kind: "product", id: "P1" }, expect: { operator: org("op"), grantId: "G1", chargeUnit: "per-call" } }],
+    steps: [
+      ...withProduct,
+      { view: { kind: "product", id: "P1" }, expect: { operator: org("op"), grantId: "G1", chargeUnit: "per-call" } },
+    ],
   },
 ];

@@ -1,8 +1,8 @@
 import { schemaHashOf } from "../../../core/records/resource.ts";
 import type { ResourceField } from "../../../core/records/resource.ts";
-import type { Scenario, WriteStep } from "../scenario.ts";
-import { h, R1_FIELDS, registered, resourceBody, review } from "../fixtures.ts";
-import { actorBody, org, strangerBody } from "../world.ts";
+import type { Scenario, WriteStep } from "../../../scripts/scenarios/scenario.ts";
+import { h, R1_FIELDS, registered, resourceBody, review } from "../../../scripts/scenarios/fixtures.ts";
+import { actorBody, org, strangerBody } from "../../../scripts/scenarios/world.ts";
 
 const R3_FIELDS: ResourceField[] = [
   { name: "site", type: "string", personalInfo: false },
@@ -13,7 +13,15 @@ const R1_V2: ResourceField[] = [...R1_FIELDS, { name: "d", type: "date", persona
 const version = (fields: ResourceField[], v = 2, grade = 2): WriteStep => ({
   as: "agency",
   op: "resource.version",
-  body: { resourceId: "R1", version: v, fields, grade, gradeReason: "conformance", schemaHash: schemaHashOf(fields), note: `v${v}` },
+  body: {
+    resourceId: "R1",
+    version: v,
+    fields,
+    grade,
+    gradeReason: "conformance",
+    schemaHash: schemaHashOf(fields),
+    note: `v${v}`,
+  },
 });
 
 export const resourceScenarios: Scenario[] = [
@@ -22,7 +30,12 @@ export const resourceScenarios: Scenario[] = [
     rule: "resource.register",
     steps: [
       ...registered,
-      { as: "agency", op: "resource.register", body: resourceBody("R3", R3_FIELDS, 1), expect: "SOURCE_REVIEW_MISSING" },
+      {
+        as: "agency",
+        op: "resource.register",
+        body: resourceBody("R3", R3_FIELDS, 1),
+        expect: "SOURCE_REVIEW_MISSING",
+      },
       review("su1", "R3", R3_FIELDS),
       { as: "agency", op: "resource.register", body: resourceBody("R3", R3_FIELDS, 1) },
       { view: { kind: "resource", id: "R3" }, expect: { status: "active", version: 1, grade: 1, fieldCount: 2 } },
@@ -34,7 +47,12 @@ export const resourceScenarios: Scenario[] = [
     steps: [
       ...registered,
       review("su1", "R3", R3_FIELDS, "rejected"),
-      { as: "agency", op: "resource.register", body: resourceBody("R3", R3_FIELDS, 1), expect: "SOURCE_REVIEW_MISSING" },
+      {
+        as: "agency",
+        op: "resource.register",
+        body: resourceBody("R3", R3_FIELDS, 1),
+        expect: "SOURCE_REVIEW_MISSING",
+      },
       review("su1", "R3", R3_FIELDS, "approved"),
       { as: "agency", op: "resource.register", body: resourceBody("R3", R3_FIELDS, 1) },
     ],
@@ -46,7 +64,12 @@ export const resourceScenarios: Scenario[] = [
       ...registered,
       review("su1", "R3", R3_FIELDS),
       review("su2", "R3", R1_FIELDS),
-      { as: "agency", op: "resource.register", body: resourceBody("R3", R3_FIELDS, 1, ["su1", "su2"]), expect: "SOURCE_REVIEW_MISSING" },
+      {
+        as: "agency",
+        op: "resource.register",
+        body: resourceBody("R3", R3_FIELDS, 1, ["su1", "su2"]),
+        expect: "SOURCE_REVIEW_MISSING",
+      },
       review("su2", "R3", R3_FIELDS),
       { as: "agency", op: "resource.register", body: resourceBody("R3", R3_FIELDS, 1, ["su1", "su2"]) },
     ],
@@ -57,8 +80,17 @@ export const resourceScenarios: Scenario[] = [
     steps: [
       ...registered,
       review("su1", "R3", [{ name: "phone", type: "string", personalInfo: true }]),
-      { as: "agency", op: "resource.register", body: resourceBody("R3", [{ name: "phone", type: "string", personalInfo: true }], 2), expect: "GRADE_INCONSISTENT" },
-      { as: "agency", op: "resource.register", body: resourceBody("R3", [{ name: "phone", type: "string", personalInfo: true }], 3) },
+      {
+        as: "agency",
+        op: "resource.register",
+        body: resourceBody("R3", [{ name: "phone", type: "string", personalInfo: true }], 2),
+        expect: "GRADE_INCONSISTENT",
+      },
+      {
+        as: "agency",
+        op: "resource.register",
+        body: resourceBody("R3", [{ name: "phone", type: "string", personalInfo: true }], 3),
+      },
     ],
   },
   {
@@ -66,15 +98,33 @@ export const resourceScenarios: Scenario[] = [
     rule: "resource.register",
     steps: [
       ...registered,
-      { as: "agency", op: "resource.register", body: resourceBody("R3", R3_FIELDS, 1, ["op"]), expect: "ACTOR_ROLE_INVALID" },
-      { as: "agency", op: "resource.register", body: { ...resourceBody("R3", R3_FIELDS, 1), sourceUnits: [strangerBody("source-unit").orgId] }, expect: "NOT_FOUND" },
-      { as: "agency", op: "resource.register", body: { ...resourceBody("R3", R3_FIELDS, 1), holder: strangerBody("source-unit").orgId }, expect: "NOT_FOUND" },
+      {
+        as: "agency",
+        op: "resource.register",
+        body: resourceBody("R3", R3_FIELDS, 1, ["op"]),
+        expect: "ACTOR_ROLE_INVALID",
+      },
+      {
+        as: "agency",
+        op: "resource.register",
+        body: { ...resourceBody("R3", R3_FIELDS, 1), sourceUnits: [strangerBody("source-unit").orgId] },
+        expect: "NOT_FOUND",
+      },
+      {
+        as: "agency",
+        op: "resource.register",
+        body: { ...resourceBody("R3", R3_FIELDS, 1), holder: strangerBody("source-unit").orgId },
+        expect: "NOT_FOUND",
+      },
     ],
   },
   {
     name: "resource ids are unique",
     rule: "resource.register",
-    steps: [...registered, { as: "agency", op: "resource.register", body: resourceBody("R1", R1_FIELDS, 2), expect: "DUPLICATE_ID" }],
+    steps: [
+      ...registered,
+      { as: "agency", op: "resource.register", body: resourceBody("R1", R1_FIELDS, 2), expect: "DUPLICATE_ID" },
+    ],
   },
   {
     name: "only the agency registers and only source units review",
@@ -83,8 +133,18 @@ export const resourceScenarios: Scenario[] = [
       ...registered,
       review("su1", "R3", R3_FIELDS),
       { as: "op", op: "resource.register", body: resourceBody("R3", R3_FIELDS, 1), expect: "NOT_AUTHORIZED" },
-      { as: "op", op: "resource.review", body: { resourceId: "R3", schemaHash: schemaHashOf(R3_FIELDS), decision: "approved", reportHash: h("r") }, expect: "NOT_AUTHORIZED" },
-      { as: "agency", op: "resource.review", body: { resourceId: "R3", schemaHash: schemaHashOf(R3_FIELDS), decision: "approved", reportHash: h("r") }, expect: "NOT_AUTHORIZED" },
+      {
+        as: "op",
+        op: "resource.review",
+        body: { resourceId: "R3", schemaHash: schemaHashOf(R3_FIELDS), decision: "approved", reportHash: h("r") },
+        expect: "NOT_AUTHORIZED",
+      },
+      {
+        as: "agency",
+        op: "resource.review",
+        body: { resourceId: "R3", schemaHash: schemaHashOf(R3_FIELDS), decision: "approved", reportHash: h("r") },
+        expect: "NOT_AUTHORIZED",
+      },
     ],
   },
   {
@@ -116,7 +176,10 @@ export const resourceScenarios: Scenario[] = [
     steps: [
       ...registered,
       review("su1", "R1", [...R1_FIELDS, { name: "phone", type: "string", personalInfo: true }]),
-      { ...version([...R1_FIELDS, { name: "phone", type: "string", personalInfo: true }], 2, 2), expect: "GRADE_INCONSISTENT" },
+      {
+        ...version([...R1_FIELDS, { name: "phone", type: "string", personalInfo: true }], 2, 2),
+        expect: "GRADE_INCONSISTENT",
+      },
       version([...R1_FIELDS, { name: "phone", type: "string", personalInfo: true }], 2, 3),
       { view: { kind: "resource", id: "R1" }, expect: { version: 2, grade: 3 } },
     ],
@@ -129,7 +192,12 @@ export const resourceScenarios: Scenario[] = [
       review("su1", "R1", R1_V2),
       { as: "agency", op: "resource.withdraw", body: { resourceId: "R1", reason: "source closed" } },
       { ...version(R1_V2), expect: "RESOURCE_NOT_ACTIVE" },
-      { as: "agency", op: "resource.withdraw", body: { resourceId: "R1", reason: "again" }, expect: "RESOURCE_NOT_ACTIVE" },
+      {
+        as: "agency",
+        op: "resource.withdraw",
+        body: { resourceId: "R1", reason: "again" },
+        expect: "RESOURCE_NOT_ACTIVE",
+      },
       { as: "agency", op: "resource.withdraw", body: { resourceId: "R9", reason: "unknown" }, expect: "NOT_FOUND" },
       { view: { kind: "resource", id: "R1" }, expect: { status: "withdrawn" } },
     ],

@@ -3,7 +3,7 @@ import { parseSignedRecord, type SignedRecord } from "../../../core/record.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../core/views.ts";
 import { deployRegistry, RegistryClient } from "../../../ledger-service/src/chain/evm/registry-client.ts";
 import type { ConformanceIdentity, ConformanceVariant } from "../variant.ts";
-import { MEMBERS } from "../world.ts";
+import { MEMBERS } from "../../../scripts/scenarios/world.ts";
 
 /** Zero-fee transactions (the chain's base fee is 0) with a fixed gas limit: no estimation round trip. */
 const ZERO_FEE = { maxFeePerGas: 0n, maxPriorityFeePerGas: 0n, gasLimit: 12_000_000n } as const;
@@ -47,7 +47,14 @@ export async function createEvmVariant(): Promise<ConformanceVariant> {
     const address = await deployRegistry(agency, ZERO_FEE);
     const latest = await provider.getBlock("latest");
     const snapshot = (await rpc.request({ method: "evm_snapshot" })) as string;
-    return { close: () => connection.close(), rpc, provider, client: new RegistryClient(address, provider), deployedAt: latest?.timestamp ?? 0, snapshot };
+    return {
+      close: () => connection.close(),
+      rpc,
+      provider,
+      client: new RegistryClient(address, provider),
+      deployedAt: latest?.timestamp ?? 0,
+      snapshot,
+    };
   }
 
   const current = (): Chain => {

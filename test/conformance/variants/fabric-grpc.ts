@@ -47,7 +47,13 @@ export async function createFabricGrpcVariant(): Promise<ConformanceVariant> {
           await net.trust(identity.mspId);
           const id = await createFabricIdentity({ mspId: identity.mspId, commonName: identity.orgId, attributes });
           // No conflict retries: scenarios are sequential, so a conflict would be a bug to see.
-          return FabricBackend.connect({ client, identity: clientIdentity(id.mspId, id.certificatePem, id.privateKey), channel: "pdl", chaincode: "pdl", conflictRetries: 0 });
+          return FabricBackend.connect({
+            client,
+            identity: clientIdentity(id.mspId, id.certificatePem, id.privateKey),
+            channel: "pdl",
+            chaincode: "pdl",
+            conflictRetries: 0,
+          });
         })(),
       );
     },

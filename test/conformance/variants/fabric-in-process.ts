@@ -30,12 +30,20 @@ export function createFabricInProcessVariant(): ConformanceVariant {
       if (identities.has(identity.orgId)) return;
       const attributes: Record<string, string> = { "pdl.org": identity.orgId };
       if (identity.role === "agency") attributes["pdl.role"] = "agency";
-      identities.set(identity.orgId, createFabricIdentity({ mspId: identity.mspId, commonName: identity.orgId, attributes }));
+      identities.set(
+        identity.orgId,
+        createFabricIdentity({ mspId: identity.mspId, commonName: identity.orgId, attributes }),
+      );
     },
     async submit(signed: SignedRecord, time: number, submitter?: string) {
       const creator = await identityOf(submitter ?? signed.record.actor);
       try {
-        await peer.submit({ fn: fabricFunctionName(signed.record.op), args: [JSON.stringify(signed)], creator, timestamp: time });
+        await peer.submit({
+          fn: fabricFunctionName(signed.record.op),
+          args: [JSON.stringify(signed)],
+          creator,
+          timestamp: time,
+        });
       } catch (err) {
         throw ledgerErrorFrom(err);
       }

@@ -28,7 +28,8 @@ const ANNEX_A = {
   za: "b2e14c5c79c6df5b85f4fe7ed8db7a262b9da7e07ccb0ea9f4747b8ccda8a4f3",
   e: "f0b43e94ba45accaace692ed534382eb17e6ab5a19ce7b31f4486fdfc0d28640",
   signature:
-    "f5a03b0648d2c4630eeac513e1bb81a15944da3827d5b74143ac7eaceee720b3" + "b1b6aa29df212fd8763182bc0d421ca1bb9038fd1f7f42d4840b69c485bbc1aa",
+    "f5a03b0648d2c4630eeac513e1bb81a15944da3827d5b74143ac7eaceee720b3" +
+    "b1b6aa29df212fd8763182bc0d421ca1bb9038fd1f7f42d4840b69c485bbc1aa",
 };
 
 const bytes = (s: string) => Array.from(Buffer.from(s, "utf8"));
@@ -51,11 +52,14 @@ describe("SM2 signatures (GB/T 32918)", () => {
     });
 
     it("rejects it under a wrong user ID, a tampered message or a tampered signature", () => {
-      expect(verify(ANNEX_A.message, ANNEX_A.signature, ANNEX_A.publicKey, { userId: "1234567812345679" })).to.equal(false);
+      expect(verify(ANNEX_A.message, ANNEX_A.signature, ANNEX_A.publicKey, { userId: "1234567812345679" })).to.equal(
+        false,
+      );
       expect(verify(ANNEX_A.message, ANNEX_A.signature, ANNEX_A.publicKey, { userId: "" })).to.equal(false);
       expect(verify("message digesT", ANNEX_A.signature, ANNEX_A.publicKey)).to.equal(false);
       for (const i of [0, 63, 64, 127]) {
-        const flipped = ANNEX_A.signature.slice(0, i) + (ANNEX_A.signature[i] === "0" ? "1" : "0") + ANNEX_A.signature.slice(i + 1);
+        const flipped =
+          ANNEX_A.signature.slice(0, i) + (ANNEX_A.signature[i] === "0" ? "1" : "0") + ANNEX_A.signature.slice(i + 1);
         expect(verify(ANNEX_A.message, flipped, ANNEX_A.publicKey), `nibble ${i}`).to.equal(false);
       }
     });
@@ -69,12 +73,18 @@ describe("SM2 signatures (GB/T 32918)", () => {
         const theirs = smCrypto.sm2.doSignature(bytes(message), kp.privateKey, { hash: true });
         expect(verify(message, theirs, kp.publicKey), "sm-crypto → ours").to.equal(true);
         const ours = sign(message, kp.privateKey);
-        expect(smCrypto.sm2.doVerifySignature(bytes(message), ours, kp.publicKey, { hash: true }), "ours → sm-crypto").to.equal(true);
+        expect(
+          smCrypto.sm2.doVerifySignature(bytes(message), ours, kp.publicKey, { hash: true }),
+          "ours → sm-crypto",
+        ).to.equal(true);
       }
     });
 
     it("verifies sm-crypto's signature of the Annex A message", () => {
-      const theirs = smCrypto.sm2.doSignature(bytes(ANNEX_A.message), ANNEX_A.d, { hash: true, publicKey: ANNEX_A.publicKey });
+      const theirs = smCrypto.sm2.doSignature(bytes(ANNEX_A.message), ANNEX_A.d, {
+        hash: true,
+        publicKey: ANNEX_A.publicKey,
+      });
       expect(verify(ANNEX_A.message, theirs, ANNEX_A.publicKey)).to.equal(true);
     });
   });
@@ -127,18 +137,26 @@ describe("SM2 signatures (GB/T 32918)", () => {
       // An SM2 key generated with `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2`.
       let pem: string;
       try {
-        const priv = execFileSync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2"], { stdio: ["ignore", "pipe", "ignore"] });
+        const priv = execFileSync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2"], {
+          stdio: ["ignore", "pipe", "ignore"],
+        });
         pem = execFileSync("openssl", ["pkey", "-pubout"], { input: priv }).toString();
       } catch {
         // The pinned fixture below was produced the same way, for machines without openssl.
-        pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAECfnfMR5UIaFQ3X0WHkvFxnIXn60Y\nM/wHa7CP81bzUCDM6kkM4md1pS3G6nGMwapgCu0F+/NeCEpmMvYHLamtEw==\n-----END PUBLIC KEY-----\n";
+        pem =
+          "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAECfnfMR5UIaFQ3X0WHkvFxnIXn60Y\nM/wHa7CP81bzUCDM6kkM4md1pS3G6nGMwapgCu0F+/NeCEpmMvYHLamtEw==\n-----END PUBLIC KEY-----\n";
       }
       expect(normalizePublicKey(pem)).to.match(/^04[0-9a-f]{128}$/);
     });
 
     it("rejects a PEM of another curve", () => {
-      const p256 = execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout"], { stdio: ["ignore", "pipe", "ignore"] });
-      const pem = execFileSync("openssl", ["ec", "-pubout"], { input: p256, stdio: ["pipe", "pipe", "ignore"] }).toString();
+      const p256 = execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout"], {
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      const pem = execFileSync("openssl", ["ec", "-pubout"], {
+        input: p256,
+        stdio: ["pipe", "pipe", "ignore"],
+      }).toString();
       expect(() => normalizePublicKey(pem)).to.throw(CryptoInputError);
     });
   });

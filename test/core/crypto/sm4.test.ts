@@ -1,7 +1,14 @@
 import { createCipheriv, randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { CryptoInputError } from "../../../core/crypto/errors.ts";
-import { openWithPassphrase, sealWithPassphrase, sm4EncryptBlock, sm4Open, sm4Seal, type PassphraseSealed } from "../../../core/crypto/sm4.ts";
+import {
+  openWithPassphrase,
+  sealWithPassphrase,
+  sm4EncryptBlock,
+  sm4Open,
+  sm4Seal,
+  type PassphraseSealed,
+} from "../../../core/crypto/sm4.ts";
 
 const FAST = { scryptN: 1 << 10 };
 
@@ -64,9 +71,13 @@ describe("SM4 (GB/T 32907-2016)", () => {
 
     it("refuses hostile scrypt parameters before deriving anything", () => {
       const sealed = sealWithPassphrase(Buffer.from("x"), "pw", undefined, FAST);
-      const hostile = (kdf: Partial<PassphraseSealed["kdf"]>) => ({ ...sealed, kdf: { ...sealed.kdf, ...kdf } }) as PassphraseSealed;
+      const hostile = (kdf: Partial<PassphraseSealed["kdf"]>) =>
+        ({ ...sealed, kdf: { ...sealed.kdf, ...kdf } }) as PassphraseSealed;
       for (const bad of [{ N: 1 << 30 }, { N: 1000 }, { r: 1000 }, { p: 64 }, { salt: "" }]) {
-        expect(() => openWithPassphrase(hostile(bad), "pw"), JSON.stringify(bad)).to.throw(CryptoInputError, /KDF_PARAMS_INVALID/);
+        expect(() => openWithPassphrase(hostile(bad), "pw"), JSON.stringify(bad)).to.throw(
+          CryptoInputError,
+          /KDF_PARAMS_INVALID/,
+        );
       }
     });
 

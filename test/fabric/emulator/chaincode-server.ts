@@ -31,7 +31,9 @@ export async function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -61,16 +63,29 @@ export class ChaincodeServer {
   static async start(options: ChaincodeServerOptions): Promise<ChaincodeServer> {
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
-    const child = spawn(process.execPath, [CLI, "server", "--chaincode-address", address, "--chaincode-id", options.chaincodeId, "--module-path", options.modulePath], {
-      env: {
-        ...process.env,
-        NODE_PATH: NODE_MODULES,
-        CORE_CHAINCODE_LOGGING_LEVEL: process.env.CORE_CHAINCODE_LOGGING_LEVEL ?? "warning",
-        ...(options.localMspId ? { CORE_PEER_LOCALMSPID: options.localMspId } : {}),
-        ...options.env,
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        "server",
+        "--chaincode-address",
+        address,
+        "--chaincode-id",
+        options.chaincodeId,
+        "--module-path",
+        options.modulePath,
+      ],
+      {
+        env: {
+          ...process.env,
+          NODE_PATH: NODE_MODULES,
+          CORE_CHAINCODE_LOGGING_LEVEL: process.env.CORE_CHAINCODE_LOGGING_LEVEL ?? "warning",
+          ...(options.localMspId ? { CORE_PEER_LOCALMSPID: options.localMspId } : {}),
+          ...options.env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     return new ChaincodeServer(child, address, options.chaincodeId);
   }
 

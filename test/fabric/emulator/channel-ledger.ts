@@ -93,7 +93,12 @@ function blockHash(number: number, previousHash: Buffer, dataHash: Buffer): Buff
   return createHash("sha256").update(header).digest();
 }
 
-function encodeBlock(number: number, previousHash: Buffer, data: readonly Uint8Array[], codes: readonly number[]): { encoded: Uint8Array; hash: Buffer } {
+function encodeBlock(
+  number: number,
+  previousHash: Buffer,
+  data: readonly Uint8Array[],
+  codes: readonly number[],
+): { encoded: Uint8Array; hash: Buffer } {
   const dataHash = createHash("sha256");
   for (const d of data) dataHash.update(d);
   const digest = dataHash.digest();
@@ -104,7 +109,13 @@ function encodeBlock(number: number, previousHash: Buffer, data: readonly Uint8A
   const blockData = new common.BlockData();
   blockData.setDataList([...data]);
   const metadata = new common.BlockMetadata();
-  const entries: Uint8Array[] = [new Uint8Array(), new Uint8Array(), Uint8Array.from(codes), new Uint8Array(), new Uint8Array()];
+  const entries: Uint8Array[] = [
+    new Uint8Array(),
+    new Uint8Array(),
+    Uint8Array.from(codes),
+    new Uint8Array(),
+    new Uint8Array(),
+  ];
   metadata.setMetadataList(entries);
   const block = new common.Block();
   block.setHeader(header);
@@ -179,16 +190,35 @@ export class ChannelLedger {
   /** Validates and commits one block, in order; returns the stored block. */
   commit(ordered: readonly OrderedTransaction[]): StoredBlock {
     if (this.closed) throw new Error(`the ledger was closed (${this.closedFor})`);
-    const results = this.state.commitBlock(ordered.map((t) => ({ txId: t.txId, timestamp: t.timestamp, rwset: t.rejected === undefined ? t.rwset : undefined })));
+    const results = this.state.commitBlock(
+      ordered.map((t) => ({
+        txId: t.txId,
+        timestamp: t.timestamp,
+        rwset: t.rejected === undefined ? t.rwset : undefined,
+      })),
+    );
     const number = results[0]?.blockNumber ?? this.height;
     if (number !== this.height) throw new Error(`block ${number} out of sequence (height ${this.height})`);
     const transactions = results.map((r, i): CommittedTransaction => {
       const t = ordered[i]!;
-      const code = r.code === "ENDORSEMENT_FAILURE" ? (t.rejected ?? TxValidationCode.ENDORSEMENT_POLICY_FAILURE) : CODE[r.code];
-      return { txId: t.txId, blockNumber: number, txIndex: i, code, timestamp: t.timestamp, event: code === TxValidationCode.VALID ? t.event : undefined };
+      const code =
+        r.code === "ENDORSEMENT_FAILURE" ? (t.rejected ?? TxValidationCode.ENDORSEMENT_POLICY_FAILURE) : CODE[r.code];
+      return {
+        txId: t.txId,
+        blockNumber: number,
+        txIndex: i,
+        code,
+        timestamp: t.timestamp,
+        event: code === TxValidationCode.VALID ? t.event : undefined,
+      };
     });
     const previous = this.blocks[this.blocks.length - 1]!;
-    const { encoded, hash } = encodeBlock(number, previous.hash, ordered.map((t) => t.envelope), transactions.map((t) => t.code));
+    const { encoded, hash } = encodeBlock(
+      number,
+      previous.hash,
+      ordered.map((t) => t.envelope),
+      transactions.map((t) => t.code),
+    );
     const block = { number, hash, encoded, transactions };
     this.blocks.push(block);
     for (const t of transactions) if (t.txId && !this.byTxId.has(t.txId)) this.byTxId.set(t.txId, t);
@@ -211,7 +241,9 @@ export class ChannelLedger {
     if (!tx) return undefined;
     const block = common.Block.deserializeBinary(this.blocks[tx.blockNumber]!.encoded);
     const processed = new peer.ProcessedTransaction();
-    processed.setTransactionenvelope(common.Envelope.deserializeBinary(block.getData()!.getDataList_asU8()[tx.txIndex]!));
+    processed.setTransactionenvelope(
+      common.Envelope.deserializeBinary(block.getData()!.getDataList_asU8()[tx.txIndex]!),
+    );
     processed.setValidationcode(tx.code);
     return processed;
   }

@@ -21,7 +21,11 @@ export interface CommitterContext {
 }
 
 export function checkForCommit(ctx: CommitterContext, envelopeBytes: Uint8Array): OrderedTransaction {
-  const rejected = (txId: string, timestamp: number, code: (typeof TxValidationCode)[keyof typeof TxValidationCode]): OrderedTransaction => ({ envelope: envelopeBytes, txId, timestamp, rwset: undefined, rejected: code });
+  const rejected = (
+    txId: string,
+    timestamp: number,
+    code: (typeof TxValidationCode)[keyof typeof TxValidationCode],
+  ): OrderedTransaction => ({ envelope: envelopeBytes, txId, timestamp, rwset: undefined, rejected: code });
   let env;
   try {
     env = unpackEnvelope(common.Envelope.deserializeBinary(envelopeBytes));
@@ -42,7 +46,11 @@ export function checkForCommit(ctx: CommitterContext, envelopeBytes: Uint8Array)
   const endorsedByPeer = env.action.endorsements.some((e) => {
     if (!e.endorser.equals(ctx.endorser)) return false;
     try {
-      verifySignature(ctx.msps.creator(e.endorser).certificate, Buffer.concat([env.action!.proposalResponsePayload, e.endorser]), e.signature);
+      verifySignature(
+        ctx.msps.creator(e.endorser).certificate,
+        Buffer.concat([env.action!.proposalResponsePayload, e.endorser]),
+        e.signature,
+      );
       return true;
     } catch {
       return false;
@@ -56,6 +64,13 @@ export function checkForCommit(ctx: CommitterContext, envelopeBytes: Uint8Array)
     return rejected(txId, ts, TxValidationCode.BAD_RWSET);
   }
   const e = env.action.event;
-  const event = e ? { chaincodeId: e.getChaincodeId(), txId: e.getTxId(), eventName: e.getEventName(), payload: Buffer.from(e.getPayload_asU8()) } : undefined;
+  const event = e
+    ? {
+        chaincodeId: e.getChaincodeId(),
+        txId: e.getTxId(),
+        eventName: e.getEventName(),
+        payload: Buffer.from(e.getPayload_asU8()),
+      }
+    : undefined;
   return { envelope: envelopeBytes, txId, timestamp: ts, rwset, event };
 }

@@ -1,6 +1,15 @@
 import "../quiet.ts";
 import { rm } from "node:fs/promises";
-import { CommitError, EndorseError, GatewayError, hash, signers, StatusCode, type ChaincodeEvent, type CloseableAsyncIterable } from "@hyperledger/fabric-gateway";
+import {
+  CommitError,
+  EndorseError,
+  GatewayError,
+  hash,
+  signers,
+  StatusCode,
+  type ChaincodeEvent,
+  type CloseableAsyncIterable,
+} from "@hyperledger/fabric-gateway";
 import { expect } from "chai";
 import { createFabricIdentity, type FabricIdentity } from "../identities.ts";
 import { signEcdsa } from "./msp.ts";
@@ -21,7 +30,8 @@ describe("peer emulator: gateway, validation and events", function () {
   let alice: FabricIdentity;
   let client: TestClient;
   const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
-  const evaluate = async (fn: string, ...args: string[]) => JSON.parse(text(await client.contract.evaluateTransaction(fn, ...args))) as unknown;
+  const evaluate = async (fn: string, ...args: string[]) =>
+    JSON.parse(text(await client.contract.evaluateTransaction(fn, ...args))) as unknown;
   const endorse = (fn: string, ...args: string[]) => client.contract.newProposal(fn, { arguments: args }).endorse();
 
   before(async () => {
@@ -48,9 +58,15 @@ describe("peer emulator: gateway, validation and events", function () {
 
     it("validates transactions of one block in order against the earlier ones in the same block", async () => {
       net.emulator.holdNextBlock(2);
-      const results = await Promise.allSettled([client.contract.submitTransaction("incr", "c2"), client.contract.submitTransaction("incr", "c2")]);
+      const results = await Promise.allSettled([
+        client.contract.submitTransaction("incr", "c2"),
+        client.contract.submitTransaction("incr", "c2"),
+      ]);
       const block = net.emulator.ledger.block(net.emulator.ledger.height - 1)!;
-      expect(block.transactions.map((t) => t.code)).to.deep.equal([TxValidationCode.VALID, TxValidationCode.MVCC_READ_CONFLICT]);
+      expect(block.transactions.map((t) => t.code)).to.deep.equal([
+        TxValidationCode.VALID,
+        TxValidationCode.MVCC_READ_CONFLICT,
+      ]);
       expect(results.map((r) => r.status).sort()).to.deep.equal(["fulfilled", "rejected"]);
       const failure = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
       expect(failure.reason).to.be.instanceOf(CommitError);
@@ -74,14 +90,19 @@ describe("peer emulator: gateway, validation and events", function () {
       expect((await (await tx.submit()).getStatus()).code).to.equal(StatusCode.VALID);
       await (await tx.submit()).getStatus();
       const later = net.emulator.ledger.block(net.emulator.ledger.height - 1)!;
-      expect(later.transactions.map((t) => [t.txId, t.code])).to.deep.equal([[tx.getTransactionId(), TxValidationCode.DUPLICATE_TXID]]);
+      expect(later.transactions.map((t) => [t.txId, t.code])).to.deep.equal([
+        [tx.getTransactionId(), TxValidationCode.DUPLICATE_TXID],
+      ]);
       expect(await evaluate("get", "dup")).to.equal("1");
 
       const twice = await endorse("incr", "dup2");
       net.emulator.holdNextBlock(2);
       await Promise.all([twice.submit(), twice.submit()]);
       const same = net.emulator.ledger.block(net.emulator.ledger.height - 1)!;
-      expect(same.transactions.map((t) => t.code)).to.deep.equal([TxValidationCode.VALID, TxValidationCode.DUPLICATE_TXID]);
+      expect(same.transactions.map((t) => t.code)).to.deep.equal([
+        TxValidationCode.VALID,
+        TxValidationCode.DUPLICATE_TXID,
+      ]);
 
       const proposal = client.contract.newProposal("incr", { arguments: ["dup3"] });
       await (await proposal.endorse()).submit().then((s) => s.getStatus());
@@ -97,16 +118,25 @@ describe("peer emulator: gateway, validation and events", function () {
       expect(err).to.be.instanceOf(EndorseError);
       expect(err.code).to.equal(10); // grpc ABORTED
       expect(err.message).to.contain("failed to endorse transaction, see attached details for more info");
-      expect(err.details).to.deep.equal([{ address: net.emulator.address, mspId: "PeerMSP", message: "chaincode response 500, boom" }]);
-      const evalErr = (await client.contract.evaluateTransaction("fail", "bang").catch((e: unknown) => e)) as GatewayError;
+      expect(err.details).to.deep.equal([
+        { address: net.emulator.address, mspId: "PeerMSP", message: "chaincode response 500, boom" },
+      ]);
+      const evalErr = (await client.contract
+        .evaluateTransaction("fail", "bang")
+        .catch((e: unknown) => e)) as GatewayError;
       expect(evalErr).to.be.instanceOf(GatewayError);
       expect(evalErr.code).to.equal(2); // grpc UNKNOWN
       expect(evalErr.details[0]?.message).to.equal("chaincode response 500, bang");
     });
 
     it("refuses an unknown chaincode function with the contract API's message", async () => {
-      const err = (await client.network.getContract("probe", "probe").evaluateTransaction("nope").catch((e: unknown) => e)) as GatewayError;
-      expect(err.details[0]?.message).to.equal("chaincode response 500, You've asked to invoke a function that does not exist: probe:nope");
+      const err = (await client.network
+        .getContract("probe", "probe")
+        .evaluateTransaction("nope")
+        .catch((e: unknown) => e)) as GatewayError;
+      expect(err.details[0]?.message).to.equal(
+        "chaincode response 500, You've asked to invoke a function that does not exist: probe:nope",
+      );
     });
   });
 
@@ -125,7 +155,9 @@ describe("peer emulator: gateway, validation and events", function () {
 
     it("refuses a signature by another key than the certificate's, and a high-S signature", async () => {
       const bob = await createFabricIdentity({ mspId: "Org1MSP", commonName: "bob" });
-      const forged = connectTestClient(net.emulator.address, alice, { signer: signers.newPrivateKeySigner(bob.privateKey) });
+      const forged = connectTestClient(net.emulator.address, alice, {
+        signer: signers.newPrivateKeySigner(bob.privateKey),
+      });
       const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
       const highS = connectTestClient(net.emulator.address, alice, {
         signer: async (digest) => {
@@ -136,7 +168,12 @@ describe("peer emulator: gateway, validation and events", function () {
           const flipped = Buffer.from((P256_N - s).toString(16).padStart(64, "0"), "hex");
           const sPart = flipped[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), flipped]) : flipped;
           const rPart = der.subarray(4, 4 + rLength);
-          const body = Buffer.concat([Buffer.from([0x02, rPart.length]), rPart, Buffer.from([0x02, sPart.length]), sPart]);
+          const body = Buffer.concat([
+            Buffer.from([0x02, rPart.length]),
+            rPart,
+            Buffer.from([0x02, sPart.length]),
+            sPart,
+          ]);
           return Buffer.concat([Buffer.from([0x30, body.length]), body]);
         },
       });
@@ -154,18 +191,25 @@ describe("peer emulator: gateway, validation and events", function () {
     it("verifies P-384 creators against their own curve and Ed25519 creators over the whole message", async () => {
       const p384 = await createFabricIdentity({ mspId: "Org1MSP", commonName: "carol", keyAlgorithm: "P-384" });
       const ed = await createFabricIdentity({ mspId: "Org1MSP", commonName: "dave", keyAlgorithm: "Ed25519" });
-      const clients = [connectTestClient(net.emulator.address, p384), connectTestClient(net.emulator.address, ed, { hash: hash.none })];
+      const clients = [
+        connectTestClient(net.emulator.address, p384),
+        connectTestClient(net.emulator.address, ed, { hash: hash.none }),
+      ];
       try {
         for (const [i, c] of clients.entries()) {
           // Several signatures each: a P-384 low S is almost always above P-256's n/2.
           for (let n = 0; n < 4; n++) await c.contract.submitTransaction("incr", `curve-${i}`);
-          expect(JSON.parse(text(await c.contract.evaluateTransaction("whoami"))) as { mspId: string }).to.deep.include({ mspId: "Org1MSP" });
+          expect(JSON.parse(text(await c.contract.evaluateTransaction("whoami"))) as { mspId: string }).to.deep.include(
+            { mspId: "Org1MSP" },
+          );
           expect(await evaluate("get", `curve-${i}`)).to.equal("4");
         }
         // Ed25519 signs the message itself: a signature over its SHA-256 digest is refused.
         const digestSigned = connectTestClient(net.emulator.address, ed, { hash: hash.sha256 });
         try {
-          const err = (await digestSigned.contract.evaluateTransaction("whoami").catch((e: unknown) => e)) as GatewayError;
+          const err = (await digestSigned.contract
+            .evaluateTransaction("whoami")
+            .catch((e: unknown) => e)) as GatewayError;
           expect(err.details[0]?.message).to.contain("the signature does not verify");
         } finally {
           digestSigned.close();
@@ -207,7 +251,8 @@ describe("peer emulator: gateway, validation and events", function () {
       }
       return out;
     }
-    const summary = (events: ChaincodeEvent[]) => events.map((e) => [Number(e.blockNumber), e.eventName, text(e.payload)]);
+    const summary = (events: ChaincodeEvent[]) =>
+      events.map((e) => [Number(e.blockNumber), e.eventName, text(e.payload)]);
 
     it("delivers one event per valid transaction (the last setEvent), in block and transaction order, none for invalid ones", async () => {
       const start = net.emulator.ledger.height;
@@ -224,16 +269,26 @@ describe("peer emulator: gateway, validation and events", function () {
         [start + 2, "third", "3"],
       ]);
       expect(events.every((e) => e.chaincodeName === "probe" && /^[0-9a-f]{64}$/.test(e.transactionId))).to.equal(true);
-      expect(net.emulator.ledger.block(start + 1)!.transactions.map((t) => t.code)).to.include(TxValidationCode.MVCC_READ_CONFLICT);
+      expect(net.emulator.ledger.block(start + 1)!.transactions.map((t) => t.code)).to.include(
+        TxValidationCode.MVCC_READ_CONFLICT,
+      );
     });
 
     it("resumes after a given transaction or from a start block, and keeps streaming new commits", async () => {
       const txIds: string[] = [];
       for (const n of ["1", "2", "3"]) txIds.push(text(await client.contract.submitTransaction("emit", `ev${n}`, n)));
       const firstBlock = net.emulator.ledger.height - 3;
-      const afterSecond = await take(await client.network.getChaincodeEvents("probe", { checkpoint: { getBlockNumber: () => BigInt(firstBlock + 1), getTransactionId: () => txIds[1] } }), 1);
+      const afterSecond = await take(
+        await client.network.getChaincodeEvents("probe", {
+          checkpoint: { getBlockNumber: () => BigInt(firstBlock + 1), getTransactionId: () => txIds[1] },
+        }),
+        1,
+      );
       expect(summary(afterSecond)).to.deep.equal([[firstBlock + 2, "ev3", "3"]]);
-      const fromBlock = await take(await client.network.getChaincodeEvents("probe", { startBlock: BigInt(firstBlock + 1) }), 2);
+      const fromBlock = await take(
+        await client.network.getChaincodeEvents("probe", { startBlock: BigInt(firstBlock + 1) }),
+        2,
+      );
       expect(summary(fromBlock).map((e) => e[1])).to.deep.equal(["ev2", "ev3"]);
 
       // A stream opened at the next commit sees only what commits afterwards.
@@ -251,6 +306,8 @@ describe("peer emulator: gateway, validation and events", function () {
     expect(info.getHeight()).to.equal(net.emulator.ledger.height).and.to.equal(2);
     const block = common.Block.deserializeBinary(await qscc.evaluateTransaction("GetBlockByNumber", "pdl", "1"));
     expect(block.getHeader()!.getNumber()).to.equal(1);
-    expect(Buffer.from(block.getHeader()!.getPreviousHash_asU8()).equals(net.emulator.ledger.block(0)!.hash)).to.equal(true);
+    expect(Buffer.from(block.getHeader()!.getPreviousHash_asU8()).equals(net.emulator.ledger.block(0)!.hash)).to.equal(
+      true,
+    );
   });
 });

@@ -18,12 +18,18 @@ describe("peer emulator: chaincode state through the shim", function () {
   let client: TestClient;
   const json = (bytes: Uint8Array) => JSON.parse(Buffer.from(bytes).toString("utf8")) as unknown;
   const submit = (fn: string, ...args: string[]) => client.contract.submitTransaction(fn, ...args);
-  const evaluate = async (fn: string, ...args: string[]) => json(await client.contract.evaluateTransaction(fn, ...args));
+  const evaluate = async (fn: string, ...args: string[]) =>
+    json(await client.contract.evaluateTransaction(fn, ...args));
 
   before(async () => {
     dir = await packageProbeChaincode();
     // A batch of 2 rows makes every range of 3+ keys continue with QUERY_STATE_NEXT.
-    net = await startEmulatedNetwork({ chaincodeName: "probe", modulePath: dir, mspIds: ["Org1MSP"], queryBatchSize: 2 });
+    net = await startEmulatedNetwork({
+      chaincodeName: "probe",
+      modulePath: dir,
+      mspIds: ["Org1MSP"],
+      queryBatchSize: 2,
+    });
     alice = await createFabricIdentity({ mspId: "Org1MSP", commonName: "alice", attributes: { role: "tester" } });
     client = connectTestClient(net.emulator.address, alice, { contract: "probe" });
   });
@@ -62,7 +68,12 @@ describe("peer emulator: chaincode state through the shim", function () {
     net.emulator.setClock(3_000);
     await submit("put", "h", "");
     expect(await evaluate("get", "h")).to.equal(null);
-    const history = (await evaluate("history", "h")) as { value: string; isDelete: boolean; seconds: number; txId: string }[];
+    const history = (await evaluate("history", "h")) as {
+      value: string;
+      isDelete: boolean;
+      seconds: number;
+      txId: string;
+    }[];
     expect(history.map((e) => [e.value, e.isDelete, e.seconds])).to.deep.equal([
       ["", true, 3_000],
       ["two", false, 2_000],
@@ -83,7 +94,11 @@ describe("peer emulator: chaincode state through the shim", function () {
   it("pages with bookmarks and refuses a paginated query in a transaction that writes", async () => {
     for (const key of ["p1", "p2", "p3", "p4", "p5"]) await submit("put", key, key);
     expect(await evaluate("page", "p", "q", "2", "")).to.deep.equal({ keys: ["p1", "p2"], bookmark: "p3", fetched: 2 });
-    expect(await evaluate("page", "p", "q", "2", "p3")).to.deep.equal({ keys: ["p3", "p4"], bookmark: "p5", fetched: 2 });
+    expect(await evaluate("page", "p", "q", "2", "p3")).to.deep.equal({
+      keys: ["p3", "p4"],
+      bookmark: "p5",
+      fetched: 2,
+    });
     expect(await evaluate("page", "p", "q", "2", "p5")).to.deep.equal({ keys: ["p5"], bookmark: "", fetched: 1 });
     const err = await submit("putThenPage", "w").catch((e: unknown) => e);
     expect(String((err as { details?: { message: string }[] }).details?.[0]?.message)).to.match(/paginated/);
@@ -94,12 +109,21 @@ describe("peer emulator: chaincode state through the shim", function () {
     await submit("putComposite", "asset", "org1", "b", "2");
     await submit("putComposite", "asset", "org1", "a", "3");
     await submit("putComposite", "other", "org1", "a", "4");
-    expect(await evaluate("listComposite", "asset", "org1")).to.deep.equal([["org1", "a"], ["org1", "b"]]);
-    expect(await evaluate("listComposite", "asset", "")).to.deep.equal([["org1", "a"], ["org1", "b"], ["org2", "b"]]);
+    expect(await evaluate("listComposite", "asset", "org1")).to.deep.equal([
+      ["org1", "a"],
+      ["org1", "b"],
+    ]);
+    expect(await evaluate("listComposite", "asset", "")).to.deep.equal([
+      ["org1", "a"],
+      ["org1", "b"],
+      ["org2", "b"],
+    ]);
   });
 
   it("refuses rich queries as a LevelDB peer does", async () => {
     const err = await client.contract.evaluateTransaction("richQuery").catch((e: unknown) => e);
-    expect(String((err as { details?: { message: string }[] }).details?.[0]?.message)).to.contain("ExecuteQuery not supported for leveldb");
+    expect(String((err as { details?: { message: string }[] }).details?.[0]?.message)).to.contain(
+      "ExecuteQuery not supported for leveldb",
+    );
   });
 });

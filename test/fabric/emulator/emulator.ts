@@ -58,7 +58,12 @@ export class PeerEmulator {
     readonly identity: FabricIdentity,
   ) {
     this.current = new ChannelLedger(options.channel);
-    const committer = { channel: options.channel, chaincodeName: options.chaincodeName, msps: this.msps, endorser: new Uint8Array() };
+    const committer = {
+      channel: options.channel,
+      chaincodeName: options.chaincodeName,
+      msps: this.msps,
+      endorser: new Uint8Array(),
+    };
     this.endorser = new Endorser({
       channel: options.channel,
       chaincodeName: options.chaincodeName,
@@ -172,13 +177,21 @@ export class PeerEmulator {
         orderer: () => this.orderer,
       }),
     );
-    this.port = await new Promise<number>((resolve, reject) => server.bindAsync(`${host}:0`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))));
+    this.port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`${host}:0`, grpc.ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      ),
+    );
     this.server = server;
   }
 }
 
 /** The chaincode server takes a moment to bind after it starts: retry for up to 20 s. */
-async function connectWithRetry(address: string, expectedId: string | undefined, deadline = Date.now() + 20_000): Promise<ShimSession> {
+async function connectWithRetry(
+  address: string,
+  expectedId: string | undefined,
+  deadline = Date.now() + 20_000,
+): Promise<ShimSession> {
   for (;;) {
     try {
       return await ShimSession.connect(address, expectedId === undefined ? {} : { expectedId });

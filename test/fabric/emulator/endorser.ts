@@ -6,7 +6,13 @@ import { answerQscc } from "./qscc.ts";
 import { encodeRwset } from "./rwset.ts";
 import type { ShimSession } from "./shim-session.ts";
 import { TxStateHandler } from "./state-requests.ts";
-import { proposalResponsePayload, restamp, unpackProposal, type ChaincodeResult, type UnpackedProposal } from "./transaction.ts";
+import {
+  proposalResponsePayload,
+  restamp,
+  unpackProposal,
+  type ChaincodeResult,
+  type UnpackedProposal,
+} from "./transaction.ts";
 
 /**
  * The peer's ProcessProposal: check the signed proposal (creator, signature, transaction id,
@@ -64,12 +70,24 @@ export class Endorser {
       if (p.channel !== this.ctx.channel) throw new EndorsementError(`channel ${p.channel} not found`, "client");
       this.ctx.msps.verify(p.creator, p.signed.getProposalBytes_asU8(), p.signed.getSignature_asU8());
     } catch (err) {
-      if (err instanceof IdentityError) throw new EndorsementError(`access denied: channel [${p.channel}] creator org unknown, creator is malformed or the signature is invalid: ${err.message}`, "client");
+      if (err instanceof IdentityError)
+        throw new EndorsementError(
+          `access denied: channel [${p.channel}] creator org unknown, creator is malformed or the signature is invalid: ${err.message}`,
+          "client",
+        );
       throw err;
     }
     const expected = transactionIdOf(p.nonce, p.creator);
-    if (p.txId !== expected) throw new EndorsementError(`incorrectly formed transaction id ${p.txId}: expected hex(sha256(nonce ‖ creator)) = ${expected}`, "client");
-    if (options.forCommit && this.ctx.ledger().transaction(p.txId)) throw new EndorsementError(`duplicate transaction found [${p.txId}]. Creator [${p.creator.toString("hex")}]`, "client");
+    if (p.txId !== expected)
+      throw new EndorsementError(
+        `incorrectly formed transaction id ${p.txId}: expected hex(sha256(nonce ‖ creator)) = ${expected}`,
+        "client",
+      );
+    if (options.forCommit && this.ctx.ledger().transaction(p.txId))
+      throw new EndorsementError(
+        `duplicate transaction found [${p.txId}]. Creator [${p.creator.toString("hex")}]`,
+        "client",
+      );
     return p;
   }
 
@@ -80,7 +98,8 @@ export class Endorser {
     const proposal = clock === undefined ? checked : restamp(checked, clock);
     const result = proposal.chaincodeName === "qscc" ? this.qscc(proposal) : await this.execute(proposal);
     // Status ≥ 400 fails the endorsement (core/endorser); the gateway reports it in these words.
-    if (result.status < 200 || result.status >= 400) throw new EndorsementError(`chaincode response ${result.status}, ${result.message}`, "chaincode");
+    if (result.status < 200 || result.status >= 400)
+      throw new EndorsementError(`chaincode response ${result.status}, ${result.message}`, "chaincode");
     const prp = proposalResponsePayload(proposal, result);
     const endorsement = new peer.Endorsement();
     endorsement.setEndorser(this.serializedIdentity);
@@ -89,13 +108,19 @@ export class Endorser {
   }
 
   private qscc(p: UnpackedProposal): ChaincodeResult {
-    const answer = answerQscc(this.ctx.ledger(), p.input.getArgsList_asU8().map((a) => Buffer.from(a).toString("utf8")));
+    const answer = answerQscc(
+      this.ctx.ledger(),
+      p.input.getArgsList_asU8().map((a) => Buffer.from(a).toString("utf8")),
+    );
     return { ...answer, event: undefined, rwset: new Uint8Array() };
   }
 
   private async execute(p: UnpackedProposal): Promise<ChaincodeResult> {
     if (p.chaincodeName !== this.ctx.chaincodeName) {
-      throw new EndorsementError(`make sure the chaincode ${p.chaincodeName} has been successfully defined on channel ${p.channel} and try again: chaincode ${p.chaincodeName} not found`, "client");
+      throw new EndorsementError(
+        `make sure the chaincode ${p.chaincodeName} has been successfully defined on channel ${p.channel} and try again: chaincode ${p.chaincodeName} not found`,
+        "client",
+      );
     }
     const ledger = this.ctx.ledger();
     const simulator = ledger.state.simulate();
@@ -105,12 +130,21 @@ export class Endorser {
       const session = await this.ctx.session();
       completion = await session.execute(p.channel, p.txId, p.input, p.signed, handler);
     } catch (err) {
-      throw new EndorsementError(`error in simulation: ${err instanceof Error ? err.message : String(err)}`, "execution");
+      throw new EndorsementError(
+        `error in simulation: ${err instanceof Error ? err.message : String(err)}`,
+        "execution",
+      );
     }
     // The shim leaves the event's chaincode id and tx id empty; the peer fills them in.
     const event = completion.event;
     event?.setChaincodeId(p.chaincodeName);
     event?.setTxId(p.txId);
-    return { status: completion.status, message: completion.message, payload: completion.payload, event, rwset: encodeRwset(p.chaincodeName, simulator.rwset()) };
+    return {
+      status: completion.status,
+      message: completion.message,
+      payload: completion.payload,
+      event,
+      rwset: encodeRwset(p.chaincodeName, simulator.rwset()),
+    };
   }
 }

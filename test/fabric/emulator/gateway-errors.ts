@@ -12,7 +12,11 @@ export interface EndpointError {
   readonly message: string;
 }
 
-export function rpcError(code: grpc.status, message: string, details: readonly EndpointError[] = []): Partial<grpc.StatusObject> {
+export function rpcError(
+  code: grpc.status,
+  message: string,
+  details: readonly EndpointError[] = [],
+): Partial<grpc.StatusObject> {
   const metadata = new grpc.Metadata();
   if (details.length > 0) {
     const status = new google.rpc.Status();

@@ -38,19 +38,33 @@ type Callback<T> = grpc.sendUnaryData<T>;
 export function gatewayService(ctx: GatewayContext): grpc.UntypedServiceImplementation {
   const detail = (message: string): EndpointError[] => [{ address: ctx.address(), mspId: ctx.mspId, message }];
 
-  async function endorse(call: grpc.ServerUnaryCall<gateway.EndorseRequest, gateway.EndorseResponse>, callback: Callback<gateway.EndorseResponse>) {
+  async function endorse(
+    call: grpc.ServerUnaryCall<gateway.EndorseRequest, gateway.EndorseResponse>,
+    callback: Callback<gateway.EndorseResponse>,
+  ) {
     try {
       const endorsed = await ctx.endorser.process(call.request.getProposedTransaction(), { forCommit: true });
       const response = new gateway.EndorseResponse();
-      response.setPreparedTransaction(preparedTransaction(endorsed.proposal, endorsed.proposalResponsePayload, [endorsed.endorsement]));
+      response.setPreparedTransaction(
+        preparedTransaction(endorsed.proposal, endorsed.proposalResponsePayload, [endorsed.endorsement]),
+      );
       callback(null, response);
     } catch (err) {
       if (err instanceof MalformedError) return callback(rpcError(grpc.status.INVALID_ARGUMENT, err.message));
-      callback(rpcError(grpc.status.ABORTED, "failed to endorse transaction, see attached details for more info", detail(messageOf(err))));
+      callback(
+        rpcError(
+          grpc.status.ABORTED,
+          "failed to endorse transaction, see attached details for more info",
+          detail(messageOf(err)),
+        ),
+      );
     }
   }
 
-  async function evaluate(call: grpc.ServerUnaryCall<gateway.EvaluateRequest, gateway.EvaluateResponse>, callback: Callback<gateway.EvaluateResponse>) {
+  async function evaluate(
+    call: grpc.ServerUnaryCall<gateway.EvaluateRequest, gateway.EvaluateResponse>,
+    callback: Callback<gateway.EvaluateResponse>,
+  ) {
     try {
       const endorsed = await ctx.endorser.process(call.request.getProposedTransaction(), { forCommit: false });
       const result = new peer.Response();
@@ -61,26 +75,53 @@ export function gatewayService(ctx: GatewayContext): grpc.UntypedServiceImplemen
       response.setResult(result);
       callback(null, response);
     } catch (err) {
-      if (err instanceof MalformedError) return callback(rpcError(grpc.status.INVALID_ARGUMENT, `failed to unpack transaction proposal: ${err.message}`));
+      if (err instanceof MalformedError)
+        return callback(
+          rpcError(grpc.status.INVALID_ARGUMENT, `failed to unpack transaction proposal: ${err.message}`),
+        );
       const message = messageOf(err);
-      if (err instanceof EndorsementError && err.kind === "chaincode") return callback(rpcError(grpc.status.UNKNOWN, `evaluate call to endorser returned error: ${message}`, detail(message)));
-      if (err instanceof EndorsementError && err.kind === "client") return callback(rpcError(grpc.status.FAILED_PRECONDITION, `evaluate call to endorser returned error: ${message}`, detail(message)));
-      callback(rpcError(grpc.status.ABORTED, "failed to evaluate transaction, see attached details for more info", detail(message)));
+      if (err instanceof EndorsementError && err.kind === "chaincode")
+        return callback(
+          rpcError(grpc.status.UNKNOWN, `evaluate call to endorser returned error: ${message}`, detail(message)),
+        );
+      if (err instanceof EndorsementError && err.kind === "client")
+        return callback(
+          rpcError(
+            grpc.status.FAILED_PRECONDITION,
+            `evaluate call to endorser returned error: ${message}`,
+            detail(message),
+          ),
+        );
+      callback(
+        rpcError(
+          grpc.status.ABORTED,
+          "failed to evaluate transaction, see attached details for more info",
+          detail(message),
+        ),
+      );
     }
   }
 
-  function submit(call: grpc.ServerUnaryCall<gateway.SubmitRequest, gateway.SubmitResponse>, callback: Callback<gateway.SubmitResponse>) {
+  function submit(
+    call: grpc.ServerUnaryCall<gateway.SubmitRequest, gateway.SubmitResponse>,
+    callback: Callback<gateway.SubmitResponse>,
+  ) {
     const envelope = call.request.getPreparedTransaction();
     if (!envelope) return callback(rpcError(grpc.status.INVALID_ARGUMENT, "a prepared transaction is required"));
-    if (bytes(envelope.getSignature()).length === 0) return callback(rpcError(grpc.status.INVALID_ARGUMENT, "prepared transaction must be signed"));
-    const refuse = (status: string, info: string) => callback(rpcError(grpc.status.ABORTED, `received unsuccessful response from orderer: status=${status}, info=${info}`));
+    if (bytes(envelope.getSignature()).length === 0)
+      return callback(rpcError(grpc.status.INVALID_ARGUMENT, "prepared transaction must be signed"));
+    const refuse = (status: string, info: string) =>
+      callback(
+        rpcError(grpc.status.ABORTED, `received unsuccessful response from orderer: status=${status}, info=${info}`),
+      );
     let unpacked;
     try {
       unpacked = unpackEnvelope(envelope);
     } catch (err) {
       return refuse("BAD_REQUEST", messageOf(err));
     }
-    if (unpacked.channel !== ctx.channel) return callback(rpcError(grpc.status.FAILED_PRECONDITION, `channel ${unpacked.channel} not found`));
+    if (unpacked.channel !== ctx.channel)
+      return callback(rpcError(grpc.status.FAILED_PRECONDITION, `channel ${unpacked.channel} not found`));
     try {
       ctx.msps.verify(unpacked.creator, unpacked.payloadBytes, unpacked.signature);
     } catch (err) {
@@ -91,16 +132,21 @@ export function gatewayService(ctx: GatewayContext): grpc.UntypedServiceImplemen
     callback(null, new gateway.SubmitResponse());
   }
 
-  function commitStatus(call: grpc.ServerUnaryCall<gateway.SignedCommitStatusRequest, gateway.CommitStatusResponse>, callback: Callback<gateway.CommitStatusResponse>) {
+  function commitStatus(
+    call: grpc.ServerUnaryCall<gateway.SignedCommitStatusRequest, gateway.CommitStatusResponse>,
+    callback: Callback<gateway.CommitStatusResponse>,
+  ) {
     let request;
     try {
       request = gateway.CommitStatusRequest.deserializeBinary(call.request.getRequest_asU8());
       ctx.msps.verify(request.getIdentity_asU8(), call.request.getRequest_asU8(), call.request.getSignature_asU8());
     } catch (err) {
-      if (err instanceof IdentityError) return callback(rpcError(grpc.status.PERMISSION_DENIED, `access denied: ${err.message}`));
+      if (err instanceof IdentityError)
+        return callback(rpcError(grpc.status.PERMISSION_DENIED, `access denied: ${err.message}`));
       return callback(rpcError(grpc.status.INVALID_ARGUMENT, `invalid status request: ${messageOf(err)}`));
     }
-    if (request.getChannelId() !== ctx.channel) return callback(rpcError(grpc.status.FAILED_PRECONDITION, `channel ${request.getChannelId()} not found`));
+    if (request.getChannelId() !== ctx.channel)
+      return callback(rpcError(grpc.status.FAILED_PRECONDITION, `channel ${request.getChannelId()} not found`));
     const txId = request.getTransactionId();
     const ledger = ctx.ledger();
     let settled = false;
@@ -131,17 +177,21 @@ export function gatewayService(ctx: GatewayContext): grpc.UntypedServiceImplemen
     });
   }
 
-  function chaincodeEvents(call: grpc.ServerWritableStream<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse>) {
+  function chaincodeEvents(
+    call: grpc.ServerWritableStream<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse>,
+  ) {
     const fail = (status: Partial<grpc.StatusObject>) => call.emit("error", status);
     let request;
     try {
       request = gateway.ChaincodeEventsRequest.deserializeBinary(call.request.getRequest_asU8());
       ctx.msps.verify(request.getIdentity_asU8(), call.request.getRequest_asU8(), call.request.getSignature_asU8());
     } catch (err) {
-      if (err instanceof IdentityError) return fail(rpcError(grpc.status.PERMISSION_DENIED, `access denied: ${err.message}`));
+      if (err instanceof IdentityError)
+        return fail(rpcError(grpc.status.PERMISSION_DENIED, `access denied: ${err.message}`));
       return fail(rpcError(grpc.status.INVALID_ARGUMENT, `invalid chaincode events request: ${messageOf(err)}`));
     }
-    if (request.getChannelId() !== ctx.channel) return fail(rpcError(grpc.status.NOT_FOUND, `channel ${request.getChannelId()} not found`));
+    if (request.getChannelId() !== ctx.channel)
+      return fail(rpcError(grpc.status.NOT_FOUND, `channel ${request.getChannelId()} not found`));
     const ledger = ctx.ledger();
     const chaincodeId = request.getChaincodeId();
     const after = request.getAfterTransactionId();
@@ -203,7 +253,9 @@ export function gatewayService(ctx: GatewayContext): grpc.UntypedServiceImplemen
  * peer drops it as a real peer going down would, with UNAVAILABLE, so clients see an outage.
  */
 function closedError(ledger: ChannelLedger, when: string): Partial<grpc.StatusObject> {
-  return ledger.closedBy === "stop" ? rpcError(grpc.status.UNAVAILABLE, `the peer is shutting down (${when})`) : rpcError(grpc.status.ABORTED, `the emulated ledger was reset ${when}`);
+  return ledger.closedBy === "stop"
+    ? rpcError(grpc.status.UNAVAILABLE, `the peer is shutting down (${when})`)
+    : rpcError(grpc.status.ABORTED, `the emulated ledger was reset ${when}`);
 }
 
 function messageOf(err: unknown): string {

@@ -58,16 +58,22 @@ export function verifySignature(certificate: X509Certificate, message: Uint8Arra
   const sig = Buffer.from(signature);
   const key = certificate.publicKey;
   if (key.asymmetricKeyType === "ed25519") {
-    if (!verify(null, message, key, sig)) throw new IdentityError("the signature does not verify against the creator's certificate");
+    if (!verify(null, message, key, sig))
+      throw new IdentityError("the signature does not verify against the creator's certificate");
     return;
   }
   const curve = key.asymmetricKeyDetails?.namedCurve;
   const order = key.asymmetricKeyType === "ec" && curve ? CURVE_ORDER[curve] : undefined;
-  if (order === undefined) throw new IdentityError(`the creator's key (${key.asymmetricKeyType}${curve ? ` ${curve}` : ""}) is not one the emulated MSP verifies (ECDSA P-256 or P-384, Ed25519)`);
+  if (order === undefined)
+    throw new IdentityError(
+      `the creator's key (${key.asymmetricKeyType}${curve ? ` ${curve}` : ""}) is not one the emulated MSP verifies (ECDSA P-256 or P-384, Ed25519)`,
+    );
   const s = derS(sig);
   if (s === undefined) throw new IdentityError("the signature is not a DER ECDSA signature");
-  if (s > order >> 1n) throw new IdentityError("the signature has a high S value (Fabric requires low-S ECDSA signatures)");
-  if (!verify("sha256", message, key, sig)) throw new IdentityError("the signature does not verify against the creator's certificate");
+  if (s > order >> 1n)
+    throw new IdentityError("the signature has a high S value (Fabric requires low-S ECDSA signatures)");
+  if (!verify("sha256", message, key, sig))
+    throw new IdentityError("the signature does not verify against the creator's certificate");
 }
 
 /** An ECDSA P-256 signature as Fabric wants it: SHA-256, DER, low S. */
@@ -147,6 +153,7 @@ export class MspRegistry {
 
   private checkDates(certificate: X509Certificate): void {
     const now = Date.now();
-    if (now < Date.parse(certificate.validFrom) || now > Date.parse(certificate.validTo)) throw new IdentityError("the creator's certificate is expired or not yet valid");
+    if (now < Date.parse(certificate.validFrom) || now > Date.parse(certificate.validTo))
+      throw new IdentityError("the creator's certificate is expired or not yet valid");
   }
 }

@@ -41,10 +41,19 @@ export async function startEmulatedNetwork(options: EmulatedNetworkOptions = {})
   const chaincode = await ChaincodeServer.start({ modulePath, chaincodeId, localMspId: "PeerMSP" });
   let emulator: PeerEmulator;
   try {
-    emulator = await PeerEmulator.start({ channel, chaincodeName, chaincodeAddress: chaincode.address, chaincodeId, ...(options.queryBatchSize ? { queryBatchSize: options.queryBatchSize } : {}) });
+    emulator = await PeerEmulator.start({
+      channel,
+      chaincodeName,
+      chaincodeAddress: chaincode.address,
+      chaincodeId,
+      ...(options.queryBatchSize ? { queryBatchSize: options.queryBatchSize } : {}),
+    });
   } catch (err) {
     await chaincode.stop();
-    throw new Error(`the peer emulator could not reach the chaincode: ${err instanceof Error ? err.message : String(err)}\n${chaincode.describeExit()}`, { cause: err });
+    throw new Error(
+      `the peer emulator could not reach the chaincode: ${err instanceof Error ? err.message : String(err)}\n${chaincode.describeExit()}`,
+      { cause: err },
+    );
   }
   const trusted = new Set<string>();
   const trust = async (mspId: string) => {

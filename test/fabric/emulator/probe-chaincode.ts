@@ -12,13 +12,19 @@ import { Contract, Context as ContextClass, Info, Transaction } from "../../../c
 /** Declares `n` string parameters (esbuild emits no design:paramtypes), then @Transaction. */
 function tx(n: number) {
   return (target: object, key: string, descriptor: PropertyDescriptor): void => {
-    Reflect.defineMetadata("design:paramtypes", [ContextClass, ...Array<StringConstructor>(n).fill(String)], target, key);
+    Reflect.defineMetadata(
+      "design:paramtypes",
+      [ContextClass, ...Array<StringConstructor>(n).fill(String)],
+      target,
+      key,
+    );
     Reflect.defineMetadata("design:returntype", String, target, key);
     (Transaction(true) as (t: object, k: string, d: PropertyDescriptor) => void)(target, key, descriptor);
   };
 }
 
-const text = (value: Uint8Array | undefined) => (value && value.length > 0 ? Buffer.from(value).toString("utf8") : null);
+const text = (value: Uint8Array | undefined) =>
+  value && value.length > 0 ? Buffer.from(value).toString("utf8") : null;
 
 @Info({ title: "probe", description: "Probes of the peer's state semantics." })
 export class ProbeContract extends Contract {
@@ -100,7 +106,8 @@ export class ProbeContract extends Contract {
   @tx(2)
   async listComposite(ctx: Context, type: string, a: string): Promise<string> {
     const found: string[][] = [];
-    for await (const kv of ctx.stub.getStateByPartialCompositeKey(type, a ? [a] : [])) found.push(ctx.stub.splitCompositeKey(kv.key).attributes);
+    for await (const kv of ctx.stub.getStateByPartialCompositeKey(type, a ? [a] : []))
+      found.push(ctx.stub.splitCompositeKey(kv.key).attributes);
     return JSON.stringify(found);
   }
 
@@ -108,7 +115,12 @@ export class ProbeContract extends Contract {
   async history(ctx: Context, key: string): Promise<string> {
     const entries = [];
     for await (const m of ctx.stub.getHistoryForKey(key)) {
-      entries.push({ txId: m.txId, value: Buffer.from(m.value).toString("utf8"), isDelete: m.isDelete, seconds: Number(String(m.timestamp.seconds)) });
+      entries.push({
+        txId: m.txId,
+        value: Buffer.from(m.value).toString("utf8"),
+        isDelete: m.isDelete,
+        seconds: Number(String(m.timestamp.seconds)),
+      });
     }
     return JSON.stringify(entries);
   }
@@ -136,7 +148,13 @@ export class ProbeContract extends Contract {
   @tx(0)
   async whoami(ctx: Context): Promise<string> {
     const ts = ctx.stub.getTxTimestamp();
-    return JSON.stringify({ id: ctx.clientIdentity.getID(), mspId: ctx.clientIdentity.getMSPID(), txId: ctx.stub.getTxID(), seconds: Number(String(ts.seconds)), localMsp: ctx.stub.getMspID() });
+    return JSON.stringify({
+      id: ctx.clientIdentity.getID(),
+      mspId: ctx.clientIdentity.getMSPID(),
+      txId: ctx.stub.getTxID(),
+      seconds: Number(String(ts.seconds)),
+      localMsp: ctx.stub.getMspID(),
+    });
   }
 }
 

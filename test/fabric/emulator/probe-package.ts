@@ -21,6 +21,9 @@ export async function packageProbeChaincode(): Promise<string> {
     external: ["fabric-contract-api", "fabric-shim"],
     logLevel: "warning",
   });
-  await writeFile(join(dir, "package.json"), JSON.stringify({ name: "probe-chaincode", version: "0.0.0", main: "index.js" }));
+  await writeFile(
+    join(dir, "package.json"),
+    JSON.stringify({ name: "probe-chaincode", version: "0.0.0", main: "index.js" }),
+  );
   return dir;
 }

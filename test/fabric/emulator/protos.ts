@@ -22,7 +22,9 @@ interface AnyMessage {
 }
 
 const fromProtos = createRequire(createRequire(import.meta.url).resolve("@hyperledger/fabric-protos"));
-const { Timestamp } = fromProtos("google-protobuf/google/protobuf/timestamp_pb") as { Timestamp: new () => TimestampMessage };
+const { Timestamp } = fromProtos("google-protobuf/google/protobuf/timestamp_pb") as {
+  Timestamp: new () => TimestampMessage;
+};
 const { Any } = fromProtos("google-protobuf/google/protobuf/any_pb") as { Any: new () => AnyMessage };
 
 export function timestamp(seconds: number, nanos = 0): TimestampMessage {
@@ -46,4 +48,7 @@ export const TxValidationCode = peer.TxValidationCode;
 export type TxValidationCodeValue = (typeof TxValidationCode)[keyof typeof TxValidationCode];
 
 /** jspb returns bytes as Uint8Array or base64 string depending on the call; always bytes here. */
-export const bytes = (value: Uint8Array | string): Buffer => (typeof value === "string" ? Buffer.from(value, "base64") : Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+export const bytes = (value: Uint8Array | string): Buffer =>
+  typeof value === "string"
+    ? Buffer.from(value, "base64")
+    : Buffer.from(value.buffer, value.byteOffset, value.byteLength);

@@ -28,11 +28,15 @@ export function answerQscc(ledger: ChannelLedger, args: readonly string[]): Qscc
     }
     case "GetTransactionByID": {
       const tx = ledger.processedTransaction(param);
-      return tx ? ok(tx.serializeBinary()) : error(`Failed to get transaction with id ${param}, error no such transaction ID [${param}] in index`);
+      return tx
+        ? ok(tx.serializeBinary())
+        : error(`Failed to get transaction with id ${param}, error no such transaction ID [${param}] in index`);
     }
     case "GetBlockByTxID": {
       const tx = ledger.transaction(param);
-      return tx ? ok(ledger.block(tx.blockNumber)!.encoded) : error(`Failed to get block for txID ${param}, error no such transaction ID [${param}] in index`);
+      return tx
+        ? ok(ledger.block(tx.blockNumber)!.encoded)
+        : error(`Failed to get block for txID ${param}, error no such transaction ID [${param}] in index`);
     }
     default:
       return error(`Requested function ${fn} not found.`);

@@ -65,14 +65,19 @@ export function decodeRwset(namespace: string, encoded: Uint8Array): ReadWriteSe
   const ranges: { start: string; end: string; results: { key: string; version: Version }[] }[] = [];
   const writes = new Map<string, Buffer | null>();
   for (const ns of tx.getNsRwsetList()) {
-    if (ns.getNamespace() !== namespace) throw new Error(`unexpected namespace ${ns.getNamespace()} in the read-write set`);
+    if (ns.getNamespace() !== namespace)
+      throw new Error(`unexpected namespace ${ns.getNamespace()} in the read-write set`);
     const kv = KVRWSet.deserializeBinary(ns.getRwset_asU8());
     for (const read of kv.getReadsList()) reads.set(read.getKey(), versionOf(read));
     for (const info of kv.getRangeQueriesInfoList()) {
-      const results = (info.getRawReads()?.getKvReadsList() ?? []).map((r) => ({ key: r.getKey(), version: versionOf(r)! }));
+      const results = (info.getRawReads()?.getKvReadsList() ?? []).map((r) => ({
+        key: r.getKey(),
+        version: versionOf(r)!,
+      }));
       ranges.push({ start: info.getStartKey(), end: info.getEndKey(), results });
     }
-    for (const write of kv.getWritesList()) writes.set(write.getKey(), write.getIsDelete() ? null : Buffer.from(write.getValue_asU8()));
+    for (const write of kv.getWritesList())
+      writes.set(write.getKey(), write.getIsDelete() ? null : Buffer.from(write.getValue_asU8()));
   }
   return { reads, ranges, writes };
 }

@@ -55,11 +55,17 @@ export class ShimSession {
    * chaincode does not register within `timeoutMs`, or registers under another id than
    * `expectedId` (when given).
    */
-  static async connect(address: string, options: { expectedId?: string; timeoutMs?: number } = {}): Promise<ShimSession> {
+  static async connect(
+    address: string,
+    options: { expectedId?: string; timeoutMs?: number } = {},
+  ): Promise<ShimSession> {
     const client = new peer.ChaincodeClient(address, grpc.credentials.createInsecure());
     const stream = client.connect();
     const registered = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`the chaincode at ${address} did not register within ${options.timeoutMs ?? 10_000} ms`)), options.timeoutMs ?? 10_000);
+      const timer = setTimeout(
+        () => fail(new Error(`the chaincode at ${address} did not register within ${options.timeoutMs ?? 10_000} ms`)),
+        options.timeoutMs ?? 10_000,
+      );
       const fail = (err: Error) => {
         clearTimeout(timer);
         stream.removeAllListeners();
@@ -67,11 +73,15 @@ export class ShimSession {
         client.close();
         reject(err);
       };
-      stream.once("error", (err: Error) => fail(new Error(`cannot connect to the chaincode at ${address}: ${err.message}`)));
+      stream.once("error", (err: Error) =>
+        fail(new Error(`cannot connect to the chaincode at ${address}: ${err.message}`)),
+      );
       stream.once("data", (msg: peer.ChaincodeMessage) => {
-        if (msg.getType() !== MessageType.REGISTER) return fail(new Error(`the chaincode sent message type ${msg.getType()} before REGISTER`));
+        if (msg.getType() !== MessageType.REGISTER)
+          return fail(new Error(`the chaincode sent message type ${msg.getType()} before REGISTER`));
         const id = peer.ChaincodeID.deserializeBinary(bytes(msg.getPayload())).getName();
-        if (options.expectedId !== undefined && id !== options.expectedId) return fail(new Error(`the chaincode registered as ${id}, expected ${options.expectedId}`));
+        if (options.expectedId !== undefined && id !== options.expectedId)
+          return fail(new Error(`the chaincode registered as ${id}, expected ${options.expectedId}`));
         clearTimeout(timer);
         stream.removeAllListeners();
         resolve(id);
@@ -87,10 +97,18 @@ export class ShimSession {
   }
 
   /** Runs one invocation to completion; state requests go to `handler`. */
-  execute(channel: string, txId: string, input: peer.ChaincodeInput, proposal: peer.SignedProposal, handler: StateRequestHandler, timeoutMs = 30_000): Promise<Completion> {
+  execute(
+    channel: string,
+    txId: string,
+    input: peer.ChaincodeInput,
+    proposal: peer.SignedProposal,
+    handler: StateRequestHandler,
+    timeoutMs = 30_000,
+  ): Promise<Completion> {
     if (this.closed) return Promise.reject(this.closed);
     const key = routeKey(channel, txId);
-    if (this.running.has(key)) return Promise.reject(new Error(`transaction ${txId} is already executing on channel ${channel}`));
+    if (this.running.has(key))
+      return Promise.reject(new Error(`transaction ${txId} is already executing on channel ${channel}`));
     return new Promise<Completion>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.running.delete(key);
@@ -139,16 +157,26 @@ export class ShimSession {
       }
       const response = peer.Response.deserializeBinary(bytes(msg.getPayload()));
       const event = msg.getChaincodeEvent();
-      run.resolve({ status: response.getStatus(), message: response.getMessage(), payload: bytes(response.getPayload()), event: event && event.getEventName() ? event : undefined });
+      run.resolve({
+        status: response.getStatus(),
+        message: response.getMessage(),
+        payload: bytes(response.getPayload()),
+        event: event && event.getEventName() ? event : undefined,
+      });
       return;
     }
     if (!run) {
-      this.reply(msg, MessageType.ERROR, Buffer.from(`no transaction ${msg.getTxid()} is executing on channel ${msg.getChannelId()}`));
+      this.reply(
+        msg,
+        MessageType.ERROR,
+        Buffer.from(`no transaction ${msg.getTxid()} is executing on channel ${msg.getChannelId()}`),
+      );
       return;
     }
     void run.handler.handle(type, bytes(msg.getPayload())).then(
       (reply) => this.reply(msg, reply.type, reply.payload),
-      (err: unknown) => this.reply(msg, MessageType.ERROR, Buffer.from(err instanceof Error ? err.message : String(err))),
+      (err: unknown) =>
+        this.reply(msg, MessageType.ERROR, Buffer.from(err instanceof Error ? err.message : String(err))),
     );
   }
 

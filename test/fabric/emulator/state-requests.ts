@@ -87,7 +87,8 @@ export class TxStateHandler {
   }
 
   private noCollection(collection: string): void {
-    if (collection) throw new Error(`collection ${collection} is not defined: the channel defines no private data collections`);
+    if (collection)
+      throw new Error(`collection ${collection} is not defined: the channel defines no private data collections`);
   }
 
   private async getState(req: peer.GetState): Promise<StateReply> {

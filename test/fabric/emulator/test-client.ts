@@ -1,5 +1,14 @@
 import * as grpc from "@grpc/grpc-js";
-import { connect, hash, signers, type Contract, type Gateway, type Hash, type Network, type Signer } from "@hyperledger/fabric-gateway";
+import {
+  connect,
+  hash,
+  signers,
+  type Contract,
+  type Gateway,
+  type Hash,
+  type Network,
+  type Signer,
+} from "@hyperledger/fabric-gateway";
 import type { FabricIdentity } from "../identities.ts";
 
 /**
@@ -13,7 +22,11 @@ export interface TestClient {
   close(): void;
 }
 
-export function connectTestClient(address: string, identity: FabricIdentity, options: { channel?: string; chaincode?: string; contract?: string; signer?: Signer; hash?: Hash } = {}): TestClient {
+export function connectTestClient(
+  address: string,
+  identity: FabricIdentity,
+  options: { channel?: string; chaincode?: string; contract?: string; signer?: Signer; hash?: Hash } = {},
+): TestClient {
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   const gateway = connect({
     client,

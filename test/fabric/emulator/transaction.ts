@@ -38,18 +38,29 @@ function parse<T>(what: string, decode: () => T): T {
 }
 
 export function unpackProposal(signed: InstanceType<typeof peer.SignedProposal> | undefined): UnpackedProposal {
-  if (!signed || bytes(signed.getProposalBytes()).length === 0) throw new MalformedError("a signed proposal is required");
+  if (!signed || bytes(signed.getProposalBytes()).length === 0)
+    throw new MalformedError("a signed proposal is required");
   const proposal = parse("proposal", () => peer.Proposal.deserializeBinary(bytes(signed.getProposalBytes())));
   const header = parse("header", () => common.Header.deserializeBinary(bytes(proposal.getHeader())));
-  const channelHeader = parse("channel header", () => common.ChannelHeader.deserializeBinary(bytes(header.getChannelHeader())));
-  const signatureHeader = parse("signature header", () => common.SignatureHeader.deserializeBinary(bytes(header.getSignatureHeader())));
-  const payload = parse("chaincode proposal payload", () => peer.ChaincodeProposalPayload.deserializeBinary(bytes(proposal.getPayload())));
-  const invocation = parse("chaincode invocation spec", () => peer.ChaincodeInvocationSpec.deserializeBinary(bytes(payload.getInput())));
+  const channelHeader = parse("channel header", () =>
+    common.ChannelHeader.deserializeBinary(bytes(header.getChannelHeader())),
+  );
+  const signatureHeader = parse("signature header", () =>
+    common.SignatureHeader.deserializeBinary(bytes(header.getSignatureHeader())),
+  );
+  const payload = parse("chaincode proposal payload", () =>
+    peer.ChaincodeProposalPayload.deserializeBinary(bytes(proposal.getPayload())),
+  );
+  const invocation = parse("chaincode invocation spec", () =>
+    peer.ChaincodeInvocationSpec.deserializeBinary(bytes(payload.getInput())),
+  );
   const spec = invocation.getChaincodeSpec();
   const chaincodeName = spec?.getChaincodeId()?.getName() ?? "";
-  if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) throw new MalformedError(`invalid header type ${channelHeader.getType()}`);
+  if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION)
+    throw new MalformedError(`invalid header type ${channelHeader.getType()}`);
   if (!channelHeader.getChannelId()) throw new MalformedError("no channel id provided");
-  if (!chaincodeName) throw new MalformedError(`no chaincode name is provided, channel id [${channelHeader.getChannelId()}]`);
+  if (!chaincodeName)
+    throw new MalformedError(`no chaincode name is provided, channel id [${channelHeader.getChannelId()}]`);
   return {
     signed,
     header,
@@ -98,7 +109,11 @@ export interface ChaincodeResult {
 function proposalHash(p: UnpackedProposal): Buffer {
   const cpp = new peer.ChaincodeProposalPayload();
   cpp.setInput(p.payload.getInput());
-  return createHash("sha256").update(bytes(p.header.getChannelHeader())).update(bytes(p.header.getSignatureHeader())).update(cpp.serializeBinary()).digest();
+  return createHash("sha256")
+    .update(bytes(p.header.getChannelHeader()))
+    .update(bytes(p.header.getSignatureHeader()))
+    .update(cpp.serializeBinary())
+    .digest();
 }
 
 export function proposalResponsePayload(p: UnpackedProposal, result: ChaincodeResult): Uint8Array {
@@ -120,7 +135,11 @@ export function proposalResponsePayload(p: UnpackedProposal, result: ChaincodeRe
 }
 
 /** The gateway's prepareTransaction: header + transient-free payload + one endorsed action. */
-export function preparedTransaction(p: UnpackedProposal, prp: Uint8Array, endorsements: InstanceType<typeof peer.Endorsement>[]): InstanceType<typeof common.Envelope> {
+export function preparedTransaction(
+  p: UnpackedProposal,
+  prp: Uint8Array,
+  endorsements: InstanceType<typeof peer.Endorsement>[],
+): InstanceType<typeof common.Envelope> {
   const cpp = new peer.ChaincodeProposalPayload();
   cpp.setInput(p.payload.getInput());
   const endorsed = new peer.ChaincodeEndorsedAction();
@@ -166,8 +185,12 @@ export function unpackEnvelope(envelope: InstanceType<typeof common.Envelope>): 
   const payload = parse("payload", () => common.Payload.deserializeBinary(payloadBytes));
   const header = payload.getHeader();
   if (!header) throw new MalformedError("missing header");
-  const channelHeader = parse("channel header", () => common.ChannelHeader.deserializeBinary(bytes(header.getChannelHeader())));
-  const signatureHeader = parse("signature header", () => common.SignatureHeader.deserializeBinary(bytes(header.getSignatureHeader())));
+  const channelHeader = parse("channel header", () =>
+    common.ChannelHeader.deserializeBinary(bytes(header.getChannelHeader())),
+  );
+  const signatureHeader = parse("signature header", () =>
+    common.SignatureHeader.deserializeBinary(bytes(header.getSignatureHeader())),
+  );
   const base = {
     txId: channelHeader.getTxId(),
     channel: channelHeader.getChannelId(),
@@ -182,7 +205,9 @@ export function unpackEnvelope(envelope: InstanceType<typeof common.Envelope>): 
   const tx = parse("transaction", () => peer.Transaction.deserializeBinary(bytes(payload.getData())));
   const first = tx.getActionsList()[0];
   if (!first) throw new MalformedError("the transaction has no action");
-  const cap = parse("chaincode action payload", () => peer.ChaincodeActionPayload.deserializeBinary(bytes(first.getPayload())));
+  const cap = parse("chaincode action payload", () =>
+    peer.ChaincodeActionPayload.deserializeBinary(bytes(first.getPayload())),
+  );
   const endorsed = cap.getAction();
   if (!endorsed) throw new MalformedError("missing endorsed action");
   const prpBytes = bytes(endorsed.getProposalResponsePayload());
@@ -193,10 +218,13 @@ export function unpackEnvelope(envelope: InstanceType<typeof common.Envelope>): 
     ...base,
     action: {
       proposalResponsePayload: prpBytes,
-      endorsements: endorsed.getEndorsementsList().map((e) => ({ endorser: bytes(e.getEndorser()), signature: bytes(e.getSignature()) })),
+      endorsements: endorsed
+        .getEndorsementsList()
+        .map((e) => ({ endorser: bytes(e.getEndorser()), signature: bytes(e.getSignature()) })),
       chaincodeName: action.getChaincodeId()?.getName() ?? "",
       rwset: bytes(action.getResults()),
-      event: events.length > 0 ? parse("chaincode event", () => peer.ChaincodeEvent.deserializeBinary(events)) : undefined,
+      event:
+        events.length > 0 ? parse("chaincode event", () => peer.ChaincodeEvent.deserializeBinary(events)) : undefined,
     },
   };
 }

@@ -16,7 +16,8 @@ import { compositeKey } from "../../../chaincode/src/ledger/world-state.ts";
  *   earlier one's writes as conflicts;
  * - getHistoryForKey returns the committed values of a key, oldest first.
  */
-export type ValidationCode = "VALID" | "MVCC_READ_CONFLICT" | "PHANTOM_READ_CONFLICT" | "DUPLICATE_TXID" | "ENDORSEMENT_FAILURE";
+export type ValidationCode =
+  "VALID" | "MVCC_READ_CONFLICT" | "PHANTOM_READ_CONFLICT" | "DUPLICATE_TXID" | "ENDORSEMENT_FAILURE";
 
 export interface Version {
   readonly block: number;

@@ -1,4 +1,14 @@
-import { AbstractSigner, Wallet, toQuantity, type JsonRpcApiProvider, type Provider, type TransactionRequest, type TransactionResponse, type TypedDataDomain, type TypedDataField } from "ethers";
+import {
+  AbstractSigner,
+  Wallet,
+  toQuantity,
+  type JsonRpcApiProvider,
+  type Provider,
+  type TransactionRequest,
+  type TransactionResponse,
+  type TypedDataDomain,
+  type TypedDataField,
+} from "ethers";
 import type { Logger } from "../../logger.ts";
 import type { MinedTransaction, RelaySender } from "../evm/relay.ts";
 import { ChainJournal, type RelayedTransaction } from "./journal.ts";
@@ -73,15 +83,25 @@ export class EmbeddedChain {
       await this.provider.send("evm_setNextBlockTimestamp", [entry.blockTime]);
       let hash: string | undefined;
       try {
-        hash = "tx" in entry ? ((await this.provider.send("eth_sendTransaction", [relayedRequest(this.relayAddress, entry.tx)])) as string) : ((await this.provider.send("eth_sendRawTransaction", [entry.raw])) as string);
+        hash =
+          "tx" in entry
+            ? ((await this.provider.send("eth_sendTransaction", [
+                relayedRequest(this.relayAddress, entry.tx),
+              ])) as string)
+            : ((await this.provider.send("eth_sendRawTransaction", [entry.raw])) as string);
       } catch {
         // A transaction that reverted the first time reverts again; it is still mined.
       }
       const receipt = await this.provider.send("eth_getTransactionReceipt", [entry.hash]);
-      if (!receipt || (hash !== undefined && hash !== entry.hash)) throw new Error(`journal replay diverged at transaction ${n} (${entry.hash})`);
+      if (!receipt || (hash !== undefined && hash !== entry.hash))
+        throw new Error(`journal replay diverged at transaction ${n} (${entry.hash})`);
       n += 1;
     }
-    if (n > 0) this.options.logger.info({ transactions: n, ms: Date.now() - started }, "replayed the embedded chain from its journal");
+    if (n > 0)
+      this.options.logger.info(
+        { transactions: n, ms: Date.now() - started },
+        "replayed the embedded chain from its journal",
+      );
     return n;
   }
 
@@ -93,7 +113,16 @@ export class EmbeddedChain {
 
 /** The eth_sendTransaction parameters of a relayed transaction: zero fees, explicit nonce. */
 function relayedRequest(from: string, tx: RelayedTransaction): Record<string, string> {
-  return { from, ...(tx.to ? { to: tx.to } : {}), data: tx.data, gas: tx.gas, nonce: toQuantity(tx.nonce), type: "0x2", maxFeePerGas: "0x0", maxPriorityFeePerGas: "0x0" };
+  return {
+    from,
+    ...(tx.to ? { to: tx.to } : {}),
+    data: tx.data,
+    gas: tx.gas,
+    nonce: toQuantity(tx.nonce),
+    type: "0x2",
+    maxFeePerGas: "0x0",
+    maxPriorityFeePerGas: "0x0",
+  };
 }
 
 interface RpcReceipt {
@@ -138,15 +167,26 @@ export class JournalingSigner extends AbstractSigner implements RelaySender {
     return this.wallet.signMessage(message);
   }
 
-  override signTypedData(domain: TypedDataDomain, types: Record<string, TypedDataField[]>, value: Record<string, unknown>): Promise<string> {
+  override signTypedData(
+    domain: TypedDataDomain,
+    types: Record<string, TypedDataField[]>,
+    value: Record<string, unknown>,
+  ): Promise<string> {
     return this.wallet.signTypedData(domain, types, value);
   }
 
   override sendTransaction(tx: TransactionRequest): Promise<TransactionResponse> {
     return this.serialized(async () => {
       const populated = await this.populateCall(tx);
-      const gasLimit = tx.gasLimit ?? ((await this.provider.estimateGas({ ...populated, from: this.wallet.address })) * 12n) / 10n + 10_000n;
-      const { hash, sendError } = await this.send({ to: (populated.to as string | null) ?? null, data: populated.data ?? "0x", gas: toQuantity(gasLimit), nonce: this.nonce });
+      const gasLimit =
+        tx.gasLimit ??
+        ((await this.provider.estimateGas({ ...populated, from: this.wallet.address })) * 12n) / 10n + 10_000n;
+      const { hash, sendError } = await this.send({
+        to: (populated.to as string | null) ?? null,
+        data: populated.data ?? "0x",
+        gas: toQuantity(gasLimit),
+        nonce: this.nonce,
+      });
       if (sendError) throw sendError;
       const response = await this.provider.getTransaction(hash);
       if (!response) throw new Error(`transaction ${hash} vanished`);
@@ -158,7 +198,13 @@ export class JournalingSigner extends AbstractSigner implements RelaySender {
     return this.serialized(async () => {
       const { receipt, sendError } = await this.send({ to, data, gas: toQuantity(gasLimit), nonce: this.nonce });
       if (sendError) throw sendError;
-      return { txId: receipt.transactionHash, blockNumber: Number(receipt.blockNumber), blockHash: receipt.blockHash, success: receipt.status === "0x1", logs: receipt.logs };
+      return {
+        txId: receipt.transactionHash,
+        blockNumber: Number(receipt.blockNumber),
+        blockHash: receipt.blockHash,
+        success: receipt.status === "0x1",
+        logs: receipt.logs,
+      };
     });
   }
 
@@ -182,11 +228,15 @@ export class JournalingSigner extends AbstractSigner implements RelaySender {
       // and the relay's transaction is the last of the latest block: it must be journaled too.
       const count = Number(await this.provider.send("eth_getTransactionCount", [this.wallet.address, "latest"]));
       if (count > tx.nonce) {
-        const block = (await this.provider.send("eth_getBlockByNumber", ["latest", false])) as { transactions: string[] };
+        const block = (await this.provider.send("eth_getBlockByNumber", ["latest", false])) as {
+          transactions: string[];
+        };
         hash = block.transactions.at(-1);
       }
     }
-    const receipt = hash ? ((await this.provider.send("eth_getTransactionReceipt", [hash])) as RpcReceipt | null) : null;
+    const receipt = hash
+      ? ((await this.provider.send("eth_getTransactionReceipt", [hash])) as RpcReceipt | null)
+      : null;
     if (!hash || !receipt) throw sendError ?? new Error(`transaction ${hash} was not mined`);
     // Journal before anything that depends on this transaction is acknowledged.
     await this.journal.append({ tx, hash, blockTime });

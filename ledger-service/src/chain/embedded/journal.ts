@@ -20,7 +20,9 @@ export interface RelayedTransaction {
   readonly nonce: number;
 }
 
-export type JournalEntry = { readonly tx: RelayedTransaction; readonly hash: string; readonly blockTime: number } | { readonly raw: string; readonly hash: string; readonly blockTime: number };
+export type JournalEntry =
+  | { readonly tx: RelayedTransaction; readonly hash: string; readonly blockTime: number }
+  | { readonly raw: string; readonly hash: string; readonly blockTime: number };
 
 export class ChainJournal {
   private readonly db: ClassicLevel<string, JournalEntry>;

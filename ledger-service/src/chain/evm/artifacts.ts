@@ -19,7 +19,10 @@ export interface Artifact {
 const root = new URL("../../../../", import.meta.url);
 
 export function loadArtifact(name: ModuleName | "Registry"): Artifact {
-  const path = name === "Registry" ? `artifacts/contracts/Registry.sol/Registry.json` : `artifacts/contracts/modules/${name}.sol/${name}.json`;
+  const path =
+    name === "Registry"
+      ? `artifacts/contracts/Registry.sol/Registry.json`
+      : `artifacts/contracts/modules/${name}.sol/${name}.json`;
   try {
     return JSON.parse(readFileSync(fileURLToPath(new URL(path, root)), "utf8")) as Artifact;
   } catch (err) {

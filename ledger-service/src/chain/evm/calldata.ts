@@ -32,18 +32,23 @@ function load(): { coders: Record<string, Coder>; inputs: Map<string, readonly P
   return { coders, inputs };
 }
 
-const bytes = (v: unknown): Uint8Array => (v instanceof Uint8Array ? v : Buffer.from(String(v).replace(/^0x/, ""), "hex"));
+const bytes = (v: unknown): Uint8Array =>
+  v instanceof Uint8Array ? v : Buffer.from(String(v).replace(/^0x/, ""), "hex");
 
 /** An ethers-style value as micro-eth-signer takes it, by its ABI type. */
 function convert(type: ParamType, value: unknown): unknown {
   if (type.isArray()) return (value as unknown[]).map((v) => convert(type.arrayChildren, v));
   if (type.isTuple()) {
     const out: Record<string, unknown> = {};
-    type.components.forEach((c, i) => (out[c.name] = convert(c, Array.isArray(value) ? value[i] : (value as Record<string, unknown>)[c.name])));
+    type.components.forEach(
+      (c, i) =>
+        (out[c.name] = convert(c, Array.isArray(value) ? value[i] : (value as Record<string, unknown>)[c.name])),
+    );
     return out;
   }
   if (type.baseType === "bytes" || type.baseType.startsWith("bytes")) return bytes(value);
-  if (type.baseType.startsWith("uint") || type.baseType.startsWith("int")) return BigInt(value as bigint | number | string);
+  if (type.baseType.startsWith("uint") || type.baseType.startsWith("int"))
+    return BigInt(value as bigint | number | string);
   return value;
 }
 
@@ -70,5 +75,6 @@ export function decodeRelayBatch(data: Uint8Array): { ok: boolean[]; gasUsed: bi
   return load().coders.relayBatch!.decodeOutput(data) as { ok: boolean[]; gasUsed: bigint[]; revertData: Uint8Array[] };
 }
 
-export const toHex = (data: Uint8Array): string => "0x" + Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("hex");
+export const toHex = (data: Uint8Array): string =>
+  "0x" + Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("hex");
 export const fromHex = (hex: string): Uint8Array => Buffer.from(hex.startsWith("0x") ? hex.slice(2) : hex, "hex");

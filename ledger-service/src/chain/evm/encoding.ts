@@ -1,4 +1,13 @@
-import { AbiCoder, encodeBytes32String, type EventFragment, decodeBytes32String, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
+import {
+  AbiCoder,
+  encodeBytes32String,
+  type EventFragment,
+  decodeBytes32String,
+  keccak256,
+  toUtf8Bytes,
+  ZeroAddress,
+  ZeroHash,
+} from "ethers";
 import { canonicalJson } from "../../../../core/canonical.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 import { recordHash, type SignedRecord } from "../../../../core/record.ts";
@@ -22,11 +31,18 @@ export const hash32 = (hex: string): string => "0x" + hex;
 export const fromHash32 = (value: string): string => (value === ZeroHash ? "" : value.slice(2));
 export const nameHash = (name: string): string => keccak256(toUtf8Bytes(name));
 export const originKey = (origin: string): string => keccak256(toUtf8Bytes(origin));
-export const pairKey = (a: string, b: string): string => keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "bytes32"], [a, b]));
+export const pairKey = (a: string, b: string): string =>
+  keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "bytes32"], [a, b]));
 
-const fieldShape = (f: ResourceField): string => keccak256(AbiCoder.defaultAbiCoder().encode(["string", "string", "bool"], [f.name, f.type, f.personalInfo]));
-const scope = (entries: readonly ScopeEntry[]) => entries.map((e) => ({ resourceId: id32(e.resourceId), fields: e.fields.map(nameHash) }));
-const pricing = (p: Pricing) => ({ model: p.model === "public-welfare" ? 1 : 2, chargeUnit: id32(p.chargeUnit), priceFen: BigInt(p.priceFen) });
+const fieldShape = (f: ResourceField): string =>
+  keccak256(AbiCoder.defaultAbiCoder().encode(["string", "string", "bool"], [f.name, f.type, f.personalInfo]));
+const scope = (entries: readonly ScopeEntry[]) =>
+  entries.map((e) => ({ resourceId: id32(e.resourceId), fields: e.fields.map(nameHash) }));
+const pricing = (p: Pricing) => ({
+  model: p.model === "public-welfare" ? 1 : 2,
+  chargeUnit: id32(p.chargeUnit),
+  priceFen: BigInt(p.priceFen),
+});
 const actorIn = (b: { orgId: string; role: string; evmAddress?: string | undefined; publicKey: string }) => ({
   orgId: id32(b.orgId),
   role: ROLES.indexOf(b.role as never) + 1,
@@ -40,7 +56,11 @@ export interface RegistryCall {
 }
 
 export function metaOf(signed: SignedRecord) {
-  return { author: id32(signed.record.actor), recordHash: hash32(recordHash(signed.record)), signedRecord: toUtf8Bytes(canonicalJson(signed)) };
+  return {
+    author: id32(signed.record.actor),
+    recordHash: hash32(recordHash(signed.record)),
+    signedRecord: toUtf8Bytes(canonicalJson(signed)),
+  };
 }
 
 /** The registry function and arguments for a signed record (already schema-validated). */
@@ -61,20 +81,55 @@ export function callOf(signed: SignedRecord): RegistryCall {
       const fields = b.fields as ResourceField[];
       return {
         fn: "registerResource",
-        args: [m, { id: id32(b.id), sourceUnits: (b.sourceUnits as string[]).map(id32), holder: id32(b.holder), fieldNames: fields.map((f) => nameHash(f.name)), fieldShapes: fields.map(fieldShape), personalInfo: fields.some((f) => f.personalInfo), grade: b.grade, schemaHash: hash32(b.schemaHash) }],
+        args: [
+          m,
+          {
+            id: id32(b.id),
+            sourceUnits: (b.sourceUnits as string[]).map(id32),
+            holder: id32(b.holder),
+            fieldNames: fields.map((f) => nameHash(f.name)),
+            fieldShapes: fields.map(fieldShape),
+            personalInfo: fields.some((f) => f.personalInfo),
+            grade: b.grade,
+            schemaHash: hash32(b.schemaHash),
+          },
+        ],
       };
     }
     case "resource.version": {
       const fields = b.fields as ResourceField[];
       return {
         fn: "publishVersion",
-        args: [m, { resourceId: id32(b.resourceId), version: b.version, fieldNames: fields.map((f) => nameHash(f.name)), fieldShapes: fields.map(fieldShape), personalInfo: fields.some((f) => f.personalInfo), grade: b.grade, schemaHash: hash32(b.schemaHash) }],
+        args: [
+          m,
+          {
+            resourceId: id32(b.resourceId),
+            version: b.version,
+            fieldNames: fields.map((f) => nameHash(f.name)),
+            fieldShapes: fields.map(fieldShape),
+            personalInfo: fields.some((f) => f.personalInfo),
+            grade: b.grade,
+            schemaHash: hash32(b.schemaHash),
+          },
+        ],
       };
     }
     case "resource.withdraw":
       return { fn: "withdrawResource", args: [m, id32(b.resourceId)] };
     case "grant.issue":
-      return { fn: "issueGrant", args: [m, { id: id32(b.id), grantee: id32(b.grantee), validFrom: b.validFrom, validUntil: b.validUntil, scope: scope(b.scope) }] };
+      return {
+        fn: "issueGrant",
+        args: [
+          m,
+          {
+            id: id32(b.id),
+            grantee: id32(b.grantee),
+            validFrom: b.validFrom,
+            validUntil: b.validUntil,
+            scope: scope(b.scope),
+          },
+        ],
+      };
     case "grant.suspend":
       return { fn: "suspendGrant", args: [m, id32(b.grantId)] };
     case "grant.resume":
@@ -88,7 +143,20 @@ export function callOf(signed: SignedRecord): RegistryCall {
     case "grant.close":
       return { fn: "closeGrant", args: [m, id32(b.grantId)] };
     case "partner.propose":
-      return { fn: "proposePartner", args: [m, { id: id32(b.id), grantId: id32(b.grantId), partner: id32(b.partner), validUntil: b.validUntil, products: (b.products as string[]).map(id32), scope: scope(b.scope) }] };
+      return {
+        fn: "proposePartner",
+        args: [
+          m,
+          {
+            id: id32(b.id),
+            grantId: id32(b.grantId),
+            partner: id32(b.partner),
+            validUntil: b.validUntil,
+            products: (b.products as string[]).map(id32),
+            scope: scope(b.scope),
+          },
+        ],
+      };
     case "partner.approve":
       return { fn: "approvePartner", args: [m, id32(b.admissionId)] };
     case "partner.revoke":
@@ -96,7 +164,20 @@ export function callOf(signed: SignedRecord): RegistryCall {
     case "cap.set":
       return { fn: "setPriceCap", args: [m, id32(b.domain), id32(b.chargeUnit), BigInt(b.maxPriceFen)] };
     case "product.register":
-      return { fn: "registerProduct", args: [m, { id: id32(b.id), grantId: id32(b.grantId), domain: id32(b.domain), sources: (b.sources as string[]).map(id32), pricing: pricing(b.pricing), sensitive: Boolean(b.personalInfo) || Boolean(b.tradeSecret) }] };
+      return {
+        fn: "registerProduct",
+        args: [
+          m,
+          {
+            id: id32(b.id),
+            grantId: id32(b.grantId),
+            domain: id32(b.domain),
+            sources: (b.sources as string[]).map(id32),
+            pricing: pricing(b.pricing),
+            sensitive: Boolean(b.personalInfo) || Boolean(b.tradeSecret),
+          },
+        ],
+      };
     case "product.reprice":
       return { fn: "repriceProduct", args: [m, id32(b.productId), pricing(b.pricing)] };
     case "product.list":
@@ -104,11 +185,27 @@ export function callOf(signed: SignedRecord): RegistryCall {
     case "product.delist":
       return { fn: "delistProduct", args: [m, id32(b.productId)] };
     case "lineage.hop": {
-      const d = b.delivery as { recipient: string; consentRef?: string; crossBorder: boolean; assessmentRef?: string } | undefined;
-      const inputs = (b.inputs as { kind: string; resourceId?: string; hopId?: string; version?: number; fields?: string[]; hash: string }[]).map((i) =>
+      const d = b.delivery as
+        { recipient: string; consentRef?: string; crossBorder: boolean; assessmentRef?: string } | undefined;
+      const inputs = (
+        b.inputs as {
+          kind: string;
+          resourceId?: string;
+          hopId?: string;
+          version?: number;
+          fields?: string[];
+          hash: string;
+        }[]
+      ).map((i) =>
         i.kind === "artifact"
           ? { artifact: true, ref: id32(i.hopId!), version: 0, fields: [], hash: hash32(i.hash) }
-          : { artifact: false, ref: id32(i.resourceId!), version: i.version!, fields: i.fields!.map(nameHash), hash: hash32(i.hash) },
+          : {
+              artifact: false,
+              ref: id32(i.resourceId!),
+              version: i.version!,
+              fields: i.fields!.map(nameHash),
+              hash: hash32(i.hash),
+            },
       );
       return {
         fn: "recordHop",
@@ -123,7 +220,12 @@ export function callOf(signed: SignedRecord): RegistryCall {
             outputGrade: (b.outputGrade as number | undefined) ?? 0,
             outputHash: hash32(b.outputHash),
             hasDelivery: d !== undefined,
-            delivery: { recipient: d ? id32(d.recipient) : ZeroHash, hasConsent: d?.consentRef !== undefined, crossBorder: d?.crossBorder ?? false, hasAssessment: d?.assessmentRef !== undefined },
+            delivery: {
+              recipient: d ? id32(d.recipient) : ZeroHash,
+              hasConsent: d?.consentRef !== undefined,
+              crossBorder: d?.crossBorder ?? false,
+              hasAssessment: d?.assessmentRef !== undefined,
+            },
             inputs,
           },
         ],
@@ -136,7 +238,10 @@ export function callOf(signed: SignedRecord): RegistryCall {
     case "evaluation.record":
       return { fn: "recordEvaluation", args: [m, id32(b.grantId), b.year, EVALUATION_GRADES.indexOf(b.grade) + 1] };
     case "anchor.checkpoint":
-      return { fn: "anchorCheckpoint", args: [m, originKey(b.origin), b.treeSize, hash32(b.rootHash), hash32(b.checkpointHash)] };
+      return {
+        fn: "anchorCheckpoint",
+        args: [m, originKey(b.origin), b.treeSize, hash32(b.rootHash), hash32(b.checkpointHash)],
+      };
     default:
       throw new LedgerError("INVALID_RECORD", `no registry function for ${String((r as { op: unknown }).op)}`);
   }
@@ -171,15 +276,24 @@ export interface RecordEventFields {
  * fixed: head words recordHash and the offset of signedRecord (0x40), then its length and
  * bytes. Anything else (another offset, a length beyond the data) is not a record event.
  */
-export function decodeRecordEvent(log: { readonly topics: readonly string[]; readonly data: string }): RecordEventFields | undefined {
+export function decodeRecordEvent(log: {
+  readonly topics: readonly string[];
+  readonly data: string;
+}): RecordEventFields | undefined {
   const event = recordEvents().get(log.topics[0] ?? "");
   const id = log.topics[1];
   if (!event || !id || !/^0x(?:[0-9a-fA-F]{2})*$/.test(log.data)) return undefined;
   const data = Buffer.from(log.data.slice(2), "hex");
   if (data.length < 96) return undefined;
   // A uint256 head word that fits 32 bits, or -1.
-  const small = (at: number): number => (data.subarray(at, at + 28).every((b) => b === 0) ? data.readUInt32BE(at + 28) : -1);
+  const small = (at: number): number =>
+    data.subarray(at, at + 28).every((b) => b === 0) ? data.readUInt32BE(at + 28) : -1;
   const length = small(32) === 64 ? small(64) : -1;
   if (length < 0 || 96 + length > data.length) return undefined;
-  return { event, id, recordHash: data.subarray(0, 32).toString("hex"), signedRecordJson: data.subarray(96, 96 + length).toString("utf8") };
+  return {
+    event,
+    id,
+    recordHash: data.subarray(0, 32).toString("hex"),
+    signedRecordJson: data.subarray(96, 96 + length).toString("utf8"),
+  };
 }

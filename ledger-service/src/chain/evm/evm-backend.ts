@@ -2,7 +2,14 @@ import { isError, toBigInt, type Provider, type Signer, type TransactionRequest 
 import { LedgerError } from "../../../../core/errors.ts";
 import { recordHash, type SignedRecord } from "../../../../core/record.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
-import { ChainUnavailableError, type BatchOutcome, type ChainEvent, type ChainRef, type LedgerBackend, type TxRef } from "../backend.ts";
+import {
+  ChainUnavailableError,
+  type BatchOutcome,
+  type ChainEvent,
+  type ChainRef,
+  type LedgerBackend,
+  type TxRef,
+} from "../backend.ts";
 import { BATCH_BASE_GAS, batchCallGas, RegistryClient } from "./registry-client.ts";
 import { signerRelay, type RelaySender } from "./relay.ts";
 
@@ -22,7 +29,10 @@ export interface EvmBackendOptions {
 const DEFAULT_MAX_BATCH_GAS = 15_000_000n;
 
 /** Consecutive runs of dry-run calls whose batch gas limit fits `maxGas` (a call too big alone gets its own). */
-function chunksByGas<C extends { data: Uint8Array; gas: bigint }>(calls: readonly C[], maxGas: bigint): { calls: C[]; gasLimit: bigint }[] {
+function chunksByGas<C extends { data: Uint8Array; gas: bigint }>(
+  calls: readonly C[],
+  maxGas: bigint,
+): { calls: C[]; gasLimit: bigint }[] {
   const chunks: { calls: C[]; gasLimit: bigint }[] = [];
   for (const call of calls) {
     const cost = batchCallGas(call.data, call.gas);
@@ -93,7 +103,12 @@ export class EvmBackend implements LedgerBackend {
   }
 
   /** A backend whose chain id is read from the node. */
-  static async open(address: string, provider: Provider, signer: Signer, options: EvmBackendOptions = {}): Promise<EvmBackend> {
+  static async open(
+    address: string,
+    provider: Provider,
+    signer: Signer,
+    options: EvmBackendOptions = {},
+  ): Promise<EvmBackend> {
     const network = await provider.getNetwork().catch((err: unknown) => {
       throw classify(err);
     });
@@ -179,12 +194,16 @@ export class EvmBackend implements LedgerBackend {
             continue;
           }
           const why = await this.client.refusal(c.data, from);
-          outcomes[c.at] = { ok: false, error: why === undefined ? new Error("the chain left the record out of its batch") : classify(why) };
+          outcomes[c.at] = {
+            ok: false,
+            error: why === undefined ? new Error("the chain left the record out of its batch") : classify(why),
+          };
         }
       } catch (err) {
         // This chunk's fate is unknown to the caller, and later chunks were never sent.
         const failure = classify(err);
-        for (const later of chunks.slice(n)) for (const c of later.calls) outcomes[c.at] = { ok: false, error: failure };
+        for (const later of chunks.slice(n))
+          for (const c of later.calls) outcomes[c.at] = { ok: false, error: failure };
         break;
       }
     }
@@ -227,7 +246,15 @@ export class EvmBackend implements LedgerBackend {
       }
       for (const e of batch) {
         if (e.blockNumber === start.block && e.logIndex <= start.index) continue;
-        yield { event: e.event, signed: e.signed, recordHash: e.recordHash, txId: e.txId, blockNumber: e.blockNumber, blockTime: e.blockTime, cursor: evmCursor(e.blockNumber, e.logIndex) };
+        yield {
+          event: e.event,
+          signed: e.signed,
+          recordHash: e.recordHash,
+          txId: e.txId,
+          blockNumber: e.blockNumber,
+          blockTime: e.blockTime,
+          cursor: evmCursor(e.blockNumber, e.logIndex),
+        };
       }
       from = to + 1;
     }

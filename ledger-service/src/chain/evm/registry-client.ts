@@ -1,4 +1,16 @@
-import { Contract, ContractFactory, getBytes, Interface, toQuantity, toUtf8Bytes, ZeroHash, type ContractRunner, type Provider, type Signer, type TransactionRequest } from "ethers";
+import {
+  Contract,
+  ContractFactory,
+  getBytes,
+  Interface,
+  toQuantity,
+  toUtf8Bytes,
+  ZeroHash,
+  type ContractRunner,
+  type Provider,
+  type Signer,
+  type TransactionRequest,
+} from "ethers";
 import { codeFromSolidityError, LedgerError } from "../../../../core/errors.ts";
 import { parseSignedRecord, recordHash, type SignedRecord } from "../../../../core/record.ts";
 import { ROLES } from "../../../../core/records/common.ts";
@@ -9,7 +21,15 @@ import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
 import { PRODUCT_STATUSES } from "../../../../core/records/product.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import { loadArtifact, MODULES, registryInterface } from "./artifacts.ts";
-import { callOf, decodeRecordEvent, fromHash32, fromId32, id32, originKey, type RecordEventFields } from "./encoding.ts";
+import {
+  callOf,
+  decodeRecordEvent,
+  fromHash32,
+  fromId32,
+  id32,
+  originKey,
+  type RecordEventFields,
+} from "./encoding.ts";
 import { setBounded } from "../../../../core/bounded-map.ts";
 import type { RelaySender } from "./relay.ts";
 import { decodeRelayBatch, encodeCall, encodeRelayBatch, fromHex, toHex } from "./calldata.ts";
@@ -29,7 +49,11 @@ export async function deployRegistry(deployer: Signer, overrides: TransactionReq
     selectors.push(fns);
   }
   const registry = loadArtifact("Registry");
-  const contract = await new ContractFactory(registry.abi, registry.bytecode, deployer).deploy(modules, selectors, overrides);
+  const contract = await new ContractFactory(registry.abi, registry.bytecode, deployer).deploy(
+    modules,
+    selectors,
+    overrides,
+  );
   await contract.waitForDeployment();
   return contract.getAddress();
 }
@@ -49,7 +73,9 @@ function revertData(err: unknown, depth = 0): string | undefined {
 /** A failed call's revert data as the rule's LedgerError (an Error naming the data otherwise). */
 function refusalOf(data: string): unknown {
   const rule = ruleErrorOf({ data });
-  return rule instanceof LedgerError ? rule : new Error(`the registry refused the call without a rule code (revert data ${data.slice(0, 74) || "empty"})`);
+  return rule instanceof LedgerError
+    ? rule
+    : new Error(`the registry refused the call without a rule code (revert data ${data.slice(0, 74) || "empty"})`);
 }
 
 /** A rule rejection as LedgerError; anything else (transport, gas) is rethrown unchanged. */
@@ -201,16 +227,25 @@ export class RegistryClient {
   async simulateBatch(calls: readonly Uint8Array[], from: string): Promise<BatchDryRun[]> {
     let returned: string;
     try {
-      returned = await this.rpc<string>("eth_call", [{ to: this.address, from, data: toHex(encodeRelayBatch(calls)) }, "latest"]);
+      returned = await this.rpc<string>("eth_call", [
+        { to: this.address, from, data: toHex(encodeRelayBatch(calls)) },
+        "latest",
+      ]);
     } catch (err) {
       // Only a malformed batch reverts as a whole (a nested batch); name the registry's error.
       const data = revertData(err);
       const parsed = data ? registryInterface().parseError(data) : null;
-      if (parsed?.name === "UnknownFunction") throw new Error(`the registry at ${this.address} has no relayBatch: it was deployed by an earlier version; deploy the current one (npm run deploy:registry)`, { cause: err });
+      if (parsed?.name === "UnknownFunction")
+        throw new Error(
+          `the registry at ${this.address} has no relayBatch: it was deployed by an earlier version; deploy the current one (npm run deploy:registry)`,
+          { cause: err },
+        );
       throw parsed ? new Error(`relayBatch reverted with ${parsed.name}()`, { cause: err }) : err;
     }
     const { ok, gasUsed, revertData: reverts } = decodeRelayBatch(fromHex(returned));
-    return calls.map((_, i) => (ok[i] ? { ok: true, gas: gasUsed[i]! } : { ok: false, error: refusalOf(toHex(reverts[i]!)) }));
+    return calls.map((_, i) =>
+      ok[i] ? { ok: true, gas: gasUsed[i]! } : { ok: false, error: refusalOf(toHex(reverts[i]!)) },
+    );
   }
 
   /**
@@ -223,10 +258,16 @@ export class RegistryClient {
     if (!mined.success) throw new Error(`batch transaction ${mined.txId} failed`);
     const emitted = new Set<string>();
     for (const log of mined.logs) {
-      const hash = log.address.toLowerCase() === this.address.toLowerCase() ? decodeRecordEvent(log)?.recordHash : undefined;
+      const hash =
+        log.address.toLowerCase() === this.address.toLowerCase() ? decodeRecordEvent(log)?.recordHash : undefined;
       if (hash) emitted.add(hash);
     }
-    return { txId: mined.txId, blockNumber: mined.blockNumber, blockTime: await this.blockTime(mined.blockHash), emitted };
+    return {
+      txId: mined.txId,
+      blockNumber: mined.blockNumber,
+      blockTime: await this.blockTime(mined.blockHash),
+      emitted,
+    };
   }
 
   /** Why a record's call is refused on the current state (after a batch left it out), if it is. */
@@ -246,7 +287,12 @@ export class RegistryClient {
       const sent = await signer.sendTransaction(tx);
       const receipt = await sent.wait();
       if (!receipt || receipt.status !== 1) throw new Error(`transaction ${sent.hash} failed`);
-      return { txId: receipt.hash, blockNumber: receipt.blockNumber, blockTime: await this.blockTime(receipt.blockHash), gasUsed: receipt.gasUsed };
+      return {
+        txId: receipt.hash,
+        blockNumber: receipt.blockNumber,
+        blockTime: await this.blockTime(receipt.blockHash),
+        gasUsed: receipt.gasUsed,
+      };
     } catch (err) {
       const rule = ruleErrorOf(err);
       if (rule instanceof LedgerError || !(err instanceof Error) || !/reverted|failed/.test(err.message)) throw rule;
@@ -288,14 +334,35 @@ export class RegistryClient {
     switch (key.kind) {
       case "actor": {
         const [role, , publicKey] = await this.read<[bigint, string, string]>("actorOf", id32(id));
-        return role === 0n ? undefined : { kind: "actor", orgId: id, role: ROLES[Number(role) - 1]!, publicKey: publicKey.slice(2) };
+        return role === 0n
+          ? undefined
+          : { kind: "actor", orgId: id, role: ROLES[Number(role) - 1]!, publicKey: publicKey.slice(2) };
       }
       case "resource": {
-        const [exists, withdrawn, version, grade, fieldCount] = await this.read<[boolean, boolean, bigint, bigint, bigint]>("resourceOf", id32(id));
-        return exists ? { kind: "resource", id, status: withdrawn ? "withdrawn" : "active", version: Number(version), grade: Number(grade), fieldCount: Number(fieldCount) } : undefined;
+        const [exists, withdrawn, version, grade, fieldCount] = await this.read<
+          [boolean, boolean, bigint, bigint, bigint]
+        >("resourceOf", id32(id));
+        return exists
+          ? {
+              kind: "resource",
+              id,
+              status: withdrawn ? "withdrawn" : "active",
+              version: Number(version),
+              grade: Number(grade),
+              fieldCount: Number(fieldCount),
+            }
+          : undefined;
       }
       case "grant": {
-        const g = await this.read<{ grantee: string; status: bigint; exitKind: bigint; validFrom: bigint; validUntil: bigint; endedAt: bigint; exitNoticeAt: bigint }>("grantOf", id32(id));
+        const g = await this.read<{
+          grantee: string;
+          status: bigint;
+          exitKind: bigint;
+          validFrom: bigint;
+          validUntil: bigint;
+          endedAt: bigint;
+          exitNoticeAt: bigint;
+        }>("grantOf", id32(id));
         if (g.status === 0n) return undefined;
         return {
           kind: "grant",
@@ -310,16 +377,39 @@ export class RegistryClient {
         };
       }
       case "partner": {
-        const [grantId, partner, status, validUntil] = await this.read<[string, string, bigint, bigint]>("admissionOf", id32(id));
-        return status === 0n ? undefined : { kind: "partner", id, grantId: fromId32(grantId), partner: fromId32(partner), status: PARTNER_STATUSES[Number(status) - 1]!, validUntil: Number(validUntil) };
+        const [grantId, partner, status, validUntil] = await this.read<[string, string, bigint, bigint]>(
+          "admissionOf",
+          id32(id),
+        );
+        return status === 0n
+          ? undefined
+          : {
+              kind: "partner",
+              id,
+              grantId: fromId32(grantId),
+              partner: fromId32(partner),
+              status: PARTNER_STATUSES[Number(status) - 1]!,
+              validUntil: Number(validUntil),
+            };
       }
       case "price-cap": {
         const [domain = "", chargeUnit = ""] = id.split("/");
         const [exists, max] = await this.read<[boolean, bigint]>("capOf", id32(domain), id32(chargeUnit));
-        return exists ? { kind: "price-cap", domain, chargeUnit: chargeUnit as never, maxPriceFen: Number(max) } : undefined;
+        return exists
+          ? { kind: "price-cap", domain, chargeUnit: chargeUnit as never, maxPriceFen: Number(max) }
+          : undefined;
       }
       case "product": {
-        const p = await this.read<{ grantId: string; operator_: string; chargeUnit: string; status: bigint; model: bigint; hopCount: bigint; priceFen: bigint; reportHash: string }>("productOf", id32(id));
+        const p = await this.read<{
+          grantId: string;
+          operator_: string;
+          chargeUnit: string;
+          status: bigint;
+          model: bigint;
+          hopCount: bigint;
+          priceFen: bigint;
+          reportHash: string;
+        }>("productOf", id32(id));
         if (p.status === 0n) return undefined;
         return {
           kind: "product",
@@ -341,12 +431,30 @@ export class RegistryClient {
         const [event] = await this.eventsOf("HopRecorded", id32(id));
         if (!event) return undefined;
         const body = event.signed.record.body as { productId: string };
-        return { kind: "hop", id, grantId: fromId32(grantId), productId: body.productId, actor: event.signed.record.actor, outputHash: fromHash32(outputHash), outputGrade: Number(outputGrade) };
+        return {
+          kind: "hop",
+          id,
+          grantId: fromId32(grantId),
+          productId: body.productId,
+          actor: event.signed.record.actor,
+          outputHash: fromHash32(outputHash),
+          outputGrade: Number(outputGrade),
+        };
       }
       case "certificate": {
-        const c = await this.read<{ grantId: string; holder: string; assetClass: bigint; late: boolean }>("certificateOf", id32(id));
+        const c = await this.read<{ grantId: string; holder: string; assetClass: bigint; late: boolean }>(
+          "certificateOf",
+          id32(id),
+        );
         if (c.holder === ZeroHash) return undefined;
-        return { kind: "certificate", id, grantId: fromId32(c.grantId), holder: fromId32(c.holder), assetClass: ASSET_CLASSES[Number(c.assetClass)]!, late: c.late };
+        return {
+          kind: "certificate",
+          id,
+          grantId: fromId32(c.grantId),
+          holder: fromId32(c.holder),
+          assetClass: ASSET_CLASSES[Number(c.assetClass)]!,
+          late: c.late,
+        };
       }
       case "blacklist": {
         const until = await this.read<bigint>("bannedUntilOf", id32(id));
@@ -357,7 +465,9 @@ export class RegistryClient {
         const grantId = id.slice(0, slash);
         const year = Number(id.slice(slash + 1));
         const grade = await this.read<bigint>("evaluationOf", id32(grantId), year);
-        return grade === 0n ? undefined : { kind: "evaluation", grantId, year, grade: EVALUATION_GRADES[Number(grade) - 1]! };
+        return grade === 0n
+          ? undefined
+          : { kind: "evaluation", grantId, year, grade: EVALUATION_GRADES[Number(grade) - 1]! };
       }
       case "anchor": {
         const size = await this.read<bigint>("anchoredSizeOf", originKey(id));
@@ -365,13 +475,21 @@ export class RegistryClient {
         // Storage keeps the size; the latest anchor's hashes are in its event.
         const latest = (await this.eventsOf("CheckpointAnchored", originKey(id))).at(-1);
         const body = latest?.signed.record.body as { rootHash: string; checkpointHash: string } | undefined;
-        return { kind: "anchor", origin: id, treeSize: Number(size), rootHash: body?.rootHash ?? "", checkpointHash: body?.checkpointHash ?? "" };
+        return {
+          kind: "anchor",
+          origin: id,
+          treeSize: Number(size),
+          rootHash: body?.rootHash ?? "",
+          checkpointHash: body?.checkpointHash ?? "",
+        };
       }
     }
   }
 
   async overdue(at: number): Promise<OverdueGrant[]> {
-    const list = await this.read<{ grantId: string; endedAt: bigint; deadline: bigint; missingHolders: string[]; missingClasses: bigint[] }[]>("overdue", at);
+    const list = await this.read<
+      { grantId: string; endedAt: bigint; deadline: bigint; missingHolders: string[]; missingClasses: bigint[] }[]
+    >("overdue", at);
     return list
       .map((o) => ({
         grantId: fromId32(o.grantId),
@@ -380,7 +498,10 @@ export class RegistryClient {
         // Holders in org-id order, each one's asset classes in rulebook order (as the chaincode).
         missing: o.missingHolders
           .map((h, i) => ({ holder: fromId32(h), assetClass: ASSET_CLASSES[Number(o.missingClasses[i])]! }))
-          .sort((a, b) => byString(a.holder, b.holder) || ASSET_CLASSES.indexOf(a.assetClass) - ASSET_CLASSES.indexOf(b.assetClass)),
+          .sort(
+            (a, b) =>
+              byString(a.holder, b.holder) || ASSET_CLASSES.indexOf(a.assetClass) - ASSET_CLASSES.indexOf(b.assetClass),
+          ),
       }))
       .sort((a, b) => byString(a.grantId, b.grantId));
   }
@@ -391,8 +512,13 @@ export class RegistryClient {
    * resumed stream starts inside the block of its cursor).
    */
   async events(fromBlock: number, toBlock?: number, afterLogIndex = -1): Promise<DecodedEvent[]> {
-    const logs = await this.logs({ fromBlock: toQuantity(fromBlock), toBlock: toBlock === undefined ? "latest" : toQuantity(toBlock) });
-    return this.decode(afterLogIndex < 0 ? logs : logs.filter((l) => l.blockNumber !== fromBlock || l.index > afterLogIndex));
+    const logs = await this.logs({
+      fromBlock: toQuantity(fromBlock),
+      toBlock: toBlock === undefined ? "latest" : toQuantity(toBlock),
+    });
+    return this.decode(
+      afterLogIndex < 0 ? logs : logs.filter((l) => l.blockNumber !== fromBlock || l.index > afterLogIndex),
+    );
   }
 
   /** The events named `name` whose indexed id is `id` (bytes32), in chain order. */
@@ -415,8 +541,27 @@ export class RegistryClient {
   }
 
   private async logs(filter: Record<string, unknown>): Promise<RegistryLog[]> {
-    const raw = await this.rpc<{ topics: string[]; data: string; transactionHash: string; blockNumber: string; blockHash: string; logIndex: string; removed?: boolean }[]>("eth_getLogs", [{ address: this.address, ...filter }]);
-    return raw.filter((l) => !l.removed).map((l) => ({ topics: l.topics, data: l.data, transactionHash: l.transactionHash, blockNumber: Number(l.blockNumber), blockHash: l.blockHash, index: Number(l.logIndex) }));
+    const raw = await this.rpc<
+      {
+        topics: string[];
+        data: string;
+        transactionHash: string;
+        blockNumber: string;
+        blockHash: string;
+        logIndex: string;
+        removed?: boolean;
+      }[]
+    >("eth_getLogs", [{ address: this.address, ...filter }]);
+    return raw
+      .filter((l) => !l.removed)
+      .map((l) => ({
+        topics: l.topics,
+        data: l.data,
+        transactionHash: l.transactionHash,
+        blockNumber: Number(l.blockNumber),
+        blockHash: l.blockHash,
+        index: Number(l.logIndex),
+      }));
   }
 
   private async decode(logs: readonly RegistryLog[]): Promise<DecodedEvent[]> {

@@ -1,5 +1,14 @@
 import type * as grpc from "@grpc/grpc-js";
-import { connect, StatusCode, type ChaincodeEvent, type Contract, type Gateway, type Network, type Status, type Transaction } from "@hyperledger/fabric-gateway";
+import {
+  connect,
+  StatusCode,
+  type ChaincodeEvent,
+  type Contract,
+  type Gateway,
+  type Network,
+  type Status,
+  type Transaction,
+} from "@hyperledger/fabric-gateway";
 import { common, gateway as gatewayProtos } from "@hyperledger/fabric-protos";
 import { LedgerError } from "../../../../core/errors.ts";
 import { fabricFunctionName } from "../../../../core/operations.ts";
@@ -7,7 +16,7 @@ import { parseSignedRecord, recordHash, type SignedRecord } from "../../../../co
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import { ChainUnavailableError, type ChainEvent, type ChainRef, type LedgerBackend, type TxRef } from "../backend.ts";
 import { ChainReader, type BlockTransaction } from "../../fabric-access/blocks.ts";
-import { fabricCursor, isAfter, parseFabricCursor, type ChainPosition } from "./cursor.ts";
+import { fabricCursor, isAfter, parseFabricCursor, type ChainPosition } from "../../fabric-access/cursor.ts";
 import { ChainConflictError, classify, FabricTransactionError } from "./gateway-errors.ts";
 import type { ClientIdentity } from "../../fabric-access/identity.ts";
 import { dialPeer, type FabricConfig } from "../../fabric-access/peer-connection.ts";
@@ -44,7 +53,12 @@ export interface FabricBackendOptions {
   /** Told about each conflict before it is retried (metrics, logs, tests). */
   readonly onConflict?: (conflict: { attempt: number; validationCode: string; transactionId: string }) => void;
   /** Call deadlines in milliseconds. */
-  readonly timeouts?: { readonly evaluate?: number; readonly endorse?: number; readonly submit?: number; readonly commitStatus?: number };
+  readonly timeouts?: {
+    readonly evaluate?: number;
+    readonly endorse?: number;
+    readonly submit?: number;
+    readonly commitStatus?: number;
+  };
 }
 
 const RETRYABLE: ReadonlySet<number> = new Set([StatusCode.MVCC_READ_CONFLICT, StatusCode.PHANTOM_READ_CONFLICT]);
@@ -56,7 +70,9 @@ const deadline = (ms: number) => () => ({ deadline: Date.now() + ms });
 function transactionTime(tx: Transaction): number {
   const prepared = gatewayProtos.PreparedTransaction.deserializeBinary(tx.getBytes());
   const payload = common.Payload.deserializeBinary(prepared.getEnvelope()?.getPayload_asU8() ?? new Uint8Array());
-  const header = common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array());
+  const header = common.ChannelHeader.deserializeBinary(
+    payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
+  );
   return header.getTimestamp()?.getSeconds() ?? 0;
 }
 
@@ -92,7 +108,9 @@ export class FabricBackend implements LedgerBackend {
 
   async simulate(signed: SignedRecord): Promise<void> {
     try {
-      await this.contract.newProposal(fabricFunctionName(signed.record.op), { arguments: [JSON.stringify(signed)] }).endorse();
+      await this.contract
+        .newProposal(fabricFunctionName(signed.record.op), { arguments: [JSON.stringify(signed)] })
+        .endorse();
     } catch (err) {
       throw classify(err);
     }
@@ -106,10 +124,16 @@ export class FabricBackend implements LedgerBackend {
     for (let attempt = 0; ; attempt++) {
       const { tx, status } = await this.endorseAndCommit(fn, argument);
       attempted.push(status.transactionId);
-      if (status.successful) return { txId: status.transactionId, blockNumber: Number(status.blockNumber), blockTime: transactionTime(tx) };
-      if (!RETRYABLE.has(status.code)) throw new FabricTransactionError(statusName(status.code), status.transactionId, Number(status.blockNumber));
+      if (status.successful)
+        return { txId: status.transactionId, blockNumber: Number(status.blockNumber), blockTime: transactionTime(tx) };
+      if (!RETRYABLE.has(status.code))
+        throw new FabricTransactionError(statusName(status.code), status.transactionId, Number(status.blockNumber));
       if (attempt >= retries) throw new ChainConflictError(statusName(status.code), attempt + 1, attempted);
-      this.options.onConflict?.({ attempt: attempt + 1, validationCode: statusName(status.code), transactionId: status.transactionId });
+      this.options.onConflict?.({
+        attempt: attempt + 1,
+        validationCode: statusName(status.code),
+        transactionId: status.transactionId,
+      });
       const base = (this.options.retryDelayMs ?? 50) * 2 ** attempt;
       await new Promise((resolve) => setTimeout(resolve, base * (0.5 + Math.random())));
     }
@@ -133,7 +157,9 @@ export class FabricBackend implements LedgerBackend {
 
   async view(key: ViewKey): Promise<StateView | undefined> {
     try {
-      return JSON.parse(Buffer.from(await this.contract.evaluateTransaction("query:get", key.kind, key.id)).toString("utf8")) as StateView;
+      return JSON.parse(
+        Buffer.from(await this.contract.evaluateTransaction("query:get", key.kind, key.id)).toString("utf8"),
+      ) as StateView;
     } catch (err) {
       const e = classify(err);
       if (e instanceof LedgerError && e.code === "NOT_FOUND") return undefined;
@@ -143,7 +169,9 @@ export class FabricBackend implements LedgerBackend {
 
   async overdue(at: number): Promise<OverdueGrant[]> {
     try {
-      return JSON.parse(Buffer.from(await this.contract.evaluateTransaction("query:overdue", String(at))).toString("utf8")) as OverdueGrant[];
+      return JSON.parse(
+        Buffer.from(await this.contract.evaluateTransaction("query:overdue", String(at))).toString("utf8"),
+      ) as OverdueGrant[];
     } catch (err) {
       throw classify(err);
     }
@@ -194,7 +222,8 @@ export class FabricBackend implements LedgerBackend {
   private async transactionOf(event: ChaincodeEvent): Promise<BlockTransaction> {
     const block = await this.reader.block(Number(event.blockNumber));
     const tx = block.transactions.find((t) => t.valid && t.txId === event.transactionId);
-    if (!tx) throw new Error(`transaction ${event.transactionId} is not a valid transaction of block ${event.blockNumber}`);
+    if (!tx)
+      throw new Error(`transaction ${event.transactionId} is not a valid transaction of block ${event.blockNumber}`);
     return tx;
   }
 
@@ -217,11 +246,22 @@ export class FabricBackend implements LedgerBackend {
 /** The record in a chaincode event, or undefined for an event that carries none. */
 function toChainEvent(event: ChaincodeEvent, position: ChainPosition, blockTime: number): ChainEvent | undefined {
   try {
-    const payload = JSON.parse(Buffer.from(event.payload).toString("utf8")) as { recordHash?: string; signed?: unknown };
+    const payload = JSON.parse(Buffer.from(event.payload).toString("utf8")) as {
+      recordHash?: string;
+      signed?: unknown;
+    };
     const signed = parseSignedRecord(payload.signed);
     const hash = recordHash(signed.record);
     if (payload.recordHash !== hash) return undefined;
-    return { event: event.eventName, signed, recordHash: hash, txId: event.transactionId, blockNumber: position.block, blockTime, cursor: fabricCursor(position.block, position.index) };
+    return {
+      event: event.eventName,
+      signed,
+      recordHash: hash,
+      txId: event.transactionId,
+      blockNumber: position.block,
+      blockTime,
+      cursor: fabricCursor(position.block, position.index),
+    };
   } catch {
     return undefined;
   }
@@ -233,7 +273,17 @@ function toChainEvent(event: ChaincodeEvent, position: ChainPosition, blockTime:
  * certificate), the client identity from `certPath` (PEM certificate) and `keyPath` (PEM
  * private key, ECDSA P-256).
  */
-export async function openFabricBackend(config: FabricConfig, options: Omit<FabricBackendOptions, "client" | "identity" | "channel" | "chaincode" | "ownsClient"> = {}): Promise<FabricBackend> {
+export async function openFabricBackend(
+  config: FabricConfig,
+  options: Omit<FabricBackendOptions, "client" | "identity" | "channel" | "chaincode" | "ownsClient"> = {},
+): Promise<FabricBackend> {
   const { client, identity } = await dialPeer(config);
-  return FabricBackend.connect({ ...options, client, identity, channel: config.channel, chaincode: config.chaincode, ownsClient: true });
+  return FabricBackend.connect({
+    ...options,
+    client,
+    identity,
+    channel: config.channel,
+    chaincode: config.chaincode,
+    ownsClient: true,
+  });
 }

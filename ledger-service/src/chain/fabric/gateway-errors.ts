@@ -21,7 +21,11 @@ export class ChainConflictError extends LedgerError {
     readonly attempts: number,
     readonly transactionIds: readonly string[],
   ) {
-    super("CHAIN_CONFLICT", `${validationCode} on each of ${attempts} attempts (last transaction ${transactionIds[transactionIds.length - 1]})`, { validationCode, attempts });
+    super(
+      "CHAIN_CONFLICT",
+      `${validationCode} on each of ${attempts} attempts (last transaction ${transactionIds[transactionIds.length - 1]})`,
+      { validationCode, attempts },
+    );
     this.name = "ChainConflictError";
   }
 }
@@ -64,9 +68,16 @@ export function ledgerErrorIn(message: string): LedgerError | undefined {
 }
 
 export function classify(err: unknown, context = "Fabric peer"): unknown {
-  if (err instanceof LedgerError || err instanceof ChainUnavailableError || err instanceof FabricTransactionError || err instanceof FabricGatewayRefusal) return err;
+  if (
+    err instanceof LedgerError ||
+    err instanceof ChainUnavailableError ||
+    err instanceof FabricTransactionError ||
+    err instanceof FabricGatewayRefusal
+  )
+    return err;
   if (err instanceof GatewayError) {
-    if (TRANSPORT.has(err.code)) return new ChainUnavailableError(`${context} unavailable: ${err.message}`, { cause: err });
+    if (TRANSPORT.has(err.code))
+      return new ChainUnavailableError(`${context} unavailable: ${err.message}`, { cause: err });
     for (const text of [...err.details.map((d) => d.message), err.message]) {
       const ledgerError = ledgerErrorIn(text);
       if (ledgerError) return ledgerError;

@@ -46,7 +46,11 @@ export async function identity(options: GlobalOptions): Promise<Identity> {
 }
 
 export async function client(options: GlobalOptions, signed = true): Promise<LedgerClient> {
-  return new LedgerClient({ baseUrl: options.url, ...(options.lang ? { language: options.lang } : {}), ...(signed ? { identity: await identity(options) } : {}) });
+  return new LedgerClient({
+    baseUrl: options.url,
+    ...(options.lang ? { language: options.lang } : {}),
+    ...(signed ? { identity: await identity(options) } : {}),
+  });
 }
 
 /** Reads JSON from a file, or from standard input for "-". */

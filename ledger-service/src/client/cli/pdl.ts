@@ -12,7 +12,9 @@ import { CliError } from "./context.ts";
  * 1 usage or local error, 2 verification failed, 3 the service refused the request.
  */
 const program = new Command("pdl")
-  .description("Public Data Ledger: sign and submit records, read evidence, verify receipts, deliver and trace datasets")
+  .description(
+    "Public Data Ledger: sign and submit records, read evidence, verify receipts, deliver and trace datasets",
+  )
   .version("0.1.0")
   .addOption(new Option("--url <url>", "the ledger service").env("PDL_URL").default("http://127.0.0.1:8080"))
   .addOption(new Option("--key <file>", "your SM2 key file (from `pdl keygen`)").env("PDL_KEY"))
@@ -34,7 +36,9 @@ try {
   if (err instanceof LedgerApiError) {
     // The code and message are the rulebook's; `detail` says what exactly was wrong.
     const detail = (err.body as { error?: { detail?: unknown } } | undefined)?.error?.detail;
-    process.stderr.write(`pdl: the service refused: ${err.message}${typeof detail === "string" ? ` (${detail})` : ""}\n`);
+    process.stderr.write(
+      `pdl: the service refused: ${err.message}${typeof detail === "string" ? ` (${detail})` : ""}\n`,
+    );
     process.exit(3);
   }
   if (err instanceof CliError) {
@@ -43,7 +47,9 @@ try {
   }
   const cause = (err as { cause?: { code?: string } }).cause;
   if (err instanceof TypeError && cause?.code === "ECONNREFUSED") {
-    process.stderr.write(`pdl: no service answers at ${program.opts<{ url: string }>().url} (start it with npm start)\n`);
+    process.stderr.write(
+      `pdl: no service answers at ${program.opts<{ url: string }>().url} (start it with npm start)\n`,
+    );
     process.exit(1);
   }
   process.stderr.write(`pdl: ${(err as Error).stack ?? String(err)}\n`);

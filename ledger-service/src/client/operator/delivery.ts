@@ -89,13 +89,18 @@ async function resolveInputs(api: LedgerClient, req: DeliverRequest): Promise<Ho
     inputs.push({ kind: "artifact", hopId, hash: doc.created.outputHash });
   }
   inputs.push(...(req.inputs ?? []));
-  if (inputs.length === 0) throw new DeliveryError("a delivery names what it ships: give the hop(s) whose output it is (--from-hop) or explicit inputs");
+  if (inputs.length === 0)
+    throw new DeliveryError(
+      "a delivery names what it ships: give the hop(s) whose output it is (--from-hop) or explicit inputs",
+    );
   return inputs;
 }
 
 export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest): Promise<DeliverSummary> {
   const started = performance.now();
-  const product = await api.get<RecordDocument<{ grantId: string }>>(`/v1/products/${encodeURIComponent(req.productId)}`);
+  const product = await api.get<RecordDocument<{ grantId: string }>>(
+    `/v1/products/${encodeURIComponent(req.productId)}`,
+  );
   const inputs = await resolveInputs(api, req);
   const keys = await api.request<DeliveryKeysResponse>("POST", TRACE_PATHS.keys, { deliveryId: req.deliveryId });
 
@@ -117,7 +122,8 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
       handlesPath,
       returnHashes: false,
     });
-    if (result.watermarkCommitment !== keys.watermarkCommitment) throw new DeliveryError("the watermark key does not match the commitment the service announced");
+    if (result.watermarkCommitment !== keys.watermarkCommitment)
+      throw new DeliveryError("the watermark key does not match the commitment the service announced");
     const outputHash = result.outputHash;
 
     const body: LineageHop = {
@@ -166,34 +172,59 @@ async function registerHop(api: LedgerClient, body: LineageHop): Promise<SubmitR
   } catch (err) {
     if (!(err instanceof LedgerApiError && err.code === "DUPLICATE_ID")) throw err;
     const existing = (await api.get<RecordDocument<LineageHop>>(`/v1/hops/${encodeURIComponent(body.id)}`)).created;
-    const same = existing.delivery?.fingerprintRoot === body.delivery!.fingerprintRoot && existing.delivery.watermarkCommitment === body.delivery!.watermarkCommitment && existing.recordCount === body.recordCount;
-    if (!same) throw new DeliveryError(`hop ${body.id} is already registered with other content: choose another delivery id`);
+    const same =
+      existing.delivery?.fingerprintRoot === body.delivery!.fingerprintRoot &&
+      existing.delivery.watermarkCommitment === body.delivery!.watermarkCommitment &&
+      existing.recordCount === body.recordCount;
+    if (!same)
+      throw new DeliveryError(`hop ${body.id} is already registered with other content: choose another delivery id`);
     return undefined;
   }
 }
 
 /** Deposits the handles and leaf hashes, resuming after what the service already holds. */
-async function deposit(api: LedgerClient, req: DeliverRequest, count: number, format: Format, leafHashesPath: string, handlesPath: string): Promise<IntakeStatus> {
+async function deposit(
+  api: LedgerClient,
+  req: DeliverRequest,
+  count: number,
+  format: Format,
+  leafHashesPath: string,
+  handlesPath: string,
+): Promise<IntakeStatus> {
   let status: IntakeStatus;
   try {
-    status = await api.request<IntakeStatus>("POST", TRACE_PATHS.delivery(req.deliveryId), { watermark: req.watermark, format });
+    status = await api.request<IntakeStatus>("POST", TRACE_PATHS.delivery(req.deliveryId), {
+      watermark: req.watermark,
+      format,
+    });
   } catch (err) {
-    if (err instanceof LedgerApiError && err.code === "DUPLICATE_ID") return api.get<IntakeStatus>(TRACE_PATHS.delivery(req.deliveryId));
+    if (err instanceof LedgerApiError && err.code === "DUPLICATE_ID")
+      return api.get<IntakeStatus>(TRACE_PATHS.delivery(req.deliveryId));
     throw err;
   }
-  const bar = req.progress ? new cliProgress.SingleBar({ format: "deposit {bar} {percentage}% | {value}/{total} fingerprints", stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = req.progress
+    ? new cliProgress.SingleBar(
+        { format: "deposit {bar} {percentage}% | {value}/{total} fingerprints", stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
   bar?.start(count, status.staged);
   const leaves = await open(leafHashesPath, "r");
   const handles = await open(handlesPath, "r");
   try {
-    for (let start = status.staged; ; ) {
+    for (let start = status.staged; ;) {
       const n = Math.min(status.chunkRecords, count - start);
       const h = Buffer.alloc(n * HANDLE_BYTES);
       const l = Buffer.alloc(n * 32);
       await handles.read(h, 0, h.length, start * HANDLE_BYTES);
       await leaves.read(l, 0, l.length, start * 32);
       const final = start + n >= count;
-      status = await api.request<IntakeStatus>("POST", TRACE_PATHS.fingerprints(req.deliveryId), { start, handles: h.toString("base64"), leafHashes: l.toString("base64"), final });
+      status = await api.request<IntakeStatus>("POST", TRACE_PATHS.fingerprints(req.deliveryId), {
+        start,
+        handles: h.toString("base64"),
+        leafHashes: l.toString("base64"),
+        final,
+      });
       start += n;
       bar?.update(start);
       if (final) return status;

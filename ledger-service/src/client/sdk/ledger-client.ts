@@ -68,7 +68,12 @@ export class LedgerClient {
   }
 
   /** Sends a request; signed unless `public`. Resolves with the parsed JSON body on 2xx. */
-  async request<T = unknown>(method: string, path: string, body?: unknown, opts: { public?: boolean; headers?: Record<string, string> } = {}): Promise<T> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { public?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<T> {
     const { status, json } = await this.raw(method, path, body, opts);
     if (status >= 400) {
       const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
@@ -78,13 +83,25 @@ export class LedgerClient {
   }
 
   /** Like `request` but never throws on an HTTP error status. */
-  async raw(method: string, path: string, body?: unknown, opts: { public?: boolean; headers?: Record<string, string>; bodyBytes?: Buffer } = {}): Promise<{ status: number; json: unknown; headers: Headers }> {
+  async raw(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { public?: boolean; headers?: Record<string, string>; bodyBytes?: Buffer } = {},
+  ): Promise<{ status: number; json: unknown; headers: Headers }> {
     const bytes = opts.bodyBytes ?? (body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body), "utf8"));
-    const headers: Record<string, string> = { accept: "application/json", ...(this.options.language ? { "accept-language": this.options.language } : {}) };
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      ...(this.options.language ? { "accept-language": this.options.language } : {}),
+    };
     if (bytes.length > 0) headers["content-type"] = "application/json";
     if (!opts.public) Object.assign(headers, this.signatureHeaders(method, path, bytes));
     Object.assign(headers, opts.headers ?? {});
-    const response = await fetch(this.baseUrl + path, { method, headers, ...(bytes.length > 0 ? { body: bytes } : {}) });
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers,
+      ...(bytes.length > 0 ? { body: bytes } : {}),
+    });
     const text = await response.text();
     let json: unknown;
     try {
@@ -95,12 +112,26 @@ export class LedgerClient {
     return { status: response.status, json, headers: response.headers };
   }
 
-  signatureHeaders(method: string, pathAndQuery: string, body: Uint8Array, at?: number, nonce?: string): Record<string, string> {
+  signatureHeaders(
+    method: string,
+    pathAndQuery: string,
+    body: Uint8Array,
+    at?: number,
+    nonce?: string,
+  ): Record<string, string> {
     const id = this.requireIdentity();
     const timestamp = at ?? (this.options.clock ? this.options.clock() : Math.floor(Date.now() / 1000));
     const n = nonce ?? newNonce();
-    const signature = sign(canonicalRequest({ method, pathAndQuery, body, timestamp, nonce: n, actor: id.orgId }), id.privateKey);
-    return { [HEADERS.actor]: id.orgId, [HEADERS.timestamp]: String(timestamp), [HEADERS.nonce]: n, [HEADERS.signature]: signature };
+    const signature = sign(
+      canonicalRequest({ method, pathAndQuery, body, timestamp, nonce: n, actor: id.orgId }),
+      id.privateKey,
+    );
+    return {
+      [HEADERS.actor]: id.orgId,
+      [HEADERS.timestamp]: String(timestamp),
+      [HEADERS.nonce]: n,
+      [HEADERS.signature]: signature,
+    };
   }
 
   get<T = unknown>(path: string): Promise<T> {

@@ -29,7 +29,11 @@ export interface TraceFileResult {
   readonly sent: number;
 }
 
-export async function traceFile(api: LedgerClient, file: string, options: TraceFileOptions = {}): Promise<TraceFileResult> {
+export async function traceFile(
+  api: LedgerClient,
+  file: string,
+  options: TraceFileOptions = {},
+): Promise<TraceFileResult> {
   const rows = await readAllRecords(file, { format: options.format ?? "auto" });
   const budget = options.maxBytes ?? DEFAULT_TRACE_BYTES;
   let text = "";
@@ -44,7 +48,12 @@ export async function traceFile(api: LedgerClient, file: string, options: TraceF
     used += cost;
     sent++;
   }
-  if (sent === 0) throw new RangeError(rows.length === 0 ? `${file} holds no record` : `the first record of ${file} alone exceeds the ${budget}-byte budget`);
+  if (sent === 0)
+    throw new RangeError(
+      rows.length === 0
+        ? `${file} holds no record`
+        : `the first record of ${file} alone exceeds the ${budget}-byte budget`,
+    );
   const body: TraceRequest = {
     records: text,
     format: "jsonl",

@@ -79,8 +79,18 @@ export function publicConsistency(checkpointer: Checkpointer): ReadRoute {
       const latest = await checkpointer.latest();
       const from = Number(req.query.from);
       const to = req.query.to === undefined ? (latest?.size ?? 0) : Number(req.query.to);
-      if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || from > to || !latest || to > latest.size) {
-        throw new LedgerError("MALFORMED_REQUEST", `from and to must satisfy 1 ≤ from ≤ to ≤ ${latest?.size ?? 0} (the latest checkpoint)`);
+      if (
+        !Number.isSafeInteger(from) ||
+        !Number.isSafeInteger(to) ||
+        from < 1 ||
+        from > to ||
+        !latest ||
+        to > latest.size
+      ) {
+        throw new LedgerError(
+          "MALFORMED_REQUEST",
+          `from and to must satisfy 1 ≤ from ≤ to ≤ ${latest?.size ?? 0} (the latest checkpoint)`,
+        );
       }
       const proof = await checkpointer.consistencyProof(from, to);
       res.json({ from, to, proof: proof.map((p) => Buffer.from(p).toString("hex")) });

@@ -19,21 +19,41 @@ export interface ReadDeps {
   readonly extra?: readonly ReadRoute[];
 }
 
-const KINDS = new Set(["actor", "resource", "grant", "partner", "price-cap", "product", "hop", "certificate", "blacklist", "evaluation", "anchor"]);
+const KINDS = new Set([
+  "actor",
+  "resource",
+  "grant",
+  "partner",
+  "price-cap",
+  "product",
+  "hop",
+  "certificate",
+  "blacklist",
+  "evaluation",
+  "anchor",
+]);
 
 export function readRoutes(d: ReadDeps): ReadRoute[] {
   const { store, reader, access, backend } = d;
 
   const assertCanSee = (req: Request, kind: string, id: string) => access.assertCanSee(req.caller!, kind, id);
 
-  const document = (kind: ViewKey["kind"], name: string): ReadRoute["handler"] => async (req, res) => {
-    const id = param(req, name);
-    await assertCanSee(req, kind, id);
-    res.json(await reader.document(kind, id));
-  };
+  const document =
+    (kind: ViewKey["kind"], name: string): ReadRoute["handler"] =>
+    async (req, res) => {
+      const id = param(req, name);
+      await assertCanSee(req, kind, id);
+      res.json(await reader.document(kind, id));
+    };
 
   return [
-    { path: "/v1/actors/:orgId", auth: "signed", summary: "An organisation, its role and key", tag: "actors", handler: document("actor", "orgId") },
+    {
+      path: "/v1/actors/:orgId",
+      auth: "signed",
+      summary: "An organisation, its role and key",
+      tag: "actors",
+      handler: document("actor", "orgId"),
+    },
     {
       path: "/v1/resources",
       auth: "signed",
@@ -50,31 +70,77 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
         res.json({ resources: out });
       },
     },
-    { path: "/v1/resources/:resourceId", auth: "signed", summary: "A resource with its versions", tag: "resources", handler: document("resource", "resourceId") },
+    {
+      path: "/v1/resources/:resourceId",
+      auth: "signed",
+      summary: "A resource with its versions",
+      tag: "resources",
+      handler: document("resource", "resourceId"),
+    },
     {
       path: "/v1/grants",
       auth: "signed",
       summary: "Grants the caller may see (all for the agency, supervisors and the exchange)",
       tag: "grants",
       handler: async (req, res) => {
-        const ids = access.readsEverything(req.caller!) ? await store.idsOfKind("grant") : [...(await access.grantsOf(req.caller!.orgId))];
+        const ids = access.readsEverything(req.caller!)
+          ? await store.idsOfKind("grant")
+          : [...(await access.grantsOf(req.caller!.orgId))];
         const grants = [];
         for (const id of ids) grants.push({ id, view: await backend.view({ kind: "grant", id }) });
         res.json({ grants });
       },
     },
-    { path: "/v1/grants/:grantId", auth: "signed", summary: "A grant: current status and every change", tag: "grants", handler: document("grant", "grantId") },
-    { path: "/v1/partners/:admissionId", auth: "signed", summary: "A partner admission", tag: "partners", handler: document("partner", "admissionId") },
-    { path: "/v1/products/:productId", auth: "signed", summary: "A product: listing status, price and every change", tag: "products", handler: document("product", "productId") },
-    { path: "/v1/hops/:hopId", auth: "signed", summary: "A lineage hop or delivery", tag: "lineage", handler: document("hop", "hopId") },
-    { path: "/v1/certificates/:certificateId", auth: "signed", summary: "A destruction certificate", tag: "exit", handler: document("certificate", "certificateId") },
-    { path: "/v1/blacklist/:orgId", auth: "signed", summary: "An organisation's blacklist entry", tag: "governance", handler: document("blacklist", "orgId") },
+    {
+      path: "/v1/grants/:grantId",
+      auth: "signed",
+      summary: "A grant: current status and every change",
+      tag: "grants",
+      handler: document("grant", "grantId"),
+    },
+    {
+      path: "/v1/partners/:admissionId",
+      auth: "signed",
+      summary: "A partner admission",
+      tag: "partners",
+      handler: document("partner", "admissionId"),
+    },
+    {
+      path: "/v1/products/:productId",
+      auth: "signed",
+      summary: "A product: listing status, price and every change",
+      tag: "products",
+      handler: document("product", "productId"),
+    },
+    {
+      path: "/v1/hops/:hopId",
+      auth: "signed",
+      summary: "A lineage hop or delivery",
+      tag: "lineage",
+      handler: document("hop", "hopId"),
+    },
+    {
+      path: "/v1/certificates/:certificateId",
+      auth: "signed",
+      summary: "A destruction certificate",
+      tag: "exit",
+      handler: document("certificate", "certificateId"),
+    },
+    {
+      path: "/v1/blacklist/:orgId",
+      auth: "signed",
+      summary: "An organisation's blacklist entry",
+      tag: "governance",
+      handler: document("blacklist", "orgId"),
+    },
     {
       path: "/v1/products/:productId/lineage",
       auth: "signed",
       summary: "The lineage graph of a product back to its resources and grant",
       tag: "lineage",
-      query: [{ name: "format", description: "json (default), prov (W3C PROV-JSON) or openlineage (OpenLineage run events)" }],
+      query: [
+        { name: "format", description: "json (default), prov (W3C PROV-JSON) or openlineage (OpenLineage run events)" },
+      ],
       handler: async (req, res) => {
         const productId = param(req, "productId");
         await assertCanSee(req, "product", productId);
@@ -106,11 +172,17 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       tag: "evidence",
       handler: async (req, res) => {
         const hash = param(req, "recordHash");
-        if (!/^[0-9a-f]{64}$/.test(hash)) throw new LedgerError("MALFORMED_REQUEST", "a record hash is 64 lowercase hex characters");
+        if (!/^[0-9a-f]{64}$/.test(hash))
+          throw new LedgerError("MALFORMED_REQUEST", "a record hash is 64 lowercase hex characters");
         const entry = await store.entryByHash(hash);
         if (!entry) throw new LedgerError("NOT_FOUND");
-        if (!access.readsEverything(req.caller!) && entry.signed.record.actor !== req.caller!.orgId) await assertCanSee(req, entry.kind, entry.id);
-        if (entry.leafIndex < 0) throw new LedgerError("NOT_FOUND", "this record is not logged (checkpoint anchors are evidence about the log itself)");
+        if (!access.readsEverything(req.caller!) && entry.signed.record.actor !== req.caller!.orgId)
+          await assertCanSee(req, entry.kind, entry.id);
+        if (entry.leafIndex < 0)
+          throw new LedgerError(
+            "NOT_FOUND",
+            "this record is not logged (checkpoint anchors are evidence about the log itself)",
+          );
         res.json(await reader.receiptOf(entry.leafIndex));
       },
     },

@@ -5,13 +5,23 @@ import { LedgerError } from "../../../../core/errors.ts";
 
 /** The exchange's listing verification report and the grant audit. */
 export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
-  const deps: ReportDeps = { store: ctx.store, backend: ctx.backend, receipts: { receipt: (leaf) => ctx.reader.receiptOf(leaf) }, logPublicKey: ctx.checkpointer.publicKey };
-  const signer = { keyName: ctx.checkpointer.keyName, publicKey: ctx.keyring.log.publicKey, privateKey: ctx.keyring.log.privateKey };
+  const deps: ReportDeps = {
+    store: ctx.store,
+    backend: ctx.backend,
+    receipts: { receipt: (leaf) => ctx.reader.receiptOf(leaf) },
+    logPublicKey: ctx.checkpointer.publicKey,
+  };
+  const signer = {
+    keyName: ctx.checkpointer.keyName,
+    publicKey: ctx.keyring.log.publicKey,
+    privateKey: ctx.keyring.log.privateKey,
+  };
   return [
     {
       path: "/v1/products/:productId/verification-report",
       auth: "signed",
-      summary: "The listing verification report: each check the ledger can judge, pass or fail with evidence, signed by the service (SM2); its reportHash goes into the listing record",
+      summary:
+        "The listing verification report: each check the ledger can judge, pass or fail with evidence, signed by the service (SM2); its reportHash goes into the listing record",
       tag: "listing",
       handler: async (req, res) => {
         const productId = param(req, "productId");
@@ -26,7 +36,8 @@ export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
     {
       path: "/v1/grants/:grantId/audit",
       auth: "signed",
-      summary: "The grant audit: its changes, partners, products, hops, deliveries, certificates, evaluations, exit status and overdue certificates",
+      summary:
+        "The grant audit: its changes, partners, products, hops, deliveries, certificates, evaluations, exit status and overdue certificates",
       tag: "grants",
       query: [{ name: "at", description: "Unix seconds for the overdue check (default: now)" }],
       handler: async (req, res) => {

@@ -52,7 +52,8 @@ export interface ServiceContext {
 /** A path parameter, bounded (MALFORMED_REQUEST otherwise). */
 export function param(req: Request, name: string): string {
   const value = req.params[name];
-  if (typeof value !== "string" || value.length === 0 || value.length > 200) throw new LedgerError("MALFORMED_REQUEST", `bad path parameter ${name}`);
+  if (typeof value !== "string" || value.length === 0 || value.length > 200)
+    throw new LedgerError("MALFORMED_REQUEST", `bad path parameter ${name}`);
   return value;
 }
 

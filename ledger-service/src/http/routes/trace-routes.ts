@@ -3,7 +3,13 @@ import { z } from "zod";
 import { describeIssues } from "../../../../core/validate.ts";
 import { Id, Timestamp } from "../../../../core/records/common.ts";
 import type { LineageHop } from "../../../../core/records/lineage.ts";
-import { chunkRecordsFor, parseRecordText, TRACE_PATHS, type DeliveryKeysResponse, type IntakeStatus } from "../../trace/api.ts";
+import {
+  chunkRecordsFor,
+  parseRecordText,
+  TRACE_PATHS,
+  type DeliveryKeysResponse,
+  type IntakeStatus,
+} from "../../trace/api.ts";
 import { deriveDeliveryKeys, watermarkCommitment } from "../../trace/keys.ts";
 import { canonicalRecord, type Row } from "../../trace/datasets.ts";
 import type { DeliveryOnChain } from "../../trace/service/intake.ts";
@@ -24,7 +30,12 @@ const Format = z.enum(["csv", "jsonl"]);
 
 const KeysBody = z.strictObject({ deliveryId: Id });
 const BeginBody = z.strictObject({ watermark: z.record(z.string(), z.unknown()), format: Format.optional() });
-const ChunkBody = z.strictObject({ start: z.number().int().min(0), handles: Base64, leafHashes: Base64, final: z.boolean().optional() });
+const ChunkBody = z.strictObject({
+  start: z.number().int().min(0),
+  handles: Base64,
+  leafHashes: Base64,
+  final: z.boolean().optional(),
+});
 const TraceBody = z.strictObject({
   records: z.string().min(1, "must hold the leaked records"),
   format: z.enum(["auto", "csv", "jsonl"]).optional(),
@@ -38,7 +49,9 @@ function parse<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
   const result = schema.safeParse(req.body);
   if (result.success) return result.data;
   const issues = describeIssues(schema, req.body);
-  throw new LedgerError("MALFORMED_REQUEST", issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; "), { issues });
+  throw new LedgerError("MALFORMED_REQUEST", issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; "), {
+    issues,
+  });
 }
 
 function deliveryIdParam(req: Request): string {
@@ -56,9 +69,14 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
   /** The deliver hop `id` as registered on chain; the caller must be its author unless `read` lets others in. */
   async function deliveryOnChain(id: string, req: Request, read?: "deliveryIntake"): Promise<DeliveryOnChain> {
     const entry = (await store.historyOf("hop", id))[0];
-    if (!entry) throw new LedgerError("NOT_FOUND", "no hop with this id on chain: register the delivery first (POST /v1/deliveries)");
+    if (!entry)
+      throw new LedgerError(
+        "NOT_FOUND",
+        "no hop with this id on chain: register the delivery first (POST /v1/deliveries)",
+      );
     const hop = entry.signed.record.body as LineageHop;
-    if (hop.operation !== "deliver" || !hop.delivery) throw new LedgerError("MALFORMED_REQUEST", "this hop is not a delivery");
+    if (hop.operation !== "deliver" || !hop.delivery)
+      throw new LedgerError("MALFORMED_REQUEST", "this hop is not a delivery");
     const actor = entry.signed.record.actor;
     access.requireDeliveryAccess(req.caller!, actor, read);
     return {
@@ -88,14 +106,19 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       method: "post",
       path: TRACE_PATHS.keys,
       auth: "signed",
-      summary: "A delivery's watermark and fingerprint key secret and the caller's index key, for `pdl deliver` (operator, partner)",
+      summary:
+        "A delivery's watermark and fingerprint key secret and the caller's index key, for `pdl deliver` (operator, partner)",
       tag: "trace",
       requestBody: z.toJSONSchema(KeysBody) as Record<string, unknown>,
       handler: async (req, res) => {
         access.requireRead(req.caller!, "deliveryKeys");
         const { deliveryId } = parse(KeysBody, req);
         const entry = (await store.historyOf("hop", deliveryId))[0];
-        if (entry && (entry.signed.record.actor !== req.caller!.orgId || (entry.signed.record.body as LineageHop).operation !== "deliver")) {
+        if (
+          entry &&
+          (entry.signed.record.actor !== req.caller!.orgId ||
+            (entry.signed.record.body as LineageHop).operation !== "deliver")
+        ) {
           throw new LedgerError("DUPLICATE_ID", "another hop already has this id");
         }
         const { vault } = await runtime();
@@ -116,7 +139,8 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       method: "post",
       path: "/v1/trace/deliveries/:deliveryId",
       auth: "signed",
-      summary: "Begin (or resume) depositing a registered delivery's keyed fingerprints, with its watermark spec (the delivery's author)",
+      summary:
+        "Begin (or resume) depositing a registered delivery's keyed fingerprints, with its watermark spec (the delivery's author)",
       tag: "trace",
       requestBody: z.toJSONSchema(BeginBody) as Record<string, unknown>,
       handler: async (req, res) => {
@@ -131,15 +155,26 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       method: "post",
       path: "/v1/trace/deliveries/:deliveryId/fingerprints",
       auth: "signed",
-      summary: "Deposit a chunk of lookup handles and leaf hashes; the final chunk is checked against the root on chain and indexed (the delivery's author)",
+      summary:
+        "Deposit a chunk of lookup handles and leaf hashes; the final chunk is checked against the root on chain and indexed (the delivery's author)",
       tag: "trace",
       requestBody: z.toJSONSchema(ChunkBody) as Record<string, unknown>,
       handler: async (req, res) => {
         const delivery = await deliveryOnChain(deliveryIdParam(req), req);
         const body = parse(ChunkBody, req);
         const { intake } = await runtime();
-        const done = await intake.append(delivery.deliveryId, body.start, Buffer.from(body.handles, "base64"), Buffer.from(body.leafHashes, "base64"), body.final ?? false);
-        if (done.indexed) ctx.logger.info({ deliveryId: delivery.deliveryId, records: delivery.recordCount }, "indexed a delivery's fingerprints");
+        const done = await intake.append(
+          delivery.deliveryId,
+          body.start,
+          Buffer.from(body.handles, "base64"),
+          Buffer.from(body.leafHashes, "base64"),
+          body.final ?? false,
+        );
+        if (done.indexed)
+          ctx.logger.info(
+            { deliveryId: delivery.deliveryId, records: delivery.recordCount },
+            "indexed a delivery's fingerprints",
+          );
         res.json(status(delivery, done));
       },
     },
@@ -159,7 +194,8 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       method: "post",
       path: TRACE_PATHS.trace,
       auth: "signed",
-      summary: "Trace leaked records to the deliveries they came from, with proofs, lineage, grant and destruction status (agency, supervisors)",
+      summary:
+        "Trace leaked records to the deliveries they came from, with proofs, lineage, grant and destruction status (agency, supervisors)",
       tag: "trace",
       requestBody: z.toJSONSchema(TraceBody) as Record<string, unknown>,
       handler: async (req, res) => {
@@ -180,7 +216,13 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         for (const m of metas) {
           if (body.productId !== undefined && m.productId !== body.productId) continue;
           const keys = await fingerprints.deliveryKeys(m.deliveryId);
-          if (keys && m.watermark) candidates.push({ deliveryId: m.deliveryId, keys, watermark: m.watermark, fingerprintRoot: m.fingerprintRoot });
+          if (keys && m.watermark)
+            candidates.push({
+              deliveryId: m.deliveryId,
+              keys,
+              watermark: m.watermark,
+              fingerprintRoot: m.fingerprintRoot,
+            });
         }
         const actors = [...new Set(metas.map((m) => m.actor).filter((a): a is string => typeof a === "string"))];
         const result = await traceRows(rows, {
@@ -191,7 +233,13 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
           maxProofsPerDelivery: body.maxProofsPerDelivery ?? 20,
         });
         const leakAt = body.at ?? Math.max(Math.floor(Date.now() / 1000), await ctx.backend.now());
-        res.json(await buildTraceReport(result, candidates.length, leakAt, { store, backend: ctx.backend, reader: ctx.reader }));
+        res.json(
+          await buildTraceReport(result, candidates.length, leakAt, {
+            store,
+            backend: ctx.backend,
+            reader: ctx.reader,
+          }),
+        );
       },
     },
   ];

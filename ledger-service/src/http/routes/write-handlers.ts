@@ -7,13 +7,18 @@ import { LedgerError } from "../../../../core/errors.ts";
 function check(route: WriteRoute, req: Request): ReturnType<typeof parseSignedRecord> {
   const signed = parseSignedRecord(req.body);
   const { record } = signed;
-  if (record.op !== route.op) throw new LedgerError("MALFORMED_REQUEST", `this endpoint takes ${route.op} records, not ${record.op}`);
+  if (record.op !== route.op)
+    throw new LedgerError("MALFORMED_REQUEST", `this endpoint takes ${route.op} records, not ${record.op}`);
   const body = record.body as Record<string, unknown>;
   for (const [param, field] of Object.entries(route.bind ?? {})) {
-    if (body[field] !== req.params[param]) throw new LedgerError("MALFORMED_REQUEST", `the path's ${param} differs from the record's ${field}`);
+    if (body[field] !== req.params[param])
+      throw new LedgerError("MALFORMED_REQUEST", `the path's ${param} differs from the record's ${field}`);
   }
   if (route.deliver !== undefined && (body.operation === "deliver") !== route.deliver) {
-    throw new LedgerError("MALFORMED_REQUEST", route.deliver ? "deliveries are hops with operation \"deliver\"" : "deliveries go to /v1/deliveries");
+    throw new LedgerError(
+      "MALFORMED_REQUEST",
+      route.deliver ? 'deliveries are hops with operation "deliver"' : "deliveries go to /v1/deliveries",
+    );
   }
   return signed;
 }

@@ -17,6 +17,8 @@ export interface WriteRoute {
   readonly deliver?: boolean;
 }
 
+// One route a line (not reflowed by the formatter).
+// prettier-ignore
 export const WRITE_ROUTES: readonly WriteRoute[] = [
   { op: "actor.register", method: "post", path: "/v1/actors", summary: "Register an organisation with its role and SM2 key (agency)", tag: "actors" },
   { op: "resource.review", method: "post", path: "/v1/resources/:resourceId/reviews", summary: "Review a resource schema (source unit)", tag: "resources", bind: { resourceId: "resourceId" } },

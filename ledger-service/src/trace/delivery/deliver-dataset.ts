@@ -98,13 +98,18 @@ export async function deliverDataset(options: DeliverOptions): Promise<DeliveryR
   const marker = recordMarker(format, outputFormat, { embedder, writer, hashes }, options.simd ?? true);
 
   const bar = options.progressBar
-    ? new cliProgress.SingleBar({ format: "deliver {bar} {percentage}% | {records} records | {eta_formatted} left", stream: process.stderr }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { format: "deliver {bar} {percentage}% | {records} records | {eta_formatted} left", stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   bar?.start(totalBytes, 0, { records: 0 });
 
   let bytesRead = 0;
   try {
-    for await (const chunk of createReadStream(options.input, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    for await (const chunk of createReadStream(options.input, {
+      highWaterMark: CHUNK_BYTES,
+    }) as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
       marker.push(chunk, false);
       await hashes.endBatch();

@@ -142,7 +142,16 @@ export class DeliveryHashes {
     const handles = this.handles;
     leaves.reserve(32);
     if (handles) handles.reserve(HANDLE_BYTES);
-    this.fingerprinter.computeInto(canonical, len, undefined, 0, leaves.buf, leaves.length, handles?.buf, handles?.length ?? 0);
+    this.fingerprinter.computeInto(
+      canonical,
+      len,
+      undefined,
+      0,
+      leaves.buf,
+      leaves.length,
+      handles?.buf,
+      handles?.length ?? 0,
+    );
     this.tree.push(leaves.buf, leaves.length);
     leaves.length += 32;
     if (handles) handles.length += HANDLE_BYTES;
@@ -223,8 +232,10 @@ export class DeliveryHashes {
   /** Hashes the batch, writes it to the files and, without `keep`, forgets it. */
   async endBatch(): Promise<void> {
     this.hashPending();
-    if (this.leafOut) await writeAll(this.leafOut, Buffer.from(this.leaves.buf.subarray(this.leafMark, this.leaves.length)));
-    if (this.handleOut && this.handles) await writeAll(this.handleOut, Buffer.from(this.handles.buf.subarray(this.handleMark, this.handles.length)));
+    if (this.leafOut)
+      await writeAll(this.leafOut, Buffer.from(this.leaves.buf.subarray(this.leafMark, this.leaves.length)));
+    if (this.handleOut && this.handles)
+      await writeAll(this.handleOut, Buffer.from(this.handles.buf.subarray(this.handleMark, this.handles.length)));
     if (this.options.keep) {
       this.leafMark = this.leaves.length;
       this.handleMark = this.handles?.length ?? 0;

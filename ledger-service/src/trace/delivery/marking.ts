@@ -46,12 +46,16 @@ class RowMarker implements RecordMarker {
   private readonly parser: RecordParser;
   private readonly canonical = new CanonicalWriter();
 
-  constructor(format: Format, private readonly stages: Stages) {
+  constructor(
+    format: Format,
+    private readonly stages: Stages,
+  ) {
     this.parser = new RecordParser(format);
   }
 
   push(chunk: Buffer, end: boolean): void {
-    for (const row of this.parser.push(end && chunk.length === 0 ? undefined : chunk, end)) markRow(row, this.stages, this.canonical);
+    for (const row of this.parser.push(end && chunk.length === 0 ? undefined : chunk, end))
+      markRow(row, this.stages, this.canonical);
   }
 }
 
@@ -116,7 +120,10 @@ class CsvBytesMarker implements RecordMarker {
   private starts = new Int32Array(0);
   private ends = new Int32Array(0);
 
-  constructor(private readonly stages: Stages, lanes: boolean) {
+  constructor(
+    private readonly stages: Stages,
+    lanes: boolean,
+  ) {
     this.lanes = lanes ? Sm3Lanes.create() : undefined;
     this.prfStates = this.lanes ? stages.embedder.hmacStates(this.lanes) : undefined;
   }
@@ -136,7 +143,13 @@ class CsvBytesMarker implements RecordMarker {
         continue;
       }
       const columns = scanner.columns!;
-      const changed = this.stages.embedder.embedUtf8(columns, scanner.buf, scanner.starts, scanner.ends, this.replacedFor(columns));
+      const changed = this.stages.embedder.embedUtf8(
+        columns,
+        scanner.buf,
+        scanner.starts,
+        scanner.ends,
+        this.replacedFor(columns),
+      );
       this.writeFields(columns, scanner.starts, scanner.ends, changed);
     }
   }
@@ -172,7 +185,8 @@ class CsvBytesMarker implements RecordMarker {
       records.prfAt[k] = lanes.scratch(32);
     }
     lanes.run();
-    for (let k = 0; k < records.count; k++) if (records.prfAt[k]! >= 0) lanes.job(states.outer, outer[k]!, 1, records.prfAt[k]!);
+    for (let k = 0; k < records.count; k++)
+      if (records.prfAt[k]! >= 0) lanes.job(states.outer, outer[k]!, 1, records.prfAt[k]!);
     lanes.run();
     const r = lanes.bytes;
     for (let k = 0; k < records.count; k++) {
@@ -183,14 +197,23 @@ class CsvBytesMarker implements RecordMarker {
       }
       records.load(k, n, starts, ends);
       const at = records.prfAt[k]!;
-      const changed = this.stages.embedder.embedUtf8With(at >= 0 ? r : undefined, at, columns, scanner.buf, starts, ends, this.replacedFor(columns));
+      const changed = this.stages.embedder.embedUtf8With(
+        at >= 0 ? r : undefined,
+        at,
+        columns,
+        scanner.buf,
+        starts,
+        ends,
+        this.replacedFor(columns),
+      );
       this.writeFields(columns, starts, ends, changed);
     }
     lanes.reset();
   }
 
   private replacedFor(columns: readonly string[]): (string | undefined)[] {
-    if (this.replaced.length !== columns.length) this.replaced = Array.from({ length: columns.length }, () => undefined);
+    if (this.replaced.length !== columns.length)
+      this.replaced = Array.from({ length: columns.length }, () => undefined);
     return this.replaced;
   }
 

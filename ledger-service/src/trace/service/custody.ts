@@ -44,7 +44,8 @@ function labelled(label: string, ...parts: string[]): Buffer {
 
 /** The 32-byte key that seals tracing secrets at rest, from the agency's SM2 private key (hex). */
 export function storageKeyFrom(agencyPrivateKeyHex: string): Buffer {
-  if (!/^[0-9a-f]{64}$/.test(agencyPrivateKeyHex)) throw new RangeError("the agency private key must be 64 lowercase hex characters");
+  if (!/^[0-9a-f]{64}$/.test(agencyPrivateKeyHex))
+    throw new RangeError("the agency private key must be 64 lowercase hex characters");
   return hmacSm3(Buffer.from(agencyPrivateKeyHex, "hex"), CUSTODY_LABELS.storageKey);
 }
 

@@ -76,7 +76,10 @@ export class FingerprintIntake {
   async staged(deliveryId: string): Promise<number> {
     const p = this.paths(deliveryId);
     const size = async (path: string) => (await stat(path).catch(() => undefined))?.size ?? 0;
-    return Math.min(Math.floor((await size(p.leaves)) / LEAF_BYTES), Math.floor((await size(p.handles)) / HANDLE_BYTES));
+    return Math.min(
+      Math.floor((await size(p.leaves)) / LEAF_BYTES),
+      Math.floor((await size(p.handles)) / HANDLE_BYTES),
+    );
   }
 
   /**
@@ -86,7 +89,8 @@ export class FingerprintIntake {
    */
   begin(delivery: DeliveryOnChain, watermark: WatermarkSpec, format?: Format): Promise<number> {
     return this.exclusive(delivery.deliveryId, async () => {
-      if (await this.store.delivery(delivery.deliveryId)) throw new LedgerError("DUPLICATE_ID", "this delivery's fingerprints are already indexed");
+      if (await this.store.delivery(delivery.deliveryId))
+        throw new LedgerError("DUPLICATE_ID", "this delivery's fingerprints are already indexed");
       try {
         validateSpec(watermark);
       } catch (err) {
@@ -94,11 +98,18 @@ export class FingerprintIntake {
       }
       const keys = this.keysOf(delivery.actor, delivery.deliveryId);
       if (!verifyWatermarkCommitment(keys.watermarkKey, delivery.watermarkCommitment)) {
-        throw new LedgerError("MALFORMED_REQUEST", "the delivery's watermark commitment does not match the keys the service issued for it (POST /v1/trace/keys)");
+        throw new LedgerError(
+          "MALFORMED_REQUEST",
+          "the delivery's watermark commitment does not match the keys the service issued for it (POST /v1/trace/keys)",
+        );
       }
       const p = this.paths(delivery.deliveryId);
       const previous = await this.staging(delivery.deliveryId);
-      if (previous && previous.delivery.recordHash === delivery.recordHash && isDeepStrictEqual(previous.watermark, watermark)) {
+      if (
+        previous &&
+        previous.delivery.recordHash === delivery.recordHash &&
+        isDeepStrictEqual(previous.watermark, watermark)
+      ) {
         const staged = await this.staged(delivery.deliveryId);
         await truncate(p.leaves, staged * LEAF_BYTES);
         await truncate(p.handles, staged * HANDLE_BYTES);
@@ -114,17 +125,38 @@ export class FingerprintIntake {
   }
 
   /** Appends one chunk; with `final`, verifies and indexes the delivery. Returns the staged count. */
-  append(deliveryId: string, start: number, handles: Buffer, leaves: Buffer, final: boolean): Promise<{ staged: number; indexed: boolean }> {
+  append(
+    deliveryId: string,
+    start: number,
+    handles: Buffer,
+    leaves: Buffer,
+    final: boolean,
+  ): Promise<{ staged: number; indexed: boolean }> {
     return this.exclusive(deliveryId, async () => {
       const staging = await this.staging(deliveryId);
-      if (!staging) throw new LedgerError("NOT_FOUND", "no intake in progress for this delivery: POST /v1/trace/deliveries/:deliveryId first");
-      if (handles.length % HANDLE_BYTES !== 0 || leaves.length % LEAF_BYTES !== 0 || handles.length / HANDLE_BYTES !== leaves.length / LEAF_BYTES) {
-        throw new LedgerError("MALFORMED_REQUEST", "a chunk holds 16-byte handles and 32-byte leaf hashes for the same records");
+      if (!staging)
+        throw new LedgerError(
+          "NOT_FOUND",
+          "no intake in progress for this delivery: POST /v1/trace/deliveries/:deliveryId first",
+        );
+      if (
+        handles.length % HANDLE_BYTES !== 0 ||
+        leaves.length % LEAF_BYTES !== 0 ||
+        handles.length / HANDLE_BYTES !== leaves.length / LEAF_BYTES
+      ) {
+        throw new LedgerError(
+          "MALFORMED_REQUEST",
+          "a chunk holds 16-byte handles and 32-byte leaf hashes for the same records",
+        );
       }
       const staged = await this.staged(deliveryId);
-      if (start !== staged) throw new LedgerError("MALFORMED_REQUEST", `chunks arrive in order: the next one starts at record ${staged}`, { staged });
+      if (start !== staged)
+        throw new LedgerError("MALFORMED_REQUEST", `chunks arrive in order: the next one starts at record ${staged}`, {
+          staged,
+        });
       const n = leaves.length / LEAF_BYTES;
-      if (staged + n > staging.delivery.recordCount) throw new LedgerError("MALFORMED_REQUEST", `the delivery registered ${staging.delivery.recordCount} records`);
+      if (staged + n > staging.delivery.recordCount)
+        throw new LedgerError("MALFORMED_REQUEST", `the delivery registered ${staging.delivery.recordCount} records`);
       const p = this.paths(deliveryId);
       if (n > 0) {
         await writeAt(p.leaves, leaves, staged * LEAF_BYTES);
@@ -141,14 +173,22 @@ export class FingerprintIntake {
     const { delivery } = staging;
     const p = this.paths(delivery.deliveryId);
     const staged = await this.staged(delivery.deliveryId);
-    if (staged !== delivery.recordCount) throw new LedgerError("MALFORMED_REQUEST", `received ${staged} of the ${delivery.recordCount} records the delivery registered`);
+    if (staged !== delivery.recordCount)
+      throw new LedgerError(
+        "MALFORMED_REQUEST",
+        `received ${staged} of the ${delivery.recordCount} records the delivery registered`,
+      );
     const root = new StreamingRoot();
-    for await (const { leaves } of pieces(p.leaves, delivery.recordCount)) for (let o = 0; o < leaves.length; o += LEAF_BYTES) root.push(leaves, o);
+    for await (const { leaves } of pieces(p.leaves, delivery.recordCount))
+      for (let o = 0; o < leaves.length; o += LEAF_BYTES) root.push(leaves, o);
     if (root.root().toString("hex") !== delivery.fingerprintRoot) {
       // Start over: a resumed upload would only append to what cannot verify.
       await truncate(p.leaves, 0);
       await truncate(p.handles, 0);
-      throw new LedgerError("MALFORMED_REQUEST", "the leaf hashes do not hash to the fingerprint root registered on chain; the upload was discarded, send it again from record 0");
+      throw new LedgerError(
+        "MALFORMED_REQUEST",
+        "the leaf hashes do not hash to the fingerprint root registered on chain; the upload was discarded, send it again from record 0",
+      );
     }
     const meta: DeliveryMeta = {
       deliveryId: delivery.deliveryId,
@@ -164,7 +204,8 @@ export class FingerprintIntake {
       recordHash: delivery.recordHash,
     };
     await this.store.registerDelivery(meta, this.keysOf(delivery.actor, delivery.deliveryId));
-    for await (const { first, leaves } of pieces(p.leaves, delivery.recordCount)) await this.store.putLeafHashes(delivery.deliveryId, leaves, first);
+    for await (const { first, leaves } of pieces(p.leaves, delivery.recordCount))
+      await this.store.putLeafHashes(delivery.deliveryId, leaves, first);
     const handles = await open(p.handles, "r");
     try {
       for (let first = 0; first < delivery.recordCount; first += READ_LEAVES) {

@@ -35,7 +35,13 @@ const GRANT_STATUS_AFTER: Readonly<Record<string, string>> = {
 };
 
 function ref(e: IndexedEntry): RecordRef {
-  return { recordHash: e.recordHash, txId: e.txId, blockNumber: e.blockNumber, blockTime: e.blockTime, leafIndex: e.leafIndex };
+  return {
+    recordHash: e.recordHash,
+    txId: e.txId,
+    blockNumber: e.blockNumber,
+    blockTime: e.blockTime,
+    leafIndex: e.leafIndex,
+  };
 }
 
 async function first(store: IndexStore, kind: string, id: string): Promise<IndexedEntry> {
@@ -44,10 +50,17 @@ async function first(store: IndexStore, kind: string, id: string): Promise<Index
   return entry;
 }
 
-export async function buildTraceReport(result: TraceResult, comparisons: number, leakAt: number, deps: ReportDeps): Promise<TraceReport> {
+export async function buildTraceReport(
+  result: TraceResult,
+  comparisons: number,
+  leakAt: number,
+  deps: ReportDeps,
+): Promise<TraceReport> {
   // Which deliveries hold each leaked record as delivered: a record held by one only is unique.
   const holders = new Map<number, Set<string>>();
-  for (const e of result.exact) for (const m of e.matches) (holders.get(m.leakedIndex) ?? holders.set(m.leakedIndex, new Set()).get(m.leakedIndex)!).add(e.deliveryId);
+  for (const e of result.exact)
+    for (const m of e.matches)
+      (holders.get(m.leakedIndex) ?? holders.set(m.leakedIndex, new Set()).get(m.leakedIndex)!).add(e.deliveryId);
   const ids = [...new Set([...result.watermarkAttributed, ...result.exact.map((e) => e.deliveryId)])];
   const overdue = await deps.backend.overdue(leakAt);
   const orgs = new OrgDirectory(deps.store);
@@ -55,11 +68,20 @@ export async function buildTraceReport(result: TraceResult, comparisons: number,
   const deliveries: DeliveryFinding[] = [];
   for (const id of ids) {
     const exact = result.exact.find((e) => e.deliveryId === id);
-    const uniqueRecords = exact ? new Set(exact.matches.filter((m) => holders.get(m.leakedIndex)!.size === 1).map((m) => m.leakedIndex)).size : 0;
+    const uniqueRecords = exact
+      ? new Set(exact.matches.filter((m) => holders.get(m.leakedIndex)!.size === 1).map((m) => m.leakedIndex)).size
+      : 0;
     const watermark = result.watermark.find((w) => w.deliveryId === id);
-    deliveries.push(await finding(id, { exact, uniqueRecords, watermark, result, comparisons, leakAt, overdue }, deps, orgs));
+    deliveries.push(
+      await finding(id, { exact, uniqueRecords, watermark, result, comparisons, leakAt, overdue }, deps, orgs),
+    );
   }
-  deliveries.sort((a, b) => Number(b.attributed) - Number(a.attributed) || (b.exact?.uniqueRecords ?? 0) - (a.exact?.uniqueRecords ?? 0) || (b.exact?.matchedRecords ?? 0) - (a.exact?.matchedRecords ?? 0));
+  deliveries.sort(
+    (a, b) =>
+      Number(b.attributed) - Number(a.attributed) ||
+      (b.exact?.uniqueRecords ?? 0) - (a.exact?.uniqueRecords ?? 0) ||
+      (b.exact?.matchedRecords ?? 0) - (a.exact?.matchedRecords ?? 0),
+  );
 
   const attributedTo = deliveries.filter((d) => d.attributed).map((d) => d.deliveryId);
   return {
@@ -86,7 +108,12 @@ interface Evidence {
   readonly overdue: readonly OverdueGrant[];
 }
 
-async function finding(deliveryId: string, ev: Evidence, deps: ReportDeps, orgs: OrgDirectory): Promise<DeliveryFinding> {
+async function finding(
+  deliveryId: string,
+  ev: Evidence,
+  deps: ReportDeps,
+  orgs: OrgDirectory,
+): Promise<DeliveryFinding> {
   const { store, backend, reader } = deps;
   const hopEntry = await first(store, "hop", deliveryId);
   const hop = hopEntry.signed.record.body as LineageHop;
@@ -100,7 +127,8 @@ async function finding(deliveryId: string, ev: Evidence, deps: ReportDeps, orgs:
   // The grant as the delivery met it: its status replayed from the signed history before the
   // delivery (the chain refused the delivery otherwise: rule lineage.hop step 3).
   let statusAtDelivery = "unknown";
-  for (const e of grantHistory) if (e.seq < hopEntry.seq) statusAtDelivery = GRANT_STATUS_AFTER[e.signed.record.op] ?? statusAtDelivery;
+  for (const e of grantHistory)
+    if (e.seq < hopEntry.seq) statusAtDelivery = GRANT_STATUS_AFTER[e.signed.record.op] ?? statusAtDelivery;
   const inTermAtDelivery = graph.grant.validFrom <= hopEntry.blockTime && hopEntry.blockTime < graph.grant.validUntil;
   const endedAt = grantNow?.endedAt ?? 0;
 
@@ -109,7 +137,8 @@ async function finding(deliveryId: string, ev: Evidence, deps: ReportDeps, orgs:
   const coveredAtLeak = certificates.some((c) => c.covers && c.coveredSince <= ev.leakAt);
 
   const certificateReceipts: Record<string, unknown> = {};
-  for (const c of certificates) if (c.record.leafIndex >= 0) certificateReceipts[c.id] = await reader.receiptOf(c.record.leafIndex);
+  for (const c of certificates)
+    if (c.record.leafIndex >= 0) certificateReceipts[c.id] = await reader.receiptOf(c.record.leafIndex);
 
   return {
     deliveryId,
@@ -124,7 +153,9 @@ async function finding(deliveryId: string, ev: Evidence, deps: ReportDeps, orgs:
           proofs: ev.exact.proofs,
         }
       : null,
-    watermark: ev.watermark ? { ...withoutId(ev.watermark), alpha: ev.result.alpha, comparisons: ev.comparisons } : null,
+    watermark: ev.watermark
+      ? { ...withoutId(ev.watermark), alpha: ev.result.alpha, comparisons: ev.comparisons }
+      : null,
     deliveredAt: hopEntry.blockTime,
     delivery: { ...ref(hopEntry), actor, hop },
     recipient: await orgs.get(hop.delivery!.recipient),
@@ -154,7 +185,11 @@ async function finding(deliveryId: string, ev: Evidence, deps: ReportDeps, orgs:
     lineage: {
       hops: path,
       resources: resourcesOf(path, graph.resources),
-      organisations: await Promise.all([...new Set([graph.grant.grantee, ...path.map((h) => h.actor), hop.delivery!.recipient])].map((o) => orgs.get(o))),
+      organisations: await Promise.all(
+        [...new Set([graph.grant.grantee, ...path.map((h) => h.actor), hop.delivery!.recipient])].map((o) =>
+          orgs.get(o),
+        ),
+      ),
       unresolvedInputs: graph.unresolved.filter((u) => path.some((h) => h.id === u.hopId)).length,
     },
     destruction: {
@@ -215,7 +250,10 @@ function resourcesOf(path: readonly LineageStep[], registered: readonly { id: st
   const versions = new Map<string, Set<number>>();
   for (const step of path) {
     for (const input of step.inputs as LineageHop["inputs"]) {
-      if (input.kind === "resource") (versions.get(input.resourceId) ?? versions.set(input.resourceId, new Set()).get(input.resourceId)!).add(input.version);
+      if (input.kind === "resource")
+        (versions.get(input.resourceId) ?? versions.set(input.resourceId, new Set()).get(input.resourceId)!).add(
+          input.version,
+        );
     }
   }
   return [...versions].map(([id, used]) => {
@@ -239,12 +277,23 @@ async function certificatesOf(hop: LineageHop, actor: string, deps: ReportDeps):
     let covers = true;
     let why: string;
     if (cert.assets.some((a) => delivered.has(a.hash))) why = "lists the delivered dataset among the destroyed assets";
-    else if (cert.assetClass === "traded-products" && holder === actor) why = "certifies the destruction of the traded products of the organisation that made the delivery";
+    else if (cert.assetClass === "traded-products" && holder === actor)
+      why = "certifies the destruction of the traded products of the organisation that made the delivery";
     else {
       covers = false;
       why = `a ${cert.assetClass} certificate by ${holder === actor ? "the delivering organisation" : "another holder"} that does not list the delivered dataset`;
     }
-    out.push({ id, holder, assetClass: cert.assetClass, destroyedAt: cert.destroyedAt, filedAt: entry.blockTime, covers, why, coveredSince: Math.min(cert.destroyedAt, entry.blockTime), record: ref(entry) });
+    out.push({
+      id,
+      holder,
+      assetClass: cert.assetClass,
+      destroyedAt: cert.destroyedAt,
+      filedAt: entry.blockTime,
+      covers,
+      why,
+      coveredSince: Math.min(cert.destroyedAt, entry.blockTime),
+      record: ref(entry),
+    });
   }
   return out;
 }

@@ -44,22 +44,34 @@ export function localFailure(err: unknown): unknown {
 export function deliverCommand(program: Command): void {
   program
     .command("deliver")
-    .description("watermark and fingerprint a dataset (CSV or JSON lines) for one recipient, write the recipient's copy, register the delivery and deposit its fingerprints")
+    .description(
+      "watermark and fingerprint a dataset (CSV or JSON lines) for one recipient, write the recipient's copy, register the delivery and deposit its fingerprints",
+    )
     .argument("<input>", "the dataset to deliver (.csv, or .jsonl with one object per line)")
     .requiredOption("--out <file>", "where to write the recipient's watermarked copy")
     .requiredOption("--id <deliveryId>", "id of the delivery's lineage hop, e.g. D-2026-0001")
     .requiredOption("--product <productId>", "the product delivered")
     .requiredOption("--recipient <orgId>", "the recipient's unified social credit code")
-    .requiredOption("--watermark <file>", "the watermark spec (JSON: keyColumns, columns, fraction; see docs/WATERMARK.md)")
+    .requiredOption(
+      "--watermark <file>",
+      "the watermark spec (JSON: keyColumns, columns, fraction; see docs/WATERMARK.md)",
+    )
     .option("--from-hop <hopId...>", "the hop(s) whose output this delivery ships")
     .option("--inputs <file>", "explicit hop inputs (JSON array of resource or artifact inputs)")
     .option("--consent-ref <ref>", "consent reference (products with personal information or trade secrets)")
     .option("--cross-border", "the data leaves the mainland")
     .option("--assessment-ref <ref>", "data-export security assessment reference (cross-border)")
-    .addOption(new Option("--environment <env>", "where the delivery was prepared").choices([...ENVIRONMENTS]).default("plain"))
+    .addOption(
+      new Option("--environment <env>", "where the delivery was prepared").choices([...ENVIRONMENTS]).default("plain"),
+    )
     .option("--output-grade <grade>", "declared grade of the delivered data")
     .addOption(new Option("--format <format>", "input format").choices(["auto", "csv", "jsonl"]).default("auto"))
-    .addOption(new Option("--output-format <format>", "format of the recipient's copy (default: the input's)").choices(["csv", "jsonl"]))
+    .addOption(
+      new Option("--output-format <format>", "format of the recipient's copy (default: the input's)").choices([
+        "csv",
+        "jsonl",
+      ]),
+    )
     .option("--no-progress", "no progress bars")
     .action(async (input: string, opts: Options, command: Command) => {
       await access(input, constants.R_OK).catch(() => {
@@ -80,7 +92,8 @@ export function deliverCommand(program: Command): void {
         : [];
       if (!Array.isArray(inputs)) throw new CliError(`${opts.inputs} must hold a JSON array of hop inputs`);
       const outputGrade = opts.outputGrade === undefined ? undefined : Number(opts.outputGrade);
-      if (outputGrade !== undefined && !Number.isInteger(outputGrade)) throw new CliError("--output-grade is a whole number");
+      if (outputGrade !== undefined && !Number.isInteger(outputGrade))
+        throw new CliError("--output-grade is a whole number");
       const api = await client(globals(command));
       try {
         print(

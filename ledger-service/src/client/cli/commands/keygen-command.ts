@@ -14,7 +14,14 @@ export function keygenCommand(program: Command): void {
     .action(async (opts: { org: string; out: string; force?: boolean }, command: Command) => {
       const problem = usccProblem(opts.org);
       if (problem) throw new CliError(`--org ${opts.org} is not a unified social credit code (${problem})`);
-      if (!opts.force && (await access(opts.out).then(() => true, () => false))) throw new CliError(`${opts.out} exists (--force to overwrite)`);
+      if (
+        !opts.force &&
+        (await access(opts.out).then(
+          () => true,
+          () => false,
+        ))
+      )
+        throw new CliError(`${opts.out} exists (--force to overwrite)`);
       const key = newSm2Key("actor", opts.org);
       await writeKeyFile(opts.out, sealKey(key, await passphrase(globals(command))));
       print({ orgId: opts.org, publicKey: key.publicKey, keyFile: opts.out });

@@ -18,7 +18,8 @@ export function requestCommands(program: Command): void {
     .argument("<operation>", "a rulebook operation, e.g. grant.issue (see `pdl operations`)")
     .argument("<body>", "the record body as a JSON file, or - for standard input")
     .action(async (operation: string, bodyPath: string, _opts: unknown, command: Command) => {
-      if (!isOperationName(operation)) throw new CliError(`unknown operation ${operation}; \`pdl operations\` lists them`);
+      if (!isOperationName(operation))
+        throw new CliError(`unknown operation ${operation}; \`pdl operations\` lists them`);
       const api = await client(globals(command));
       print(await api.submit(operation, (await readJson(bodyPath)) as never));
     });

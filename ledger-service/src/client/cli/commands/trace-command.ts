@@ -38,10 +38,12 @@ export function checkProofs(report: TraceReport): string[] {
   for (const d of report.deliveries) {
     if (!d.exact) continue;
     const onChain = (d.delivery.hop as LineageHop).delivery?.fingerprintRoot;
-    if (!onChain || onChain !== d.exact.fingerprintRoot) failures.push(`${d.deliveryId}: the proofs' root is not the root registered on chain`);
+    if (!onChain || onChain !== d.exact.fingerprintRoot)
+      failures.push(`${d.deliveryId}: the proofs' root is not the root registered on chain`);
     if (!d.exact.proofsVerified) failures.push(`${d.deliveryId}: the service could not verify its proofs`);
     for (const p of d.exact.proofs) {
-      if (!onChain || !verifyInclusion(p.index, d.exact.treeSize, hex(p.leafHash), p.proof.map(hex), hex(onChain))) failures.push(`${d.deliveryId}: the proof of leaked record ${p.leakedIndex} (leaf ${p.index}) does not verify`);
+      if (!onChain || !verifyInclusion(p.index, d.exact.treeSize, hex(p.leafHash), p.proof.map(hex), hex(onChain)))
+        failures.push(`${d.deliveryId}: the proof of leaked record ${p.leakedIndex} (leaf ${p.index}) does not verify`);
     }
   }
   return failures;
@@ -55,13 +57,27 @@ export function summarise(result: TraceFileResult): string {
     `verdict: ${report.verdict}${report.attributedTo.length > 0 ? ` → ${report.attributedTo.join(", ")}` : ""} (false attribution ≤ ${report.alpha} over ${report.comparisons} deliveries tested)`,
   ];
   for (const d of report.deliveries) {
-    lines.push(`delivery ${d.deliveryId}: ${d.recipient.name || "?"} (${d.recipient.orgId}) from ${d.deliveredBy.name || "?"} (${d.deliveredBy.orgId}), product ${d.product.id}, grant ${d.grant.id}`);
-    if (d.watermark) lines.push(`  watermark: ${d.watermark.matched}/${d.watermark.total} cells (score ${d.watermark.score.toFixed(3)}, p = ${d.watermark.pValue.toExponential(2)}, threshold ${d.watermark.threshold}) ${d.attributed ? "DETECTED" : "not detected"}`);
-    if (d.exact) lines.push(`  exact: ${d.exact.matchedRecords} records (${d.exact.uniqueRecords} in no other delivery), inclusion proofs ${d.exact.proofsVerified ? "verified" : "NOT verified"} against root ${d.exact.fingerprintRoot}`);
-    lines.push(`  grant at delivery: ${d.grant.statusAtDelivery}${d.grant.inTermAtDelivery ? "" : ", out of term"} → ${d.grant.activeAtDelivery ? "active" : "NOT active"}; now ${d.grant.statusNow}`);
-    lines.push(`  lineage: ${d.lineage.hops.map((h) => `${h.id} (${h.operation})`).join(" → ")}; resources ${d.lineage.resources.map((r) => r.id).join(", ") || "none"}`);
+    lines.push(
+      `delivery ${d.deliveryId}: ${d.recipient.name || "?"} (${d.recipient.orgId}) from ${d.deliveredBy.name || "?"} (${d.deliveredBy.orgId}), product ${d.product.id}, grant ${d.grant.id}`,
+    );
+    if (d.watermark)
+      lines.push(
+        `  watermark: ${d.watermark.matched}/${d.watermark.total} cells (score ${d.watermark.score.toFixed(3)}, p = ${d.watermark.pValue.toExponential(2)}, threshold ${d.watermark.threshold}) ${d.attributed ? "DETECTED" : "not detected"}`,
+      );
+    if (d.exact)
+      lines.push(
+        `  exact: ${d.exact.matchedRecords} records (${d.exact.uniqueRecords} in no other delivery), inclusion proofs ${d.exact.proofsVerified ? "verified" : "NOT verified"} against root ${d.exact.fingerprintRoot}`,
+      );
+    lines.push(
+      `  grant at delivery: ${d.grant.statusAtDelivery}${d.grant.inTermAtDelivery ? "" : ", out of term"} → ${d.grant.activeAtDelivery ? "active" : "NOT active"}; now ${d.grant.statusNow}`,
+    );
+    lines.push(
+      `  lineage: ${d.lineage.hops.map((h) => `${h.id} (${h.operation})`).join(" → ")}; resources ${d.lineage.resources.map((r) => r.id).join(", ") || "none"}`,
+    );
     const covering = d.destruction.certificates.filter((c) => c.covers).map((c) => c.id);
-    lines.push(`  destruction: ${d.destruction.violation ? `VIOLATION: certificate ${covering.join(", ")} covered the data before the leak` : covering.length > 0 ? `certificate ${covering.join(", ")} covers the data, filed after the leak` : "no certificate covers the data"}${d.destruction.overdueAtLeak ? "; destruction overdue at the leak" : ""}`);
+    lines.push(
+      `  destruction: ${d.destruction.violation ? `VIOLATION: certificate ${covering.join(", ")} covered the data before the leak` : covering.length > 0 ? `certificate ${covering.join(", ")} covers the data, filed after the leak` : "no certificate covers the data"}${d.destruction.overdueAtLeak ? "; destruction overdue at the leak" : ""}`,
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -74,14 +90,19 @@ export function summarise(result: TraceFileResult): string {
 export function traceCommand(program: Command): void {
   program
     .command("trace")
-    .description("trace a leaked file (CSV or JSON lines) to the deliveries it came from: watermark and fingerprint evidence, recipient, lineage, grant and destruction status, receipts (agency, supervisors)")
+    .description(
+      "trace a leaked file (CSV or JSON lines) to the deliveries it came from: watermark and fingerprint evidence, recipient, lineage, grant and destruction status, receipts (agency, supervisors)",
+    )
     .argument("<file>", "the leaked records")
     .addOption(new Option("--format <format>", "format of the file").choices(["auto", "csv", "jsonl"]).default("auto"))
     .option("--at <seconds>", "when the leak was found, Unix seconds (default: now)")
     .option("--alpha <p>", "bound on the probability of any false watermark attribution (default 1e-9)")
     .option("--product <productId>", "test only the deliveries of this product for the watermark")
     .option("--max-proofs <n>", "inclusion proofs returned per delivery (default 20)")
-    .option("--max-bytes <n>", "budget for the records sent, bytes (default 240 KiB; keep under the service's body limit)")
+    .option(
+      "--max-bytes <n>",
+      "budget for the records sent, bytes (default 240 KiB; keep under the service's body limit)",
+    )
     .option("--out <file>", "also write the full JSON answer to this file")
     .option("--summary", "print a summary for people instead of the JSON answer")
     .action(async (file: string, opts: Options, command: Command) => {
@@ -89,7 +110,8 @@ export function traceCommand(program: Command): void {
       const maxProofsPerDelivery = wholeNumber(opts.maxProofs, "--max-proofs");
       const maxBytes = wholeNumber(opts.maxBytes, "--max-bytes", 1);
       const alpha = opts.alpha === undefined ? undefined : Number(opts.alpha);
-      if (alpha !== undefined && !(alpha > 0 && alpha <= 0.01)) throw new CliError("--alpha is a probability in (0, 0.01]");
+      if (alpha !== undefined && !(alpha > 0 && alpha <= 0.01))
+        throw new CliError("--alpha is a probability in (0, 0.01]");
       const api = await client(globals(command));
       let result: TraceFileResult;
       try {

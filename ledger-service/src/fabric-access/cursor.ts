@@ -18,4 +18,5 @@ export function parseFabricCursor(cursor: string): ChainPosition {
   return { block: Number(m[1]), index: Number(m[2]) };
 }
 
-export const isAfter = (a: ChainPosition, b: ChainPosition): boolean => a.block > b.block || (a.block === b.block && a.index > b.index);
+export const isAfter = (a: ChainPosition, b: ChainPosition): boolean =>
+  a.block > b.block || (a.block === b.block && a.index > b.index);

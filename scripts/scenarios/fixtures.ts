@@ -20,7 +20,13 @@ export const R2_FIELDS: ResourceField[] = [
   { name: "amount", type: "decimal", personalInfo: false },
 ];
 
-export function resourceBody(id: string, fields: ResourceField[], grade: number, sourceUnits: ActorName[] = ["su1"], extra: Record<string, unknown> = {}) {
+export function resourceBody(
+  id: string,
+  fields: ResourceField[],
+  grade: number,
+  sourceUnits: ActorName[] = ["su1"],
+  extra: Record<string, unknown> = {},
+) {
   return {
     id,
     name: `Resource ${id}`,
@@ -37,7 +43,12 @@ export function resourceBody(id: string, fields: ResourceField[], grade: number,
   };
 }
 
-export const review = (unit: ActorName, resourceId: string, fields: ResourceField[], decision: "approved" | "rejected" = "approved"): WriteStep => ({
+export const review = (
+  unit: ActorName,
+  resourceId: string,
+  fields: ResourceField[],
+  decision: "approved" | "rejected" = "approved",
+): WriteStep => ({
   as: unit,
   op: "resource.review",
   body: { resourceId, schemaHash: schemaHashOf(fields), decision, reportHash: h(`review-${resourceId}-${decision}`) },
@@ -95,7 +106,13 @@ export function hopBody(id: string, extra: Record<string, unknown> = {}) {
 }
 
 export function delivery(extra: Record<string, unknown> = {}) {
-  return { recipient: org("con"), crossBorder: false, fingerprintRoot: h("fp-root"), watermarkCommitment: h("wm"), ...extra };
+  return {
+    recipient: org("con"),
+    crossBorder: false,
+    fingerprintRoot: h("fp-root"),
+    watermarkCommitment: h("wm"),
+    ...extra,
+  };
 }
 
 export function deliverBody(id: string, extra: Record<string, unknown> = {}) {
@@ -133,7 +150,11 @@ export const certificateBody = (id: string, assetClass: string, grantId = "G1") 
 /** Agency bootstrapped, every actor registered, R1 (grade 2) and R2 (grade 3, personal) registered. */
 export const registered: Step[] = [
   { as: "agency", op: "actor.bootstrap", body: actorBody("agency") },
-  ...(["su1", "su2", "op", "op2", "pa", "pa2", "ex", "sup", "con"] as const).map((name): WriteStep => ({ as: "agency", op: "actor.register", body: actorBody(name) })),
+  ...(["su1", "su2", "op", "op2", "pa", "pa2", "ex", "sup", "con"] as const).map((name): WriteStep => ({
+    as: "agency",
+    op: "actor.register",
+    body: actorBody(name),
+  })),
   review("su1", "R1", R1_FIELDS),
   review("su2", "R2", R2_FIELDS),
   { as: "agency", op: "resource.register", body: resourceBody("R1", R1_FIELDS, 2) },
@@ -161,4 +182,7 @@ export const withPartner: Step[] = [
 ];
 
 /** + G1 revoked (the destruction clock starts at the labelled step "ended"). */
-export const revoked: Step[] = [...withPartner, { as: "agency", op: "grant.revoke", body: { grantId: "G1", reason: "conformance" }, label: "ended" }];
+export const revoked: Step[] = [
+  ...withPartner,
+  { as: "agency", op: "grant.revoke", body: { grantId: "G1", reason: "conformance" }, label: "ended" },
+];

@@ -6,7 +6,6 @@ import type { OperationName } from "../../core/operations.ts";
 import { signRecord, type LedgerRecord, type SignedRecord } from "../../core/record.ts";
 import type { Role } from "../../core/records/common.ts";
 import { usccCheckCharacter } from "../../core/uscc.ts";
-import type { ConformanceIdentity } from "./variant.ts";
 
 /**
  * The cast of the conformance scenarios. Every key is derived from the actor's name, so the
@@ -76,14 +75,33 @@ export const org = (name: ActorName): string => MEMBERS[name].orgId;
 export const GENESIS = 1_767_196_800;
 
 /** Signs a record as `author` (or with `signer`'s key, to forge) with a deterministic nonce. */
-export function signAs<O extends OperationName>(author: ActorName, op: O, body: unknown, nonceSeed: string, signer: ActorName = author): SignedRecord<O> {
-  const record = { v: 1, op, actor: org(author), nonce: sm3Hex(`nonce:${nonceSeed}`).slice(0, 32), body } as LedgerRecord<O>;
+export function signAs<O extends OperationName>(
+  author: ActorName,
+  op: O,
+  body: unknown,
+  nonceSeed: string,
+  signer: ActorName = author,
+): SignedRecord<O> {
+  const record = {
+    v: 1,
+    op,
+    actor: org(author),
+    nonce: sm3Hex(`nonce:${nonceSeed}`).slice(0, 32),
+    body,
+  } as LedgerRecord<O>;
   return signRecord(record, MEMBERS[signer].sm2PrivateKey);
 }
 
 export function actorBody(name: ActorName) {
   const m = MEMBERS[name];
-  return { orgId: m.orgId, name: `Conformance ${name}`, role: m.role, publicKey: m.sm2PublicKey, evmAddress: m.evmAddress, fabric: { mspId: m.mspId } };
+  return {
+    orgId: m.orgId,
+    name: `Conformance ${name}`,
+    role: m.role,
+    publicKey: m.sm2PublicKey,
+    evmAddress: m.evmAddress,
+    fabric: { mspId: m.mspId },
+  };
 }
 
 export type Outcome = "ok" | ErrorCode;
@@ -92,5 +110,23 @@ export type Outcome = "ok" | ErrorCode;
 export function strangerBody(role: Role, index = 90) {
   const wallet = new Wallet("0x" + sm3Hex(`pdl-conformance-evm:stranger${index}`));
   const sm2 = sm3Hex(`pdl-conformance-sm2:stranger${index}`);
-  return { orgId: orgIdOf(index, role), name: `Stranger ${index}`, role, publicKey: publicKeyFromPrivate(sm2), evmAddress: wallet.address.toLowerCase(), fabric: { mspId: MSP[role] } };
+  return {
+    orgId: orgIdOf(index, role),
+    name: `Stranger ${index}`,
+    role,
+    publicKey: publicKeyFromPrivate(sm2),
+    evmAddress: wallet.address.toLowerCase(),
+    fabric: { mspId: MSP[role] },
+  };
+}
+
+/** Who an actor is on each chain, derived deterministically from the scenario's actor name. */
+export interface ConformanceIdentity {
+  readonly orgId: string;
+  readonly role: string;
+  /** secp256k1 private key (0x hex) of the actor's EVM account. */
+  readonly evmPrivateKey: string;
+  readonly evmAddress: string;
+  /** Fabric MSP id of the actor's organisation. */
+  readonly mspId: string;
 }

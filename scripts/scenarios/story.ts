@@ -2,8 +2,18 @@ import type { OperationBody, OperationName } from "../../core/operations.ts";
 import { addCalendarYears } from "../../core/time.ts";
 import { LedgerClient, type SubmitResponse } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import type { RunningService } from "../../ledger-service/src/service.ts";
-import { GRANT_SCOPE, R1_FIELDS, R2_FIELDS, admissionBody, deliverBody, h, hopBody, productBody, resourceBody } from "../conformance/fixtures.ts";
-import { MEMBERS, actorBody, org, type ActorName } from "../conformance/world.ts";
+import {
+  GRANT_SCOPE,
+  R1_FIELDS,
+  R2_FIELDS,
+  admissionBody,
+  deliverBody,
+  h,
+  hopBody,
+  productBody,
+  resourceBody,
+} from "./fixtures.ts";
+import { MEMBERS, actorBody, org, type ActorName } from "./world.ts";
 
 /**
  * A small, complete story played over HTTP against a running service, with the conformance
@@ -15,25 +25,52 @@ export type Cast = Exclude<ActorName, "agency">;
 export const STORY_CAST: readonly Cast[] = ["su1", "su2", "op", "op2", "pa", "ex", "sup", "con"];
 
 export function clientsFor(service: RunningService, baseUrl: string): Record<ActorName, LedgerClient> {
-  const out = { agency: new LedgerClient({ baseUrl, identity: { orgId: service.agencyOrgId, privateKey: service.keyring.agency.privateKey } }) } as Record<ActorName, LedgerClient>;
-  for (const name of STORY_CAST) out[name] = new LedgerClient({ baseUrl, identity: { orgId: org(name), privateKey: MEMBERS[name].sm2PrivateKey } });
+  const out = {
+    agency: new LedgerClient({
+      baseUrl,
+      identity: { orgId: service.agencyOrgId, privateKey: service.keyring.agency.privateKey },
+    }),
+  } as Record<ActorName, LedgerClient>;
+  for (const name of STORY_CAST)
+    out[name] = new LedgerClient({ baseUrl, identity: { orgId: org(name), privateKey: MEMBERS[name].sm2PrivateKey } });
   return out;
 }
 
-export async function playStory(service: RunningService, c: Record<ActorName, LedgerClient>): Promise<Record<string, SubmitResponse>> {
+export async function playStory(
+  service: RunningService,
+  c: Record<ActorName, LedgerClient>,
+): Promise<Record<string, SubmitResponse>> {
   const done: Record<string, SubmitResponse> = {};
   const submit = async <O extends OperationName>(label: string, who: ActorName, op: O, body: unknown) => {
     done[label] = await c[who].submit(op, body as OperationBody<O>);
   };
   for (const name of STORY_CAST) await submit(`actor:${name}`, "agency", "actor.register", actorBody(name));
   const holder = { holder: service.agencyOrgId };
-  await submit("review:R1", "su1", "resource.review", { resourceId: "R1", schemaHash: resourceBody("R1", R1_FIELDS, 2).schemaHash, decision: "approved", reportHash: h("review-R1") });
-  await submit("review:R2", "su2", "resource.review", { resourceId: "R2", schemaHash: resourceBody("R2", R2_FIELDS, 3).schemaHash, decision: "approved", reportHash: h("review-R2") });
+  await submit("review:R1", "su1", "resource.review", {
+    resourceId: "R1",
+    schemaHash: resourceBody("R1", R1_FIELDS, 2).schemaHash,
+    decision: "approved",
+    reportHash: h("review-R1"),
+  });
+  await submit("review:R2", "su2", "resource.review", {
+    resourceId: "R2",
+    schemaHash: resourceBody("R2", R2_FIELDS, 3).schemaHash,
+    decision: "approved",
+    reportHash: h("review-R2"),
+  });
   await submit("resource:R1", "agency", "resource.register", resourceBody("R1", R1_FIELDS, 2, ["su1"], holder));
   await submit("resource:R2", "agency", "resource.register", resourceBody("R2", R2_FIELDS, 3, ["su2"], holder));
   await submit("cap", "agency", "cap.set", { domain: "finance", chargeUnit: "per-call", maxPriceFen: 1000 });
   const now = await service.backend.now();
-  await submit("grant", "agency", "grant.issue", { id: "G1", grantee: org("op"), scope: GRANT_SCOPE, scenarios: ["credit assessment"], validFrom: now, validUntil: addCalendarYears(now, 2), agreementHash: h("agreement") });
+  await submit("grant", "agency", "grant.issue", {
+    id: "G1",
+    grantee: org("op"),
+    scope: GRANT_SCOPE,
+    scenarios: ["credit assessment"],
+    validFrom: now,
+    validUntil: addCalendarYears(now, 2),
+    agreementHash: h("agreement"),
+  });
   await submit("product", "op", "product.register", productBody());
   await submit("hop:H1", "op", "lineage.hop", hopBody("H1"));
   await submit("delivery:D1", "op", "lineage.hop", deliverBody("D1"));
