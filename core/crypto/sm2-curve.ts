@@ -102,7 +102,7 @@ function recode(hex: string, w: number, at: number): number {
   };
   let carry = 0;
   let top = -1;
-  for (let bit = 0; bit < 257; ) {
+  for (let bit = 0; bit < 257;) {
     if (bitsAt(bit, 1) === carry) {
       bit++;
       continue;

@@ -90,7 +90,12 @@ function reduceOnceAndStore(f: FunctionBody, r: number, o: readonly number[], d:
   // o ≥ p exactly when the top word absorbs the borrow.
   f.get(o[8]!).get(c).op(OP.i64Add).i64(0).op(OP.i64GeS).set(keep);
   for (let i = 0; i < 8; i++) {
-    f.get(r).get(d[i]!).get(o[i]!).get(keep).op(OP.select).mem(OP.i64Store32, 2, 4 * i);
+    f.get(r)
+      .get(d[i]!)
+      .get(o[i]!)
+      .get(keep)
+      .op(OP.select)
+      .mem(OP.i64Store32, 2, 4 * i);
   }
 }
 
@@ -147,13 +152,19 @@ function montgomeryBody(square: boolean): FunctionBody {
     ];
     for (const [j, sign] of terms) {
       if (j < 0 || j > 7) continue;
-      f.get(cur).get(m[j]!).op(sign > 0 ? OP.i64Add : OP.i64Sub).set(cur);
+      f.get(cur)
+        .get(m[j]!)
+        .op(sign > 0 ? OP.i64Add : OP.i64Sub)
+        .set(cur);
     }
     if (k === 16) {
       f.get(cur).set(o[8]!);
       break;
     }
-    f.get(cur).i64(M32).op(OP.i64And).set(k < 8 ? m[k]! : o[k - 8]!);
+    f.get(cur)
+      .i64(M32)
+      .op(OP.i64And)
+      .set(k < 8 ? m[k]! : o[k - 8]!);
     // Exact: cur − (cur mod 2^32) is a multiple of 2^32 (for k < 8, cur − m_k).
     f.get(cur).i64(32).op(OP.i64ShrS).set(carry);
   }
@@ -200,7 +211,13 @@ function subBody(): FunctionBody {
     f.get(d[i]!).i64(P_WORDS[i]!).op(OP.i64Add).get(c2).op(OP.i64Add).tee(e[i]!).i64(32).op(OP.i64ShrU).set(c2);
     f.get(e[i]!).i64(M32).op(OP.i64And).set(e[i]!);
   }
-  for (let i = 0; i < 8; i++) f.get(0).get(e[i]!).get(d[i]!).get(borrowed).op(OP.select).mem(OP.i64Store32, 2, 4 * i);
+  for (let i = 0; i < 8; i++)
+    f.get(0)
+      .get(e[i]!)
+      .get(d[i]!)
+      .get(borrowed)
+      .op(OP.select)
+      .mem(OP.i64Store32, 2, 4 * i);
   return f;
 }
 
@@ -218,7 +235,11 @@ function isZeroBody(): FunctionBody {
 /** r = a (32 bytes). */
 function copyBody(): FunctionBody {
   const f = new FunctionBody([I32, I32]);
-  for (let i = 0; i < 4; i++) f.get(0).get(1).mem(OP.i64Load, 3, 8 * i).mem(OP.i64Store, 3, 8 * i);
+  for (let i = 0; i < 4; i++)
+    f.get(0)
+      .get(1)
+      .mem(OP.i64Load, 3, 8 * i)
+      .mem(OP.i64Store, 3, 8 * i);
   return f;
 }
 
@@ -376,7 +397,17 @@ function jointBody(): FunctionBody {
     f.get(d).i32(0).op(OP.i32LtS).set(neg);
     f.i32(LAYOUT.acc);
     // Table entry |d| >> 1 = (d XOR (d >> 31)) >> 1: the odd multiple |d|.
-    f.get(d).get(d).i32(31).op(OP.i32ShrS).op(OP.i32Xor).i32(1).op(OP.i32ShrS).i32(stride).op(OP.i32Mul).i32(table).op(OP.i32Add);
+    f.get(d)
+      .get(d)
+      .i32(31)
+      .op(OP.i32ShrS)
+      .op(OP.i32Xor)
+      .i32(1)
+      .op(OP.i32ShrS)
+      .i32(stride)
+      .op(OP.i32Mul)
+      .i32(table)
+      .op(OP.i32Add);
     f.get(neg).call(fn);
     f.op(OP.end);
   };

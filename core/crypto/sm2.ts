@@ -108,7 +108,8 @@ function cachedKey(publicKeyHex: string, userId: string | Uint8Array | undefined
     cache.set(cacheKey, entry);
     return entry;
   }
-  if (typeof publicKeyHex !== "string" || !HEX_PUB.test(publicKeyHex)) throw new CryptoInputError("INVALID_PUBLIC_KEY", "expected 04 followed by 128 lowercase hex characters");
+  if (typeof publicKeyHex !== "string" || !HEX_PUB.test(publicKeyHex))
+    throw new CryptoInputError("INVALID_PUBLIC_KEY", "expected 04 followed by 128 lowercase hex characters");
   const prepared = prepareKey(publicKeyHex);
   if (!prepared) throw new CryptoInputError("INVALID_PUBLIC_KEY", "the point is not on the SM2 curve");
   entry = { za: computeZa(Buffer.from(publicKeyHex.slice(2), "hex"), id), prepared };

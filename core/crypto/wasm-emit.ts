@@ -188,7 +188,14 @@ export function encodeModule(functions: readonly ModuleFunction[], memoryPages: 
   });
   const exported = functions.flatMap((f, i) => (f.export ? [[...name(f.export), 0x00, ...uleb(i)]] : []));
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [...uleb(types.length), ...types.flat()]),
     ...section(3, [...uleb(functions.length), ...typeIndex.flatMap((t) => uleb(t))]),
     ...section(5, [1, 0x00, ...uleb(memoryPages)]),

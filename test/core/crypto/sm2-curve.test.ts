@@ -7,7 +7,17 @@ import { weierstrass } from "@noble/curves/abstract/weierstrass.js";
 import { expect } from "chai";
 import { fieldOp, linearCombination, prepareKey } from "../../../core/crypto/sm2-curve.ts";
 import { SM2_CURVE } from "../../../core/crypto/sm2-params.ts";
-import { generateKeyPair, isCanonicalPublicKey, normalizePublicKey, publicKeyToPem, sign, signatureFromDer, signatureToDer, verify, za } from "../../../core/crypto/sm2.ts";
+import {
+  generateKeyPair,
+  isCanonicalPublicKey,
+  normalizePublicKey,
+  publicKeyToPem,
+  sign,
+  signatureFromDer,
+  signatureToDer,
+  verify,
+  za,
+} from "../../../core/crypto/sm2.ts";
 import { sm3Parts } from "../../../core/crypto/sm3.ts";
 
 /**
@@ -44,7 +54,19 @@ function referenceVerify(message: Uint8Array, signature: string, publicKey: stri
 
 describe("SM2 verification arithmetic (WebAssembly)", () => {
   describe("in the field GF(p)", () => {
-    const edges = [0n, 1n, 2n, 3n, p - 1n, p - 2n, (p + 1n) / 2n, 1n << 224n, (1n << 32n) - 1n, 1n << 255n, (1n << 256n) - 1n - (1n << 224n)].map((x) => x % p);
+    const edges = [
+      0n,
+      1n,
+      2n,
+      3n,
+      p - 1n,
+      p - 2n,
+      (p + 1n) / 2n,
+      1n << 224n,
+      (1n << 32n) - 1n,
+      1n << 255n,
+      (1n << 256n) - 1n - (1n << 224n),
+    ].map((x) => x % p);
     const values = [...edges, ...Array.from({ length: 60 }, () => random(p))];
 
     it("multiplies, squares, adds and subtracts as BigInt arithmetic mod p does, edges included", () => {
@@ -185,7 +207,11 @@ describe("SM2 verify() against @noble/curves and OpenSSL", () => {
 
     const pkeyutl = (args: string[]) => {
       try {
-        execFileSync("openssl", ["pkeyutl", ...args, "-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678"], { stdio: ["ignore", "pipe", "pipe"] });
+        execFileSync(
+          "openssl",
+          ["pkeyutl", ...args, "-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678"],
+          { stdio: ["ignore", "pipe", "pipe"] },
+        );
         return true;
       } catch {
         return false;
