@@ -1,4 +1,4 @@
-import { ActorContract, AnchorContract, BlacklistContract, DestructionContract, EvaluationContract, GrantContract, LineageContract, PartnerContract, PriceCapContract, ProductContract, ResourceContract } from "./fabric/registry-contracts.ts";
+import { REGISTRY_CONTRACTS } from "./fabric/registry-contracts.ts";
 import { QueryContract } from "./fabric/query-contract.ts";
 
 /**
@@ -6,20 +6,7 @@ import { QueryContract } from "./fabric/query-contract.ts";
  * `fabric-chaincode-node start` (peer-launched) or `fabric-chaincode-node server`
  * (chaincode as a service).
  */
-export const contracts = [
-  ActorContract,
-  ResourceContract,
-  GrantContract,
-  PartnerContract,
-  PriceCapContract,
-  ProductContract,
-  LineageContract,
-  DestructionContract,
-  BlacklistContract,
-  EvaluationContract,
-  AnchorContract,
-  QueryContract,
-];
+export const contracts = [...REGISTRY_CONTRACTS, QueryContract];
 
 export { execute } from "./engine/engine.ts";
 export { view, overdue } from "./engine/queries.ts";

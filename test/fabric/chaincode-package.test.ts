@@ -53,6 +53,12 @@ describe("chaincode package", function () {
       expect(tx, `${op} → ${contract}:${fn}`).to.not.equal(undefined);
       expect(tx!.tag).to.include("SUBMIT");
     }
+    // Nothing else: no helper of the contracts' base class is callable as a transaction.
+    for (const [name, contract] of Object.entries(metadata.contracts)) {
+      if (name === "query" || name.startsWith("org.hyperledger")) continue;
+      const expected = OPERATION_NAMES.filter((op) => op.startsWith(`${name}.`)).map((op) => op.slice(name.length + 1));
+      expect(contract.transactions.map((t) => t.name).sort(), name).to.deep.equal([...expected].sort());
+    }
   });
 
   it("exposes the queries as evaluate-only transactions", () => {

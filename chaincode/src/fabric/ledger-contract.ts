@@ -14,12 +14,25 @@ function certificateDer(idBytes: Uint8Array): Uint8Array {
 }
 
 export function submitterOf(ctx: Context): Submitter {
-  const identity = ctx.clientIdentity as unknown as { getMSPID(): string; getIDBytes(): Uint8Array; attrs?: Record<string, string> };
-  return { mspId: identity.getMSPID(), certificateDer: certificateDer(identity.getIDBytes()), attributes: identity.attrs ?? {} };
+  const identity = ctx.clientIdentity as unknown as {
+    getMSPID(): string;
+    getIDBytes(): Uint8Array;
+    attrs?: Record<string, string>;
+  };
+  return {
+    mspId: identity.getMSPID(),
+    certificateDer: certificateDer(identity.getIDBytes()),
+    attributes: identity.attrs ?? {},
+  };
 }
 
 export function txContextOf(ctx: Context): TxContext {
-  return { ledger: new Ledger(new StubWorldState(ctx.stub)), now: txTime(ctx.stub), txId: ctx.stub.getTxID(), submitter: submitterOf(ctx) };
+  return {
+    ledger: new Ledger(new StubWorldState(ctx.stub)),
+    now: txTime(ctx.stub),
+    txId: ctx.stub.getTxID(),
+    submitter: submitterOf(ctx),
+  };
 }
 
 /**
@@ -32,5 +45,12 @@ export abstract class LedgerContract extends Contract {
     const event = await execute(txContextOf(ctx), op, signedJson);
     ctx.stub.setEvent(event.name, Buffer.from(JSON.stringify(event.payload), "utf8"));
     return JSON.stringify({ id: event.payload.id, recordHash: event.payload.recordHash, event: event.name });
+  }
+
+  /** The transaction body of `op` (registry-contracts.ts defines one per operation with it). */
+  static transaction(op: OperationName) {
+    return async function (this: LedgerContract, ctx: Context, signedRecord: string): Promise<string> {
+      return this.run(ctx, op, signedRecord);
+    };
   }
 }

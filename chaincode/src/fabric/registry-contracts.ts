@@ -1,224 +1,67 @@
+import { OPERATION_NAMES, type OperationName } from "../../../core/operations.ts";
 import { Info } from "./fabric-api.ts";
-import type { Context } from "fabric-contract-api";
 import { submit } from "./decorators.ts";
 import { LedgerContract } from "./ledger-contract.ts";
 
-/* One contract per record family; Fabric function names are "<contract>:<function>", e.g. "grant:issue". */
+/**
+ * The registry's write contracts, derived from the operation table (core/operations.ts): one
+ * contract per record family, named by the operation's prefix, with one transaction per
+ * operation, so "grant.issue" is the function "grant:issue" (fabricFunctionName). Adding an
+ * operation to the table adds its transaction here; a new family only needs its description.
+ */
+const FAMILY_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  actor: "Actors: the agency's bootstrap and the registration of organisations.",
+  resource: "Public data resources: source-unit review, registration, versions, withdrawal.",
+  grant: "Grants: issue, suspend, resume, revoke, exit notice, exit and close.",
+  partner: "Partner admissions to a grant.",
+  cap: "The agency's price caps.",
+  product: "Data products: registration, price, listing at the exchange.",
+  lineage: "Lineage hops and deliveries.",
+  destruction: "Destruction certificates after an exit or a revocation.",
+  blacklist: "The 5-year market ban.",
+  evaluation: "Annual evaluations of a grant.",
+  anchor: "Checkpoints of the service's SM3 transparency log.",
+};
 
-/** Actors: the agency's bootstrap and the registration of organisations. */
-@Info({ title: "actor", description: "Actors: the agency's bootstrap and the registration of organisations." })
-export class ActorContract extends LedgerContract {
-  constructor() {
-    super("actor");
-  }
+type ContractClass = new () => LedgerContract;
 
-  @submit()
-  async bootstrap(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "actor.bootstrap", signedRecord);
+function familyContract(family: string, operations: readonly OperationName[]): ContractClass {
+  const name = `${family.charAt(0).toUpperCase()}${family.slice(1)}Contract`;
+  const contract = {
+    [name]: class extends LedgerContract {
+      constructor() {
+        super(family);
+      }
+    },
+  }[name]!;
+  for (const op of operations) {
+    const fn = op.slice(family.length + 1);
+    const descriptor: PropertyDescriptor = {
+      value: LedgerContract.transaction(op),
+      writable: true,
+      configurable: true,
+    };
+    Object.defineProperty(contract.prototype, fn, descriptor);
+    submit()(contract.prototype, fn, descriptor);
   }
-
-  @submit()
-  async register(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "actor.register", signedRecord);
-  }
+  (
+    Info({ title: family, description: FAMILY_DESCRIPTIONS[family] ?? `The ${family} operations.` }) as (
+      c: unknown,
+    ) => void
+  )(contract);
+  return contract;
 }
 
-/** Public data resources: source-unit review, registration, versions, withdrawal. */
-@Info({ title: "resource", description: "Public data resources: source-unit review, registration, versions, withdrawal." })
-export class ResourceContract extends LedgerContract {
-  constructor() {
-    super("resource");
+function families(): Map<string, OperationName[]> {
+  const out = new Map<string, OperationName[]>();
+  for (const op of OPERATION_NAMES) {
+    const family = op.slice(0, op.indexOf("."));
+    out.set(family, [...(out.get(family) ?? []), op]);
   }
-
-  @submit()
-  async review(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "resource.review", signedRecord);
-  }
-
-  @submit()
-  async register(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "resource.register", signedRecord);
-  }
-
-  @submit()
-  async version(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "resource.version", signedRecord);
-  }
-
-  @submit()
-  async withdraw(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "resource.withdraw", signedRecord);
-  }
+  return out;
 }
 
-/** Grants: issue, suspend, resume, revoke, exit notice, exit and close. */
-@Info({ title: "grant", description: "Grants: issue, suspend, resume, revoke, exit notice, exit and close." })
-export class GrantContract extends LedgerContract {
-  constructor() {
-    super("grant");
-  }
-
-  @submit()
-  async issue(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "grant.issue", signedRecord);
-  }
-
-  @submit()
-  async suspend(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "grant.suspend", signedRecord);
-  }
-
-  @submit()
-  async resume(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "grant.resume", signedRecord);
-  }
-
-  @submit()
-  async revoke(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "grant.revoke", signedRecord);
-  }
-
-  @submit()
-  async exitNotice(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "grant.exitNotice", signedRecord);
-  }
-
-  @submit()
-  async exit(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "grant.exit", signedRecord);
-  }
-
-  @submit()
-  async close(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "grant.close", signedRecord);
-  }
-}
-
-/** Partner admissions to a grant. */
-@Info({ title: "partner", description: "Partner admissions to a grant." })
-export class PartnerContract extends LedgerContract {
-  constructor() {
-    super("partner");
-  }
-
-  @submit()
-  async propose(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "partner.propose", signedRecord);
-  }
-
-  @submit()
-  async approve(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "partner.approve", signedRecord);
-  }
-
-  @submit()
-  async revoke(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "partner.revoke", signedRecord);
-  }
-}
-
-/** The agency's price caps. */
-@Info({ title: "cap", description: "The agency's price caps." })
-export class PriceCapContract extends LedgerContract {
-  constructor() {
-    super("cap");
-  }
-
-  @submit()
-  async set(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "cap.set", signedRecord);
-  }
-}
-
-/** Data products: registration, price, listing at the exchange. */
-@Info({ title: "product", description: "Data products: registration, price, listing at the exchange." })
-export class ProductContract extends LedgerContract {
-  constructor() {
-    super("product");
-  }
-
-  @submit()
-  async register(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "product.register", signedRecord);
-  }
-
-  @submit()
-  async reprice(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "product.reprice", signedRecord);
-  }
-
-  @submit()
-  async list(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "product.list", signedRecord);
-  }
-
-  @submit()
-  async delist(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "product.delist", signedRecord);
-  }
-}
-
-/** Lineage hops and deliveries. */
-@Info({ title: "lineage", description: "Lineage hops and deliveries." })
-export class LineageContract extends LedgerContract {
-  constructor() {
-    super("lineage");
-  }
-
-  @submit()
-  async hop(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "lineage.hop", signedRecord);
-  }
-}
-
-/** Destruction certificates after an exit or a revocation. */
-@Info({ title: "destruction", description: "Destruction certificates after an exit or a revocation." })
-export class DestructionContract extends LedgerContract {
-  constructor() {
-    super("destruction");
-  }
-
-  @submit()
-  async certify(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "destruction.certify", signedRecord);
-  }
-}
-
-/** The 5-year market ban. */
-@Info({ title: "blacklist", description: "The 5-year market ban." })
-export class BlacklistContract extends LedgerContract {
-  constructor() {
-    super("blacklist");
-  }
-
-  @submit()
-  async add(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "blacklist.add", signedRecord);
-  }
-}
-
-/** Annual evaluations of a grant. */
-@Info({ title: "evaluation", description: "Annual evaluations of a grant." })
-export class EvaluationContract extends LedgerContract {
-  constructor() {
-    super("evaluation");
-  }
-
-  @submit()
-  async record(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "evaluation.record", signedRecord);
-  }
-}
-
-/** Checkpoints of the service's SM3 transparency log. */
-@Info({ title: "anchor", description: "Checkpoints of the service's SM3 transparency log." })
-export class AnchorContract extends LedgerContract {
-  constructor() {
-    super("anchor");
-  }
-
-  @submit()
-  async checkpoint(ctx: Context, signedRecord: string): Promise<string> {
-    return this.run(ctx, "anchor.checkpoint", signedRecord);
-  }
-}
+/** One contract class per family, in the operation table's order. */
+export const REGISTRY_CONTRACTS: readonly ContractClass[] = [...families()].map(([family, ops]) =>
+  familyContract(family, ops),
+);
