@@ -11,26 +11,82 @@ import {CivilTime} from "./lib/CivilTime.sol";
 /// field names are passed as keccak256 of their UTF-8 bytes. The full canonical record is
 /// hashed off chain with SM3 (`recordHash`) and travels, with its SM2 signature, in the event.
 abstract contract RegistryBase {
-    // ---- enumerations (indexes into the lists of core/records) --------------------------------
-    uint8 internal constant AGENCY = 1;
-    uint8 internal constant SOURCE_UNIT = 2;
-    uint8 internal constant OPERATOR = 3;
-    uint8 internal constant PARTNER = 4;
-    uint8 internal constant EXCHANGE = 5;
+    // ---- enumerations ---------------------------------------------------------------------------
+    // One convention for every list of core/records: the value is the list index + 1, and 0 means
+    // "none" (an unset storage slot). test/contracts/enumerations.test.ts checks each constant
+    // against its list, and the EVM encoding (ledger-service/src/chain/evm/enumerations.ts) uses
+    // the same rule.
 
-    uint8 internal constant ACTIVE = 1;
-    uint8 internal constant SUSPENDED = 2;
-    uint8 internal constant REVOKED = 3;
-    uint8 internal constant EXITING = 4;
-    uint8 internal constant CLOSED = 5;
+    // ROLES
+    uint8 internal constant ROLE_AGENCY = 1;
+    uint8 internal constant ROLE_SOURCE_UNIT = 2;
+    uint8 internal constant ROLE_OPERATOR = 3;
+    uint8 internal constant ROLE_PARTNER = 4;
+    uint8 internal constant ROLE_EXCHANGE = 5;
+    uint8 internal constant ROLE_SUPERVISOR = 6;
+    uint8 internal constant ROLE_CONSUMER = 7;
 
-    uint8 internal constant PROPOSED = 1;
-    uint8 internal constant APPROVED = 2;
+    // GRANT_STATUSES
+    uint8 internal constant GRANT_ACTIVE = 1;
+    uint8 internal constant GRANT_SUSPENDED = 2;
+    uint8 internal constant GRANT_REVOKED = 3;
+    uint8 internal constant GRANT_EXITING = 4;
+    uint8 internal constant GRANT_CLOSED = 5;
+
+    // EXIT_KINDS
+    uint8 internal constant EXIT_VOLUNTARY = 1;
+    uint8 internal constant EXIT_VIOLATION = 2;
+    uint8 internal constant EXIT_EXPIRY = 3;
+
+    // PARTNER_STATUSES
+    uint8 internal constant PARTNER_PROPOSED = 1;
+    uint8 internal constant PARTNER_APPROVED = 2;
     uint8 internal constant PARTNER_REVOKED = 3;
 
-    uint8 internal constant REGISTERED = 1;
-    uint8 internal constant LISTED = 2;
-    uint8 internal constant DELISTED = 3;
+    // PRODUCT_STATUSES
+    uint8 internal constant PRODUCT_REGISTERED = 1;
+    uint8 internal constant PRODUCT_LISTED = 2;
+    uint8 internal constant PRODUCT_DELISTED = 3;
+
+    // PRICING_MODELS
+    uint8 internal constant PRICING_PUBLIC_WELFARE = 1;
+    uint8 internal constant PRICING_INDUSTRY = 2;
+
+    // REVIEW_DECISIONS
+    uint8 internal constant REVIEW_APPROVED = 1;
+    uint8 internal constant REVIEW_REJECTED = 2;
+
+    // HOP_OPERATIONS
+    uint8 internal constant OP_COLLECT = 1;
+    uint8 internal constant OP_CLEAN = 2;
+    uint8 internal constant OP_DE_IDENTIFY = 3;
+    uint8 internal constant OP_FUSE = 4;
+    uint8 internal constant OP_TRAIN = 5;
+    uint8 internal constant OP_AGGREGATE = 6;
+    uint8 internal constant OP_DELIVER = 7;
+
+    // ENVIRONMENTS
+    uint8 internal constant ENV_PLAIN = 1;
+    uint8 internal constant ENV_SANDBOX = 2;
+    uint8 internal constant ENV_TEE = 3;
+    uint8 internal constant ENV_MPC = 4;
+    uint8 internal constant ENV_FEDERATED = 5;
+
+    // ASSET_CLASSES
+    uint8 internal constant ASSET_RAW_DATA = 1;
+    uint8 internal constant ASSET_DERIVED_MODELS = 2;
+    uint8 internal constant ASSET_TRADED_PRODUCTS = 3;
+
+    // EVALUATION_GRADES
+    uint8 internal constant EVAL_EXCELLENT = 1;
+    uint8 internal constant EVAL_QUALIFIED = 2;
+    uint8 internal constant EVAL_UNQUALIFIED = 3;
+
+    // ---- rulebook figures (docs/RULEBOOK.md) ------------------------------------------------------
+    /// Data grade from which processing needs a privacy environment and raw delivery is refused.
+    uint8 internal constant SENSITIVE_GRADE = 3;
+    /// A voluntary exit needs this many calendar months of notice.
+    uint256 internal constant EXIT_NOTICE_MONTHS = 3;
 
     uint256 internal constant DESTRUCTION_PERIOD = 30 days;
 
@@ -255,7 +311,7 @@ abstract contract RegistryBase {
     }
 
     function _requireUsable(Grant storage g) internal view {
-        if (g.status != ACTIVE) revert GrantNotActive();
+        if (g.status != GRANT_ACTIVE) revert GrantNotActive();
         if (!_inForce(g)) revert GrantOutsideTerm();
     }
 

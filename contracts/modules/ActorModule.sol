@@ -36,7 +36,7 @@ contract ActorModule is RegistryBase {
     /// @notice The agency registers itself; only the deployer may send this, once.
     function bootstrap(Meta calldata m, ActorIn calldata a) external {
         if (agencyOrg != bytes32(0)) revert AlreadyBootstrapped();
-        if (a.role != AGENCY) revert ActorRoleInvalid();
+        if (a.role != ROLE_AGENCY) revert ActorRoleInvalid();
         if (m.author != a.orgId) revert InvalidRecord();
         if (msg.sender != deployer) revert NotAuthorized();
         agencyOrg = a.orgId;
@@ -46,9 +46,9 @@ contract ActorModule is RegistryBase {
 
     /// @notice The agency registers an organisation with one role and its keys.
     function registerActor(Meta calldata m, ActorIn calldata a) external {
-        _preamble(m, _bit(AGENCY), false);
+        _preamble(m, _bit(ROLE_AGENCY), false);
         if (actors[a.orgId].role != 0) revert DuplicateId();
-        if (a.role == AGENCY) revert ActorRoleInvalid();
+        if (a.role == ROLE_AGENCY) revert ActorRoleInvalid();
         if (a.account != address(0) && orgOfAccount[a.account] != bytes32(0)) revert DuplicateId();
         _storeActor(a);
         emit ActorRegistered(a.orgId, m.recordHash, m.signedRecord);
@@ -61,29 +61,29 @@ contract ActorModule is RegistryBase {
 
     /// @notice A source unit's decision on a resource schema (a later one replaces it).
     function reviewResource(Meta calldata m, bytes32 resourceId, bytes32 schemaHash, bool approved) external {
-        _preamble(m, _bit(SOURCE_UNIT), true);
-        reviews[resourceId][schemaHash][m.author] = approved ? 1 : 2;
+        _preamble(m, _bit(ROLE_SOURCE_UNIT), true);
+        reviews[resourceId][schemaHash][m.author] = approved ? REVIEW_APPROVED : REVIEW_REJECTED;
         emit ResourceReviewed(resourceId, m.recordHash, m.signedRecord);
     }
 
     function _requireReviewed(bytes32 id, bytes32 schemaHash, bytes32[] storage units) private view {
         for (uint256 i = 0; i < units.length; i++) {
-            if (reviews[id][schemaHash][units[i]] != 1) revert SourceReviewMissing();
+            if (reviews[id][schemaHash][units[i]] != REVIEW_APPROVED) revert SourceReviewMissing();
         }
     }
 
     /// @notice resource.register: the agency registers a resource reviewed by every source unit (version 1, active).
     function registerResource(Meta calldata m, ResourceIn calldata r) external {
-        _preamble(m, _bit(AGENCY), false);
+        _preamble(m, _bit(ROLE_AGENCY), false);
         Resource storage res = resources[r.id];
         if (res.exists) revert DuplicateId();
         for (uint256 i = 0; i < r.sourceUnits.length; i++) {
             uint8 role = actors[r.sourceUnits[i]].role;
             if (role == 0) revert NotFound();
-            if (role != SOURCE_UNIT) revert ActorRoleInvalid();
+            if (role != ROLE_SOURCE_UNIT) revert ActorRoleInvalid();
         }
         if (actors[r.holder].role == 0) revert NotFound();
-        if (r.personalInfo && r.grade < 3) revert GradeInconsistent();
+        if (r.personalInfo && r.grade < SENSITIVE_GRADE) revert GradeInconsistent();
         res.exists = true;
         res.version = 1;
         res.holder = r.holder;
@@ -97,7 +97,7 @@ contract ActorModule is RegistryBase {
 
     /// @notice resource.version: a new version that appends fields, with its own grade and source-unit review.
     function publishVersion(Meta calldata m, VersionIn calldata v) external {
-        _preamble(m, _bit(AGENCY), true);
+        _preamble(m, _bit(ROLE_AGENCY), true);
         Resource storage res = resources[v.resourceId];
         if (!res.exists) revert NotFound();
         if (res.withdrawn) revert ResourceNotActive();
@@ -107,7 +107,7 @@ contract ActorModule is RegistryBase {
         for (uint256 i = 0; i < current.length; i++) {
             if (current[i] != v.fieldShapes[i]) revert SchemaIncompatible();
         }
-        if (v.personalInfo && v.grade < 3) revert GradeInconsistent();
+        if (v.personalInfo && v.grade < SENSITIVE_GRADE) revert GradeInconsistent();
         _requireReviewed(v.resourceId, v.schemaHash, res.sourceUnits);
         res.version = v.version;
         res.fieldShapes = v.fieldShapes;
@@ -118,7 +118,7 @@ contract ActorModule is RegistryBase {
 
     /// @notice resource.withdraw: the resource can no longer be granted or used as a hop input.
     function withdrawResource(Meta calldata m, bytes32 resourceId) external {
-        _preamble(m, _bit(AGENCY), true);
+        _preamble(m, _bit(ROLE_AGENCY), true);
         Resource storage res = resources[resourceId];
         if (!res.exists) revert NotFound();
         if (res.withdrawn) revert ResourceNotActive();

@@ -22,15 +22,15 @@ contract GrantModule is RegistryBase {
     /// @notice grant.issue: whole authorization of resources and fields to one operator for at most 5 calendar years. An operator or partner author fails with RegrantForbidden.
     function issueGrant(Meta calldata m, GrantIn calldata g) external {
         uint8 role = actors[m.author].role;
-        if (role == OPERATOR || role == PARTNER) {
+        if (role == ROLE_OPERATOR || role == ROLE_PARTNER) {
             // Operators and partners may never re-grant (the preamble's role step, named).
             _preamble(m, _bit(role), false);
             revert RegrantForbidden();
         }
-        _preamble(m, _bit(AGENCY), false);
+        _preamble(m, _bit(ROLE_AGENCY), false);
         Grant storage grant = grants[g.id];
         if (grant.status != 0) revert DuplicateId();
-        _requireRole(g.grantee, OPERATOR);
+        _requireRole(g.grantee, ROLE_OPERATOR);
         _requireNotBanned(g.grantee);
         if (!(g.validFrom < g.validUntil && block.timestamp < g.validUntil)) revert GrantTermInvalid();
         if (g.validUntil > CivilTime.addYears(g.validFrom, 5)) revert GrantTermTooLong();
@@ -47,7 +47,7 @@ contract GrantModule is RegistryBase {
             grantResource[g.id][rid] = true;
         }
         grant.grantee = g.grantee;
-        grant.status = ACTIVE;
+        grant.status = GRANT_ACTIVE;
         grant.validFrom = g.validFrom;
         grant.validUntil = g.validUntil;
         holders[g.id].push(g.grantee);
@@ -57,37 +57,37 @@ contract GrantModule is RegistryBase {
 
     /// @notice grant.suspend: active → suspended (stops every hop and delivery at once).
     function suspendGrant(Meta calldata m, bytes32 id) external {
-        _preamble(m, _bit(AGENCY), true);
+        _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
-        if (g.status != ACTIVE) revert GrantStatusInvalid();
-        g.status = SUSPENDED;
+        if (g.status != GRANT_ACTIVE) revert GrantStatusInvalid();
+        g.status = GRANT_SUSPENDED;
         emit GrantSuspended(id, m.recordHash, m.signedRecord);
     }
 
     /// @notice grant.resume: suspended → active.
     function resumeGrant(Meta calldata m, bytes32 id) external {
-        _preamble(m, _bit(AGENCY), true);
+        _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
-        if (g.status != SUSPENDED) revert GrantStatusInvalid();
-        g.status = ACTIVE;
+        if (g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
+        g.status = GRANT_ACTIVE;
         emit GrantResumed(id, m.recordHash, m.signedRecord);
     }
 
     /// @notice grant.revoke: active or suspended → revoked; the grant ends now (the 30-day destruction clock starts).
     function revokeGrant(Meta calldata m, bytes32 id) external {
-        _preamble(m, _bit(AGENCY), true);
+        _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
-        if (g.status != ACTIVE && g.status != SUSPENDED) revert GrantStatusInvalid();
-        _end(id, g, REVOKED);
+        if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
+        _end(id, g, GRANT_REVOKED);
         emit GrantRevoked(id, m.recordHash, m.signedRecord);
     }
 
     /// @notice grant.exitNotice: the grantee files its exit plan; a voluntary exit may start 3 calendar months later.
     function fileExitNotice(Meta calldata m, bytes32 id, bytes32 planHash) external {
-        _preamble(m, _bit(OPERATOR), true);
+        _preamble(m, _bit(ROLE_OPERATOR), true);
         Grant storage g = _requireGrant(id);
         if (m.author != g.grantee) revert NotAuthorized();
-        if (g.status != ACTIVE && g.status != SUSPENDED) revert GrantStatusInvalid();
+        if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
         if (g.exitNoticeAt != 0) revert DuplicateId();
         g.exitNoticeAt = _now();
         exitNoticePlan[id] = planHash;
@@ -95,59 +95,59 @@ contract GrantModule is RegistryBase {
     }
 
     /// @notice grant.exit: voluntary (after notice), violation (5-year ban of the grantee) or expiry; status exiting, the grant ends now.
-    /// @param kind 1 voluntary, 2 violation, 3 expiry
+    /// @param kind EXIT_* (RegistryBase)
     function startExit(Meta calldata m, bytes32 id, uint8 kind) external {
-        _preamble(m, _bit(AGENCY), true);
+        _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
-        if (g.status != ACTIVE && g.status != SUSPENDED) revert GrantStatusInvalid();
-        if (kind == 1) {
+        if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
+        if (kind == EXIT_VOLUNTARY) {
             if (g.exitNoticeAt == 0) revert ExitNoticeMissing();
-            if (block.timestamp < CivilTime.addMonths(g.exitNoticeAt, 3)) revert ExitNoticeTooShort();
-        } else if (kind == 3) {
+            if (block.timestamp < CivilTime.addMonths(g.exitNoticeAt, EXIT_NOTICE_MONTHS)) revert ExitNoticeTooShort();
+        } else if (kind == EXIT_EXPIRY) {
             if (block.timestamp < g.validUntil) revert GrantNotExpired();
-        } else if (kind == 2) {
+        } else if (kind == EXIT_VIOLATION) {
             _ban(g.grantee);
         } else {
             revert InvalidRecord();
         }
         g.exitKind = kind;
-        _end(id, g, EXITING);
+        _end(id, g, GRANT_EXITING);
         emit GrantExitStarted(id, m.recordHash, m.signedRecord);
     }
 
     /// @notice grant.close: exiting or revoked → closed, once every holder certified every asset class.
     function closeGrant(Meta calldata m, bytes32 id) external {
-        _preamble(m, _bit(AGENCY), true);
+        _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
-        if (g.status != EXITING && g.status != REVOKED) revert GrantStatusInvalid();
+        if (g.status != GRANT_EXITING && g.status != GRANT_REVOKED) revert GrantStatusInvalid();
         bytes32[] storage hs = holders[id];
         for (uint256 i = 0; i < hs.length; i++) {
-            for (uint8 c = 0; c < 3; c++) {
+            for (uint8 c = ASSET_RAW_DATA; c <= ASSET_TRADED_PRODUCTS; c++) {
                 if (!certified[id][hs[i]][c]) revert DestructionIncomplete();
             }
         }
-        g.status = CLOSED;
+        g.status = GRANT_CLOSED;
         emit GrantClosed(id, m.recordHash, m.signedRecord);
     }
 
     /// @notice evaluation.record: one evaluation per grant and year; a third consecutive unqualified year revokes the grant in the same transaction (EvaluationRecorded, then GrantRevoked).
-    /// @param grade 1 excellent, 2 qualified, 3 unqualified
+    /// @param grade EVAL_* (RegistryBase)
     function recordEvaluation(Meta calldata m, bytes32 id, uint16 year, uint8 grade) external {
-        _preamble(m, _bit(AGENCY), true);
+        _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
-        if (g.status != ACTIVE && g.status != SUSPENDED) revert GrantStatusInvalid();
+        if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
         if (evaluations[id][year] != 0) revert DuplicateId();
         evaluations[id][year] = grade;
         emit EvaluationRecorded(id, m.recordHash, m.signedRecord);
-        if (grade == 3 && evaluations[id][year - 1] == 3 && evaluations[id][year - 2] == 3) {
-            _end(id, g, REVOKED);
+        if (grade == EVAL_UNQUALIFIED && evaluations[id][year - 1] == EVAL_UNQUALIFIED && evaluations[id][year - 2] == EVAL_UNQUALIFIED) {
+            _end(id, g, GRANT_REVOKED);
             emit GrantRevoked(id, m.recordHash, m.signedRecord);
         }
     }
 
     /// @notice blacklist.add: the organisation is banned until now + 5 calendar years (never shortening a longer ban).
     function blacklist(Meta calldata m, bytes32 org) external {
-        _preamble(m, _bit(AGENCY), true);
+        _preamble(m, _bit(ROLE_AGENCY), true);
         _ban(org);
         emit OrganisationBlacklisted(org, m.recordHash, m.signedRecord);
     }

@@ -21,14 +21,14 @@ contract PartnerModule is RegistryBase {
 
     /// @notice partner.propose: the grantee proposes a partner within the grant's scope and term.
     function proposePartner(Meta calldata m, AdmissionIn calldata a) external {
-        _preamble(m, _bit(OPERATOR), false);
+        _preamble(m, _bit(ROLE_OPERATOR), false);
         Admission storage adm = admissions[a.id];
         if (adm.status != 0) revert DuplicateId();
         Grant storage g = _requireGrant(a.grantId);
         if (m.author != g.grantee) revert NotAuthorized();
-        if (g.status != ACTIVE) revert GrantNotActive();
+        if (g.status != GRANT_ACTIVE) revert GrantNotActive();
         if (!_inForce(g)) revert GrantOutsideTerm();
-        _requireRole(a.partner, PARTNER);
+        _requireRole(a.partner, ROLE_PARTNER);
         _requireNotBanned(a.partner);
         if (liveAdmission[a.grantId][a.partner] != bytes32(0)) revert DuplicateId();
         for (uint256 i = 0; i < a.scope.length; i++) {
@@ -44,7 +44,7 @@ contract PartnerModule is RegistryBase {
         if (a.validUntil > g.validUntil) revert PartnerTermExceedsGrant();
         adm.grantId = a.grantId;
         adm.partner = a.partner;
-        adm.status = PROPOSED;
+        adm.status = PARTNER_PROPOSED;
         adm.validUntil = a.validUntil;
         adm.products = a.products;
         liveAdmission[a.grantId][a.partner] = a.id;
@@ -53,13 +53,13 @@ contract PartnerModule is RegistryBase {
 
     /// @notice partner.approve: the agency admits the partner, which becomes a holder of the grant for good.
     function approvePartner(Meta calldata m, bytes32 id) external {
-        _preamble(m, _bit(AGENCY), true);
+        _preamble(m, _bit(ROLE_AGENCY), true);
         Admission storage adm = admissions[id];
         if (adm.status == 0) revert NotFound();
-        if (adm.status != PROPOSED) revert PartnerStatusInvalid();
-        if (grants[adm.grantId].status != ACTIVE) revert GrantNotActive();
+        if (adm.status != PARTNER_PROPOSED) revert PartnerStatusInvalid();
+        if (grants[adm.grantId].status != GRANT_ACTIVE) revert GrantNotActive();
         _requireNotBanned(adm.partner);
-        adm.status = APPROVED;
+        adm.status = PARTNER_APPROVED;
         if (!isHolder[adm.grantId][adm.partner]) {
             isHolder[adm.grantId][adm.partner] = true;
             holders[adm.grantId].push(adm.partner);
@@ -69,24 +69,25 @@ contract PartnerModule is RegistryBase {
 
     /// @notice partner.revoke: by the agency or the grantee; proposed or approved → revoked (a holder stays a holder).
     function revokePartner(Meta calldata m, bytes32 id) external {
-        uint8 role = _preamble(m, _bit(AGENCY) | _bit(OPERATOR), true);
+        uint8 role = _preamble(m, _bit(ROLE_AGENCY) | _bit(ROLE_OPERATOR), true);
         Admission storage adm = admissions[id];
         if (adm.status == 0) revert NotFound();
-        if (role == OPERATOR && grants[adm.grantId].grantee != m.author) revert NotAuthorized();
-        if (adm.status != PROPOSED && adm.status != APPROVED) revert PartnerStatusInvalid();
+        if (role == ROLE_OPERATOR && grants[adm.grantId].grantee != m.author) revert NotAuthorized();
+        if (adm.status != PARTNER_PROPOSED && adm.status != PARTNER_APPROVED) revert PartnerStatusInvalid();
         adm.status = PARTNER_REVOKED;
         delete liveAdmission[adm.grantId][adm.partner];
         emit PartnerRevoked(id, m.recordHash, m.signedRecord);
     }
 
     /// @notice destruction.certify: a holder certifies one asset class of an exiting or revoked grant; late after end + 30 days.
-    /// @param assetClass 0 raw data, 1 derived models, 2 traded products
+    /// @param assetClass ASSET_* (RegistryBase)
     function certifyDestruction(Meta calldata m, bytes32 id, bytes32 grantId, uint8 assetClass) external {
-        _preamble(m, _bit(OPERATOR) | _bit(PARTNER), false);
+        _preamble(m, _bit(ROLE_OPERATOR) | _bit(ROLE_PARTNER), false);
+        if (assetClass < ASSET_RAW_DATA || assetClass > ASSET_TRADED_PRODUCTS) revert InvalidRecord();
         Certificate storage cert = certificates[id];
         if (cert.holder != bytes32(0)) revert DuplicateId();
         Grant storage g = _requireGrant(grantId);
-        if (g.status != EXITING && g.status != REVOKED) revert GrantNotExiting();
+        if (g.status != GRANT_EXITING && g.status != GRANT_REVOKED) revert GrantNotExiting();
         if (!isHolder[grantId][m.author]) revert PartnerNotAdmitted();
         if (certified[grantId][m.author][assetClass]) revert DuplicateId();
         certified[grantId][m.author][assetClass] = true;
@@ -99,7 +100,7 @@ contract PartnerModule is RegistryBase {
 
     /// @notice cap.set: the agency's cap for (domain, charging unit); a later cap replaces it. The event id is keccak256(abi.encode(domain, chargeUnit)).
     function setPriceCap(Meta calldata m, bytes32 domain, bytes32 chargeUnit, uint128 maxPriceFen) external {
-        _preamble(m, _bit(AGENCY), true);
+        _preamble(m, _bit(ROLE_AGENCY), true);
         caps[_pairKey(domain, chargeUnit)] = uint256(maxPriceFen) + 1;
         emit PriceCapSet(_pairKey(domain, chargeUnit), m.recordHash, m.signedRecord);
     }
@@ -107,7 +108,7 @@ contract PartnerModule is RegistryBase {
     /// @notice Pins a checkpoint of the service's SM3 log. Tree sizes only grow per origin,
     /// which also makes every anchor record unique (no replay bookkeeping: it keeps anchors cheap).
     function anchorCheckpoint(Meta calldata m, bytes32 origin, uint64 treeSize, bytes32 rootHash, bytes32 checkpointHash) external {
-        _preamble(m, _bit(AGENCY), false);
+        _preamble(m, _bit(ROLE_AGENCY), false);
         if (treeSize <= anchoredSize[origin]) revert AnchorNotMonotonic();
         anchoredSize[origin] = treeSize;
         // The root and checkpoint hash are kept in the event (with the signed record): one

@@ -6,7 +6,7 @@ import {RegistryBase} from "../RegistryBase.sol";
 /// @title Products, their price and listing, and lineage hops with deliveries
 contract ProductModule is RegistryBase {
     struct PricingIn {
-        uint8 model; // 1 public-welfare, 2 industry
+        uint8 model; // PRICING_*
         bytes32 chargeUnit;
         uint128 priceFen;
     }
@@ -36,8 +36,7 @@ contract ProductModule is RegistryBase {
         bool hasAssessment;
     }
 
-    /// @dev operation: index in HOP_OPERATIONS (de-identify 2, aggregate 5, deliver 6);
-    /// environment: index in ENVIRONMENTS (tee 2, mpc 3, federated 4); outputGrade 0 = undeclared.
+    /// @dev operation: OP_* and environment: ENV_* (RegistryBase); outputGrade 0 = undeclared.
     struct HopIn {
         bytes32 id;
         bytes32 grantId;
@@ -51,12 +50,9 @@ contract ProductModule is RegistryBase {
         InputIn[] inputs;
     }
 
-    uint8 private constant DE_IDENTIFY = 2;
-    uint8 private constant AGGREGATE = 5;
-    uint8 private constant DELIVER = 6;
 
     function _requirePricing(bytes32 domain, PricingIn calldata p) private view {
-        if (p.model == 1) {
+        if (p.model == PRICING_PUBLIC_WELFARE) {
             if (p.priceFen != 0) revert PublicWelfareNotFree();
             return;
         }
@@ -67,7 +63,7 @@ contract ProductModule is RegistryBase {
 
     /// @notice product.register: the grantee registers a product of the grant's resources under the pricing rule; the author becomes its operator.
     function registerProduct(Meta calldata m, ProductIn calldata p) external {
-        _preamble(m, _bit(OPERATOR), false);
+        _preamble(m, _bit(ROLE_OPERATOR), false);
         Product storage prod = products[p.id];
         if (prod.status != 0) revert DuplicateId();
         Grant storage g = _requireGrant(p.grantId);
@@ -81,7 +77,7 @@ contract ProductModule is RegistryBase {
         prod.operator_ = m.author;
         prod.domain = p.domain;
         prod.chargeUnit = p.pricing.chargeUnit;
-        prod.status = REGISTERED;
+        prod.status = PRODUCT_REGISTERED;
         prod.model = p.pricing.model;
         prod.sensitive = p.sensitive;
         prod.priceFen = p.pricing.priceFen;
@@ -90,7 +86,7 @@ contract ProductModule is RegistryBase {
 
     /// @notice product.reprice: the product's operator changes the price under the pricing rule.
     function repriceProduct(Meta calldata m, bytes32 id, PricingIn calldata p) external {
-        _preamble(m, _bit(OPERATOR), true);
+        _preamble(m, _bit(ROLE_OPERATOR), true);
         Product storage prod = products[id];
         if (prod.status == 0) revert NotFound();
         if (prod.operator_ != m.author) revert NotAuthorized();
@@ -103,42 +99,42 @@ contract ProductModule is RegistryBase {
 
     /// @notice product.list: the exchange lists a product with at least one lineage hop, with its verification report hash.
     function listProduct(Meta calldata m, bytes32 id, bytes32 reportHash) external {
-        _preamble(m, _bit(EXCHANGE), true);
+        _preamble(m, _bit(ROLE_EXCHANGE), true);
         Product storage prod = products[id];
         if (prod.status == 0) revert NotFound();
-        if (prod.status != REGISTERED && prod.status != DELISTED) revert ProductStatusInvalid();
+        if (prod.status != PRODUCT_REGISTERED && prod.status != PRODUCT_DELISTED) revert ProductStatusInvalid();
         Grant storage g = grants[prod.grantId];
-        if (g.status != ACTIVE) revert GrantNotActive();
+        if (g.status != GRANT_ACTIVE) revert GrantNotActive();
         if (!_inForce(g)) revert GrantOutsideTerm();
         if (prod.hopCount == 0) revert LineageIncomplete();
-        prod.status = LISTED;
+        prod.status = PRODUCT_LISTED;
         prod.reportHash = reportHash;
         emit ProductListed(id, m.recordHash, m.signedRecord);
     }
 
     /// @notice product.delist: listed → delisted.
     function delistProduct(Meta calldata m, bytes32 id) external {
-        _preamble(m, _bit(EXCHANGE), true);
+        _preamble(m, _bit(ROLE_EXCHANGE), true);
         Product storage prod = products[id];
         if (prod.status == 0) revert NotFound();
-        if (prod.status != LISTED) revert ProductStatusInvalid();
-        prod.status = DELISTED;
+        if (prod.status != PRODUCT_LISTED) revert ProductStatusInvalid();
+        prod.status = PRODUCT_DELISTED;
         emit ProductDelisted(id, m.recordHash, m.signedRecord);
     }
 
     /// @notice lineage.hop: one processing step (or a delivery) of a product under its grant, checked in the rulebook's nine steps.
     function recordHop(Meta calldata m, HopIn calldata h) external {
-        _preamble(m, _bit(OPERATOR) | _bit(PARTNER), false);
+        _preamble(m, _bit(ROLE_OPERATOR) | _bit(ROLE_PARTNER), false);
         Hop storage hop = hops[h.id];
         if (hop.outputHash != bytes32(0) || hop.grantAndGrade != bytes32(0)) revert DuplicateId();
-        if ((h.operation == DELIVER) != h.hasDelivery) revert DeliveryDetailsRequired();
+        if ((h.operation == OP_DELIVER) != h.hasDelivery) revert DeliveryDetailsRequired();
         Grant storage g = _requireGrant(h.grantId);
         _requireUsable(g);
         bytes32 admissionId;
         if (m.author != g.grantee) {
             admissionId = liveAdmission[h.grantId][m.author];
             Admission storage adm = admissions[admissionId];
-            if (admissionId == bytes32(0) || adm.status != APPROVED || block.timestamp >= adm.validUntil) revert PartnerNotAdmitted();
+            if (admissionId == bytes32(0) || adm.status != PARTNER_APPROVED || block.timestamp >= adm.validUntil) revert PartnerNotAdmitted();
         }
         Product storage prod = products[h.productId];
         if (prod.status == 0) revert NotFound();
@@ -149,9 +145,9 @@ contract ProductModule is RegistryBase {
             uint8 grade = _inputGrade(h.grantId, admissionId, h.inputs[i]);
             if (grade > highest) highest = grade;
         }
-        if (highest >= 3 && h.environment < 2) revert PrivacyEnvRequired();
+        if (highest >= SENSITIVE_GRADE && h.environment < ENV_TEE) revert PrivacyEnvRequired();
         if (h.hasDelivery) _requireDeliverable(prod, h.delivery, highest);
-        if (h.outputGrade != 0 && h.outputGrade < highest && h.operation != DE_IDENTIFY && h.operation != AGGREGATE) revert GradeDowngradeForbidden();
+        if (h.outputGrade != 0 && h.outputGrade < highest && h.operation != OP_DE_IDENTIFY && h.operation != OP_AGGREGATE) revert GradeDowngradeForbidden();
         uint8 outputGrade = h.outputGrade != 0 ? h.outputGrade : highest;
         hop.grantAndGrade = h.grantId | bytes32(uint256(outputGrade));
         hop.outputHash = h.outputHash;
@@ -191,7 +187,7 @@ contract ProductModule is RegistryBase {
     }
 
     function _requireDeliverable(Product storage prod, DeliveryIn calldata d, uint8 highest) private view {
-        if (highest >= 3) revert RawExportForbidden();
+        if (highest >= SENSITIVE_GRADE) revert RawExportForbidden();
         if (prod.sensitive && !d.hasConsent) revert ConsentRequired();
         if (d.crossBorder && !d.hasAssessment) revert CrossBorderAssessmentRequired();
         if (actors[d.recipient].role == 0) revert NotFound();

@@ -70,7 +70,7 @@ contract ViewModule is RegistryBase {
         for (uint256 i = 0; i < endedGrants.length; i++) {
             bytes32 id = endedGrants[i];
             Grant storage g = grants[id];
-            if (g.status != EXITING && g.status != REVOKED) continue;
+            if (g.status != GRANT_EXITING && g.status != GRANT_REVOKED) continue;
             // A grant ends once; skip the stale entry of a grant revoked after an earlier end.
             if (g.endedAt == 0) continue;
             uint64 deadline = g.endedAt + uint64(DESTRUCTION_PERIOD);
@@ -80,12 +80,12 @@ contract ViewModule is RegistryBase {
             if (duplicate) continue;
             bytes32[] storage hs = holders[id];
             uint256 missing = 0;
-            for (uint256 h = 0; h < hs.length; h++) for (uint8 c = 0; c < 3; c++) if (!certified[id][hs[h]][c]) missing++;
+            for (uint256 h = 0; h < hs.length; h++) for (uint8 c = ASSET_RAW_DATA; c <= ASSET_TRADED_PRODUCTS; c++) if (!certified[id][hs[h]][c]) missing++;
             if (missing == 0) continue;
             OverdueOut memory o = OverdueOut(id, g.endedAt, deadline, new bytes32[](missing), new uint8[](missing));
             uint256 j = 0;
             for (uint256 h = 0; h < hs.length; h++) {
-                for (uint8 c = 0; c < 3; c++) {
+                for (uint8 c = ASSET_RAW_DATA; c <= ASSET_TRADED_PRODUCTS; c++) {
                     if (!certified[id][hs[h]][c]) {
                         o.missingHolders[j] = hs[h];
                         o.missingClasses[j] = c;

@@ -6,6 +6,8 @@ import { Domain, Hash, Id, Text, uniqueList } from "./common.ts";
  * products are free; industry products are charged per product, call, period or volume, at
  * most the agency's cap for the product's domain and charging unit. Prices are integer fen.
  */
+export const PRICING_MODELS = ["public-welfare", "industry"] as const;
+
 export const CHARGE_UNITS = ["per-product", "per-call", "per-period", "per-volume"] as const;
 export const ChargeUnit = z.enum(CHARGE_UNITS);
 export type ChargeUnit = z.infer<typeof ChargeUnit>;
@@ -13,7 +15,7 @@ export type ChargeUnit = z.infer<typeof ChargeUnit>;
 export const PriceFen = z.number().int("prices are whole fen").min(0).max(1_000_000_000_000);
 
 export const Pricing = z.strictObject({
-  model: z.enum(["public-welfare", "industry"]),
+  model: z.enum(PRICING_MODELS),
   chargeUnit: ChargeUnit,
   priceFen: PriceFen,
 });

@@ -7,6 +7,8 @@ import { Domain, FieldName, Hash, Id, OrgId, Text, uniqueList } from "./common.t
  * chain timestamp; the field list only grows (fields are appended) so that grants, which
  * name fields, keep their meaning across versions.
  */
+export const REVIEW_DECISIONS = ["approved", "rejected"] as const;
+
 export const FIELD_TYPES = [
   "string",
   "integer",
@@ -56,7 +58,7 @@ export type Resource = z.infer<typeof Resource>;
 export const ResourceReview = z.strictObject({
   resourceId: Id,
   schemaHash: Hash,
-  decision: z.enum(["approved", "rejected"]),
+  decision: z.enum(REVIEW_DECISIONS),
   reportHash: Hash,
 });
 export type ResourceReview = z.infer<typeof ResourceReview>;

@@ -11,14 +11,15 @@ import {
 import { canonicalJson } from "../../../../core/canonical.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 import { recordHash, type SignedRecord } from "../../../../core/record.ts";
-import { ROLES, type ScopeEntry } from "../../../../core/records/common.ts";
+import { ROLES, type Role, type ScopeEntry } from "../../../../core/records/common.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS } from "../../../../core/records/grant.ts";
 import { ENVIRONMENTS, HOP_OPERATIONS } from "../../../../core/records/lineage.ts";
-import type { Pricing } from "../../../../core/records/product.ts";
+import { PRICING_MODELS, type Pricing } from "../../../../core/records/product.ts";
 import type { ResourceField } from "../../../../core/records/resource.ts";
 import { registryInterface } from "./artifacts.ts";
+import { toEvmEnum } from "./enumerations.ts";
 
 /**
  * How a signed record becomes a registry call: the fields the rules need, typed for the ABI,
@@ -39,13 +40,13 @@ const fieldShape = (f: ResourceField): string =>
 const scope = (entries: readonly ScopeEntry[]) =>
   entries.map((e) => ({ resourceId: id32(e.resourceId), fields: e.fields.map(nameHash) }));
 const pricing = (p: Pricing) => ({
-  model: p.model === "public-welfare" ? 1 : 2,
+  model: toEvmEnum(PRICING_MODELS, p.model),
   chargeUnit: id32(p.chargeUnit),
   priceFen: BigInt(p.priceFen),
 });
 const actorIn = (b: { orgId: string; role: string; evmAddress?: string | undefined; publicKey: string }) => ({
   orgId: id32(b.orgId),
-  role: ROLES.indexOf(b.role as never) + 1,
+  role: toEvmEnum(ROLES, b.role as Role),
   account: b.evmAddress ?? ZeroAddress,
   publicKey: "0x" + b.publicKey,
 });
@@ -139,7 +140,7 @@ export function callOf(signed: SignedRecord): RegistryCall {
     case "grant.exitNotice":
       return { fn: "fileExitNotice", args: [m, id32(b.grantId), hash32(b.planHash)] };
     case "grant.exit":
-      return { fn: "startExit", args: [m, id32(b.grantId), EXIT_KINDS.indexOf(b.kind) + 1] };
+      return { fn: "startExit", args: [m, id32(b.grantId), toEvmEnum(EXIT_KINDS, b.kind)] };
     case "grant.close":
       return { fn: "closeGrant", args: [m, id32(b.grantId)] };
     case "partner.propose":
@@ -215,8 +216,8 @@ export function callOf(signed: SignedRecord): RegistryCall {
             id: id32(b.id),
             grantId: id32(b.grantId),
             productId: id32(b.productId),
-            operation: HOP_OPERATIONS.indexOf(b.operation),
-            environment: ENVIRONMENTS.indexOf(b.environment),
+            operation: toEvmEnum(HOP_OPERATIONS, b.operation),
+            environment: toEvmEnum(ENVIRONMENTS, b.environment),
             outputGrade: (b.outputGrade as number | undefined) ?? 0,
             outputHash: hash32(b.outputHash),
             hasDelivery: d !== undefined,
@@ -232,11 +233,14 @@ export function callOf(signed: SignedRecord): RegistryCall {
       };
     }
     case "destruction.certify":
-      return { fn: "certifyDestruction", args: [m, id32(b.id), id32(b.grantId), ASSET_CLASSES.indexOf(b.assetClass)] };
+      return {
+        fn: "certifyDestruction",
+        args: [m, id32(b.id), id32(b.grantId), toEvmEnum(ASSET_CLASSES, b.assetClass)],
+      };
     case "blacklist.add":
       return { fn: "blacklist", args: [m, id32(b.orgId)] };
     case "evaluation.record":
-      return { fn: "recordEvaluation", args: [m, id32(b.grantId), b.year, EVALUATION_GRADES.indexOf(b.grade) + 1] };
+      return { fn: "recordEvaluation", args: [m, id32(b.grantId), b.year, toEvmEnum(EVALUATION_GRADES, b.grade)] };
     case "anchor.checkpoint":
       return {
         fn: "anchorCheckpoint",

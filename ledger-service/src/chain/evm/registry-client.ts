@@ -14,11 +14,12 @@ import {
 import { codeFromSolidityError, LedgerError } from "../../../../core/errors.ts";
 import { parseSignedRecord, recordHash, type SignedRecord } from "../../../../core/record.ts";
 import { ROLES } from "../../../../core/records/common.ts";
+import { fromEvmEnum } from "./enumerations.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
 import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
-import { PRODUCT_STATUSES } from "../../../../core/records/product.ts";
+import { PRICING_MODELS, PRODUCT_STATUSES } from "../../../../core/records/product.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import { loadArtifact, MODULES, registryInterface } from "./artifacts.ts";
 import {
@@ -336,7 +337,7 @@ export class RegistryClient {
         const [role, , publicKey] = await this.read<[bigint, string, string]>("actorOf", id32(id));
         return role === 0n
           ? undefined
-          : { kind: "actor", orgId: id, role: ROLES[Number(role) - 1]!, publicKey: publicKey.slice(2) };
+          : { kind: "actor", orgId: id, role: fromEvmEnum(ROLES, role)!, publicKey: publicKey.slice(2) };
       }
       case "resource": {
         const [exists, withdrawn, version, grade, fieldCount] = await this.read<
@@ -368,11 +369,11 @@ export class RegistryClient {
           kind: "grant",
           id,
           grantee: fromId32(g.grantee),
-          status: GRANT_STATUSES[Number(g.status) - 1]!,
+          status: fromEvmEnum(GRANT_STATUSES, g.status)!,
           validFrom: Number(g.validFrom),
           validUntil: Number(g.validUntil),
           endedAt: Number(g.endedAt),
-          exitKind: g.exitKind === 0n ? "" : EXIT_KINDS[Number(g.exitKind) - 1]!,
+          exitKind: fromEvmEnum(EXIT_KINDS, g.exitKind) ?? "",
           exitNoticeAt: Number(g.exitNoticeAt),
         };
       }
@@ -388,7 +389,7 @@ export class RegistryClient {
               id,
               grantId: fromId32(grantId),
               partner: fromId32(partner),
-              status: PARTNER_STATUSES[Number(status) - 1]!,
+              status: fromEvmEnum(PARTNER_STATUSES, status)!,
               validUntil: Number(validUntil),
             };
       }
@@ -416,8 +417,8 @@ export class RegistryClient {
           id,
           grantId: fromId32(p.grantId),
           operator: fromId32(p.operator_),
-          status: PRODUCT_STATUSES[Number(p.status) - 1]!,
-          model: p.model === 1n ? "public-welfare" : "industry",
+          status: fromEvmEnum(PRODUCT_STATUSES, p.status)!,
+          model: fromEvmEnum(PRICING_MODELS, p.model)!,
           chargeUnit: fromId32(p.chargeUnit) as never,
           priceFen: Number(p.priceFen),
           hopCount: Number(p.hopCount),
@@ -452,7 +453,7 @@ export class RegistryClient {
           id,
           grantId: fromId32(c.grantId),
           holder: fromId32(c.holder),
-          assetClass: ASSET_CLASSES[Number(c.assetClass)]!,
+          assetClass: fromEvmEnum(ASSET_CLASSES, c.assetClass)!,
           late: c.late,
         };
       }
@@ -467,7 +468,7 @@ export class RegistryClient {
         const grade = await this.read<bigint>("evaluationOf", id32(grantId), year);
         return grade === 0n
           ? undefined
-          : { kind: "evaluation", grantId, year, grade: EVALUATION_GRADES[Number(grade) - 1]! };
+          : { kind: "evaluation", grantId, year, grade: fromEvmEnum(EVALUATION_GRADES, grade)! };
       }
       case "anchor": {
         const size = await this.read<bigint>("anchoredSizeOf", originKey(id));
@@ -497,7 +498,7 @@ export class RegistryClient {
         deadline: Number(o.deadline),
         // Holders in org-id order, each one's asset classes in rulebook order (as the chaincode).
         missing: o.missingHolders
-          .map((h, i) => ({ holder: fromId32(h), assetClass: ASSET_CLASSES[Number(o.missingClasses[i])]! }))
+          .map((h, i) => ({ holder: fromId32(h), assetClass: fromEvmEnum(ASSET_CLASSES, o.missingClasses[i]!)! }))
           .sort(
             (a, b) =>
               byString(a.holder, b.holder) || ASSET_CLASSES.indexOf(a.assetClass) - ASSET_CLASSES.indexOf(b.assetClass),
