@@ -9,7 +9,7 @@ import { DEFAULTS, type Config } from "../ledger-service/src/config.ts";
 import type { LedgerClient } from "../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../ledger-service/src/service.ts";
 import { hopBody } from "./scenarios/fixtures.ts";
-import { clientsFor, playStory } from "./scenarios/story.ts";
+import { clientsFor, playStory } from "./scenarios/service-story.ts";
 import { runInChild, type LoadResult, type PreparedRequest } from "./bench/load-generator.ts";
 import { percentile, report, type Row } from "./bench/report.ts";
 

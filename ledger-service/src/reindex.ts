@@ -2,7 +2,7 @@ import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "./config.ts";
 import { createLogger } from "./logger.ts";
-import { openLedger } from "./ledger.ts";
+import { openLedger } from "./open-ledger.ts";
 
 /**
  * Rebuilds the LevelDB indexes from the chain alone: the old indexes are set aside, every

@@ -19,7 +19,7 @@ import { readRoutes } from "./http/routes/read-routes.ts";
 import type { ReadRoute, RouteContributor, ServiceContext } from "./http/routes/route.ts";
 import type { IndexStore } from "./indexes/index-store.ts";
 import type { Keyring } from "./keys/keyring.ts";
-import { openLedger } from "./ledger.ts";
+import { openLedger } from "./open-ledger.ts";
 import { createLogger } from "./logger.ts";
 import { AnchorStore, Anchorer, type AnchorSink } from "./log/anchoring.ts";
 import type { Checkpointer } from "./log/checkpointer.ts";

@@ -7,7 +7,7 @@ import type { GrantAudit } from "../../ledger-service/src/domain/verification-re
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
 import { LedgerApiError, LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { verifyForListing } from "./exchange.ts";
-import { agencyIdentity, demoKey, keyPassphrase } from "./keys.ts";
+import { agencyIdentity, demoKey, keyPassphrase } from "./demo-keys.ts";
 import { StepLog, type Actor, type Print, type StepRow } from "./steps.ts";
 import {
   ADMISSION_ID,

@@ -16,7 +16,7 @@ import { deliverBody, h } from "../../scripts/scenarios/fixtures.ts";
 import { org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { startEmulatedNetwork, type EmulatedNetwork } from "../fabric/emulator/network.ts";
 import { createFabricIdentity } from "../fabric/identities.ts";
-import { clientsFor, playStory } from "../../scripts/scenarios/story.ts";
+import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 
 interface ErrorBody {
   error: { code: string; message: string };

@@ -12,7 +12,7 @@ import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-cl
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { deliverBody, h } from "../../scripts/scenarios/fixtures.ts";
 import { org, type ActorName } from "../../scripts/scenarios/world.ts";
-import { clientsFor, playStory } from "../../scripts/scenarios/story.ts";
+import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 
 interface ErrorBody {
   error: { code: string; message: string };

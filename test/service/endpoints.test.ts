@@ -22,7 +22,7 @@ import {
   resourceBody,
 } from "../../scripts/scenarios/fixtures.ts";
 import { CAST, MEMBERS, actorBody, org, type ActorName } from "../../scripts/scenarios/world.ts";
-import { advanceWallClock, clientsFor, playStory } from "../../scripts/scenarios/story.ts";
+import { advanceWallClock, clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 
 interface ErrorBody {
   error: { code: string; message: string };

@@ -14,7 +14,7 @@ import { startService, type RunningService } from "../../ledger-service/src/serv
 import type { ActorName } from "../../scripts/scenarios/world.ts";
 import { startEmulatedNetwork, type EmulatedNetwork } from "../fabric/emulator/network.ts";
 import { createFabricIdentity } from "../fabric/identities.ts";
-import { clientsFor, playStory } from "../../scripts/scenarios/story.ts";
+import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 
 const PDL = fileURLToPath(new URL("../../bin/pdl.js", import.meta.url));
 

@@ -33,7 +33,7 @@ import { closeTraceRuntime } from "../../ledger-service/src/trace/service/runtim
 import { traceFile } from "../../ledger-service/src/client/supervisor/leak-trace.ts";
 import { delivery, deliverBody, h } from "../../scripts/scenarios/fixtures.ts";
 import { MEMBERS, org, type ActorName } from "../../scripts/scenarios/world.ts";
-import { clientsFor, playStory } from "../../scripts/scenarios/story.ts";
+import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 import { SPEC, shuffle, writeDataset } from "./helpers.ts";
 
 /**

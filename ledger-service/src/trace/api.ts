@@ -31,7 +31,7 @@ export interface DeliveryKeysResponse {
   readonly orgId: string;
   /**
    * The delivery's own secret, hex: the "master secret" M of `deriveDeliveryKeys(M, deliveryId)`
-   * (keys.ts) for this one delivery. It yields this delivery's watermark and fingerprint keys
+   * (trace-keys.ts) for this one delivery. It yields this delivery's watermark and fingerprint keys
    * and nothing else.
    */
   readonly deliverySecret: string;

@@ -1,4 +1,4 @@
-import type { DeliveryKeys } from "./keys.ts";
+import type { DeliveryKeys } from "./trace-keys.ts";
 import { Fingerprinter, HandleComputer } from "./fingerprint.ts";
 import type { FingerprintStore, StoreHit } from "./fingerprint-store.ts";
 import { readAllRecords, type Format, type Row } from "./datasets.ts";

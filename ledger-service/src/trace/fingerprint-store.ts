@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { ClassicLevel } from "classic-level";
-import { openDeliveryKeys, openIndexKey, sealDeliveryKeys, sealIndexKey, type DeliveryKeys } from "./keys.ts";
+import { openDeliveryKeys, openIndexKey, sealDeliveryKeys, sealIndexKey, type DeliveryKeys } from "./trace-keys.ts";
 import { HANDLE_BYTES } from "./fingerprint.ts";
 import type { WatermarkSpec } from "./watermark-spec.ts";
 

@@ -1,5 +1,5 @@
 export * from "./datasets.ts";
-export * from "./keys.ts";
+export * from "./trace-keys.ts";
 export * from "./watermark-spec.ts";
 export * from "./watermark-embed.ts";
 export * from "./watermark-detect.ts";

@@ -10,7 +10,7 @@ import {
   type DeliveryKeysResponse,
   type IntakeStatus,
 } from "../../trace/api.ts";
-import { deriveDeliveryKeys, watermarkCommitment } from "../../trace/keys.ts";
+import { deriveDeliveryKeys, watermarkCommitment } from "../../trace/trace-keys.ts";
 import { canonicalRecord, type Row } from "../../trace/datasets.ts";
 import type { DeliveryOnChain } from "../../trace/service/intake.ts";
 import { buildTraceReport } from "../../trace/service/trace-report.ts";

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import cliProgress from "cli-progress";
 import { DeliveryHashes } from "./delivery-hashes.ts";
-import { deriveDeliveryKeys, deriveIndexKey, watermarkCommitment, type DeliveryKeys } from "../keys.ts";
+import { deriveDeliveryKeys, deriveIndexKey, watermarkCommitment, type DeliveryKeys } from "../trace-keys.ts";
 import { recordMarker } from "./marking.ts";
 import { detectFormat, RecordWriter, type Format } from "../datasets.ts";
 import { type WatermarkSpec } from "../watermark-spec.ts";
@@ -54,7 +54,7 @@ export interface DeliveryResult {
   readonly recordCount: number;
   /** RFC 9162 SM3 root of the fingerprints (leaf = SM3(0x00 ‖ fingerprint)), hex. */
   readonly fingerprintRoot: string;
-  /** SM3 commitment to the watermark key, hex (keys.ts). */
+  /** SM3 commitment to the watermark key, hex (trace-keys.ts). */
   readonly watermarkCommitment: string;
   readonly watermark: WatermarkSpec;
   readonly format: Format;

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { hmacSm3 } from "../../../../core/crypto/sm3.ts";
 import { sm4Open, sm4Seal } from "../../../../core/crypto/sm4.ts";
-import { deriveDeliveryKeys, type DeliveryKeys } from "../keys.ts";
+import { deriveDeliveryKeys, type DeliveryKeys } from "../trace-keys.ts";
 
 /**
  * Key custody for leak tracing in the service (docs/TRACING.md, "Key custody").
@@ -15,7 +15,7 @@ import { deriveDeliveryKeys, type DeliveryKeys } from "../keys.ts";
  *   deliverySecret(org, d) = HMAC-SM3(S, "PDL-TRACE-v1/delivery-secret" ‖ 0 ‖ org ‖ 0 ‖ d)
  *   indexKey(org)          = HMAC-SM3(S, "PDL-TRACE-v1/org-index-key" ‖ 0 ‖ org)
  *
- * deliverySecret is the master secret M of keys.ts for exactly one delivery d by organisation
+ * deliverySecret is the master secret M of trace-keys.ts for exactly one delivery d by organisation
  * org: `deriveDeliveryKeys(deliverySecret, d)` gives that delivery's watermark and fingerprint
  * keys. The operator's tool receives only this secret and its own organisation's index key, so it
  * learns nothing about other deliveries or other organisations' handles, and the service can

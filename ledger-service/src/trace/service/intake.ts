@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { HANDLE_BYTES } from "../fingerprint.ts";
 import { LEAF_CHUNK, type DeliveryMeta, type FingerprintStore } from "../fingerprint-store.ts";
-import { verifyWatermarkCommitment, type DeliveryKeys } from "../keys.ts";
+import { verifyWatermarkCommitment, type DeliveryKeys } from "../trace-keys.ts";
 import type { Format } from "../datasets.ts";
 import { StreamingRoot } from "../tree.ts";
 import { validateSpec, type WatermarkSpec } from "../watermark-spec.ts";
