@@ -35,6 +35,7 @@ interface Exports {
   addJ(pt: number, q: number, neg: number): void;
   addA(pt: number, q: number, neg: number): void;
   joint(top: number): void;
+  times(r: number, x: number, k: number): void;
 }
 
 const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -217,7 +218,12 @@ function modPow(x: bigint, k: bigint, m: bigint): bigint {
 }
 
 /** For the cross-checks: one field operation of the module on plain integers below p. */
-export function fieldOp(op: "mul" | "sqr" | "add" | "sub", x: bigint, y: bigint): bigint {
+export function fieldOp(op: "mul" | "sqr" | "add" | "sub" | "times", x: bigint, y: bigint): bigint {
+  if (op === "times") {
+    writeBig(el(6), x);
+    wasm.times(el(6), el(6), Number(y));
+    return readBig(el(6));
+  }
   const [u, v] = [el(6), el(7)];
   writeBig(u, x);
   writeBig(v, y);

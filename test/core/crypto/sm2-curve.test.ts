@@ -69,7 +69,7 @@ describe("SM2 verification arithmetic (WebAssembly)", () => {
     ].map((x) => x % p);
     const values = [...edges, ...Array.from({ length: 60 }, () => random(p))];
 
-    it("multiplies, squares, adds and subtracts as BigInt arithmetic mod p does, edges included", () => {
+    it("multiplies, squares, adds, subtracts and takes small multiples as BigInt arithmetic mod p does, edges included", () => {
       let checked = 0;
       for (const x of values) {
         for (const y of [...edges, random(p), random(p)]) {
@@ -79,6 +79,7 @@ describe("SM2 verification arithmetic (WebAssembly)", () => {
           checked++;
         }
         expect(fieldOp("sqr", x, 0n), `${x}²`).to.equal((x * x) % p);
+        for (const k of [1n, 2n, 3n, 4n, 8n]) expect(fieldOp("times", x, k), `${k}·${x}`).to.equal((k * x) % p);
       }
       expect(checked).to.equal(values.length * (edges.length + 2));
     });
