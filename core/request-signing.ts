@@ -36,6 +36,26 @@ export interface RequestToSign {
   readonly actor: string;
 }
 
+/**
+ * A write whose body is exactly one signed record by the caller, `{"record": {…, "actor": A},
+ * "signature": S}` posted by A, may carry the record's own signature S as X-PDL-Signature instead
+ * of a signature over the canonical string. The service then verifies one signature, not two:
+ * the record's signature authenticates the body, its ids' uniqueness refuses a second landing
+ * of the same record, and timestamp and nonce are still checked (a replayed request still meets
+ * its used nonce). Any other body, and every read, needs the canonical-string signature.
+ *
+ * Returns S when `body` (the parsed JSON) has that shape for `method` and `actor`.
+ */
+export function recordSignatureOf(method: string, body: unknown, actor: string): string | undefined {
+  if (method.toUpperCase() !== "POST" || typeof body !== "object" || body === null || Array.isArray(body))
+    return undefined;
+  const keys = Object.keys(body);
+  if (keys.length !== 2 || !keys.includes("record") || !keys.includes("signature")) return undefined;
+  const { record, signature } = body as { record: unknown; signature: unknown };
+  if (typeof signature !== "string" || typeof record !== "object" || record === null) return undefined;
+  return (record as { actor?: unknown }).actor === actor ? signature : undefined;
+}
+
 export function canonicalRequest(r: RequestToSign): string {
   return [SCHEME, r.method.toUpperCase(), r.pathAndQuery, sm3Hex(r.body), String(r.timestamp), r.nonce, r.actor].join(
     "\n",

@@ -77,7 +77,7 @@ function accepted(result: LoadResult, expected: number, what: string): void {
     );
 }
 
-/** Valid lineage hops signed by the operator: the record (SM2) and, for HTTP, the request (SM2 over the exact bytes). */
+/** Valid lineage hops signed by the operator (SM2); over HTTP the record's signature is the request's too. */
 function signHops(op: LedgerClient, prefix: string, n: number): SignedRecord<"lineage.hop">[] {
   return Array.from({ length: n }, (_, i) =>
     op.sign("lineage.hop", hopBody(`${prefix}-${String(i).padStart(6, "0")}`) as never),
@@ -87,7 +87,15 @@ function signHops(op: LedgerClient, prefix: string, n: number): SignedRecord<"li
 function asRequests(op: LedgerClient, records: readonly SignedRecord[]): PreparedRequest[] {
   return records.map((signed) => {
     const body = JSON.stringify(signed);
-    const headers = op.signatureHeaders("POST", "/v1/records", Buffer.from(body, "utf8"));
+    // As the SDK sends a signed record: under the record's own signature (one verification).
+    const headers = op.signatureHeaders(
+      "POST",
+      "/v1/records",
+      Buffer.from(body, "utf8"),
+      undefined,
+      undefined,
+      signed.signature,
+    );
     return {
       method: "POST",
       path: "/v1/records",

@@ -8,6 +8,7 @@ export interface Metrics {
   readonly chainSeconds: Histogram<"op">;
   readonly chainBusySeconds: Counter;
   readonly chainBatchRecords: Histogram;
+  readonly sm2Verifications: Counter<"signed">;
 }
 
 export function createMetrics(): Metrics {
@@ -44,6 +45,12 @@ export function createMetrics(): Metrics {
       name: "pdl_chain_batch_records",
       help: "Records per group sent to the chain together",
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
+    sm2Verifications: new Counter({
+      name: "pdl_sm2_verifications_total",
+      help: "SM2 signature verifications on the request path, by what was signed (request or record)",
+      labelNames: ["signed"],
       registers: [registry],
     }),
   };

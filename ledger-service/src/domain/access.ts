@@ -5,6 +5,12 @@ import type { IndexStore } from "../indexes/index-store.ts";
 export interface Caller {
   readonly orgId: string;
   readonly role: string;
+  /**
+   * Set when the request was authenticated by the signature of the record it carries
+   * (core/request-signing.ts, recordSignatureOf): that signature already verified under this key
+   * for the record of this hash, so the write path does not verify it a second time.
+   */
+  readonly verifiedRecord?: { readonly hash: string; readonly signature: string; readonly publicKey: string };
 }
 
 /**

@@ -82,7 +82,7 @@ export function createApp(d: AppDeps): Express {
   for (const route of d.reads.filter((r) => r.auth === "public")) app[route.method ?? "get"](route.path, route.handler);
 
   const signed = express.Router();
-  signed.use(authenticate(d.directory, d.nonces, d.verifier, d.authWindowSeconds, d.now));
+  signed.use(authenticate(d.directory, d.nonces, d.verifier, d.authWindowSeconds, d.now, d.metrics));
   for (const route of d.reads.filter((r) => r.auth === "signed"))
     signed[route.method ?? "get"](route.path, route.handler);
   mountWriteRoutes(signed, d.records);

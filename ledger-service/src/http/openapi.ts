@@ -151,7 +151,7 @@ export function openApiDocument(reads: readonly ReadRoute[], version: string): R
           type: "apiKey",
           in: "header",
           name: "X-PDL-Signature",
-          description: `SM2 signature over the canonical request; also send ${SIGNED_HEADERS.join(", ")}`,
+          description: `SM2 signature over the canonical request (or, for a POST whose body is exactly one signed record of the caller, that record's signature); also send ${SIGNED_HEADERS.join(", ")}`,
         },
       },
       schemas: {
