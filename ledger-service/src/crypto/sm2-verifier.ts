@@ -4,10 +4,11 @@ import { verify } from "../../../core/crypto/sm2.ts";
 import type { Logger } from "../logger.ts";
 
 /**
- * SM2 signature verification for the service's hot path: every write costs two verifications
- * (the request's and the record's), about 0.4 ms each in JavaScript, which would otherwise take
- * half of the main thread's time per write. A pool of worker threads does them on the other
- * cores while the main thread serves HTTP, the chain and the log.
+ * SM2 signature verification for the service's hot path: every write costs one verification (two
+ * when its request is signed over the canonical string rather than under its record's
+ * signature), about 0.3 ms each, which would otherwise take much of the main thread's time per
+ * write. A pool of worker threads does them on the other cores while the main thread serves
+ * HTTP, the chain and the log.
  *
  * Results are exactly `core/crypto/sm2.ts`'s `verify` (the workers run it): true only for a
  * valid signature, false for anything malformed.
