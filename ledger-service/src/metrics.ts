@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /** Prometheus metrics, exposed at /metrics. */
 export interface Metrics {
@@ -9,11 +9,77 @@ export interface Metrics {
   readonly chainBusySeconds: Counter;
   readonly chainBatchRecords: Histogram;
   readonly sm2Verifications: Counter<"signed">;
+  /** Failures of the chain itself (unreachable, conflicts, internal), not rule refusals. */
+  readonly chainErrors: Counter<"code">;
+  readonly checkpoints: Counter;
+  readonly anchors: Counter;
+  /** Reports the log's state (anchor lag, receipts waiting) once the log is open. */
+  watchLog(source: LogState): void;
 }
+
+/** What the log gauges read at each scrape. */
+export interface LogState {
+  /** Entries in the log. */
+  size(): number;
+  /** Tree size of the latest signed checkpoint (0 when none). */
+  checkpointedSize(): Promise<number>;
+  /** The latest anchor's tree size and when it was recorded (ms since the epoch), if any. */
+  latestAnchor(): Promise<{ treeSize: number; recordedAt: number } | undefined>;
+  /** When the service started (ms since the epoch): the lag before the first anchor counts from it. */
+  readonly startedAt: number;
+}
+
+/**
+ * prom-client's default set includes gauges named `…_total` (active handles, requests and
+ * resources), which Prometheus reserves for counters and `promtool check metrics` rejects; the
+ * per-type gauges without the suffix say the same thing.
+ */
+const MISNAMED_DEFAULTS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+];
+const PREFIX = "pdl_";
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "pdl_" });
+  collectDefaultMetrics({ register: registry, prefix: PREFIX });
+  for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(PREFIX + name);
+  let log: LogState | undefined;
+  new Gauge({
+    name: "pdl_anchor_lag_seconds",
+    help: "Seconds since the latest checkpoint was anchored on chain (since the service started when none was)",
+    registers: [registry],
+    async collect() {
+      if (!log) return;
+      const anchor = await log.latestAnchor();
+      this.set(Math.max(0, (Date.now() - (anchor?.recordedAt ?? log.startedAt)) / 1000));
+    },
+  });
+  new Gauge({
+    name: "pdl_receipts_pending",
+    help: "Log entries whose receipt is pending: not yet covered by a signed checkpoint",
+    registers: [registry],
+    async collect() {
+      if (log) this.set(Math.max(0, log.size() - (await log.checkpointedSize())));
+    },
+  });
+  new Gauge({
+    name: "pdl_receipts_unanchored",
+    help: "Log entries not yet covered by an anchored checkpoint (pending or checkpointed receipts)",
+    registers: [registry],
+    async collect() {
+      if (log) this.set(Math.max(0, log.size() - ((await log.latestAnchor())?.treeSize ?? 0)));
+    },
+  });
+  new Gauge({
+    name: "pdl_log_entries",
+    help: "Entries in the SM3 Merkle log",
+    registers: [registry],
+    collect() {
+      if (log) this.set(log.size());
+    },
+  });
   return {
     registry,
     http: new Histogram({
@@ -53,5 +119,24 @@ export function createMetrics(): Metrics {
       labelNames: ["signed"],
       registers: [registry],
     }),
+    chainErrors: new Counter({
+      name: "pdl_chain_errors_total",
+      help: "Records the chain failed to take for a reason other than a rule (unavailable, conflict, internal), by error code",
+      labelNames: ["code"],
+      registers: [registry],
+    }),
+    checkpoints: new Counter({
+      name: "pdl_checkpoints_signed_total",
+      help: "Checkpoints of the log signed by the service",
+      registers: [registry],
+    }),
+    anchors: new Counter({
+      name: "pdl_anchors_total",
+      help: "Checkpoints anchored on chain",
+      registers: [registry],
+    }),
+    watchLog(source) {
+      log = source;
+    },
   };
 }

@@ -20,7 +20,7 @@ import type { ReadRoute, RouteContributor, ServiceContext } from "./http/routes/
 import type { IndexStore } from "./indexes/index-store.ts";
 import type { Keyring } from "./keys/keyring.ts";
 import { openLedger } from "./open-ledger.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, type Logger } from "./logger.ts";
 import { AnchorStore, Anchorer, type AnchorSink } from "./log/anchoring.ts";
 import type { Checkpointer } from "./log/checkpointer.ts";
 import type { MerkleLog } from "./log/merkle-log.ts";
@@ -48,6 +48,8 @@ export interface RunningService {
 export interface StartOptions {
   readonly routes?: readonly RouteContributor[];
   readonly env?: Record<string, string | undefined>;
+  /** Where the service logs (default: a logger at the configured level on standard output). */
+  readonly logger?: Logger;
 }
 
 const nonce = () => randomBytes(16).toString("hex");
@@ -59,7 +61,7 @@ const nonce = () => randomBytes(16).toString("hex");
  * the registry's deployment is the journal's first transactions, so it lands at the same address.
  */
 export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
-  const logger = createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
   const { dataDir, agencyOrgId, keyring, backend, relay, store, log, checkpointer, indexer } = await openLedger(
     config,
@@ -77,6 +79,20 @@ export async function startService(config: Config, options: StartOptions = {}): 
   };
   await indexer.catchUp().catch(fail);
   const anchors = new AnchorStore(log);
+  const startedAt = Date.now();
+  metrics.watchLog({
+    size: () => log.size,
+    checkpointedSize: async () => (await checkpointer.latest())?.size ?? 0,
+    latestAnchor: async () => {
+      const a = await anchors.latest();
+      return a ? { treeSize: a.treeSize, recordedAt: a.recordedAt ?? a.blockTime * 1000 } : undefined;
+    },
+    startedAt,
+  });
+  const stopCheckpointLog = checkpointer.onSigned((cp) => {
+    metrics.checkpoints.inc();
+    logger.info({ size: cp.size, rootHash: cp.rootHash }, "signed checkpoint");
+  });
   const receipts = { receipt: (leaf: number) => buildReceipt(log, checkpointer, anchors, leaf) };
   const verifier = openVerifier(config.verifyThreads, logger);
   release.push(() => verifier.close());
@@ -180,6 +196,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
       if (err instanceof LedgerError && err.code === "ANCHOR_NOT_MONOTONIC") return;
       logger.error({ err }, "anchoring failed");
     },
+    onAnchor: (a) => {
+      metrics.anchors.inc();
+      logger.info({ treeSize: a.treeSize, txId: a.txId, blockNumber: a.blockNumber }, "anchored checkpoint");
+    },
   });
   release.push(() => anchorer.stop());
   await anchorer.start().catch(fail);
@@ -193,7 +213,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     if (size % config.log.checkpointEveryLeaves === 0)
       void checkpointer.checkpoint().catch((err: unknown) => logger.error({ err }, "checkpoint failed"));
   });
-  release.push(unsubscribe);
+  release.push(unsubscribe, stopCheckpointLog);
 
   // Express 5 calls the listen callback with the error too (port taken): it is not "listening".
   const server: Server = await new Promise<Server>((ok, refuse) => {
@@ -216,6 +236,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     },
     async stop() {
       clearInterval(checkpointTimer);
+      stopCheckpointLog();
       unsubscribe();
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections?.();

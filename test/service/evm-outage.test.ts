@@ -147,6 +147,8 @@ describe("ledger service on an EVM node over JSON-RPC (backend evm)", function (
     expect((res.json as { error: { code: string } }).error.code).to.equal("CHAIN_UNAVAILABLE");
     expect((await fetch(`http://127.0.0.1:${service.address().port}/readyz`)).status).to.equal(503);
     expect(service.log.size, "nothing logged").to.equal(logSize);
+    const metrics = await (await fetch(`http://127.0.0.1:${service.address().port}/metrics`)).text();
+    expect(metrics).to.match(/^pdl_chain_errors_total\{code="CHAIN_UNAVAILABLE"\} [1-9]/m);
     expect(await service.store.historyOf("actor", org("ex")), "nothing indexed").to.deep.equal([]);
 
     await partition.open();

@@ -1,7 +1,7 @@
-import { LedgerError } from "../../../core/errors.ts";
+import { ERROR_CODES, LedgerError } from "../../../core/errors.ts";
 import { OPERATIONS } from "../../../core/operations.ts";
 import { recordBytes, recordHash, recordId, type SignedRecord } from "../../../core/record.ts";
-import type { BatchOutcome, LedgerBackend, TxRef } from "../chain/backend.ts";
+import { ChainUnavailableError, type BatchOutcome, type LedgerBackend, type TxRef } from "../chain/backend.ts";
 import type { Caller } from "./access.ts";
 import type { Indexer } from "../indexes/indexer.ts";
 import type { IndexStore } from "../indexes/index-store.ts";
@@ -40,6 +40,13 @@ interface Pending {
   readonly signed: SignedRecord;
   readonly resolve: (value: AcceptedRecord) => void;
   readonly reject: (reason: unknown) => void;
+}
+
+/** The stable code of a chain outcome's error, for metrics ("error" for anything unexpected). */
+function errorCodeOf(err: unknown): string {
+  if (err instanceof LedgerError) return err.code;
+  if (err instanceof ChainUnavailableError) return "CHAIN_UNAVAILABLE";
+  return "error";
 }
 
 export class RecordService {
@@ -106,10 +113,10 @@ export class RecordService {
             accepted.push({ pending, hash: recordHash(pending.signed.record), tx: outcome.tx });
             this.metrics.writes.inc({ op, outcome: "accepted" });
           } else {
-            this.metrics.writes.inc({
-              op,
-              outcome: outcome.error instanceof LedgerError ? outcome.error.code : "error",
-            });
+            const code = errorCodeOf(outcome.error);
+            this.metrics.writes.inc({ op, outcome: code });
+            if (!(outcome.error instanceof LedgerError) || ERROR_CODES[outcome.error.code].scope !== "rule")
+              this.metrics.chainErrors.inc({ code });
             pending.reject(outcome.error);
           }
         });

@@ -39,8 +39,21 @@ export function createApp(d: AppDeps): Express {
   app.use(
     pinoHttp({
       logger: d.logger,
-      autoLogging: { ignore: (req) => req.url === "/metrics" || req.url === "/healthz" },
+      autoLogging: { ignore: (req) => req.url === "/metrics" || req.url === "/healthz" || req.url === "/readyz" },
       quietReqLogger: true,
+      // One short line a request: method, path, status, time and the signing organisation.
+      // Headers (signatures, nonces) and bodies are never logged.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      customProps: (req, res) => {
+        const code = (res as Response).locals?.errorCode as string | undefined;
+        return { ...(req.caller ? { actor: req.caller.orgId } : {}), ...(code ? { code } : {}) };
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+      customSuccessMessage: (req, res, ms) => `${req.method} ${req.url} ${res.statusCode} ${Math.round(ms)}ms`,
+      customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
     }),
   );
   app.use((req, res, next) => {

@@ -31,6 +31,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const { code, detail, details } = classify(err);
     const spec = ERROR_CODES[code];
+    res.locals.errorCode = code; // for the request's log line
     if (code === "INTERNAL") logger.error({ err, path: req.path }, "unhandled error");
     else logger.debug({ code, path: req.path }, "request rejected");
     if (code === "CHAIN_UNAVAILABLE") res.set("Retry-After", String(RETRY_AFTER_SECONDS));

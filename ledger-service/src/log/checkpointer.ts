@@ -45,6 +45,7 @@ export class Checkpointer {
   readonly publicKey: string;
   private readonly table: Table<StoredCheckpoint>;
   private running: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(cp: StoredCheckpoint) => void>();
 
   constructor(
     readonly log: MerkleLog,
@@ -111,7 +112,14 @@ export class Checkpointer {
       signedAt: Date.now(),
     };
     await this.log.store.write([this.table.putOp(sizeKey(size), stored)], true);
+    for (const listener of this.listeners) listener(stored);
     return stored;
+  }
+
+  /** Calls `listener` with every checkpoint signed from now on (once stored); returns the unsubscribe. */
+  onSigned(listener: (cp: StoredCheckpoint) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The stored checkpoint must be ours and say what its fields say (guards a tampered store). */
