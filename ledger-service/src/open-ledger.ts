@@ -12,7 +12,6 @@ import { MerkleLog } from "./log/merkle-log.ts";
 export function logKeyOf(config: Config, keyring: Keyring): LogKey {
   return {
     origin: config.log.origin,
-    keyName: config.log.origin.replace(/\/sm3$/, ""),
     privateKey: keyring.log.privateKey,
     publicKey: keyring.log.publicKey,
   };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { generateKeyPair } from "../../core/crypto/sm2.ts";
 import { sm3 } from "../../core/crypto/sm3.ts";
@@ -55,9 +56,9 @@ describe("checkpoints (checkpoint.ts)", () => {
     throwsWith(() => formatCheckpoint({ origin: "a", size: 1, rootHash: ROOT8.subarray(1) }), "CHECKPOINT_MALFORMED");
   });
 
-  it('signs a signed note with an SM2 line whose key ID is SM3(name ‖ 0x0A ‖ 0xff ‖ "SM2-SM3" ‖ key)[:4]', () => {
+  it('signs a signed note with an SM2 line whose key ID is SHA-256(name ‖ 0x0A ‖ 0xff ‖ "SM2-SM3" ‖ key)[:4]', () => {
     const note = signCheckpoint(BODY, LOG_KEY.privateKey, LOG_KEY.keyName);
-    expect(note.startsWith(BODY + "\n\u2014 pdl.test/log ")).to.equal(true);
+    expect(note.startsWith(BODY + "\n\u2014 pdl.test/log/sm3 ")).to.equal(true);
     const blob = Buffer.from(
       note
         .slice(BODY.length + 1)
@@ -67,9 +68,13 @@ describe("checkpoints (checkpoint.ts)", () => {
     );
     expect(blob.length).to.equal(4 + 64);
     expect(hex(SM2_SIGNATURE_TYPE)).to.equal("ff" + Buffer.from("SM2-SM3").toString("hex"));
-    const expected = sm3(
-      Buffer.concat([Buffer.from("pdl.test/log\n"), SM2_SIGNATURE_TYPE, Buffer.from(LOG_KEY.publicKey, "hex")]),
-    ).subarray(0, 4);
+    // signed-note's recommended key ID, computed here with Node's own SHA-256.
+    const expected = createHash("sha256")
+      .update(
+        Buffer.concat([Buffer.from("pdl.test/log/sm3\n"), SM2_SIGNATURE_TYPE, Buffer.from(LOG_KEY.publicKey, "hex")]),
+      )
+      .digest()
+      .subarray(0, 4);
     expect(hex(blob.subarray(0, 4))).to.equal(hex(expected));
     expect(hex(keyId(LOG_KEY.keyName, LOG_KEY.publicKey))).to.equal(hex(expected));
     const cp = verifySignedCheckpoint(note, LOG_KEY.publicKey, LOG_KEY.keyName);
@@ -161,7 +166,9 @@ describe("Checkpointer (checkpointer.ts)", () => {
     const a = (await cps.checkpoint())!;
     expect(a.size).to.equal(3);
     expect(a.rootHash).to.equal(hex(await log.root(3)));
-    expect(a.text).to.match(/^pdl\.test\/log\/sm3\n3\n[A-Za-z0-9+/]{43}=\n\n\u2014 pdl\.test\/log [A-Za-z0-9+/]+=*\n$/);
+    expect(a.text).to.match(
+      /^pdl\.test\/log\/sm3\n3\n[A-Za-z0-9+/]{43}=\n\n\u2014 pdl\.test\/log\/sm3 [A-Za-z0-9+/]+=*\n$/,
+    );
     expect(a.hash).to.equal(checkpointHash(a.text));
     expect(cps.verify(a.text).size).to.equal(3);
     expect(await cps.checkpoint(), "no growth, no new signature").to.deep.equal(a);

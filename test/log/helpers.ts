@@ -7,7 +7,7 @@ import { LogError } from "../../ledger-service/src/log/index.ts";
 
 export const LOG_KEY = (() => {
   const k = generateKeyPair();
-  return { origin: "pdl.test/log/sm3", keyName: "pdl.test/log", privateKey: k.privateKey, publicKey: k.publicKey };
+  return { origin: "pdl.test/log/sm3", keyName: "pdl.test/log/sm3", privateKey: k.privateKey, publicKey: k.publicKey };
 })();
 
 /** A fresh directory per test, removed afterwards. */

@@ -205,7 +205,7 @@ describe("durable Merkle log (merkle-log.ts, log-store.ts)", () => {
   it("survives kill -9: every acknowledged append is there and every signed checkpoint stays consistent", async function () {
     this.timeout(60_000);
     const key = generateKeyPair();
-    const logKey = { origin: "pdl.test/log/sm3", keyName: "pdl.test/log", privateKey: key.privateKey };
+    const logKey = { origin: "pdl.test/log/sm3", keyName: "pdl.test/log/sm3", privateKey: key.privateKey };
     const child = spawn(
       process.execPath,
       ["--import", "tsx", join(import.meta.dirname, "fixtures", "append-forever.ts"), dir],

@@ -1,5 +1,6 @@
 import { publicKeyFromPrivate, sign, verify } from "../../../core/crypto/sm2.ts";
 import { sm3, sm3Hex } from "../../../core/crypto/sm3.ts";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { LogError } from "./errors.ts";
 
 /**
@@ -13,25 +14,37 @@ import { LogError } from "./errors.ts";
  * default user ID "1234567812345678", so the digest is SM3(Z_A ‖ text)) over the text: 64 bytes
  * r‖s, so a signature line carries 4 + 64 bytes.
  *
+ * Key name. tlog-checkpoint: the log's key name SHOULD match the origin line; this log's key
+ * name is its origin (e.g. "longhua.public-data-ledger/log/sm3").
+ *
  * Signature type. signed-note assigns no type byte to SM2; it reserves 0xff for "signature types
  * without an identifier byte assigned by this specification", RECOMMENDED to be followed by a
- * longer identifier. This log's type is therefore the bytes 0xff ‖ "SM2-SM3" (ASCII), and
+ * longer identifier. This log's type is therefore the 8 bytes 0xff ‖ "SM2-SM3" (ASCII), and the
+ * key ID is the one signed-note recommends, over that type and the 65-byte uncompressed key:
  *
- *     key ID = SM3(key name ‖ 0x0A ‖ 0xff ‖ "SM2-SM3" ‖ 04‖X‖Y)[:4]
+ *     key ID = SHA-256(key name ‖ 0x0A ‖ 0xff ‖ "SM2-SM3" ‖ 04‖X‖Y)[:4]
  *
- * with the 65-byte uncompressed public key. (signed-note RECOMMENDS SHA-256 for the key ID; this
- * SM3-only log uses SM3, so verifiers must compute it the same way. The key ID is an identifier,
- * not a security property: the verifier always has the trusted key itself.)
+ * The verifier key is published as a vkey, the text form of golang.org/x/mod/sumdb/note:
  *
- * The origin should name the hash, e.g. "longhua.public-data-ledger/log/sm3": the tree hash is
- * SM3, so these checkpoints are not wire-compatible with SHA-256 tlog tooling.
+ *     <key name>+<key ID, 8 hex digits>+<base64(0xff ‖ "SM2-SM3" ‖ 04‖X‖Y)>
+ *
+ * so that a note verifier given an SM2 implementation for this type can check these notes.
+ * Checkpoints signed by earlier versions (key name without "/sm3", key ID from SM3) still verify
+ * where the stored history is re-checked (`acceptEarlierKeyIds`): the signature itself is always
+ * checked against the trusted key.
+ *
+ * The origin should name the hash: the tree hash is SM3, so these checkpoints are not
+ * wire-compatible with SHA-256 tlog tooling.
  */
 export const SM2_SIGNATURE_TYPE: Uint8Array = Buffer.concat([Buffer.of(0xff), Buffer.from("SM2-SM3", "ascii")]);
 export const HASH_BYTES = 32;
 const EM_DASH = "\u2014";
-/** signed-note: verifiers must accept at least 16 signatures; this bounds the work per note. */
-const MAX_SIGNATURES = 64;
-const MAX_NOTE_BYTES = 64 * 1024;
+/**
+ * signed-note: verifiers must accept at least 16 signatures, and post-quantum ones run to nearly
+ * 5 kB. These bound the work per note above that: 64 lines, 1 MiB.
+ */
+export const MAX_SIGNATURES = 64;
+export const MAX_NOTE_BYTES = 1024 * 1024;
 
 export interface Checkpoint {
   readonly origin: string;
@@ -142,6 +155,18 @@ export function parseCheckpoint(textOrNote: string): Checkpoint {
 
 /** The signed-note key ID of an SM2 key (see the module comment). */
 export function keyId(keyName: string, publicKeyHex: string): Uint8Array {
+  return sha256(
+    Buffer.concat([
+      Buffer.from(keyName, "utf8"),
+      Buffer.of(0x0a),
+      SM2_SIGNATURE_TYPE,
+      Buffer.from(publicKeyHex, "hex"),
+    ]),
+  ).subarray(0, 4);
+}
+
+/** The key ID earlier versions used: SM3 instead of SHA-256 over the same bytes. */
+function earlierKeyId(keyName: string, publicKeyHex: string): Uint8Array {
   return sm3(
     Buffer.concat([
       Buffer.from(keyName, "utf8"),
@@ -150,6 +175,29 @@ export function keyId(keyName: string, publicKeyHex: string): Uint8Array {
       Buffer.from(publicKeyHex, "hex"),
     ]),
   ).subarray(0, 4);
+}
+
+/** The verifier key of the log's SM2 key in note's vkey text form (see the module comment). */
+export function verifierKey(keyName: string, publicKeyHex: string): string {
+  if (!isValidKeyName(keyName))
+    throw new LogError("CHECKPOINT_MALFORMED", "the key name is not a signed-note key name");
+  const key = Buffer.concat([SM2_SIGNATURE_TYPE, Buffer.from(publicKeyHex, "hex")]);
+  return `${keyName}+${Buffer.from(keyId(keyName, publicKeyHex)).toString("hex")}+${key.toString("base64")}`;
+}
+
+/** Parses a vkey of this log's signature type: its key name and SM2 public key (hex). Throws CHECKPOINT_MALFORMED. */
+export function parseVerifierKey(vkey: string): { keyName: string; publicKey: string } {
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+={0,2})$/u.exec(vkey);
+  if (!m || !isValidKeyName(m[1]!))
+    throw new LogError("CHECKPOINT_MALFORMED", "not a vkey <name>+<hex key ID>+<base64 key>");
+  const key = Buffer.from(m[3]!, "base64");
+  const type = Buffer.from(SM2_SIGNATURE_TYPE);
+  if (key.length !== type.length + 65 || !key.subarray(0, type.length).equals(type) || key[type.length] !== 0x04)
+    throw new LogError("CHECKPOINT_MALFORMED", 'the vkey is not an SM2 key of type 0xff ‖ "SM2-SM3"');
+  const publicKey = key.subarray(type.length).toString("hex");
+  if (Buffer.from(keyId(m[1]!, publicKey)).toString("hex") !== m[2])
+    throw new LogError("CHECKPOINT_MALFORMED", "the vkey's key ID does not match its name and key");
+  return { keyName: m[1]!, publicKey };
 }
 
 /**
@@ -173,18 +221,28 @@ export function signCheckpoint(body: string | Checkpoint, privateKeyHex: string,
  * that does not verify rejects the whole note; a note with none is rejected.
  * Throws CHECKPOINT_MALFORMED or CHECKPOINT_SIGNATURE.
  */
-export function verifySignedCheckpoint(note: string, publicKeyHex: string, keyName: string): Checkpoint {
+export function verifySignedCheckpoint(
+  note: string,
+  publicKeyHex: string,
+  keyName: string,
+  options: { acceptEarlierKeyIds?: boolean } = {},
+): Checkpoint {
   const { text, signatures } = splitNote(note);
   const checkpoint = parseCheckpoint(text);
   const id = Buffer.from(keyId(keyName, publicKeyHex));
-  const ours = signatures.filter((s) => s.keyName === keyName && id.equals(s.keyId));
+  const ours = signatures.filter(
+    (s) =>
+      (s.keyName === keyName && id.equals(s.keyId)) ||
+      (options.acceptEarlierKeyIds === true &&
+        Buffer.from(earlierKeyId(s.keyName, publicKeyHex)).equals(Buffer.from(s.keyId))),
+  );
   if (ours.length === 0) throw new LogError("CHECKPOINT_SIGNATURE", `no signature by key ${keyName}`);
   for (const s of ours) {
     if (
       s.signature.length !== 64 ||
       !verify(Buffer.from(text, "utf8"), Buffer.from(s.signature).toString("hex"), publicKeyHex)
     ) {
-      throw new LogError("CHECKPOINT_SIGNATURE", `the SM2 signature by ${keyName} does not verify`);
+      throw new LogError("CHECKPOINT_SIGNATURE", `the SM2 signature by ${s.keyName} does not verify`);
     }
   }
   return checkpoint;
@@ -195,9 +253,10 @@ export function checkSignedCheckpoint(
   note: string,
   publicKeyHex: string,
   keyName: string,
+  options: { acceptEarlierKeyIds?: boolean } = {},
 ): { ok: true; checkpoint: Checkpoint } | { ok: false; code: string; reason: string } {
   try {
-    return { ok: true, checkpoint: verifySignedCheckpoint(note, publicKeyHex, keyName) };
+    return { ok: true, checkpoint: verifySignedCheckpoint(note, publicKeyHex, keyName, options) };
   } catch (err) {
     const e = err as LogError;
     return { ok: false, code: e.code ?? "CHECKPOINT_MALFORMED", reason: e.message };

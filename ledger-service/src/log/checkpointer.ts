@@ -1,5 +1,5 @@
 import type { Table } from "../storage/level.ts";
-import { checkpointHash, signCheckpoint, verifySignedCheckpoint, type Checkpoint } from "./checkpoint.ts";
+import { checkpointHash, signCheckpoint, verifierKey, verifySignedCheckpoint, type Checkpoint } from "./checkpoint.ts";
 import { LogError } from "./errors.ts";
 import type { MerkleLog } from "./merkle-log.ts";
 import { verifyConsistency } from "./rfc9162.ts";
@@ -10,8 +10,8 @@ import { publicKeyFromPrivate } from "../../../core/crypto/sm2.ts";
 export interface LogKey {
   /** The checkpoint origin, naming the log and its hash, e.g. "longhua.public-data-ledger/log/sm3". */
   readonly origin: string;
-  /** The signed-note key name, e.g. "longhua.public-data-ledger/log". */
-  readonly keyName: string;
+  /** The signed-note key name; default and recommended (tlog-checkpoint): the origin. */
+  readonly keyName?: string;
   readonly privateKey: string;
   /** Derived from the private key when omitted. */
   readonly publicKey?: string;
@@ -52,7 +52,7 @@ export class Checkpointer {
     private readonly key: LogKey,
   ) {
     this.origin = key.origin;
-    this.keyName = key.keyName;
+    this.keyName = key.keyName ?? key.origin;
     this.publicKey = key.publicKey ?? publicKeyFromPrivate(key.privateKey);
     if (publicKeyFromPrivate(key.privateKey) !== this.publicKey)
       throw new LogError("CHECKPOINT_SIGNATURE", "the log's public key does not match its private key");
@@ -126,7 +126,7 @@ export class Checkpointer {
   private checkPrevious(previous: StoredCheckpoint): void {
     let cp: Checkpoint;
     try {
-      cp = verifySignedCheckpoint(previous.text, this.publicKey, this.keyName);
+      cp = verifySignedCheckpoint(previous.text, this.publicKey, this.keyName, { acceptEarlierKeyIds: true });
     } catch (err) {
       throw new LogError(
         "CHECKPOINT_INCONSISTENT",
@@ -159,6 +159,11 @@ export class Checkpointer {
   /** The RFC 9162 consistency proof between two tree sizes (typically two checkpoints). */
   consistencyProof(from: number, to?: number): Promise<Uint8Array[]> {
     return this.log.consistencyProof(from, to ?? this.log.size);
+  }
+
+  /** The log's verifier key in signed-note vkey form. */
+  get verifierKey(): string {
+    return verifierKey(this.keyName, this.publicKey);
   }
 
   /** Verifies a signed checkpoint against this log's key (throws CHECKPOINT_*). */

@@ -58,6 +58,7 @@ export function publicCheckpoint(checkpointer: Checkpointer, anchors: AnchorStor
         origin: checkpointer.origin,
         keyName: checkpointer.keyName,
         logPublicKey: checkpointer.publicKey,
+        vkey: checkpointer.verifierKey,
         checkpoint: cp ? { size: cp.size, rootHash: cp.rootHash, hash: cp.hash, text: cp.text } : null,
         anchor: anchor ?? null,
       });
