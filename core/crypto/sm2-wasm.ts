@@ -5,8 +5,8 @@ import { encodeModule, FunctionBody, I32, I64, OP, VOID, type ModuleFunction } f
  * SM2 curve arithmetic for signature verification, as a WebAssembly module generated here:
  * the field GF(p) of GB/T 32918.5 in Montgomery form (R = 2^256, eight 32-bit limbs) and
  * Jacobian point doubling and addition on y² = x³ − 3x + b. @noble/curves does the same in
- * BigInt at 10–20 µs per point operation, under 200 verifications/s without a per-key table
- * (bench:crypto); these run at about a microsecond or less each.
+ * BigInt, an order of magnitude slower per point operation, too slow to verify without a per-key
+ * table (bench:crypto measures both; figures in the README).
  *
  * p = 2^256 − 2^224 − 2^96 + 2^64 − 1 makes Montgomery reduction free of multiplications:
  * p ≡ −1 (mod 2^32), so the reduction digit of each step is the low word itself (−p⁻¹ ≡ 1), and

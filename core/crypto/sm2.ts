@@ -10,8 +10,8 @@ import { sm3, sm3Parts } from "./sm3.ts";
  * SM2 digital signatures (GB/T 32918.2-2016, GM/T 0003.2-2012) over the recommended curve
  * (GB/T 32918.5). The scheme (Z_A, e, sign, verify) is written here; the curve arithmetic of
  * key generation, signing and key encodings is @noble/curves', that of verification is
- * sm2-curve.ts (WebAssembly; noble's BigInt arithmetic verifies under 200/s without a per-key
- * table, sm2-curve.ts over 3,000/s without one, bench:crypto). Node's own SM2 cannot be used: its
+ * sm2-curve.ts (WebAssembly, which needs no per-key table to be fast; noble's BigInt arithmetic
+ * does, see bench:crypto). Node's own SM2 cannot be used: its
  * "SM2" EC keys sign ECDSA, and its real SM2 path uses an empty user ID, which does not
  * interoperate with the GM/T 0009 default ID.
  *

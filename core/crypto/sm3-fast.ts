@@ -4,10 +4,10 @@ import { hmacSm3, sm3 } from "./sm3.ts";
  * SM3 (GB/T 32905-2016) in plain TypeScript, for hot loops of many short inputs: the per-record
  * hashing of the trace pipeline and the Merkle trees' leaf and node hashes.
  *
- * Why not `core/crypto/sm3.ts`: every call into OpenSSL through `crypto.hash` costs about 1.1 µs of
- * fixed overhead, while one SM3 compression costs about 0.25 µs. A delivered record needs three
- * HMAC-SM3, a leaf hash and about one tree node (9 native calls, ≈ 12 µs; docs/WATERMARK.md §7),
- * which alone breaks the 5 µs/record budget; a Merkle tree needs two short hashes per leaf. Here an HMAC keeps its keyed inner and outer midstates, so an HMAC over a short record is
+ * Why not `core/crypto/sm3.ts`: every call into OpenSSL through `crypto.hash` has a fixed
+ * overhead several times the cost of one SM3 compression. A delivered record needs three
+ * HMAC-SM3, a leaf hash and about one tree node (9 native calls; docs/WATERMARK.md §7 has the
+ * figures), which alone breaks the per-record budget; a Merkle tree needs two short hashes per leaf. Here an HMAC keeps its keyed inner and outer midstates, so an HMAC over a short record is
  * 2–3 compressions and no allocation. The outputs are bit-identical to OpenSSL's: `selfTest()`
  * cross-checks against `core/crypto/sm3.ts` when this module loads (fail closed) and the tests do
  * the same on random inputs.

@@ -6,8 +6,7 @@ import type { Logger } from "../logger.ts";
 /**
  * SM2 signature verification for the service's hot path: every write costs one verification (two
  * when its request is signed over the canonical string rather than under its record's
- * signature), about 0.3 ms each, which would otherwise take much of the main thread's time per
- * write. A pool of worker threads does them on the other cores while the main thread serves
+ * signature), which would otherwise take much of the main thread's time per write. A pool of worker threads does them on the other cores while the main thread serves
  * HTTP, the chain and the log.
  *
  * Results are exactly `core/crypto/sm2.ts`'s `verify` (the workers run it): true only for a

@@ -117,9 +117,9 @@ export class LogStore {
   /**
    * Tiles (missing ones undefined), in order, read synchronously: a tile read is a block-cache or
    * page-cache hit of tens of microseconds, less than an async read's trip through libuv's thread
-   * pool, and on a busy machine far less than waiting for a pool thread to be scheduled (proofs
-   * into a 4M-leaf log right after its bulk load, 2 busy cores: p99 2–4 ms with `getMany`, about
-   * 1 ms like this). The cost: a read from a disk that is not cached blocks the event loop.
+   * pool, and on a busy machine far less than waiting for a pool thread to be scheduled
+   * (bench:merkle's proof latency). The cost: a read from a disk that is not cached blocks the
+   * event loop.
    */
   getTiles(ids: readonly TileId[]): (Buffer | undefined)[] {
     this.reads += ids.length;

@@ -14,7 +14,7 @@ import { LogError } from "./errors.ts";
  * extends), and a proof reads one tile per tile level (3 at 10M leaves, of which the top one is
  * in memory). Keeping the inner rows doubles the bytes of hashes on disk (64 per leaf, next to
  * the entry itself) but makes every node a lookup: a proof from bottom rows alone would hash
- * ~250 nodes per tile, ~0.3 ms at 10M leaves.
+ * ~250 nodes per tile.
  */
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 2 ** TILE_HEIGHT;

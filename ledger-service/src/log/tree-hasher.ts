@@ -5,9 +5,9 @@ import { sm3, sm3Parts } from "../../../core/crypto/sm3.ts";
  * RFC 9162 leaf and node hashes written into caller buffers, so a tree can keep its hashes in
  * a few large Uint8Arrays (32·n bytes per level, per tile) instead of millions of small ones.
  *
- * SM3, the log's hash, goes through `sm3-fast`: a call into OpenSSL through `crypto.hash` costs
- * about 1.1 µs of fixed overhead, more than the two compressions (≈ 0.5 µs) a 65-byte node or
- * leaf input needs. Any other `HashFn` (SHA-256 for the transparency-dev vectors) is called
+ * SM3, the log's hash, goes through `sm3-fast`: a call into OpenSSL through `crypto.hash` has a
+ * fixed overhead larger than the two compressions a 65-byte node or leaf input needs
+ * (bench:merkle has a row through OpenSSL). Any other `HashFn` (SHA-256 for the transparency-dev vectors) is called
  * as is. Both paths are cross-checked against the slow reference in the tests.
  */
 /** Synchronous, and must not keep a reference to its input (the input buffer is reused). */

@@ -5,9 +5,8 @@ import { registryInterface } from "./artifacts.ts";
 /**
  * ABI encoding of the registry's calls on the service's write path, with micro-eth-signer's
  * coder (bytes stay Uint8Array end to end). ethers' coder turns every `bytes` value into hex and
- * back at each nesting level: about 0.8 ms for one record's call (the signed record travels as
- * ~1.5 KB of `bytes` inside a struct) and 0.3 ms per record to wrap a batch, more than the
- * chain's own work. The encodings are byte-identical (tests compare them with ethers' on every
+ * back at each nesting level (the signed record travels as kilobytes of `bytes` inside a
+ * struct), which cost more than the chain's own work per record. The encodings are byte-identical (tests compare them with ethers' on every
  * operation); ethers remains the coder for everything else.
  *
  * Arguments are given as `encoding.ts` builds them for ethers (hex strings for bytes32, numbers

@@ -276,7 +276,7 @@ export interface RecordEventFields {
 
 /**
  * A record event's fields from its log. ethers' generic decoder turns the signed record's bytes
- * into hex and back several times (~0.3 ms per event, most of indexing); the layout here is
+ * into hex and back several times (most of indexing's time); the layout here is
  * fixed: head words recordHash and the offset of signedRecord (0x40), then its length and
  * bytes. Anything else (another offset, a length beyond the data) is not a record event.
  */
