@@ -35,8 +35,56 @@ export function describeIssues(
   });
 }
 
+/** A lone UTF-16 surrogate: with the `u` flag a well-formed pair is one code point, not Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The path of the first string (value or property name) in `value` that is not well-formed
+ * Unicode, if any. JSON text may escape a lone surrogate ("\ud800"); such a string has no UTF-8
+ * form, so it cannot be signed, hashed or stored as the same bytes on every chain.
+ */
+export function illFormedPath(value: unknown): string | undefined {
+  // Iterative, each node pointing at its parent: a request body may nest deeper than the call
+  // stack goes, and copying paths would cost the square of the depth.
+  interface Node {
+    readonly value: unknown;
+    readonly key?: PropertyKey;
+    readonly parent?: Node;
+  }
+  const pathOf = (node: Node | undefined, last?: PropertyKey): string => {
+    const parts: PropertyKey[] = last === undefined ? [] : [last];
+    for (let n = node; n && n.key !== undefined; n = n.parent) parts.push(n.key);
+    // A refusal names the field, not a path as long as the body.
+    const shown = formatPath(parts.slice(0, 16).reverse());
+    return parts.length > 16 ? `…${shown}` : shown || "(value)";
+  };
+  const stack: Node[] = [{ value }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const item = node.value;
+    if (typeof item === "string") {
+      if (LONE_SURROGATE.test(item)) return pathOf(node);
+    } else if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) stack.push({ value: item[i], key: i, parent: node });
+    } else if (item !== null && typeof item === "object") {
+      const entries = Object.entries(item);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i]!;
+        if (LONE_SURROGATE.test(key)) return pathOf(node, key.replace(/\p{Cs}/gu, "\uFFFD"));
+        stack.push({ value: child, key, parent: node });
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Parses `value` or throws INVALID_RECORD listing every invalid field. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const broken = illFormedPath(value);
+  if (broken !== undefined) {
+    const issues: FieldIssue[] = [{ path: broken, message: "must be well-formed Unicode (it holds a lone surrogate)" }];
+    throw new LedgerError("INVALID_RECORD", `${what}: ${broken}: ${issues[0]!.message}`, { issues });
+  }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues: FieldIssue[] = result.error.issues.map((issue) => ({
