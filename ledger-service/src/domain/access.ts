@@ -1,4 +1,6 @@
 import { LedgerError } from "../../../core/errors.ts";
+import type { Product } from "../../../core/records/product.ts";
+import type { ProductView } from "../../../core/views.ts";
 import type { IndexStore } from "../indexes/index-store.ts";
 
 /** Who is calling, once the request signature verified (http/auth.ts). */
@@ -16,11 +18,58 @@ export interface Caller {
 /**
  * Who may read what: the one read-access policy of the service. The agency, supervisors and the
  * exchange read everything; operators and partners read the grants they hold or were admitted
- * to, and what hangs off them; source units read the resources they supply; consumers read the
- * deliveries made to them. The public reads only the published product list and the log's
- * checkpoints (public routes). Refusals are `FORBIDDEN`.
+ * to, and what hangs off them; source units read the resources they supply; a recipient (any
+ * organisation a delivery names, typically a consumer) reads its own deliveries and the public
+ * facts of the products delivered to it (those the public product list shows), never another
+ * recipient's delivery, the product's other hops or its full record. The public reads only the
+ * published product list and the log's checkpoints (public routes). Refusals are `FORBIDDEN`.
  */
 const READS_EVERYTHING = new Set(["agency", "supervisor", "exchange"]);
+
+export interface FullScope {
+  readonly kind: "full";
+}
+/** A recipient's slice of a product: its public facts and these deliveries (hop ids) made to the caller. */
+export interface RecipientScope {
+  readonly kind: "recipient";
+  readonly deliveries: ReadonlySet<string>;
+}
+export type ProductScope = FullScope | RecipientScope | { readonly kind: "none" };
+const FULL: FullScope = { kind: "full" };
+const NONE: ProductScope = { kind: "none" };
+
+/**
+ * What anyone may know of a product (the public product list shows these for listed ones): what
+ * a recipient sees of a product delivered to it. Not its grant, sources, other hops or deliveries.
+ */
+export interface PublicProductFacts {
+  readonly id: string;
+  readonly name: string;
+  readonly domain: string;
+  readonly scenario: string;
+  readonly serviceForm: string;
+  readonly operator: string;
+  readonly status: string | null;
+  readonly charge: "free" | "charged";
+  readonly priceFen: number;
+  readonly chargeUnit: string;
+}
+
+export function publicProductFacts(body: Product, operator: string, view: ProductView | undefined): PublicProductFacts {
+  const pricing = view ? { model: view.model, priceFen: view.priceFen, chargeUnit: view.chargeUnit } : body.pricing;
+  return {
+    id: body.id,
+    name: body.name,
+    domain: body.domain,
+    scenario: body.scenario,
+    serviceForm: body.serviceForm,
+    operator: view?.operator ?? operator,
+    status: view?.status ?? null,
+    charge: pricing.model === "public-welfare" ? "free" : "charged",
+    priceFen: pricing.priceFen,
+    chargeUnit: pricing.chargeUnit,
+  };
+}
 
 /** Reads open to some roles only, whatever the record they concern. */
 export const ROLE_READS = {
@@ -67,14 +116,30 @@ export class Access {
     return (await this.grantsOf(caller.orgId)).has(grantId);
   }
 
-  /** A product is visible with its grant; a consumer sees products delivered to it. */
+  /** A product's full record, its hops and deliveries are visible with its grant. */
   async canSeeProduct(caller: Caller, productId: string, grantId: string | undefined): Promise<boolean> {
-    if (this.readsEverything(caller)) return true;
-    if (grantId && (await this.canSeeGrant(caller, grantId))) return true;
-    const deliveries = new Set(await this.store.linked("org.deliveries", caller.orgId));
-    if (deliveries.size === 0) return false;
-    const productDeliveries = await this.store.linked("product.deliveries", productId);
-    return productDeliveries.some((d) => deliveries.has(d));
+    return (await this.productScope(caller, productId, grantId)).kind === "full";
+  }
+
+  /**
+   * How much of a product the caller may see: all of it (with its grant), or as a recipient
+   * only its public facts and the deliveries made to the caller, or nothing.
+   */
+  async productScope(caller: Caller, productId: string, grantId?: string): Promise<ProductScope> {
+    if (this.readsEverything(caller)) return FULL;
+    const grant = grantId ?? (await this.grantOfProduct(productId));
+    if (grant && (await this.canSeeGrant(caller, grant))) return FULL;
+    const mine = new Set(await this.store.linked("org.deliveries", caller.orgId));
+    if (mine.size === 0) return NONE;
+    const own = (await this.store.linked("product.deliveries", productId)).filter((d) => mine.has(d));
+    return own.length > 0 ? { kind: "recipient", deliveries: new Set(own) } : NONE;
+  }
+
+  /** The product's scope for a caller, refusing (FORBIDDEN) a caller who may see nothing of it. */
+  async requireProductScope(caller: Caller, productId: string): Promise<FullScope | RecipientScope> {
+    const scope = await this.productScope(caller, productId);
+    if (scope.kind === "none") throw new LedgerError("FORBIDDEN");
+    return scope;
   }
 
   async canSeeResource(caller: Caller, sourceUnits: readonly string[]): Promise<boolean> {

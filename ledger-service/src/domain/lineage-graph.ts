@@ -4,6 +4,7 @@ import type { Product } from "../../../core/records/product.ts";
 import type { Resource } from "../../../core/records/resource.ts";
 import type { IndexStore, IndexedEntry } from "../indexes/index-store.ts";
 import { LedgerError } from "../../../core/errors.ts";
+import type { PublicProductFacts } from "./access.ts";
 
 /**
  * The lineage graph of a product: its hops (each an activity with inputs and an output
@@ -25,6 +26,7 @@ export interface HopNode extends TxInfo {
 }
 
 export interface LineageGraph {
+  readonly scope: "full";
   readonly product: Product & { operator: string };
   readonly productTx: TxInfo;
   readonly grant: Grant;
@@ -39,6 +41,24 @@ export interface LineageGraph {
   /** Inputs that do not resolve to a registered resource or an earlier hop of this grant. */
   readonly unresolved: readonly { hopId: string; input: HopInput }[];
 }
+
+/**
+ * A recipient's lineage of a product: the product's public facts and the deliveries made to the
+ * recipient (each hop as recorded, with the organisations that made it), nothing upstream.
+ */
+export interface RecipientLineage {
+  readonly scope: "recipient";
+  readonly product: PublicProductFacts;
+  readonly resources: readonly [];
+  readonly hops: readonly HopNode[];
+  readonly onBehalfOf: Readonly<Record<string, string>>;
+  readonly organisations: readonly { orgId: string; name: string; role: string }[];
+  readonly edges: readonly { from: string; to: string; type: "used" | "generated" | "authorised" }[];
+  readonly unresolved: readonly [];
+}
+
+/** What the lineage route exports, whichever scope the caller has. */
+export type LineageDocument = LineageGraph | RecipientLineage;
 
 function txInfo(e: IndexedEntry): TxInfo {
   return {
@@ -126,6 +146,7 @@ export async function lineageGraph(store: IndexStore, productId: string): Promis
   }
 
   return {
+    scope: "full",
     product: { ...product, operator: productEntry.signed.record.actor },
     productTx: txInfo(productEntry),
     grant,
@@ -136,5 +157,55 @@ export async function lineageGraph(store: IndexStore, productId: string): Promis
     organisations,
     edges,
     unresolved,
+  };
+}
+
+/** Edges of one hop: its inputs used, its output generated, its grant authorising it. */
+function hopEdges(hop: LineageHop): { from: string; to: string; type: "used" | "generated" | "authorised" }[] {
+  return [
+    ...hop.inputs.map((input) => ({
+      from: input.kind === "resource" ? nodeId.resource(input.resourceId, input.version) : nodeId.artifact(input.hash),
+      to: nodeId.hop(hop.id),
+      type: "used" as const,
+    })),
+    { from: nodeId.hop(hop.id), to: nodeId.artifact(hop.outputHash), type: "generated" },
+    { from: nodeId.grant(hop.grantId), to: nodeId.hop(hop.id), type: "authorised" },
+  ];
+}
+
+/** The lineage a recipient sees (domain/access.ts decides who is one and which deliveries are its own). */
+export async function recipientLineage(
+  store: IndexStore,
+  facts: PublicProductFacts,
+  deliveries: ReadonlySet<string>,
+): Promise<RecipientLineage> {
+  const hops: HopNode[] = [];
+  for (const id of deliveries) {
+    const entry = (await store.historyOf("hop", id))[0];
+    if (!entry) continue;
+    hops.push({ hop: entry.signed.record.body as LineageHop, actor: entry.signed.record.actor, ...txInfo(entry) });
+  }
+  hops.sort((a, b) => a.blockNumber - b.blockNumber || a.leafIndex - b.leafIndex);
+  const orgIds = new Set<string>([
+    facts.operator,
+    ...hops.map((h) => h.actor),
+    ...hops.map((h) => h.hop.delivery!.recipient),
+  ]);
+  const onBehalfOf: Record<string, string> = {};
+  for (const node of hops) if (node.actor !== facts.operator) onBehalfOf[node.actor] = facts.operator;
+  const organisations = [];
+  for (const orgId of orgIds) {
+    const actor = await store.actor(orgId);
+    organisations.push({ orgId, name: actor?.name ?? "", role: actor?.role ?? "" });
+  }
+  return {
+    scope: "recipient",
+    product: facts,
+    resources: [],
+    hops,
+    onBehalfOf,
+    organisations,
+    edges: hops.flatMap((h) => hopEdges(h.hop)),
+    unresolved: [],
   };
 }

@@ -1,5 +1,5 @@
 import { sm3 } from "../../../core/crypto/sm3.ts";
-import type { LineageGraph } from "./lineage-graph.ts";
+import type { LineageDocument } from "./lineage-graph.ts";
 
 /**
  * OpenLineage (spec 2-0-2) run events for a lineage graph: each hop is one run with a START
@@ -20,7 +20,7 @@ export function runIdOf(hopId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export function toOpenLineage(g: LineageGraph, namespace = "pdl://longhua"): Record<string, unknown>[] {
+export function toOpenLineage(g: LineageDocument, namespace = "pdl://longhua"): Record<string, unknown>[] {
   const events: Record<string, unknown>[] = [];
   for (const node of g.hops) {
     const h = node.hop;

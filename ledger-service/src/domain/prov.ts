@@ -1,5 +1,5 @@
 import { toCstIso } from "../../../core/time.ts";
-import type { LineageGraph } from "./lineage-graph.ts";
+import type { LineageDocument } from "./lineage-graph.ts";
 
 /**
  * W3C PROV-JSON (Member Submission) of a lineage graph. Resources, artifacts and the product
@@ -8,7 +8,7 @@ import type { LineageGraph } from "./lineage-graph.ts";
  */
 type Bag = Record<string, Record<string, unknown>>;
 
-export function toProvJson(g: LineageGraph): Record<string, unknown> {
+export function toProvJson(g: LineageDocument): Record<string, unknown> {
   const entity: Bag = {};
   const activity: Bag = {};
   const agent: Bag = {};
@@ -21,13 +21,15 @@ export function toProvJson(g: LineageGraph): Record<string, unknown> {
   let n = 0;
   const rel = () => `_:r${++n}`;
 
-  const grantId = `pdl:grant/${g.grant.id}`;
-  entity[grantId] = {
-    "prov:type": { $: "prov:Plan", type: "xsd:QName" },
-    "pdl:agreementHash": g.grant.agreementHash,
-    "pdl:validFrom": toCstIso(g.grant.validFrom),
-    "pdl:validUntil": toCstIso(g.grant.validUntil),
-  };
+  const planOf = (grantId: string) => `pdl:grant/${grantId}`;
+  // A recipient's lineage names the grant its delivery went under, nothing of the grant itself.
+  if (g.scope === "full")
+    entity[planOf(g.grant.id)] = {
+      "prov:type": { $: "prov:Plan", type: "xsd:QName" },
+      "pdl:agreementHash": g.grant.agreementHash,
+      "pdl:validFrom": toCstIso(g.grant.validFrom),
+      "pdl:validUntil": toCstIso(g.grant.validUntil),
+    };
   for (const r of g.resources) {
     for (const v of r.versionsUsed) {
       entity[`pdl:resource/${r.id}@${v}`] = {
@@ -72,7 +74,11 @@ export function toProvJson(g: LineageGraph): Record<string, unknown> {
     const out = `pdl:artifact/${h.outputHash}`;
     entity[out] = { "pdl:sm3": h.outputHash, "pdl:grade": h.outputGrade ?? null, "pdl:product": g.product.id };
     wasGeneratedBy[rel()] = { "prov:entity": out, "prov:activity": act, "prov:time": time };
-    wasAssociatedWith[rel()] = { "prov:activity": act, "prov:agent": `pdl:org/${node.actor}`, "prov:plan": grantId };
+    wasAssociatedWith[rel()] = {
+      "prov:activity": act,
+      "prov:agent": `pdl:org/${node.actor}`,
+      "prov:plan": planOf(h.grantId),
+    };
     for (const input of h.inputs) {
       const inId =
         input.kind === "resource" ? `pdl:resource/${input.resourceId}@${input.version}` : `pdl:artifact/${input.hash}`;

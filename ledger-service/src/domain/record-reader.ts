@@ -3,6 +3,9 @@ import type { LedgerBackend } from "../chain/backend.ts";
 import type { IndexStore, IndexedEntry } from "../indexes/index-store.ts";
 import type { ReceiptSource } from "./record-service.ts";
 import { LedgerError } from "../../../core/errors.ts";
+import type { Product } from "../../../core/records/product.ts";
+import type { ProductView } from "../../../core/views.ts";
+import { publicProductFacts, type PublicProductFacts } from "./access.ts";
 
 /**
  * A record as the API shows it: the chain's current view (status, price …), the signed record
@@ -57,6 +60,13 @@ export class RecordReader {
       created: first ? first.signed.record.body : null,
       changes: rest.map(summarize),
     };
+  }
+
+  /** A product's public facts (what a recipient of it may see), or NOT_FOUND. */
+  async productFacts(productId: string): Promise<PublicProductFacts> {
+    const { body, entry } = await this.creation<Product>("product", productId);
+    const view = (await this.backend.view({ kind: "product", id: productId })) as ProductView | undefined;
+    return publicProductFacts(body, entry.signed.record.actor, view);
   }
 
   /** The record that created (kind, id), or NOT_FOUND. */

@@ -5,6 +5,7 @@ import type { IndexStore } from "../../indexes/index-store.ts";
 import type { AnchorStore } from "../../log/anchoring.ts";
 import type { Checkpointer } from "../../log/checkpointer.ts";
 import type { ReadRoute } from "./route.ts";
+import { publicProductFacts } from "../../domain/access.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 
 /**
@@ -22,18 +23,13 @@ export function publicProductList(store: IndexStore, backend: LedgerBackend): Re
       for (const id of await store.idsOfKind("product")) {
         const view = (await backend.view({ kind: "product", id })) as ProductView | undefined;
         if (!view || view.status !== "listed") continue;
-        const body = (await store.historyOf("product", id))[0]!.signed.record.body as Product;
-        products.push({
-          id,
-          name: body.name,
-          domain: body.domain,
-          scenario: body.scenario,
-          serviceForm: body.serviceForm,
-          operator: view.operator,
-          charge: view.model === "public-welfare" ? "free" : "charged",
-          priceFen: view.priceFen,
-          chargeUnit: view.chargeUnit,
-        });
+        const first = (await store.historyOf("product", id))[0]!;
+        const { status: _listed, ...facts } = publicProductFacts(
+          first.signed.record.body as Product,
+          first.signed.record.actor,
+          view,
+        );
+        products.push(facts);
       }
       res.json({ products });
     },

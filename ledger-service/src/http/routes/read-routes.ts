@@ -1,7 +1,7 @@
 import type { Request } from "express";
 import type { ViewKey } from "../../../../core/views.ts";
 import type { Access } from "../../domain/access.ts";
-import { lineageGraph } from "../../domain/lineage-graph.ts";
+import { lineageGraph, recipientLineage } from "../../domain/lineage-graph.ts";
 import { toOpenLineage } from "../../domain/openlineage.ts";
 import { toProvJson } from "../../domain/prov.ts";
 import type { RecordReader } from "../../domain/record-reader.ts";
@@ -108,9 +108,15 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
     {
       path: "/v1/products/:productId",
       auth: "signed",
-      summary: "A product: listing status, price and every change",
+      summary: "A product: listing status, price and every change (a recipient: its public facts)",
       tag: "products",
-      handler: document("product", "productId"),
+      handler: async (req, res) => {
+        const productId = param(req, "productId");
+        const scope = await access.requireProductScope(req.caller!, productId);
+        if (scope.kind === "full") return void res.json(await reader.document("product", productId));
+        const facts = await reader.productFacts(productId);
+        res.json({ kind: "product", id: productId, view: facts, created: facts, changes: [] });
+      },
     },
     {
       path: "/v1/hops/:hopId",
@@ -143,9 +149,14 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       ],
       handler: async (req, res) => {
         const productId = param(req, "productId");
-        await assertCanSee(req, "product", productId);
         const format = String(req.query.format ?? "json");
-        const graph = await lineageGraph(store, productId);
+        if (!["json", "prov", "openlineage"].includes(format))
+          throw new LedgerError("MALFORMED_REQUEST", "format must be json, prov or openlineage");
+        const scope = await access.requireProductScope(req.caller!, productId);
+        const graph =
+          scope.kind === "full"
+            ? await lineageGraph(store, productId)
+            : await recipientLineage(store, await reader.productFacts(productId), scope.deliveries);
         if (format === "json") res.json(graph);
         else if (format === "prov") res.type("application/json").json(toProvJson(graph));
         else if (format === "openlineage") res.json({ events: toOpenLineage(graph) });

@@ -1,0 +1,349 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { sm3Hex } from "../../core/crypto/sm3.ts";
+import { addCalendarYears } from "../../core/time.ts";
+import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
+import { LedgerClient, type SubmitResponse } from "../../ledger-service/src/client/sdk/ledger-client.ts";
+import { startService, type RunningService } from "../../ledger-service/src/service.ts";
+import { GRANT_SCOPE, certificateBody, deliverBody, delivery, h } from "../../scripts/scenarios/fixtures.ts";
+import { org, strangerBody, type ActorName } from "../../scripts/scenarios/world.ts";
+import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
+
+/**
+ * Reads filtered by the caller: every signed read route (each lineage export format on its own),
+ * asked by one member of every role, plus a second recipient of the same product and an
+ * operator of another grant. Each answer is checked for its status, and every answer a recipient
+ * gets for leaks of the other recipient's delivery (its org, fingerprint root, watermark
+ * commitment) or of the grant (its agreement hash). The route list is checked against the
+ * OpenAPI document, so a new read route without a row here fails.
+ */
+type Caller = "agency" | "su1" | "op" | "op2" | "pa" | "ex" | "sup" | "con" | "con2";
+const CALLERS: readonly Caller[] = ["agency", "su1", "op", "op2", "pa", "ex", "sup", "con", "con2"];
+const EVERYTHING: readonly Caller[] = ["agency", "ex", "sup"];
+/** Who sees grant G1 and what hangs off it: those who read everything, its grantee and its admitted partner. */
+const G1: readonly Caller[] = [...EVERYTHING, "op", "pa"];
+
+/** The second recipient: a consumer outside the conformance cast. */
+const CON2 = { ...strangerBody("consumer", 91), privateKey: sm3Hex("pdl-conformance-sm2:stranger91") };
+const D2_DELIVERY = delivery({
+  recipient: CON2.orgId,
+  fingerprintRoot: h("fp-root-D2"),
+  watermarkCommitment: h("wm-D2"),
+});
+const D1_MARKERS = [org("con"), h("fp-root"), h("wm")];
+const D2_MARKERS = [CON2.orgId, h("fp-root-D2"), h("wm-D2")];
+/** What no recipient learns of the grant its delivery went under. */
+const GRANT_MARKERS = [h("agreement")];
+
+interface Case {
+  readonly label: string;
+  /** The route as mounted (Express pattern), for the coverage check. */
+  readonly route: string;
+  readonly method?: "GET" | "POST";
+  readonly path: () => string;
+  readonly body?: unknown;
+  /** The expected status per caller; callers not named get `otherwise`. */
+  readonly allowed: readonly Caller[];
+  readonly status?: number;
+  readonly otherwise?: number;
+  /** Extra checks of an allowed answer. */
+  readonly check?: (who: Caller, json: unknown) => void;
+}
+
+const hopIds = (json: unknown) => (json as { hops: { hop: { id: string } }[] }).hops.map((n) => n.hop.id).sort();
+
+describe("reads filtered by the caller: every role on every signed read route", function () {
+  this.timeout(240_000);
+  let dir: string;
+  let service: RunningService;
+  let clients: Record<Caller, LedgerClient>;
+  let story: Record<string, SubmitResponse>;
+  const written: Record<string, SubmitResponse> = {};
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "pdl-read-access-"));
+    const config: Config = {
+      ...DEFAULTS,
+      port: 0,
+      dataDir: dir,
+      logLevel: "silent",
+      log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 },
+    };
+    service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "read access test" } });
+    const base = `http://127.0.0.1:${service.address().port}`;
+    const cast = clientsFor(service, base) as Record<ActorName, LedgerClient>;
+    story = await playStory(service, cast);
+    const con2 = new LedgerClient({ baseUrl: base, identity: { orgId: CON2.orgId, privateKey: CON2.privateKey } });
+    clients = { ...(cast as unknown as Record<Caller, LedgerClient>), con2 };
+    const { privateKey: _key, ...con2Body } = CON2;
+    await cast.agency.submit("actor.register", con2Body as never);
+    written.D2 = await cast.op.submit("lineage.hop", deliverBody("D2", { delivery: D2_DELIVERY }) as never);
+    // A second grant, revoked, with a destruction certificate: G1's partner holds nothing of it.
+    const now = await service.backend.now();
+    await cast.agency.submit("grant.issue", {
+      id: "G2",
+      grantee: org("op"),
+      scope: GRANT_SCOPE,
+      scenarios: ["credit assessment"],
+      validFrom: now,
+      validUntil: addCalendarYears(now, 1),
+      agreementHash: h("agreement-G2"),
+    } as never);
+    await cast.agency.submit("grant.revoke", { grantId: "G2", reason: "agreement terminated" } as never);
+    written.C1 = await cast.op.submit("destruction.certify", certificateBody("C1", "raw-data", "G2") as never);
+  });
+  after(async () => {
+    await service?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const receipt = (label: string) => () => `/v1/receipts/${(story[label] ?? written[label])!.recordHash}`;
+  const lineageChecks = (who: Caller, json: unknown) => {
+    if (who === "con") expect(hopIds(json), "con's lineage").to.deep.equal(["D1"]);
+    else if (who === "con2") expect(hopIds(json), "con2's lineage").to.deep.equal(["D2"]);
+    else expect(hopIds(json), `${who}'s lineage`).to.deep.equal(["D1", "D2", "H1"]);
+  };
+  const exportText = (json: unknown) => JSON.stringify(json);
+  const lineageExportChecks = (who: Caller, json: unknown) => {
+    const text = exportText(json);
+    const seesD1 = who !== "con2";
+    const seesD2 = who !== "con";
+    // Every format names each delivery's recipient and fingerprint root.
+    for (const m of D1_MARKERS.slice(0, 2)) expect(text.includes(m), `${who} sees D1's ${m}`).to.equal(seesD1);
+    for (const m of D2_MARKERS.slice(0, 2)) expect(text.includes(m), `${who} sees D2's ${m}`).to.equal(seesD2);
+  };
+
+  const CASES: readonly Case[] = [
+    {
+      label: "an organisation",
+      route: "GET /v1/actors/:orgId",
+      path: () => `/v1/actors/${org("op")}`,
+      allowed: CALLERS,
+    },
+    {
+      label: "the resource catalog",
+      route: "GET /v1/resources",
+      path: () => "/v1/resources",
+      allowed: CALLERS,
+      check: (who, json) => {
+        const ids = (json as { resources: { id: string }[] }).resources.map((r) => r.id).sort();
+        const expected = who === "su1" ? ["R1"] : who === "con" || who === "con2" ? [] : ["R1", "R2"];
+        expect(ids, who).to.deep.equal(expected);
+      },
+    },
+    {
+      label: "a resource",
+      route: "GET /v1/resources/:resourceId",
+      path: () => "/v1/resources/R1",
+      allowed: [...G1, "op2", "su1"],
+    },
+    {
+      label: "the grant list",
+      route: "GET /v1/grants",
+      path: () => "/v1/grants",
+      allowed: CALLERS,
+      check: (who, json) => {
+        const ids = (json as { grants: { id: string }[] }).grants.map((g) => g.id).sort();
+        const expected = EVERYTHING.includes(who) || who === "op" ? ["G1", "G2"] : who === "pa" ? ["G1"] : [];
+        expect(ids, who).to.deep.equal(expected);
+      },
+    },
+    { label: "a grant", route: "GET /v1/grants/:grantId", path: () => "/v1/grants/G1", allowed: G1 },
+    {
+      label: "a partner admission",
+      route: "GET /v1/partners/:admissionId",
+      path: () => "/v1/partners/A1",
+      allowed: G1,
+    },
+    {
+      label: "a product",
+      route: "GET /v1/products/:productId",
+      path: () => "/v1/products/P1",
+      allowed: [...G1, "con", "con2"],
+      check: (who, json) => {
+        const doc = json as { created: Record<string, unknown>; changes: unknown[] };
+        if (who === "con" || who === "con2") {
+          // The public facts only: no grant, no sources, no personal-information flags.
+          expect(Object.keys(doc.created).sort(), who).to.deep.equal([
+            "charge",
+            "chargeUnit",
+            "domain",
+            "id",
+            "name",
+            "operator",
+            "priceFen",
+            "scenario",
+            "serviceForm",
+            "status",
+          ]);
+          expect(doc.changes).to.deep.equal([]);
+        } else expect(doc.created.grantId, who).to.equal("G1");
+      },
+    },
+    { label: "a lineage hop", route: "GET /v1/hops/:hopId", path: () => "/v1/hops/H1", allowed: G1 },
+    { label: "a delivery to con", route: "GET /v1/hops/:hopId", path: () => "/v1/hops/D1", allowed: [...G1, "con"] },
+    { label: "a delivery to con2", route: "GET /v1/hops/:hopId", path: () => "/v1/hops/D2", allowed: [...G1, "con2"] },
+    {
+      label: "a destruction certificate",
+      route: "GET /v1/certificates/:certificateId",
+      path: () => "/v1/certificates/C1",
+      allowed: [...EVERYTHING, "op"],
+    },
+    {
+      label: "a blacklist entry (none; asked about op2)",
+      route: "GET /v1/blacklist/:orgId",
+      path: () => `/v1/blacklist/${org("op2")}`,
+      allowed: [...EVERYTHING, "op2"],
+      status: 404,
+    },
+    ...(["json", "prov", "openlineage"] as const).map((format): Case => ({
+      label: `the lineage as ${format}`,
+      route: "GET /v1/products/:productId/lineage",
+      path: () => `/v1/products/P1/lineage?format=${format}`,
+      allowed: [...G1, "con", "con2"],
+      check: (who, json) => {
+        if (format === "json") lineageChecks(who, json);
+        lineageExportChecks(who, json);
+      },
+    })),
+    {
+      label: "a grant's history",
+      route: "GET /v1/records/:kind/:id/history",
+      path: () => "/v1/records/grant/G1/history",
+      allowed: G1,
+    },
+    {
+      label: "a product's history",
+      route: "GET /v1/records/:kind/:id/history",
+      path: () => "/v1/records/product/P1/history",
+      allowed: G1,
+    },
+    {
+      label: "con's delivery's history",
+      route: "GET /v1/records/:kind/:id/history",
+      path: () => "/v1/records/hop/D1/history",
+      allowed: [...G1, "con"],
+    },
+    {
+      label: "con2's delivery's history",
+      route: "GET /v1/records/:kind/:id/history",
+      path: () => "/v1/records/hop/D2/history",
+      allowed: [...G1, "con2"],
+    },
+    {
+      label: "the receipt of con's delivery",
+      route: "GET /v1/receipts/:recordHash",
+      path: receipt("delivery:D1"),
+      allowed: [...G1, "con"],
+    },
+    {
+      label: "the receipt of con2's delivery",
+      route: "GET /v1/receipts/:recordHash",
+      path: receipt("D2"),
+      allowed: [...G1, "con2"],
+    },
+    {
+      label: "the receipt of the product's registration",
+      route: "GET /v1/receipts/:recordHash",
+      path: receipt("product"),
+      allowed: G1,
+    },
+    {
+      label: "the receipt of the grant's issue",
+      route: "GET /v1/receipts/:recordHash",
+      path: receipt("grant"),
+      allowed: G1,
+    },
+    { label: "overdue certificates", route: "GET /v1/overdue", path: () => "/v1/overdue", allowed: ["agency", "sup"] },
+    {
+      label: "the listing verification report",
+      route: "GET /v1/products/:productId/verification-report",
+      path: () => "/v1/products/P1/verification-report",
+      allowed: G1,
+    },
+    {
+      label: "the grant audit",
+      route: "GET /v1/grants/:grantId/audit",
+      path: () => "/v1/grants/G1/audit",
+      allowed: G1,
+    },
+    {
+      label: "a delivery's fingerprint intake",
+      route: "GET /v1/trace/deliveries/:deliveryId",
+      path: () => "/v1/trace/deliveries/D1",
+      allowed: ["agency", "sup", "op"],
+    },
+    {
+      label: "trace keys for a new delivery",
+      route: "POST /v1/trace/keys",
+      method: "POST",
+      path: () => "/v1/trace/keys",
+      body: { deliveryId: "D9" },
+      allowed: ["op", "op2", "pa"],
+    },
+    {
+      label: "tracing a leaked file",
+      route: "POST /v1/trace",
+      method: "POST",
+      path: () => "/v1/trace",
+      body: { records: "a,b\n1,2\n" },
+      allowed: ["agency", "sup"],
+      check: (_who, json) => expect((json as { verdict: string }).verdict).to.equal("no match"),
+    },
+  ];
+  /** Signed routes that only write (or deposit what the caller itself registered). */
+  const NOT_READS = new Set([
+    "POST /v1/trace/deliveries/:deliveryId",
+    "POST /v1/trace/deliveries/:deliveryId/fingerprints",
+  ]);
+
+  it("has a row for every signed read route the service documents", async () => {
+    const doc = await clients.agency.getPublic<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>(
+      "/openapi.json",
+    );
+    const signedReads: string[] = [];
+    for (const [path, methods] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(methods)) {
+        const route = `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ":$1")}`;
+        const write = "requestBody" in op && /"record"/.test(JSON.stringify(op.requestBody ?? ""));
+        if (method === "get" || (method === "post" && !write)) signedReads.push(route);
+      }
+    const covered = new Set(CASES.map((c) => c.route));
+    const missing = signedReads.filter(
+      (r) =>
+        !covered.has(r) &&
+        !NOT_READS.has(r) &&
+        !r.includes("/v1/public/") &&
+        !/\/(openapi\.json|healthz|readyz|metrics)$/.test(r),
+    );
+    expect(missing, "signed read routes without a row").to.deep.equal([]);
+  });
+
+  for (const c of CASES) {
+    describe(c.label, () => {
+      for (const who of CALLERS) {
+        const allowed = c.allowed.includes(who);
+        const expected = allowed ? (c.status ?? 200) : (c.otherwise ?? 403);
+        it(`${who}: ${expected}`, async () => {
+          const res = await clients[who].raw(c.method ?? "GET", c.path(), c.body);
+          expect(res.status, JSON.stringify(res.json).slice(0, 300)).to.equal(expected);
+          if (!allowed) {
+            expect((res.json as { error: { code: string } }).error.code).to.equal("FORBIDDEN");
+            return;
+          }
+          if (expected === 200) c.check?.(who, res.json);
+          // A recipient never learns of the other recipient's delivery or of the grant's terms.
+          if (who === "con" || who === "con2") {
+            const text = JSON.stringify(res.json);
+            const receiptData = (res.json as { entry?: { data?: string } }).entry?.data;
+            const all = text + (receiptData ? Buffer.from(receiptData, "base64").toString("utf8") : "");
+            for (const marker of [...(who === "con" ? D2_MARKERS : D1_MARKERS), ...GRANT_MARKERS])
+              expect(all.includes(marker), `${who} learns ${marker}`).to.equal(false);
+          }
+        });
+      }
+    });
+  }
+});
