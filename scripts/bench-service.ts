@@ -52,7 +52,15 @@ const TARGET_P99_MS = 200;
 
 const HOST = "127.0.0.1";
 const dir = mkdtempSync(join(tmpdir(), "pdl-bench-service-"));
-const config: Config = { ...DEFAULTS, host: HOST, port: 0, dataDir: dir, logLevel: "silent" };
+// One load generator is one caller at hundreds of writes a second: above the default per-caller rate limit.
+const config: Config = {
+  ...DEFAULTS,
+  host: HOST,
+  port: 0,
+  dataDir: dir,
+  logLevel: "silent",
+  http: { ...DEFAULTS.http, ratePerCaller: 1_000_000 },
+};
 let service: RunningService | undefined;
 let echo: ReturnType<ReturnType<typeof express>["listen"]> | undefined;
 

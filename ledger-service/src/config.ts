@@ -33,6 +33,34 @@ export const ConfigSchema = z.strictObject({
     .max(64 * 1024 * 1024),
   /** Allowed clock difference between a signed request and the service, seconds. */
   authWindowSeconds: z.number().int().min(1).max(3600),
+  /** What one connection and one caller may take of the service. */
+  http: z.strictObject({
+    /** Time to receive a request's headers, from the connection's start or the previous answer (slow and silent clients are cut off). */
+    headersTimeoutMs: z.number().int().min(100),
+    /** Time to receive a whole request, body included. */
+    requestTimeoutMs: z.number().int().min(100),
+    /** A connection with no traffic either way this long is closed (a client that stopped reading). */
+    idleTimeoutMs: z.number().int().min(100),
+    /** Keep-alive connections waiting for their next request are closed after this. */
+    keepAliveTimeoutMs: z.number().int().min(100),
+    /** Connections open at once; more are refused. */
+    maxConnections: z.number().int().min(1),
+    /** The rate limits' window. */
+    rateWindowSeconds: z.number().int().min(1).max(3600),
+    /** Signed requests per caller (organisation) and window; then 429 with Retry-After. */
+    ratePerCaller: z.number().int().min(1),
+    /** Refused requests (4xx) per client address and window, before authentication. */
+    rateRefusedPerAddress: z.number().int().min(1),
+    /** Public (unsigned) requests per client address and window. */
+    ratePublicPerAddress: z.number().int().min(1),
+  }),
+  /**
+   * How long a write whose transaction was sent waits for its outcome when the chain stops
+   * answering; then it is answered 202 with the record hash to poll (GET /v1/receipts/:hash).
+   */
+  outcomeWaitMs: z.number().int().min(0).max(600_000),
+  /** Every call to the chain gives up after this (the node is treated as unavailable). */
+  chainTimeoutMs: z.number().int().min(100).max(600_000),
   /** Worker threads verifying SM2 signatures (0: on the main thread; default: one per core but one). */
   verifyThreads: z.number().int().min(0).max(64),
   /** The implementing agency the service bootstraps on chain and signs anchors for. */
@@ -81,6 +109,19 @@ export const DEFAULTS: Config = {
   bodyLimitBytes: 256 * 1024,
   authWindowSeconds: 300,
   verifyThreads: Math.max(0, availableParallelism() - 1),
+  http: {
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    idleTimeoutMs: 60_000,
+    keepAliveTimeoutMs: 5_000,
+    maxConnections: 512,
+    rateWindowSeconds: 10,
+    ratePerCaller: 2_000,
+    rateRefusedPerAddress: 1_000,
+    ratePublicPerAddress: 1_000,
+  },
+  outcomeWaitMs: 10_000,
+  chainTimeoutMs: 10_000,
   agency: { ...DEMO_AGENCY },
   log: {
     origin: "longhua.public-data-ledger/log/sm3",
@@ -119,6 +160,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL as Config["logLevel"] | undefined,
     bodyLimitBytes: int(env, "LEDGER_BODY_LIMIT_BYTES"),
     verifyThreads: int(env, "LEDGER_VERIFY_THREADS"),
+    outcomeWaitMs: int(env, "LEDGER_OUTCOME_WAIT_MS"),
+    chainTimeoutMs: int(env, "LEDGER_CHAIN_TIMEOUT_MS"),
   });
   const merged = {
     ...DEFAULTS,
@@ -131,6 +174,16 @@ export function loadConfig(env: Env = process.env): Config {
         orgId: env.LEDGER_AGENCY_ORG_ID,
         name: env.LEDGER_AGENCY_NAME,
         keyFile: env.LEDGER_AGENCY_KEY_FILE,
+      }),
+    },
+    http: {
+      ...DEFAULTS.http,
+      ...file.http,
+      ...definedOnly({
+        maxConnections: int(env, "LEDGER_MAX_CONNECTIONS"),
+        ratePerCaller: int(env, "LEDGER_RATE_PER_CALLER"),
+        rateRefusedPerAddress: int(env, "LEDGER_RATE_REFUSED_PER_ADDRESS"),
+        ratePublicPerAddress: int(env, "LEDGER_RATE_PUBLIC_PER_ADDRESS"),
       }),
     },
     log: {

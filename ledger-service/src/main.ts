@@ -10,7 +10,10 @@ const service = await startService(config).catch((err: unknown) => {
   const code = (err as { code?: string }).code;
   if (code === "EADDRINUSE")
     console.error(`Cannot start: ${config.host}:${config.port} is already in use (another service running? set PORT)`);
-  else if (err instanceof Error && err.name === "ConfigError") console.error(`Cannot start: ${err.message}`);
+  else if (err instanceof Error && ["ConfigError", "KeyringError", "ChainMismatchError"].includes(err.name))
+    console.error(`Cannot start: ${err.message}`);
+  else if (err instanceof Error && err.name === "ChainUnavailableError")
+    console.error(`Cannot start: the chain does not answer (${err.message})`);
   else console.error("Cannot start:", err);
   process.exit(1);
 });

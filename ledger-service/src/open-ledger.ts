@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { openBackend } from "./chain/open-backend.ts";
 import type { Config } from "./config.ts";
@@ -8,6 +7,7 @@ import { openKeyring, type Keyring } from "./keys/keyring.ts";
 import type { Logger } from "./logger.ts";
 import { Checkpointer, type LogKey } from "./log/checkpointer.ts";
 import { MerkleLog } from "./log/merkle-log.ts";
+import { ownerOnly } from "./storage/owner-only.ts";
 
 export function logKeyOf(config: Config, keyring: Keyring): LogKey {
   return {
@@ -24,9 +24,9 @@ export async function openLedger(
   env: Record<string, string | undefined> = process.env,
 ) {
   const dataDir = resolve(config.dataDir);
-  await mkdir(dataDir, { recursive: true });
+  await ownerOnly(dataDir);
   const agencyOrgId = config.agency.orgId;
-  const keyring = await openKeyring(dataDir, config.agency, logger, env);
+  const keyring = await openKeyring(dataDir, config.agency, logger, env, { backend: config.backend });
   const { backend, relay } = await openBackend({ ...config, dataDir }, keyring, logger, env);
   const store = new IndexStore(join(dataDir, "index"));
   await store.open();

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { ClassicLevel } from "classic-level";
 import type { Express } from "express";
 import { LedgerError } from "../../core/errors.ts";
@@ -11,6 +11,8 @@ import type { Config } from "./config.ts";
 import { Access } from "./domain/access.ts";
 import { RecordReader } from "./domain/record-reader.ts";
 import { RecordService } from "./domain/record-service.ts";
+import { ChainMatch } from "./domain/chain-match.ts";
+import { OutcomeStore } from "./domain/outcomes.ts";
 import { createApp } from "./http/app.ts";
 import { NonceStore } from "./http/nonce-store.ts";
 import { CONTRIBUTED_ROUTES } from "./http/routes/contributed.ts";
@@ -77,6 +79,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
         .catch(() => undefined);
     throw err;
   };
+  // A chain that is not this data directory's (another network, a node that lost its state)
+  // stops the start here, said in one line, before anything is read from it or sent to it.
+  const chainMatch = new ChainMatch(backend, store, join(dataDir, "chain.json"));
+  await chainMatch.verifyAtStart().catch(fail);
   await indexer.catchUp().catch(fail);
   const anchors = new AnchorStore(log);
   const startedAt = Date.now();
@@ -96,7 +102,15 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const receipts = { receipt: (leaf: number) => buildReceipt(log, checkpointer, anchors, leaf) };
   const verifier = openVerifier(config.verifyThreads, logger);
   release.push(() => verifier.close());
-  const records = new RecordService(backend, store, indexer, receipts, logger, metrics, verifier);
+  const outcomeDb = new ClassicLevel<string, unknown>(join(dataDir, "outcomes"), { valueEncoding: "json" });
+  await outcomeDb.open().catch(fail);
+  release.push(() => outcomeDb.close());
+  const records = new RecordService(backend, store, indexer, receipts, logger, metrics, verifier, undefined, {
+    store: new OutcomeStore(outcomeDb),
+    waitMs: config.outcomeWaitMs,
+  });
+  release.push(() => records.close());
+  await records.start().catch(fail);
 
   // The agency bootstraps itself on first start, bound to the relay account that signs every
   // transaction (the agency's gateway to the chain).
@@ -149,7 +163,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   for (const contribute of [...CONTRIBUTED_ROUTES, ...(options.routes ?? [])])
     extra.push(...(await Promise.resolve(contribute(context)).catch(fail)));
   const reads = [
-    ...readRoutes({ backend, store, reader, access, extra }),
+    ...readRoutes({ backend, store, reader, access, extra, outcomeOf: (hash) => records.outcomeOf(hash) }),
     publicProductList(store, backend),
     publicCheckpoint(checkpointer, anchors),
     publicConsistency(checkpointer),
@@ -165,7 +179,16 @@ export async function startService(config: Config, options: StartOptions = {}): 
     bodyLimitBytes: config.bodyLimitBytes,
     authWindowSeconds: config.authWindowSeconds,
     now,
-    ready: async () => (await backend.now()) > 0,
+    readiness: async () => {
+      const problem = await chainMatch.problem();
+      return problem === undefined ? { ready: true } : { ready: false, reason: problem };
+    },
+    limits: {
+      windowSeconds: config.http.rateWindowSeconds,
+      perCaller: config.http.ratePerCaller,
+      refusedPerAddress: config.http.rateRefusedPerAddress,
+      publicPerAddress: config.http.ratePublicPerAddress,
+    },
     version: "0.1.0",
   });
 
@@ -215,9 +238,29 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   release.push(unsubscribe, stopCheckpointLog);
 
-  // Express 5 calls the listen callback with the error too (port taken): it is not "listening".
-  const server: Server = await new Promise<Server>((ok, refuse) => {
-    const s = app.listen(config.port, config.host, (err?: Error) => (err ? refuse(err) : ok(s)));
+  // Slow or idle clients are cut off, and connections beyond the cap refused, so that no client
+  // can hold the service's sockets: the header timeout runs from the connection's start (a
+  // client that sends nothing is cut off too), checked on an interval (30 s by default) that
+  // must be finer than the timeout itself.
+  const limits = config.http;
+  const server: Server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    app,
+  );
+  server.maxConnections = limits.maxConnections;
+  // A connection silent this long (a client that stopped reading its answer, too) is closed.
+  server.setTimeout(limits.idleTimeoutMs);
+  await new Promise<void>((ok, refuse) => {
+    server.once("error", refuse);
+    server.listen(config.port, config.host, () => {
+      server.off("error", refuse);
+      ok();
+    });
   }).catch(fail);
 
   return {
@@ -242,8 +285,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
       server.closeAllConnections?.();
       await anchorer.stop();
       await records.idle();
+      await records.close();
       for (const close of closers.splice(0)) await close();
       await nonceDb.close();
+      await outcomeDb.close();
       await verifier.close();
       await store.close();
       await log.close();

@@ -38,13 +38,15 @@ export interface LedgerBackend {
   readonly ref: ChainRef;
   /** Checks the record against the rules without writing anything (EVM: eth_call; Fabric: endorse only). */
   simulate(signed: SignedRecord): Promise<void>;
-  /** Submits and waits for commit. */
+  /** Submits and waits for commit (OutcomeUnknownError when it was sent but its fate is unknown). */
   submit(signed: SignedRecord): Promise<TxRef>;
   /**
    * Optional: checks and submits several records in order as if one by one (each sees the
    * earlier accepted ones), in as few transactions as the chain allows. A refused record writes
    * nothing; the others are unaffected. Rejects as a whole only when nothing was submitted
-   * (e.g. the chain is unreachable before the dry run).
+   * (e.g. the chain is unreachable before the dry run). A record whose transaction may have
+   * been sent but whose fate is unknown gets an OutcomeUnknownError as its outcome, never a
+   * ChainUnavailableError.
    */
   submitBatch?(records: readonly SignedRecord[]): Promise<BatchOutcome[]>;
   view(key: ViewKey): Promise<StateView | undefined>;
@@ -53,9 +55,66 @@ export interface LedgerBackend {
   events(after?: string): AsyncIterable<ChainEvent>;
   /** The chain's current time (latest block time, or wall clock for Fabric). */
   now(): Promise<number>;
+  /**
+   * Optional: what identifies the chain and how far it is, to check that it is the chain this
+   * data directory was built on (start-up and /readyz). Rejects with ChainUnavailableError when
+   * the chain does not answer.
+   */
+  identify?(): Promise<ChainIdentity>;
+  /** Optional: the block an event cursor of this backend points into. */
+  cursorBlock?(cursor: string): number;
+  /**
+   * Optional: the fate of a transaction whose outcome a submission could not learn
+   * (OutcomeUnknownError): "landed" (its events are on chain: index them), "dropped" (it never
+   * will be: nothing of it was written), "unknown" (ask again later). It may send the same
+   * signed transaction again to settle the question (an identical transaction lands once).
+   */
+  transactionOutcome?(pending: PendingTransaction): Promise<"landed" | "dropped" | "unknown">;
   close(): Promise<void>;
 }
 
+export interface ChainIdentity {
+  /** The chain's first block (EVM: block 0's hash): fixed for the chain's whole life. */
+  readonly genesis: string;
+  /** The latest block number. */
+  readonly head: number;
+  /** Whether the registry (contract or chaincode) is deployed where the service expects it. */
+  readonly registry: boolean;
+}
+
+/** A transaction that may have been sent, as the backend needs it to learn its fate later (JSON). */
+export interface PendingTransaction {
+  /** The transaction id, when it was known before sending. */
+  readonly txId?: string;
+  /** Whatever else the backend needs (EVM: the signed raw transaction, its sender and nonce). */
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A submission whose transaction may have been sent, but whose outcome the backend could not
+ * learn in time (the node stopped answering after the send): the records may or may not be on
+ * chain. Never "nothing was written".
+ */
+export class OutcomeUnknownError extends Error {
+  constructor(
+    message: string,
+    readonly pending: PendingTransaction,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "OutcomeUnknownError";
+  }
+}
+
+/** The chain answers, but it is not the chain this data directory was built on (one line, for people). */
+export class ChainMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ChainMismatchError";
+  }
+}
+
+/** Transport failure before anything was sent: nothing was written. */
 export class ChainUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { JsonRpcProvider, Wallet, getAddress } from "ethers";
+import { FetchRequest, JsonRpcProvider, Wallet, getAddress } from "ethers";
 import type { Config } from "../config.ts";
 import type { Keyring } from "../keys/keyring.ts";
 import type { Logger } from "../logger.ts";
@@ -96,11 +96,15 @@ async function openEvm(config: Config, env: Record<string, string | undefined>):
     throw new ConfigError(
       "backend evm needs PDL_EVM_PRIVATE_KEY, the account that deployed the registry and relays every record",
     );
+  // Every call gives up after chainTimeoutMs: a frozen node must not hold requests forever.
+  const request = new FetchRequest(rpcUrl);
+  request.timeout = config.chainTimeoutMs;
   // No request cache: the indexer reads the block number right after each submission.
-  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+  const provider = new JsonRpcProvider(request, undefined, { staticNetwork: true, cacheTimeout: -1 });
   const signer = new Wallet(key, provider);
   const backend = await EvmBackend.open(getAddress(address), provider, signer, {
     onClose: async () => provider.destroy(),
+    receiptTimeoutMs: Math.max(config.chainTimeoutMs, 30_000),
   });
   return { backend, relay: signer.address.toLowerCase() };
 }

@@ -11,6 +11,7 @@ import { mountWriteRoutes } from "./routes/write-handlers.ts";
 import type { RecordService } from "../domain/record-service.ts";
 import type { SignatureVerifier } from "../crypto/sm2-verifier.ts";
 import { LedgerError } from "../../../core/errors.ts";
+import { perCaller, publicPerAddress, refusedPerAddress, type RateLimits } from "./rate-limits.ts";
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -23,8 +24,9 @@ export interface AppDeps {
   readonly bodyLimitBytes: number;
   readonly authWindowSeconds: number;
   readonly now: () => number;
-  /** True once the chain, log and indexes are open and caught up. */
-  readonly ready: () => Promise<boolean>;
+  /** Ready once the chain answers and holds this ledger's history; otherwise why not, in one line. */
+  readonly readiness: () => Promise<{ readonly ready: boolean; readonly reason?: string }>;
+  readonly limits: RateLimits;
   readonly version: string;
 }
 
@@ -64,6 +66,24 @@ export function createApp(d: AppDeps): Express {
     next();
   });
 
+  const openapi = openApiDocument(d.reads, d.version);
+  app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
+  app.get("/readyz", async (_req, res) => {
+    const { ready, reason } = await d.readiness().catch((err: unknown) => ({
+      ready: false,
+      reason: `readiness check failed: ${(err as Error).message}`,
+    }));
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", ...(reason ? { reason } : {}) });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
+  });
+  app.get("/openapi.json", (_req, res) => void res.json(openapi));
+
+  // Before anything costly (body parsing, SM2 verification): an address that keeps sending
+  // refused requests is answered 429 until its window ends.
+  app.use(refusedPerAddress(d.limits));
+
   // Keep the raw bytes for the signature, then parse JSON ourselves: a body that is not JSON is
   // a 400, never a 500.
   app.use(express.raw({ type: () => true, limit: d.bodyLimitBytes }));
@@ -81,21 +101,13 @@ export function createApp(d: AppDeps): Express {
     next();
   });
 
-  const openapi = openApiDocument(d.reads, d.version);
-  app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
-  app.get("/readyz", async (_req, res) => {
-    const ready = await d.ready().catch(() => false);
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready" });
-  });
-  app.get("/metrics", async (_req, res) => {
-    res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
-  });
-  app.get("/openapi.json", (_req, res) => void res.json(openapi));
-
-  for (const route of d.reads.filter((r) => r.auth === "public")) app[route.method ?? "get"](route.path, route.handler);
+  const publicLimit = publicPerAddress(d.limits);
+  for (const route of d.reads.filter((r) => r.auth === "public"))
+    app[route.method ?? "get"](route.path, publicLimit, route.handler);
 
   const signed = express.Router();
   signed.use(authenticate(d.directory, d.nonces, d.verifier, d.authWindowSeconds, d.now, d.metrics));
+  signed.use(perCaller(d.limits));
   for (const route of d.reads.filter((r) => r.auth === "signed"))
     signed[route.method ?? "get"](route.path, route.handler);
   mountWriteRoutes(signed, d.records);

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { ERROR_CODES, LedgerError, errorMessage, type ErrorCode } from "../../../core/errors.ts";
 import type { FieldIssue } from "../../../core/validate.ts";
-import { ChainUnavailableError } from "../chain/backend.ts";
+import { ChainMismatchError, ChainUnavailableError } from "../chain/backend.ts";
 import type { Logger } from "../logger.ts";
 import { preferredLanguage } from "./language.ts";
 
@@ -18,6 +18,7 @@ function classify(err: unknown): { code: ErrorCode; detail?: string; details?: R
   if (err instanceof LedgerError)
     return { code: err.code, detail: err.detail, details: err.details ? { ...err.details } : undefined };
   if (err instanceof ChainUnavailableError) return { code: "CHAIN_UNAVAILABLE" };
+  if (err instanceof ChainMismatchError) return { code: "CHAIN_MISMATCH", detail: err.message };
   const e = err as { type?: string; status?: number; statusCode?: number };
   if (e?.type === "entity.too.large") return { code: "PAYLOAD_TOO_LARGE" };
   if (e?.type === "entity.parse.failed" || err instanceof SyntaxError)

@@ -23,9 +23,10 @@ import {
  *  - log.key.json: the SM2 key that signs log checkpoints and listing reports;
  *  - relay.key.json: the EVM account that submits transactions (bound to the agency on chain).
  *
- * The passphrase comes from LEDGER_AGENCY_PASSPHRASE. Without it, a random passphrase is
- * generated once and kept in <dataDir>/keys/passphrase (owner-only): convenient on a laptop,
- * and the service says loudly that production must set the variable.
+ * The passphrase comes from LEDGER_AGENCY_PASSPHRASE. Without it, and only for the embedded
+ * demo chain, a random passphrase is generated once and kept in <dataDir>/keys/passphrase
+ * (owner-only) next to the keys it opens: convenient on a laptop, no protection at all on a
+ * server, so a start on any other backend without the variable is refused.
  */
 /** A key the service cannot use as configured: the message says which file and why. */
 export class KeyringError extends Error {
@@ -51,9 +52,14 @@ async function resolvePassphrase(
   dir: string,
   env: Record<string, string | undefined>,
   logger: Logger,
+  generatedFor: string | undefined,
 ): Promise<{ passphrase: string; path?: string }> {
   const fromEnv = env.LEDGER_AGENCY_PASSPHRASE;
   if (fromEnv) return { passphrase: fromEnv };
+  if (generatedFor !== undefined)
+    throw new KeyringError(
+      `backend ${generatedFor} needs LEDGER_AGENCY_PASSPHRASE, the passphrase that seals the service's keys (a generated one kept next to the keys is for the embedded demo chain only)`,
+    );
   const path = join(dir, "passphrase");
   if (!(await fileExists(path))) {
     await writeFile(path, randomBytes(24).toString("base64url") + "\n", { mode: 0o600 });
@@ -88,12 +94,21 @@ export async function openKeyring(
   agencySetting: AgencyKeySetting,
   logger: Logger,
   env: Record<string, string | undefined> = process.env,
-  options?: { scryptN?: number },
+  options?: {
+    scryptN?: number;
+    /** The configured backend: only the embedded one may fall back to a generated passphrase. */
+    backend?: string;
+  },
 ): Promise<Keyring> {
   const dir = join(dataDir, "keys");
   const { mkdir } = await import("node:fs/promises");
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const { passphrase, path: passphrasePath } = await resolvePassphrase(dir, env, logger);
+  const { passphrase, path: passphrasePath } = await resolvePassphrase(
+    dir,
+    env,
+    logger,
+    options?.backend === undefined || options.backend === "embedded" ? undefined : options.backend,
+  );
   const agencyOrgId = agencySetting.orgId;
   const paths = {
     agency: agencySetting.keyFile ?? join(dir, "agency.key.json"),

@@ -3,15 +3,19 @@ import { LedgerError } from "../../../../core/errors.ts";
 import { recordHash, type SignedRecord } from "../../../../core/record.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import {
+  ChainMismatchError,
   ChainUnavailableError,
+  OutcomeUnknownError,
   type BatchOutcome,
+  type ChainIdentity,
   type ChainEvent,
   type ChainRef,
   type LedgerBackend,
+  type PendingTransaction,
   type TxRef,
 } from "../backend.ts";
 import { BATCH_BASE_GAS, batchCallGas, RegistryClient } from "./registry-client.ts";
-import { signerRelay, type RelaySender } from "./relay.ts";
+import { relayedOutcome, signerRelay, type RelaySender } from "./relay.ts";
 
 export interface EvmBackendOptions {
   /** Fee and gas settings of every transaction, e.g. zero fees on a private chain. */
@@ -24,6 +28,8 @@ export interface EvmBackendOptions {
   readonly maxBatchGas?: bigint;
   /** How batch transactions are sent (default: through `signer` with `overrides`). */
   readonly relay?: RelaySender;
+  /** How long the default relay waits for a sent transaction's receipt (default 30 s). */
+  readonly receiptTimeoutMs?: number;
 }
 
 const DEFAULT_MAX_BATCH_GAS = 15_000_000n;
@@ -58,14 +64,33 @@ function parseCursor(cursor: string): { block: number; index: number } {
   return { block: Number(m[1]), index: Number(m[2]) };
 }
 
-/** Transport trouble becomes ChainUnavailableError; rule failures stay LedgerError. */
+/**
+ * Transport trouble becomes ChainUnavailableError; rule failures stay LedgerError; a call
+ * answered with no data at all (no code at the registry's address) becomes ChainMismatchError.
+ * Used only where nothing was sent: reads and dry runs.
+ */
 function classify(err: unknown): unknown {
-  if (err instanceof LedgerError || err instanceof ChainUnavailableError) return err;
+  if (
+    err instanceof LedgerError ||
+    err instanceof ChainUnavailableError ||
+    err instanceof ChainMismatchError ||
+    err instanceof OutcomeUnknownError
+  )
+    return err;
   if (isError(err, "NETWORK_ERROR") || isError(err, "TIMEOUT") || isError(err, "SERVER_ERROR")) {
     return new ChainUnavailableError(`EVM node unavailable: ${err.shortMessage}`, { cause: err });
   }
-  if (err instanceof Error && /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed/.test(err.message)) {
-    return new ChainUnavailableError(`EVM node unavailable: ${err.message}`, { cause: err });
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (
+    (typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)$/.test(code)) ||
+    (err instanceof Error && /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|other side closed/.test(err.message))
+  ) {
+    return new ChainUnavailableError(`EVM node unavailable: ${(err as Error).message || String(code)}`, { cause: err });
+  }
+  if (isError(err, "BAD_DATA") && (err as { value?: unknown }).value === "0x") {
+    return new ChainMismatchError(
+      "the registry answered a read with no data: no registry at its address on this chain (a node that lost its state, or another chain)",
+    );
   }
   return err;
 }
@@ -99,7 +124,11 @@ export class EvmBackend implements LedgerBackend {
   ) {
     this.ref = { type: "evm", chainId, contract: address };
     this.client = new RegistryClient(address, provider);
-    this.relay = options.relay ?? signerRelay(signer, options.overrides);
+    this.relay =
+      options.relay ??
+      signerRelay(signer, options.overrides, {
+        ...(options.receiptTimeoutMs !== undefined ? { receiptTimeoutMs: options.receiptTimeoutMs } : {}),
+      });
   }
 
   /** A backend whose chain id is read from the node. */
@@ -193,17 +222,38 @@ export class EvmBackend implements LedgerBackend {
             outcomes[c.at] = { ok: true, tx };
             continue;
           }
-          const why = await this.client.refusal(c.data, from);
+          // Mined without this record's event: nothing of it was written; say why if the chain tells.
+          const why = await this.client.refusal(c.data, from).catch(() => undefined);
           outcomes[c.at] = {
             ok: false,
-            error: why === undefined ? new Error("the chain left the record out of its batch") : classify(why),
+            error:
+              why instanceof LedgerError
+                ? why
+                : new ChainUnavailableError(
+                    `the chain left the record out of batch transaction ${r.txId}; nothing of it was written`,
+                  ),
           };
         }
       } catch (err) {
-        // This chunk's fate is unknown to the caller, and later chunks were never sent.
-        const failure = classify(err);
-        for (const later of chunks.slice(n))
-          for (const c of later.calls) outcomes[c.at] = { ok: false, error: failure };
+        // This chunk was sent or not as the relay says (OutcomeUnknownError: maybe); later
+        // chunks were never sent, so nothing of them was written.
+        const failure =
+          err instanceof OutcomeUnknownError || err instanceof ChainUnavailableError || err instanceof LedgerError
+            ? err
+            : new OutcomeUnknownError(
+                `the batch transaction's fate is unknown: ${(err as Error).message}`,
+                {},
+                {
+                  cause: err,
+                },
+              );
+        for (const c of chunk) outcomes[c.at] = { ok: false, error: failure };
+        const notSent = new ChainUnavailableError(
+          "not sent: an earlier transaction of the same group did not complete; nothing was written",
+          { cause: err },
+        );
+        for (const later of chunks.slice(n + 1))
+          for (const c of later.calls) outcomes[c.at] = { ok: false, error: notSent };
         break;
       }
     }
@@ -263,6 +313,26 @@ export class EvmBackend implements LedgerBackend {
   async now(): Promise<number> {
     try {
       return await this.client.now();
+    } catch (err) {
+      throw classify(err);
+    }
+  }
+
+  async identify(): Promise<ChainIdentity> {
+    try {
+      return await this.client.identify();
+    } catch (err) {
+      throw classify(err);
+    }
+  }
+
+  cursorBlock(cursor: string): number {
+    return parseCursor(cursor).block;
+  }
+
+  async transactionOutcome(pending: PendingTransaction): Promise<"landed" | "dropped" | "unknown"> {
+    try {
+      return await relayedOutcome(this.provider, pending);
     } catch (err) {
       throw classify(err);
     }

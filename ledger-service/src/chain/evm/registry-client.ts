@@ -33,6 +33,7 @@ import {
 } from "./encoding.ts";
 import { setBounded } from "../../../../core/bounded-map.ts";
 import type { RelaySender } from "./relay.ts";
+import { ChainMismatchError, OutcomeUnknownError } from "../backend.ts";
 import { decodeRelayBatch, encodeCall, encodeRelayBatch, fromHex, toHex } from "./calldata.ts";
 
 /** Deploys the modules and the routing registry; returns the registry's address. */
@@ -243,6 +244,8 @@ export class RegistryClient {
         );
       throw parsed ? new Error(`relayBatch reverted with ${parsed.name}()`, { cause: err }) : err;
     }
+    // No code at the address answers every call with nothing: not our registry's chain.
+    if (returned === "0x") throw await this.mismatch();
     const { ok, gasUsed, revertData: reverts } = decodeRelayBatch(fromHex(returned));
     return calls.map((_, i) =>
       ok[i] ? { ok: true, gas: gasUsed[i]! } : { ok: false, error: refusalOf(toHex(reverts[i]!)) },
@@ -263,12 +266,38 @@ export class RegistryClient {
         log.address.toLowerCase() === this.address.toLowerCase() ? decodeRecordEvent(log)?.recordHash : undefined;
       if (hash) emitted.add(hash);
     }
-    return {
-      txId: mined.txId,
-      blockNumber: mined.blockNumber,
-      blockTime: await this.blockTime(mined.blockHash),
-      emitted,
-    };
+    let blockTime: number;
+    try {
+      blockTime = await this.blockTime(mined.blockHash);
+    } catch (err) {
+      // Mined: whatever it emitted is on chain, only its block's time is not known yet.
+      throw new OutcomeUnknownError(
+        `transaction ${mined.txId} was mined in block ${mined.blockNumber}; its block could not be read`,
+        { txId: mined.txId },
+        { cause: err },
+      );
+    }
+    return { txId: mined.txId, blockNumber: mined.blockNumber, blockTime, emitted };
+  }
+
+  /** The error for a chain where the registry's calls return nothing: no registry code there, or something else. */
+  async mismatch(): Promise<Error> {
+    const code = await this.rpc<string>("eth_getCode", [this.address, "latest"]);
+    return code === "0x"
+      ? new ChainMismatchError(
+          `no registry at ${this.address} on this chain: a node that lost its state, or another chain than this data directory's`,
+        )
+      : new Error(`the registry at ${this.address} answered a call with no data`);
+  }
+
+  /** Block 0's hash, the head and whether the registry has code: what identifies this chain. */
+  async identify(): Promise<{ genesis: string; head: number; registry: boolean }> {
+    const [genesis, head, code] = await Promise.all([
+      this.rpc<{ hash: string } | null>("eth_getBlockByNumber", ["0x0", false]),
+      this.rpc<string>("eth_blockNumber", []),
+      this.rpc<string>("eth_getCode", [this.address, "latest"]),
+    ]);
+    return { genesis: genesis?.hash ?? "", head: Number(head), registry: code !== "0x" };
   }
 
   /** Why a record's call is refused on the current state (after a batch left it out), if it is. */

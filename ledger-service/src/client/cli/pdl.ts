@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import { LedgerApiError } from "../sdk/ledger-client.ts";
+import { LedgerApiError, OutcomePendingError } from "../sdk/ledger-client.ts";
 import { deliverCommand } from "./commands/deliver-command.ts";
 import { keygenCommand } from "./commands/keygen-command.ts";
 import { requestCommands } from "./commands/request-commands.ts";
@@ -9,7 +9,8 @@ import { CliError } from "./context.ts";
 
 /**
  * `pdl`: the users' command line for the Public Data Ledger service. Exit codes: 0 success,
- * 1 usage or local error, 2 verification failed, 3 the service refused the request.
+ * 1 usage or local error, 2 verification failed, 3 the service refused the request, 4 a write
+ * was sent but its outcome is not known yet (poll `pdl get /v1/receipts/<recordHash>`).
  */
 const program = new Command("pdl")
   .description(
@@ -33,6 +34,13 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof OutcomePendingError) {
+    process.stdout.write(JSON.stringify(err.body, null, 2) + "\n");
+    process.stderr.write(
+      `pdl: sent, outcome not known yet: poll \`pdl get /v1/receipts/${err.recordHash}\` (200: written, 404: nothing written)\n`,
+    );
+    process.exit(4);
+  }
   if (err instanceof LedgerApiError) {
     // The code and message are the rulebook's; `detail` says what exactly was wrong.
     const detail = (err.body as { error?: { detail?: unknown } } | undefined)?.error?.detail;

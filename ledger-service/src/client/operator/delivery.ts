@@ -168,7 +168,7 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
 /** Submits the deliver hop; an identical hop (same root and commitment) already on chain is kept. */
 async function registerHop(api: LedgerClient, body: LineageHop): Promise<SubmitResponse | undefined> {
   try {
-    return await api.request<SubmitResponse>("POST", "/v1/deliveries", api.sign("lineage.hop", body));
+    return await api.submitSigned(api.sign("lineage.hop", body), "/v1/deliveries");
   } catch (err) {
     if (!(err instanceof LedgerApiError && err.code === "DUPLICATE_ID")) throw err;
     const existing = (await api.get<RecordDocument<LineageHop>>(`/v1/hops/${encodeURIComponent(body.id)}`)).created;

@@ -26,12 +26,34 @@ export class LedgerApiError extends Error {
   }
 }
 
+/**
+ * The service sent the write's transaction but does not know its outcome yet, and it stayed
+ * unknown for as long as the client polled (`body` is the service's last 202 answer, with the
+ * record hash to poll later: GET /v1/receipts/:recordHash).
+ */
+export class OutcomePendingError extends LedgerApiError {
+  constructor(
+    readonly recordHash: string,
+    body: unknown,
+  ) {
+    super(
+      202,
+      "OUTCOME_PENDING",
+      `the outcome of record ${recordHash} is not known yet; poll GET /v1/receipts/${recordHash}`,
+      body,
+    );
+    this.name = "OutcomePendingError";
+  }
+}
+
 export interface ClientOptions {
   readonly baseUrl: string;
   readonly identity?: Identity;
   readonly language?: "en" | "zh";
   /** Seconds since the epoch, for the request timestamp. */
   readonly clock?: () => number;
+  /** How long `submit` keeps polling a write answered 202 before OutcomePendingError (default 60 s). */
+  readonly outcomeTimeoutMs?: number;
 }
 
 export function newNonce(): string {
@@ -75,10 +97,7 @@ export class LedgerClient {
     opts: { public?: boolean; headers?: Record<string, string> } = {},
   ): Promise<T> {
     const { status, json } = await this.raw(method, path, body, opts);
-    if (status >= 400) {
-      const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new LedgerApiError(status, err?.code ?? "HTTP_" + status, err?.message ?? "request failed", json);
-    }
+    if (status >= 400) throw apiError(status, json);
     return json as T;
   }
 
@@ -151,8 +170,86 @@ export class LedgerClient {
 
   /** Signs `body` as operation `op` and posts it to the generic records endpoint. */
   submit<O extends OperationName>(op: O, body: OperationBody<O>): Promise<SubmitResponse> {
-    return this.request<SubmitResponse>("POST", "/v1/records", this.sign(op, body));
+    return this.submitSigned(this.sign(op, body));
   }
+
+  /**
+   * Posts a signed record and resolves with its receipt once it is on chain. A 202 answer (its
+   * transaction was sent, its outcome not known yet) is followed: GET /v1/receipts/:recordHash
+   * until the receipt comes (200), or the service knows nothing was written (404, thrown as the
+   * LedgerApiError it is), or `outcomeTimeoutMs` passes (OutcomePendingError, with the hash).
+   */
+  async submitSigned(signed: SignedRecord, path = "/v1/records"): Promise<SubmitResponse> {
+    const { status, json, headers } = await this.raw("POST", path, signed);
+    if (status >= 400) throw apiError(status, json);
+    if (status !== 202) return json as SubmitResponse;
+    return this.awaitOutcome(json as PendingAnswer, headers);
+  }
+
+  /** Follows a 202 answer to its outcome (see submitSigned). */
+  async awaitOutcome(pending: PendingAnswer, headers?: Headers): Promise<SubmitResponse> {
+    const deadline = Date.now() + (this.options.outcomeTimeoutMs ?? 60_000);
+    let last: unknown = pending;
+    let wait = retryAfterMs(headers);
+    for (;;) {
+      if (Date.now() + wait > deadline) throw new OutcomePendingError(pending.recordHash, last);
+      await new Promise((ok) => setTimeout(ok, wait));
+      const res = await this.raw("GET", `/v1/receipts/${pending.recordHash}`).catch((err: unknown) => ({
+        // The service itself may be restarting: keep polling until the deadline.
+        status: 0,
+        json: { error: { code: "UNREACHABLE", message: (err as Error).message } },
+        headers: new Headers(),
+      }));
+      if (res.status === 200) return acceptedFrom(pending, res.json as Receipt);
+      if (res.status === 404 || (res.status >= 400 && res.status < 500 && res.status !== 429))
+        throw apiError(res.status, res.json);
+      last = res.json;
+      wait = retryAfterMs(res.headers);
+    }
+  }
+}
+
+/** The service's 202 answer to a write whose outcome it does not know yet. */
+export interface PendingAnswer {
+  readonly recordHash: string;
+  readonly op: string;
+  readonly kind: string;
+  readonly id: string;
+  readonly state: "submitted";
+  readonly txId?: string;
+}
+
+interface Receipt {
+  readonly entry: { readonly index: number; readonly data?: string };
+  readonly state?: string;
+}
+
+function apiError(status: number, json: unknown): LedgerApiError {
+  const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+  return new LedgerApiError(status, err?.code ?? "HTTP_" + status, err?.message ?? "request failed", json);
+}
+
+function retryAfterMs(headers: Headers | undefined): number {
+  const seconds = Number(headers?.get("retry-after") ?? "");
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 30) * 1000 : 1000;
+}
+
+/** The 201 answer rebuilt from the receipt: the log entry names the transaction that carried the record. */
+function acceptedFrom(pending: PendingAnswer, receipt: Receipt): SubmitResponse {
+  const entry = JSON.parse(Buffer.from(receipt.entry.data ?? "", "base64").toString("utf8") || "{}") as {
+    txId?: string;
+    blockNumber?: number;
+    blockTime?: number;
+  };
+  return {
+    recordHash: pending.recordHash,
+    op: pending.op,
+    kind: pending.kind,
+    id: pending.id,
+    tx: { txId: entry.txId ?? "", blockNumber: entry.blockNumber ?? 0, blockTime: entry.blockTime ?? 0 },
+    leafIndex: receipt.entry.index,
+    receipt: receipt as unknown as SubmitResponse["receipt"],
+  };
 }
 
 export interface SubmitResponse {

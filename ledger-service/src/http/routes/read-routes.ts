@@ -9,6 +9,9 @@ import type { LedgerBackend } from "../../chain/backend.ts";
 import type { IndexStore } from "../../indexes/index-store.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 import { param, atQuery, type ReadRoute } from "./route.ts";
+import type { OutcomeEntry } from "../../domain/outcomes.ts";
+import { pendingRecordOf } from "../../domain/record-service.ts";
+import { OUTCOME_POLL_SECONDS } from "./write-handlers.ts";
 
 export interface ReadDeps {
   readonly backend: LedgerBackend;
@@ -17,6 +20,8 @@ export interface ReadDeps {
   readonly access: Access;
   /** Extra read routes contributed by other modules (checkpoints, reports, trace). */
   readonly extra?: readonly ReadRoute[];
+  /** What is known of a write not (yet) indexed: its unknown or settled outcome. */
+  readonly outcomeOf?: (recordHash: string) => Promise<OutcomeEntry | undefined>;
 }
 
 const KINDS = new Set([
@@ -179,14 +184,30 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
     {
       path: "/v1/receipts/:recordHash",
       auth: "signed",
-      summary: "The latest receipt of an accepted record (pending, checkpointed or anchored)",
+      summary:
+        "The latest receipt of an accepted record (pending, checkpointed or anchored); 202 while the outcome of its write is not known, 404 once nothing of it was written",
       tag: "evidence",
       handler: async (req, res) => {
         const hash = param(req, "recordHash");
         if (!/^[0-9a-f]{64}$/.test(hash))
           throw new LedgerError("MALFORMED_REQUEST", "a record hash is 64 lowercase hex characters");
         const entry = await store.entryByHash(hash);
-        if (!entry) throw new LedgerError("NOT_FOUND");
+        if (!entry) {
+          const outcome = await d.outcomeOf?.(hash);
+          // Only its author (and those who read everything) learn of a write that is not on chain.
+          if (outcome && (access.readsEverything(req.caller!) || outcome.actor === req.caller!.orgId)) {
+            if (outcome.state === "submitted")
+              return void res
+                .status(202)
+                .set("Retry-After", String(OUTCOME_POLL_SECONDS))
+                .json({ ...pendingRecordOf(outcome), poll: `/v1/receipts/${hash}` });
+            throw new LedgerError("NOT_FOUND", outcome.reason ?? "nothing of this record was written", {
+              recordHash: hash,
+              state: "not-written",
+            });
+          }
+          throw new LedgerError("NOT_FOUND");
+        }
         if (!access.readsEverything(req.caller!) && entry.signed.record.actor !== req.caller!.orgId)
           await assertCanSee(req, entry.kind, entry.id);
         if (entry.leafIndex < 0)

@@ -1,6 +1,7 @@
-import type { Request, Router } from "express";
-import { parseSignedRecord } from "../../../../core/record.ts";
-import type { RecordService } from "../../domain/record-service.ts";
+import type { Request, Response, Router } from "express";
+import { parseSignedRecord, type SignedRecord } from "../../../../core/record.ts";
+import type { Caller } from "../../domain/access.ts";
+import { OutcomePendingError, type RecordService } from "../../domain/record-service.ts";
 import { WRITE_ROUTES, type WriteRoute } from "./write-routes.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 
@@ -23,15 +24,30 @@ function check(route: WriteRoute, req: Request): ReturnType<typeof parseSignedRe
   return signed;
 }
 
+/** Seconds a client polling an unknown outcome should wait between polls. */
+export const OUTCOME_POLL_SECONDS = 2;
+
+/**
+ * 201 with the receipt once the record is on chain and logged; 202 with the record hash when
+ * its transaction was sent but its outcome is not known yet (poll GET /v1/receipts/:recordHash,
+ * which answers 202 until the outcome is known).
+ */
+async function answer(res: Response, records: RecordService, signed: SignedRecord, caller: Caller): Promise<void> {
+  try {
+    res.status(201).json(await records.submit(signed, caller));
+  } catch (err) {
+    if (!(err instanceof OutcomePendingError)) throw err;
+    res
+      .status(202)
+      .set("Retry-After", String(OUTCOME_POLL_SECONDS))
+      .set("Location", `/v1/receipts/${err.pending.recordHash}`)
+      .json({ ...err.pending, poll: `/v1/receipts/${err.pending.recordHash}` });
+  }
+}
+
 export function mountWriteRoutes(router: Router, records: RecordService): void {
   for (const route of WRITE_ROUTES) {
-    router[route.method](route.path, async (req, res) => {
-      const accepted = await records.submit(check(route, req), req.caller!);
-      res.status(201).json(accepted);
-    });
+    router[route.method](route.path, (req, res) => answer(res, records, check(route, req), req.caller!));
   }
-  router.post("/v1/records", async (req, res) => {
-    const accepted = await records.submit(parseSignedRecord(req.body), req.caller!);
-    res.status(201).json(accepted);
-  });
+  router.post("/v1/records", (req, res) => answer(res, records, parseSignedRecord(req.body), req.caller!));
 }

@@ -21,6 +21,7 @@ export function requestCommands(program: Command): void {
       if (!isOperationName(operation))
         throw new CliError(`unknown operation ${operation}; \`pdl operations\` lists them`);
       const api = await client(globals(command));
+      // A 202 (sent, outcome not known yet) is followed until the receipt or a refusal comes.
       print(await api.submit(operation, (await readJson(bodyPath)) as never));
     });
 

@@ -1,0 +1,80 @@
+import type { RequestHandler } from "express";
+import { ipKeyGenerator, rateLimit, type ValueDeterminingMiddleware } from "express-rate-limit";
+import { LedgerError } from "../../../core/errors.ts";
+
+/**
+ * Per-caller rate limits (express-rate-limit, fixed windows in memory): a caller over its limit
+ * is answered 429 RATE_LIMITED with Retry-After (seconds to the window's end), in the service's
+ * error format. The counters hold one entry per key seen in the current window, so their memory
+ * is bounded by the callers of one window.
+ */
+export interface RateLimits {
+  readonly windowSeconds: number;
+  readonly perCaller: number;
+  readonly refusedPerAddress: number;
+  readonly publicPerAddress: number;
+}
+
+const addressOf = (ip: string | undefined) => ipKeyGenerator(ip ?? "unknown");
+
+function limiter(
+  windowSeconds: number,
+  limit: number,
+  key: ValueDeterminingMiddleware<string>,
+  what: string,
+  countRefusedOnly = false,
+): RequestHandler {
+  return rateLimit({
+    windowMs: windowSeconds * 1000,
+    limit,
+    keyGenerator: key,
+    standardHeaders: "draft-7",
+    legacyHeaders: false,
+    skipSuccessfulRequests: countRefusedOnly,
+    // Addresses go through ipKeyGenerator (IPv6 by /56), which the source check cannot see.
+    validate: { keyGeneratorIpFallback: false },
+    // A 429 itself is not another refusal to count.
+    requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode === 429,
+    handler: (_req, _res, next) =>
+      next(
+        new LedgerError("RATE_LIMITED", `more than ${limit} ${what} in ${windowSeconds} s`, {
+          limit,
+          windowSeconds,
+        }),
+      ),
+  });
+}
+
+/** Signed requests per authenticated caller (mounted after authentication). */
+export function perCaller(limits: RateLimits): RequestHandler {
+  return limiter(
+    limits.windowSeconds,
+    limits.perCaller,
+    (req) => `caller:${req.caller?.orgId ?? addressOf(req.ip)}`,
+    "requests from this organisation",
+  );
+}
+
+/**
+ * Refused requests per client address, before any signature is verified: a client sending bad
+ * input (forged, malformed, replayed) is slowed down before it costs SM2 verifications.
+ */
+export function refusedPerAddress(limits: RateLimits): RequestHandler {
+  return limiter(
+    limits.windowSeconds,
+    limits.refusedPerAddress,
+    (req) => `refused:${addressOf(req.ip)}`,
+    "refused requests from this address",
+    true,
+  );
+}
+
+/** Unsigned requests to the public routes per client address. */
+export function publicPerAddress(limits: RateLimits): RequestHandler {
+  return limiter(
+    limits.windowSeconds,
+    limits.publicPerAddress,
+    (req) => `public:${addressOf(req.ip)}`,
+    "public requests from this address",
+  );
+}
