@@ -73,8 +73,6 @@ export function publicProductFacts(body: Product, operator: string, view: Produc
 
 /** Reads open to some roles only, whatever the record they concern. */
 export const ROLE_READS = {
-  /** Overdue destruction certificates (GET /v1/overdue). */
-  overdue: ["agency", "supervisor"],
   /** Tracing a leaked file (POST /v1/trace). */
   trace: ["agency", "supervisor"],
   /** A delivery's trace keys and fingerprint deposit: the delivering organisations. */

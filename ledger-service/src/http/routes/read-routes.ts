@@ -12,6 +12,7 @@ import { param, atQuery, type ReadRoute } from "./route.ts";
 import type { OutcomeEntry } from "../../domain/outcomes.ts";
 import { pendingRecordOf } from "../../domain/record-service.ts";
 import { OUTCOME_POLL_SECONDS } from "./write-handlers.ts";
+import { overdueItems } from "../../domain/overdue/sources.ts";
 
 export interface ReadDeps {
   readonly backend: LedgerBackend;
@@ -221,13 +222,22 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
     {
       path: "/v1/overdue",
       auth: "signed",
-      summary: "Grants whose destruction certificates are overdue at a time (default: now)",
+      summary:
+        "Every duty overdue at a time (default: now): items with their kind, deadline, the record that started the clock and who owes the act; the agency and supervisors see all, others the items naming their organisation. `overdue` repeats the destruction items in the earlier per-grant shape",
       tag: "exit",
       query: [{ name: "at", description: "Unix seconds" }],
       handler: async (req, res) => {
-        access.requireRead(req.caller!, "overdue");
         const at = await atQuery(req, backend);
-        res.json({ at, overdue: await backend.overdue(at) });
+        const items = await overdueItems({ at, backend, store }, req.caller!);
+        const overdue = items
+          .filter((i) => i.kind === "destruction-certificate")
+          .map((i) => ({
+            grantId: i.subject.id,
+            endedAt: i.detail.endedAt,
+            deadline: i.deadline,
+            missing: i.detail.missing,
+          }));
+        res.json({ at, items, overdue });
       },
     },
     ...(d.extra ?? []),
