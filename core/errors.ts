@@ -85,6 +85,8 @@ export const ERROR_CODES = {
   CHAIN_UNAVAILABLE: { scope: "service", http: 503, en: "The chain is unavailable; nothing was written. Retry later.", zh: "区块链暂不可用，未写入任何数据，请稍后重试。" },
   CHAIN_MISMATCH: { scope: "service", http: 503, en: "The chain does not hold this ledger's history (another chain, or a node that lost its state); nothing was written.", zh: "所连接的区块链不含本账本的历史（链不一致或节点丢失了状态），未写入任何数据。" },
   RATE_LIMITED: { scope: "service", http: 429, en: "Too many requests from this caller; retry after the time the Retry-After header gives.", zh: "该调用方请求过于频繁，请按 Retry-After 所示时间后重试。" },
+  CLOCK_NOT_MANUAL: { scope: "service", http: 409, en: "The chain's clock cannot be moved: only the embedded chain started with LEDGER_CLOCK=manual has a clock the agency moves.", zh: "区块链时钟不可调整：仅以 LEDGER_CLOCK=manual 启动的内嵌链允许实施机构推进时钟。" },
+  CLOCK_BACKWARDS: { scope: "service", http: 409, en: "The chain's clock only moves forward.", zh: "区块链时钟只能向前推进，不能回拨。" },
   CHAIN_CONFLICT: { scope: "service", http: 409, en: "A concurrent transaction changed the same records; nothing was written. Retry.", zh: "并发交易修改了相同记录，未写入任何数据，请重试。" },
   INTERNAL: { scope: "service", http: 500, en: "Internal error.", zh: "内部错误。" },
 } as const satisfies Record<string, ErrorSpec>;

@@ -24,6 +24,13 @@ export const ConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535),
   dataDir: z.string().min(1),
   backend: Backend,
+  /**
+   * The embedded chain's rule engine: the chaincode's on a durable LevelDB store, or the earlier
+   * Solidity registry on Hardhat's EVM with a replayed journal (the restart benchmark's baseline).
+   */
+  embedded: z.strictObject({ engine: z.enum(["chaincode", "hardhat"]) }),
+  /** The embedded chain's clock: the machine's, or one only the agency moves (LEDGER_CLOCK=manual). */
+  clock: z.enum(["wall", "manual"]),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   /** Largest accepted request body. */
   bodyLimitBytes: z
@@ -105,6 +112,8 @@ export const DEFAULTS: Config = {
   port: 8080,
   dataDir: "./data",
   backend: "embedded",
+  embedded: { engine: "chaincode" },
+  clock: "wall",
   logLevel: "info",
   bodyLimitBytes: 256 * 1024,
   authWindowSeconds: 300,
@@ -157,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: int(env, "PORT"),
     dataDir: env.LEDGER_DATA_DIR,
     backend: env.LEDGER_BACKEND as Config["backend"] | undefined,
+    clock: env.LEDGER_CLOCK as Config["clock"] | undefined,
     logLevel: env.LOG_LEVEL as Config["logLevel"] | undefined,
     bodyLimitBytes: int(env, "LEDGER_BODY_LIMIT_BYTES"),
     verifyThreads: int(env, "LEDGER_VERIFY_THREADS"),
@@ -195,6 +205,11 @@ export function loadConfig(env: Env = process.env): Config {
         anchorEveryLeaves: int(env, "LEDGER_ANCHOR_EVERY_LEAVES"),
         anchorEverySeconds: int(env, "LEDGER_ANCHOR_EVERY_SECONDS"),
       }),
+    },
+    embedded: {
+      ...DEFAULTS.embedded,
+      ...file.embedded,
+      ...definedOnly({ engine: env.LEDGER_EMBEDDED_ENGINE as Config["embedded"]["engine"] | undefined }),
     },
     evm: {
       ...DEFAULTS.evm,

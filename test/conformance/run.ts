@@ -30,6 +30,7 @@ const FACTORIES: [string, string, string][] = [
   ["fabric-grpc", "./variants/fabric-grpc.ts", "createFabricGrpcVariant"],
   ["fabric", "./variants/fabric-in-process.ts", "createFabricInProcessVariant"],
   ["evm", "./variants/evm.ts", "createEvmVariant"],
+  ["embedded", "./variants/embedded.ts", "createEmbeddedVariant"],
 ];
 
 async function loadVariants(): Promise<{ key: string; create: Factory }[]> {

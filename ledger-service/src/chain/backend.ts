@@ -2,13 +2,14 @@ import type { SignedRecord } from "../../../core/record.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../core/views.ts";
 
 /**
- * The ledger service's view of a chain. Three implementations: `embedded` (Hardhat's EVM in
- * process), `evm` (any JSON-RPC endpoint), `fabric` (fabric-gateway). Rule failures reject with
+ * The ledger service's view of a chain. Implementations: `embedded` (the chaincode's rule engine
+ * in process on a durable LevelDB world state and block store; Hardhat's EVM with a replayed
+ * journal before it), `evm` (any JSON-RPC endpoint), `fabric` (fabric-gateway). Rule failures reject with
  * `LedgerError` carrying the rulebook code; transport failures with `ChainUnavailableError`.
  */
 export interface ChainRef {
-  readonly type: "evm" | "fabric";
-  /** EVM chain id (decimal string) or Fabric channel name. */
+  readonly type: "embedded" | "evm" | "fabric";
+  /** EVM chain id (decimal string), Fabric channel name, or the embedded chain's name. */
   readonly chainId: string;
   /** Contract address of the registry facade, or the chaincode name. */
   readonly contract: string;
@@ -55,6 +56,8 @@ export interface LedgerBackend {
   events(after?: string): AsyncIterable<ChainEvent>;
   /** The chain's current time (latest block time, or wall clock for Fabric). */
   now(): Promise<number>;
+  /** Optional: the chain's own clock, where the chain has one the service runs (the embedded chain). */
+  readonly clock?: ChainClockControl;
   /**
    * Optional: what identifies the chain and how far it is, to check that it is the chain this
    * data directory was built on (start-up and /readyz). Rejects with ChainUnavailableError when
@@ -71,6 +74,16 @@ export interface LedgerBackend {
    */
   transactionOutcome?(pending: PendingTransaction): Promise<"landed" | "dropped" | "unknown">;
   close(): Promise<void>;
+}
+
+/** A chain clock the service runs: `manual` ones move only when the agency asks (LEDGER_CLOCK=manual). */
+export interface ChainClockControl {
+  readonly mode: "wall" | "manual";
+  /**
+   * Moves a manual clock forward to `to` (Unix seconds), journaled before it resolves; `by` is
+   * who asked. LedgerError CLOCK_NOT_MANUAL on a wall clock, CLOCK_BACKWARDS before the present.
+   */
+  advance(to: number, by: string): Promise<{ previous: number; time: number }>;
 }
 
 export interface ChainIdentity {

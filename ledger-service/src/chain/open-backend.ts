@@ -1,13 +1,14 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FetchRequest, JsonRpcProvider, Wallet, getAddress } from "ethers";
 import type { Config } from "../config.ts";
 import type { Keyring } from "../keys/keyring.ts";
 import type { Logger } from "../logger.ts";
 import type { LedgerBackend } from "./backend.ts";
-import { EMBEDDED_CHAIN_ID, EmbeddedChain } from "./embedded/embedded-chain.ts";
+import { EmbeddedLedger } from "./embedded/embedded-ledger.ts";
+import { openHardhatEmbedded } from "./embedded/hardhat-embedded.ts";
+import { LEDGER_DIR, migrateJournalIfPresent } from "./embedded/migrate-journal.ts";
 import { EvmBackend } from "./evm/evm-backend.ts";
-import { deployRegistry } from "./evm/registry-client.ts";
 import { openFabricBackend } from "./fabric/fabric-backend.ts";
 import { missingPeerSettings, type PeerSetting } from "../fabric-access/peer-connection.ts";
 
@@ -34,6 +35,10 @@ export async function openBackend(
   logger: Logger,
   env: Record<string, string | undefined> = process.env,
 ): Promise<OpenedBackend> {
+  if (config.clock === "manual" && config.backend !== "embedded")
+    throw new ConfigError(
+      `LEDGER_CLOCK=manual is for the embedded chain only; the ${config.backend} chain keeps its own time`,
+    );
   switch (config.backend) {
     case "embedded":
       return openEmbedded(config, keyring, logger);
@@ -44,28 +49,23 @@ export async function openBackend(
   }
 }
 
-/** Hardhat's EVM in process; the registry is deployed on first start and its address kept. */
+/**
+ * The embedded chain: the chaincode's rule engine on a durable store under the data directory
+ * (a directory written by the earlier Hardhat engine migrates on open), or that earlier engine
+ * itself when LEDGER_EMBEDDED_ENGINE=hardhat. Only the chaincode engine has a manual clock.
+ */
 async function openEmbedded(config: Config, keyring: Keyring, logger: Logger): Promise<OpenedBackend> {
-  const chain = new EmbeddedChain({
-    journalPath: join(config.dataDir, "chain"),
-    relayPrivateKey: keyring.relay.privateKey,
-    logger,
-  });
-  await chain.start();
-  const registryFile = join(config.dataDir, "registry.json");
-  let address: string;
-  try {
-    address = (JSON.parse(await readFile(registryFile, "utf8")) as { address: string }).address;
-  } catch {
-    address = await deployRegistry(chain.signer);
-    await writeFile(registryFile, JSON.stringify({ chainId: EMBEDDED_CHAIN_ID, address }, null, 2) + "\n");
-    logger.info({ address }, "deployed the registry on the embedded chain");
+  if (config.embedded.engine === "hardhat") {
+    if (config.clock === "manual")
+      throw new ConfigError(
+        "LEDGER_CLOCK=manual needs the embedded chain's chaincode engine (LEDGER_EMBEDDED_ENGINE=chaincode)",
+      );
+    const { backend } = await openHardhatEmbedded(config.dataDir, keyring.relay.privateKey, logger);
+    return { backend, relay: keyring.relay.publicKey };
   }
-  const backend = new EvmBackend(address, String(EMBEDDED_CHAIN_ID), chain.provider, chain.signer, {
-    onClose: () => chain.close(),
-    relay: chain.signer,
-  });
-  return { backend, relay: keyring.relay.publicKey };
+  await migrateJournalIfPresent(config.dataDir, keyring.relay.privateKey, logger);
+  const backend = await EmbeddedLedger.open({ path: join(config.dataDir, LEDGER_DIR), clock: config.clock });
+  return { backend, relay: undefined };
 }
 
 /** Ignition's deployed_addresses.json names the facade "<module>#Registry". */
