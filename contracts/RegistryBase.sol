@@ -77,6 +77,12 @@ abstract contract RegistryBase {
     uint8 internal constant ASSET_DERIVED_MODELS = 2;
     uint8 internal constant ASSET_TRADED_PRODUCTS = 3;
 
+    // UPDATE_FREQUENCIES
+    uint8 internal constant FREQ_DAILY = 1;
+    uint8 internal constant FREQ_MONTHLY = 2;
+    uint8 internal constant FREQ_QUARTERLY = 3;
+    uint8 internal constant FREQ_ANNUAL = 4;
+
     // EVALUATION_GRADES
     uint8 internal constant EVAL_EXCELLENT = 1;
     uint8 internal constant EVAL_QUALIFIED = 2;
@@ -89,6 +95,12 @@ abstract contract RegistryBase {
     uint256 internal constant EXIT_NOTICE_MONTHS = 3;
 
     uint256 internal constant DESTRUCTION_PERIOD = 30 days;
+
+    /// Grace after each update period (core/time.ts UPDATE_PERIODS).
+    uint256 internal constant DAILY_GRACE = 1 days;
+    uint256 internal constant MONTHLY_GRACE = 7 days;
+    uint256 internal constant QUARTERLY_GRACE = 15 days;
+    uint256 internal constant ANNUAL_GRACE = 30 days;
 
     // ---- records ------------------------------------------------------------------------------
     /// @dev Passed with every write: the author, the SM3 hash of the canonical record, and the
@@ -115,6 +127,9 @@ abstract contract RegistryBase {
         bytes32[] fieldShapes;
         /// grade of each version (index = version - 1)
         uint8[] grades;
+        uint8 frequency;
+        uint64 lastVersionAt;
+        uint32 lateVersions;
     }
 
     struct Grant {
@@ -334,6 +349,14 @@ abstract contract RegistryBase {
         g.status = status;
         g.endedAt = _now();
         endedGrants.push(grantId);
+    }
+
+    /// @dev The last on-time second of the next version after one at `last` (core/time.ts nextVersionDue).
+    function _nextVersionDue(uint8 frequency, uint64 last) internal pure returns (uint64) {
+        if (frequency == FREQ_DAILY) return last + uint64(1 days + DAILY_GRACE);
+        if (frequency == FREQ_MONTHLY) return uint64(CivilTime.addMonths(last, 1) + MONTHLY_GRACE);
+        if (frequency == FREQ_QUARTERLY) return uint64(CivilTime.addMonths(last, 3) + QUARTERLY_GRACE);
+        return uint64(CivilTime.addMonths(last, 12) + ANNUAL_GRACE);
     }
 
     function _pairKey(bytes32 a, bytes32 b) internal pure returns (bytes32) {

@@ -92,6 +92,27 @@ export function destructionDeadline(endedAt: number): number {
   return endedAt + RULE_PERIODS.destructionDays * DAY;
 }
 
+/**
+ * Update frequency (时效性): the period of each declared frequency and the grace after it. The plan
+ * sets no grace; these give a publisher one period's worth of slack proportionate to the period.
+ */
+export const UPDATE_PERIODS = {
+  daily: { months: 0, days: 1, graceDays: 1 },
+  monthly: { months: 1, days: 0, graceDays: 7 },
+  quarterly: { months: 3, days: 0, graceDays: 15 },
+  annual: { months: 12, days: 0, graceDays: 30 },
+} as const;
+
+/**
+ * The last second on which a resource's next version is on time, after a version (or the
+ * registration) at `lastVersionAt`: one period of its declared frequency (calendar months, or a
+ * day for daily), plus the grace. A version after that second is late; the resource is overdue.
+ */
+export function nextVersionDue(lastVersionAt: number, frequency: keyof typeof UPDATE_PERIODS): number {
+  const p = UPDATE_PERIODS[frequency];
+  return addCalendarMonths(lastVersionAt, p.months) + (p.days + p.graceDays) * DAY;
+}
+
 /** Renders a Unix time as an ISO 8601 string in CST, for people reading records. */
 export function toCstIso(ts: number): string {
   return new Date((ts + CST_OFFSET) * 1000).toISOString().replace(".000Z", "+08:00");

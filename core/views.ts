@@ -24,6 +24,13 @@ export interface ResourceView {
   version: number;
   grade: number;
   fieldCount: number;
+  updateFrequency: "daily" | "monthly" | "quarterly" | "annual";
+  /** When the current version (or the registration) was accepted. */
+  lastVersionAt: number;
+  /** The last on-time second of the next version (core/time.ts nextVersionDue). */
+  nextVersionDue: number;
+  /** Versions accepted after their due second. */
+  lateVersions: number;
 }
 export interface GrantView {
   kind: "grant";

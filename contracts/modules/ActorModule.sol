@@ -21,6 +21,7 @@ contract ActorModule is RegistryBase {
         bool personalInfo;
         uint8 grade;
         bytes32 schemaHash;
+        uint8 frequency;
     }
 
     struct VersionIn {
@@ -84,7 +85,10 @@ contract ActorModule is RegistryBase {
         }
         if (actors[r.holder].role == 0) revert NotFound();
         if (r.personalInfo && r.grade < SENSITIVE_GRADE) revert GradeInconsistent();
+        if (r.frequency < FREQ_DAILY || r.frequency > FREQ_ANNUAL) revert InvalidRecord();
         res.exists = true;
+        res.frequency = r.frequency;
+        res.lastVersionAt = _now();
         res.version = 1;
         res.holder = r.holder;
         res.sourceUnits = r.sourceUnits;
@@ -95,7 +99,8 @@ contract ActorModule is RegistryBase {
         emit ResourceRegistered(r.id, m.recordHash, m.signedRecord);
     }
 
-    /// @notice resource.version: a new version that appends fields, with its own grade and source-unit review.
+    /// @notice resource.version: a new version that appends fields, with its own grade and source-unit review;
+    /// one after its due second (update period plus grace) is counted late.
     function publishVersion(Meta calldata m, VersionIn calldata v) external {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Resource storage res = resources[v.resourceId];
@@ -110,6 +115,9 @@ contract ActorModule is RegistryBase {
         if (v.personalInfo && v.grade < SENSITIVE_GRADE) revert GradeInconsistent();
         _requireReviewed(v.resourceId, v.schemaHash, res.sourceUnits);
         res.version = v.version;
+        // A late version is accepted (the data matters) and counted.
+        if (_now() > _nextVersionDue(res.frequency, res.lastVersionAt)) res.lateVersions++;
+        res.lastVersionAt = _now();
         res.fieldShapes = v.fieldShapes;
         res.grades.push(v.grade);
         for (uint256 i = 0; i < v.fieldNames.length; i++) fieldDefined[v.resourceId][v.fieldNames[i]] = true;

@@ -24,6 +24,13 @@ contract ViewModule is RegistryBase {
         return (true, r.withdrawn, r.version, r.grades[r.version - 1], r.fieldShapes.length);
     }
 
+    /// @notice A resource's update frequency (时效性): last version time, next due second, late versions.
+    function freshnessOf(bytes32 id) external view returns (uint8 frequency, uint64 lastVersionAt, uint64 nextVersionDue, uint32 lateVersions) {
+        Resource storage r = resources[id];
+        if (!r.exists) return (0, 0, 0, 0);
+        return (r.frequency, r.lastVersionAt, _nextVersionDue(r.frequency, r.lastVersionAt), r.lateVersions);
+    }
+
     function grantOf(bytes32 id) external view returns (Grant memory) {
         return grants[id];
     }

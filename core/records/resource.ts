@@ -38,7 +38,10 @@ export const Fields = z
 /** 1 public, 2 low-sensitive, 3 and 4 high-sensitive (personal information and above). */
 export const Grade = z.number().int().min(1, "grades run from 1 to 4").max(4, "grades run from 1 to 4");
 
-export const UpdateFrequency = z.enum(["daily", "monthly", "quarterly", "annual"]);
+/** How often a resource publishes a new version (时效性); see core/time.ts nextVersionDue. */
+export const UPDATE_FREQUENCIES = ["daily", "monthly", "quarterly", "annual"] as const;
+export const UpdateFrequency = z.enum(UPDATE_FREQUENCIES);
+export type UpdateFrequency = z.infer<typeof UpdateFrequency>;
 
 export const Resource = z.strictObject({
   id: Id,

@@ -7,6 +7,7 @@ import { destructionDeadline } from "../../core/time.ts";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import type { LedgerClient, SubmitResponse } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
+import { sourceFreshness, type SourceFreshness } from "../../ledger-service/src/domain/verification-report.ts";
 import { certificateBody } from "../../scripts/scenarios/fixtures.ts";
 import { ASSET_CLASSES } from "../../core/records/destruction.ts";
 import { org, type ActorName } from "../../scripts/scenarios/world.ts";
@@ -87,6 +88,43 @@ describe("GET /v1/overdue: overdue duties in one place", function () {
     for (const cls of ASSET_CLASSES)
       await c.op.submit("destruction.certify", { ...certificateBody(`C-op-${cls}`, cls), assetClass: cls });
     expect(destruction(await overdueAt("sup", deadline + 1))).to.deep.equal([]);
+  });
+
+  it("lists a resource once its next version is past the due second, for its source units", async () => {
+    const view = await service.backend.view({ kind: "resource", id: "R1" });
+    const due = (view as { nextVersionDue: number }).nextVersionDue;
+    const updates = (a: OverdueAnswer) => a.items.filter((i) => i.kind === "resource-update");
+    expect(updates(await overdueAt("sup", due)).map((i) => i.subject.id)).to.not.include("R1");
+    const [r1] = updates(await overdueAt("sup", due + 1)).filter((i) => i.subject.id === "R1");
+    const registration = (await service.store.historyOf("resource", "R1"))[0]!;
+    expect(r1).to.deep.include({
+      subject: { kind: "resource", id: "R1" },
+      deadline: due,
+      startedBy: { kind: "resource", id: "R1", recordHash: registration.recordHash, at: registration.blockTime },
+      owedBy: [org("su1")],
+    });
+    expect(r1!.detail).to.deep.include({ updateFrequency: "monthly", version: 1, lateVersions: 0 });
+    expect(updates(await overdueAt("su1", due + 1)).map((i) => i.subject.id)).to.deep.equal(["R1"]);
+    expect(updates(await overdueAt("op", due + 1))).to.deep.equal([]);
+  });
+
+  it("shows the freshness of every source resource on the listing verification report", async () => {
+    const signed = await c.ex.get<{ report: { freshness: SourceFreshness[] } }>("/v1/products/P1/verification-report");
+    const view = (await service.backend.view({ kind: "resource", id: "R1" })) as { nextVersionDue: number };
+    const [r1, ...others] = signed.report.freshness;
+    expect(others).to.deep.equal([]);
+    expect(r1).to.deep.include({
+      resourceId: "R1",
+      updateFrequency: "monthly",
+      version: 1,
+      nextVersionDue: view.nextVersionDue,
+      overdue: false,
+    });
+    const deps = { store: service.store, backend: service.backend };
+    const [onDue] = await sourceFreshness(deps, ["R1"], view.nextVersionDue);
+    const [late] = await sourceFreshness(deps, ["R1"], view.nextVersionDue + 1);
+    expect(onDue!.overdue).to.equal(false);
+    expect(late!.overdue).to.equal(true);
   });
 
   it("refuses an `at` that is not Unix seconds", async () => {

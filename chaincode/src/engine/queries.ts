@@ -1,5 +1,5 @@
 import { LedgerError } from "../../../core/errors.ts";
-import { destructionDeadline } from "../../../core/time.ts";
+import { destructionDeadline, nextVersionDue } from "../../../core/time.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../core/views.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { splitCompositeKey } from "../ledger/world-state.ts";
@@ -36,6 +36,10 @@ export async function view(ledger: Ledger, key: ViewKey): Promise<StateView | un
         version: v.version,
         grade: v.grade,
         fieldCount: v.fields.length,
+        updateFrequency: r.updateFrequency,
+        lastVersionAt: r.lastVersionAt,
+        nextVersionDue: nextVersionDue(r.lastVersionAt, r.updateFrequency),
+        lateVersions: r.lateVersions,
       };
     }
     case "grant": {

@@ -1,4 +1,5 @@
 import { ensure } from "../../../core/errors.ts";
+import { nextVersionDue } from "../../../core/time.ts";
 import type { ResourceField } from "../../../core/records/resource.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { requireActor, requireResource } from "./checks.ts";
@@ -38,7 +39,7 @@ async function ensureReviewed(
 }
 
 /** resource.register: version 1 of a public data resource, after every source unit approved it. */
-export const registerResource: Handler<"resource.register"> = async ({ ledger }, body) => {
+export const registerResource: Handler<"resource.register"> = async ({ ledger, now }, body) => {
   ensure(!(await ledger.has(K.resource, body.id)), "DUPLICATE_ID", `resource ${body.id}`);
   for (const unit of body.sourceUnits) {
     const actor = await requireActor(ledger, unit);
@@ -53,6 +54,9 @@ export const registerResource: Handler<"resource.register"> = async ({ ledger },
     sourceUnits: body.sourceUnits,
     holder: body.holder,
     versions: [{ version: 1, grade: body.grade, schemaHash: body.schemaHash, fields: body.fields }],
+    updateFrequency: body.updateFrequency,
+    lastVersionAt: now,
+    lateVersions: 0,
   } satisfies ResourceState);
 };
 
@@ -67,8 +71,11 @@ function isAppendOnly(current: readonly ResourceField[], next: readonly Resource
   );
 }
 
-/** resource.version: publishes the next version of an active resource. */
-export const publishVersion: Handler<"resource.version"> = async ({ ledger }, body) => {
+/**
+ * resource.version: publishes the next version of an active resource. A version after its due
+ * second (the declared frequency's period plus grace) is accepted and counted late.
+ */
+export const publishVersion: Handler<"resource.version"> = async ({ ledger, now }, body) => {
   const resource = await requireResource(ledger, body.resourceId);
   ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is withdrawn`);
   const current = currentVersion(resource);
@@ -82,6 +89,9 @@ export const publishVersion: Handler<"resource.version"> = async ({ ledger }, bo
       ...resource.versions,
       { version: body.version, grade: body.grade, schemaHash: body.schemaHash, fields: body.fields },
     ],
+    lastVersionAt: now,
+    lateVersions:
+      resource.lateVersions + (now > nextVersionDue(resource.lastVersionAt, resource.updateFrequency) ? 1 : 0),
   } satisfies ResourceState);
 };
 

@@ -1,5 +1,5 @@
 import type { AssetClass } from "../../../core/records/destruction.ts";
-import type { ResourceField } from "../../../core/records/resource.ts";
+import type { ResourceField, UpdateFrequency } from "../../../core/records/resource.ts";
 import type { ScopeEntry } from "../../../core/records/common.ts";
 import type { Actor } from "../../../core/records/actor.ts";
 import type { GrantView, PartnerView, ProductView } from "../../../core/views.ts";
@@ -50,6 +50,9 @@ export interface ResourceState {
   sourceUnits: string[];
   holder: string;
   versions: ResourceVersionState[];
+  updateFrequency: UpdateFrequency;
+  lastVersionAt: number;
+  lateVersions: number;
 }
 
 export interface ReviewState {

@@ -8,7 +8,15 @@ import type { Product } from "../../../core/records/product.ts";
 import type { Resource } from "../../../core/records/resource.ts";
 import { destructionDeadline, toCstIso } from "../../../core/time.ts";
 import { isValidUscc } from "../../../core/uscc.ts";
-import type { BlacklistView, GrantView, PartnerView, PriceCapView, ProductView } from "../../../core/views.ts";
+import type {
+  BlacklistView,
+  GrantView,
+  PartnerView,
+  PriceCapView,
+  ProductView,
+  ResourceView,
+} from "../../../core/views.ts";
+import { isOverdue } from "../../../core/overdue.ts";
 import type { LedgerBackend } from "../chain/backend.ts";
 import type { IndexStore, IndexedEntry } from "../indexes/index-store.ts";
 import { verifyReceiptOffline } from "../log/receipt.ts";
@@ -93,6 +101,48 @@ export interface ListingReport {
   readonly atCst: string;
   readonly verdict: "pass" | "fail";
   readonly checks: readonly ReportCheck[];
+  /** Freshness (时效性) of every source resource at `at`: shown, not judged (a stale source does not fail a listing). */
+  readonly freshness: readonly SourceFreshness[];
+}
+
+export interface SourceFreshness {
+  readonly resourceId: string;
+  readonly updateFrequency: string;
+  readonly version: number;
+  readonly lastVersionAt: number;
+  readonly nextVersionDue: number;
+  /** The next version is past its due second at the report's time. */
+  readonly overdue: boolean;
+  readonly lateVersions: number;
+  /** The record of the current version (or the registration). */
+  readonly evidence: Evidence | null;
+}
+
+/** The freshness of each resource at `at`, from the chain's views (due seconds are the rules' own). */
+export async function sourceFreshness(
+  d: Pick<ReportDeps, "store" | "backend">,
+  resourceIds: readonly string[],
+  at: number,
+): Promise<SourceFreshness[]> {
+  const out: SourceFreshness[] = [];
+  for (const resourceId of resourceIds) {
+    const view = (await d.backend.view({ kind: "resource", id: resourceId })) as ResourceView | undefined;
+    if (!view) continue;
+    const latest = (await d.store.historyOf("resource", resourceId))
+      .filter((e) => e.event === "ResourceRegistered" || e.event === "ResourceVersionPublished")
+      .at(-1);
+    out.push({
+      resourceId,
+      updateFrequency: view.updateFrequency,
+      version: view.version,
+      lastVersionAt: view.lastVersionAt,
+      nextVersionDue: view.nextVersionDue,
+      overdue: view.status === "active" && isOverdue(view.nextVersionDue, at),
+      lateVersions: view.lateVersions,
+      evidence: latest ? evidenceOf(latest) : null,
+    });
+  }
+  return out;
 }
 
 /**
@@ -331,6 +381,7 @@ export async function listingReport(d: ReportDeps, productId: string, at: number
     atCst: toCstIso(at),
     verdict: checks.some((c) => c.result === "fail") ? "fail" : "pass",
     checks,
+    freshness: await sourceFreshness(d, [...new Set(graph.resources.map((r) => r.id))].sort(), at),
   };
 }
 

@@ -6,6 +6,7 @@ import { lineageScenarios } from "./lineage.ts";
 import { partnerScenarios } from "./partners.ts";
 import { productScenarios } from "./products.ts";
 import { resourceScenarios } from "./resources.ts";
+import { freshnessScenarios } from "./freshness.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
   ...actorScenarios,
@@ -15,4 +16,5 @@ export const SCENARIOS: readonly Scenario[] = [
   ...productScenarios,
   ...lineageScenarios,
   ...governanceScenarios,
+  ...freshnessScenarios,
 ];

@@ -17,7 +17,7 @@ import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS } from "../../../../core/records/grant.ts";
 import { ENVIRONMENTS, HOP_OPERATIONS } from "../../../../core/records/lineage.ts";
 import { PRICING_MODELS, type Pricing } from "../../../../core/records/product.ts";
-import type { ResourceField } from "../../../../core/records/resource.ts";
+import { UPDATE_FREQUENCIES, type ResourceField, type UpdateFrequency } from "../../../../core/records/resource.ts";
 import { registryInterface } from "./artifacts.ts";
 import { toEvmEnum } from "./enumerations.ts";
 
@@ -93,6 +93,7 @@ export function callOf(signed: SignedRecord): RegistryCall {
             personalInfo: fields.some((f) => f.personalInfo),
             grade: b.grade,
             schemaHash: hash32(b.schemaHash),
+            frequency: toEvmEnum(UPDATE_FREQUENCIES, b.updateFrequency as UpdateFrequency),
           },
         ],
       };

@@ -5,7 +5,7 @@ import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
 import { ENVIRONMENTS, HOP_OPERATIONS } from "../../../../core/records/lineage.ts";
 import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
 import { PRICING_MODELS, PRODUCT_STATUSES } from "../../../../core/records/product.ts";
-import { REVIEW_DECISIONS } from "../../../../core/records/resource.ts";
+import { REVIEW_DECISIONS, UPDATE_FREQUENCIES } from "../../../../core/records/resource.ts";
 
 /**
  * The one convention for enumerations on the EVM: a value is its index in the core/records list
@@ -25,6 +25,7 @@ export const EVM_ENUMERATIONS = {
   ENV: ENVIRONMENTS,
   ASSET: ASSET_CLASSES,
   EVAL: EVALUATION_GRADES,
+  FREQ: UPDATE_FREQUENCIES,
 } as const;
 
 /** The EVM value of `value` in `list` (index + 1); throws for a value the list lacks. */

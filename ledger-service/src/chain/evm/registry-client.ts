@@ -15,6 +15,7 @@ import { codeFromSolidityError, LedgerError } from "../../../../core/errors.ts";
 import { parseSignedRecord, recordHash, type SignedRecord } from "../../../../core/record.ts";
 import { ROLES } from "../../../../core/records/common.ts";
 import { fromEvmEnum } from "./enumerations.ts";
+import { UPDATE_FREQUENCIES } from "../../../../core/records/resource.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
@@ -372,16 +373,22 @@ export class RegistryClient {
         const [exists, withdrawn, version, grade, fieldCount] = await this.read<
           [boolean, boolean, bigint, bigint, bigint]
         >("resourceOf", id32(id));
-        return exists
-          ? {
-              kind: "resource",
-              id,
-              status: withdrawn ? "withdrawn" : "active",
-              version: Number(version),
-              grade: Number(grade),
-              fieldCount: Number(fieldCount),
-            }
-          : undefined;
+        if (!exists) return undefined;
+        const [frequency, lastVersionAt, nextVersionDue, lateVersions] = await this.read<
+          [bigint, bigint, bigint, bigint]
+        >("freshnessOf", id32(id));
+        return {
+          kind: "resource",
+          id,
+          status: withdrawn ? "withdrawn" : "active",
+          version: Number(version),
+          grade: Number(grade),
+          fieldCount: Number(fieldCount),
+          updateFrequency: fromEvmEnum(UPDATE_FREQUENCIES, frequency)!,
+          lastVersionAt: Number(lastVersionAt),
+          nextVersionDue: Number(nextVersionDue),
+          lateVersions: Number(lateVersions),
+        };
       }
       case "grant": {
         const g = await this.read<{
