@@ -3,6 +3,7 @@ import { pinoHttp } from "pino-http";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import { authenticate, type ActorDirectory } from "./auth.ts";
+import { consoleFiles } from "./console-files.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import type { NonceStore } from "./nonce-store.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -28,6 +29,8 @@ export interface AppDeps {
   readonly readiness: () => Promise<{ readonly ready: boolean; readonly reason?: string }>;
   readonly limits: RateLimits;
   readonly version: string;
+  /** The built web console to serve at `/` (default: ledger-service/console/dist). */
+  readonly consoleDir?: string;
 }
 
 /**
@@ -79,6 +82,8 @@ export function createApp(d: AppDeps): Express {
     res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
   app.get("/openapi.json", (_req, res) => void res.json(openapi));
+  // The web console's files (GET only; anything else falls through to the API).
+  app.use(consoleFiles(d.consoleDir));
 
   // Before anything costly (body parsing, SM2 verification): an address that keeps sending
   // refused requests is answered 429 until its window ends.

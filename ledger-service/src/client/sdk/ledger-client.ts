@@ -125,7 +125,8 @@ export class LedgerClient {
     const response = await fetch(this.baseUrl + path, {
       method,
       headers,
-      ...(bytes.length > 0 ? { body: bytes } : {}),
+      // A plain Uint8Array view: a BodyInit in Node and in the browser build alike.
+      ...(bytes.length > 0 ? { body: Uint8Array.from(bytes) } : {}),
     });
     const text = await response.text();
     let json: unknown;

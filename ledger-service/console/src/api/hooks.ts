@@ -1,0 +1,72 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { OperationBody, OperationName } from "../../../../core/operations.ts";
+import { currentLanguage } from "../i18n/i18n.ts";
+import { useSession } from "../session/session.tsx";
+
+/**
+ * The console's data hooks. Public reads go out unsigned with plain fetch (the public pages carry
+ * no crypto); signed reads and writes go through the signed-in session's LedgerClient, which
+ * signs each request in the browser exactly as `pdl` does. Errors are ApiError with the
+ * service's code and its message in the current language.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function publicGet<T>(path: string): Promise<T> {
+  const res = await fetch(path, { headers: { accept: "application/json", "accept-language": currentLanguage() } });
+  const json = (await res.json().catch(() => undefined)) as { error?: { code: string; message: string } } | undefined;
+  if (!res.ok)
+    throw new ApiError(res.status, json?.error?.code ?? `HTTP_${res.status}`, json?.error?.message ?? res.statusText);
+  return json as T;
+}
+
+function asApiError(err: unknown): ApiError {
+  const e = err as { status?: number; code?: string; body?: { error?: { message?: string } }; message?: string };
+  if (err instanceof ApiError) return err;
+  return new ApiError(e.status ?? 0, e.code ?? "NETWORK", e.body?.error?.message ?? e.message ?? String(err));
+}
+
+/** GET a public path (no sign-in). */
+export function usePublicQuery<T>(path: string) {
+  return useQuery<T, ApiError>({ queryKey: ["public", path, currentLanguage()], queryFn: () => publicGet<T>(path) });
+}
+
+/** GET a signed path as the signed-in organisation; disabled while nobody is signed in. */
+export function useSignedQuery<T>(path: string | undefined) {
+  const { session } = useSession();
+  return useQuery<T, ApiError>({
+    queryKey: ["signed", session?.orgId, path, currentLanguage()],
+    enabled: Boolean(session && path),
+    queryFn: async () => {
+      try {
+        return await session!.client.get<T>(path!);
+      } catch (err) {
+        throw asApiError(err);
+      }
+    },
+  });
+}
+
+/** Signs `body` as operation `op` and submits it to `path` (default: the generic records endpoint). */
+export function useSubmit<O extends OperationName>(op: O, path = "/v1/records") {
+  const { session } = useSession();
+  const queries = useQueryClient();
+  return useMutation<unknown, ApiError, OperationBody<O>>({
+    mutationFn: async (body) => {
+      if (!session) throw new ApiError(401, "NOT_SIGNED_IN", "not signed in");
+      try {
+        return await session.client.submitSigned(session.client.sign(op, body), path);
+      } catch (err) {
+        throw asApiError(err);
+      }
+    },
+    onSuccess: () => void queries.invalidateQueries(),
+  });
+}

@@ -1,0 +1,108 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page, type Request } from "playwright-core";
+import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
+import { startService, type RunningService } from "../../ledger-service/src/service.ts";
+
+/**
+ * What the console's browser tests share: a real service on the embedded chain serving the built
+ * console, and Debian's Chromium driven by playwright-core. Without a browser the tests are
+ * skipped, loudly, unless PDL_REQUIRE_BROWSER=1 (set by .ci/run), where they fail.
+ */
+export const CHROMIUM = process.env.PDL_CHROMIUM ?? "/usr/bin/chromium";
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export function browserAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.PDL_REQUIRE_BROWSER === "1")
+    throw new Error(`no browser at ${CHROMIUM} (PDL_REQUIRE_BROWSER=1): apt-get install chromium`);
+  console.warn(`    (skipped: no browser at ${CHROMIUM}; apt-get install chromium)`);
+  return false;
+}
+
+/** Builds the console unless dist/ is current (npm test has built it already). */
+export function ensureConsoleBuilt(): void {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-console.ts", "--if-stale"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (r.status !== 0) throw new Error("the console build failed");
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
+}
+
+export const AGENCY_PASSPHRASE = "console test agency passphrase";
+
+export interface ConsoleService {
+  readonly service: RunningService;
+  readonly dir: string;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startConsoleService(): Promise<ConsoleService> {
+  const dir = mkdtempSync(join(tmpdir(), "pdl-console-"));
+  const config: Config = {
+    ...DEFAULTS,
+    port: 0,
+    dataDir: dir,
+    logLevel: "silent",
+    log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 },
+  };
+  const service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: AGENCY_PASSPHRASE } });
+  return {
+    service,
+    dir,
+    url: `http://127.0.0.1:${service.address().port}`,
+    async stop() {
+      await service.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every request a page sends, with its headers and body as sent (for assertions on traffic). */
+export interface Captured {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export function captureTraffic(page: Page): Captured[] {
+  const seen: Captured[] = [];
+  page.on("request", (r: Request) => {
+    seen.push({
+      method: r.method(),
+      url: r.url(),
+      headers: r.headers(),
+      body: r.postDataBuffer()?.toString("latin1") ?? "",
+    });
+  });
+  return seen;
+}
+
+/** Fails the test on any error the page logs or throws. */
+export function failOnPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console.error: ${m.text()}`);
+  });
+  return errors;
+}
