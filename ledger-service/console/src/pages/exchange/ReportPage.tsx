@@ -1,0 +1,200 @@
+import { Alert, Button, Descriptions, Form, Input, Space, Spin, Table, Tag, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+import { useNavigate, useParams } from "react-router";
+import { useSignedQuery } from "../../api/hooks.ts";
+import "./report.css";
+
+/** One piece of evidence as the report names it: the signed record and where the chain holds it. */
+interface Evidence {
+  readonly kind: string;
+  readonly id: string;
+  readonly recordHash?: string;
+  readonly txId?: string;
+  readonly blockNumber?: number;
+  readonly leafIndex?: number;
+}
+
+interface ReportCheck {
+  readonly id: string;
+  readonly title: string;
+  readonly result: "pass" | "fail" | "not-judged";
+  readonly detail: string;
+  readonly evidence: readonly Evidence[];
+}
+
+interface SourceFreshness {
+  readonly resourceId: string;
+  readonly updateFrequency: string;
+  readonly version: number;
+  readonly nextVersionDue: number;
+  readonly overdue: boolean;
+  readonly lateVersions: number;
+}
+
+/** GET /v1/products/:productId/verification-report as the service signs it. */
+interface SignedListingReport {
+  readonly report: {
+    readonly productId: string;
+    readonly atCst: string;
+    readonly verdict: "pass" | "fail";
+    readonly checks: readonly ReportCheck[];
+    readonly freshness?: readonly SourceFreshness[];
+  };
+  readonly reportHash: string;
+  readonly signature: string;
+  readonly signer: { readonly keyName: string; readonly publicKey: string };
+}
+
+const RESULT_COLOUR = { pass: "success", fail: "error", "not-judged": "default" } as const;
+
+function ProductPicker() {
+  const { t } = useTranslation("exchange");
+  const navigate = useNavigate();
+  return (
+    <Form
+      layout="inline"
+      onFinish={(v: { productId: string }) =>
+        void navigate(`/exchange/report/${encodeURIComponent(v.productId.trim())}`)
+      }
+    >
+      <Form.Item name="productId" label={t("report.productId")} rules={[{ required: true, whitespace: true }]}>
+        <Input />
+      </Form.Item>
+      <Form.Item>
+        <Button type="primary" htmlType="submit">
+          {t("report.open")}
+        </Button>
+      </Form.Item>
+    </Form>
+  );
+}
+
+function EvidenceList({ evidence }: { evidence: readonly Evidence[] }) {
+  const { t } = useTranslation("exchange");
+  if (evidence.length === 0) return <>{t("report.noEvidence")}</>;
+  return (
+    <ul className="report-evidence">
+      {evidence.map((e) => (
+        <li key={`${e.kind}/${e.id}/${e.recordHash ?? ""}`}>
+          {e.kind} {e.id}
+          {e.blockNumber !== undefined && ` · ${t("report.block")} ${e.blockNumber}`}
+          {e.leafIndex !== undefined && ` · ${t("report.leaf")} ${e.leafIndex}`}
+          {e.recordHash && (
+            <>
+              {" · "}
+              <Typography.Text code className="report-hash">
+                {e.recordHash}
+              </Typography.Text>
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The listing verification report of one product, readable and printable: each check the ledger
+ * judges, pass or fail, with the signed records it rests on, and the service's SM2 signature over
+ * the whole (its reportHash is what the listing record carries).
+ */
+export default function ReportPage() {
+  const { t } = useTranslation("exchange");
+  const { productId } = useParams();
+  const q = useSignedQuery<SignedListingReport>(
+    productId ? `/v1/products/${encodeURIComponent(productId)}/verification-report` : undefined,
+  );
+  return (
+    <div className="listing-report">
+      <Typography.Title level={2}>{t("report.title")}</Typography.Title>
+      <div className="report-no-print">
+        <ProductPicker />
+      </div>
+      {productId && q.isLoading && <Spin />}
+      {q.error && <Alert type="error" showIcon title={`${t("common:requestFailed")}: ${q.error.message}`} />}
+      {q.data && <Report signed={q.data} />}
+    </div>
+  );
+}
+
+function Report({ signed }: { signed: SignedListingReport }) {
+  const { t } = useTranslation("exchange");
+  const r = signed.report;
+  return (
+    <>
+      <Descriptions bordered column={1} size="small" className="report-summary">
+        <Descriptions.Item label={t("report.product")}>{r.productId}</Descriptions.Item>
+        <Descriptions.Item label={t("report.at")}>{r.atCst}</Descriptions.Item>
+        <Descriptions.Item label={t("report.verdict")}>
+          <Tag color={RESULT_COLOUR[r.verdict]}>{t(`report.result.${r.verdict}`)}</Tag>
+        </Descriptions.Item>
+        <Descriptions.Item label="reportHash">
+          <Typography.Text code className="report-hash">
+            {signed.reportHash}
+          </Typography.Text>
+        </Descriptions.Item>
+        <Descriptions.Item label={t("report.signature")}>
+          <Typography.Text code className="report-hash">
+            {signed.signature}
+          </Typography.Text>
+        </Descriptions.Item>
+        <Descriptions.Item label={t("report.signer")}>
+          {signed.signer.keyName}{" "}
+          <Typography.Text code className="report-hash">
+            {signed.signer.publicKey}
+          </Typography.Text>
+        </Descriptions.Item>
+      </Descriptions>
+      <Typography.Title level={3}>{t("report.checks")}</Typography.Title>
+      <Table<ReportCheck>
+        rowKey="id"
+        pagination={false}
+        size="small"
+        dataSource={[...r.checks]}
+        columns={[
+          { title: t("report.check"), key: "title", render: (_, c) => t(`report.checkTitle.${c.id}`, c.title) },
+          {
+            title: t("report.outcome"),
+            key: "result",
+            render: (_, c) => <Tag color={RESULT_COLOUR[c.result]}>{t(`report.result.${c.result}`)}</Tag>,
+          },
+          { title: t("report.detail"), dataIndex: "detail" },
+          { title: t("report.evidence"), key: "evidence", render: (_, c) => <EvidenceList evidence={c.evidence} /> },
+        ]}
+      />
+      {r.freshness && r.freshness.length > 0 && (
+        <>
+          <Typography.Title level={3}>{t("report.freshness")}</Typography.Title>
+          <Table<SourceFreshness>
+            rowKey="resourceId"
+            pagination={false}
+            size="small"
+            dataSource={[...r.freshness]}
+            columns={[
+              { title: t("report.resource"), dataIndex: "resourceId" },
+              { title: t("report.frequency"), dataIndex: "updateFrequency" },
+              { title: t("report.version"), dataIndex: "version" },
+              {
+                title: t("report.due"),
+                key: "due",
+                render: (_, f) => new Date(f.nextVersionDue * 1000).toISOString().slice(0, 10),
+              },
+              {
+                title: t("report.outcome"),
+                key: "overdue",
+                render: (_, f) => (
+                  <Tag color={f.overdue ? "error" : "success"}>
+                    {t(f.overdue ? "report.overdue" : "report.current")}
+                  </Tag>
+                ),
+              },
+            ]}
+          />
+        </>
+      )}
+      <Space className="report-no-print" style={{ marginTop: 16 }}>
+        <Button onClick={() => window.print()}>{t("report.print")}</Button>
+      </Space>
+    </>
+  );
+}
