@@ -1,0 +1,67 @@
+/**
+ * npm run screenshots: writes docs/screenshots/*.png of the console's pages, rendered by a real
+ * service on the embedded chain (the scenario story played into a temporary data directory) in
+ * Debian's Chromium. The README shows them.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { chromium } from "playwright-core";
+import { sealKey } from "../core/keyfile.ts";
+import { DEFAULTS, type Config } from "../ledger-service/src/config.ts";
+import { startService } from "../ledger-service/src/service.ts";
+import { MEMBERS, org } from "./scenarios/world.ts";
+import { clientsFor, playStory } from "./scenarios/service-story.ts";
+
+const OUT = "docs/screenshots";
+const build = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-console.ts", "--if-stale"], {
+  stdio: "inherit",
+});
+if (build.status !== 0) throw new Error("the console build failed");
+mkdirSync(OUT, { recursive: true });
+const dir = mkdtempSync(join(tmpdir(), "pdl-screenshots-"));
+const config: Config = { ...DEFAULTS, port: 0, dataDir: dir, logLevel: "silent" };
+const service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "screenshots" } });
+const url = `http://127.0.0.1:${service.address().port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.PDL_CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu"],
+});
+try {
+  await playStory(service, clientsFor(service, url));
+  const page = await (await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } })).newPage();
+  const shot = async (path: string, heading: string, file: string) => {
+    await page.goto(`${url}/#${path}`);
+    await page.getByRole("heading", { name: heading }).waitFor();
+    await page.screenshot({ path: join(OUT, file), fullPage: true });
+    console.log(`${OUT}/${file}`);
+  };
+  // In English: the build machine need not have CJK fonts for the pictures to be readable.
+  await page.goto(`${url}/#/`);
+  await page.getByLabel("语言").click();
+  await page.getByText("English", { exact: true }).click();
+  await shot("/", "Data products and services", "public-products.png");
+  await shot("/checkpoint", "Log checkpoint", "checkpoint.png");
+  await page.goto(`${url}/#/sign-in`);
+  await page.getByRole("button", { name: /Unseal and sign in/ }).waitFor();
+  await page.screenshot({ path: join(OUT, "sign-in.png"), fullPage: true });
+  console.log(`${OUT}/sign-in.png`);
+  const key = sealKey(
+    { purpose: "signing", algorithm: "sm2", orgId: org("ex"), privateKey: MEMBERS.ex.sm2PrivateKey },
+    "screenshots",
+  );
+  await page.setInputFiles("input[type=file]", {
+    name: "key.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify(key)),
+  });
+  await page.getByLabel("Passphrase").fill("screenshots");
+  await page.getByRole("button", { name: /Unseal and sign in/ }).click();
+  await page.getByText(/Signed in/).waitFor();
+  await shot("/exchange/report/P1", "Checks", "exchange-report.png");
+} finally {
+  await browser.close();
+  await service.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
