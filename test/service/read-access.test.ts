@@ -264,6 +264,13 @@ describe("reads filtered by the caller: every role on every signed read route", 
       check: (_who, json) => expect((json as { items: unknown[] }).items).to.deep.equal([]),
     },
     {
+      label: "the chain's time and clock (what every rule is dated with: no one's data)",
+      route: "GET /v1/clock",
+      path: () => "/v1/clock",
+      allowed: CALLERS,
+      check: (_who, json) => expect((json as { mode: string }).mode).to.equal("wall"),
+    },
+    {
       label: "the listing verification report",
       route: "GET /v1/products/:productId/verification-report",
       path: () => "/v1/products/P1/verification-report",
@@ -301,6 +308,8 @@ describe("reads filtered by the caller: every role on every signed read route", 
   ];
   /** Signed routes that only write (or deposit what the caller itself registered). */
   const NOT_READS = new Set([
+    // Moves the manual clock (the agency only): test/service/manual-clock.test.ts.
+    "POST /v1/clock",
     "POST /v1/trace/deliveries/:deliveryId",
     "POST /v1/trace/deliveries/:deliveryId/fingerprints",
   ]);
