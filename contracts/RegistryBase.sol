@@ -218,8 +218,10 @@ abstract contract RegistryBase {
     // ---- errors: the rulebook's codes (core/errors.ts) in PascalCase --------------------------
     error NotAuthorized();
     error ReplayedRecord();
-    error DuplicateId();
-    error NotFound();
+    /// The id of the record that already exists.
+    error DuplicateId(bytes32 id);
+    /// The id of the record that does not exist.
+    error NotFound(bytes32 id);
     error AlreadyBootstrapped();
     error ActorRoleInvalid();
     error InvalidRecord();
@@ -228,34 +230,34 @@ abstract contract RegistryBase {
     error SchemaIncompatible();
     error VersionConflict();
     error ResourceNotActive();
-    error FieldUnknown();
+    error FieldUnknown(bytes32 resourceId, bytes32 field);
     error GrantTermInvalid();
-    error GrantTermTooLong();
+    error GrantTermTooLong(uint256 latestEnd);
     error GrantNotActive();
     error GrantOutsideTerm();
     error GrantStatusInvalid();
     error RegrantForbidden();
-    error OrgBlacklisted();
+    error OrgBlacklisted(bytes32 orgId, uint256 bannedUntil);
     error ExitNoticeMissing();
-    error ExitNoticeTooShort();
-    error GrantNotExpired();
+    error ExitNoticeTooShort(uint256 earliestExit);
+    error GrantNotExpired(uint256 validUntil);
     error DestructionIncomplete();
     error GrantNotExiting();
     error PartnerOutOfScope();
-    error PartnerTermExceedsGrant();
+    error PartnerTermExceedsGrant(uint256 grantValidUntil);
     error PartnerStatusInvalid();
     error PartnerNotAdmitted();
-    error PriceCapMissing();
-    error PriceAboveCap();
+    error PriceCapMissing(bytes32 domain, bytes32 chargeUnit);
+    error PriceAboveCap(uint256 capFen);
     error PublicWelfareNotFree();
-    error ResourceNotGranted();
+    error ResourceNotGranted(bytes32 resourceId);
     error ProductStatusInvalid();
     error LineageIncomplete();
     error DeliveryDetailsRequired();
     error ProductGrantMismatch();
     error ArtifactUnknown();
     error ArtifactHashMismatch();
-    error FieldNotGranted();
+    error FieldNotGranted(bytes32 resourceId, bytes32 field);
     error PrivacyEnvRequired();
     error RawExportForbidden();
     error ConsentRequired();
@@ -318,7 +320,7 @@ abstract contract RegistryBase {
 
     function _requireGrant(bytes32 id) internal view returns (Grant storage g) {
         g = grants[id];
-        if (g.status == 0) revert NotFound();
+        if (g.status == 0) revert NotFound(id);
     }
 
     function _inForce(Grant storage g) internal view returns (bool) {
@@ -332,12 +334,12 @@ abstract contract RegistryBase {
 
     function _requireRole(bytes32 org, uint8 role) internal view {
         uint8 actual = actors[org].role;
-        if (actual == 0) revert NotFound();
+        if (actual == 0) revert NotFound(org);
         if (actual != role) revert ActorRoleInvalid();
     }
 
     function _requireNotBanned(bytes32 org) internal view {
-        if (block.timestamp < bannedUntil[org]) revert OrgBlacklisted();
+        if (block.timestamp < bannedUntil[org]) revert OrgBlacklisted(org, bannedUntil[org]);
     }
 
     function _ban(bytes32 org) internal {

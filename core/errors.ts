@@ -133,7 +133,10 @@ export class LedgerError extends Error {
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
   constructor(code: ErrorCode, detail?: string, details?: Record<string, unknown>) {
-    super(detail ? `${code}: ${ERROR_CODES[code].en} ${detail}` : `${code}: ${ERROR_CODES[code].en}`);
+    // The message is also the wire form of a chaincode error (Fabric passes only a message):
+    // `CODE: English message detail details={…}`, read back by `ledgerErrorFromMessage`.
+    const base = detail ? `${code}: ${ERROR_CODES[code].en} ${detail}` : `${code}: ${ERROR_CODES[code].en}`;
+    super(details ? `${base}${DETAILS_TAG}${JSON.stringify(details)}` : base);
     this.name = "LedgerError";
     this.code = code;
     this.detail = detail;
@@ -145,7 +148,45 @@ export class LedgerError extends Error {
   }
 }
 
-/** Throws `LedgerError(code)` unless `condition` holds. */
-export function ensure(condition: unknown, code: ErrorCode, detail?: string): asserts condition {
-  if (!condition) throw new LedgerError(code, detail);
+const DETAILS_TAG = " details=";
+
+/**
+ * The LedgerError a message of the form `CODE: English message detail details={…}` carries
+ * (what a chaincode error looks like once Fabric turned it into text), or undefined.
+ */
+export function ledgerErrorFromMessage(text: string): LedgerError | undefined {
+  const m = /^([A-Z][A-Z0-9_]*[A-Z0-9]):\s?([\s\S]*)$/.exec(text);
+  const code = m?.[1];
+  if (!m || !isErrorCode(code)) return undefined;
+  let rest = m[2]!;
+  let details: Record<string, unknown> | undefined;
+  const tag = rest.lastIndexOf(DETAILS_TAG);
+  if (tag >= 0) {
+    try {
+      const parsed: unknown = JSON.parse(rest.slice(tag + DETAILS_TAG.length));
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+        details = parsed as Record<string, unknown>;
+        rest = rest.slice(0, tag);
+      }
+    } catch {
+      // not our tag: the text is all detail
+    }
+  }
+  const english = ERROR_CODES[code].en;
+  const detail = (rest.startsWith(english) ? rest.slice(english.length) : rest).trim();
+  return new LedgerError(code, detail || undefined, details);
+}
+
+/**
+ * Throws `LedgerError(code, detail, details)` unless `condition` holds. `details` names the
+ * offending id, field or limit in keys both chain variants use alike (the Solidity custom
+ * error's parameter names), so a client can act on a refusal without parsing text.
+ */
+export function ensure(
+  condition: unknown,
+  code: ErrorCode,
+  detail?: string,
+  details?: Record<string, unknown>,
+): asserts condition {
+  if (!condition) throw new LedgerError(code, detail, details);
 }

@@ -48,9 +48,9 @@ contract ActorModule is RegistryBase {
     /// @notice The agency registers an organisation with one role and its keys.
     function registerActor(Meta calldata m, ActorIn calldata a) external {
         _preamble(m, _bit(ROLE_AGENCY), false);
-        if (actors[a.orgId].role != 0) revert DuplicateId();
+        if (actors[a.orgId].role != 0) revert DuplicateId(a.orgId);
         if (a.role == ROLE_AGENCY) revert ActorRoleInvalid();
-        if (a.account != address(0) && orgOfAccount[a.account] != bytes32(0)) revert DuplicateId();
+        if (a.account != address(0) && orgOfAccount[a.account] != bytes32(0)) revert DuplicateId(orgOfAccount[a.account]);
         _storeActor(a);
         emit ActorRegistered(a.orgId, m.recordHash, m.signedRecord);
     }
@@ -77,13 +77,13 @@ contract ActorModule is RegistryBase {
     function registerResource(Meta calldata m, ResourceIn calldata r) external {
         _preamble(m, _bit(ROLE_AGENCY), false);
         Resource storage res = resources[r.id];
-        if (res.exists) revert DuplicateId();
+        if (res.exists) revert DuplicateId(r.id);
         for (uint256 i = 0; i < r.sourceUnits.length; i++) {
             uint8 role = actors[r.sourceUnits[i]].role;
-            if (role == 0) revert NotFound();
+            if (role == 0) revert NotFound(r.sourceUnits[i]);
             if (role != ROLE_SOURCE_UNIT) revert ActorRoleInvalid();
         }
-        if (actors[r.holder].role == 0) revert NotFound();
+        if (actors[r.holder].role == 0) revert NotFound(r.holder);
         if (r.personalInfo && r.grade < SENSITIVE_GRADE) revert GradeInconsistent();
         if (r.frequency < FREQ_DAILY || r.frequency > FREQ_ANNUAL) revert InvalidRecord();
         res.exists = true;
@@ -104,7 +104,7 @@ contract ActorModule is RegistryBase {
     function publishVersion(Meta calldata m, VersionIn calldata v) external {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Resource storage res = resources[v.resourceId];
-        if (!res.exists) revert NotFound();
+        if (!res.exists) revert NotFound(v.resourceId);
         if (res.withdrawn) revert ResourceNotActive();
         if (v.version != res.version + 1) revert VersionConflict();
         bytes32[] storage current = res.fieldShapes;
@@ -128,7 +128,7 @@ contract ActorModule is RegistryBase {
     function withdrawResource(Meta calldata m, bytes32 resourceId) external {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Resource storage res = resources[resourceId];
-        if (!res.exists) revert NotFound();
+        if (!res.exists) revert NotFound(resourceId);
         if (res.withdrawn) revert ResourceNotActive();
         res.withdrawn = true;
         emit ResourceWithdrawn(resourceId, m.recordHash, m.signedRecord);

@@ -29,19 +29,20 @@ contract GrantModule is RegistryBase {
         }
         _preamble(m, _bit(ROLE_AGENCY), false);
         Grant storage grant = grants[g.id];
-        if (grant.status != 0) revert DuplicateId();
+        if (grant.status != 0) revert DuplicateId(g.id);
         _requireRole(g.grantee, ROLE_OPERATOR);
         _requireNotBanned(g.grantee);
         if (!(g.validFrom < g.validUntil && block.timestamp < g.validUntil)) revert GrantTermInvalid();
-        if (g.validUntil > CivilTime.addYears(g.validFrom, 5)) revert GrantTermTooLong();
+        uint256 latestEnd = CivilTime.addYears(g.validFrom, 5);
+        if (g.validUntil > latestEnd) revert GrantTermTooLong(latestEnd);
         for (uint256 i = 0; i < g.scope.length; i++) {
             bytes32 rid = g.scope[i].resourceId;
             Resource storage res = resources[rid];
-            if (!res.exists) revert NotFound();
+            if (!res.exists) revert NotFound(rid);
             if (res.withdrawn) revert ResourceNotActive();
             for (uint256 j = 0; j < g.scope[i].fields.length; j++) {
                 bytes32 field = g.scope[i].fields[j];
-                if (!fieldDefined[rid][field]) revert FieldUnknown();
+                if (!fieldDefined[rid][field]) revert FieldUnknown(rid, field);
                 grantField[g.id][_pairKey(rid, field)] = true;
             }
             grantResource[g.id][rid] = true;
@@ -88,7 +89,7 @@ contract GrantModule is RegistryBase {
         Grant storage g = _requireGrant(id);
         if (m.author != g.grantee) revert NotAuthorized();
         if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
-        if (g.exitNoticeAt != 0) revert DuplicateId();
+        if (g.exitNoticeAt != 0) revert DuplicateId(id);
         g.exitNoticeAt = _now();
         exitNoticePlan[id] = planHash;
         emit ExitNoticeFiled(id, m.recordHash, m.signedRecord);
@@ -102,9 +103,10 @@ contract GrantModule is RegistryBase {
         if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
         if (kind == EXIT_VOLUNTARY) {
             if (g.exitNoticeAt == 0) revert ExitNoticeMissing();
-            if (block.timestamp < CivilTime.addMonths(g.exitNoticeAt, EXIT_NOTICE_MONTHS)) revert ExitNoticeTooShort();
+            uint256 earliestExit = CivilTime.addMonths(g.exitNoticeAt, EXIT_NOTICE_MONTHS);
+            if (block.timestamp < earliestExit) revert ExitNoticeTooShort(earliestExit);
         } else if (kind == EXIT_EXPIRY) {
-            if (block.timestamp < g.validUntil) revert GrantNotExpired();
+            if (block.timestamp < g.validUntil) revert GrantNotExpired(g.validUntil);
         } else if (kind == EXIT_VIOLATION) {
             _ban(g.grantee);
         } else {
@@ -136,7 +138,7 @@ contract GrantModule is RegistryBase {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
         if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
-        if (evaluations[id][year] != 0) revert DuplicateId();
+        if (evaluations[id][year] != 0) revert DuplicateId(id);
         evaluations[id][year] = grade;
         emit EvaluationRecorded(id, m.recordHash, m.signedRecord);
         if (grade == EVAL_UNQUALIFIED && evaluations[id][year - 1] == EVAL_UNQUALIFIED && evaluations[id][year - 2] == EVAL_UNQUALIFIED) {

@@ -23,14 +23,14 @@ contract PartnerModule is RegistryBase {
     function proposePartner(Meta calldata m, AdmissionIn calldata a) external {
         _preamble(m, _bit(ROLE_OPERATOR), false);
         Admission storage adm = admissions[a.id];
-        if (adm.status != 0) revert DuplicateId();
+        if (adm.status != 0) revert DuplicateId(a.id);
         Grant storage g = _requireGrant(a.grantId);
         if (m.author != g.grantee) revert NotAuthorized();
         if (g.status != GRANT_ACTIVE) revert GrantNotActive();
         if (!_inForce(g)) revert GrantOutsideTerm();
         _requireRole(a.partner, ROLE_PARTNER);
         _requireNotBanned(a.partner);
-        if (liveAdmission[a.grantId][a.partner] != bytes32(0)) revert DuplicateId();
+        if (liveAdmission[a.grantId][a.partner] != bytes32(0)) revert DuplicateId(liveAdmission[a.grantId][a.partner]);
         for (uint256 i = 0; i < a.scope.length; i++) {
             bytes32 rid = a.scope[i].resourceId;
             if (!grantResource[a.grantId][rid]) revert PartnerOutOfScope();
@@ -41,7 +41,7 @@ contract PartnerModule is RegistryBase {
             }
             admissionResource[a.id][rid] = true;
         }
-        if (a.validUntil > g.validUntil) revert PartnerTermExceedsGrant();
+        if (a.validUntil > g.validUntil) revert PartnerTermExceedsGrant(g.validUntil);
         adm.grantId = a.grantId;
         adm.partner = a.partner;
         adm.status = PARTNER_PROPOSED;
@@ -55,7 +55,7 @@ contract PartnerModule is RegistryBase {
     function approvePartner(Meta calldata m, bytes32 id) external {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Admission storage adm = admissions[id];
-        if (adm.status == 0) revert NotFound();
+        if (adm.status == 0) revert NotFound(id);
         if (adm.status != PARTNER_PROPOSED) revert PartnerStatusInvalid();
         if (grants[adm.grantId].status != GRANT_ACTIVE) revert GrantNotActive();
         _requireNotBanned(adm.partner);
@@ -71,7 +71,7 @@ contract PartnerModule is RegistryBase {
     function revokePartner(Meta calldata m, bytes32 id) external {
         uint8 role = _preamble(m, _bit(ROLE_AGENCY) | _bit(ROLE_OPERATOR), true);
         Admission storage adm = admissions[id];
-        if (adm.status == 0) revert NotFound();
+        if (adm.status == 0) revert NotFound(id);
         if (role == ROLE_OPERATOR && grants[adm.grantId].grantee != m.author) revert NotAuthorized();
         if (adm.status != PARTNER_PROPOSED && adm.status != PARTNER_APPROVED) revert PartnerStatusInvalid();
         adm.status = PARTNER_REVOKED;
@@ -85,11 +85,11 @@ contract PartnerModule is RegistryBase {
         _preamble(m, _bit(ROLE_OPERATOR) | _bit(ROLE_PARTNER), false);
         if (assetClass < ASSET_RAW_DATA || assetClass > ASSET_TRADED_PRODUCTS) revert InvalidRecord();
         Certificate storage cert = certificates[id];
-        if (cert.holder != bytes32(0)) revert DuplicateId();
+        if (cert.holder != bytes32(0)) revert DuplicateId(id);
         Grant storage g = _requireGrant(grantId);
         if (g.status != GRANT_EXITING && g.status != GRANT_REVOKED) revert GrantNotExiting();
         if (!isHolder[grantId][m.author]) revert PartnerNotAdmitted();
-        if (certified[grantId][m.author][assetClass]) revert DuplicateId();
+        if (certified[grantId][m.author][assetClass]) revert DuplicateId(grantId);
         certified[grantId][m.author][assetClass] = true;
         cert.grantId = grantId;
         cert.holder = m.author;

@@ -57,20 +57,20 @@ contract ProductModule is RegistryBase {
             return;
         }
         uint256 cap = caps[_pairKey(domain, p.chargeUnit)];
-        if (cap == 0) revert PriceCapMissing();
-        if (uint256(p.priceFen) > cap - 1) revert PriceAboveCap();
+        if (cap == 0) revert PriceCapMissing(domain, p.chargeUnit);
+        if (uint256(p.priceFen) > cap - 1) revert PriceAboveCap(cap - 1);
     }
 
     /// @notice product.register: the grantee registers a product of the grant's resources under the pricing rule; the author becomes its operator.
     function registerProduct(Meta calldata m, ProductIn calldata p) external {
         _preamble(m, _bit(ROLE_OPERATOR), false);
         Product storage prod = products[p.id];
-        if (prod.status != 0) revert DuplicateId();
+        if (prod.status != 0) revert DuplicateId(p.id);
         Grant storage g = _requireGrant(p.grantId);
         if (m.author != g.grantee) revert NotAuthorized();
         _requireUsable(g);
         for (uint256 i = 0; i < p.sources.length; i++) {
-            if (!grantResource[p.grantId][p.sources[i]]) revert ResourceNotGranted();
+            if (!grantResource[p.grantId][p.sources[i]]) revert ResourceNotGranted(p.sources[i]);
         }
         _requirePricing(p.domain, p.pricing);
         prod.grantId = p.grantId;
@@ -88,7 +88,7 @@ contract ProductModule is RegistryBase {
     function repriceProduct(Meta calldata m, bytes32 id, PricingIn calldata p) external {
         _preamble(m, _bit(ROLE_OPERATOR), true);
         Product storage prod = products[id];
-        if (prod.status == 0) revert NotFound();
+        if (prod.status == 0) revert NotFound(id);
         if (prod.operator_ != m.author) revert NotAuthorized();
         _requirePricing(prod.domain, p);
         prod.model = p.model;
@@ -101,7 +101,7 @@ contract ProductModule is RegistryBase {
     function listProduct(Meta calldata m, bytes32 id, bytes32 reportHash) external {
         _preamble(m, _bit(ROLE_EXCHANGE), true);
         Product storage prod = products[id];
-        if (prod.status == 0) revert NotFound();
+        if (prod.status == 0) revert NotFound(id);
         if (prod.status != PRODUCT_REGISTERED && prod.status != PRODUCT_DELISTED) revert ProductStatusInvalid();
         Grant storage g = grants[prod.grantId];
         if (g.status != GRANT_ACTIVE) revert GrantNotActive();
@@ -116,7 +116,7 @@ contract ProductModule is RegistryBase {
     function delistProduct(Meta calldata m, bytes32 id) external {
         _preamble(m, _bit(ROLE_EXCHANGE), true);
         Product storage prod = products[id];
-        if (prod.status == 0) revert NotFound();
+        if (prod.status == 0) revert NotFound(id);
         if (prod.status != PRODUCT_LISTED) revert ProductStatusInvalid();
         prod.status = PRODUCT_DELISTED;
         emit ProductDelisted(id, m.recordHash, m.signedRecord);
@@ -126,7 +126,7 @@ contract ProductModule is RegistryBase {
     function recordHop(Meta calldata m, HopIn calldata h) external {
         _preamble(m, _bit(ROLE_OPERATOR) | _bit(ROLE_PARTNER), false);
         Hop storage hop = hops[h.id];
-        if (hop.outputHash != bytes32(0) || hop.grantAndGrade != bytes32(0)) revert DuplicateId();
+        if (hop.outputHash != bytes32(0) || hop.grantAndGrade != bytes32(0)) revert DuplicateId(h.id);
         if ((h.operation == OP_DELIVER) != h.hasDelivery) revert DeliveryDetailsRequired();
         Grant storage g = _requireGrant(h.grantId);
         _requireUsable(g);
@@ -137,7 +137,7 @@ contract ProductModule is RegistryBase {
             if (admissionId == bytes32(0) || adm.status != PARTNER_APPROVED || block.timestamp >= adm.validUntil) revert PartnerNotAdmitted();
         }
         Product storage prod = products[h.productId];
-        if (prod.status == 0) revert NotFound();
+        if (prod.status == 0) revert NotFound(h.productId);
         if (prod.grantId != h.grantId) revert ProductGrantMismatch();
         if (admissionId != bytes32(0)) _requireAdmittedProduct(admissionId, h.productId);
         uint8 highest = 0;
@@ -169,13 +169,13 @@ contract ProductModule is RegistryBase {
             if (prior.outputHash != input.hash) revert ArtifactHashMismatch();
             return uint8(uint256(prior.grantAndGrade) & 0xff);
         }
-        if (!grantResource[grantId][input.ref]) revert ResourceNotGranted();
+        if (!grantResource[grantId][input.ref]) revert ResourceNotGranted(input.ref);
         Resource storage res = resources[input.ref];
-        if (!res.exists) revert NotFound();
+        if (!res.exists) revert NotFound(input.ref);
         if (res.withdrawn) revert ResourceNotActive();
-        if (input.version < 1 || input.version > res.version) revert NotFound();
+        if (input.version < 1 || input.version > res.version) revert NotFound(input.ref);
         for (uint256 j = 0; j < input.fields.length; j++) {
-            if (!grantField[grantId][_pairKey(input.ref, input.fields[j])]) revert FieldNotGranted();
+            if (!grantField[grantId][_pairKey(input.ref, input.fields[j])]) revert FieldNotGranted(input.ref, input.fields[j]);
         }
         if (admissionId != bytes32(0)) {
             if (!admissionResource[admissionId][input.ref]) revert PartnerOutOfScope();
@@ -190,7 +190,7 @@ contract ProductModule is RegistryBase {
         if (highest >= SENSITIVE_GRADE) revert RawExportForbidden();
         if (prod.sensitive && !d.hasConsent) revert ConsentRequired();
         if (d.crossBorder && !d.hasAssessment) revert CrossBorderAssessmentRequired();
-        if (actors[d.recipient].role == 0) revert NotFound();
+        if (actors[d.recipient].role == 0) revert NotFound(d.recipient);
         _requireNotBanned(d.recipient);
     }
 }

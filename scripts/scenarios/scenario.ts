@@ -31,6 +31,8 @@ export interface WriteStep extends Timing {
   readonly op: OperationName;
   readonly body: Dyn<Record<string, unknown> | null>;
   readonly expect?: Outcome;
+  /** The refusal's details (the offending id, field or limit), as every variant must name them. */
+  readonly details?: Dyn<Record<string, unknown>>;
   /** Sign with another actor's key (a forged record). */
   readonly signer?: ActorName;
   /** Submit through another actor's chain identity. */

@@ -148,6 +148,22 @@ describe("pdl command line", function () {
     expect(malformed.stderr)
       .to.contain("MALFORMED_REQUEST")
       .and.to.contain("(a record hash is 64 lowercase hex characters)");
+    // A record the schema refuses: each broken field on its own line, in the language asked for.
+    const invalid = await pdl(
+      ["submit", "resource.review", "-", "--lang", "zh"],
+      env(),
+      JSON.stringify({ ...body, decision: "maybe" }),
+    );
+    expect(invalid.code).to.equal(3);
+    expect(invalid.stderr)
+      .to.contain("INVALID_RECORD")
+      .and.to.match(/^ {2}decision: .+$/m);
+    // A refusal naming an id prints it.
+    const missing = await pdl(["get", "/v1/products/P-none/verification-report"], env());
+    expect(missing.code).to.equal(3);
+    expect(missing.stderr)
+      .to.contain("NOT_FOUND")
+      .and.to.match(/^ {2}id: P-none$/m);
 
     await service.anchorNow();
     const got = await pdl(["get", `/v1/receipts/${accepted.recordHash}`], env());

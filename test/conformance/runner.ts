@@ -67,6 +67,7 @@ export async function runScenario(variant: ConformanceVariant, scenario: Scenari
       }
       if (step.label) signedByLabel.set(step.label, signed);
       let outcome: Outcome;
+      let details: Record<string, unknown> | undefined;
       try {
         await variant.submit(signed, t, step.submitter ? org(step.submitter) : undefined);
         outcome = "ok";
@@ -77,10 +78,18 @@ export async function runScenario(variant: ConformanceVariant, scenario: Scenari
           continue;
         }
         outcome = err.code;
+        // Schema issues are worded by the schema library; every other refusal's details are
+        // the rulebook's and must be the same on every variant.
+        if (err.code !== "INVALID_RECORD" && err.details) details = { ...err.details };
       }
-      trace.push(`${where} → ${outcome}`);
+      trace.push(`${where} → ${outcome}${details ? ` ${canonicalJson(details)}` : ""}`);
       const expected = step.expect ?? "ok";
       if (outcome !== expected) failures.push(`${where}: expected ${expected}, got ${outcome}`);
+      if (step.details) {
+        const want = typeof step.details === "function" ? step.details(c) : step.details;
+        const problem = matches(details, want);
+        if (problem) failures.push(`${where} details: ${problem}`);
+      }
     } else if (isView(step)) {
       const c: StepContext = { t: clock, time };
       const key = typeof step.view === "function" ? step.view(c) : step.view;

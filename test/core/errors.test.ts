@@ -6,6 +6,7 @@ import {
   RULE_ERROR_CODES,
   codeFromSolidityError,
   errorMessage,
+  ledgerErrorFromMessage,
   solidityErrorName,
 } from "../../core/errors.ts";
 
@@ -60,6 +61,18 @@ describe("rulebook error codes", () => {
     expect(error.httpStatus).to.equal(422);
     expect(error.message.startsWith("PRICE_ABOVE_CAP: ")).to.equal(true);
     expect(errorMessage("PRICE_ABOVE_CAP", "zh")).to.equal(ERROR_CODES.PRICE_ABOVE_CAP.zh);
+  });
+
+  it("comes back whole from its message (how Fabric passes a chaincode error), details included", () => {
+    const sent = new LedgerError("FIELD_NOT_GRANTED", "R2.idno", { resourceId: "R2", field: "idno" });
+    const back = ledgerErrorFromMessage(sent.message)!;
+    expect([back.code, back.detail, back.details]).to.deep.equal(["FIELD_NOT_GRANTED", "R2.idno", sent.details]);
+    const bare = ledgerErrorFromMessage(new LedgerError("GRANT_TERM_INVALID").message)!;
+    expect([bare.code, bare.detail, bare.details]).to.deep.equal(["GRANT_TERM_INVALID", undefined, undefined]);
+    // A detail that merely contains the tag is kept as text.
+    const odd = ledgerErrorFromMessage("NOT_FOUND: The referenced record does not exist. x details=not json")!;
+    expect([odd.detail, odd.details]).to.deep.equal(["x details=not json", undefined]);
+    expect(ledgerErrorFromMessage("NO_SUCH_CODE: x")).to.equal(undefined);
   });
 });
 

@@ -118,6 +118,11 @@ describe("ledger service on Fabric (gateway over gRPC to the peer emulator)", fu
     const refused = await c.op.raw("POST", "/v1/hops", c.op.sign("lineage.hop", hop as never));
     expect(refused.status).to.be.within(400, 499);
     expect(codeOf(refused.json)).to.equal("FIELD_NOT_GRANTED");
+    // The chaincode's refusal names the field through the gateway, as the EVM's does.
+    expect((refused.json as { error: { details?: unknown } }).error.details).to.deep.equal({
+      resourceId: "R2",
+      field: "idno",
+    });
     const grant = {
       id: "G9",
       grantee: org("pa"),

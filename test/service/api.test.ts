@@ -18,6 +18,7 @@ interface ErrorBody {
   error: { code: string; message: string };
 }
 const codeOf = (json: unknown) => (json as ErrorBody).error?.code;
+const detailsOf = (json: unknown) => (json as { error?: { details?: unknown } }).error?.details;
 
 /** Every route Express mounted, as "METHOD /path" (nested routers included). */
 function mountedRoutes(app: Express): Set<string> {
@@ -138,6 +139,7 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
       } as never),
     );
     expect(codeOf(hop.json)).to.equal("FIELD_NOT_GRANTED");
+    expect(detailsOf(hop.json)).to.deep.equal({ resourceId: "R2", field: "idno" });
     // A record posted to another operation's endpoint, or whose path disagrees with its body.
     expect(
       codeOf(

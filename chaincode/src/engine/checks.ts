@@ -14,7 +14,7 @@ import {
 
 export async function requireActor(ledger: Ledger, orgId: string): Promise<ActorState> {
   const actor = await ledger.get<ActorState>(K.actor, orgId);
-  ensure(actor, "NOT_FOUND", `organisation ${orgId} is not registered`);
+  ensure(actor, "NOT_FOUND", `organisation ${orgId} is not registered`, { id: orgId });
   return actor;
 }
 
@@ -34,30 +34,30 @@ export async function bannedUntil(ledger: Ledger, orgId: string): Promise<number
 
 export async function ensureNotBlacklisted(ledger: Ledger, orgId: string, now: number): Promise<void> {
   const until = await bannedUntil(ledger, orgId);
-  ensure(!(now < until), "ORG_BLACKLISTED", `${orgId} is banned until ${until}`);
+  ensure(!(now < until), "ORG_BLACKLISTED", `${orgId} is banned until ${until}`, { orgId, bannedUntil: until });
 }
 
 export async function requireGrant(ledger: Ledger, grantId: string): Promise<GrantState> {
   const grant = await ledger.get<GrantState>(K.grant, grantId);
-  ensure(grant, "NOT_FOUND", `grant ${grantId}`);
+  ensure(grant, "NOT_FOUND", `grant ${grantId}`, { id: grantId });
   return grant;
 }
 
 export async function requireResource(ledger: Ledger, resourceId: string): Promise<ResourceState> {
   const resource = await ledger.get<ResourceState>(K.resource, resourceId);
-  ensure(resource, "NOT_FOUND", `resource ${resourceId}`);
+  ensure(resource, "NOT_FOUND", `resource ${resourceId}`, { id: resourceId });
   return resource;
 }
 
 export async function requirePartner(ledger: Ledger, admissionId: string): Promise<PartnerState> {
   const partner = await ledger.get<PartnerState>(K.partner, admissionId);
-  ensure(partner, "NOT_FOUND", `partner admission ${admissionId}`);
+  ensure(partner, "NOT_FOUND", `partner admission ${admissionId}`, { id: admissionId });
   return partner;
 }
 
 export async function requireProduct(ledger: Ledger, productId: string): Promise<ProductState> {
   const product = await ledger.get<ProductState>(K.product, productId);
-  ensure(product, "NOT_FOUND", `product ${productId}`);
+  ensure(product, "NOT_FOUND", `product ${productId}`, { id: productId });
   return product;
 }
 

@@ -9,7 +9,9 @@ import { K, type CertificateState } from "./state.ts";
  * after the 30-day deadline is still accepted (the evidence matters) and marked late.
  */
 export const certifyDestruction: Handler<"destruction.certify"> = async ({ ledger, now, author }, body) => {
-  ensure(!(await ledger.has(K.certificate, body.id)), "DUPLICATE_ID", `certificate ${body.id}`);
+  ensure(!(await ledger.has(K.certificate, body.id)), "DUPLICATE_ID", `certificate ${body.id}`, {
+    id: body.id,
+  });
   const grant = await requireGrant(ledger, body.grantId);
   ensure(
     grant.status === "exiting" || grant.status === "revoked",
@@ -22,6 +24,7 @@ export const certifyDestruction: Handler<"destruction.certify"> = async ({ ledge
     !(await ledger.has(K.certified, grant.id, author.orgId, body.assetClass)),
     "DUPLICATE_ID",
     `${author.orgId} already certified ${body.assetClass}`,
+    { id: grant.id },
   );
   ledger.put(K.certificate, [body.id], {
     id: body.id,

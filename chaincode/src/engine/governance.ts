@@ -22,6 +22,7 @@ export const recordEvaluation: Handler<"evaluation.record"> = async ({ ledger, n
     !(await ledger.has(K.evaluation, grant.id, year(body.year))),
     "DUPLICATE_ID",
     `${grant.id} was evaluated for ${body.year}`,
+    { id: grant.id },
   );
   ledger.put(K.evaluation, [grant.id, year(body.year)], body.grade);
   if (body.grade === "unqualified") {

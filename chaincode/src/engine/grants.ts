@@ -8,7 +8,7 @@ import { currentVersion, K, type GrantState, type NoticeState } from "./state.ts
 
 /** grant.issue: whole authorization of resources and fields to one operator, for ≤ 5 years. */
 export const issueGrant: Handler<"grant.issue"> = async ({ ledger, now }, body) => {
-  ensure(!(await ledger.has(K.grant, body.id)), "DUPLICATE_ID", `grant ${body.id}`);
+  ensure(!(await ledger.has(K.grant, body.id)), "DUPLICATE_ID", `grant ${body.id}`, { id: body.id });
   await requireActorWithRole(ledger, body.grantee, "operator");
   await ensureNotBlacklisted(ledger, body.grantee, now);
   ensure(body.validFrom < body.validUntil && now < body.validUntil, "GRANT_TERM_INVALID");
@@ -16,12 +16,14 @@ export const issueGrant: Handler<"grant.issue"> = async ({ ledger, now }, body) 
     body.validUntil <= maxGrantEnd(body.validFrom),
     "GRANT_TERM_TOO_LONG",
     `the latest end is ${maxGrantEnd(body.validFrom)}`,
+    { latestEnd: maxGrantEnd(body.validFrom) },
   );
   for (const entry of body.scope) {
     const resource = await requireResource(ledger, entry.resourceId);
     ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is withdrawn`);
     const defined = currentVersion(resource).fields.map((f) => f.name);
-    for (const field of entry.fields) ensure(defined.includes(field), "FIELD_UNKNOWN", `${resource.id}.${field}`);
+    for (const field of entry.fields)
+      ensure(defined.includes(field), "FIELD_UNKNOWN", `${resource.id}.${field}`, { resourceId: resource.id, field });
   }
   ledger.put(K.grant, [body.id], {
     id: body.id,
@@ -82,7 +84,9 @@ export const fileExitNotice: Handler<"grant.exitNotice"> = async ({ ledger, now,
   const grant = await requireGrant(ledger, body.grantId);
   ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee files an exit notice");
   ensureStatus(grant, ["active", "suspended"]);
-  ensure(!(await ledger.has(K.notice, grant.id)), "DUPLICATE_ID", `an exit notice for ${grant.id} is already on file`);
+  ensure(!(await ledger.has(K.notice, grant.id)), "DUPLICATE_ID", `an exit notice for ${grant.id} is already on file`, {
+    id: grant.id,
+  });
   ledger.put(K.notice, [grant.id], { at: now, planHash: body.planHash } satisfies NoticeState);
   ledger.put(K.grant, [grant.id], { ...grant, exitNoticeAt: now } satisfies GrantState);
 };
@@ -99,11 +103,14 @@ export const startExit: Handler<"grant.exit"> = async ({ ledger, now }, body) =>
         now >= earliestVoluntaryExit(notice.at),
         "EXIT_NOTICE_TOO_SHORT",
         `the exit may start from ${earliestVoluntaryExit(notice.at)}`,
+        { earliestExit: earliestVoluntaryExit(notice.at) },
       );
       break;
     }
     case "expiry":
-      ensure(now >= grant.validUntil, "GRANT_NOT_EXPIRED", `the grant runs until ${grant.validUntil}`);
+      ensure(now >= grant.validUntil, "GRANT_NOT_EXPIRED", `the grant runs until ${grant.validUntil}`, {
+        validUntil: grant.validUntil,
+      });
       break;
     case "violation":
       await ban(ledger, grant.grantee, now);

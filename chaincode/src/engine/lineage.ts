@@ -26,7 +26,7 @@ import {
  */
 export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author }, body) => {
   // 1–2
-  ensure(!(await ledger.has(K.hop, body.id)), "DUPLICATE_ID", `hop ${body.id}`);
+  ensure(!(await ledger.has(K.hop, body.id)), "DUPLICATE_ID", `hop ${body.id}`, { id: body.id });
   ensure((body.operation === "deliver") === (body.delivery !== undefined), "DELIVERY_DETAILS_REQUIRED");
   // 3
   const grant = await requireGrant(ledger, body.grantId);
@@ -106,14 +106,17 @@ async function inputGrade(
     return hop.outputGrade;
   }
   const granted = scopeEntry(grant.scope, input.resourceId);
-  ensure(granted, "RESOURCE_NOT_GRANTED", `resource ${input.resourceId}`);
+  ensure(granted, "RESOURCE_NOT_GRANTED", `resource ${input.resourceId}`, { resourceId: input.resourceId });
   const resource = await ledger.get<ResourceState>(K.resource, input.resourceId);
-  ensure(resource, "NOT_FOUND", `resource ${input.resourceId}`);
+  ensure(resource, "NOT_FOUND", `resource ${input.resourceId}`, { id: input.resourceId });
   ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is withdrawn`);
   const version = resource.versions.find((v) => v.version === input.version);
-  ensure(version, "NOT_FOUND", `version ${input.version} of ${resource.id}`);
+  ensure(version, "NOT_FOUND", `version ${input.version} of ${resource.id}`, { id: resource.id });
   for (const field of input.fields)
-    ensure(granted.fields.includes(field), "FIELD_NOT_GRANTED", `${resource.id}.${field}`);
+    ensure(granted.fields.includes(field), "FIELD_NOT_GRANTED", `${resource.id}.${field}`, {
+      resourceId: resource.id,
+      field,
+    });
   if (admission) {
     ensure(
       withinScope(admission.scope, { resourceId: input.resourceId, fields: input.fields }),

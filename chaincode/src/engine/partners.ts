@@ -12,22 +12,25 @@ import { K, type PartnerState } from "./state.ts";
 
 /** partner.propose: the grantee proposes a partner, within the grant's scope and term. */
 export const proposePartner: Handler<"partner.propose"> = async ({ ledger, now, author }, body) => {
-  ensure(!(await ledger.has(K.partner, body.id)), "DUPLICATE_ID", `partner admission ${body.id}`);
+  ensure(!(await ledger.has(K.partner, body.id)), "DUPLICATE_ID", `partner admission ${body.id}`, {
+    id: body.id,
+  });
   const grant = await requireGrant(ledger, body.grantId);
   ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee proposes partners");
   ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`);
   ensure(inForce(grant, now), "GRANT_OUTSIDE_TERM");
   await requireActorWithRole(ledger, body.partner, "partner");
   await ensureNotBlacklisted(ledger, body.partner, now);
-  ensure(
-    !(await ledger.has(K.liveAdmission, grant.id, body.partner)),
-    "DUPLICATE_ID",
-    `${body.partner} already has a live admission to ${grant.id}`,
-  );
+  const live = await ledger.get<string>(K.liveAdmission, grant.id, body.partner);
+  ensure(live === undefined, "DUPLICATE_ID", `${body.partner} already has admission ${live} to ${grant.id}`, {
+    id: live,
+  });
   for (const entry of body.scope) {
     ensure(withinScope(grant.scope, entry), "PARTNER_OUT_OF_SCOPE", `resource ${entry.resourceId}`);
   }
-  ensure(body.validUntil <= grant.validUntil, "PARTNER_TERM_EXCEEDS_GRANT", `the grant ends at ${grant.validUntil}`);
+  ensure(body.validUntil <= grant.validUntil, "PARTNER_TERM_EXCEEDS_GRANT", `the grant ends at ${grant.validUntil}`, {
+    grantValidUntil: grant.validUntil,
+  });
   ledger.put(K.partner, [body.id], {
     id: body.id,
     grantId: grant.id,

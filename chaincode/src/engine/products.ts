@@ -17,13 +17,18 @@ async function ensurePricing(ledger: Ledger, domain: string, pricing: Pricing): 
     return;
   }
   const cap = await ledger.get<number>(K.cap, domain, pricing.chargeUnit);
-  ensure(cap !== undefined, "PRICE_CAP_MISSING", `no cap for ${domain}/${pricing.chargeUnit}`);
-  ensure(pricing.priceFen <= cap, "PRICE_ABOVE_CAP", `the cap is ${cap} fen`);
+  ensure(cap !== undefined, "PRICE_CAP_MISSING", `no cap for ${domain}/${pricing.chargeUnit}`, {
+    domain,
+    chargeUnit: pricing.chargeUnit,
+  });
+  ensure(pricing.priceFen <= cap, "PRICE_ABOVE_CAP", `the cap is ${cap} fen`, { capFen: cap });
 }
 
 /** product.register: a data product under the grantee's grant, from granted resources. */
 export const registerProduct: Handler<"product.register"> = async ({ ledger, now, author }, body) => {
-  ensure(!(await ledger.has(K.product, body.id)), "DUPLICATE_ID", `product ${body.id}`);
+  ensure(!(await ledger.has(K.product, body.id)), "DUPLICATE_ID", `product ${body.id}`, {
+    id: body.id,
+  });
   const grant = await requireGrant(ledger, body.grantId);
   ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee registers products under its grant");
   ensureGrantUsable(grant, now);
@@ -32,6 +37,7 @@ export const registerProduct: Handler<"product.register"> = async ({ ledger, now
       grant.scope.some((e) => e.resourceId === source),
       "RESOURCE_NOT_GRANTED",
       `resource ${source}`,
+      { resourceId: source },
     );
   }
   await ensurePricing(ledger, body.domain, body.pricing);

@@ -40,7 +40,9 @@ async function ensureReviewed(
 
 /** resource.register: version 1 of a public data resource, after every source unit approved it. */
 export const registerResource: Handler<"resource.register"> = async ({ ledger, now }, body) => {
-  ensure(!(await ledger.has(K.resource, body.id)), "DUPLICATE_ID", `resource ${body.id}`);
+  ensure(!(await ledger.has(K.resource, body.id)), "DUPLICATE_ID", `resource ${body.id}`, {
+    id: body.id,
+  });
   for (const unit of body.sourceUnits) {
     const actor = await requireActor(ledger, unit);
     ensure(actor.role === "source-unit", "ACTOR_ROLE_INVALID", `${unit} is a ${actor.role}, not a source unit`);

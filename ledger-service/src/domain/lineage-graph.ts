@@ -80,10 +80,11 @@ export const nodeId = {
 
 export async function lineageGraph(store: IndexStore, productId: string): Promise<LineageGraph> {
   const productEntry = (await store.historyOf("product", productId))[0];
-  if (!productEntry) throw new LedgerError("NOT_FOUND");
+  if (!productEntry) throw new LedgerError("NOT_FOUND", `no product ${productId}`, { kind: "product", id: productId });
   const product = productEntry.signed.record.body as Product;
   const grantEntry = (await store.historyOf("grant", product.grantId))[0];
-  if (!grantEntry) throw new LedgerError("NOT_FOUND");
+  if (!grantEntry)
+    throw new LedgerError("NOT_FOUND", `no grant ${product.grantId}`, { kind: "grant", id: product.grantId });
   const grant = grantEntry.signed.record.body as Grant;
 
   // Hops of the product, plus earlier hops of the grant that produced artifacts they used.

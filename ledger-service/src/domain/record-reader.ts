@@ -41,6 +41,11 @@ export function summarize(entry: IndexedEntry): ChangeSummary {
   };
 }
 
+/** NOT_FOUND naming what was asked for (the caller's own id: nothing it did not know). */
+export function notFound(kind: string, id: string): LedgerError {
+  return new LedgerError("NOT_FOUND", `no ${kind} ${id}`, { kind, id });
+}
+
 export class RecordReader {
   constructor(
     private readonly backend: LedgerBackend,
@@ -51,7 +56,7 @@ export class RecordReader {
   async document(kind: ViewKey["kind"], id: string): Promise<RecordDocument> {
     const history = await this.store.historyOf(kind, id);
     const view = await this.backend.view({ kind, id });
-    if (history.length === 0 && !view) throw new LedgerError("NOT_FOUND");
+    if (history.length === 0 && !view) throw notFound(kind, id);
     const [first, ...rest] = history;
     return {
       kind,
@@ -72,7 +77,7 @@ export class RecordReader {
   /** The record that created (kind, id), or NOT_FOUND. */
   async creation<T>(kind: string, id: string): Promise<{ body: T; entry: IndexedEntry }> {
     const first = (await this.store.historyOf(kind, id))[0];
-    if (!first) throw new LedgerError("NOT_FOUND");
+    if (!first) throw notFound(kind, id);
     return { body: first.signed.record.body as T, entry: first };
   }
 
@@ -83,7 +88,7 @@ export class RecordReader {
   /** Every signed record that touched (kind, id), oldest first, each with its latest receipt. */
   async history(kind: string, id: string): Promise<unknown[]> {
     const entries = await this.store.historyOf(kind, id);
-    if (entries.length === 0) throw new LedgerError("NOT_FOUND");
+    if (entries.length === 0) throw notFound(kind, id);
     return Promise.all(
       entries.map(async (e) => ({
         ...summarize(e),

@@ -26,6 +26,7 @@ export const productScenarios: Scenario[] = [
         op: "product.register",
         body: productBody({ pricing: pricing("industry", "per-call", 1001) }),
         expect: "PRICE_ABOVE_CAP",
+        details: { capFen: 1000 },
       },
       { as: "op", op: "product.register", body: productBody({ pricing: pricing("industry", "per-call", 1000) }) },
       {
@@ -60,7 +61,13 @@ export const productScenarios: Scenario[] = [
         body: productBody({ pricing: pricing("industry", "per-product", 1) }),
         expect: "PRICE_CAP_MISSING",
       },
-      { as: "op", op: "product.register", body: productBody({ domain: "health" }), expect: "PRICE_CAP_MISSING" },
+      {
+        as: "op",
+        op: "product.register",
+        body: productBody({ domain: "health" }),
+        expect: "PRICE_CAP_MISSING",
+        details: { domain: "health", chargeUnit: "per-call" },
+      },
       { as: "agency", op: "cap.set", body: { domain: "health", chargeUnit: "per-call", maxPriceFen: 600 } },
       { as: "op", op: "product.register", body: productBody({ domain: "health" }) },
       { view: { kind: "price-cap", id: "health/per-call" }, expect: { maxPriceFen: 600 } },

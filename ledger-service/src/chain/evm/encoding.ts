@@ -8,6 +8,7 @@ import {
   ZeroAddress,
   ZeroHash,
 } from "ethers";
+import { setBounded } from "../../../../core/bounded-map.ts";
 import { canonicalJson } from "../../../../core/canonical.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 import { recordHash, type SignedRecord } from "../../../../core/record.ts";
@@ -30,7 +31,29 @@ export const id32 = (id: string): string => encodeBytes32String(id);
 export const fromId32 = (value: string): string => (value === ZeroHash ? "" : decodeBytes32String(value));
 export const hash32 = (hex: string): string => "0x" + hex;
 export const fromHash32 = (value: string): string => (value === ZeroHash ? "" : value.slice(2));
-export const nameHash = (name: string): string => keccak256(toUtf8Bytes(name));
+/**
+ * Names the registry keeps only as hashes (field names), by hash: a refusal that names a field
+ * carries its hash, and the service answers with the name the record sent.
+ */
+const namesByHash = new Map<string, string>();
+const NAMES_KEPT = 10_000;
+
+export const nameHash = (name: string): string => {
+  const hash = keccak256(toUtf8Bytes(name));
+  setBounded(namesByHash, hash, name, NAMES_KEPT);
+  return hash;
+};
+
+/** A bytes32 value of a refusal as text: a name hashed on the way in, else a short-string id. */
+export function nameOf32(value: string): string {
+  const named = namesByHash.get(value.toLowerCase());
+  if (named !== undefined) return named;
+  try {
+    return fromId32(value);
+  } catch {
+    return value;
+  }
+}
 export const originKey = (origin: string): string => keccak256(toUtf8Bytes(origin));
 export const pairKey = (a: string, b: string): string =>
   keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "bytes32"], [a, b]));

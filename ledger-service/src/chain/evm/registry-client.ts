@@ -29,6 +29,7 @@ import {
   fromHash32,
   fromId32,
   id32,
+  nameOf32,
   originKey,
   type RecordEventFields,
 } from "./encoding.ts";
@@ -87,7 +88,25 @@ export function ruleErrorOf(err: unknown): unknown {
   if (!data) return err;
   const parsed = registryInterface().parseError(data);
   const code = parsed ? codeFromSolidityError(parsed.name) : undefined;
-  return code ? new LedgerError(code) : err;
+  if (!parsed || !code) return err;
+  // The custom error's parameters are the refusal's details, under the same names as the
+  // chaincode's (docs/RULEBOOK.md): ids and field names as text, limits as numbers.
+  const inputs = parsed.fragment.inputs;
+  if (inputs.length === 0) return new LedgerError(code);
+  const details: Record<string, unknown> = {};
+  inputs.forEach((input, i) => {
+    const value: unknown = parsed.args[i];
+    details[input.name] =
+      input.type === "bytes32" ? nameOf32(value as string) : typeof value === "bigint" ? Number(value) : value;
+  });
+  return new LedgerError(code, detailOf(details), details);
+}
+
+/** The details as one line of text, for the `detail` the chaincode writes in words. */
+function detailOf(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(", ");
 }
 
 export interface DecodedEvent {

@@ -1,5 +1,5 @@
 import { GatewayError } from "@hyperledger/fabric-gateway";
-import { ERROR_CODES, isErrorCode, LedgerError } from "../../../../core/errors.ts";
+import { ledgerErrorFromMessage, LedgerError } from "../../../../core/errors.ts";
 import { ChainUnavailableError } from "../backend.ts";
 
 /**
@@ -55,16 +55,12 @@ export class FabricGatewayRefusal extends Error {
 /** gRPC status codes meaning the peer could not be reached or did not answer in time. */
 const TRANSPORT = new Set([1 /* CANCELLED */, 4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
 
-const CHAINCODE_ERROR = /chaincode response \d+, ([A-Z][A-Z0-9_]*[A-Z0-9]):\s?([\s\S]*)$/;
+const CHAINCODE_ERROR = /chaincode response \d+, ([A-Z][A-Z0-9_]*[A-Z0-9]:[\s\S]*)$/;
 
-/** The LedgerError a chaincode error message carries, if it carries one. */
+/** The LedgerError a chaincode error message carries (with its details), if it carries one. */
 export function ledgerErrorIn(message: string): LedgerError | undefined {
   const m = CHAINCODE_ERROR.exec(message);
-  const code = m?.[1];
-  if (!m || !isErrorCode(code)) return undefined;
-  const english = ERROR_CODES[code].en;
-  const rest = m[2]!.startsWith(english) ? m[2]!.slice(english.length).trim() : m[2]!.trim();
-  return new LedgerError(code, rest || undefined);
+  return m ? ledgerErrorFromMessage(m[1]!) : undefined;
 }
 
 export function classify(err: unknown, context = "Fabric peer"): unknown {

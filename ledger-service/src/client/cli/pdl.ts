@@ -6,6 +6,7 @@ import { requestCommands } from "./commands/request-commands.ts";
 import { traceCommand } from "./commands/trace-command.ts";
 import { verifyReceiptCommand } from "./commands/verify-receipt-command.ts";
 import { CliError } from "./context.ts";
+import { refusalDetails } from "./refusal.ts";
 
 /**
  * `pdl`: the users' command line for the Public Data Ledger service. Exit codes: 0 success,
@@ -42,11 +43,7 @@ try {
     process.exit(4);
   }
   if (err instanceof LedgerApiError) {
-    // The code and message are the rulebook's; `detail` says what exactly was wrong.
-    const detail = (err.body as { error?: { detail?: unknown } } | undefined)?.error?.detail;
-    process.stderr.write(
-      `pdl: the service refused: ${err.message}${typeof detail === "string" ? ` (${detail})` : ""}\n`,
-    );
+    process.stderr.write(`pdl: the service refused: ${err.message}${refusalDetails(err.body)}\n`);
     process.exit(3);
   }
   if (err instanceof CliError) {

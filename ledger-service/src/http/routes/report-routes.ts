@@ -27,7 +27,7 @@ export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
         const productId = param(req, "productId");
         const caller = req.caller!;
         const first = (await ctx.store.historyOf("product", productId))[0];
-        if (!first) throw new LedgerError("NOT_FOUND");
+        if (!first) throw new LedgerError("NOT_FOUND", `no product ${productId}`, { kind: "product", id: productId });
         // The exchange, the agency and supervisors; the holders of the product's grant may preview it.
         ctx.access.require(await ctx.access.canSeeGrant(caller, (first.signed.record.body as Product).grantId));
         res.json(signReport(await listingReport(deps, productId, await ctx.backend.now()), signer));
@@ -44,7 +44,7 @@ export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
         const grantId = param(req, "grantId");
         ctx.access.require(await ctx.access.canSeeGrant(req.caller!, grantId));
         const audit = await grantAudit(deps, grantId, await atQuery(req, ctx.backend));
-        if (!audit) throw new LedgerError("NOT_FOUND");
+        if (!audit) throw new LedgerError("NOT_FOUND", `no grant ${grantId}`, { kind: "grant", id: grantId });
         res.json(audit);
       },
     },
