@@ -1,7 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { ResponseCheck } from "./openapi-check.ts";
 import type { Express } from "express";
 import { canonicalBytes } from "../../core/canonical.ts";
 import { verify } from "../../core/crypto/sm2.ts";
@@ -35,11 +38,14 @@ function mountedRoutes(app: Express): Set<string> {
   return out;
 }
 
+const redoclyBin = join(dirname(createRequire(import.meta.url).resolve("@redocly/cli/package.json")), "bin", "cli.js");
+
 describe("ledger service API: every endpoint, roles and evidence", function () {
   this.timeout(180_000);
   let dir: string;
   let service: RunningService;
   let c: Record<ActorName, LedgerClient>;
+  let check: ResponseCheck;
   const base = () => `http://127.0.0.1:${service.address().port}`;
 
   before(async () => {
@@ -53,9 +59,11 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
     };
     service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "api test" } });
     c = clientsFor(service, base());
+    check = await ResponseCheck.install(base());
     await playStory(service, c);
   });
   after(async () => {
+    check?.restore();
     await service?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -307,5 +315,47 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
     expect((await c.agency.raw("GET", "/v1/public/consistency?from=0", undefined, { public: true })).status).to.equal(
       400,
     );
+  });
+
+  it("documents every operation with an id, answers with schemas and errors, and passes redocly lint with 0 errors", async () => {
+    const text = await (await fetch(`${base()}/openapi.json`)).text();
+    const doc = JSON.parse(text) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    for (const [path, methods] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(methods)) {
+        expect(op.operationId, `${method} ${path}`).to.be.a("string");
+        const responses = op.responses as Record<string, { content?: Record<string, { schema?: object }> }>;
+        const ok = Object.entries(responses).filter(([status]) => status.startsWith("2"));
+        expect(ok, `${method} ${path}`).to.not.be.empty;
+        for (const [status, r] of ok)
+          for (const [type, c] of Object.entries(r.content ?? {}))
+            expect(Object.keys(c.schema ?? {}), `${method} ${path} ${status} ${type}`).to.not.be.empty;
+      }
+    const file = join(dir, "openapi.json");
+    writeFileSync(file, text);
+    const lint = spawnSync(process.execPath, [redoclyBin, "lint", file, "--format", "json"], { encoding: "utf8" });
+    const totals = (JSON.parse(lint.stdout) as { totals: { errors: number } }).totals;
+    expect(totals.errors, lint.stdout.slice(0, 2000)).to.equal(0);
+    expect(lint.status).to.equal(0);
+  });
+
+  it("serves a readable API reference bundled with the service: same-origin scripts only", async () => {
+    const page = await fetch(`${base()}/reference`);
+    expect(page.status).to.equal(200);
+    expect(page.headers.get("content-security-policy")).to.match(/default-src 'self'/);
+    const html = await page.text();
+    const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).to.deep.equal(["/reference/standalone.js", "/reference/init.js"]);
+    expect(html).to.not.match(/https?:\/\//);
+    const bundle = await fetch(`${base()}${scripts[0]}`);
+    expect(bundle.status).to.equal(200);
+    expect((await bundle.text()).length).to.be.greaterThan(100_000);
+    const init = await (await fetch(`${base()}${scripts[1]}`)).text();
+    expect(init).to.include('"url":"/openapi.json"').and.include('"withDefaultFonts":false');
+  });
+
+  it("answered every request as /openapi.json documents it, public and system routes included", () => {
+    expect(check.failures, "answers that do not match the document").to.deep.equal([]);
+    const open = check.operations((op) => /\/v1\/public\/|\/(healthz|readyz|metrics|openapi\.json)$/.test(op));
+    expect(open.filter((op) => !check.answered.get(op)?.has(200)).sort(), "never answered 200").to.deep.equal([]);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
+import { ResponseCheck } from "./openapi-check.ts";
 import { schemaHashOf } from "../../core/records/resource.ts";
 import { OPERATIONS, type OperationName } from "../../core/operations.ts";
 import type { Role } from "../../core/records/common.ts";
@@ -121,6 +122,7 @@ describe("ledger service API: every write endpoint through its own route", funct
   let dir: string;
   let service: RunningService;
   let c: Record<Who, LedgerClient>;
+  let check: ResponseCheck;
   let restoreClock: (() => void) | undefined;
   const exercised = new Set<string>();
   const base = () => `http://127.0.0.1:${service.address().port}`;
@@ -277,9 +279,11 @@ describe("ledger service API: every write endpoint through its own route", funct
       baseUrl: base(),
       identity: { orgId: org("pa2"), privateKey: MEMBERS.pa2.sm2PrivateKey },
     });
+    check = await ResponseCheck.install(base());
     await playStory(service, c);
   });
   after(async () => {
+    check?.restore();
     restoreClock?.();
     await service?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -584,5 +588,16 @@ describe("ledger service API: every write endpoint through its own route", funct
 
   it("has exercised every write route", () => {
     expect([...exercised].sort()).to.deep.equal(WRITE_ROUTES.map(routeKey).sort());
+  });
+
+  it("answered every request as /openapi.json documents it, and every write route 201 at least once", () => {
+    expect(check.failures, "answers that do not match the document").to.deep.equal([]);
+    const writes = check.operations(
+      (op, spec) => op !== "POST /v1/records" && /"record"/.test(JSON.stringify(spec.requestBody ?? "")),
+    );
+    expect(
+      writes.filter((op) => !check.answered.get(op)?.has(201)).sort(),
+      "write routes never answered 201",
+    ).to.deep.equal([]);
   });
 });

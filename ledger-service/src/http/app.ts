@@ -7,6 +7,7 @@ import { consoleFiles } from "./console-files.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import type { NonceStore } from "./nonce-store.ts";
 import { openApiDocument } from "./openapi.ts";
+import { mountApiReference } from "./api-reference.ts";
 import type { ReadRoute } from "./routes/route.ts";
 import { mountWriteRoutes } from "./routes/write-handlers.ts";
 import type { RecordService } from "../domain/record-service.ts";
@@ -82,6 +83,7 @@ export function createApp(d: AppDeps): Express {
     res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
   app.get("/openapi.json", (_req, res) => void res.json(openapi));
+  mountApiReference(app);
   // The web console's files (GET only; anything else falls through to the API).
   app.use(consoleFiles(d.consoleDir));
 

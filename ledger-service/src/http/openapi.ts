@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ERROR_CODE_LIST } from "../../../core/errors.ts";
 import { OPERATIONS } from "../../../core/operations.ts";
-import type { ReadRoute } from "./routes/route.ts";
+import type { ReadRoute, RouteResponses } from "./routes/route.ts";
+import { AcceptedRecord, Health, OpenApi, PendingRecord, Readiness } from "./api-schemas.ts";
 import { WRITE_ROUTES, openApiPath } from "./routes/write-routes.ts";
 
 /**
@@ -9,14 +10,43 @@ import { WRITE_ROUTES, openApiPath } from "./routes/write-routes.ts";
  * request schemas generated from the record schemas: it cannot drift from the code.
  */
 export const SYSTEM_ROUTES = [
-  { path: "/healthz", summary: "Liveness: the process is up" },
-  { path: "/readyz", summary: "Readiness: the chain, the log and the indexes are open and caught up" },
-  { path: "/metrics", summary: "Prometheus metrics" },
-  { path: "/openapi.json", summary: "This document" },
+  { path: "/healthz", summary: "Liveness: the process is up", schema: Health },
+  {
+    path: "/readyz",
+    summary: "Readiness: the chain, the log and the indexes are open and caught up (503 with the reason otherwise)",
+    schema: Readiness,
+  },
+  { path: "/metrics", summary: "Prometheus metrics (text exposition format)", schema: "text/plain" },
+  { path: "/openapi.json", summary: "This document", schema: OpenApi },
+  { path: "/reference", summary: "The API reference page (HTML, bundled: no CDN)", schema: "text/html" },
+  { path: "/reference/standalone.js", summary: "The reference page's script", schema: "application/javascript" },
+  { path: "/reference/init.js", summary: "The reference page's configuration", schema: "application/javascript" },
 ] as const;
 
-function jsonSchema(schema: z.ZodType): unknown {
-  return z.toJSONSchema(schema, { unrepresentable: "any", io: "input", target: "draft-2020-12" });
+/** A zod schema as the JSON Schema 2020-12 that OpenAPI 3.1 embeds (requests as accepted, answers as sent). */
+function jsonSchema(schema: z.ZodType, io: "input" | "output" = "input"): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    unrepresentable: "any",
+    io,
+    target: "draft-2020-12",
+  });
+  return rest;
+}
+
+const json = (schema: z.ZodType) => ({ "application/json": { schema: jsonSchema(schema, "output") } });
+
+function successes(responses: RouteResponses): Record<string, unknown> {
+  return {
+    "200": { description: "OK", content: json(responses[200]) },
+    ...(responses[202]
+      ? {
+          "202": {
+            description: "The outcome is not known yet: poll again after Retry-After",
+            content: json(responses[202]),
+          },
+        }
+      : {}),
+  };
 }
 
 const ErrorBody = {
@@ -47,6 +77,16 @@ function pathParameters(path: string) {
   }));
 }
 
+/** GET /v1/grants/:grantId/audit → get.grants.grantId.audit (unique as the method and path are). */
+function operationIdOf(method: string, path: string): string {
+  const parts = path
+    .replace(/^\/v1\//, "/")
+    .split(/[/.]/)
+    .filter(Boolean)
+    .map((p) => p.replace(/^:/, ""));
+  return [method, ...parts].join(".");
+}
+
 export function openApiDocument(reads: readonly ReadRoute[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const errors = {
@@ -54,18 +94,31 @@ export function openApiDocument(reads: readonly ReadRoute[], version: string): R
       description: "Rejected, with a stable error code",
       content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
     },
+    "5XX": {
+      description: "Not answered: the chain is unavailable or does not match (Retry-After), or an internal error",
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    },
   };
   for (const route of SYSTEM_ROUTES) {
     (paths[route.path] ??= {}).get = {
       summary: route.summary,
+      operationId: operationIdOf("get", route.path),
       tags: ["system"],
       security: [],
-      responses: { "200": { description: "OK" } },
+      responses: {
+        "200": {
+          description: "OK",
+          content:
+            typeof route.schema === "string" ? { [route.schema]: { schema: { type: "string" } } } : json(route.schema),
+        },
+        ...(route.path === "/readyz" ? { "503": { description: "Not ready", content: json(Readiness) } } : {}),
+      },
     };
   }
   for (const route of reads) {
     (paths[openApiPath(route.path)] ??= {})[route.method ?? "get"] = {
       summary: route.summary,
+      operationId: operationIdOf(route.method ?? "get", route.path),
       tags: [route.tag],
       security: route.auth === "public" ? [] : [{ pdlSignature: [] }],
       parameters: [
@@ -79,9 +132,11 @@ export function openApiDocument(reads: readonly ReadRoute[], version: string): R
         })),
       ],
       ...(route.requestBody
-        ? { requestBody: { required: true, content: { "application/json": { schema: route.requestBody } } } }
+        ? {
+            requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.requestBody) } } },
+          }
         : {}),
-      responses: { "200": { description: "OK", content: { "application/json": {} } }, ...errors },
+      responses: { ...successes(route.responses), ...errors },
     };
   }
   const writes = [
@@ -129,10 +184,18 @@ export function openApiDocument(reads: readonly ReadRoute[], version: string): R
       responses: {
         "201": {
           description: "Accepted on chain and logged; the body carries the transaction and the receipt",
-          content: { "application/json": {} },
+          content: json(AcceptedRecord),
+        },
+        "202": {
+          description:
+            "Sent to the chain, outcome not known within the wait: poll GET /v1/receipts/{recordHash} (Retry-After, Location)",
+          content: json(PendingRecord),
         },
         ...errors,
-        "503": { description: "Chain unavailable; nothing was written (Retry-After)" },
+        "503": {
+          description: "Chain unavailable; nothing was written (Retry-After)",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
       },
     };
   }

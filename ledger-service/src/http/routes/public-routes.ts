@@ -1,4 +1,5 @@
 import type { Product } from "../../../../core/records/product.ts";
+import * as S from "../api-schemas.ts";
 import type { ProductView } from "../../../../core/views.ts";
 import type { LedgerBackend } from "../../chain/backend.ts";
 import type { IndexStore } from "../../indexes/index-store.ts";
@@ -18,6 +19,7 @@ export function publicProductList(store: IndexStore, backend: LedgerBackend): Re
     auth: "public",
     summary: "The published product and service list: listed products, free or charged, and their price",
     tag: "public",
+    responses: { 200: S.PublicProducts },
     handler: async (_req, res) => {
       const products = [];
       for (const id of await store.idsOfKind("product")) {
@@ -47,6 +49,7 @@ export function publicCheckpoint(checkpointer: Checkpointer, anchors: AnchorStor
     auth: "public",
     summary: "The log's latest signed checkpoint, its SM2 public key and the latest on-chain anchor",
     tag: "public",
+    responses: { 200: S.PublicCheckpoint },
     handler: async (_req, res) => {
       const cp = await checkpointer.latest();
       const anchor = await anchors.latest();
@@ -68,6 +71,7 @@ export function publicConsistency(checkpointer: Checkpointer): ReadRoute {
     auth: "public",
     summary: "An RFC 9162 consistency proof between two signed tree sizes",
     tag: "public",
+    responses: { 200: S.ConsistencyProof },
     query: [
       { name: "from", description: "the earlier tree size (≥ 1)", required: true },
       { name: "to", description: "the later tree size (default: the latest checkpoint)" },

@@ -1,4 +1,6 @@
 import type { Request } from "express";
+import * as S from "../api-schemas.ts";
+import { Receipt } from "../../log/receipt.ts";
 import type { ViewKey } from "../../../../core/views.ts";
 import type { Access } from "../../domain/access.ts";
 import { lineageGraph, recipientLineage } from "../../domain/lineage-graph.ts";
@@ -58,6 +60,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       auth: "signed",
       summary: "An organisation, its role and key",
       tag: "actors",
+      responses: { 200: S.RecordDocument },
       handler: document("actor", "orgId"),
     },
     {
@@ -65,6 +68,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       auth: "signed",
       summary: "The resource catalog (the resources the caller may see)",
       tag: "resources",
+      responses: { 200: S.ResourceCatalog },
       handler: async (req, res) => {
         const out = [];
         for (const id of await store.idsOfKind("resource")) {
@@ -81,6 +85,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       auth: "signed",
       summary: "A resource with its versions",
       tag: "resources",
+      responses: { 200: S.RecordDocument },
       handler: document("resource", "resourceId"),
     },
     {
@@ -88,6 +93,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       auth: "signed",
       summary: "Grants the caller may see (all for the agency, supervisors and the exchange)",
       tag: "grants",
+      responses: { 200: S.GrantList },
       handler: async (req, res) => {
         const ids = access.readsEverything(req.caller!)
           ? await store.idsOfKind("grant")
@@ -102,6 +108,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       auth: "signed",
       summary: "A grant: current status and every change",
       tag: "grants",
+      responses: { 200: S.RecordDocument },
       handler: document("grant", "grantId"),
     },
     {
@@ -109,6 +116,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       auth: "signed",
       summary: "A partner admission",
       tag: "partners",
+      responses: { 200: S.RecordDocument },
       handler: document("partner", "admissionId"),
     },
     {
@@ -116,6 +124,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       auth: "signed",
       summary: "A product: listing status, price and every change (a recipient: its public facts)",
       tag: "products",
+      responses: { 200: S.ProductDocument },
       handler: async (req, res) => {
         const productId = param(req, "productId");
         const scope = await access.requireProductScope(req.caller!, productId);
@@ -129,6 +138,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       auth: "signed",
       summary: "A lineage hop or delivery",
       tag: "lineage",
+      responses: { 200: S.RecordDocument },
       handler: document("hop", "hopId"),
     },
     {
@@ -136,6 +146,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       auth: "signed",
       summary: "A destruction certificate",
       tag: "exit",
+      responses: { 200: S.RecordDocument },
       handler: document("certificate", "certificateId"),
     },
     {
@@ -143,6 +154,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       auth: "signed",
       summary: "An organisation's blacklist entry",
       tag: "governance",
+      responses: { 200: S.RecordDocument },
       handler: document("blacklist", "orgId"),
     },
     {
@@ -150,6 +162,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       auth: "signed",
       summary: "The lineage graph of a product back to its resources and grant",
       tag: "lineage",
+      responses: { 200: S.Lineage },
       query: [
         { name: "format", description: "json (default), prov (W3C PROV-JSON) or openlineage (OpenLineage run events)" },
       ],
@@ -174,6 +187,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       auth: "signed",
       summary: "Every signed record that touched a record, each with its receipt",
       tag: "evidence",
+      responses: { 200: S.RecordHistory },
       handler: async (req, res) => {
         const kind = param(req, "kind");
         const id = param(req, "id");
@@ -188,6 +202,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       summary:
         "The latest receipt of an accepted record (pending, checkpointed or anchored); 202 while the outcome of its write is not known, 404 once nothing of it was written",
       tag: "evidence",
+      responses: { 200: Receipt, 202: S.PendingRecord },
       handler: async (req, res) => {
         const hash = param(req, "recordHash");
         if (!/^[0-9a-f]{64}$/.test(hash))
@@ -225,6 +240,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       summary:
         "Every duty overdue at a time (default: now): items with their kind, deadline, the record that started the clock and who owes the act; the agency and supervisors see all, others the items naming their organisation. `overdue` repeats the destruction items in the earlier per-grant shape",
       tag: "exit",
+      responses: { 200: S.Overdue },
       query: [{ name: "at", description: "Unix seconds" }],
       handler: async (req, res) => {
         const at = await atQuery(req, backend);

@@ -1,4 +1,5 @@
 import type { Product } from "../../../../core/records/product.ts";
+import * as S from "../api-schemas.ts";
 import { grantAudit, listingReport, signReport, type ReportDeps } from "../../domain/verification-report.ts";
 import { atQuery, param, type ReadRoute, type RouteContributor } from "./route.ts";
 import { LedgerError } from "../../../../core/errors.ts";
@@ -23,6 +24,7 @@ export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
       summary:
         "The listing verification report: each check the ledger can judge, pass or fail with evidence, signed by the service (SM2); its reportHash goes into the listing record",
       tag: "listing",
+      responses: { 200: S.SignedListingReport },
       handler: async (req, res) => {
         const productId = param(req, "productId");
         const caller = req.caller!;
@@ -39,6 +41,7 @@ export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
       summary:
         "The grant audit: its changes, partners, products, hops, deliveries, certificates, evaluations, exit status and overdue certificates",
       tag: "grants",
+      responses: { 200: S.GrantAudit },
       query: [{ name: "at", description: "Unix seconds for the overdue check (default: now)" }],
       handler: async (req, res) => {
         const grantId = param(req, "grantId");

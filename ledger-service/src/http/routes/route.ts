@@ -1,4 +1,5 @@
 import type { Request, Response } from "express";
+import type { z } from "zod";
 import type { LedgerBackend } from "../../chain/backend.ts";
 import type { Config } from "../../config.ts";
 import type { Access } from "../../domain/access.ts";
@@ -24,9 +25,19 @@ export interface ReadRoute {
   readonly summary: string;
   readonly tag: string;
   readonly query?: readonly { name: string; description: string; required?: boolean }[];
-  /** JSON schema of a POST body, for the OpenAPI document. */
-  readonly requestBody?: Record<string, unknown>;
+  /** A POST's body schema, for the OpenAPI document. */
+  readonly requestBody?: z.ZodType;
+  /**
+   * The schema of each success answer by status (api-schemas.ts): the OpenAPI document is
+   * generated from them and the API suite validates every real answer against it.
+   */
+  readonly responses: RouteResponses;
   readonly handler: (req: Request, res: Response) => Promise<void>;
+}
+
+export interface RouteResponses {
+  readonly 200: z.ZodType;
+  readonly 202?: z.ZodType;
 }
 
 /** Extra read routes other modules add to the service (trace, reports). */

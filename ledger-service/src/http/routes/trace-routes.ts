@@ -1,4 +1,5 @@
 import type { Request } from "express";
+import * as S from "../api-schemas.ts";
 import { z } from "zod";
 import { describeIssues } from "../../../../core/validate.ts";
 import { Id, Timestamp } from "../../../../core/records/common.ts";
@@ -109,7 +110,8 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       summary:
         "A delivery's watermark and fingerprint key secret and the caller's index key, for `pdl deliver` (operator, partner)",
       tag: "trace",
-      requestBody: z.toJSONSchema(KeysBody) as Record<string, unknown>,
+      responses: { 200: S.DeliveryKeys },
+      requestBody: KeysBody,
       handler: async (req, res) => {
         access.requireRead(req.caller!, "deliveryKeys");
         const { deliveryId } = parse(KeysBody, req);
@@ -142,7 +144,8 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       summary:
         "Begin (or resume) depositing a registered delivery's keyed fingerprints, with its watermark spec (the delivery's author)",
       tag: "trace",
-      requestBody: z.toJSONSchema(BeginBody) as Record<string, unknown>,
+      responses: { 200: S.IntakeStatus },
+      requestBody: BeginBody,
       handler: async (req, res) => {
         const delivery = await deliveryOnChain(deliveryIdParam(req), req);
         const body = parse(BeginBody, req);
@@ -158,7 +161,8 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       summary:
         "Deposit a chunk of lookup handles and leaf hashes; the final chunk is checked against the root on chain and indexed (the delivery's author)",
       tag: "trace",
-      requestBody: z.toJSONSchema(ChunkBody) as Record<string, unknown>,
+      responses: { 200: S.IntakeStatus },
+      requestBody: ChunkBody,
       handler: async (req, res) => {
         const delivery = await deliveryOnChain(deliveryIdParam(req), req);
         const body = parse(ChunkBody, req);
@@ -184,6 +188,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       auth: "signed",
       summary: "Whether a delivery's fingerprints are deposited and indexed (its author, agency, supervisors)",
       tag: "trace",
+      responses: { 200: S.IntakeStatus },
       handler: async (req, res) => {
         const delivery = await deliveryOnChain(deliveryIdParam(req), req, "deliveryIntake");
         const { intake } = await runtime();
@@ -197,7 +202,8 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       summary:
         "Trace leaked records to the deliveries they came from, with proofs, lineage, grant and destruction status (agency, supervisors)",
       tag: "trace",
-      requestBody: z.toJSONSchema(TraceBody) as Record<string, unknown>,
+      responses: { 200: S.TraceReport },
+      requestBody: TraceBody,
       handler: async (req, res) => {
         access.requireRead(req.caller!, "trace");
         const body = parse(TraceBody, req);

@@ -1,0 +1,342 @@
+import { z } from "zod";
+import { OPERATION_NAMES } from "../../../core/operations.ts";
+import { OVERDUE_KINDS } from "../../../core/overdue.ts";
+import { Grant } from "../../../core/records/grant.ts";
+import { LineageHop } from "../../../core/records/lineage.ts";
+import { Product } from "../../../core/records/product.ts";
+import { Resource } from "../../../core/records/resource.ts";
+import { Receipt, ReceiptAnchor } from "../log/receipt.ts";
+
+/**
+ * The answers of the API as zod schemas: the OpenAPI document's response schemas are generated
+ * from them, and the API suite validates every real answer against that document. A route
+ * without one does not type-check (ReadRoute.responses).
+ */
+const Hex32 = z.string().regex(/^[0-9a-f]{64}$/);
+const Count = z.number().int().min(0);
+const Kind = z.string().min(1);
+
+/** A chain state view (core/views.ts); its fields depend on the kind. */
+export const StateView = z.looseObject({ kind: Kind });
+
+export const TxRef = z.looseObject({ txId: z.string().min(1), blockNumber: Count, blockTime: Count });
+
+/** 201 of every write: on chain, indexed and logged. */
+export const AcceptedRecord = z.strictObject({
+  recordHash: Hex32,
+  op: z.enum(OPERATION_NAMES as [string, ...string[]]),
+  kind: Kind,
+  id: z.string().min(1),
+  tx: TxRef,
+  leafIndex: Count,
+  receipt: Receipt,
+});
+
+/** 202 of a write (and of its receipt) whose outcome is not known yet. */
+export const PendingRecord = z.strictObject({
+  recordHash: Hex32,
+  op: z.string(),
+  kind: Kind,
+  id: z.string(),
+  state: z.literal("submitted"),
+  txId: z.string().optional(),
+  since: Count,
+  poll: z.string(),
+});
+
+const ChangeSummary = z.strictObject({
+  op: z.string(),
+  actor: z.string(),
+  recordHash: Hex32,
+  txId: z.string(),
+  blockNumber: Count,
+  blockTime: Count,
+  body: z.unknown(),
+});
+
+/** A record: the chain's view, the signed body that created it, the changes after. */
+export const RecordDocument = z.strictObject({
+  kind: Kind,
+  id: z.string(),
+  view: StateView.nullable(),
+  created: z.record(z.string(), z.unknown()).nullable(),
+  changes: z.array(ChangeSummary),
+});
+
+export const SignedRecordSchema = z.strictObject({
+  v: z.literal(1),
+  op: z.string(),
+  actor: z.string(),
+  nonce: z.string(),
+  body: z.record(z.string(), z.unknown()),
+});
+
+export const RecordHistory = z.strictObject({
+  kind: Kind,
+  id: z.string(),
+  history: z.array(
+    ChangeSummary.extend({
+      signature: z.string().regex(/^[0-9a-f]{128}$/),
+      record: SignedRecordSchema,
+      leafIndex: z.number().int(),
+      receipt: Receipt.nullable(),
+    }),
+  ),
+});
+
+export const ResourceCatalog = z.strictObject({
+  resources: z.array(z.strictObject({ id: z.string(), record: Resource, view: StateView.nullable() })),
+});
+
+export const GrantList = z.strictObject({ grants: z.array(z.strictObject({ id: z.string(), view: StateView })) });
+
+export const PublicProductFacts = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  domain: z.string(),
+  scenario: z.string(),
+  serviceForm: z.string(),
+  operator: z.string(),
+  status: z.string().nullable(),
+  charge: z.enum(["free", "charged"]),
+  priceFen: Count,
+  chargeUnit: z.string(),
+});
+
+/** What a recipient of a product sees of it (GET /v1/products/:id): its public facts only. */
+export const ProductDocument = z.union([
+  RecordDocument,
+  z.strictObject({
+    kind: z.literal("product"),
+    id: z.string(),
+    view: PublicProductFacts,
+    created: PublicProductFacts,
+    changes: z.array(ChangeSummary).max(0),
+  }),
+]);
+
+const TxInfo = {
+  recordHash: Hex32,
+  txId: z.string(),
+  blockNumber: Count,
+  blockTime: Count,
+  leafIndex: z.number().int(),
+};
+const HopNode = z.strictObject({ ...TxInfo, hop: LineageHop, actor: z.string() });
+const Organisation = z.strictObject({ orgId: z.string(), name: z.string(), role: z.string() });
+const Edge = z.strictObject({ from: z.string(), to: z.string(), type: z.enum(["used", "generated", "authorised"]) });
+
+export const LineageGraph = z.discriminatedUnion("scope", [
+  z.strictObject({
+    scope: z.literal("full"),
+    product: Product.extend({ operator: z.string() }),
+    productTx: z.strictObject(TxInfo),
+    grant: Grant,
+    grantTx: z.strictObject(TxInfo),
+    resources: z.array(Resource.extend({ versionsUsed: z.array(Count) })),
+    hops: z.array(HopNode),
+    onBehalfOf: z.record(z.string(), z.string()),
+    organisations: z.array(Organisation),
+    edges: z.array(Edge),
+    unresolved: z.array(z.strictObject({ hopId: z.string(), input: z.record(z.string(), z.unknown()) })),
+  }),
+  z.strictObject({
+    scope: z.literal("recipient"),
+    product: PublicProductFacts,
+    resources: z.array(z.never()).max(0),
+    hops: z.array(HopNode),
+    onBehalfOf: z.record(z.string(), z.string()),
+    organisations: z.array(Organisation),
+    edges: z.array(Edge),
+    unresolved: z.array(z.never()).max(0),
+  }),
+]);
+
+const ProvBag = z.record(z.string(), z.record(z.string(), z.unknown()));
+/** W3C PROV-JSON (https://www.w3.org/submissions/prov-json/): a prefix map and bags of typed statements. */
+export const ProvDocument = z.looseObject({
+  prefix: z.record(z.string(), z.string()),
+  entity: ProvBag.optional(),
+  activity: ProvBag.optional(),
+  agent: ProvBag.optional(),
+  used: ProvBag.optional(),
+  wasGeneratedBy: ProvBag.optional(),
+  wasAssociatedWith: ProvBag.optional(),
+  wasAttributedTo: ProvBag.optional(),
+  wasDerivedFrom: ProvBag.optional(),
+  actedOnBehalfOf: ProvBag.optional(),
+});
+
+/** OpenLineage 2-0-2 run events (https://openlineage.io/spec/2-0-2/OpenLineage.json). */
+export const OpenLineageEvents = z.strictObject({
+  events: z.array(
+    z.looseObject({
+      eventType: z.string(),
+      eventTime: z.string(),
+      producer: z.string(),
+      schemaURL: z.string(),
+      run: z.looseObject({ runId: z.string() }),
+      job: z.looseObject({ namespace: z.string(), name: z.string() }),
+      inputs: z.array(z.looseObject({ namespace: z.string(), name: z.string() })).optional(),
+      outputs: z.array(z.looseObject({ namespace: z.string(), name: z.string() })).optional(),
+    }),
+  ),
+});
+
+export const Lineage = z.union([LineageGraph, ProvDocument, OpenLineageEvents]);
+
+const OverdueItem = z.strictObject({
+  kind: z.enum(OVERDUE_KINDS),
+  subject: z.strictObject({ kind: z.string(), id: z.string() }),
+  deadline: Count,
+  startedBy: z.strictObject({ kind: z.string(), id: z.string(), recordHash: Hex32.nullable(), at: Count }),
+  owedBy: z.array(z.string()),
+  concerns: z.array(z.string()),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+export const Overdue = z.strictObject({
+  at: Count,
+  items: z.array(OverdueItem),
+  /** The destruction items in the earlier per-grant shape. */
+  overdue: z.array(
+    z.strictObject({
+      grantId: z.string(),
+      endedAt: Count,
+      deadline: Count,
+      missing: z.array(z.strictObject({ holder: z.string(), assetClass: z.string() })),
+    }),
+  ),
+});
+
+const Evidence = z.strictObject({
+  kind: z.string(),
+  id: z.string(),
+  recordHash: Hex32.optional(),
+  txId: z.string().optional(),
+  blockNumber: Count.optional(),
+  leafIndex: z.number().int().optional(),
+});
+
+export const SignedListingReport = z.strictObject({
+  report: z.strictObject({
+    type: z.literal("listing-verification"),
+    productId: z.string(),
+    at: Count,
+    atCst: z.string(),
+    verdict: z.enum(["pass", "fail"]),
+    checks: z.array(
+      z.strictObject({
+        id: z.string(),
+        title: z.string(),
+        result: z.enum(["pass", "fail", "not-judged"]),
+        detail: z.string(),
+        evidence: z.array(Evidence),
+      }),
+    ),
+    freshness: z.array(
+      z.strictObject({
+        resourceId: z.string(),
+        updateFrequency: z.string(),
+        version: Count,
+        lastVersionAt: Count,
+        nextVersionDue: Count,
+        overdue: z.boolean(),
+        lateVersions: Count,
+        evidence: Evidence.nullable(),
+      }),
+    ),
+  }),
+  reportHash: Hex32,
+  signature: z.string().regex(/^[0-9a-f]{128}$/),
+  signer: z.strictObject({ keyName: z.string(), publicKey: z.string() }),
+});
+
+const Derived = z.strictObject({ id: z.string(), view: StateView.nullable(), evidence: Evidence });
+export const GrantAudit = z.strictObject({
+  type: z.literal("grant-audit"),
+  grantId: z.string(),
+  at: Count,
+  grant: Grant,
+  view: StateView.nullable(),
+  changes: z.array(Evidence),
+  partners: z.array(Derived),
+  products: z.array(Derived),
+  hops: z.array(
+    z.strictObject({
+      id: z.string(),
+      productId: z.string(),
+      actor: z.string(),
+      operation: z.string(),
+      recordCount: Count,
+      evidence: Evidence,
+    }),
+  ),
+  deliveries: z.array(
+    z.strictObject({
+      id: z.string(),
+      productId: z.string(),
+      recipient: z.string(),
+      recordCount: Count,
+      crossBorder: z.boolean(),
+      evidence: Evidence,
+    }),
+  ),
+  certificates: z.array(Derived),
+  evaluations: z.array(z.strictObject({ year: z.string(), view: StateView.nullable() })),
+  exit: z.strictObject({
+    status: z.string(),
+    kind: z.string(),
+    endedAt: Count,
+    destructionDeadline: Count.nullable(),
+    overdue: z.array(z.strictObject({ holder: z.string(), assetClass: z.string() })),
+  }),
+});
+
+export const PublicProducts = z.strictObject({ products: z.array(PublicProductFacts.omit({ status: true })) });
+
+const AnchorRecord = ReceiptAnchor.extend({ origin: z.string().optional() }).loose();
+export const PublicCheckpoint = z.strictObject({
+  origin: z.string(),
+  keyName: z.string(),
+  logPublicKey: z.string(),
+  vkey: z.string(),
+  checkpoint: z.strictObject({ size: Count, rootHash: Hex32, hash: Hex32, text: z.string() }).nullable(),
+  anchor: AnchorRecord.nullable(),
+});
+
+export const ConsistencyProof = z.strictObject({ from: Count, to: Count, proof: z.array(Hex32) });
+
+export const DeliveryKeys = z.strictObject({
+  deliveryId: z.string(),
+  orgId: z.string(),
+  deliverySecret: z.string().regex(/^[0-9a-f]+$/),
+  indexKey: z.string().regex(/^[0-9a-f]+$/),
+  watermarkCommitment: Hex32,
+});
+
+export const IntakeStatus = z.strictObject({
+  deliveryId: z.string(),
+  recordCount: Count,
+  fingerprintRoot: Hex32,
+  staged: Count,
+  chunkRecords: Count,
+  indexed: z.boolean(),
+});
+
+export const TraceReport = z.looseObject({
+  leakAt: Count,
+  records: Count,
+  unmatchedRecords: Count,
+  alpha: z.number(),
+  comparisons: Count,
+  verdict: z.enum(["attributed", "exact match only", "no match"]),
+  attributedTo: z.array(z.string()),
+  violations: z.array(z.string()),
+  deliveries: z.array(z.looseObject({ deliveryId: z.string() })),
+  watermark: z.array(z.looseObject({ deliveryId: z.string() })),
+});
+
+export const Health = z.strictObject({ status: z.literal("ok") });
+export const Readiness = z.strictObject({ status: z.enum(["ready", "not ready"]), reason: z.string().optional() });
+export const OpenApi = z.looseObject({ openapi: z.literal("3.1.0"), paths: z.record(z.string(), z.unknown()) });
