@@ -93,6 +93,15 @@ module.exports = {
       },
     },
     {
+      name: "console-never-imports-node-builtins",
+      severity: "error",
+      comment:
+        "The console runs in the browser: Node's modules reach it only through core/, aliased to src/platform/ by its build.",
+      from: { path: "^ledger-service/console/src/" },
+      // "buffer" is the npm package of that name in the browser build.
+      to: { dependencyTypes: ["core"], pathNot: "^buffer$" },
+    },
+    {
       name: "product-code-never-imports-tests",
       severity: "error",
       from: { path: "^(core|chaincode|contracts|ledger-service|scripts|bin|ignition)/" },

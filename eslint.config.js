@@ -11,10 +11,10 @@ export default tseslint.config(
       "types/**",
       "coverage/**",
       "chaincode/dist/**",
-      "ledger-service/console/dist/**",
       "data/**",
       "bench-results/**",
       "ignition/deployments/**",
+      "ledger-service/console/dist/**",
     ],
   },
   js.configs.recommended,
@@ -31,6 +31,11 @@ export default tseslint.config(
       "no-console": "off",
       eqeqeq: ["error", "always"],
     },
+  },
+  {
+    // The web console runs in the browser.
+    files: ["ledger-service/console/src/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // Chai assertions are expressions: `expect(x).to.be.true`.

@@ -140,6 +140,14 @@ describe("layering rules (npm run lint:layers)", function () {
     });
   }
 
+  it("fails console-never-imports-node-builtins on a console page importing node:fs", async () => {
+    const run = await lintLayers({
+      "ledger-service/console/src/page.ts": 'import { readFileSync } from "node:fs";\nexport const r = readFileSync;',
+    });
+    expect(run.code, run.output).to.not.equal(0);
+    expect(run.output).to.include("console-never-imports-node-builtins");
+  });
+
   it("fails no-cycles on two modules importing each other", async () => {
     const run = await lintLayers({
       "ledger-service/src/log/a.ts": importing("ledger-service/src/log/a.ts", "ledger-service/src/log/b.ts"),

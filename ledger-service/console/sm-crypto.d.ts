@@ -1,4 +1,4 @@
-// The two sm-crypto modules the browser build of node:crypto uses (node-crypto.ts).
+// The two sm-crypto modules the browser build of node:crypto uses (src/platform/node-crypto.ts).
 declare module "sm-crypto/src/sm3/index.js" {
   /** SM3 as lowercase hex; HMAC-SM3 with `key`. */
   function sm3(input: string | ArrayLike<number>, options?: { key: string | ArrayLike<number> }): string;
