@@ -337,6 +337,12 @@ export const TraceReport = z.looseObject({
   watermark: z.array(z.looseObject({ deliveryId: z.string() })),
 });
 
+/** GET and POST /v1/clock: the chain's time in Unix seconds; `previous` only after a move. */
+export const ClockState = z.strictObject({
+  mode: z.enum(["wall", "manual", "chain"]),
+  time: Count,
+  previous: Count.optional(),
+});
 export const Health = z.strictObject({ status: z.literal("ok") });
 export const Readiness = z.strictObject({ status: z.enum(["ready", "not ready"]), reason: z.string().optional() });
 export const OpenApi = z.looseObject({ openapi: z.literal("3.1.0"), paths: z.record(z.string(), z.unknown()) });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LedgerError } from "../../../../core/errors.ts";
+import * as S from "../api-schemas.ts";
 import type { ReadRoute, RouteContributor } from "./route.ts";
 
 /** Move the chain's clock: to a time, or by a number of seconds. */
@@ -30,6 +31,7 @@ export const clockRoutes: RouteContributor = (ctx): ReadRoute[] => {
       auth: "signed",
       summary: "The chain's time (Unix seconds) and its clock: wall, manual (moved by the agency) or the chain's own",
       tag: "clock",
+      responses: { 200: S.ClockState },
       handler: async (_req, res) => {
         res.json({ mode: mode(), time: await ctx.backend.now() });
       },
@@ -41,7 +43,8 @@ export const clockRoutes: RouteContributor = (ctx): ReadRoute[] => {
       summary:
         "Moves the embedded chain's manual clock forward, to a time or by seconds (the agency; LEDGER_CLOCK=manual only); journaled before it answers",
       tag: "clock",
-      requestBody: z.toJSONSchema(AdvanceBody) as Record<string, unknown>,
+      requestBody: AdvanceBody,
+      responses: { 200: S.ClockState },
       handler: async (req, res) => {
         const caller = req.caller!;
         if (caller.role !== "agency")
