@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page, type Request } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from "playwright-core";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 
@@ -105,4 +105,65 @@ export function failOnPageErrors(page: Page): string[] {
     if (m.type() === "error") errors.push(`console.error: ${m.text()}`);
   });
   return errors;
+}
+
+/**
+ * One console suite's lifecycle, shared by every browser test file: a service serving the console
+ * (made ready by `prepare`, e.g. the scenario story), one browser, and per test a fresh context and
+ * page with its traffic and page errors captured. Skips the suite when no browser is present.
+ */
+export interface ConsoleSuite {
+  readonly svc: ConsoleService;
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly traffic: Captured[];
+  readonly errors: string[];
+}
+
+export function useConsoleSuite(prepare?: (svc: ConsoleService) => Promise<unknown>): ConsoleSuite {
+  const s = {} as { -readonly [K in keyof ConsoleSuite]: ConsoleSuite[K] };
+  before(async function () {
+    if (!browserAvailable()) return this.skip();
+    ensureConsoleBuilt();
+    s.svc = await startConsoleService();
+    await prepare?.(s.svc);
+    s.browser = await launchBrowser();
+  });
+  after(async () => {
+    await s.browser?.close();
+    await s.svc?.stop();
+  });
+  beforeEach(async () => {
+    s.context = await s.browser.newContext({ locale: "zh-CN" });
+    s.page = await s.context.newPage();
+    s.traffic = captureTraffic(s.page);
+    s.errors = failOnPageErrors(s.page);
+  });
+  afterEach(async () => {
+    await s.context?.close();
+  });
+  return s;
+}
+
+/**
+ * Signs in as a user does: chooses the sealed key file, types the organisation code when the file
+ * does not name it, types the passphrase and presses the button (what follows is the caller's to check).
+ */
+export async function submitKeyFile(page: Page, url: string, keyFile: string, passphrase: string, orgId?: string) {
+  await page.goto(`${url}/#/sign-in`);
+  await page.setInputFiles("input[type=file]", {
+    name: "key.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(keyFile),
+  });
+  if (orgId) await page.getByLabel(/统一社会信用代码/).fill(orgId);
+  await page.getByLabel("口令").fill(passphrase);
+  await page.getByRole("button", { name: /解封并登录/ }).click();
+}
+
+/** submitKeyFile, then waits until the console says who is signed in. */
+export async function signInWithKey(page: Page, url: string, keyFile: string, passphrase: string): Promise<void> {
+  await submitKeyFile(page, url, keyFile, passphrase);
+  await page.getByText(/已登录/).waitFor();
 }

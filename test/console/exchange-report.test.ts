@@ -1,17 +1,9 @@
 import { expect } from "chai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
 import { sealKey } from "../../core/keyfile.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { MEMBERS, org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
-import {
-  browserAvailable,
-  ensureConsoleBuilt,
-  failOnPageErrors,
-  launchBrowser,
-  startConsoleService,
-  type ConsoleService,
-} from "./browser.ts";
+import { signInWithKey, useConsoleSuite } from "./browser.ts";
 
 interface Check {
   id: string;
@@ -21,12 +13,11 @@ interface Check {
 /** The exchange reads a product's listing verification report in the browser, as the service signs it. */
 describe("console: the exchange's verification report", function () {
   this.timeout(240_000);
-  let svc: ConsoleService;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let errors: string[];
   let c: Record<ActorName, LedgerClient>;
+  const t = useConsoleSuite(async (svc) => {
+    c = clientsFor(svc.service, svc.url);
+    await playStory(svc.service, c);
+  });
   const passphrase = "exchange report passphrase";
   const keyOf = (name: ActorName) =>
     JSON.stringify(
@@ -36,38 +27,7 @@ describe("console: the exchange's verification report", function () {
       ),
     );
 
-  before(async function () {
-    if (!browserAvailable()) return this.skip();
-    ensureConsoleBuilt();
-    svc = await startConsoleService();
-    c = clientsFor(svc.service, svc.url);
-    await playStory(svc.service, c);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await svc?.stop();
-  });
-  beforeEach(async () => {
-    context = await browser.newContext({ locale: "zh-CN" });
-    page = await context.newPage();
-    errors = failOnPageErrors(page);
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
-
-  async function signInAs(name: ActorName) {
-    await page.goto(`${svc.url}/#/sign-in`);
-    await page.setInputFiles("input[type=file]", {
-      name: "key.json",
-      mimeType: "application/json",
-      buffer: Buffer.from(keyOf(name)),
-    });
-    await page.getByLabel("口令").fill(passphrase);
-    await page.getByRole("button", { name: /解封并登录/ }).click();
-    await page.getByText(/已登录/).waitFor();
-  }
+  const signInAs = (name: ActorName) => signInWithKey(t.page, t.svc.url, keyOf(name), passphrase);
 
   it("shows the nine checks of a real product with the service's results, evidence and signature", async () => {
     const expected = await c.ex.get<{ report: { verdict: string; checks: Check[] } }>(
@@ -75,11 +35,11 @@ describe("console: the exchange's verification report", function () {
     );
     expect(expected.report.checks).to.have.length(9);
     await signInAs("ex");
-    await page.getByRole("menuitem", { name: "上架核验报告" }).click();
-    await page.getByLabel("产品编号").fill("P1");
-    await page.getByRole("button", { name: "查看报告" }).click();
-    await page.getByRole("heading", { name: "核验项" }).waitFor();
-    const rows = page.locator(".listing-report .ant-table").first().locator("tbody tr");
+    await t.page.getByRole("menuitem", { name: "上架核验报告" }).click();
+    await t.page.getByLabel("产品编号").fill("P1");
+    await t.page.getByRole("button", { name: "查看报告" }).click();
+    await t.page.getByRole("heading", { name: "核验项" }).waitFor();
+    const rows = t.page.locator(".listing-report .ant-table").first().locator("tbody tr");
     expect(await rows.count()).to.equal(9);
     const words: Record<string, string> = { pass: "通过", fail: "不通过", "not-judged": "未判定" };
     for (const [i, check] of expected.report.checks.entries()) {
@@ -88,34 +48,34 @@ describe("console: the exchange's verification report", function () {
     }
     // Evidence names the signed records, with their hashes.
     expect(await rows.nth(0).locator("td").nth(3).innerText()).to.include(`actor ${org("op")}`);
-    const hash = await page
+    const hash = await t.page
       .getByText(/^[0-9a-f]{64}$/)
       .first()
       .innerText();
     expect(hash).to.match(/^[0-9a-f]{64}$/);
-    expect(page.url()).to.match(/#\/exchange\/report\/P1$/);
-    expect(errors).to.deep.equal([]);
+    expect(t.page.url()).to.match(/#\/exchange\/report\/P1$/);
+    expect(t.errors).to.deep.equal([]);
   });
 
   it("prints the report alone and reads in English", async () => {
     await signInAs("ex");
-    await page.goto(`${svc.url}/#/exchange/report/P1`);
-    await page.getByRole("heading", { name: "核验项" }).waitFor();
-    await page.emulateMedia({ media: "print" });
-    expect(await page.getByRole("button", { name: "打印" }).isVisible()).to.equal(false);
-    expect(await page.getByLabel("产品编号").isVisible()).to.equal(false);
-    expect(await page.getByRole("heading", { name: "核验项" }).isVisible()).to.equal(true);
-    await page.emulateMedia({ media: "screen" });
-    await page.getByLabel("语言").click();
-    await page.getByText("English", { exact: true }).click();
-    await page.getByRole("heading", { name: "Checks" }).waitFor();
-    await page.getByText("Seller identity and blacklist").waitFor();
+    await t.page.goto(`${t.svc.url}/#/exchange/report/P1`);
+    await t.page.getByRole("heading", { name: "核验项" }).waitFor();
+    await t.page.emulateMedia({ media: "print" });
+    expect(await t.page.getByRole("button", { name: "打印" }).isVisible()).to.equal(false);
+    expect(await t.page.getByLabel("产品编号").isVisible()).to.equal(false);
+    expect(await t.page.getByRole("heading", { name: "核验项" }).isVisible()).to.equal(true);
+    await t.page.emulateMedia({ media: "screen" });
+    await t.page.getByLabel("语言").click();
+    await t.page.getByText("English", { exact: true }).click();
+    await t.page.getByRole("heading", { name: "Checks" }).waitFor();
+    await t.page.getByText("Seller identity and blacklist").waitFor();
   });
 
   it("shows the service's refusal to an operator who holds no part of the product's grant", async () => {
     await signInAs("op2");
-    await page.goto(`${svc.url}/#/exchange/report/P1`);
-    await page.getByRole("alert").filter({ hasText: "请求失败" }).waitFor();
-    expect(await page.getByRole("heading", { name: "核验项" }).count()).to.equal(0);
+    await t.page.goto(`${t.svc.url}/#/exchange/report/P1`);
+    await t.page.getByRole("alert").filter({ hasText: "请求失败" }).waitFor();
+    expect(await t.page.getByRole("heading", { name: "核验项" }).count()).to.equal(0);
   });
 });
