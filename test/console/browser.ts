@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from "playwright-core";
-import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
+import { testConfig } from "../service/test-config.ts";
 
 /**
  * What the console's browser tests share: a real service on the embedded chain serving the built
@@ -57,13 +57,7 @@ export interface ConsoleService {
 
 export async function startConsoleService(): Promise<ConsoleService> {
   const dir = mkdtempSync(join(tmpdir(), "pdl-console-"));
-  const config: Config = {
-    ...DEFAULTS,
-    port: 0,
-    dataDir: dir,
-    logLevel: "silent",
-    log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 },
-  };
+  const config = testConfig(dir);
   const service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: AGENCY_PASSPHRASE } });
   return {
     service,

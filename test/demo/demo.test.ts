@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { loadSeedCatalog } from "../../scripts/demo/catalog/seed-catalog.ts";
-import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { playDemo, type DemoSummary } from "../../scripts/demo/play.ts";
 import { DELIVERIES, HOPS } from "../../scripts/demo/story.ts";
+import { testConfig } from "../service/test-config.ts";
 
 /**
  * `npm run demo`'s story, played against a service started in this process on a temporary data
@@ -24,13 +24,7 @@ describe("demo: the Longhua seed story end to end", function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-demo-"));
-    const config: Config = {
-      ...DEFAULTS,
-      port: 0,
-      dataDir: dir,
-      logLevel: "silent",
-      log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 },
-    };
+    const config = testConfig(dir);
     service = await startService(config, { env });
     baseUrl = `http://127.0.0.1:${service.address().port}`;
     first = await playDemo({

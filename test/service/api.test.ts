@@ -8,7 +8,6 @@ import { ResponseCheck } from "./openapi-check.ts";
 import type { Express } from "express";
 import { canonicalBytes } from "../../core/canonical.ts";
 import { verify } from "../../core/crypto/sm2.ts";
-import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { verifyConsistency } from "../../ledger-service/src/log/rfc9162.ts";
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
@@ -16,6 +15,7 @@ import { startService, type RunningService } from "../../ledger-service/src/serv
 import { deliverBody, h } from "../../scripts/scenarios/fixtures.ts";
 import { org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
+import { testConfig } from "./test-config.ts";
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -50,13 +50,7 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-api-"));
-    const config: Config = {
-      ...DEFAULTS,
-      port: 0,
-      dataDir: dir,
-      logLevel: "silent",
-      log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 },
-    };
+    const config = testConfig(dir);
     service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "api test" } });
     c = clientsFor(service, base());
     check = await ResponseCheck.install(base());

@@ -8,7 +8,6 @@ import { OPERATIONS, type OperationName } from "../../core/operations.ts";
 import type { Role } from "../../core/records/common.ts";
 import type { ResourceField } from "../../core/records/resource.ts";
 import { addCalendarMonths, addCalendarYears } from "../../core/time.ts";
-import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { WRITE_ROUTES, type WriteRoute } from "../../ledger-service/src/http/routes/write-routes.ts";
 import { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
@@ -24,6 +23,7 @@ import {
 } from "../../scripts/scenarios/fixtures.ts";
 import { CAST, MEMBERS, actorBody, org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { advanceWallClock, clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
+import { testConfig } from "./test-config.ts";
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -266,13 +266,7 @@ describe("ledger service API: every write endpoint through its own route", funct
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-endpoints-"));
-    const config: Config = {
-      ...DEFAULTS,
-      port: 0,
-      dataDir: dir,
-      logLevel: "silent",
-      log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 },
-    };
+    const config = testConfig(dir);
     service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "endpoints test" } });
     c = clientsFor(service, base());
     c.pa2 = new LedgerClient({

@@ -5,12 +5,12 @@ import { expect } from "chai";
 import { ResponseCheck } from "./openapi-check.ts";
 import { sm3Hex } from "../../core/crypto/sm3.ts";
 import { addCalendarYears } from "../../core/time.ts";
-import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { LedgerClient, type SubmitResponse } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { GRANT_SCOPE, certificateBody, deliverBody, delivery, h } from "../../scripts/scenarios/fixtures.ts";
 import { org, strangerBody, type ActorName } from "../../scripts/scenarios/world.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
+import { testConfig } from "./test-config.ts";
 
 /**
  * Reads filtered by the caller: every signed read route (each lineage export format on its own),
@@ -66,13 +66,7 @@ describe("reads filtered by the caller: every role on every signed read route", 
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-read-access-"));
-    const config: Config = {
-      ...DEFAULTS,
-      port: 0,
-      dataDir: dir,
-      logLevel: "silent",
-      log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 },
-    };
+    const config = testConfig(dir);
     service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "read access test" } });
     const base = `http://127.0.0.1:${service.address().port}`;
     const cast = clientsFor(service, base) as Record<ActorName, LedgerClient>;

@@ -1,0 +1,16 @@
+import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
+
+/**
+ * A service configuration for tests: any free port, silent logs, and anchoring left to the test
+ * (no anchor timer, no leaf-count trigger), so that what a test asserts does not race the anchorer.
+ */
+export function testConfig(dataDir: string, extra: Partial<Config> = {}): Config {
+  return {
+    ...DEFAULTS,
+    port: 0,
+    dataDir,
+    logLevel: "silent",
+    log: { ...DEFAULTS.log, anchorEverySeconds: 3600, anchorEveryLeaves: 100_000 },
+    ...extra,
+  };
+}
