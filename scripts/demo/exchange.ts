@@ -1,4 +1,4 @@
-import type { ListingReport, SignedReport } from "../../ledger-service/src/domain/verification-report.ts";
+import type { ListingReport, SignedReport } from "../../core/listing-report.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 
 /**

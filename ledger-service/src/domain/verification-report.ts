@@ -9,6 +9,13 @@ import type { Resource } from "../../../core/records/resource.ts";
 import { destructionDeadline, toCstIso } from "../../../core/time.ts";
 import { isValidUscc } from "../../../core/uscc.ts";
 import type {
+  Evidence,
+  ListingReport,
+  ReportCheck,
+  SignedReport,
+  SourceFreshness,
+} from "../../../core/listing-report.ts";
+import type {
   BlacklistView,
   GrantView,
   PartnerView,
@@ -30,25 +37,6 @@ import type { ReceiptSource } from "./record-service.ts";
  * audit (everything derived from a grant).
  */
 
-export type CheckResult = "pass" | "fail" | "not-judged";
-
-export interface ReportCheck {
-  readonly id: string;
-  readonly title: string;
-  readonly result: CheckResult;
-  readonly detail: string;
-  readonly evidence: readonly Evidence[];
-}
-
-export interface Evidence {
-  readonly kind: string;
-  readonly id: string;
-  readonly recordHash?: string;
-  readonly txId?: string;
-  readonly blockNumber?: number;
-  readonly leafIndex?: number;
-}
-
 function evidenceOf(entry: IndexedEntry): Evidence {
   return {
     kind: entry.kind,
@@ -64,15 +52,6 @@ export interface ReportSigner {
   readonly keyName: string;
   readonly publicKey: string;
   readonly privateKey: string;
-}
-
-export interface SignedReport<T> {
-  readonly report: T;
-  /** SM3 of the report's RFC 8785 canonical form: what `product.list` records as reportHash. */
-  readonly reportHash: string;
-  /** SM2 signature (r‖s hex) over the canonical form, by the service's log key. */
-  readonly signature: string;
-  readonly signer: { readonly keyName: string; readonly publicKey: string };
 }
 
 export function signReport<T>(report: T, signer: ReportSigner): SignedReport<T> {
@@ -93,30 +72,6 @@ export interface ReportDeps {
 }
 
 const first = async (store: IndexStore, kind: string, id: string) => (await store.historyOf(kind, id))[0];
-
-export interface ListingReport {
-  readonly type: "listing-verification";
-  readonly productId: string;
-  readonly at: number;
-  readonly atCst: string;
-  readonly verdict: "pass" | "fail";
-  readonly checks: readonly ReportCheck[];
-  /** Freshness (时效性) of every source resource at `at`: shown, not judged (a stale source does not fail a listing). */
-  readonly freshness: readonly SourceFreshness[];
-}
-
-export interface SourceFreshness {
-  readonly resourceId: string;
-  readonly updateFrequency: string;
-  readonly version: number;
-  readonly lastVersionAt: number;
-  readonly nextVersionDue: number;
-  /** The next version is past its due second at the report's time. */
-  readonly overdue: boolean;
-  readonly lateVersions: number;
-  /** The record of the current version (or the registration). */
-  readonly evidence: Evidence | null;
-}
 
 /** The freshness of each resource at `at`, from the chain's views (due seconds are the rules' own). */
 export async function sourceFreshness(

@@ -1,49 +1,18 @@
 import { Alert, Button, Descriptions, Form, Input, Space, Spin, Table, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
+import type {
+  Evidence,
+  ListingReport,
+  ReportCheck,
+  SignedReport,
+  SourceFreshness,
+} from "../../../../../core/listing-report.ts";
 import { useSignedQuery } from "../../api/hooks.ts";
 import "./report.css";
 
-/** One piece of evidence as the report names it: the signed record and where the chain holds it. */
-interface Evidence {
-  readonly kind: string;
-  readonly id: string;
-  readonly recordHash?: string;
-  readonly txId?: string;
-  readonly blockNumber?: number;
-  readonly leafIndex?: number;
-}
-
-interface ReportCheck {
-  readonly id: string;
-  readonly title: string;
-  readonly result: "pass" | "fail" | "not-judged";
-  readonly detail: string;
-  readonly evidence: readonly Evidence[];
-}
-
-interface SourceFreshness {
-  readonly resourceId: string;
-  readonly updateFrequency: string;
-  readonly version: number;
-  readonly nextVersionDue: number;
-  readonly overdue: boolean;
-  readonly lateVersions: number;
-}
-
 /** GET /v1/products/:productId/verification-report as the service signs it. */
-interface SignedListingReport {
-  readonly report: {
-    readonly productId: string;
-    readonly atCst: string;
-    readonly verdict: "pass" | "fail";
-    readonly checks: readonly ReportCheck[];
-    readonly freshness?: readonly SourceFreshness[];
-  };
-  readonly reportHash: string;
-  readonly signature: string;
-  readonly signer: { readonly keyName: string; readonly publicKey: string };
-}
+type SignedListingReport = SignedReport<ListingReport>;
 
 const RESULT_COLOUR = { pass: "success", fail: "error", "not-judged": "default" } as const;
 
@@ -162,7 +131,7 @@ function Report({ signed }: { signed: SignedListingReport }) {
           { title: t("report.evidence"), key: "evidence", render: (_, c) => <EvidenceList evidence={c.evidence} /> },
         ]}
       />
-      {r.freshness && r.freshness.length > 0 && (
+      {r.freshness.length > 0 && (
         <>
           <Typography.Title level={3}>{t("report.freshness")}</Typography.Title>
           <Table<SourceFreshness>

@@ -1,0 +1,57 @@
+/**
+ * The listing verification report as the service signs it and everyone else reads it: the
+ * exchange's console, the demo, a verifier checking `reportHash` against the listing record.
+ * A wire format, so it lives beside the records; the service builds it in
+ * ledger-service/src/domain/verification-report.ts.
+ */
+export type CheckResult = "pass" | "fail" | "not-judged";
+
+export interface ReportCheck {
+  readonly id: string;
+  readonly title: string;
+  readonly result: CheckResult;
+  readonly detail: string;
+  readonly evidence: readonly Evidence[];
+}
+
+export interface Evidence {
+  readonly kind: string;
+  readonly id: string;
+  readonly recordHash?: string;
+  readonly txId?: string;
+  readonly blockNumber?: number;
+  readonly leafIndex?: number;
+}
+
+export interface SignedReport<T> {
+  readonly report: T;
+  /** SM3 of the report's RFC 8785 canonical form: what `product.list` records as reportHash. */
+  readonly reportHash: string;
+  /** SM2 signature (r‖s hex) over the canonical form, by the service's log key. */
+  readonly signature: string;
+  readonly signer: { readonly keyName: string; readonly publicKey: string };
+}
+
+export interface ListingReport {
+  readonly type: "listing-verification";
+  readonly productId: string;
+  readonly at: number;
+  readonly atCst: string;
+  readonly verdict: "pass" | "fail";
+  readonly checks: readonly ReportCheck[];
+  /** Freshness (时效性) of every source resource at `at`: shown, not judged (a stale source does not fail a listing). */
+  readonly freshness: readonly SourceFreshness[];
+}
+
+export interface SourceFreshness {
+  readonly resourceId: string;
+  readonly updateFrequency: string;
+  readonly version: number;
+  readonly lastVersionAt: number;
+  readonly nextVersionDue: number;
+  /** The next version is past its due second at the report's time. */
+  readonly overdue: boolean;
+  readonly lateVersions: number;
+  /** The record of the current version (or the registration). */
+  readonly evidence: Evidence | null;
+}
