@@ -479,6 +479,13 @@ describe("trace: delivery on bytes", function () {
     expect(readFileSync(join(dir, "d-scalar.csv")).equals(ref.output)).to.equal(true);
     expect(scalar.fingerprintRoot).to.equal(ref.root);
     expect(scalar.handles!.equals(ref.handles)).to.equal(true);
+    // Each record's mark byte is the number of its cells the watermark changed, on both paths.
+    const before = await readAllRecords(input);
+    const after = await readAllRecords(join(dir, "d-out.csv"));
+    const changedCells = before.map((r, i) => r.values.filter((v, j) => v !== after[i]!.values[j]).length);
+    expect(changedCells.some((n) => n > 1)).to.equal(true);
+    expect([...got.marks!]).to.deep.equal(changedCells);
+    expect([...scalar.marks!]).to.deep.equal(changedCells);
     // Delivering the marked copy's records again from JSON lines leaves them unchanged: the root is
     // that of the same canonical records.
     const unmarked: WatermarkSpec = {

@@ -333,8 +333,37 @@ export const TraceReport = z.looseObject({
   verdict: z.enum(["attributed", "exact match only", "no match"]),
   attributedTo: z.array(z.string()),
   violations: z.array(z.string()),
-  deliveries: z.array(z.looseObject({ deliveryId: z.string() })),
+  deliveries: z.array(
+    z.looseObject({
+      deliveryId: z.string(),
+      attributed: z.literal(true),
+      evidence: z
+        .array(
+          z.looseObject({
+            kind: z.enum(["watermark", "marked-exact-match"]),
+            pValue: z.number(),
+            level: z.number(),
+            threshold: Count,
+          }),
+        )
+        .min(1),
+    }),
+  ),
+  unattributed: z.array(
+    z.strictObject({ deliveryId: z.string(), matchedRecords: Count, uniqueRecords: Count, markedRecords: Count }),
+  ),
   watermark: z.array(z.looseObject({ deliveryId: z.string() })),
+  markedExact: z.array(
+    z.strictObject({
+      deliveryId: z.string(),
+      records: Count,
+      marked: Count,
+      pValue: z.number(),
+      level: z.number(),
+      threshold: Count,
+      detected: z.boolean(),
+    }),
+  ),
 });
 
 /** GET and POST /v1/clock: the chain's time in Unix seconds; `previous` only after a move. */

@@ -1,5 +1,5 @@
 import { CsvParser, JsonlParser, type Format, type Row } from "./datasets.ts";
-import type { ProvenRecord } from "./attribution.ts";
+import type { MarkedExactTest, ProvenRecord } from "./attribution.ts";
 import type { WatermarkSpec } from "./watermark-spec.ts";
 import type { DetectionResult } from "./watermark-detect.ts";
 
@@ -54,6 +54,11 @@ export interface FingerprintChunk {
   readonly handles: string;
   /** Concatenated 32-byte RFC 9162 leaf hashes, base64, same records in the same order. */
   readonly leafHashes: string;
+  /**
+   * One byte per record, base64: how many of the record's cells the watermark changed (at most
+   * 254). Without it the records' marks are unknown, and their exact matches attribute nothing.
+   */
+  readonly marks?: string;
   /** Last chunk: check the count and the root against the hop on chain, then index. */
   readonly final?: boolean;
 }
@@ -85,8 +90,8 @@ export interface TraceRequest {
   readonly maxProofsPerDelivery?: number;
 }
 
-/** Base64 bytes per record in a fingerprint chunk: 16 + 32 bytes → 64 characters. */
-const CHUNK_CHARS_PER_RECORD = 64;
+/** Base64 characters per record in a fingerprint chunk: 16 + 32 + 1 bytes → at most 66. */
+const CHUNK_CHARS_PER_RECORD = 66;
 export const MAX_CHUNK_RECORDS = 4096;
 
 /** How many records' handles and leaves fit one request under a body limit (with 4 KiB spare). */
@@ -124,6 +129,8 @@ export interface ExactEvidence {
   readonly matchedRecords: number;
   /** Of those, records found in no other delivery. */
   readonly uniqueRecords: number;
+  /** Of those, records this delivery's watermark changed (the unmarked original holds none of them). */
+  readonly markedRecords: number;
   readonly treeSize: number;
   /** The root registered on chain with the delivery (the proofs are against it). */
   readonly fingerprintRoot: string;
@@ -133,9 +140,42 @@ export interface ExactEvidence {
 }
 
 export interface WatermarkEvidence extends DetectionResult {
-  /** P(false attribution over all candidates) ≤ alpha = level × comparisons. */
+  /** P(false attribution over all candidates) ≤ alpha = level × 2 × comparisons. */
   readonly alpha: number;
   readonly comparisons: number;
+}
+
+/**
+ * What an attribution rests on, each a test at the false-attribution bound (level = alpha / (2 ×
+ * deliveries tested)): the delivery's watermark was detected in the leaked cells, or enough
+ * leaked records are found as delivered in it that its watermark changed.
+ */
+export type AttributionEvidence =
+  | {
+      readonly kind: "watermark";
+      /** Cells read / cells matching this delivery's bits. */
+      readonly total: number;
+      readonly matched: number;
+      readonly pValue: number;
+      readonly level: number;
+      readonly threshold: number;
+    }
+  | {
+      readonly kind: "marked-exact-match";
+      /** Distinct leaked records carrying a bit / of them found as delivered and changed by the mark. */
+      readonly records: number;
+      readonly marked: number;
+      readonly pValue: number;
+      readonly level: number;
+      readonly threshold: number;
+    };
+
+/** A delivery holding some leaked records as delivered, without evidence at the bound: no one is named. */
+export interface UnattributedMatch {
+  readonly deliveryId: string;
+  readonly matchedRecords: number;
+  readonly uniqueRecords: number;
+  readonly markedRecords: number;
 }
 
 export interface LineageStep extends RecordRef {
@@ -166,8 +206,10 @@ export interface CertificateFinding {
 
 export interface DeliveryFinding {
   readonly deliveryId: string;
-  /** The watermark of this delivery was detected within the false-attribution bound. */
+  /** Always true: a finding is only made at the false-attribution bound. */
   readonly attributed: boolean;
+  /** The tests it rests on (at least one). */
+  readonly evidence: readonly AttributionEvidence[];
   readonly exact: ExactEvidence | null;
   readonly watermark: WatermarkEvidence | null;
   readonly deliveredAt: number;
@@ -218,8 +260,7 @@ export interface DeliveryFinding {
     readonly coveredAtLeak: boolean;
     /**
      * The data should no longer have existed when it leaked: coveredAtLeak, and the leak is
-     * evidenced to come from this delivery (its watermark was detected, or some leaked records
-     * are found as delivered in this delivery and no other).
+     * attributed to this delivery at the false-attribution bound (`evidence`).
      */
     readonly violation: boolean;
     /** The grant's destruction was overdue at the leak time. */
@@ -241,14 +282,22 @@ export interface TraceReport {
   /** Leaked records found in no delivery as delivered (changed, or never delivered). */
   readonly unmatchedRecords: number;
   readonly alpha: number;
-  /** Deliveries whose watermark was tested (the Bonferroni factor). */
+  /** Deliveries tested; each had two tests (watermark, marked exact matches) at alpha / (2 × comparisons). */
   readonly comparisons: number;
-  /** "attributed": a watermark was detected; "exact match only": records found, no watermark decision. */
+  /**
+   * "attributed": some delivery's evidence reached the bound; "exact match only": records were
+   * found as delivered, but no evidence reached the bound (see `unattributed`); "no match".
+   */
   readonly verdict: "attributed" | "exact match only" | "no match";
   readonly attributedTo: readonly string[];
-  /** Deliveries the leak comes from whose data a destruction certificate covered when it leaked. */
+  /** Attributed deliveries whose data a destruction certificate covered when it leaked. */
   readonly violations: readonly string[];
+  /** The attributed deliveries, with recipient, lineage, grant, destruction and receipts. */
   readonly deliveries: readonly DeliveryFinding[];
+  /** Deliveries holding leaked records as delivered, without evidence at the bound. */
+  readonly unattributed: readonly UnattributedMatch[];
   /** Every candidate's watermark test, most significant first. */
   readonly watermark: readonly (DetectionResult & { readonly deliveryId: string })[];
+  /** Every candidate's marked-exact-match test, most significant first. */
+  readonly markedExact: readonly MarkedExactTest[];
 }

@@ -4,15 +4,19 @@ import type { FingerprintStore, StoreHit } from "./fingerprint-store.ts";
 import { readAllRecords, type Format, type Row } from "./datasets.ts";
 import { ProofTree, verifyInclusion } from "./tree.ts";
 import { DEFAULT_ALPHA, type WatermarkSpec } from "./watermark-spec.ts";
-import { WatermarkDetector, type DetectionResult } from "./watermark-detect.ts";
+import { binomialTailHalf, decisionThreshold, WatermarkDetector, type DetectionResult } from "./watermark-detect.ts";
 
 /**
  * Leak tracing: given a leaked file, find the deliveries it came from
  *  1. by exact fingerprint match: lookup handle → (delivery, index) in the store, confirmed by
  *     recomputing the record's keyed fingerprint under that delivery's key and proving its leaf
  *     at that index under the delivery's registered root (RFC 9162 inclusion proof);
- *  2. by watermark detection against every candidate delivery, with a Bonferroni-corrected
- *     threshold so that the probability of any false attribution stays ≤ alpha (default 1e-9).
+ *  2. by watermark detection against every candidate delivery;
+ *  3. by marked exact matches: records found as delivered in a candidate that its watermark
+ *     changed (data that did not come from that copy holds one with probability ≤ ½ a record).
+ * Tests 2 and 3 of every candidate share a Bonferroni correction (level alpha / (2 · candidates)),
+ * so that the probability of any false attribution stays ≤ alpha (default 1e-9). A record the
+ * marks left unchanged is also in the unmarked original, so it attributes nothing.
  */
 export interface TraceCandidate {
   readonly deliveryId: string;
@@ -59,6 +63,8 @@ export interface ExactMatch {
   readonly matchedRecords: number;
   /** (leaked position, delivery index) of every match. */
   readonly matches: readonly { readonly leakedIndex: number; readonly index: number }[];
+  /** Leaked positions of the matches whose record the delivery's watermark changed. */
+  readonly marked: readonly number[];
   readonly treeSize?: number;
   readonly fingerprintRoot?: string;
   readonly proofs: readonly ProvenRecord[];
@@ -70,6 +76,22 @@ export interface WatermarkMatch extends DetectionResult {
   readonly deliveryId: string;
 }
 
+/**
+ * The marked-exact-match test of one candidate: of the `records` distinct leaked records that
+ * carry a readable bit under its key, `marked` are found as delivered in it and were changed by
+ * its watermark. Data that is not this delivery's copy matches such a record with probability
+ * ≤ ½ each, independently, so pValue = P(Bin(records, ½) ≥ marked) bounds a false attribution.
+ */
+export interface MarkedExactTest {
+  readonly deliveryId: string;
+  readonly records: number;
+  readonly marked: number;
+  readonly pValue: number;
+  readonly level: number;
+  readonly threshold: number;
+  readonly detected: boolean;
+}
+
 export interface TraceResult {
   readonly records: number;
   /** Leaked records with no exact match in the store. */
@@ -79,7 +101,13 @@ export interface TraceResult {
   readonly watermark: readonly WatermarkMatch[];
   /** Deliveries whose watermark was detected. */
   readonly watermarkAttributed: readonly string[];
+  /** Every candidate's marked-exact-match test, most significant first. */
+  readonly markedExact: readonly MarkedExactTest[];
+  /** Deliveries attributed by either test (watermark first, in order of significance). */
+  readonly attributed: readonly string[];
   readonly alpha: number;
+  /** Candidates tested; each had two tests at level alpha / (2 · comparisons). */
+  readonly comparisons: number;
   /** "no watermark" when no candidate passed its threshold. */
   readonly verdict: "watermark detected" | "no watermark";
 }
@@ -119,12 +147,18 @@ export async function traceRows(rows: readonly Row[], options: TraceOptions = {}
       found.forEach((list, i) => hits[i]!.push(...list));
     }
     const perDelivery = new Map<string, { leakedIndex: number; index: number }[]>();
+    const markedBy = new Map<string, number[]>();
     hits.forEach((list, leakedIndex) => {
       if (list.length > 0) unmatched--;
       for (const h of list) {
         let arr = perDelivery.get(h.deliveryId);
         if (!arr) perDelivery.set(h.deliveryId, (arr = []));
         arr.push({ leakedIndex, index: h.index });
+        if ((h.changed ?? 0) > 0) {
+          let marked = markedBy.get(h.deliveryId);
+          if (!marked) markedBy.set(h.deliveryId, (marked = []));
+          marked.push(leakedIndex);
+        }
       }
     });
     for (const [deliveryId, matches] of perDelivery) {
@@ -141,27 +175,55 @@ export async function traceRows(rows: readonly Row[], options: TraceOptions = {}
           ? { fingerprintRoot: cand?.fingerprintRoot ?? meta?.fingerprintRoot }
           : {}),
       };
-      exact.push(await prove(rows, cand, matches, maxProofs));
+      exact.push(await prove(rows, cand, matches, markedBy.get(deliveryId) ?? [], maxProofs));
     }
     exact.sort((a, b) => b.matchedRecords - a.matchedRecords);
   }
 
-  // 2. Watermark detection against every candidate that has keys and a spec.
+  // 2 and 3. The watermark and the marked exact matches of every candidate with keys and a spec.
   const testable = candidates.filter((c) => c.keys && c.watermark);
-  const watermark: WatermarkMatch[] = testable.map((c) => {
+  const tests = 2 * testable.length;
+  const level = alpha / Math.max(1, tests);
+  const watermark: WatermarkMatch[] = [];
+  const markedExact: MarkedExactTest[] = [];
+  for (const c of testable) {
+    const marked = new Set(exact.find((e) => e.deliveryId === c.deliveryId)?.marked ?? []);
     const d = new WatermarkDetector(c.keys!.watermarkKey, c.watermark!);
-    for (const r of rows) d.add(r);
-    return { deliveryId: c.deliveryId, ...d.result({ alpha, comparisons: testable.length }) };
-  });
+    let records = 0;
+    let hits = 0;
+    rows.forEach((r, i) => {
+      if (d.add(r) <= 0) return;
+      records++;
+      if (marked.has(i)) hits++;
+    });
+    watermark.push({ deliveryId: c.deliveryId, ...d.result({ alpha, comparisons: Math.max(1, tests) }) });
+    const threshold = decisionThreshold(records, level);
+    markedExact.push({
+      deliveryId: c.deliveryId,
+      records,
+      marked: hits,
+      pValue: binomialTailHalf(records, hits),
+      level,
+      threshold,
+      detected: hits > 0 && hits >= threshold,
+    });
+  }
   watermark.sort((a, b) => a.pValue - b.pValue || b.matched - a.matched);
+  markedExact.sort((a, b) => a.pValue - b.pValue || b.marked - a.marked);
   const watermarkAttributed = watermark.filter((w) => w.detected).map((w) => w.deliveryId);
+  const attributed = [
+    ...new Set([...watermarkAttributed, ...markedExact.filter((m) => m.detected).map((m) => m.deliveryId)]),
+  ];
   return {
     records: rows.length,
     unmatchedRecords: unmatched,
     exact,
     watermark,
     watermarkAttributed,
+    markedExact,
+    attributed,
     alpha,
+    comparisons: testable.length,
     verdict: watermarkAttributed.length > 0 ? "watermark detected" : "no watermark",
   };
 }
@@ -170,9 +232,10 @@ async function prove(
   rows: readonly Row[],
   cand: TraceCandidate,
   matches: { leakedIndex: number; index: number }[],
+  marked: number[],
   maxProofs: number,
 ): Promise<ExactMatch> {
-  const base = { deliveryId: cand.deliveryId, matchedRecords: matches.length, matches };
+  const base = { deliveryId: cand.deliveryId, matchedRecords: matches.length, matches, marked };
   if (!cand.keys || !cand.leafHashes) return { ...base, proofs: [], verified: false };
   const tree = new ProofTree(cand.leafHashes);
   const root = cand.fingerprintRoot ? Buffer.from(cand.fingerprintRoot, "hex") : tree.root();

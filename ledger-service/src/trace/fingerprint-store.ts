@@ -12,7 +12,7 @@ import type { WatermarkSpec } from "./watermark-spec.ts";
  * proofs.
  *
  * Keys (binary):
- *   'h' ‖ handle(16) ‖ ref(4, BE) ‖ index(6, BE)  → empty         (a handle may hit many deliveries)
+ *   'h' ‖ handle(16) ‖ ref(4, BE) ‖ index(6, BE)  → mark(1)       (a handle may hit many deliveries)
  *   'd' ‖ ref(4)                                   → JSON metadata
  *   'i' ‖ deliveryId (UTF-8)                       → ref(4)
  *   'l' ‖ ref(4) ‖ chunk(4)                        → 4096 leaf hashes (32 bytes each)
@@ -29,7 +29,15 @@ export const LEAF_CHUNK = 4096;
 export interface StoreHit {
   readonly deliveryId: string;
   readonly index: number;
+  /**
+   * How many of the record's cells the delivery's watermark changed (the operator's tool reports
+   * it with the handles); undefined when it was not reported.
+   */
+  readonly changed?: number;
 }
+
+/** The mark byte of a record whose mark was not reported. */
+export const UNKNOWN_MARK = 255;
 
 export interface DeliveryMeta {
   readonly deliveryId: string;
@@ -148,14 +156,22 @@ export class FingerprintStore {
 
   /**
    * Indexes the handles (concatenated 16-byte values) of records `startIndex…` of a registered
-   * delivery, in LevelDB batches of `batchSize`.
+   * delivery, in LevelDB batches of `batchSize`, each with its mark byte (how many of the
+   * record's cells the watermark changed; UNKNOWN_MARK or no `marks` when not reported).
    */
-  async addHandles(deliveryId: string, handles: Uint8Array, startIndex = 0, batchSize = 20_000): Promise<void> {
+  async addHandles(
+    deliveryId: string,
+    handles: Uint8Array,
+    startIndex = 0,
+    batchSize = 20_000,
+    marks?: Uint8Array,
+  ): Promise<void> {
     const ref = await this.refOf(deliveryId);
     if (ref === undefined) throw new Error(`delivery ${deliveryId} is not registered`);
     if (handles.length % HANDLE_BYTES !== 0) throw new RangeError("handles must be a multiple of 16 bytes");
     const count = handles.length / HANDLE_BYTES;
-    const empty = Buffer.alloc(0);
+    if (marks && marks.length !== count) throw new RangeError("one mark byte per handle");
+    const values = Array.from({ length: 256 }, (_, m) => Buffer.of(m));
     for (let start = 0; start < count; start += batchSize) {
       const end = Math.min(count, start + batchSize);
       const keys = Buffer.allocUnsafe((end - start) * HIT_KEY_BYTES);
@@ -166,7 +182,7 @@ export class FingerprintStore {
         keys.set(handles.subarray(i * HANDLE_BYTES, (i + 1) * HANDLE_BYTES), o + 1);
         keys.writeUInt32BE(ref, o + 1 + HANDLE_BYTES);
         keys.writeUIntBE(startIndex + i, o + 1 + HANDLE_BYTES + 4, 6);
-        batch.put(keys.subarray(o, o + HIT_KEY_BYTES), empty);
+        batch.put(keys.subarray(o, o + HIT_KEY_BYTES), values[marks ? marks[i]! : UNKNOWN_MARK]!);
       }
       await batch.write();
     }
@@ -241,7 +257,7 @@ export class FingerprintStore {
   async lookupMany(handles: readonly Uint8Array[]): Promise<StoreHit[][]> {
     const order = handles.map((_, i) => i).sort((a, b) => Buffer.compare(handles[a]!, handles[b]!));
     const results: StoreHit[][] = handles.map(() => []);
-    const it = this.db.keys({ gte: Buffer.of(H), lt: Buffer.of(H + 1) });
+    const it = this.db.iterator({ gte: Buffer.of(H), lt: Buffer.of(H + 1) });
     try {
       let prev: Uint8Array | undefined;
       let prevHits: StoreHit[] = [];
@@ -257,15 +273,20 @@ export class FingerprintStore {
         const hits: StoreHit[] = [];
         // nextv with a small size: after a seek, next() would prefetch a whole cache of keys.
         for (let done = false; !done;) {
-          const keys = await it.nextv(8);
-          if (keys.length < 8) done = true;
-          for (const key of keys) {
+          const entries = await it.nextv(8);
+          if (entries.length < 8) done = true;
+          for (const [key, value] of entries) {
             if (key.length !== HIT_KEY_BYTES || Buffer.compare(key.subarray(0, 1 + HANDLE_BYTES), target) !== 0) {
               done = true;
               break;
             }
             const ref = key.readUInt32BE(1 + HANDLE_BYTES);
-            hits.push({ deliveryId: await this.idOf(ref), index: key.readUIntBE(1 + HANDLE_BYTES + 4, 6) });
+            const mark = value.length === 1 ? value[0]! : UNKNOWN_MARK;
+            hits.push({
+              deliveryId: await this.idOf(ref),
+              index: key.readUIntBE(1 + HANDLE_BYTES + 4, 6),
+              ...(mark !== UNKNOWN_MARK ? { changed: mark } : {}),
+            });
           }
         }
         results[i] = hits;

@@ -160,11 +160,16 @@ export class WatermarkDetector {
     this.variantMaps = spec.columns.map((c) => (c.kind === "variants" ? variantMap(c) : undefined));
   }
 
-  add(row: Row): void {
+  /**
+   * Reads the row's bits; returns how many cells of it carry a readable bit under this key, or
+   * −1 for a row without its key columns or whose key was already read (each key counts once).
+   */
+  add(row: Row): number {
     const layout = this.prf.layout(row.columns);
     const keyText = this.prf.keyText(row, layout);
-    if (keyText === undefined || this.seen.has(keyText)) return;
+    if (keyText === undefined || this.seen.has(keyText)) return -1;
     this.seen.add(keyText);
+    let read = 0;
     const r = this.prf.compute(keyText);
     const cols = this.spec.columns;
     for (let j = 0; j < cols.length; j++) {
@@ -183,9 +188,11 @@ export class WatermarkDetector {
         observed = this.variantMaps[j]!.get(text.trim())?.[1];
       }
       if (observed === undefined) continue;
+      read++;
       this.total++;
       if (observed === bit) this.matched++;
     }
+    return read;
   }
 
   result(options: DetectOptions = {}): DetectionResult {

@@ -108,6 +108,7 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
   try {
     const leafHashesPath = join(work, "leaves.bin");
     const handlesPath = join(work, "handles.bin");
+    const marksPath = join(work, "marks.bin");
     const result = await deliverDataset({
       input: req.input,
       output: req.output,
@@ -120,6 +121,7 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
       progressBar: req.progress ?? false,
       leafHashesPath,
       handlesPath,
+      marksPath,
       returnHashes: false,
     });
     if (result.watermarkCommitment !== keys.watermarkCommitment)
@@ -146,7 +148,11 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
       },
     };
     const hop = await registerHop(api, body);
-    const fingerprints = await deposit(api, req, result.recordCount, result.outputFormat, leafHashesPath, handlesPath);
+    const fingerprints = await deposit(api, req, result.recordCount, result.outputFormat, {
+      leafHashesPath,
+      handlesPath,
+      marksPath,
+    });
     return {
       deliveryId: req.deliveryId,
       output: req.output,
@@ -182,14 +188,13 @@ async function registerHop(api: LedgerClient, body: LineageHop): Promise<SubmitR
   }
 }
 
-/** Deposits the handles and leaf hashes, resuming after what the service already holds. */
+/** Deposits the handles, leaf hashes and marks, resuming after what the service already holds. */
 async function deposit(
   api: LedgerClient,
   req: DeliverRequest,
   count: number,
   format: Format,
-  leafHashesPath: string,
-  handlesPath: string,
+  files: { readonly leafHashesPath: string; readonly handlesPath: string; readonly marksPath: string },
 ): Promise<IntakeStatus> {
   let status: IntakeStatus;
   try {
@@ -209,20 +214,24 @@ async function deposit(
       )
     : undefined;
   bar?.start(count, status.staged);
-  const leaves = await open(leafHashesPath, "r");
-  const handles = await open(handlesPath, "r");
+  const leaves = await open(files.leafHashesPath, "r");
+  const handles = await open(files.handlesPath, "r");
+  const marks = await open(files.marksPath, "r");
   try {
     for (let start = status.staged; ;) {
       const n = Math.min(status.chunkRecords, count - start);
       const h = Buffer.alloc(n * HANDLE_BYTES);
       const l = Buffer.alloc(n * 32);
+      const m = Buffer.alloc(n);
       await handles.read(h, 0, h.length, start * HANDLE_BYTES);
       await leaves.read(l, 0, l.length, start * 32);
+      await marks.read(m, 0, n, start);
       const final = start + n >= count;
       status = await api.request<IntakeStatus>("POST", TRACE_PATHS.fingerprints(req.deliveryId), {
         start,
         handles: h.toString("base64"),
         leafHashes: l.toString("base64"),
+        marks: m.toString("base64"),
         final,
       });
       start += n;
@@ -233,5 +242,6 @@ async function deposit(
     bar?.stop();
     await leaves.close();
     await handles.close();
+    await marks.close();
   }
 }

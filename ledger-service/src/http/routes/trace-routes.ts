@@ -35,6 +35,7 @@ const ChunkBody = z.strictObject({
   start: z.number().int().min(0),
   handles: Base64,
   leafHashes: Base64,
+  marks: Base64.optional(),
   final: z.boolean().optional(),
 });
 const TraceBody = z.strictObject({
@@ -111,10 +112,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         "A delivery's watermark and fingerprint key secret and the caller's index key, for `pdl deliver` (operator, partner)",
       tag: "trace",
       responses: { 200: S.DeliveryKeys },
-      requestBody: {
-        schema: KeysBody,
-        example: { deliveryId: "D1" },
-      },
+      requestBody: KeysBody,
       handler: async (req, res) => {
         access.requireRead(req.caller!, "deliveryKeys");
         const { deliveryId } = parse(KeysBody, req);
@@ -148,13 +146,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         "Begin (or resume) depositing a registered delivery's keyed fingerprints, with its watermark spec (the delivery's author)",
       tag: "trace",
       responses: { 200: S.IntakeStatus },
-      requestBody: {
-        schema: BeginBody,
-        example: {
-          watermark: { keyColumns: ["company"], columns: [{ column: "amount", kind: "number", decimals: 2 }] },
-          format: "csv",
-        },
-      },
+      requestBody: BeginBody,
       handler: async (req, res) => {
         const delivery = await deliveryOnChain(deliveryIdParam(req), req);
         const body = parse(BeginBody, req);
@@ -171,15 +163,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         "Deposit a chunk of lookup handles and leaf hashes; the final chunk is checked against the root on chain and indexed (the delivery's author)",
       tag: "trace",
       responses: { 200: S.IntakeStatus },
-      requestBody: {
-        schema: ChunkBody,
-        example: {
-          start: 0,
-          handles: "AAAAAAAAAAAAAAAAAAAAAA==",
-          leafHashes: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-          final: true,
-        },
-      },
+      requestBody: ChunkBody,
       handler: async (req, res) => {
         const delivery = await deliveryOnChain(deliveryIdParam(req), req);
         const body = parse(ChunkBody, req);
@@ -190,6 +174,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
           Buffer.from(body.handles, "base64"),
           Buffer.from(body.leafHashes, "base64"),
           body.final ?? false,
+          body.marks !== undefined ? Buffer.from(body.marks, "base64") : undefined,
         );
         if (done.indexed)
           ctx.logger.info(
@@ -220,10 +205,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         "Trace leaked records to the deliveries they came from, with proofs, lineage, grant and destruction status (agency, supervisors)",
       tag: "trace",
       responses: { 200: S.TraceReport },
-      requestBody: {
-        schema: TraceBody,
-        example: { records: "company,rating,amount\nLonghua Precision Tooling Co.,A,12.50\n", format: "csv" },
-      },
+      requestBody: TraceBody,
       handler: async (req, res) => {
         access.requireRead(req.caller!, "trace");
         const body = parse(TraceBody, req);
@@ -260,7 +242,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         });
         const leakAt = body.at ?? Math.max(Math.floor(Date.now() / 1000), await ctx.backend.now());
         res.json(
-          await buildTraceReport(result, candidates.length, leakAt, {
+          await buildTraceReport(result, leakAt, {
             store,
             backend: ctx.backend,
             reader: ctx.reader,

@@ -40,6 +40,8 @@ export interface DeliverOptions {
   /** Also write the leaf hashes (32 bytes each, in record order) / handles (16 bytes each) here. */
   readonly leafHashesPath?: string;
   readonly handlesPath?: string;
+  /** Also write the marks (one byte per record: how many cells the watermark changed) here. */
+  readonly marksPath?: string;
   /** Keep leaf hashes and handles in memory and return them (default true). */
   readonly returnHashes?: boolean;
   /**
@@ -63,8 +65,11 @@ export interface DeliveryResult {
   readonly leafHashes?: Buffer;
   /** Concatenated lookup handles (16 bytes per record) when `returnHashes` and an index key. */
   readonly handles?: Buffer;
+  /** One byte per record when `returnHashes`: how many of its cells the watermark changed (≤ 254). */
+  readonly marks?: Buffer;
   readonly leafHashesPath?: string;
   readonly handlesPath?: string;
+  readonly marksPath?: string;
   readonly embed: EmbedStats;
   readonly inputBytes: number;
   readonly outputBytes: number;
@@ -93,6 +98,7 @@ export async function deliverDataset(options: DeliverOptions): Promise<DeliveryR
     keep: returnHashes,
     ...(options.leafHashesPath ? { leafHashesPath: options.leafHashesPath } : {}),
     ...(handlesPath ? { handlesPath } : {}),
+    ...(options.marksPath ? { marksPath: options.marksPath } : {}),
     lanes: options.simd ?? true,
   });
   const marker = recordMarker(format, outputFormat, { embedder, writer, hashes }, options.simd ?? true);
@@ -135,6 +141,7 @@ export async function deliverDataset(options: DeliverOptions): Promise<DeliveryR
     ...hashes.kept(),
     ...(options.leafHashesPath ? { leafHashesPath: options.leafHashesPath } : {}),
     ...(handlesPath ? { handlesPath } : {}),
+    ...(options.marksPath ? { marksPath: options.marksPath } : {}),
     embed: { ...embedder.stats },
     inputBytes: totalBytes,
     outputBytes: writer.bytes,

@@ -20,6 +20,8 @@ export interface DeliveryHashOptions {
   readonly keep: boolean;
   readonly leafHashesPath?: string;
   readonly handlesPath?: string;
+  /** Also write the marks (one byte per record: cells the watermark changed, at most 254) here. */
+  readonly marksPath?: string;
   /** Hash four records at a time where possible (default true); false forces the scalar path. */
   readonly lanes?: boolean;
 }
@@ -64,6 +66,12 @@ class Pending {
   }
 }
 
+/**
+ * A record's mark byte: how many of its cells the watermark changed, capped here; UNKNOWN_MARK
+ * (255) stands for a record whose mark was not reported (fingerprint-store.ts).
+ */
+export const MAX_MARK = 254;
+
 /** Below this many leaves a subtree is not worth a round of jobs. */
 const MIN_SUBTREE = 8;
 
@@ -106,11 +114,15 @@ export class DeliveryHashes {
   private readonly tree = new StreamingRoot();
   private readonly leaves = new Growable(1 << 20);
   private readonly handles: Growable | undefined;
+  /** Per record, how many of its cells the watermark changed (capped at MAX_MARK). */
+  private readonly marks = new Growable(1 << 16);
   /** Start of the batch not yet written to the files. */
   private leafMark = 0;
   private handleMark = 0;
+  private markMark = 0;
   private readonly leafOut: WriteStream | undefined;
   private readonly handleOut: WriteStream | undefined;
+  private readonly markOut: WriteStream | undefined;
 
   constructor(private readonly options: DeliveryHashOptions) {
     this.fingerprinter = new Fingerprinter(options.fingerprintKey, options.indexKey);
@@ -120,6 +132,7 @@ export class DeliveryHashes {
     this.handles = options.indexKey ? new Growable(1 << 19) : undefined;
     this.leafOut = options.leafHashesPath ? createWriteStream(options.leafHashesPath) : undefined;
     this.handleOut = options.handlesPath && options.indexKey ? createWriteStream(options.handlesPath) : undefined;
+    this.markOut = options.marksPath ? createWriteStream(options.marksPath) : undefined;
   }
 
   /** Records hashed so far: up to the last `endBatch` with lanes, every `add` without. */
@@ -127,8 +140,14 @@ export class DeliveryHashes {
     return this.tree.count;
   }
 
-  /** Hashes one record given its canonical bytes `canonical[0, len)` (by the next `endBatch`). */
-  add(canonical: Uint8Array, len: number): void {
+  /**
+   * Hashes one record given its canonical bytes `canonical[0, len)` (by the next `endBatch`);
+   * `changed` is the number of its cells the watermark changed.
+   */
+  add(canonical: Uint8Array, len: number, changed = 0): void {
+    const marks = this.marks;
+    marks.reserve(1);
+    marks.buf[marks.length++] = Math.min(changed, MAX_MARK);
     const lanes = this.lanes;
     if (!lanes) return this.addScalar(canonical, len);
     const at = lanes.message(len, 1);
@@ -236,11 +255,15 @@ export class DeliveryHashes {
       await writeAll(this.leafOut, Buffer.from(this.leaves.buf.subarray(this.leafMark, this.leaves.length)));
     if (this.handleOut && this.handles)
       await writeAll(this.handleOut, Buffer.from(this.handles.buf.subarray(this.handleMark, this.handles.length)));
+    if (this.markOut)
+      await writeAll(this.markOut, Buffer.from(this.marks.buf.subarray(this.markMark, this.marks.length)));
     if (this.options.keep) {
       this.leafMark = this.leaves.length;
       this.handleMark = this.handles?.length ?? 0;
+      this.markMark = this.marks.length;
     } else {
       this.leaves.length = 0;
+      this.marks.length = 0;
       if (this.handles) this.handles.length = 0;
     }
   }
@@ -249,16 +272,21 @@ export class DeliveryHashes {
     await this.endBatch();
     if (this.leafOut) await endStream(this.leafOut);
     if (this.handleOut) await endStream(this.handleOut);
+    if (this.markOut) await endStream(this.markOut);
   }
 
   root(): Buffer {
     return this.tree.root();
   }
 
-  /** The kept leaf hashes (32 bytes each) and handles (16 bytes each), in record order. */
-  kept(): { leafHashes: Buffer; handles?: Buffer } | undefined {
+  /** The kept leaf hashes (32 bytes each), handles (16 bytes each) and marks (1 byte each), in record order. */
+  kept(): { leafHashes: Buffer; handles?: Buffer; marks: Buffer } | undefined {
     if (!this.options.keep) return undefined;
-    return { leafHashes: this.leaves.result(), ...(this.handles ? { handles: this.handles.result() } : {}) };
+    return {
+      leafHashes: this.leaves.result(),
+      ...(this.handles ? { handles: this.handles.result() } : {}),
+      marks: this.marks.result(),
+    };
   }
 }
 

@@ -36,10 +36,10 @@ export function recordMarker(format: Format, outputFormat: Format, stages: Stage
 }
 
 function markRow(row: Row, stages: Stages, canonical: CanonicalWriter): void {
-  stages.embedder.embed(row);
+  const changed = stages.embedder.embed(row);
   stages.writer.add(row);
   canonical.row(row);
-  stages.hashes.add(canonical.sink.buf, canonical.sink.len);
+  stages.hashes.add(canonical.sink.buf, canonical.sink.len, changed);
 }
 
 class RowMarker implements RecordMarker {
@@ -223,7 +223,7 @@ class CsvBytesMarker implements RecordMarker {
     const replaced = this.replaced;
     this.stages.writer.addUtf8Fields(columns, src, starts, ends, replaced);
     this.canonical.fields(columns, src, starts, ends, replaced);
-    this.stages.hashes.add(this.canonical.sink.buf, this.canonical.sink.len);
+    this.stages.hashes.add(this.canonical.sink.buf, this.canonical.sink.len, changed);
     if (changed > 0) replaced.fill(undefined);
   }
 }

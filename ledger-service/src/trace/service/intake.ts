@@ -2,7 +2,7 @@ import { mkdir, open, readFile, rm, stat, truncate, writeFile } from "node:fs/pr
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { HANDLE_BYTES } from "../fingerprint.ts";
-import { LEAF_CHUNK, type DeliveryMeta, type FingerprintStore } from "../fingerprint-store.ts";
+import { LEAF_CHUNK, UNKNOWN_MARK, type DeliveryMeta, type FingerprintStore } from "../fingerprint-store.ts";
 import { verifyWatermarkCommitment, type DeliveryKeys } from "../trace-keys.ts";
 import type { Format } from "../datasets.ts";
 import { StreamingRoot } from "../tree.ts";
@@ -10,10 +10,11 @@ import { validateSpec, type WatermarkSpec } from "../watermark-spec.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 
 /**
- * Takes in a delivery's lookup handles and leaf hashes from the operator's tool, in chunks that
- * fit the request body limit, and indexes them in the fingerprint store only once all of them
- * are in and their RFC 9162 root equals the root the delivery registered on chain. Nothing
- * unverified ever reaches the store; chunks wait in <dir>/<hex delivery id>.{json,leaves,handles}.
+ * Takes in a delivery's lookup handles, leaf hashes and marks (per record, how many cells the
+ * watermark changed) from the operator's tool, in chunks that fit the request body limit, and
+ * indexes them in the fingerprint store only once all of them are in and their RFC 9162 root
+ * equals the root the delivery registered on chain. Nothing unverified ever reaches the store;
+ * chunks wait in <dir>/<hex delivery id>.{json,leaves,handles,marks}.
  *
  * Chunks must arrive in order (`start` = records staged so far), so an interrupted upload
  * resumes where it stopped: `begin` again answers the staged count.
@@ -52,7 +53,7 @@ export class FingerprintIntake {
 
   private paths(deliveryId: string) {
     const base = join(this.dir, Buffer.from(deliveryId, "utf8").toString("hex"));
-    return { meta: `${base}.json`, leaves: `${base}.leaves`, handles: `${base}.handles` };
+    return { meta: `${base}.json`, leaves: `${base}.leaves`, handles: `${base}.handles`, marks: `${base}.marks` };
   }
 
   /** Runs `fn` after every earlier call for the same delivery has finished. */
@@ -72,13 +73,14 @@ export class FingerprintIntake {
     return text === undefined ? undefined : (JSON.parse(text) as Staging);
   }
 
-  /** Records staged: the shorter of the two files, in whole records. */
+  /** Records staged: the shortest of the three files, in whole records. */
   async staged(deliveryId: string): Promise<number> {
     const p = this.paths(deliveryId);
     const size = async (path: string) => (await stat(path).catch(() => undefined))?.size ?? 0;
     return Math.min(
       Math.floor((await size(p.leaves)) / LEAF_BYTES),
       Math.floor((await size(p.handles)) / HANDLE_BYTES),
+      await size(p.marks),
     );
   }
 
@@ -113,6 +115,7 @@ export class FingerprintIntake {
         const staged = await this.staged(delivery.deliveryId);
         await truncate(p.leaves, staged * LEAF_BYTES);
         await truncate(p.handles, staged * HANDLE_BYTES);
+        await truncate(p.marks, staged);
         return staged;
       }
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -120,17 +123,23 @@ export class FingerprintIntake {
       await writeFile(p.meta, JSON.stringify(staging), { mode: 0o600 });
       await writeFile(p.leaves, Buffer.alloc(0), { mode: 0o600 });
       await writeFile(p.handles, Buffer.alloc(0), { mode: 0o600 });
+      await writeFile(p.marks, Buffer.alloc(0), { mode: 0o600 });
       return 0;
     });
   }
 
-  /** Appends one chunk; with `final`, verifies and indexes the delivery. Returns the staged count. */
+  /**
+   * Appends one chunk; with `final`, verifies and indexes the delivery. Returns the staged count.
+   * `marks` (one byte per record) may be absent: those records' marks are then unknown, and an
+   * exact match of one of them is no evidence that the watermark made it unique.
+   */
   append(
     deliveryId: string,
     start: number,
     handles: Buffer,
     leaves: Buffer,
     final: boolean,
+    marks?: Buffer,
   ): Promise<{ staged: number; indexed: boolean }> {
     return this.exclusive(deliveryId, async () => {
       const staging = await this.staging(deliveryId);
@@ -149,6 +158,11 @@ export class FingerprintIntake {
           "a chunk holds 16-byte handles and 32-byte leaf hashes for the same records",
         );
       }
+      if (marks && marks.length !== leaves.length / LEAF_BYTES)
+        throw new LedgerError("MALFORMED_REQUEST", "marks: one byte per record of the chunk", {
+          field: "marks",
+          limit: leaves.length / LEAF_BYTES,
+        });
       const staged = await this.staged(deliveryId);
       if (start !== staged)
         throw new LedgerError("MALFORMED_REQUEST", `chunks arrive in order: the next one starts at record ${staged}`, {
@@ -161,6 +175,7 @@ export class FingerprintIntake {
       if (n > 0) {
         await writeAt(p.leaves, leaves, staged * LEAF_BYTES);
         await writeAt(p.handles, handles, staged * HANDLE_BYTES);
+        await writeAt(p.marks, marks ?? Buffer.alloc(n, UNKNOWN_MARK), staged);
       }
       if (!final) return { staged: staged + n, indexed: false };
       await this.index(staging);
@@ -185,6 +200,7 @@ export class FingerprintIntake {
       // Start over: a resumed upload would only append to what cannot verify.
       await truncate(p.leaves, 0);
       await truncate(p.handles, 0);
+      await truncate(p.marks, 0);
       throw new LedgerError(
         "MALFORMED_REQUEST",
         "the leaf hashes do not hash to the fingerprint root registered on chain; the upload was discarded, send it again from record 0",
@@ -207,17 +223,21 @@ export class FingerprintIntake {
     for await (const { first, leaves } of pieces(p.leaves, delivery.recordCount))
       await this.store.putLeafHashes(delivery.deliveryId, leaves, first);
     const handles = await open(p.handles, "r");
+    const marks = await open(p.marks, "r");
     try {
       for (let first = 0; first < delivery.recordCount; first += READ_LEAVES) {
         const n = Math.min(READ_LEAVES, delivery.recordCount - first);
         const buf = Buffer.alloc(n * HANDLE_BYTES);
         await handles.read(buf, 0, buf.length, first * HANDLE_BYTES);
-        await this.store.addHandles(delivery.deliveryId, buf, first);
+        const m = Buffer.alloc(n);
+        await marks.read(m, 0, n, first);
+        await this.store.addHandles(delivery.deliveryId, buf, first, undefined, m);
       }
     } finally {
       await handles.close();
+      await marks.close();
     }
-    await Promise.all([rm(p.meta, { force: true }), rm(p.leaves, { force: true }), rm(p.handles, { force: true })]);
+    await Promise.all(Object.values(p).map((path) => rm(path, { force: true })));
   }
 
   /** What a GET of the intake shows: staged records, or the indexed delivery. */

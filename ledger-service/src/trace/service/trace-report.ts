@@ -5,7 +5,16 @@ import type { LedgerBackend } from "../../chain/backend.ts";
 import { lineageGraph, type HopNode } from "../../domain/lineage-graph.ts";
 import type { RecordReader } from "../../domain/record-reader.ts";
 import type { IndexStore, IndexedEntry } from "../../indexes/index-store.ts";
-import type { CertificateFinding, DeliveryFinding, LineageStep, OrgRef, RecordRef, TraceReport } from "../api.ts";
+import type {
+  AttributionEvidence,
+  CertificateFinding,
+  DeliveryFinding,
+  LineageStep,
+  OrgRef,
+  RecordRef,
+  TraceReport,
+  UnattributedMatch,
+} from "../api.ts";
 import type { TraceResult } from "../attribution.ts";
 
 /**
@@ -50,51 +59,60 @@ async function first(store: IndexStore, kind: string, id: string): Promise<Index
   return entry;
 }
 
-export async function buildTraceReport(
-  result: TraceResult,
-  comparisons: number,
-  leakAt: number,
-  deps: ReportDeps,
-): Promise<TraceReport> {
+export async function buildTraceReport(result: TraceResult, leakAt: number, deps: ReportDeps): Promise<TraceReport> {
   // Which deliveries hold each leaked record as delivered: a record held by one only is unique.
   const holders = new Map<number, Set<string>>();
   for (const e of result.exact)
     for (const m of e.matches)
       (holders.get(m.leakedIndex) ?? holders.set(m.leakedIndex, new Set()).get(m.leakedIndex)!).add(e.deliveryId);
-  const ids = [...new Set([...result.watermarkAttributed, ...result.exact.map((e) => e.deliveryId)])];
+  const uniqueIn = (exact: TraceResult["exact"][number]) =>
+    new Set(exact.matches.filter((m) => holders.get(m.leakedIndex)!.size === 1).map((m) => m.leakedIndex)).size;
   const overdue = await deps.backend.overdue(leakAt);
   const orgs = new OrgDirectory(deps.store);
 
+  // Only a delivery whose evidence reached the bound is named; a record found as delivered that
+  // the marks left unchanged is also in the unmarked original and says nothing about who leaked.
   const deliveries: DeliveryFinding[] = [];
-  for (const id of ids) {
+  for (const id of result.attributed) {
     const exact = result.exact.find((e) => e.deliveryId === id);
-    const uniqueRecords = exact
-      ? new Set(exact.matches.filter((m) => holders.get(m.leakedIndex)!.size === 1).map((m) => m.leakedIndex)).size
-      : 0;
     const watermark = result.watermark.find((w) => w.deliveryId === id);
+    const marked = result.markedExact.find((m) => m.deliveryId === id);
+    const evidence: AttributionEvidence[] = [];
+    if (watermark?.detected) {
+      const { total, matched, pValue, level, threshold } = watermark;
+      evidence.push({ kind: "watermark", total, matched, pValue, level, threshold });
+    }
+    if (marked?.detected) {
+      const { records, marked: hits, pValue, level, threshold } = marked;
+      evidence.push({ kind: "marked-exact-match", records, marked: hits, pValue, level, threshold });
+    }
+    const uniqueRecords = exact ? uniqueIn(exact) : 0;
     deliveries.push(
-      await finding(id, { exact, uniqueRecords, watermark, result, comparisons, leakAt, overdue }, deps, orgs),
+      await finding(id, { exact, uniqueRecords, watermark, evidence, result, leakAt, overdue }, deps, orgs),
     );
   }
-  deliveries.sort(
-    (a, b) =>
-      Number(b.attributed) - Number(a.attributed) ||
-      (b.exact?.uniqueRecords ?? 0) - (a.exact?.uniqueRecords ?? 0) ||
-      (b.exact?.matchedRecords ?? 0) - (a.exact?.matchedRecords ?? 0),
-  );
+  const unattributed: UnattributedMatch[] = result.exact
+    .filter((e) => !result.attributed.includes(e.deliveryId))
+    .map((e) => ({
+      deliveryId: e.deliveryId,
+      matchedRecords: e.matchedRecords,
+      uniqueRecords: uniqueIn(e),
+      markedRecords: e.marked.length,
+    }));
 
-  const attributedTo = deliveries.filter((d) => d.attributed).map((d) => d.deliveryId);
   return {
     leakAt,
     records: result.records,
     unmatchedRecords: result.unmatchedRecords,
     alpha: result.alpha,
-    comparisons,
-    verdict: attributedTo.length > 0 ? "attributed" : deliveries.length > 0 ? "exact match only" : "no match",
-    attributedTo,
+    comparisons: result.comparisons,
+    verdict: deliveries.length > 0 ? "attributed" : unattributed.length > 0 ? "exact match only" : "no match",
+    attributedTo: deliveries.map((d) => d.deliveryId),
     violations: deliveries.filter((d) => d.destruction.violation).map((d) => d.deliveryId),
     deliveries,
+    unattributed,
     watermark: result.watermark,
+    markedExact: result.markedExact,
   };
 }
 
@@ -102,8 +120,8 @@ interface Evidence {
   readonly exact: TraceResult["exact"][number] | undefined;
   readonly uniqueRecords: number;
   readonly watermark: TraceResult["watermark"][number] | undefined;
+  readonly evidence: readonly AttributionEvidence[];
   readonly result: TraceResult;
-  readonly comparisons: number;
   readonly leakAt: number;
   readonly overdue: readonly OverdueGrant[];
 }
@@ -142,11 +160,13 @@ async function finding(
 
   return {
     deliveryId,
-    attributed: ev.watermark?.detected ?? false,
+    attributed: ev.evidence.length > 0,
+    evidence: ev.evidence,
     exact: ev.exact
       ? {
           matchedRecords: ev.exact.matchedRecords,
           uniqueRecords: ev.uniqueRecords,
+          markedRecords: ev.exact.marked.length,
           treeSize: ev.exact.treeSize ?? hop.recordCount,
           fingerprintRoot: hop.delivery!.fingerprintRoot,
           proofsVerified: ev.exact.verified && ev.exact.fingerprintRoot === hop.delivery!.fingerprintRoot,
@@ -154,7 +174,7 @@ async function finding(
         }
       : null,
     watermark: ev.watermark
-      ? { ...withoutId(ev.watermark), alpha: ev.result.alpha, comparisons: ev.comparisons }
+      ? { ...withoutId(ev.watermark), alpha: ev.result.alpha, comparisons: ev.result.comparisons }
       : null,
     deliveredAt: hopEntry.blockTime,
     delivery: { ...ref(hopEntry), actor, hop },
@@ -196,10 +216,8 @@ async function finding(
       leakAt: ev.leakAt,
       certificates,
       coveredAtLeak,
-      // Only a delivery the leak is evidenced to come from: its watermark, or records that no
-      // other delivery holds as delivered. A record the marks left identical in several copies
-      // does not say which copy leaked.
-      violation: coveredAtLeak && ((ev.watermark?.detected ?? false) || ev.uniqueRecords > 0),
+      // Decided at the false-attribution bound like any attribution (`evidence`).
+      violation: coveredAtLeak && ev.evidence.length > 0,
       overdueAtLeak: ev.overdue.some((g) => g.grantId === hop.grantId),
     },
     receipts: {

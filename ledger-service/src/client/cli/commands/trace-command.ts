@@ -60,13 +60,19 @@ export function summarise(result: TraceFileResult): string {
     lines.push(
       `delivery ${d.deliveryId}: ${d.recipient.name || "?"} (${d.recipient.orgId}) from ${d.deliveredBy.name || "?"} (${d.deliveredBy.orgId}), product ${d.product.id}, grant ${d.grant.id}`,
     );
-    if (d.watermark)
+    for (const e of d.evidence)
       lines.push(
-        `  watermark: ${d.watermark.matched}/${d.watermark.total} cells (score ${d.watermark.score.toFixed(3)}, p = ${d.watermark.pValue.toExponential(2)}, threshold ${d.watermark.threshold}) ${d.attributed ? "DETECTED" : "not detected"}`,
+        e.kind === "watermark"
+          ? `  evidence watermark: ${e.matched}/${e.total} cells match (p = ${e.pValue.toExponential(2)} ≤ ${e.level.toExponential(2)}, threshold ${e.threshold})`
+          : `  evidence marked-exact-match: ${e.marked} of ${e.records} records as delivered and changed by the mark (p ≤ ${e.pValue.toExponential(2)} ≤ ${e.level.toExponential(2)}, threshold ${e.threshold})`,
+      );
+    if (d.watermark && !d.watermark.detected)
+      lines.push(
+        `  watermark: ${d.watermark.matched}/${d.watermark.total} cells (score ${d.watermark.score.toFixed(3)}, p = ${d.watermark.pValue.toExponential(2)}, threshold ${d.watermark.threshold}) not detected`,
       );
     if (d.exact)
       lines.push(
-        `  exact: ${d.exact.matchedRecords} records (${d.exact.uniqueRecords} in no other delivery), inclusion proofs ${d.exact.proofsVerified ? "verified" : "NOT verified"} against root ${d.exact.fingerprintRoot}`,
+        `  exact: ${d.exact.matchedRecords} records (${d.exact.uniqueRecords} in no other delivery, ${d.exact.markedRecords} changed by its mark), inclusion proofs ${d.exact.proofsVerified ? "verified" : "NOT verified"} against root ${d.exact.fingerprintRoot}`,
       );
     lines.push(
       `  grant at delivery: ${d.grant.statusAtDelivery}${d.grant.inTermAtDelivery ? "" : ", out of term"} → ${d.grant.activeAtDelivery ? "active" : "NOT active"}; now ${d.grant.statusNow}`,
@@ -79,6 +85,10 @@ export function summarise(result: TraceFileResult): string {
       `  destruction: ${d.destruction.violation ? `VIOLATION: certificate ${covering.join(", ")} covered the data before the leak` : covering.length > 0 ? `certificate ${covering.join(", ")} covers the data, filed after the leak` : "no certificate covers the data"}${d.destruction.overdueAtLeak ? "; destruction overdue at the leak" : ""}`,
     );
   }
+  for (const u of report.unattributed ?? [])
+    lines.push(
+      `not attributed: ${u.matchedRecords} records as delivered in ${u.deliveryId} (${u.markedRecords} changed by its mark): below the false-attribution bound`,
+    );
   return lines.join("\n") + "\n";
 }
 
