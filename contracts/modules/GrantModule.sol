@@ -132,7 +132,7 @@ contract GrantModule is RegistryBase {
         emit GrantClosed(id, m.recordHash, m.signedRecord);
     }
 
-    /// @notice evaluation.record: one evaluation per grant and year; a third consecutive unqualified year revokes the grant in the same transaction (EvaluationRecorded, then GrantRevoked).
+    /// @notice evaluation.record: one evaluation per grant and year; three consecutive calendar years unqualified (in any order of recording) revoke the grant in the same transaction (EvaluationRecorded, then GrantRevoked).
     /// @param grade EVAL_* (RegistryBase)
     function recordEvaluation(Meta calldata m, bytes32 id, uint16 year, uint8 grade) external {
         _preamble(m, _bit(ROLE_AGENCY), true);
@@ -141,10 +141,18 @@ contract GrantModule is RegistryBase {
         if (evaluations[id][year] != 0) revert DuplicateId(id);
         evaluations[id][year] = grade;
         emit EvaluationRecorded(id, m.recordHash, m.signedRecord);
-        if (grade == EVAL_UNQUALIFIED && evaluations[id][year - 1] == EVAL_UNQUALIFIED && evaluations[id][year - 2] == EVAL_UNQUALIFIED) {
+        if (grade == EVAL_UNQUALIFIED && _unqualifiedRun(id, year) >= 3) {
             _end(id, g, GRANT_REVOKED);
             emit GrantRevoked(id, m.recordHash, m.signedRecord);
         }
+    }
+
+    /// @dev Length (at most 5) of the run of consecutive unqualified calendar years through `year`, itself unqualified:
+    /// a run counts whatever the order its years were recorded in. Years are 2000..2200 (the schema), so ±2 is safe.
+    function _unqualifiedRun(bytes32 id, uint16 year) private view returns (uint256 run) {
+        run = 1;
+        for (uint16 y = year - 1; y >= year - 2 && evaluations[id][y] == EVAL_UNQUALIFIED; y--) run++;
+        for (uint16 y = year + 1; y <= year + 2 && evaluations[id][y] == EVAL_UNQUALIFIED; y++) run++;
     }
 
     /// @notice blacklist.add: the organisation is banned until now + 5 calendar years (never shortening a longer ban).

@@ -4,7 +4,12 @@ import { dirname, join } from "node:path";
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import { ResponseCheck } from "./openapi-check.ts";
+import { parseRecord } from "../../core/record.ts";
+import { HASH_FIELDS } from "../../core/operation-examples.ts";
+import { WRITE_ROUTES } from "../../ledger-service/src/http/routes/write-routes.ts";
 import type { Express } from "express";
 import { canonicalBytes } from "../../core/canonical.ts";
 import { verify } from "../../core/crypto/sm2.ts";
@@ -37,6 +42,19 @@ function mountedRoutes(app: Express): Set<string> {
   walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
   return out;
 }
+
+/** Every field of a body, at any depth, whose value is a 64-hex digest: name → value. */
+function hashFieldsOf(value: unknown, out: Record<string, string> = {}): Record<string, string> {
+  if (Array.isArray(value)) for (const v of value) hashFieldsOf(v, out);
+  else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v === "string" && /^[0-9a-f]{64}$/.test(v)) out[k] = v;
+      else hashFieldsOf(v, out);
+    }
+  return out;
+}
+
+const openApiPathToExpress = (path: string) => path.replace(/\{([^}]+)\}/g, ":$1");
 
 const redoclyBin = join(dirname(createRequire(import.meta.url).resolve("@redocly/cli/package.json")), "bin", "cli.js");
 
@@ -345,6 +363,56 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
     expect((await bundle.text()).length).to.be.greaterThan(100_000);
     const init = await (await fetch(`${base()}${scripts[1]}`)).text();
     expect(init).to.include('"url":"/openapi.json"').and.include('"withDefaultFonts":false');
+  });
+
+  it("gives every operation a request example: bodies valid against the document and the record parser, every parameter one", async () => {
+    type Media = { schema: object; example?: unknown };
+    type Op = {
+      parameters?: { name: string; in: string; example?: unknown }[];
+      requestBody?: { content: Record<string, Media> };
+    };
+    const doc = (await (await fetch(`${base()}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Op>>;
+      components: unknown;
+    };
+    const ajv = new Ajv2020({ strict: false });
+    addFormats.default(ajv);
+    ajv.addSchema({ $id: "openapi", components: doc.components });
+    const missing: string[] = [];
+    const invalid: string[] = [];
+    const unexplained = new Set<string>();
+    let bodies = 0;
+    for (const [path, methods] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(methods)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        for (const p of op.parameters ?? [])
+          if (typeof p.example !== "string") missing.push(`${where} ${p.in} ${p.name}`);
+        const media = op.requestBody?.content["application/json"];
+        if (!media) continue;
+        bodies++;
+        if (media.example === undefined) {
+          missing.push(`${where} body`);
+          continue;
+        }
+        const schema = JSON.parse(JSON.stringify(media.schema).replaceAll('"#/components/', '"openapi#/components/'));
+        const validate = ajv.compile(schema as object);
+        if (!validate(media.example)) invalid.push(`${where}: ${ajv.errorsText(validate.errors)}`);
+        const record = (media.example as { record?: unknown }).record;
+        if (record === undefined) continue;
+        try {
+          const parsed = parseRecord(record);
+          for (const [field, value] of Object.entries(hashFieldsOf(parsed.body)))
+            if (!(field in HASH_FIELDS)) unexplained.add(`${field} (${value})`);
+          if (path !== "/v1/records")
+            expect(parsed.op, where).to.equal(WRITE_ROUTES.find((r) => r.path === openApiPathToExpress(path))?.op);
+        } catch (err) {
+          invalid.push(`${where}: ${(err as Error).message}`);
+        }
+      }
+    expect(missing, "operations without an example").to.deep.equal([]);
+    expect(invalid, "examples that do not validate").to.deep.equal([]);
+    expect([...unexplained], "hash fields pdl template does not explain").to.deep.equal([]);
+    expect(bodies).to.be.greaterThan(WRITE_ROUTES.length);
   });
 
   it("answered every request as /openapi.json documents it, public and system routes included", () => {

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { ERROR_CODE_LIST } from "../../../core/errors.ts";
 import { OPERATIONS } from "../../../core/operations.ts";
+import { DELIVERY_EXAMPLE, OPERATION_EXAMPLES, exampleActor } from "../../../core/operation-examples.ts";
 import type { ReadRoute, RouteResponses } from "./routes/route.ts";
 import { AcceptedRecord, Health, OpenApi, PendingRecord, Readiness } from "./api-schemas.ts";
-import { WRITE_ROUTES, openApiPath } from "./routes/write-routes.ts";
+import { PARAMETER_EXAMPLES, signedExample } from "./request-examples.ts";
+import { WRITE_ROUTES, openApiPath, type WriteRoute } from "./routes/write-routes.ts";
 
 /**
  * The OpenAPI 3.1 document, generated from the same route tables that mount the routes, with
@@ -74,7 +76,16 @@ function pathParameters(path: string) {
     in: "path",
     required: true,
     schema: { type: "string" },
+    example: PARAMETER_EXAMPLES[m[1]!],
   }));
+}
+
+/** A write route's example request: the operation's example body, signed (the generic route shows a product registration). */
+function writeExample(route: Pick<WriteRoute, "deliver"> & { op?: WriteRoute["op"] }): unknown {
+  const op = route.op ?? "product.register";
+  if (op === "actor.bootstrap" || op === "anchor.checkpoint") throw new Error(`${op} has no write route`);
+  const body = route.deliver ? DELIVERY_EXAMPLE : OPERATION_EXAMPLES[op];
+  return signedExample(op, exampleActor(OPERATIONS[op].roles), body);
 }
 
 /** GET /v1/grants/:grantId/audit → get.grants.grantId.audit (unique as the method and path are). */
@@ -129,11 +140,20 @@ export function openApiDocument(reads: readonly ReadRoute[], version: string): R
           required: q.required ?? false,
           description: q.description,
           schema: { type: "string" },
+          example: q.example,
         })),
       ],
       ...(route.requestBody
         ? {
-            requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.requestBody) } } },
+            requestBody: {
+              required: true,
+              content: {
+                "application/json": {
+                  schema: jsonSchema(route.requestBody.schema),
+                  example: route.requestBody.example,
+                },
+              },
+            },
           }
         : {}),
       responses: { ...successes(route.responses), ...errors },
@@ -178,6 +198,7 @@ export function openApiDocument(reads: readonly ReadRoute[], version: string): R
               required: ["record", "signature"],
               properties: { record, signature: { type: "string", pattern: "^[0-9a-f]{128}$" } },
             },
+            example: writeExample(route),
           },
         },
       },

@@ -43,7 +43,7 @@ export const clockRoutes: RouteContributor = (ctx): ReadRoute[] => {
       summary:
         "Moves the embedded chain's manual clock forward, to a time or by seconds (the agency; LEDGER_CLOCK=manual only); journaled before it answers",
       tag: "clock",
-      requestBody: AdvanceBody,
+      requestBody: { schema: AdvanceBody, example: { by: 30 * 86_400 } },
       responses: { 200: S.ClockState },
       handler: async (req, res) => {
         const caller = req.caller!;

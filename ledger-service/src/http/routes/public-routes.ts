@@ -73,8 +73,8 @@ export function publicConsistency(checkpointer: Checkpointer): ReadRoute {
     tag: "public",
     responses: { 200: S.ConsistencyProof },
     query: [
-      { name: "from", description: "the earlier tree size (≥ 1)", required: true },
-      { name: "to", description: "the later tree size (default: the latest checkpoint)" },
+      { name: "from", description: "the earlier tree size (≥ 1)", required: true, example: "1" },
+      { name: "to", description: "the later tree size (default: the latest checkpoint)", example: "8" },
     ],
     handler: async (req, res) => {
       const latest = await checkpointer.latest();

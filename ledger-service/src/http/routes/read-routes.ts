@@ -164,7 +164,11 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       tag: "lineage",
       responses: { 200: S.Lineage },
       query: [
-        { name: "format", description: "json (default), prov (W3C PROV-JSON) or openlineage (OpenLineage run events)" },
+        {
+          name: "format",
+          description: "json (default), prov (W3C PROV-JSON) or openlineage (OpenLineage run events)",
+          example: "prov",
+        },
       ],
       handler: async (req, res) => {
         const productId = param(req, "productId");
@@ -241,7 +245,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
         "Every duty overdue at a time (default: now): items with their kind, deadline, the record that started the clock and who owes the act; the agency and supervisors see all, others the items naming their organisation. `overdue` repeats the destruction items in the earlier per-grant shape",
       tag: "exit",
       responses: { 200: S.Overdue },
-      query: [{ name: "at", description: "Unix seconds" }],
+      query: [{ name: "at", description: "Unix seconds", example: "1798732800" }],
       handler: async (req, res) => {
         const at = await atQuery(req, backend);
         const items = await overdueItems({ at, backend, store }, req.caller!);

@@ -42,7 +42,7 @@ export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
         "The grant audit: its changes, partners, products, hops, deliveries, certificates, evaluations, exit status and overdue certificates",
       tag: "grants",
       responses: { 200: S.GrantAudit },
-      query: [{ name: "at", description: "Unix seconds for the overdue check (default: now)" }],
+      query: [{ name: "at", description: "Unix seconds for the overdue check (default: now)", example: "1798732800" }],
       handler: async (req, res) => {
         const grantId = param(req, "grantId");
         ctx.access.require(await ctx.access.canSeeGrant(req.caller!, grantId));

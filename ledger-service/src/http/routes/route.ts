@@ -24,9 +24,13 @@ export interface ReadRoute {
   readonly auth: "public" | "signed";
   readonly summary: string;
   readonly tag: string;
-  readonly query?: readonly { name: string; description: string; required?: boolean }[];
-  /** A POST's body schema, for the OpenAPI document. */
-  readonly requestBody?: z.ZodType;
+  /** Query parameters, each with an example value for the OpenAPI document. */
+  readonly query?: readonly { name: string; description: string; required?: boolean; example: string }[];
+  /**
+   * A POST's body: its schema and an example that passes it, for the OpenAPI document (the API
+   * suite validates every example against the document and fails on a body without one).
+   */
+  readonly requestBody?: { readonly schema: z.ZodType; readonly example: unknown };
   /**
    * The schema of each success answer by status (api-schemas.ts): the OpenAPI document is
    * generated from them and the API suite validates every real answer against it.

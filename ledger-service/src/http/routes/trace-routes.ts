@@ -112,7 +112,10 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         "A delivery's watermark and fingerprint key secret and the caller's index key, for `pdl deliver` (operator, partner)",
       tag: "trace",
       responses: { 200: S.DeliveryKeys },
-      requestBody: KeysBody,
+      requestBody: {
+        schema: KeysBody,
+        example: { deliveryId: "D1" },
+      },
       handler: async (req, res) => {
         access.requireRead(req.caller!, "deliveryKeys");
         const { deliveryId } = parse(KeysBody, req);
@@ -146,7 +149,13 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         "Begin (or resume) depositing a registered delivery's keyed fingerprints, with its watermark spec (the delivery's author)",
       tag: "trace",
       responses: { 200: S.IntakeStatus },
-      requestBody: BeginBody,
+      requestBody: {
+        schema: BeginBody,
+        example: {
+          watermark: { keyColumns: ["company"], columns: [{ column: "amount", kind: "number", decimals: 2 }] },
+          format: "csv",
+        },
+      },
       handler: async (req, res) => {
         const delivery = await deliveryOnChain(deliveryIdParam(req), req);
         const body = parse(BeginBody, req);
@@ -163,7 +172,15 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         "Deposit a chunk of lookup handles and leaf hashes; the final chunk is checked against the root on chain and indexed (the delivery's author)",
       tag: "trace",
       responses: { 200: S.IntakeStatus },
-      requestBody: ChunkBody,
+      requestBody: {
+        schema: ChunkBody,
+        example: {
+          start: 0,
+          handles: "AAAAAAAAAAAAAAAAAAAAAA==",
+          leafHashes: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+          final: true,
+        },
+      },
       handler: async (req, res) => {
         const delivery = await deliveryOnChain(deliveryIdParam(req), req);
         const body = parse(ChunkBody, req);
@@ -205,7 +222,10 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         "Trace leaked records to the deliveries they came from, with proofs, lineage, grant and destruction status (agency, supervisors)",
       tag: "trace",
       responses: { 200: S.TraceReport },
-      requestBody: TraceBody,
+      requestBody: {
+        schema: TraceBody,
+        example: { records: "company,rating,amount\nLonghua Precision Tooling Co.,A,12.50\n", format: "csv" },
+      },
       handler: async (req, res) => {
         access.requireRead(req.caller!, "trace");
         const body = parse(TraceBody, req);
