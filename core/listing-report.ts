@@ -55,3 +55,18 @@ export interface SourceFreshness {
   /** The record of the current version (or the registration). */
   readonly evidence: Evidence | null;
 }
+
+/** One product of the exchange's listing queue (GET /v1/exchange/queue). */
+export interface ListingQueueItem {
+  readonly productId: string;
+  readonly name: string;
+  readonly domain: string;
+  readonly operator: string;
+  readonly operatorName: string;
+  readonly grantId: string;
+  readonly grantStatus: string | null;
+  /** Block time of the product's registration. */
+  readonly registeredAt: number;
+  /** Its listing verification report at the queue's time: the verdict and the ids of the checks that fail. */
+  readonly report: { readonly at: number; readonly verdict: "pass" | "fail"; readonly failing: readonly string[] };
+}

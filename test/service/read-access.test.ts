@@ -275,6 +275,14 @@ describe("reads filtered by the caller: every role on every signed read route", 
       allowed: G1,
     },
     {
+      label: "the exchange's listing queue",
+      route: "GET /v1/exchange/queue",
+      path: () => "/v1/exchange/queue",
+      allowed: EVERYTHING,
+      check: (_who, json) =>
+        expect((json as { products: { productId: string }[] }).products.map((p) => p.productId)).to.deep.equal(["P1"]),
+    },
+    {
       label: "the grant audit",
       route: "GET /v1/grants/:grantId/audit",
       path: () => "/v1/grants/G1/audit",

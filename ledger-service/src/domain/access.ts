@@ -73,6 +73,8 @@ export function publicProductFacts(body: Product, operator: string, view: Produc
 
 /** Reads open to some roles only, whatever the record they concern. */
 export const ROLE_READS = {
+  /** The listing queue (GET /v1/exchange/queue): the exchange decides, the agency and supervisors watch. */
+  listingQueue: ["exchange", "agency", "supervisor"],
   /** Tracing a leaked file (POST /v1/trace). */
   trace: ["agency", "supervisor"],
   /** A delivery's trace keys and fingerprint deposit: the delivering organisations. */

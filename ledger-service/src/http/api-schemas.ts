@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { OPERATION_NAMES } from "../../../core/operations.ts";
 import { OVERDUE_KINDS } from "../../../core/overdue.ts";
+import { PUBLIC_STATUSES } from "../../../core/public-list.ts";
 import { Grant } from "../../../core/records/grant.ts";
 import { LineageHop } from "../../../core/records/lineage.ts";
 import { Product } from "../../../core/records/product.ts";
@@ -84,11 +85,18 @@ export const RecordHistory = z.strictObject({
   ),
 });
 
+/** The next page's cursor (`?cursor=`), null on the last page. */
+const NextCursor = z.string().nullable();
+
 export const ResourceCatalog = z.strictObject({
   resources: z.array(z.strictObject({ id: z.string(), record: Resource, view: StateView.nullable() })),
+  nextCursor: NextCursor,
 });
 
-export const GrantList = z.strictObject({ grants: z.array(z.strictObject({ id: z.string(), view: StateView })) });
+export const GrantList = z.strictObject({
+  grants: z.array(z.strictObject({ id: z.string(), view: StateView })),
+  nextCursor: NextCursor,
+});
 
 export const PublicProductFacts = z.strictObject({
   id: z.string(),
@@ -293,7 +301,36 @@ export const GrantAudit = z.strictObject({
   }),
 });
 
-export const PublicProducts = z.strictObject({ products: z.array(PublicProductFacts.omit({ status: true })) });
+export const ListingQueue = z.strictObject({
+  products: z.array(
+    z.strictObject({
+      productId: z.string(),
+      name: z.string(),
+      domain: z.string(),
+      operator: z.string(),
+      operatorName: z.string(),
+      grantId: z.string(),
+      grantStatus: z.string().nullable(),
+      registeredAt: Count,
+      report: z.strictObject({
+        at: Count,
+        verdict: z.enum(["pass", "fail"]),
+        failing: z.array(z.string()),
+      }),
+    }),
+  ),
+  nextCursor: NextCursor,
+});
+
+export const PublicListing = PublicProductFacts.extend({
+  operatorName: z.string(),
+  status: z.enum(PUBLIC_STATUSES),
+  priceYuan: z.string().regex(/^[0-9]+\.[0-9]{2}$/),
+  priceText: z.string(),
+  listedAt: Count,
+  lastPublished: Count,
+});
+export const PublicProducts = z.strictObject({ products: z.array(PublicListing), nextCursor: NextCursor });
 
 const AnchorRecord = ReceiptAnchor.extend({ origin: z.string().optional() }).loose();
 export const PublicCheckpoint = z.strictObject({

@@ -1,39 +1,62 @@
-import type { Product } from "../../../../core/records/product.ts";
+import { EXAMPLE_ORGS } from "../../../../core/operation-examples.ts";
+import { Domain } from "../../../../core/records/common.ts";
+import { ServiceForm } from "../../../../core/records/product.ts";
+import { PUBLIC_STATUSES } from "../../../../core/public-list.ts";
 import * as S from "../api-schemas.ts";
-import type { ProductView } from "../../../../core/views.ts";
 import type { LedgerBackend } from "../../chain/backend.ts";
 import type { IndexStore } from "../../indexes/index-store.ts";
 import type { AnchorStore } from "../../log/anchoring.ts";
 import type { Checkpointer } from "../../log/checkpointer.ts";
 import type { ReadRoute } from "./route.ts";
-import { publicProductFacts } from "../../domain/access.ts";
+import { publicListing } from "../../domain/public-list.ts";
+import { preferredLanguage } from "../language.ts";
+import { enumFilter, filterValue, pageOf, pageRequest, PAGE_QUERY } from "./paging.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 
 /**
- * What the public sees without signing anything (运营机构定期公开数据产品和服务清单): the listed
- * products and services, free or charged and at what price.
+ * What the public sees without signing anything (运营机构定期公开数据产品和服务清单): every
+ * product the exchange listed, with its real status today (a listing stands only while its grant
+ * allows trading), the operator by name, the price in yuan with its unit; filtered and paged.
  */
 export function publicProductList(store: IndexStore, backend: LedgerBackend): ReadRoute {
   return {
     path: "/v1/public/products",
     auth: "public",
-    summary: "The published product and service list: listed products, free or charged, and their price",
+    summary:
+      "The published product and service list: every product the exchange listed, its status today (listed only while the listing stands and its grant allows trading), free or charged, its price in yuan with its unit, the operator by name; filters and cursor pages",
     tag: "public",
     responses: { 200: S.PublicProducts },
-    handler: async (_req, res) => {
-      const products = [];
-      for (const id of await store.idsOfKind("product")) {
-        const view = (await backend.view({ kind: "product", id })) as ProductView | undefined;
-        if (!view || view.status !== "listed") continue;
-        const first = (await store.historyOf("product", id))[0]!;
-        const { status: _listed, ...facts } = publicProductFacts(
-          first.signed.record.body as Product,
-          first.signed.record.actor,
-          view,
-        );
-        products.push(facts);
-      }
-      res.json({ products });
+    query: [
+      { name: "status", description: `one of ${PUBLIC_STATUSES.join(", ")}`, example: "listed" },
+      { name: "domain", description: `the product's domain: ${Domain.options.join(", ")}`, example: "finance" },
+      { name: "charge", description: "free or charged", example: "charged" },
+      { name: "serviceForm", description: `one of ${ServiceForm.options.join(", ")}`, example: "api" },
+      { name: "operator", description: "the operator's unified social credit code", example: EXAMPLE_ORGS.operator },
+      { name: "q", description: "text in the name, scenario or operator's name (case-insensitive)", example: "credit" },
+      ...PAGE_QUERY,
+    ],
+    handler: async (req, res) => {
+      const status = enumFilter(req, "status", PUBLIC_STATUSES);
+      const domain = enumFilter(req, "domain", Domain.options);
+      const charge = enumFilter(req, "charge", ["free", "charged"] as const);
+      const serviceForm = enumFilter(req, "serviceForm", ServiceForm.options);
+      const operator = filterValue(req, "operator");
+      const q = filterValue(req, "q")?.toLowerCase();
+      const page = pageRequest(req);
+      const now = await backend.now();
+      const lang = preferredLanguage(req);
+      const { items, nextCursor } = await pageOf(await store.idsOfKind("product"), page, async (id) => {
+        const p = await publicListing({ store, backend }, id, now, lang);
+        if (!p) return undefined;
+        if (status && p.status !== status) return undefined;
+        if (domain && p.domain !== domain) return undefined;
+        if (charge && p.charge !== charge) return undefined;
+        if (serviceForm && p.serviceForm !== serviceForm) return undefined;
+        if (operator && p.operator !== operator) return undefined;
+        if (q && ![p.name, p.scenario, p.operatorName].some((t) => t.toLowerCase().includes(q))) return undefined;
+        return p;
+      });
+      res.json({ products: items, nextCursor });
     },
   };
 }

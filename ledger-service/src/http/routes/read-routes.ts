@@ -1,7 +1,11 @@
+import { EXAMPLE_ORGS } from "../../../../core/operation-examples.ts";
+import { Domain } from "../../../../core/records/common.ts";
 import type { Request } from "express";
 import * as S from "../api-schemas.ts";
 import { Receipt } from "../../log/receipt.ts";
-import type { ViewKey } from "../../../../core/views.ts";
+import type { GrantView, ViewKey } from "../../../../core/views.ts";
+import { GRANT_STATUSES } from "../../../../core/records/grant.ts";
+import type { Resource } from "../../../../core/records/resource.ts";
 import type { Access } from "../../domain/access.ts";
 import { lineageGraph, recipientLineage } from "../../domain/lineage-graph.ts";
 import { toOpenLineage } from "../../domain/openlineage.ts";
@@ -11,6 +15,7 @@ import type { LedgerBackend } from "../../chain/backend.ts";
 import type { IndexStore } from "../../indexes/index-store.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 import { param, atQuery, type ReadRoute } from "./route.ts";
+import { enumFilter, filterValue, pageOf, pageRequest, PAGE_QUERY } from "./paging.ts";
 import type { OutcomeEntry } from "../../domain/outcomes.ts";
 import { pendingRecordOf } from "../../domain/record-service.ts";
 import { OUTCOME_POLL_SECONDS } from "./write-handlers.ts";
@@ -66,18 +71,25 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
     {
       path: "/v1/resources",
       auth: "signed",
-      summary: "The resource catalog (the resources the caller may see)",
+      summary: "The resource catalog (the resources the caller may see), filtered by domain or grade, in cursor pages",
       tag: "resources",
       responses: { 200: S.ResourceCatalog },
+      query: [
+        { name: "domain", description: `the resource's domain: ${Domain.options.join(", ")}`, example: "finance" },
+        { name: "grade", description: "the resource's grade, 1 to 4", example: "2" },
+        ...PAGE_QUERY,
+      ],
       handler: async (req, res) => {
-        const out = [];
-        for (const id of await store.idsOfKind("resource")) {
+        const domain = enumFilter(req, "domain", Domain.options);
+        const grade = enumFilter(req, "grade", ["1", "2", "3", "4"] as const);
+        const { items, nextCursor } = await pageOf(await store.idsOfKind("resource"), pageRequest(req), async (id) => {
           const first = (await store.historyOf("resource", id))[0]!;
-          const body = first.signed.record.body as { sourceUnits: string[] };
-          if (!(await access.canSeeResource(req.caller!, body.sourceUnits))) continue;
-          out.push({ id, record: body, view: await backend.view({ kind: "resource", id }) });
-        }
-        res.json({ resources: out });
+          const body = first.signed.record.body as Resource;
+          if (!(await access.canSeeResource(req.caller!, body.sourceUnits))) return undefined;
+          if ((domain && body.domain !== domain) || (grade && String(body.grade) !== grade)) return undefined;
+          return { id, record: body, view: await backend.view({ kind: "resource", id }) };
+        });
+        res.json({ resources: items, nextCursor });
       },
     },
     {
@@ -91,16 +103,27 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
     {
       path: "/v1/grants",
       auth: "signed",
-      summary: "Grants the caller may see (all for the agency, supervisors and the exchange)",
+      summary:
+        "Grants the caller may see (all for the agency, supervisors and the exchange), filtered by status or grantee, in cursor pages",
       tag: "grants",
       responses: { 200: S.GrantList },
+      query: [
+        { name: "status", description: `one of ${GRANT_STATUSES.join(", ")}`, example: "active" },
+        { name: "grantee", description: "the operator's unified social credit code", example: EXAMPLE_ORGS.operator },
+        ...PAGE_QUERY,
+      ],
       handler: async (req, res) => {
+        const status = enumFilter(req, "status", GRANT_STATUSES);
+        const grantee = filterValue(req, "grantee");
         const ids = access.readsEverything(req.caller!)
           ? await store.idsOfKind("grant")
           : [...(await access.grantsOf(req.caller!.orgId))];
-        const grants = [];
-        for (const id of ids) grants.push({ id, view: await backend.view({ kind: "grant", id }) });
-        res.json({ grants });
+        const { items, nextCursor } = await pageOf(ids, pageRequest(req), async (id) => {
+          const view = (await backend.view({ kind: "grant", id })) as GrantView | undefined;
+          if (!view || (status && view.status !== status) || (grantee && view.grantee !== grantee)) return undefined;
+          return { id, view };
+        });
+        res.json({ grants: items, nextCursor });
       },
     },
     {

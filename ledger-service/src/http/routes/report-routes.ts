@@ -1,10 +1,13 @@
+import { Domain } from "../../../../core/records/common.ts";
 import type { Product } from "../../../../core/records/product.ts";
 import * as S from "../api-schemas.ts";
 import { grantAudit, listingReport, signReport, type ReportDeps } from "../../domain/verification-report.ts";
+import { queueItem } from "../../domain/listing-queue.ts";
+import { enumFilter, pageOf, pageRequest, PAGE_QUERY } from "./paging.ts";
 import { atQuery, param, type ReadRoute, type RouteContributor } from "./route.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 
-/** The exchange's listing verification report and the grant audit. */
+/** The exchange's listing queue and verification report, and the grant audit. */
 export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
   const deps: ReportDeps = {
     store: ctx.store,
@@ -33,6 +36,36 @@ export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
         // The exchange, the agency and supervisors; the holders of the product's grant may preview it.
         ctx.access.require(await ctx.access.canSeeGrant(caller, (first.signed.record.body as Product).grantId));
         res.json(signReport(await listingReport(deps, productId, await ctx.backend.now()), signer));
+      },
+    },
+    {
+      path: "/v1/exchange/queue",
+      auth: "signed",
+      summary:
+        "The listing queue: products registered and not (yet) listed, each with the verdict of its listing verification report now and the checks that fail (the exchange, the agency and supervisors); filtered by domain or verdict, in cursor pages",
+      tag: "listing",
+      responses: { 200: S.ListingQueue },
+      query: [
+        { name: "domain", description: `the product's domain: ${Domain.options.join(", ")}`, example: "finance" },
+        { name: "verdict", description: "pass or fail", example: "pass" },
+        ...PAGE_QUERY,
+      ],
+      handler: async (req, res) => {
+        ctx.access.requireRead(req.caller!, "listingQueue");
+        const domain = enumFilter(req, "domain", Domain.options);
+        const verdict = enumFilter(req, "verdict", ["pass", "fail"] as const);
+        const at = await ctx.backend.now();
+        const { items, nextCursor } = await pageOf(
+          await ctx.store.idsOfKind("product"),
+          pageRequest(req),
+          async (id) => {
+            const item = await queueItem(deps, id, at);
+            if (!item || (domain && item.domain !== domain) || (verdict && item.report.verdict !== verdict))
+              return undefined;
+            return item;
+          },
+        );
+        res.json({ products: items, nextCursor });
       },
     },
     {

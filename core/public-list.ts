@@ -1,0 +1,75 @@
+/**
+ * The published product and service list (运营机构定期公开数据产品和服务清单) as the service
+ * answers it and the console reads it: a wire format, so it lives beside the records; the service
+ * builds it in ledger-service/src/domain/public-list.ts.
+ */
+
+/**
+ * What the public is told of a product that was listed. `listed` only while the exchange's
+ * listing stands and the grant still allows trading; otherwise why it does not: the exchange
+ * delisted it, or the grant behind it is suspended, in exit, revoked, closed or past its term.
+ */
+export const PUBLIC_STATUSES = [
+  "listed",
+  "delisted",
+  "grant-suspended",
+  "grant-exiting",
+  "grant-revoked",
+  "grant-closed",
+  "grant-expired",
+] as const;
+export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
+
+export interface PublicListing {
+  readonly id: string;
+  readonly name: string;
+  readonly domain: string;
+  readonly scenario: string;
+  readonly serviceForm: string;
+  /** The operator's unified social credit code and its registered name. */
+  readonly operator: string;
+  readonly operatorName: string;
+  readonly status: PublicStatus;
+  readonly charge: "free" | "charged";
+  readonly priceFen: number;
+  /** The price in yuan with two decimals, e.g. "5.00". */
+  readonly priceYuan: string;
+  readonly chargeUnit: string;
+  /** The price in yuan with its unit, in the caller's language (Accept-Language). */
+  readonly priceText: string;
+  /** Block time (Unix seconds) of the latest listing. */
+  readonly listedAt: number;
+  /** Block time of the latest change the list shows (listing, delisting, repricing, the grant's status). */
+  readonly lastPublished: number;
+}
+
+/** One page of a list answer: `nextCursor` asks for the next page (`?cursor=`), null on the last. */
+export interface Page {
+  readonly nextCursor: string | null;
+}
+
+export interface PublicProductPage extends Page {
+  readonly products: readonly PublicListing[];
+}
+
+/** A price in fen as yuan with two decimals, e.g. 12345 → "123.45" (exact: integer arithmetic). */
+export function yuanOf(fen: number): string {
+  return `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
+}
+
+const UNIT_TEXT = {
+  zh: { "per-product": "元/个", "per-call": "元/次", "per-period": "元/期", "per-volume": "元/单位数据量" },
+  en: {
+    "per-product": "per product",
+    "per-call": "per call",
+    "per-period": "per period",
+    "per-volume": "per unit of volume",
+  },
+} as const;
+
+/** "5.00 元/次" or "¥5.00 per call"; free products "免费" / "free". */
+export function priceText(charge: "free" | "charged", fen: number, unit: string, lang: "zh" | "en"): string {
+  if (charge === "free" && fen === 0) return lang === "zh" ? "免费" : "free";
+  const text = (UNIT_TEXT[lang] as Record<string, string>)[unit] ?? unit;
+  return lang === "zh" ? `${yuanOf(fen)} ${text}` : `¥${yuanOf(fen)} ${text}`;
+}
