@@ -287,6 +287,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await records.idle();
       await records.close();
       for (const close of closers.splice(0)) await close();
+      nonces.close();
       await nonceDb.close();
       await outcomeDb.close();
       await verifier.close();

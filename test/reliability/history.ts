@@ -41,6 +41,7 @@ const SOURCES = [
   "ledger-service/src/indexes",
   "contracts",
   "core",
+  "chaincode/src",
 ];
 
 function codeVersion(root: string): string {

@@ -42,7 +42,8 @@ export class NonceStore {
     const expired: string[] = [];
     for (const [key, seen] of this.recent) if (seen + 2 * this.windowSeconds < now) expired.push(key);
     for (const key of expired) this.recent.delete(key);
-    if (expired.length > 0)
+    // A sweep timer that fires while the service is stopping must not write to a closed store.
+    if (expired.length > 0 && this.root.status === "open")
       await writeBatch(
         this.root,
         expired.map((key) => this.db.delOp(key)),
