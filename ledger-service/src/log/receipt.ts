@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseSignedRecord } from "../../../core/record.ts";
-import type { AnchorStore } from "./anchoring.ts";
-import { type AnchorRecord } from "./anchoring.ts";
+// Types only: the receipt check runs in the browser too, where the anchor store (LevelDB) cannot.
+import type { AnchorRecord, AnchorStore } from "./anchoring.ts";
 import { checkpointHash, checkSignedCheckpoint, splitNote } from "./checkpoint.ts";
 import type { Checkpointer } from "./checkpointer.ts";
 import type { MerkleLog } from "./merkle-log.ts";

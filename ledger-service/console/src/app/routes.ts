@@ -5,6 +5,7 @@ import { exchangeRoutes } from "../pages/exchange/index.ts";
 import { supervisorRoutes } from "../pages/supervisor/index.ts";
 import { agencyRoutes } from "../pages/agency/index.ts";
 import { operatorRoutes } from "../pages/operator/index.ts";
+import { toolRoutes } from "../pages/tools/index.ts";
 
 /** Every page, in menu order. Add pages in the role's own folder, not here. */
 export const ROUTES: readonly ConsoleRoute[] = [
@@ -14,4 +15,5 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...supervisorRoutes,
   ...agencyRoutes,
   ...operatorRoutes,
+  ...toolRoutes,
 ];
