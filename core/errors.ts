@@ -88,6 +88,7 @@ export const ERROR_CODES = {
   CLOCK_NOT_MANUAL: { scope: "service", http: 409, en: "The chain's clock cannot be moved: only the embedded chain started with LEDGER_CLOCK=manual has a clock the agency moves.", zh: "区块链时钟不可调整：仅以 LEDGER_CLOCK=manual 启动的内嵌链允许实施机构推进时钟。" },
   CLOCK_BACKWARDS: { scope: "service", http: 409, en: "The chain's clock only moves forward.", zh: "区块链时钟只能向前推进，不能回拨。" },
   CHAIN_CONFLICT: { scope: "service", http: 409, en: "A concurrent transaction changed the same records; nothing was written. Retry.", zh: "并发交易修改了相同记录，未写入任何数据，请重试。" },
+  TRACE_TOO_FEW_RECORDS: { scope: "service", http: 422, en: "Too few distinct records to trace: below the documented minimum no attribution can be decided.", zh: "待溯源的记录过少：低于规定的最少记录数，无法作出归属判定。" },
   INTERNAL: { scope: "service", http: 500, en: "Internal error.", zh: "内部错误。" },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -480,6 +480,39 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     expect(await c.sup.get<IntakeStatus>(TRACE_PATHS.delivery("D-BAD"))).to.deep.include({ staged: 0, indexed: false });
   });
 
+  it("refuses a trace below the minimum of distinct records, and an unknown product, with the limit and the id", async () => {
+    type ErrorBody = { error: { code: string; details?: Record<string, unknown> } };
+    const copy = await leakOf(toCon(), 13);
+    const text = async (rows: readonly Row[]) => {
+      const path = join(dir, "minimum.jsonl");
+      await writeRecords(path, "jsonl", rows);
+      return readFileSync(path, "utf8");
+    };
+    // Exactly the minimum is traced (and attributed); one fewer is refused, naming both numbers.
+    const atMinimum = await c.sup.raw("POST", TRACE_PATHS.trace, { records: await text(copy.slice(0, 50)) });
+    expect(atMinimum.status).to.equal(200);
+    expect((atMinimum.json as TraceReport).attributedTo).to.deep.equal(["D-CON"]);
+    const below = await c.sup.raw("POST", TRACE_PATHS.trace, { records: await text(copy.slice(0, 49)) });
+    expect(below.status).to.equal(422);
+    const refusal = (below.json as ErrorBody).error;
+    expect(refusal.code).to.equal("TRACE_TOO_FEW_RECORDS");
+    expect(refusal.details).to.deep.include({ field: "records", limit: 50, count: 49 });
+    // Repeating records does not reach the minimum: they are counted once.
+    const repeated = await c.sup.raw("POST", TRACE_PATHS.trace, {
+      records: await text([...copy.slice(0, 49), copy[0]!, copy[1]!]),
+    });
+    expect((repeated.json as ErrorBody).error.code).to.equal("TRACE_TOO_FEW_RECORDS");
+    // An unknown product is not "no match": NOT_FOUND, naming the id.
+    const unknown = await c.sup.raw("POST", TRACE_PATHS.trace, {
+      records: await text(copy.slice(0, 50)),
+      productId: "P-NOPE",
+    });
+    expect(unknown.status).to.equal(404);
+    const notFound = (unknown.json as ErrorBody).error;
+    expect(notFound.code).to.equal("NOT_FOUND");
+    expect(notFound.details).to.deep.include({ id: "P-NOPE" });
+  });
+
   it("flags a leak found after the grant's destruction certificate covered the data as a violation", async () => {
     await c.agency.request(
       "POST",

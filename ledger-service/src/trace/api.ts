@@ -90,6 +90,12 @@ export interface TraceRequest {
   readonly maxProofsPerDelivery?: number;
 }
 
+/**
+ * The fewest distinct leaked records a trace accepts (docs/TRACING.md §5): below it no
+ * attribution can be decided at the bound, so the service refuses rather than answer "no match".
+ */
+export const MIN_TRACE_RECORDS = 50;
+
 /** Base64 characters per record in a fingerprint chunk: 16 + 32 + 1 bytes → at most 66. */
 const CHUNK_CHARS_PER_RECORD = 66;
 export const MAX_CHUNK_RECORDS = 4096;

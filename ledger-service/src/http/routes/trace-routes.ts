@@ -5,6 +5,7 @@ import { describeIssues } from "../../../../core/validate.ts";
 import { Id, Timestamp } from "../../../../core/records/common.ts";
 import type { LineageHop } from "../../../../core/records/lineage.ts";
 import {
+  MIN_TRACE_RECORDS,
   chunkRecordsFor,
   parseRecordText,
   TRACE_PATHS,
@@ -230,13 +231,24 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         access.requireRead(req.caller!, "trace");
         const body = parse(TraceBody, req);
         let rows: Row[];
+        const distinct = new Set<string>();
         try {
           rows = parseRecordText(body.records, body.format ?? "auto");
-          for (const r of rows) canonicalRecord(r);
+          for (const r of rows) distinct.add(canonicalRecord(r));
         } catch (err) {
           throw new LedgerError("MALFORMED_REQUEST", `records: ${(err as Error).message}`);
         }
-        if (rows.length === 0) throw new LedgerError("MALFORMED_REQUEST", "records: no record to trace");
+        if (distinct.size < MIN_TRACE_RECORDS)
+          throw new LedgerError(
+            "TRACE_TOO_FEW_RECORDS",
+            `records: ${distinct.size} distinct records, a trace needs at least ${MIN_TRACE_RECORDS}`,
+            { field: "records", limit: MIN_TRACE_RECORDS, count: distinct.size },
+          );
+        if (body.productId !== undefined && (await store.historyOf("product", body.productId)).length === 0)
+          throw new LedgerError("NOT_FOUND", `productId: no product ${body.productId} on the ledger`, {
+            field: "productId",
+            id: body.productId,
+          });
 
         const { store: fingerprints, vault } = await runtime();
         const metas = await fingerprints.deliveries();
