@@ -98,6 +98,7 @@ export interface DemoSummary {
     readonly certificates: number;
     readonly overdue: number;
   };
+  /** Products in the published list, whatever their status today (the demo closes its grant at the end). */
   readonly publicListed: number;
 }
 
@@ -505,7 +506,7 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   print(
     `  supervisor's grant audit of ${grantId} (${baseUrl}/v1/grants/${grantId}/audit): status ${audit.exit.status}, ${audit.products.length} products, ${audit.hops.length} hops incl. ${audit.deliveries.length} deliveries, ${audit.certificates.length} destruction certificates, ${audit.exit.overdue.length} overdue`,
   );
-  const listed = await publicClient.getPublic<{ products: unknown[] }>("/v1/public/products?status=listed&limit=500");
+  const listed = await publicClient.getPublic<{ products: unknown[] }>("/v1/public/products?limit=500");
   print(
     `  public product list: ${listed.products.length} products on offer (${baseUrl}/v1/public/products, each with its status); log checkpoint: ${baseUrl}/v1/public/checkpoint`,
   );
