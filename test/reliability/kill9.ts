@@ -3,11 +3,11 @@ import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { rebuildIndexes } from "../../ledger-service/src/reindex.ts";
 import { startService } from "../../ledger-service/src/service.ts";
-import { hopBody } from "../../scripts/scenarios/fixtures.ts";
 import { MEMBERS, org } from "../../scripts/scenarios/world.ts";
 import { PASSPHRASE, type History } from "./history.ts";
 import { kill9, startServiceProcess, stopGracefully, type ServiceProcess } from "./service-process.ts";
-import { CheckpointWatch, answerOf, fail, judge, sentOf, type Counts, type Sent } from "./truth.ts";
+import { startLoad } from "./load.ts";
+import { CheckpointWatch, fail, judge, type Counts, type Sent } from "./truth.ts";
 
 /**
  * kill -9 of the service under load, `rounds` times, on a copy of a directory that already
@@ -56,34 +56,21 @@ export async function killUnderLoad(o: Kill9Options, counts: Counts): Promise<vo
       await judge(op, all, watch.logKey, counts, round === o.rounds);
       if (round === o.rounds) break;
 
-      let stop = false;
-      let n = 0;
-      const writers = Array.from({ length: o.writers }, async (_, w) => {
-        while (!stop) {
-          const signed = op.sign("lineage.hop", hopBody(`K9-${round}-${w}-${n++}`) as never);
-          const s: Sent = { ...sentOf(signed), answer: { kind: "none", status: 0, error: "" } };
-          all.push(s);
-          try {
-            s.answer = answerOf(await op.raw("POST", "/v1/records", signed));
-          } catch (err) {
-            s.answer = { kind: "none", status: 0, error: (err as Error).message };
-            return;
-          }
-          if (s.answer.status >= 500 && s.answer.kind !== "not-sent")
-            fail(counts, "fiveXX", `${s.id}: ${s.answer.status} ${"code" in s.answer ? s.answer.code : ""}`);
-        }
+      const load = startLoad({
+        op,
+        base: p.base,
+        prefix: `K9-${round}`,
+        writers: o.writers,
+        all,
+        counts,
+        watch,
+        watchEveryMs: 150,
+        onConnectionError: "stop",
       });
-      const watcher = (async () => {
-        while (!stop) {
-          await watch.observe(p!.base).catch(() => undefined);
-          await new Promise((ok) => setTimeout(ok, 150));
-        }
-      })();
       const [lo, hi] = o.loadMs;
       await new Promise((ok) => setTimeout(ok, lo + Math.random() * (hi - lo)));
       await kill9(p);
-      stop = true;
-      await Promise.all([...writers, watcher]);
+      await load.stop();
       const answered = all.filter((s) => s.answer.kind === "accepted").length;
       o.say(
         `kill -9 ${round + 1}/${o.rounds}: started in ${p.startMs} ms, ${all.length} writes sent, ${answered} acknowledged so far`,

@@ -10,7 +10,8 @@ import { hopBody } from "../../scripts/scenarios/fixtures.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 import { RpcProxy } from "./rpc-proxy.ts";
 import { freePort } from "./service-process.ts";
-import { CheckpointWatch, answerOf, fail, judge, sentOf, type Counts, type Sent } from "./truth.ts";
+import { pause, startLoad } from "./load.ts";
+import { CheckpointWatch, answerOf, fail, judge, type Counts, type Sent } from "./truth.ts";
 
 /** Hardhat's first default account: funded on a fresh `hardhat node`, never used outside tests. */
 const DEPLOYER = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -70,8 +71,6 @@ async function killNode(node: EvmNode): Promise<void> {
   await gone;
 }
 
-const pause = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-
 export async function chainOutages(o: OutageOptions, counts: Counts): Promise<void> {
   const logFile = join(o.dir, "..", "hardhat-node.log");
   const nodes: EvmNode[] = [await startNode(o.root, logFile)];
@@ -103,30 +102,17 @@ export async function chainOutages(o: OutageOptions, counts: Counts): Promise<vo
     await watch.observe(base);
     const op = clients.op;
 
-    let stop = false;
-    let n = 0;
-    const writers = Array.from({ length: o.writers }, async (_, w) => {
-      while (!stop) {
-        const signed = op.sign("lineage.hop", hopBody(`OUT-${w}-${n++}`) as never);
-        const s: Sent = { ...sentOf(signed), answer: { kind: "none", status: 0, error: "" } };
-        all.push(s);
-        try {
-          s.answer = answerOf(await op.raw("POST", "/v1/records", signed));
-        } catch (err) {
-          s.answer = { kind: "none", status: 0, error: (err as Error).message };
-        }
-        if (s.answer.status >= 500 && s.answer.kind !== "not-sent")
-          fail(counts, "fiveXX", `${s.id}: ${s.answer.status} ${"code" in s.answer ? s.answer.code : ""}`);
-        // An honest 503 says when to come back; a client in a loop should not spin on it.
-        if (s.answer.kind === "not-sent") await pause(100);
-      }
+    const load = startLoad({
+      op,
+      base,
+      prefix: "OUT",
+      writers: o.writers,
+      all,
+      counts,
+      watch,
+      watchEveryMs: 200,
+      onConnectionError: "continue",
     });
-    const watcher = (async () => {
-      while (!stop) {
-        await watch.observe(base).catch(() => undefined);
-        await pause(200);
-      }
-    })();
     const phase = async (
       what: string,
       ms: number,
@@ -178,8 +164,7 @@ export async function chainOutages(o: OutageOptions, counts: Counts): Promise<vo
       () => proxy.set("refuse"),
       () => proxy.set("pass"),
     );
-    stop = true;
-    await Promise.all([...writers, watcher]);
+    await load.stop();
     await watch.observe(base);
     await judge(op, all, watch.logKey, counts, true);
 
