@@ -1,9 +1,7 @@
 import { AxeBuilder } from "@axe-core/playwright";
 import { expect } from "chai";
-import { sealKey } from "../../core/keyfile.ts";
-import { MEMBERS, org } from "../../scripts/scenarios/world.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
-import { signInWithKey, useConsoleSuite } from "./browser.ts";
+import { signInAsMember, useConsoleSuite } from "./browser.ts";
 
 /** axe-core on each page as rendered: no serious or critical violation (WCAG 2.1 A/AA rules). */
 describe("console: accessibility (axe-core)", function () {
@@ -40,11 +38,7 @@ describe("console: accessibility (axe-core)", function () {
   });
 
   it("the listing verification report, signed in as the exchange", async () => {
-    const key = sealKey(
-      { purpose: "signing", algorithm: "sm2", orgId: org("ex"), privateKey: MEMBERS.ex.sm2PrivateKey },
-      "axe",
-    );
-    await signInWithKey(t.page, t.svc.url, JSON.stringify(key), "axe");
+    await signInAsMember(t.page, t.svc.url, "ex", "axe");
     await t.page.goto(`${t.svc.url}/#/exchange/report/P1`);
     await t.page.getByRole("heading", { name: "核验项" }).waitFor();
     expect(await seriousViolations()).to.deep.equal([]);

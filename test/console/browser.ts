@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from "playwright-core";
+import { sealKey } from "../../core/keyfile.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
+import { MEMBERS, org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { testConfig } from "../service/test-config.ts";
 
 /**
@@ -160,4 +162,19 @@ export async function submitKeyFile(page: Page, url: string, keyFile: string, pa
 export async function signInWithKey(page: Page, url: string, keyFile: string, passphrase: string): Promise<void> {
   await submitKeyFile(page, url, keyFile, passphrase);
   await page.getByText(/已登录/).waitFor();
+}
+
+/** A member of the scenario world's key file, sealed with `passphrase`, as that member holds it. */
+export function memberKeyFile(name: ActorName, passphrase: string): string {
+  return JSON.stringify(
+    sealKey(
+      { purpose: "signing", algorithm: "sm2", orgId: org(name), privateKey: MEMBERS[name].sm2PrivateKey },
+      passphrase,
+    ),
+  );
+}
+
+/** Signs in as a member of the scenario world with its sealed key file. */
+export function signInAsMember(page: Page, url: string, name: ActorName, passphrase: string): Promise<void> {
+  return signInWithKey(page, url, memberKeyFile(name, passphrase), passphrase);
 }

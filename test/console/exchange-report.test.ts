@@ -1,9 +1,8 @@
 import { expect } from "chai";
-import { sealKey } from "../../core/keyfile.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
-import { MEMBERS, org, type ActorName } from "../../scripts/scenarios/world.ts";
+import { org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
-import { signInWithKey, useConsoleSuite } from "./browser.ts";
+import { signInAsMember, useConsoleSuite } from "./browser.ts";
 
 interface Check {
   id: string;
@@ -18,16 +17,7 @@ describe("console: the exchange's verification report", function () {
     c = clientsFor(svc.service, svc.url);
     await playStory(svc.service, c);
   });
-  const passphrase = "exchange report passphrase";
-  const keyOf = (name: ActorName) =>
-    JSON.stringify(
-      sealKey(
-        { purpose: "signing", algorithm: "sm2", orgId: org(name), privateKey: MEMBERS[name].sm2PrivateKey },
-        passphrase,
-      ),
-    );
-
-  const signInAs = (name: ActorName) => signInWithKey(t.page, t.svc.url, keyOf(name), passphrase);
+  const signInAs = (name: ActorName) => signInAsMember(t.page, t.svc.url, name, "exchange report passphrase");
 
   it("shows the nine checks of a real product with the service's results, evidence and signature", async () => {
     const expected = await c.ex.get<{ report: { verdict: string; checks: Check[] } }>(

@@ -1,10 +1,9 @@
 import { expect } from "chai";
-import { sealKey } from "../../core/keyfile.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { MEMBERS, org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 import { seriousViolations } from "./axe.ts";
-import { signInWithKey, useConsoleSuite } from "./browser.ts";
+import { signInAsMember, useConsoleSuite } from "./browser.ts";
 
 interface Lineage {
   hops: { hop: { id: string; operation: string }; recordHash: string }[];
@@ -20,15 +19,7 @@ describe("console: the lineage graph", function () {
     await svc.service.checkpointer.checkpoint();
     await svc.service.anchorNow();
   });
-  const passphrase = "lineage graph passphrase";
-  const keyOf = (name: ActorName) =>
-    JSON.stringify(
-      sealKey(
-        { purpose: "signing", algorithm: "sm2", orgId: org(name), privateKey: MEMBERS[name].sm2PrivateKey },
-        passphrase,
-      ),
-    );
-  const signInAs = (name: ActorName) => signInWithKey(t.page, t.svc.url, keyOf(name), passphrase);
+  const signInAs = (name: ActorName) => signInAsMember(t.page, t.svc.url, name, "lineage graph passphrase");
   const nodeButton = (kind: string, label: string) =>
     t.page.getByRole("button", { name: new RegExp(`^${kind} ${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) });
 
