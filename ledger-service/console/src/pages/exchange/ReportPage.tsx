@@ -10,6 +10,7 @@ import type {
 } from "../../../../../core/listing-report.ts";
 import { useSignedQuery } from "../../api/hooks.ts";
 import "./report.css";
+import { HashText } from "../../app/HashText.tsx";
 
 /** GET /v1/products/:productId/verification-report as the service signs it. */
 type SignedListingReport = SignedReport<ListingReport>;
@@ -51,9 +52,7 @@ function EvidenceList({ evidence }: { evidence: readonly Evidence[] }) {
           {e.recordHash && (
             <>
               {" · "}
-              <Typography.Text code className="report-hash">
-                {e.recordHash}
-              </Typography.Text>
+              <HashText>{e.recordHash}</HashText>
             </>
           )}
         </li>
@@ -98,20 +97,13 @@ function Report({ signed }: { signed: SignedListingReport }) {
           <Tag color={RESULT_COLOUR[r.verdict]}>{t(`report.result.${r.verdict}`)}</Tag>
         </Descriptions.Item>
         <Descriptions.Item label="reportHash">
-          <Typography.Text code className="report-hash">
-            {signed.reportHash}
-          </Typography.Text>
+          <HashText>{signed.reportHash}</HashText>
         </Descriptions.Item>
         <Descriptions.Item label={t("report.signature")}>
-          <Typography.Text code className="report-hash">
-            {signed.signature}
-          </Typography.Text>
+          <HashText>{signed.signature}</HashText>
         </Descriptions.Item>
         <Descriptions.Item label={t("report.signer")}>
-          {signed.signer.keyName}{" "}
-          <Typography.Text code className="report-hash">
-            {signed.signer.publicKey}
-          </Typography.Text>
+          {signed.signer.keyName} <HashText>{signed.signer.publicKey}</HashText>
         </Descriptions.Item>
       </Descriptions>
       <Typography.Title level={3}>{t("report.checks")}</Typography.Title>

@@ -1,6 +1,7 @@
 import { Alert, Descriptions, Spin, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { usePublicQuery } from "../../api/hooks.ts";
+import { HashText } from "../../app/HashText.tsx";
 
 interface PublicCheckpoint {
   readonly origin: string;
@@ -25,22 +26,16 @@ export default function CheckpointPage() {
       <Descriptions bordered column={1} size="small">
         <Descriptions.Item label="origin">{d.origin}</Descriptions.Item>
         <Descriptions.Item label={t("checkpoint.key")}>
-          <Typography.Text code copyable style={{ wordBreak: "break-all" }}>
-            {d.logPublicKey}
-          </Typography.Text>
+          <HashText copyable>{d.logPublicKey}</HashText>
         </Descriptions.Item>
         <Descriptions.Item label="vkey">
-          <Typography.Text code copyable style={{ wordBreak: "break-all" }}>
-            {d.vkey}
-          </Typography.Text>
+          <HashText copyable>{d.vkey}</HashText>
         </Descriptions.Item>
         {d.checkpoint ? (
           <>
             <Descriptions.Item label={t("checkpoint.size")}>{d.checkpoint.size}</Descriptions.Item>
             <Descriptions.Item label={t("checkpoint.root")}>
-              <Typography.Text code style={{ wordBreak: "break-all" }}>
-                {d.checkpoint.rootHash}
-              </Typography.Text>
+              <HashText>{d.checkpoint.rootHash}</HashText>
             </Descriptions.Item>
             <Descriptions.Item label={t("checkpoint.note")}>
               <pre className="checkpoint-note">{d.checkpoint.text}</pre>

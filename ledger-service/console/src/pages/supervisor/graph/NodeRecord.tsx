@@ -5,6 +5,7 @@ import { checkReceipt } from "../../../../../src/client/sdk/receipt-check.ts";
 import { usePublicQuery, useSignedQuery } from "../../../api/hooks.ts";
 import { ReceiptChecks } from "../../tools/ReceiptChecks.tsx";
 import type { GraphNode } from "./lineage-model.ts";
+import { HashText } from "../../../app/HashText.tsx";
 
 interface HistoryEntry {
   readonly op: string;
@@ -47,20 +48,13 @@ export function NodeRecord({ node }: { node: GraphNode }) {
           <Descriptions.Item label={t("op")}>{first.op}</Descriptions.Item>
           <Descriptions.Item label={t("actor")}>{first.actor}</Descriptions.Item>
           <Descriptions.Item label={t("recordHash")}>
-            <Typography.Text code className="graph-hash">
-              {first.recordHash}
-            </Typography.Text>
+            <HashText>{first.recordHash}</HashText>
           </Descriptions.Item>
           <Descriptions.Item label={t("block")}>
-            {first.blockNumber} · {t("tx")}{" "}
-            <Typography.Text code className="graph-hash">
-              {first.txId}
-            </Typography.Text>
+            {first.blockNumber} · {t("tx")} <HashText>{first.txId}</HashText>
           </Descriptions.Item>
           <Descriptions.Item label={t("signature")}>
-            <Typography.Text code className="graph-hash">
-              {first.signature}
-            </Typography.Text>
+            <HashText>{first.signature}</HashText>
           </Descriptions.Item>
           <Descriptions.Item label={t("body")}>
             <pre className="graph-body" tabIndex={0} aria-label={t("body")}>
