@@ -64,6 +64,8 @@ describe("console: the lineage graph", function () {
     await signInAs("sup");
     await t.page.goto(`${t.svc.url}/#/supervisor/graph/P1`);
     await t.page.locator(".react-flow__node").first().waitFor();
+    // Opened by its address, the page still says which product it shows.
+    expect(await t.page.getByLabel("产品编号").inputValue()).to.equal("P1");
     await t.page.getByLabel("定位节点").fill(org("con"));
     await t.page.keyboard.press("Enter");
     const drawer = t.page.getByRole("dialog");

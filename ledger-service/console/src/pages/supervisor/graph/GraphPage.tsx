@@ -46,11 +46,14 @@ function LineageNode({ data }: NodeProps<FlowNode>) {
 }
 const NODE_TYPES = { lineage: LineageNode };
 
-function ProductPicker() {
+/** The product id field shows the product on screen, also when the page was opened by its address. */
+function ProductPicker({ productId }: { productId: string | undefined }) {
   const { t } = useTranslation("graph");
   const navigate = useNavigate();
   return (
     <Form
+      key={productId ?? ""}
+      initialValues={{ productId }}
       layout="inline"
       onFinish={(v: { productId: string }) =>
         void navigate(`/supervisor/graph/${encodeURIComponent(v.productId.trim())}`)
@@ -82,7 +85,7 @@ export default function GraphPage() {
   return (
     <div className="lineage-page">
       <Typography.Title level={2}>{t("title")}</Typography.Title>
-      <ProductPicker />
+      <ProductPicker productId={productId} />
       {productId && q.isLoading && <Spin />}
       {q.error && <Alert type="error" showIcon title={`${t("common:requestFailed")}: ${q.error.message}`} />}
       {q.data && (
