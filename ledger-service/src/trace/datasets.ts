@@ -4,6 +4,7 @@ import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import { canonicalJson } from "../../../core/canonical.ts";
 import { ByteSink } from "./byte-sink.ts";
+import { parseJsonLine } from "./json-line.ts";
 
 /**
  * Streaming readers and writers for the datasets a delivery carries: CSV (RFC 4180, header row)
@@ -12,8 +13,9 @@ import { ByteSink } from "./byte-sink.ts";
  * A normalised record is an ordered map column → string value. For speed it is held as a
  * `Row`: the column names (one array shared by every row of the same shape) and the values in
  * the same order. JSON lines values are normalised to strings: a string stays as is, a number or
- * boolean becomes its JSON text (`12.5`, `true`), `null` becomes the empty string, and an array
- * or object becomes its RFC 8785 canonical JSON text.
+ * boolean becomes its JSON text (`12.5`, `true`; a number a double cannot hold keeps its digits
+ * as written, see json-line.ts), `null` becomes the empty string, and an array or object becomes
+ * its RFC 8785 canonical JSON text.
  *
  * Canonical form of a record (what fingerprints hash): the RFC 8785 (JCS) serialisation of the
  * JSON object { column: value } with every value a JSON string, UTF-8 encoded. That is: members
@@ -327,7 +329,7 @@ export class JsonlParser {
   }
 
   private row(line: string): Row {
-    const obj = JSON.parse(line) as unknown;
+    const obj = parseJsonLine(line);
     if (typeof obj !== "object" || obj === null || Array.isArray(obj))
       throw new Error("a JSON line must hold an object");
     const keys = Object.keys(obj);
