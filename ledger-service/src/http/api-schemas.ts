@@ -172,6 +172,8 @@ export const ProvDocument = z.looseObject({
   wasAssociatedWith: ProvBag.optional(),
   wasAttributedTo: ProvBag.optional(),
   wasDerivedFrom: ProvBag.optional(),
+  specializationOf: ProvBag.optional(),
+  wasInfluencedBy: ProvBag.optional(),
   actedOnBehalfOf: ProvBag.optional(),
 });
 
