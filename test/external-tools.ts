@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 
 /**
  * Tools written by others that some tests check our output with (promtool, the W3C `prov`
- * library, OpenSSL). `.ci/run` installs them and sets PDL_REQUIRE_TOOLS=1, so there a missing
+ * library, OpenSSL, jq). `.ci/run` installs them and sets PDL_REQUIRE_TOOLS=1, so there a missing
  * tool fails the test; elsewhere the test is skipped, loudly.
  */
 export interface ExternalTool {
@@ -35,6 +35,14 @@ export const OPENSSL: ExternalTool = {
   command: ["openssl"],
   probe: ["version"],
   install: "apt-get install openssl",
+};
+
+/** The docs' shell recipes read JSON with jq. */
+export const JQ: ExternalTool = {
+  name: "jq",
+  command: ["jq"],
+  probe: ["--version"],
+  install: "apt-get install jq",
 };
 
 export function available(tool: ExternalTool): boolean {
