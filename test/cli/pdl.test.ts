@@ -12,6 +12,7 @@ import { openKey, readKeyFile } from "../../core/keyfile.ts";
 import { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { R1_FIELDS } from "../../scripts/scenarios/fixtures.ts";
+import { parseVerifierKey } from "../../ledger-service/src/log/checkpoint.ts";
 
 const PDL = fileURLToPath(new URL("../../bin/pdl.js", import.meta.url));
 const ADMIN = fileURLToPath(new URL("../../ledger-service/src/admin.ts", import.meta.url));
@@ -199,6 +200,23 @@ describe("pdl command line", function () {
     expect(wrong.stdout).to.match(/FAIL checkpoint signature/);
     const trusted = await pdl(["verify-receipt", receiptFile, "--trust-service", "--url", url()]);
     expect(trusted.code, trusted.stdout).to.equal(0);
+  });
+
+  it("log-key prints the log's vkey as the service publishes it, or its SM2 key", async () => {
+    const vkey = await pdl(["log-key", "--url", url()]);
+    expect(vkey.code, vkey.stderr).to.equal(0);
+    expect(vkey.stdout).to.equal(`${service.checkpointer.verifierKey}\n`);
+    expect(parseVerifierKey(vkey.stdout.trim())).to.deep.equal({
+      keyName: service.checkpointer.origin,
+      publicKey: service.keyring.log.publicKey,
+    });
+    const hex = await pdl(["log-key", "--hex", "--url", url()]);
+    expect(hex.stdout).to.equal(`${service.keyring.log.publicKey}\n`);
+    const json = await pdl(["--json", "log-key", "--url", url()]);
+    expect(JSON.parse(json.stdout)).to.include({ vkey: vkey.stdout.trim(), keyName: service.checkpointer.origin });
+    // The vkey is a log key verify-receipt accepts as it is.
+    const verified = await pdl(["verify-receipt", receiptFile, "--log-key", vkey.stdout.trim()]);
+    expect(verified.code, verified.stdout + verified.stderr).to.equal(0);
   });
 
   it("reindex (the server's maintenance command) rebuilds the indexes from the chain alone, with the same log", async () => {

@@ -12,6 +12,7 @@ export interface GlobalOptions {
   readonly key?: string;
   readonly passphraseFile?: string;
   readonly lang?: "en" | "zh";
+  readonly json?: boolean;
 }
 
 export class CliError extends Error {

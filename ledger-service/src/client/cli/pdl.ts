@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { LedgerApiError, OutcomePendingError } from "../sdk/ledger-client.ts";
 import { deliverCommand } from "./commands/deliver-command.ts";
 import { keygenCommand } from "./commands/keygen-command.ts";
+import { logKeyCommand } from "./commands/log-key-command.ts";
 import { requestCommands } from "./commands/request-commands.ts";
 import { traceCommand } from "./commands/trace-command.ts";
 import { verifyReceiptCommand } from "./commands/verify-receipt-command.ts";
@@ -22,12 +23,14 @@ const program = new Command("pdl")
   .addOption(new Option("--key <file>", "your SM2 key file (from `pdl keygen`)").env("PDL_KEY"))
   .addOption(new Option("--passphrase-file <file>", "file holding the key file's passphrase (else PDL_KEY_PASSPHRASE)"))
   .addOption(new Option("--lang <lang>", "language of error messages").choices(["en", "zh"]).env("PDL_LANG"))
+  .option("--json", "print results as JSON")
   .showHelpAfterError()
   .exitOverride();
 
 keygenCommand(program);
 requestCommands(program);
 verifyReceiptCommand(program);
+logKeyCommand(program);
 deliverCommand(program);
 traceCommand(program);
 

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { evmAnchorConfirmer } from "../../anchors/evm-anchor.ts";
 import { fabricAnchorConfirmer } from "../../anchors/fabric-anchor.ts";
 import { missingPeerSettings, type FabricConfig } from "../../../fabric-access/peer-connection.ts";
+import { parseVerifierKey } from "../../../log/checkpoint.ts";
 import { verifyReceipt, type ConfirmAnchor } from "../../../log/receipt.ts";
 import { LedgerClient } from "../../sdk/ledger-client.ts";
 import { CliError, globals, print, readJson } from "../context.ts";
@@ -11,7 +12,6 @@ interface Options {
   trustService?: boolean;
   rpcUrl?: string;
   fabricConfig?: string;
-  json?: boolean;
 }
 
 /** A Fabric connection file: the service's configuration format (its `fabric` section) or that section alone. */
@@ -21,6 +21,18 @@ async function fabricConnection(file: string): Promise<FabricConfig> {
   const missing = missingPeerSettings(section);
   if (missing.length > 0) throw new CliError(`${file}: the Fabric connection needs ${missing.join(", ")}`);
   return { channel: "", chaincode: "", ...section } as FabricConfig;
+}
+
+/** A log key as given: an SM2 public key (hex), or a vkey, whose name then names the signer too. */
+function trustedKey(key: string): { publicKey: string; keyName?: string } {
+  if (/^04[0-9a-f]{128}$/i.test(key)) return { publicKey: key.toLowerCase() };
+  try {
+    return parseVerifierKey(key);
+  } catch (err) {
+    throw new CliError(
+      `--log-key is an SM2 public key (04 and 128 hex characters) or a vkey (\`pdl log-key\`): ${(err as Error).message}`,
+    );
+  }
 }
 
 /**
@@ -38,7 +50,10 @@ export function verifyReceiptCommand(program: Command): void {
       "<file>",
       "the receipt (JSON), or - for standard input; a write response with a `receipt` field is accepted too",
     )
-    .option("--log-key <hex>", "the log's SM2 public key you trust (04…, 130 hex characters); env PDL_LOG_KEY")
+    .option(
+      "--log-key <key>",
+      "the log key you trust: its SM2 public key (04…, 130 hex characters) or its vkey (`pdl log-key`); env PDL_LOG_KEY",
+    )
     .option(
       "--trust-service",
       "take the log key from the service at --url (trust on first use) when --log-key is not given",
@@ -48,7 +63,6 @@ export function verifyReceiptCommand(program: Command): void {
       "--fabric-config <file>",
       "a Fabric peer connection you trust (JSON: peerEndpoint, mspId, certPath, keyPath, optional tlsCertPath and hostAlias, or a service config with that `fabric` section), to confirm the anchor",
     )
-    .option("--json", "print the checks as JSON")
     .action(async (file: string, opts: Options, command: Command) => {
       let doc = (await readJson(file)) as Record<string, unknown>;
       if (doc && typeof doc === "object" && "receipt" in doc && typeof doc.receipt === "object")
@@ -61,16 +75,15 @@ export function verifyReceiptCommand(program: Command): void {
         key = info.logPublicKey;
       }
       if (!key) throw new CliError("give the log key you trust: --log-key <hex> (or PDL_LOG_KEY), or --trust-service");
-      if (!/^04[0-9a-f]{128}$/i.test(key))
-        throw new CliError("--log-key is an uncompressed SM2 public key: 04 followed by 128 hex characters");
+      const trusted = trustedKey(key);
       if (opts.rpcUrl && opts.fabricConfig) throw new CliError("give either --rpc-url or --fabric-config, not both");
       const confirm: ConfirmAnchor | undefined = opts.rpcUrl
         ? evmAnchorConfirmer(opts.rpcUrl)
         : opts.fabricConfig
           ? fabricAnchorConfirmer(await fabricConnection(opts.fabricConfig))
           : undefined;
-      const result = await verifyReceipt(doc, key.toLowerCase(), undefined, confirm);
-      if (opts.json) print(result);
+      const result = await verifyReceipt(doc, trusted.publicKey, trusted.keyName, confirm);
+      if (globals(command).json) print(result);
       else {
         for (const c of result.checks) process.stdout.write(`${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}\n`);
         const onChain = confirm && result.state === "anchored" ? " and confirmed on chain" : "";
