@@ -1,3 +1,5 @@
+import { toCstIso } from "./time.ts";
+
 /**
  * The rulebook's stable error codes: one list shared by the chaincode, the Solidity contracts
  * (as custom errors named in PascalCase, e.g. GRANT_TERM_TOO_LONG ↔ GrantTermTooLong), the
@@ -94,6 +96,94 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * The words for what a refusal's `details` name, in both languages: the service writes a
+ * Chinese `detail` from them for a caller asking in Chinese (the throw sites write English).
+ * `time` marks Unix seconds, shown as a CST date-time beside the number.
+ */
+// prettier-ignore
+export const DETAIL_NAMES = {
+  id: { en: "id", zh: "标识" },
+  kind: { en: "record kind", zh: "记录类别" },
+  orgId: { en: "organisation", zh: "组织" },
+  actor: { en: "caller", zh: "调用方" },
+  role: { en: "role", zh: "角色" },
+  resourceId: { en: "resource", zh: "数据资源" },
+  grantId: { en: "grant", zh: "授权" },
+  productId: { en: "product", zh: "数据产品" },
+  deliveryId: { en: "delivery", zh: "交付" },
+  field: { en: "field", zh: "字段" },
+  issues: { en: "fields", zh: "字段" },
+  header: { en: "header", zh: "请求头" },
+  nonce: { en: "nonce", zh: "随机数" },
+  method: { en: "method", zh: "请求方法" },
+  path: { en: "path", zh: "路径" },
+  recordHash: { en: "record hash", zh: "记录哈希" },
+  limit: { en: "limit", zh: "上限" },
+  limitBytes: { en: "limit in bytes", zh: "上限（字节）" },
+  windowSeconds: { en: "window in seconds", zh: "时间窗口（秒）" },
+  retryAfterSeconds: { en: "retry after seconds", zh: "重试等待（秒）" },
+  maxSkewSeconds: { en: "allowed skew in seconds", zh: "允许偏差（秒）" },
+  serverTime: { en: "server time", zh: "服务器时间", time: true },
+  capFen: { en: "cap in fen", zh: "上限价格（分）" },
+  domain: { en: "domain", zh: "领域" },
+  chargeUnit: { en: "charging unit", zh: "计费方式" },
+  bannedUntil: { en: "banned until", zh: "禁入截止", time: true },
+  latestEnd: { en: "latest end", zh: "最晚结束时间", time: true },
+  earliestExit: { en: "earliest exit", zh: "最早退出时间", time: true },
+  validUntil: { en: "valid until", zh: "有效期至", time: true },
+  grantValidUntil: { en: "grant valid until", zh: "授权有效期至", time: true },
+  minimum: { en: "minimum", zh: "最少数量" },
+  count: { en: "count", zh: "实际数量" },
+  backend: { en: "chain backend", zh: "区块链类型" },
+  clock: { en: "clock", zh: "时钟" },
+  now: { en: "chain time", zh: "链上时间", time: true },
+  validationCode: { en: "validation code", zh: "校验结果" },
+  attempts: { en: "attempts", zh: "尝试次数" },
+  chainId: { en: "chain", zh: "区块链" },
+} as const satisfies Record<string, { en: string; zh: string; time?: true }>;
+
+export type DetailName = keyof typeof DETAIL_NAMES;
+
+/**
+ * What each refusal names in `details` (at least these keys; docs/RULEBOOK.md lists them). A
+ * code missing here names nothing yet: the errors test walks the code list and fails for it.
+ */
+// prettier-ignore
+export const REFUSAL_NAMES: { readonly [C in ErrorCode]?: readonly DetailName[] } = {
+  INVALID_RECORD: ["issues"],
+  NOT_FOUND: ["id"],
+  DUPLICATE_ID: ["id"],
+  FIELD_UNKNOWN: ["resourceId", "field"],
+  FIELD_NOT_GRANTED: ["resourceId", "field"],
+  RESOURCE_NOT_GRANTED: ["resourceId"],
+  ORG_BLACKLISTED: ["orgId", "bannedUntil"],
+  GRANT_TERM_TOO_LONG: ["latestEnd"],
+  EXIT_NOTICE_TOO_SHORT: ["earliestExit"],
+  GRANT_NOT_EXPIRED: ["validUntil"],
+  PARTNER_TERM_EXCEEDS_GRANT: ["grantValidUntil"],
+  PRICE_CAP_MISSING: ["domain", "chargeUnit"],
+  PRICE_ABOVE_CAP: ["capFen"],
+  AUTH_REQUIRED: ["header"],
+  AUTH_SIGNATURE_INVALID: ["actor"],
+  AUTH_CLOCK_SKEW: ["serverTime", "maxSkewSeconds"],
+  AUTH_NONCE_REPLAYED: ["actor", "nonce"],
+  FORBIDDEN: ["role"],
+  PAYLOAD_TOO_LARGE: ["limitBytes"],
+  MALFORMED_REQUEST: ["field"],
+  ROUTE_NOT_FOUND: ["method", "path"],
+  CHAIN_UNAVAILABLE: ["retryAfterSeconds"],
+  CHAIN_MISMATCH: ["backend"],
+  RATE_LIMITED: ["limit", "windowSeconds"],
+  CLOCK_NOT_MANUAL: ["backend", "clock"],
+  CLOCK_BACKWARDS: ["now"],
+  CHAIN_CONFLICT: ["validationCode", "attempts"],
+  TRACE_TOO_FEW_RECORDS: ["minimum", "count"],
+};
+
+/** Codes that name nothing on purpose: an internal error tells the caller nothing of the inside. */
+export const NAMES_NOTHING: readonly ErrorCode[] = ["INTERNAL"];
+
 export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
 export const RULE_ERROR_CODES = ERROR_CODE_LIST.filter((c) => ERROR_CODES[c].scope === "rule");
 
@@ -121,6 +211,42 @@ export type Language = "en" | "zh";
 
 export function errorMessage(code: ErrorCode, lang: Language = "en"): string {
   return ERROR_CODES[code][lang];
+}
+
+const isDetailName = (key: string): key is DetailName => Object.hasOwn(DETAIL_NAMES, key);
+
+function detailValue(key: string, value: unknown, lang: Language): string {
+  if (key === "issues" && Array.isArray(value))
+    return (value as { path?: unknown; message?: unknown }[])
+      .map((i) => `${String(i.path) || (lang === "zh" ? "记录" : "record")} ${String(i.message)}`)
+      .join(lang === "zh" ? "，" : ", ");
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  if (isDetailName(key) && "time" in DETAIL_NAMES[key] && typeof value === "number" && Number.isSafeInteger(value))
+    return `${toCstIso(value)} (${value})`;
+  return text;
+}
+
+/**
+ * The refusal's `detail` in the caller's language: the throw site's own English sentence, or,
+ * in Chinese (and in English when the site wrote none), its `details` as named words
+ * ("数据资源 R2；字段 idno"). `issuesZh`, the Chinese wording of schema issues, stands for
+ * `issues` in Chinese.
+ */
+export function localizedDetail(
+  detail: string | undefined,
+  details: Readonly<Record<string, unknown>> | undefined,
+  lang: Language,
+): string | undefined {
+  if (lang === "en" && detail) return detail;
+  if (!details) return lang === "en" ? detail : undefined;
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(details)) {
+    if (key === "issuesZh" || value === undefined) continue;
+    const shown = key === "issues" && lang === "zh" && Array.isArray(details.issuesZh) ? details.issuesZh : value;
+    const label = isDetailName(key) ? DETAIL_NAMES[key][lang] : key;
+    parts.push(`${label}${lang === "zh" ? "：" : ": "}${detailValue(key, shown, lang)}`);
+  }
+  return parts.length > 0 ? parts.join(lang === "zh" ? "；" : "; ") : undefined;
 }
 
 /**

@@ -83,7 +83,8 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, what: s
   const broken = illFormedPath(value);
   if (broken !== undefined) {
     const issues: FieldIssue[] = [{ path: broken, message: "must be well-formed Unicode (it holds a lone surrogate)" }];
-    throw new LedgerError("INVALID_RECORD", `${what}: ${broken}: ${issues[0]!.message}`, { issues });
+    const issuesZh: FieldIssue[] = [{ path: broken, message: "须为合法的 Unicode 文本（含有孤立的代理码元）" }];
+    throw new LedgerError("INVALID_RECORD", `${what}: ${broken}: ${issues[0]!.message}`, { issues, issuesZh });
   }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -92,5 +93,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, what: s
     message: issue.message,
   }));
   const summary = issues.map((i) => `${i.path || what}: ${i.message}`).join("; ");
-  throw new LedgerError("INVALID_RECORD", `${what}: ${summary}`, { issues });
+  // The Chinese wording of the same issues (zod's zh-CN locale), for a caller asking in Chinese.
+  const issuesZh = describeIssues(schema, value, "zh");
+  throw new LedgerError("INVALID_RECORD", `${what}: ${summary}`, { issues, issuesZh });
 }

@@ -165,6 +165,9 @@ describe("pdl command line", function () {
     expect(missing.stderr)
       .to.contain("NOT_FOUND")
       .and.to.match(/^ {2}id: P-none$/m);
+    // In Chinese, the message and what it names are Chinese too.
+    const missingZh = await pdl(["get", "/v1/products/P-none/verification-report", "--lang", "zh"], env());
+    expect(missingZh.stderr).to.contain("所引用的记录不存在").and.to.contain("(记录类别：product；标识：P-none)");
 
     await service.anchorNow();
     const got = await pdl(["get", `/v1/receipts/${accepted.recordHash}`], env());

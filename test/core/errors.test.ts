@@ -1,8 +1,12 @@
 import { expect } from "chai";
 import {
+  DETAIL_NAMES,
   ERROR_CODES,
   ERROR_CODE_LIST,
   LedgerError,
+  NAMES_NOTHING,
+  REFUSAL_NAMES,
+  localizedDetail,
   RULE_ERROR_CODES,
   codeFromSolidityError,
   errorMessage,
@@ -73,6 +77,43 @@ describe("rulebook error codes", () => {
     const odd = ledgerErrorFromMessage("NOT_FOUND: The referenced record does not exist. x details=not json")!;
     expect([odd.detail, odd.details]).to.deep.equal(["x details=not json", undefined]);
     expect(ledgerErrorFromMessage("NO_SUCH_CODE: x")).to.equal(undefined);
+  });
+});
+
+describe("every refusal names what is wrong, in English and Chinese", () => {
+  const HAN = /[\u4e00-\u9fff]/;
+
+  it("walks every code: a Chinese message, and the field, id or limit it names (service codes)", () => {
+    for (const code of ERROR_CODE_LIST) {
+      expect(ERROR_CODES[code].zh, `${code} has Chinese text`).to.match(HAN);
+      if (NAMES_NOTHING.includes(code)) {
+        expect(REFUSAL_NAMES[code], `${code} names nothing on purpose`).to.equal(undefined);
+        continue;
+      }
+      if (ERROR_CODES[code].scope !== "service" && REFUSAL_NAMES[code] === undefined) continue;
+      expect(REFUSAL_NAMES[code], `${code} names its field, id or limit`).to.be.an("array").that.is.not.empty;
+      for (const name of REFUSAL_NAMES[code]!) {
+        expect(DETAIL_NAMES[name].en, `${code}.${name} in English`).to.match(/^[a-z]/);
+        expect(DETAIL_NAMES[name].zh, `${code}.${name} in Chinese`).to.match(HAN);
+      }
+    }
+  });
+
+  it("says the details in the caller's language; the throw site's English sentence in English", () => {
+    const details = { resourceId: "R2", field: "idno" };
+    expect(localizedDetail("R2.idno", details, "en")).to.equal("R2.idno");
+    expect(localizedDetail(undefined, details, "en")).to.equal("resource: R2; field: idno");
+    expect(localizedDetail("R2.idno", details, "zh")).to.equal("数据资源：R2；字段：idno");
+    // Times are shown as CST date-times beside the Unix seconds.
+    expect(localizedDetail(undefined, { bannedUntil: 1_900_000_000 }, "zh")).to.equal(
+      "禁入截止：2030-03-18T01:46:40+08:00 (1900000000)",
+    );
+    // Schema issues in Chinese when the refusal carries their Chinese wording.
+    const issues = [{ path: "pricing.priceFen", message: "Too small" }];
+    const issuesZh = [{ path: "pricing.priceFen", message: "数值过小" }];
+    expect(localizedDetail("x", { issues, issuesZh }, "zh")).to.equal("字段：pricing.priceFen 数值过小");
+    expect(localizedDetail(undefined, undefined, "zh")).to.equal(undefined);
+    expect(localizedDetail("only English", undefined, "zh"), "no English sentence under zh").to.equal(undefined);
   });
 });
 

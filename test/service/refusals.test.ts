@@ -79,7 +79,90 @@ describe("refusals name the offending field, id or limit", function () {
     expect(refused.code).to.equal("INVALID_RECORD");
     const issues = refused.details?.issues as { path: string; message: string }[];
     expect(issues.map((i) => i.path)).to.deep.equal(["pricing.priceFen"]);
+    expect(issues[0]!.message, "zod's Chinese wording").to.match(HAN);
+    expect(refused.detail).to.match(/^字段：pricing\.priceFen /);
+    expect(refused.details, "the Chinese issues stand in for the English ones").not.to.have.property("issuesZh");
+    const en = await refusal("op", "product.register", productBody({ id: "P-bad", pricing: price(-1) }));
+    expect((en.details?.issues as { message: string }[])[0]!.message).not.to.match(HAN);
+  });
+
+  it("a detail is Chinese under Accept-Language zh-CN and English otherwise", async () => {
+    const body = productBody({ id: "P-cap2", pricing: price(1001) });
+    const zh = await refusal("op", "product.register", body, "zh");
+    expect(zh.detail).to.equal("上限价格（分）：1000");
+    const en = await refusal("op", "product.register", body);
+    expect(en.detail).to.equal("the cap is 1000 fen");
+    const missing = await refusal("op", "product.reprice", { productId: "P-none", pricing: price(1) }, "zh");
+    expect([missing.code, missing.detail]).to.deep.equal(["NOT_FOUND", "标识：P-none"]);
+  });
+
+  it("service refusals name the header, caller, nonce, role, route, field or limit", async () => {
+    const url = `http://127.0.0.1:${service.address().port}`;
+    const get = async (path: string, headers: Record<string, string> = {}, init: RequestInit = {}) => {
+      const res = await fetch(url + path, { ...init, headers: { "accept-language": "zh-CN", ...headers } });
+      return { status: res.status, ...((await res.json()) as { error: Omit<Refusal, "status"> }).error };
+    };
+    const unknown = await c.op.raw("GET", "/v1/no-such-route", undefined, { headers: { "accept-language": "zh-CN" } });
+    const route = { status: unknown.status, ...(unknown.json as { error: Refusal }).error };
+    expect([route.status, route.code, route.details]).to.deep.equal([
+      404,
+      "ROUTE_NOT_FOUND",
+      { method: "GET", path: "/v1/no-such-route" },
+    ]);
+    expect(route.detail).to.equal("请求方法：GET；路径：/v1/no-such-route");
+
+    const headers = c.op.signatureHeaders("GET", "/v1/grants", new Uint8Array());
+    const { "x-pdl-nonce": _nonce, ...noNonce } = headers;
+    const unsigned = await get("/v1/grants", noNonce);
+    expect([unsigned.status, unsigned.code, unsigned.details]).to.deep.equal([
+      401,
+      "AUTH_REQUIRED",
+      { header: "x-pdl-nonce" },
+    ]);
+    expect(unsigned.detail).to.equal("请求头：x-pdl-nonce");
+
+    const stale = c.op.signatureHeaders("GET", "/v1/grants", new Uint8Array(), Math.floor(Date.now() / 1000) - 3600);
+    const skew = await get("/v1/grants", stale);
+    expect(skew.code).to.equal("AUTH_CLOCK_SKEW");
+    expect(skew.details).to.include({ maxSkewSeconds: 300 });
+    expect(skew.detail).to.match(/^服务器时间：\d{4}-\d\d-\d\dT.*\+08:00 \(\d+\)；允许偏差（秒）：300$/);
+
+    const forged = await get("/v1/grants", { ...headers, "x-pdl-signature": "0".repeat(128) });
+    expect([forged.code, forged.details]).to.deep.equal(["AUTH_SIGNATURE_INVALID", { actor: headers["x-pdl-actor"] }]);
+
+    const first = await get("/v1/grants", headers);
+    expect(first.status, "the signed request itself passes").to.equal(200);
+    const replayed = await get("/v1/grants", headers);
+    expect([replayed.code, replayed.details]).to.deep.equal([
+      "AUTH_NONCE_REPLAYED",
+      { actor: headers["x-pdl-actor"], nonce: headers["x-pdl-nonce"] },
+    ]);
+
+    const { status, json } = await c.op.raw("GET", "/v1/exchange/queue", undefined, {
+      headers: { "accept-language": "zh-CN" },
+    });
+    const forbidden = (json as { error: Refusal }).error;
+    expect([status, forbidden.code, forbidden.details]).to.deep.equal([
+      403,
+      "FORBIDDEN",
+      { role: "operator", kind: "listingQueue" },
+    ]);
+    expect(forbidden.detail).to.equal("角色：operator；记录类别：listingQueue");
+
+    const notJson = await c.op.raw("POST", "/v1/records", undefined, { bodyBytes: Buffer.from("{not json") });
+    expect((notJson.json as { error: Refusal }).error).to.deep.include({
+      code: "MALFORMED_REQUEST",
+      details: { field: "body" },
+    });
+
+    const big = await c.op.raw("POST", "/v1/records", undefined, { bodyBytes: Buffer.alloc(300 * 1024, 0x20) });
+    expect([big.status, (big.json as { error: Refusal }).error.details]).to.deep.equal([
+      413,
+      { limitBytes: 256 * 1024 },
+    ]);
   });
 });
+
+const HAN = /[\u4e00-\u9fff]/;
 
 const price = (priceFen: number) => ({ model: "industry", chargeUnit: "per-call", priceFen });

@@ -121,7 +121,11 @@ export class OutcomeUnknownError extends Error {
 
 /** The chain answers, but it is not the chain this data directory was built on (one line, for people). */
 export class ChainMismatchError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The kind of chain that answered (embedded, evm, fabric). */
+    readonly backend: string,
+  ) {
     super(message);
     this.name = "ChainMismatchError";
   }

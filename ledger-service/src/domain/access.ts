@@ -91,19 +91,22 @@ export class Access {
     return READS_EVERYTHING.has(caller.role);
   }
 
-  require(condition: boolean): void {
-    if (!condition) throw new LedgerError("FORBIDDEN");
+  /** Refuses (FORBIDDEN, naming the caller's role and what it asked for) unless `condition`. */
+  require(condition: boolean, caller: Caller, asked: { kind?: string; id?: string } = {}): void {
+    if (!condition) throw forbidden(caller, asked);
   }
 
   /** Refuses (FORBIDDEN) a role-gated read to the roles it is not open to. */
   requireRead(caller: Caller, read: RoleRead): void {
-    this.require((ROLE_READS[read] as readonly string[]).includes(caller.role));
+    this.require((ROLE_READS[read] as readonly string[]).includes(caller.role), caller, { kind: read });
   }
 
   /** A delivery's trace material: its author, and for `intake` the roles ROLE_READS names. */
   requireDeliveryAccess(caller: Caller, author: string, read?: "deliveryIntake"): void {
     this.require(
       author === caller.orgId || (read !== undefined && (ROLE_READS[read] as readonly string[]).includes(caller.role)),
+      caller,
+      { kind: "delivery" },
     );
   }
 
@@ -138,7 +141,7 @@ export class Access {
   /** The product's scope for a caller, refusing (FORBIDDEN) a caller who may see nothing of it. */
   async requireProductScope(caller: Caller, productId: string): Promise<FullScope | RecipientScope> {
     const scope = await this.productScope(caller, productId);
-    if (scope.kind === "none") throw new LedgerError("FORBIDDEN");
+    if (scope.kind === "none") throw forbidden(caller, { kind: "product", id: productId });
     return scope;
   }
 
@@ -164,13 +167,16 @@ export class Access {
       case "resource": {
         const first = (await this.store.historyOf("resource", id))[0];
         const units = first ? ((first.signed.record.body as { sourceUnits?: string[] }).sourceUnits ?? []) : [];
-        return this.require(await this.canSeeResource(caller, units));
+        return this.require(await this.canSeeResource(caller, units), caller, { kind, id });
       }
       case "grant":
       case "evaluation":
-        return this.require(await this.canSeeGrant(caller, kind === "grant" ? id : id.split("/")[0]!));
+        return this.require(await this.canSeeGrant(caller, kind === "grant" ? id : id.split("/")[0]!), caller, {
+          kind,
+          id,
+        });
       case "product":
-        return this.require(await this.canSeeProduct(caller, id, await this.grantOfProduct(id)));
+        return this.require(await this.canSeeProduct(caller, id, await this.grantOfProduct(id)), caller, { kind, id });
       case "partner":
       case "hop":
       case "certificate": {
@@ -180,12 +186,17 @@ export class Access {
           const delivery = (first.signed.record.body as { delivery?: { recipient: string } }).delivery;
           if (delivery?.recipient === caller.orgId) return;
         }
-        return this.require(grantId !== undefined && (await this.canSeeGrant(caller, grantId)));
+        return this.require(grantId !== undefined && (await this.canSeeGrant(caller, grantId)), caller, { kind, id });
       }
       case "blacklist":
-        return this.require(id === caller.orgId);
+        return this.require(id === caller.orgId, caller, { kind, id });
       default:
-        throw new LedgerError("FORBIDDEN");
+        throw forbidden(caller, { kind, id });
     }
   }
+}
+
+function forbidden(caller: Caller, asked: { kind?: string; id?: string }): LedgerError {
+  const what = asked.id ? `${asked.kind} ${asked.id}` : (asked.kind ?? "this");
+  return new LedgerError("FORBIDDEN", `a ${caller.role} may not read ${what}`, { role: caller.role, ...asked });
 }

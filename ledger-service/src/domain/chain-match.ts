@@ -31,7 +31,7 @@ export class ChainMatch {
   async verifyAtStart(): Promise<void> {
     this.saved = await readSaved(this.file);
     const problem = await this.mismatch();
-    if (problem) throw new ChainMismatchError(problem);
+    if (problem) throw new ChainMismatchError(problem, this.backend.ref.type);
     if (!this.saved) {
       const identity = this.backend.identify ? await this.backend.identify() : undefined;
       this.saved = {

@@ -102,7 +102,7 @@ export function createApp(d: AppDeps): Express {
       try {
         req.body = JSON.parse(raw.toString("utf8"));
       } catch {
-        return next(new LedgerError("MALFORMED_REQUEST", "the body is not valid JSON"));
+        return next(new LedgerError("MALFORMED_REQUEST", "the body is not valid JSON", { field: "body" }));
       }
     }
     next();

@@ -43,15 +43,26 @@ export function authenticate(
       const timestamp = req.get(HEADERS.timestamp);
       const nonce = req.get(HEADERS.nonce);
       const signature = req.get(HEADERS.signature);
-      if (!actor || !timestamp || !nonce || !signature) throw new LedgerError("AUTH_REQUIRED");
-      if (!TIMESTAMP.test(timestamp) || !NONCE.test(nonce))
-        throw new LedgerError("AUTH_REQUIRED", "malformed timestamp or nonce header");
+      const missing = (Object.keys(HEADERS) as (keyof typeof HEADERS)[]).find((h) => !req.get(HEADERS[h]));
+      if (!actor || !timestamp || !nonce || !signature || missing)
+        throw new LedgerError("AUTH_REQUIRED", `no ${HEADERS[missing ?? "actor"]} header`, {
+          header: HEADERS[missing ?? "actor"],
+        });
+      if (!TIMESTAMP.test(timestamp))
+        throw new LedgerError("AUTH_REQUIRED", "the timestamp header is not Unix seconds", {
+          header: HEADERS.timestamp,
+        });
+      if (!NONCE.test(nonce))
+        throw new LedgerError("AUTH_REQUIRED", "malformed nonce header", { header: HEADERS.nonce });
       const ts = Number(timestamp);
       const current = now();
       if (Math.abs(current - ts) > windowSeconds)
-        throw new LedgerError("AUTH_CLOCK_SKEW", undefined, { serverTime: current });
+        throw new LedgerError("AUTH_CLOCK_SKEW", `the request was signed at ${ts}`, {
+          serverTime: current,
+          maxSkewSeconds: windowSeconds,
+        });
       const known = await directory.actor(actor);
-      if (!known) throw new LedgerError("AUTH_SIGNATURE_INVALID", "unknown actor");
+      if (!known) throw new LedgerError("AUTH_SIGNATURE_INVALID", `unknown actor ${actor}`, { actor });
       let verifiedRecord: Caller["verifiedRecord"];
       if (recordSignatureOf(req.method, req.body, actor) === signature) {
         // A malformed record is refused here as it would be by the route, naming its field.
@@ -60,7 +71,7 @@ export function authenticate(
         req.body = signed; // the route takes the record as validated here
         metrics?.sm2Verifications.inc({ signed: "record" });
         if (!(await verifier.verify(recordBytes(record), signature, known.publicKey)))
-          throw new LedgerError("AUTH_SIGNATURE_INVALID");
+          throw new LedgerError("AUTH_SIGNATURE_INVALID", `the record's signature is not ${actor}'s`, { actor });
         verifiedRecord = { hash: recordHash(record), signature, publicKey: known.publicKey };
       } else {
         const message = canonicalRequest({
@@ -73,9 +84,10 @@ export function authenticate(
         });
         metrics?.sm2Verifications.inc({ signed: "request" });
         if (!(await verifier.verify(message, signature, known.publicKey)))
-          throw new LedgerError("AUTH_SIGNATURE_INVALID");
+          throw new LedgerError("AUTH_SIGNATURE_INVALID", `the request's signature is not ${actor}'s`, { actor });
       }
-      if (!(await nonces.claim(actor, nonce, current))) throw new LedgerError("AUTH_NONCE_REPLAYED");
+      if (!(await nonces.claim(actor, nonce, current)))
+        throw new LedgerError("AUTH_NONCE_REPLAYED", `nonce ${nonce}`, { actor, nonce });
       req.caller = { orgId: known.orgId, role: known.role, ...(verifiedRecord ? { verifiedRecord } : {}) };
     })().then(() => next(), next);
   };

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { ERROR_CODES, LedgerError, errorMessage, type ErrorCode } from "../../../core/errors.ts";
+import { ERROR_CODES, LedgerError, errorMessage, localizedDetail, type ErrorCode } from "../../../core/errors.ts";
 import type { FieldIssue } from "../../../core/validate.ts";
 import { ChainMismatchError, ChainUnavailableError } from "../chain/backend.ts";
 import type { Logger } from "../logger.ts";
@@ -17,14 +17,22 @@ export const RETRY_AFTER_SECONDS = 5;
 function classify(err: unknown): { code: ErrorCode; detail?: string; details?: Record<string, unknown> } {
   if (err instanceof LedgerError)
     return { code: err.code, detail: err.detail, details: err.details ? { ...err.details } : undefined };
-  if (err instanceof ChainUnavailableError) return { code: "CHAIN_UNAVAILABLE" };
-  if (err instanceof ChainMismatchError) return { code: "CHAIN_MISMATCH", detail: err.message };
-  const e = err as { type?: string; status?: number; statusCode?: number };
-  if (e?.type === "entity.too.large") return { code: "PAYLOAD_TOO_LARGE" };
+  if (err instanceof ChainUnavailableError)
+    return { code: "CHAIN_UNAVAILABLE", details: { retryAfterSeconds: RETRY_AFTER_SECONDS } };
+  if (err instanceof ChainMismatchError)
+    return { code: "CHAIN_MISMATCH", detail: err.message, details: { backend: err.backend } };
+  const e = err as { type?: string; status?: number; statusCode?: number; limit?: unknown };
+  if (e?.type === "entity.too.large")
+    return {
+      code: "PAYLOAD_TOO_LARGE",
+      detail: `the body is larger than ${String(e.limit)} bytes`,
+      details: { limitBytes: e.limit },
+    };
   if (e?.type === "entity.parse.failed" || err instanceof SyntaxError)
-    return { code: "MALFORMED_REQUEST", detail: "the body is not valid JSON" };
+    return { code: "MALFORMED_REQUEST", detail: "the body is not valid JSON", details: { field: "body" } };
   const status = e?.status ?? e?.statusCode;
-  if (typeof status === "number" && status >= 400 && status < 500) return { code: "MALFORMED_REQUEST" };
+  if (typeof status === "number" && status >= 400 && status < 500)
+    return { code: "MALFORMED_REQUEST", details: { field: "body" } };
   return { code: "INTERNAL" };
 }
 
@@ -44,17 +52,19 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const { issuesZh: _zh, ...rest } = localized;
       localized = rest;
     }
+    const said = code === "INTERNAL" ? undefined : localizedDetail(detail, details, lang);
     res.status(spec.http).json({
       error: {
         code,
         message: errorMessage(code, lang),
-        ...(detail && code !== "INTERNAL" ? { detail } : {}),
+        ...(said ? { detail: said } : {}),
         ...(localized ? { details: localized } : {}),
       },
     });
   };
 }
 
-export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new LedgerError("ROUTE_NOT_FOUND"));
+export const notFoundHandler: RequestHandler = (req, _res, next) =>
+  next(new LedgerError("ROUTE_NOT_FOUND", `${req.method} ${req.path}`, { method: req.method, path: req.path }));
 
 export type { FieldIssue };

@@ -45,13 +45,15 @@ export class ChainClock {
       throw new LedgerError(
         "CLOCK_NOT_MANUAL",
         "this chain runs on the wall clock (start it with LEDGER_CLOCK=manual)",
-        {
-          clock: this.mode,
-        },
+        { backend: "embedded", clock: this.mode },
       );
     const previous = this.now();
     if (!Number.isSafeInteger(to) || to < 0)
-      throw new LedgerError("INVALID_RECORD", "the time must be whole Unix seconds", { field: "to" });
+      throw new LedgerError("INVALID_RECORD", "the time must be whole Unix seconds", {
+        field: "to",
+        issues: [{ path: "to", message: "must be whole Unix seconds" }],
+        issuesZh: [{ path: "to", message: "须为整数 Unix 秒" }],
+      });
     if (to < previous)
       throw new LedgerError("CLOCK_BACKWARDS", `the chain's time is ${previous}; it cannot go back to ${to}`, {
         field: "to",

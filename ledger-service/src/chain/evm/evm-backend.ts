@@ -90,6 +90,7 @@ function classify(err: unknown): unknown {
   if (isError(err, "BAD_DATA") && (err as { value?: unknown }).value === "0x") {
     return new ChainMismatchError(
       "the registry answered a read with no data: no registry at its address on this chain (a node that lost its state, or another chain)",
+      "evm",
     );
   }
   return err;

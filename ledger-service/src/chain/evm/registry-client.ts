@@ -306,6 +306,7 @@ export class RegistryClient {
     return code === "0x"
       ? new ChainMismatchError(
           `no registry at ${this.address} on this chain: a node that lost its state, or another chain than this data directory's`,
+          "evm",
         )
       : new Error(`the registry at ${this.address} answered a call with no data`);
   }

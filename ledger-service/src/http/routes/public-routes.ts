@@ -114,6 +114,7 @@ export function publicConsistency(checkpointer: Checkpointer): ReadRoute {
         throw new LedgerError(
           "MALFORMED_REQUEST",
           `from and to must satisfy 1 ≤ from ≤ to ≤ ${latest?.size ?? 0} (the latest checkpoint)`,
+          { field: !Number.isSafeInteger(from) || from < 1 || from > to ? "from" : "to", limit: latest?.size ?? 0 },
         );
       }
       const proof = await checkpointer.consistencyProof(from, to);

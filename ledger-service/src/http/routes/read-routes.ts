@@ -197,7 +197,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
         const productId = param(req, "productId");
         const format = String(req.query.format ?? "json");
         if (!["json", "prov", "openlineage"].includes(format))
-          throw new LedgerError("MALFORMED_REQUEST", "format must be json, prov or openlineage");
+          throw new LedgerError("MALFORMED_REQUEST", "format must be json, prov or openlineage", { field: "format" });
         const scope = await access.requireProductScope(req.caller!, productId);
         const graph =
           scope.kind === "full"
@@ -206,7 +206,8 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
         if (format === "json") res.json(graph);
         else if (format === "prov") res.type("application/json").json(toProvJson(graph));
         else if (format === "openlineage") res.json({ events: toOpenLineage(graph) });
-        else throw new LedgerError("MALFORMED_REQUEST", "format must be json, prov or openlineage");
+        else
+          throw new LedgerError("MALFORMED_REQUEST", "format must be json, prov or openlineage", { field: "format" });
       },
     },
     {
@@ -218,7 +219,8 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       handler: async (req, res) => {
         const kind = param(req, "kind");
         const id = param(req, "id");
-        if (!KINDS.has(kind)) throw new LedgerError("MALFORMED_REQUEST", "unknown record kind");
+        if (!KINDS.has(kind))
+          throw new LedgerError("MALFORMED_REQUEST", `unknown record kind ${kind}`, { field: "kind" });
         await assertCanSee(req, kind, id);
         res.json({ kind, id, history: await reader.history(kind, id) });
       },
@@ -233,7 +235,9 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       handler: async (req, res) => {
         const hash = param(req, "recordHash");
         if (!/^[0-9a-f]{64}$/.test(hash))
-          throw new LedgerError("MALFORMED_REQUEST", "a record hash is 64 lowercase hex characters");
+          throw new LedgerError("MALFORMED_REQUEST", "a record hash is 64 lowercase hex characters", {
+            field: "recordHash",
+          });
         const entry = await store.entryByHash(hash);
         if (!entry) {
           const outcome = await d.outcomeOf?.(hash);
@@ -245,11 +249,12 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
                 .set("Retry-After", String(OUTCOME_POLL_SECONDS))
                 .json({ ...pendingRecordOf(outcome), poll: `/v1/receipts/${hash}` });
             throw new LedgerError("NOT_FOUND", outcome.reason ?? "nothing of this record was written", {
+              id: hash,
               recordHash: hash,
               state: "not-written",
             });
           }
-          throw new LedgerError("NOT_FOUND");
+          throw new LedgerError("NOT_FOUND", `no record ${hash}`, { id: hash });
         }
         if (!access.readsEverything(req.caller!) && entry.signed.record.actor !== req.caller!.orgId)
           await assertCanSee(req, entry.kind, entry.id);
@@ -257,6 +262,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
           throw new LedgerError(
             "NOT_FOUND",
             "this record is not logged (checkpoint anchors are evidence about the log itself)",
+            { id: hash },
           );
         res.json(await reader.receiptOf(entry.leafIndex));
       },

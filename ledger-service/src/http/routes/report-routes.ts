@@ -34,7 +34,14 @@ export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
         const first = (await ctx.store.historyOf("product", productId))[0];
         if (!first) throw new LedgerError("NOT_FOUND", `no product ${productId}`, { kind: "product", id: productId });
         // The exchange, the agency and supervisors; the holders of the product's grant may preview it.
-        ctx.access.require(await ctx.access.canSeeGrant(caller, (first.signed.record.body as Product).grantId));
+        ctx.access.require(
+          await ctx.access.canSeeGrant(caller, (first.signed.record.body as Product).grantId),
+          caller,
+          {
+            kind: "product",
+            id: productId,
+          },
+        );
         res.json(signReport(await listingReport(deps, productId, await ctx.backend.now()), signer));
       },
     },
@@ -78,7 +85,10 @@ export const reportRoutes: RouteContributor = (ctx): ReadRoute[] => {
       query: [{ name: "at", description: "Unix seconds for the overdue check (default: now)", example: "1798732800" }],
       handler: async (req, res) => {
         const grantId = param(req, "grantId");
-        ctx.access.require(await ctx.access.canSeeGrant(req.caller!, grantId));
+        ctx.access.require(await ctx.access.canSeeGrant(req.caller!, grantId), req.caller!, {
+          kind: "grant",
+          id: grantId,
+        });
         const audit = await grantAudit(deps, grantId, await atQuery(req, ctx.backend));
         if (!audit) throw new LedgerError("NOT_FOUND", `no grant ${grantId}`, { kind: "grant", id: grantId });
         res.json(audit);

@@ -68,13 +68,14 @@ export interface ServiceContext {
 export function param(req: Request, name: string): string {
   const value = req.params[name];
   if (typeof value !== "string" || value.length === 0 || value.length > 200)
-    throw new LedgerError("MALFORMED_REQUEST", `bad path parameter ${name}`);
+    throw new LedgerError("MALFORMED_REQUEST", `bad path parameter ${name}`, { field: name });
   return value;
 }
 
 /** The `at` query parameter in Unix seconds, or the chain's time when absent. */
 export async function atQuery(req: Request, backend: LedgerBackend): Promise<number> {
   const at = req.query.at === undefined ? await backend.now() : Number(req.query.at);
-  if (!Number.isSafeInteger(at) || at < 0) throw new LedgerError("MALFORMED_REQUEST", "at must be Unix seconds");
+  if (!Number.isSafeInteger(at) || at < 0)
+    throw new LedgerError("MALFORMED_REQUEST", "at must be Unix seconds", { field: "at" });
   return at;
 }

@@ -53,13 +53,14 @@ function parse<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
   if (result.success) return result.data;
   const issues = describeIssues(schema, req.body);
   throw new LedgerError("MALFORMED_REQUEST", issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; "), {
+    field: issues[0]?.path || "body",
     issues,
   });
 }
 
 function deliveryIdParam(req: Request): string {
   const id = req.params.deliveryId;
-  if (!Id.safeParse(id).success) throw new LedgerError("MALFORMED_REQUEST", "bad delivery id");
+  if (!Id.safeParse(id).success) throw new LedgerError("MALFORMED_REQUEST", "bad delivery id", { field: "deliveryId" });
   return id as string;
 }
 
@@ -76,10 +77,11 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       throw new LedgerError(
         "NOT_FOUND",
         "no hop with this id on chain: register the delivery first (POST /v1/deliveries)",
+        { id },
       );
     const hop = entry.signed.record.body as LineageHop;
     if (hop.operation !== "deliver" || !hop.delivery)
-      throw new LedgerError("MALFORMED_REQUEST", "this hop is not a delivery");
+      throw new LedgerError("MALFORMED_REQUEST", `hop ${id} is not a delivery`, { field: "deliveryId", id });
     const actor = entry.signed.record.actor;
     access.requireDeliveryAccess(req.caller!, actor, read);
     return {
@@ -126,7 +128,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
           (entry.signed.record.actor !== req.caller!.orgId ||
             (entry.signed.record.body as LineageHop).operation !== "deliver")
         ) {
-          throw new LedgerError("DUPLICATE_ID", "another hop already has this id");
+          throw new LedgerError("DUPLICATE_ID", "another hop already has this id", { id: deliveryId });
         }
         const { vault } = await runtime();
         const secret = vault.deliverySecret(req.caller!.orgId, deliveryId);
@@ -236,7 +238,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
           rows = parseRecordText(body.records, body.format ?? "auto");
           for (const r of rows) distinct.add(canonicalRecord(r));
         } catch (err) {
-          throw new LedgerError("MALFORMED_REQUEST", `records: ${(err as Error).message}`);
+          throw new LedgerError("MALFORMED_REQUEST", `records: ${(err as Error).message}`, { field: "records" });
         }
         if (distinct.size < MIN_TRACE_RECORDS)
           throw new LedgerError(

@@ -9,16 +9,21 @@ function check(route: WriteRoute, req: Request): ReturnType<typeof parseSignedRe
   const signed = parseSignedRecord(req.body);
   const { record } = signed;
   if (record.op !== route.op)
-    throw new LedgerError("MALFORMED_REQUEST", `this endpoint takes ${route.op} records, not ${record.op}`);
+    throw new LedgerError("MALFORMED_REQUEST", `this endpoint takes ${route.op} records, not ${record.op}`, {
+      field: "record.op",
+    });
   const body = record.body as Record<string, unknown>;
   for (const [param, field] of Object.entries(route.bind ?? {})) {
     if (body[field] !== req.params[param])
-      throw new LedgerError("MALFORMED_REQUEST", `the path's ${param} differs from the record's ${field}`);
+      throw new LedgerError("MALFORMED_REQUEST", `the path's ${param} differs from the record's ${field}`, {
+        field: `record.body.${field}`,
+      });
   }
   if (route.deliver !== undefined && (body.operation === "deliver") !== route.deliver) {
     throw new LedgerError(
       "MALFORMED_REQUEST",
       route.deliver ? 'deliveries are hops with operation "deliver"' : "deliveries go to /v1/deliveries",
+      { field: "record.body.operation" },
     );
   }
   return signed;

@@ -92,17 +92,20 @@ export class FingerprintIntake {
   begin(delivery: DeliveryOnChain, watermark: WatermarkSpec, format?: Format): Promise<number> {
     return this.exclusive(delivery.deliveryId, async () => {
       if (await this.store.delivery(delivery.deliveryId))
-        throw new LedgerError("DUPLICATE_ID", "this delivery's fingerprints are already indexed");
+        throw new LedgerError("DUPLICATE_ID", "this delivery's fingerprints are already indexed", {
+          id: delivery.deliveryId,
+        });
       try {
         validateSpec(watermark);
       } catch (err) {
-        throw new LedgerError("MALFORMED_REQUEST", `watermark: ${(err as Error).message}`);
+        throw new LedgerError("MALFORMED_REQUEST", `watermark: ${(err as Error).message}`, { field: "watermark" });
       }
       const keys = this.keysOf(delivery.actor, delivery.deliveryId);
       if (!verifyWatermarkCommitment(keys.watermarkKey, delivery.watermarkCommitment)) {
         throw new LedgerError(
           "MALFORMED_REQUEST",
           "the delivery's watermark commitment does not match the keys the service issued for it (POST /v1/trace/keys)",
+          { field: "watermarkCommitment", deliveryId: delivery.deliveryId },
         );
       }
       const p = this.paths(delivery.deliveryId);
@@ -147,6 +150,7 @@ export class FingerprintIntake {
         throw new LedgerError(
           "NOT_FOUND",
           "no intake in progress for this delivery: POST /v1/trace/deliveries/:deliveryId first",
+          { id: deliveryId },
         );
       if (
         handles.length % HANDLE_BYTES !== 0 ||
@@ -156,6 +160,7 @@ export class FingerprintIntake {
         throw new LedgerError(
           "MALFORMED_REQUEST",
           "a chunk holds 16-byte handles and 32-byte leaf hashes for the same records",
+          { field: "leaves" },
         );
       }
       if (marks && marks.length !== leaves.length / LEAF_BYTES)
@@ -166,11 +171,15 @@ export class FingerprintIntake {
       const staged = await this.staged(deliveryId);
       if (start !== staged)
         throw new LedgerError("MALFORMED_REQUEST", `chunks arrive in order: the next one starts at record ${staged}`, {
+          field: "from",
           staged,
         });
       const n = leaves.length / LEAF_BYTES;
       if (staged + n > staging.delivery.recordCount)
-        throw new LedgerError("MALFORMED_REQUEST", `the delivery registered ${staging.delivery.recordCount} records`);
+        throw new LedgerError("MALFORMED_REQUEST", `the delivery registered ${staging.delivery.recordCount} records`, {
+          field: "leaves",
+          limit: staging.delivery.recordCount,
+        });
       const p = this.paths(deliveryId);
       if (n > 0) {
         await writeAt(p.leaves, leaves, staged * LEAF_BYTES);
@@ -192,6 +201,7 @@ export class FingerprintIntake {
       throw new LedgerError(
         "MALFORMED_REQUEST",
         `received ${staged} of the ${delivery.recordCount} records the delivery registered`,
+        { field: "final", count: staged, limit: delivery.recordCount },
       );
     const root = new StreamingRoot();
     for await (const { leaves } of pieces(p.leaves, delivery.recordCount))
@@ -204,6 +214,7 @@ export class FingerprintIntake {
       throw new LedgerError(
         "MALFORMED_REQUEST",
         "the leaf hashes do not hash to the fingerprint root registered on chain; the upload was discarded, send it again from record 0",
+        { field: "leaves", deliveryId: delivery.deliveryId },
       );
     }
     const meta: DeliveryMeta = {
