@@ -103,7 +103,7 @@ describe("refusals name the offending field, id or limit", function () {
       return { status: res.status, ...((await res.json()) as { error: Omit<Refusal, "status"> }).error };
     };
     const unknown = await c.op.raw("GET", "/v1/no-such-route", undefined, { headers: { "accept-language": "zh-CN" } });
-    const route = { status: unknown.status, ...(unknown.json as { error: Refusal }).error };
+    const route = { status: unknown.status, ...(unknown.json as { error: Omit<Refusal, "status"> }).error };
     expect([route.status, route.code, route.details]).to.deep.equal([
       404,
       "ROUTE_NOT_FOUND",
