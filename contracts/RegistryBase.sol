@@ -139,6 +139,8 @@ abstract contract RegistryBase {
         uint64 validFrom;
         uint64 validUntil;
         uint64 endedAt;
+        /// 256-bit words of the grant's scope bits (below), in the slot of the status
+        uint16 scopeWords;
         uint64 exitNoticeAt;
     }
 
@@ -189,23 +191,28 @@ abstract contract RegistryBase {
     /// resource => schema hash => source unit => 1 approved, 2 rejected
     mapping(bytes32 => mapping(bytes32 => mapping(bytes32 => uint8))) internal reviews;
     mapping(bytes32 => Grant) internal grants;
-    /// grant => resource => in scope;  grant => keccak(resource, field) => granted
-    mapping(bytes32 => mapping(bytes32 => bool)) internal grantResource;
-    mapping(bytes32 => mapping(bytes32 => bool)) internal grantField;
+    /// grant => resource => its scope bit + 1 (0 = not in scope); grant => keccak(resource, field)
+    /// => its scope bit + 1 (0 = not granted). Every resource and field of a grant has one bit,
+    /// numbered at issue: derivations and admissions are sets of these bits (_scopeBit).
+    mapping(bytes32 => mapping(bytes32 => uint256)) internal grantResource;
+    mapping(bytes32 => mapping(bytes32 => uint256)) internal grantField;
     mapping(bytes32 => bytes32) internal exitNoticePlan;
     /// grant => holders (grantee first, then partners in order of approval)
     mapping(bytes32 => bytes32[]) internal holders;
     mapping(bytes32 => mapping(bytes32 => bool)) internal isHolder;
     bytes32[] internal endedGrants;
     mapping(bytes32 => Admission) internal admissions;
-    mapping(bytes32 => mapping(bytes32 => bool)) internal admissionResource;
-    mapping(bytes32 => mapping(bytes32 => bool)) internal admissionField;
     /// grant => partner => live (proposed or approved) admission id
     mapping(bytes32 => mapping(bytes32 => bytes32)) internal liveAdmission;
     /// keccak(domain, charge unit) => cap + 1 (0 = no cap)
     mapping(bytes32 => uint256) internal caps;
     mapping(bytes32 => Product) internal products;
     mapping(bytes32 => Hop) internal hops;
+    /// hop => scope word => the grant's scope bits its output derives from, transitively (one
+    /// slot for grants of up to 256 resources and fields): an artifact's check is a lookup
+    mapping(bytes32 => mapping(uint256 => uint256)) internal derivedBits;
+    /// admission => scope word => the grant's scope bits the partner is admitted for
+    mapping(bytes32 => mapping(uint256 => uint256)) internal admittedBits;
     mapping(bytes32 => Certificate) internal certificates;
     /// grant => holder => asset class => certified
     mapping(bytes32 => mapping(bytes32 => mapping(uint8 => bool))) internal certified;
@@ -359,6 +366,12 @@ abstract contract RegistryBase {
         if (frequency == FREQ_MONTHLY) return uint64(CivilTime.addMonths(last, 1) + MONTHLY_GRACE);
         if (frequency == FREQ_QUARTERLY) return uint64(CivilTime.addMonths(last, 3) + QUARTERLY_GRACE);
         return uint64(CivilTime.addMonths(last, 12) + ANNUAL_GRACE);
+    }
+
+    /// @dev Sets bit `oneBased - 1` (a grantResource / grantField value) in `words`.
+    function _setScopeBit(uint256[] memory words, uint256 oneBased) internal pure {
+        uint256 bit = oneBased - 1;
+        words[bit / 256] |= uint256(1) << (bit % 256);
     }
 
     function _pairKey(bytes32 a, bytes32 b) internal pure returns (bytes32) {

@@ -35,6 +35,7 @@ contract GrantModule is RegistryBase {
         if (!(g.validFrom < g.validUntil && block.timestamp < g.validUntil)) revert GrantTermInvalid();
         uint256 latestEnd = CivilTime.addYears(g.validFrom, 5);
         if (g.validUntil > latestEnd) revert GrantTermTooLong(latestEnd);
+        uint256 bits = 0;
         for (uint256 i = 0; i < g.scope.length; i++) {
             bytes32 rid = g.scope[i].resourceId;
             Resource storage res = resources[rid];
@@ -43,14 +44,15 @@ contract GrantModule is RegistryBase {
             for (uint256 j = 0; j < g.scope[i].fields.length; j++) {
                 bytes32 field = g.scope[i].fields[j];
                 if (!fieldDefined[rid][field]) revert FieldUnknown(rid, field);
-                grantField[g.id][_pairKey(rid, field)] = true;
+                grantField[g.id][_pairKey(rid, field)] = ++bits;
             }
-            grantResource[g.id][rid] = true;
+            grantResource[g.id][rid] = ++bits;
         }
         grant.grantee = g.grantee;
         grant.status = GRANT_ACTIVE;
         grant.validFrom = g.validFrom;
         grant.validUntil = g.validUntil;
+        grant.scopeWords = uint16((bits + 255) / 256);
         holders[g.id].push(g.grantee);
         isHolder[g.id][g.grantee] = true;
         emit GrantIssued(g.id, m.recordHash, m.signedRecord);

@@ -31,15 +31,18 @@ contract PartnerModule is RegistryBase {
         _requireRole(a.partner, ROLE_PARTNER);
         _requireNotBanned(a.partner);
         if (liveAdmission[a.grantId][a.partner] != bytes32(0)) revert DuplicateId(liveAdmission[a.grantId][a.partner]);
+        uint256[] memory admitted = new uint256[](g.scopeWords);
         for (uint256 i = 0; i < a.scope.length; i++) {
             bytes32 rid = a.scope[i].resourceId;
-            if (!grantResource[a.grantId][rid]) revert PartnerOutOfScope();
+            uint256 resourceBit = grantResource[a.grantId][rid];
+            if (resourceBit == 0) revert PartnerOutOfScope();
             for (uint256 j = 0; j < a.scope[i].fields.length; j++) {
                 bytes32 key = _pairKey(rid, a.scope[i].fields[j]);
-                if (!grantField[a.grantId][key]) revert PartnerOutOfScope();
-                admissionField[a.id][key] = true;
+                uint256 fieldBit = grantField[a.grantId][key];
+                if (fieldBit == 0) revert PartnerOutOfScope();
+                _setScopeBit(admitted, fieldBit);
             }
-            admissionResource[a.id][rid] = true;
+            _setScopeBit(admitted, resourceBit);
         }
         if (a.validUntil > g.validUntil) revert PartnerTermExceedsGrant(g.validUntil);
         adm.grantId = a.grantId;
@@ -47,6 +50,7 @@ contract PartnerModule is RegistryBase {
         adm.status = PARTNER_PROPOSED;
         adm.validUntil = a.validUntil;
         adm.products = a.products;
+        for (uint256 w = 0; w < admitted.length; w++) if (admitted[w] != 0) admittedBits[a.id][w] = admitted[w];
         liveAdmission[a.grantId][a.partner] = a.id;
         emit PartnerProposed(a.id, m.recordHash, m.signedRecord);
     }

@@ -70,7 +70,7 @@ contract ProductModule is RegistryBase {
         if (m.author != g.grantee) revert NotAuthorized();
         _requireUsable(g);
         for (uint256 i = 0; i < p.sources.length; i++) {
-            if (!grantResource[p.grantId][p.sources[i]]) revert ResourceNotGranted(p.sources[i]);
+            if (grantResource[p.grantId][p.sources[i]] == 0) revert ResourceNotGranted(p.sources[i]);
         }
         _requirePricing(p.domain, p.pricing);
         prod.grantId = p.grantId;
@@ -142,7 +142,7 @@ contract ProductModule is RegistryBase {
         if (admissionId != bytes32(0)) _requireAdmittedProduct(admissionId, h.productId);
         uint8 highest = 0;
         for (uint256 i = 0; i < h.inputs.length; i++) {
-            uint8 grade = _inputGrade(h.grantId, admissionId, h.inputs[i]);
+            uint8 grade = _inputGrade(g.scopeWords, h.grantId, admissionId, h.inputs[i]);
             if (grade > highest) highest = grade;
         }
         if (highest >= SENSITIVE_GRADE && h.environment < ENV_TEE) revert PrivacyEnvRequired();
@@ -152,6 +152,7 @@ contract ProductModule is RegistryBase {
         hop.grantAndGrade = h.grantId | bytes32(uint256(outputGrade));
         hop.outputHash = h.outputHash;
         prod.hopCount += 1;
+        _recordDerivation(h.id, g, h.grantId, h.inputs);
         emit HopRecorded(h.id, m.recordHash, m.signedRecord);
     }
 
@@ -162,28 +163,58 @@ contract ProductModule is RegistryBase {
         revert PartnerOutOfScope();
     }
 
-    function _inputGrade(bytes32 grantId, bytes32 admissionId, InputIn calldata input) private view returns (uint8) {
+    function _inputGrade(uint16 scopeWords, bytes32 grantId, bytes32 admissionId, InputIn calldata input) private view returns (uint8) {
         if (input.artifact) {
             Hop storage prior = hops[input.ref];
             if (prior.grantAndGrade == bytes32(0) || (prior.grantAndGrade & ~bytes32(uint256(0xff))) != grantId) revert ArtifactUnknown();
             if (prior.outputHash != input.hash) revert ArtifactHashMismatch();
+            // A partner reaches through an artifact only what its admission would let it take directly.
+            if (admissionId != bytes32(0)) {
+                for (uint256 w = 0; w < scopeWords; w++) {
+                    if (derivedBits[input.ref][w] & ~admittedBits[admissionId][w] != 0) revert PartnerOutOfScope();
+                }
+            }
             return uint8(uint256(prior.grantAndGrade) & 0xff);
         }
-        if (!grantResource[grantId][input.ref]) revert ResourceNotGranted(input.ref);
+        if (grantResource[grantId][input.ref] == 0) revert ResourceNotGranted(input.ref);
         Resource storage res = resources[input.ref];
         if (!res.exists) revert NotFound(input.ref);
         if (res.withdrawn) revert ResourceNotActive();
         if (input.version < 1 || input.version > res.version) revert NotFound(input.ref);
         for (uint256 j = 0; j < input.fields.length; j++) {
-            if (!grantField[grantId][_pairKey(input.ref, input.fields[j])]) revert FieldNotGranted(input.ref, input.fields[j]);
+            if (grantField[grantId][_pairKey(input.ref, input.fields[j])] == 0) revert FieldNotGranted(input.ref, input.fields[j]);
         }
         if (admissionId != bytes32(0)) {
-            if (!admissionResource[admissionId][input.ref]) revert PartnerOutOfScope();
+            _requireAdmitted(admissionId, grantResource[grantId][input.ref]);
             for (uint256 j = 0; j < input.fields.length; j++) {
-                if (!admissionField[admissionId][_pairKey(input.ref, input.fields[j])]) revert PartnerOutOfScope();
+                _requireAdmitted(admissionId, grantField[grantId][_pairKey(input.ref, input.fields[j])]);
             }
         }
         return res.grades[input.version - 1];
+    }
+
+    /// @dev `oneBased` is a grantResource / grantField value of a resource input (never 0 here).
+    function _requireAdmitted(bytes32 admissionId, uint256 oneBased) private view {
+        uint256 bit = oneBased - 1;
+        if ((admittedBits[admissionId][bit / 256] >> (bit % 256)) & 1 == 0) revert PartnerOutOfScope();
+    }
+
+    /// @dev The grant's scope bits of every resource and field behind the hop's output: its
+    /// resource inputs' and, transitively, its artifact inputs' own derivations.
+    function _recordDerivation(bytes32 hopId, Grant storage g, bytes32 grantId, InputIn[] calldata inputs) private {
+        uint256[] memory derived = new uint256[](g.scopeWords);
+        for (uint256 i = 0; i < inputs.length; i++) {
+            InputIn calldata input = inputs[i];
+            if (input.artifact) {
+                for (uint256 w = 0; w < derived.length; w++) derived[w] |= derivedBits[input.ref][w];
+            } else {
+                _setScopeBit(derived, grantResource[grantId][input.ref]);
+                for (uint256 j = 0; j < input.fields.length; j++) {
+                    _setScopeBit(derived, grantField[grantId][_pairKey(input.ref, input.fields[j])]);
+                }
+            }
+        }
+        for (uint256 w = 0; w < derived.length; w++) if (derived[w] != 0) derivedBits[hopId][w] = derived[w];
     }
 
     function _requireDeliverable(Product storage prod, DeliveryIn calldata d, uint8 highest) private view {

@@ -10,6 +10,7 @@ import {
   scopeEntry,
   withinScope,
 } from "./checks.ts";
+import { deriveFrom, derivationOf, recordDerivation } from "./derivation.ts";
 import type { Handler } from "./tx.ts";
 import {
   K,
@@ -77,6 +78,7 @@ export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author },
     outputHash: body.outputHash,
     outputGrade: body.outputGrade ?? highest,
   } satisfies HopState);
+  recordDerivation(ledger, body.id, await deriveFrom(ledger, body.inputs));
   ledger.put(K.hopOfProduct, [product.id, body.id], 1);
   ledger.put(K.hopOfGrant, [grant.id, body.id], 1);
   ledger.put(K.product, [product.id], { ...product, hopCount: product.hopCount + 1 } satisfies ProductState);
@@ -103,6 +105,15 @@ async function inputGrade(
     const hop = await ledger.get<HopState>(K.hop, input.hopId);
     ensure(hop && hop.grantId === grant.id, "ARTIFACT_UNKNOWN", `hop ${input.hopId} of grant ${grant.id}`);
     ensure(hop.outputHash === input.hash, "ARTIFACT_HASH_MISMATCH", `hop ${hop.id} output`);
+    // A partner reaches through an artifact only what its admission would let it take directly.
+    if (admission) {
+      for (const entry of await derivationOf(ledger, hop.id))
+        ensure(
+          withinScope(admission.scope, entry),
+          "PARTNER_OUT_OF_SCOPE",
+          `hop ${hop.id} derives from resource ${entry.resourceId}`,
+        );
+    }
     return hop.outputGrade;
   }
   const granted = scopeEntry(grant.scope, input.resourceId);

@@ -27,6 +27,7 @@ export const K = {
   hop: "hop", //                       [hopId]                       → HopState
   hopOfProduct: "hop-of-product", //   [productId, hopId]            → 1
   hopOfGrant: "hop-of-grant", //       [grantId, hopId]              → 1
+  derivedFrom: "derived-from", //      [hopId]                       → ScopeEntry[] (derivation.ts)
   certificate: "certificate", //       [certificateId]               → CertificateState
   certified: "certified", //           [grantId, holder, assetClass] → certificateId
   blacklist: "blacklist", //           [orgId]                       → bannedUntil

@@ -7,6 +7,7 @@ import { partnerScenarios } from "./partners.ts";
 import { productScenarios } from "./products.ts";
 import { resourceScenarios } from "./resources.ts";
 import { freshnessScenarios } from "./freshness.ts";
+import { derivationScenarios } from "./derivation.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
   ...actorScenarios,
@@ -15,6 +16,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...partnerScenarios,
   ...productScenarios,
   ...lineageScenarios,
+  ...derivationScenarios,
   ...governanceScenarios,
   ...freshnessScenarios,
 ];
