@@ -47,20 +47,69 @@ export function sealKey(
   return { v: 1, ...head, ...(key.orgId ? { orgId: key.orgId } : {}), sealed };
 }
 
-export function openKey(file: KeyFile, passphrase: string): UnsealedKey {
-  const privateKey = openWithPassphrase(
-    file.sealed as Parameters<typeof openWithPassphrase>[0],
-    passphrase,
-    aad(file),
-  ).toString("utf8");
+/**
+ * A key file that cannot be used: missing, not a key file, or sealed under another passphrase.
+ * The message is one line for people, naming the file.
+ */
+export class KeyFileError extends Error {
+  constructor(
+    message: string,
+    readonly path: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "KeyFileError";
+  }
+}
+
+/** Opens the sealed private key; `path` only names the file in the error. */
+export function openKey(file: KeyFile, passphrase: string, path?: string): UnsealedKey {
+  const named = path ?? `the ${file.purpose} key file`;
+  let privateKey: string;
+  try {
+    privateKey = openWithPassphrase(
+      file.sealed as Parameters<typeof openWithPassphrase>[0],
+      passphrase,
+      aad(file),
+    ).toString("utf8");
+  } catch (err) {
+    // The MAC covers the sealed key and its label: a wrong passphrase and an altered file look alike.
+    throw new KeyFileError(`wrong passphrase for ${named} (or the file was altered)`, path, { cause: err });
+  }
   if (file.algorithm === "sm2" && publicKeyFromPrivate(privateKey) !== file.publicKey) {
-    throw new Error(`key file ${file.purpose}: the private key does not match the public key`);
+    throw new KeyFileError(`${named}: the private key does not match the public key`, path);
   }
   return { purpose: file.purpose, algorithm: file.algorithm, orgId: file.orgId, publicKey: file.publicKey, privateKey };
 }
 
 export async function readKeyFile(path: string): Promise<KeyFile> {
-  return validate(KeyFileSchema, JSON.parse(await readFile(path, "utf8")), `key file ${path}`);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why =
+      code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code})`;
+    throw new KeyFileError(`the key file ${path} ${why}`, path, { cause: err });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new KeyFileError(`${path} is not a key file (not JSON; pdl keygen writes one)`, path, { cause: err });
+  }
+  const file = KeyFileSchema.safeParse(parsed);
+  if (!file.success) {
+    const first = file.error.issues[0]!;
+    const where = first.path.length > 0 ? `${first.path.join(".")}: ` : "";
+    throw new KeyFileError(`${path} is not a key file (${where}${first.message}; pdl keygen writes one)`, path);
+  }
+  return file.data;
+}
+
+/** Reads and opens a sealed key file, each failure a KeyFileError naming the file. */
+export async function openKeyFile(path: string, passphrase: string): Promise<UnsealedKey> {
+  return openKey(await readKeyFile(path), passphrase, path);
 }
 
 /** Writes atomically (temp file + rename) with owner-only permissions. */

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { loadConfig } from "./config.ts";
 import { rebuildIndexes } from "./reindex.ts";
+import { startFailure } from "./start-failure.ts";
 
 /**
  * Maintenance of a stopped service's data directory, run on the server's machine with the
@@ -16,7 +17,9 @@ program
   .description("rebuild the service's indexes from the chain alone (stop the service first)")
   .action(async () => {
     const config = loadConfig();
-    const result = await rebuildIndexes({ ...config, logLevel: "warn" });
+    const result = await rebuildIndexes({ ...config, logLevel: "warn" }).catch((err: unknown) => {
+      throw new Error(startFailure(err, config), { cause: err });
+    });
     console.log(JSON.stringify({ dataDir: config.dataDir, ...result }, null, 2));
   });
 

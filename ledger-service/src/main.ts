@@ -1,5 +1,6 @@
 import { loadConfig } from "./config.ts";
 import { startService } from "./service.ts";
+import { startFailure } from "./start-failure.ts";
 
 /**
  * `npm start`: the ledger service on the configured backend (the embedded chain by default),
@@ -7,14 +8,7 @@ import { startService } from "./service.ts";
  */
 const config = loadConfig();
 const service = await startService(config).catch((err: unknown) => {
-  const code = (err as { code?: string }).code;
-  if (code === "EADDRINUSE")
-    console.error(`Cannot start: ${config.host}:${config.port} is already in use (another service running? set PORT)`);
-  else if (err instanceof Error && ["ConfigError", "KeyringError", "ChainMismatchError"].includes(err.name))
-    console.error(`Cannot start: ${err.message}`);
-  else if (err instanceof Error && err.name === "ChainUnavailableError")
-    console.error(`Cannot start: the chain does not answer (${err.message})`);
-  else console.error("Cannot start:", err);
+  console.error(`Cannot start: ${startFailure(err, config)}`);
   process.exit(1);
 });
 const { address, port } = service.address();

@@ -1,14 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  fileExists,
-  newSm2Key,
-  openKey,
-  readKeyFile,
-  sealKey,
-  writeKeyFile,
-  type UnsealedKey,
-} from "../../core/keyfile.ts";
+import { fileExists, newSm2Key, openKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "../../core/keyfile.ts";
 import type { Identity } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 
 /**
@@ -41,7 +33,7 @@ export async function agencyIdentity(dataDir: string, passphrase: string): Promi
     );
   let key: UnsealedKey;
   try {
-    key = openKey(await readKeyFile(path), passphrase);
+    key = await openKeyFile(path, passphrase);
   } catch (err) {
     throw new Error(
       `cannot open ${path} with the passphrase (LEDGER_AGENCY_PASSPHRASE or keys/passphrase): ${(err as Error).message}`,
@@ -67,7 +59,7 @@ export async function demoKey(
 ): Promise<DemoKey> {
   const path = join(dataDir, "demo-keys", `${catalogKey}.key.json`);
   if (await fileExists(path)) {
-    const key = openKey(await readKeyFile(path), passphrase);
+    const key = await openKeyFile(path, passphrase);
     if (key.orgId !== orgId) throw new Error(`${path} belongs to ${key.orgId ?? "no organisation"}, not ${orgId}`);
     return { orgId, privateKey: key.privateKey, publicKey: key.publicKey, created: false };
   }

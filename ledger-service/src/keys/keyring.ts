@@ -3,15 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import type { Logger } from "../logger.ts";
-import {
-  fileExists,
-  newSm2Key,
-  openKey,
-  readKeyFile,
-  sealKey,
-  writeKeyFile,
-  type UnsealedKey,
-} from "../../../core/keyfile.ts";
+import { fileExists, newSm2Key, openKeyFile, sealKey, writeKeyFile, type UnsealedKey } from "../../../core/keyfile.ts";
 
 /**
  * The service's own keys, created on first start under <dataDir>/keys and sealed with one
@@ -77,7 +69,7 @@ async function loadOrCreate(
   create: () => UnsealedKey,
   scryptN?: number,
 ): Promise<UnsealedKey> {
-  if (await fileExists(path)) return openKey(await readKeyFile(path), passphrase);
+  if (await fileExists(path)) return openKeyFile(path, passphrase);
   const key = create();
   await writeKeyFile(path, sealKey(key, passphrase, scryptN ? { scryptN } : undefined));
   return key;

@@ -42,7 +42,7 @@ export async function identity(options: GlobalOptions): Promise<Identity> {
   const file = await readKeyFile(options.key);
   if (file.algorithm !== "sm2") throw new CliError(`${options.key} is not an SM2 key`);
   if (!file.orgId) throw new CliError(`${options.key} names no organisation (keygen --org)`);
-  const key = openKey(file, await passphrase(options));
+  const key = openKey(file, await passphrase(options), options.key);
   return { orgId: file.orgId, privateKey: key.privateKey };
 }
 

@@ -7,6 +7,7 @@ import { requestCommands } from "./commands/request-commands.ts";
 import { traceCommand } from "./commands/trace-command.ts";
 import { verifyReceiptCommand } from "./commands/verify-receipt-command.ts";
 import { CliError } from "./context.ts";
+import { KeyFileError } from "../../../../core/keyfile.ts";
 import { refusalDetails } from "./refusal.ts";
 
 /**
@@ -48,6 +49,10 @@ try {
   if (err instanceof LedgerApiError) {
     process.stderr.write(`pdl: the service refused: ${err.message}${refusalDetails(err.body)}\n`);
     process.exit(3);
+  }
+  if (err instanceof KeyFileError) {
+    process.stderr.write(`pdl: ${err.message}\n`);
+    process.exit(1);
   }
   if (err instanceof CliError) {
     process.stderr.write(`pdl: ${err.message}\n`);
