@@ -9,10 +9,10 @@ import { sm3Hex } from "../../core/crypto/sm3.ts";
 import { usccCheckCharacter } from "../../core/uscc.ts";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { openKey, readKeyFile } from "../../core/keyfile.ts";
-import { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { R1_FIELDS } from "../../scripts/scenarios/fixtures.ts";
 import { parseVerifierKey } from "../../ledger-service/src/log/checkpoint.ts";
+import { registerActor } from "../service/register-actor.ts";
 
 const PDL = fileURLToPath(new URL("../../bin/pdl.js", import.meta.url));
 const ADMIN = fileURLToPath(new URL("../../ledger-service/src/admin.ts", import.meta.url));
@@ -103,11 +103,7 @@ describe("pdl command line", function () {
       "no silent overwrite",
     ).to.equal(1);
 
-    const agency = new LedgerClient({
-      baseUrl: url(),
-      identity: { orgId: service.agencyOrgId, privateKey: service.keyring.agency.privateKey },
-    });
-    await agency.submit("actor.register", {
+    await registerActor(service, {
       orgId,
       name: "Longhua Statistics Bureau",
       role: "source-unit",

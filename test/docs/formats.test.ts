@@ -11,6 +11,7 @@ import { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { JQ, needTool, OPENSSL } from "../external-tools.ts";
 import { testConfig } from "../service/test-config.ts";
+import { registerActor } from "../service/register-actor.ts";
 
 const FORMATS = fileURLToPath(new URL("../../docs/FORMATS.md", import.meta.url));
 
@@ -73,11 +74,7 @@ describe("docs/FORMATS.md: the OpenSSL recipes on files the product made", funct
     needTool(this, JQ);
     dir = mkdtempSync(join(tmpdir(), "pdl-formats-"));
     service = await startService(testConfig(join(dir, "data")), { env: { LEDGER_AGENCY_PASSPHRASE: "agency" } });
-    const agency = new LedgerClient({
-      baseUrl: url(),
-      identity: { orgId: service.agencyOrgId, privateKey: service.keyring.agency.privateKey },
-    });
-    await agency.submit("actor.register", {
+    await registerActor(service, {
       orgId,
       name: "Longhua Formats Bureau",
       role: "source-unit",

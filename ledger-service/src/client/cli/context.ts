@@ -29,12 +29,38 @@ export function globals(command: Command): GlobalOptions {
   return command.optsWithGlobals<GlobalOptions>();
 }
 
-/** The key file's passphrase: --passphrase-file, else PDL_KEY_PASSPHRASE. */
-export async function passphrase(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+/**
+ * The key file's passphrase: --passphrase-file, else PDL_KEY_PASSPHRASE, else asked on the
+ * terminal (not echoed; twice for a new key). Without a terminal there is no one to ask.
+ */
+export async function passphrase(
+  options: GlobalOptions,
+  purpose: "open" | "new" = "open",
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   if (options.passphraseFile) return (await readFile(options.passphraseFile, "utf8")).trim();
   const value = env.PDL_KEY_PASSPHRASE;
-  if (!value) throw new CliError("the key file is sealed: set PDL_KEY_PASSPHRASE or pass --passphrase-file");
-  return value;
+  if (value) return value;
+  if (!process.stdin.isTTY || !process.stderr.isTTY)
+    throw new CliError("the key file is sealed: set PDL_KEY_PASSPHRASE or pass --passphrase-file");
+  return purpose === "new" ? askNewPassphrase() : askPassphrase("Passphrase of the key file:");
+}
+
+async function askPassphrase(message: string, validate?: (value: string) => true | string): Promise<string> {
+  const { default: password } = await import("@inquirer/password");
+  // The prompt goes to standard error: standard output stays the command's answer.
+  return password(
+    { message, mask: true, validate: validate ?? ((v) => v.length > 0 || "the passphrase is empty") },
+    {
+      output: process.stderr,
+    },
+  );
+}
+
+async function askNewPassphrase(): Promise<string> {
+  const first = await askPassphrase("Passphrase for the new key file:");
+  await askPassphrase("The same passphrase again:", (v) => v === first || "not the same passphrase");
+  return first;
 }
 
 export async function identity(options: GlobalOptions): Promise<Identity> {

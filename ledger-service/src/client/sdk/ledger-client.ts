@@ -187,6 +187,34 @@ export class LedgerClient {
     return this.awaitOutcome(json as PendingAnswer, headers);
   }
 
+  /**
+   * Polls a record's receipt until it reaches `until` (anchored by default) or the time is up:
+   * resolves with the last answer and whether the state was reached. A 404 (nothing of the record
+   * was written) and other refusals throw LedgerApiError; while the write's outcome is not known
+   * (202), the service is busy (429, 5xx) or unreachable, polling goes on.
+   */
+  async waitForReceipt(
+    recordHash: string,
+    wait: ReceiptWait = {},
+  ): Promise<{ reached: boolean; receipt: Record<string, unknown> & { state?: string } }> {
+    const target = RECEIPT_STATES.indexOf(wait.until ?? "anchored");
+    const deadline = Date.now() + (wait.timeoutMs ?? 300_000);
+    let last: Record<string, unknown> & { state?: string } = { recordHash, state: "submitted" };
+    for (;;) {
+      const res = await this.raw("GET", `/v1/receipts/${recordHash}`).catch(() => undefined);
+      if (res && res.status >= 400 && res.status < 500 && res.status !== 429) throw apiError(res.status, res.json);
+      if (res && (res.status === 200 || res.status === 202)) {
+        last = res.json as typeof last;
+        wait.onPoll?.(String(last.state));
+        if (res.status === 200 && RECEIPT_STATES.indexOf(last.state as ReceiptState) >= target)
+          return { reached: true, receipt: last };
+      }
+      const pause = res?.headers.get("retry-after") ? retryAfterMs(res.headers) : (wait.intervalMs ?? 2000);
+      if (Date.now() + pause > deadline) return { reached: false, receipt: last };
+      await new Promise((ok) => setTimeout(ok, pause));
+    }
+  }
+
   /** Follows a 202 answer to its outcome (see submitSigned). */
   async awaitOutcome(pending: PendingAnswer, headers?: Headers): Promise<SubmitResponse> {
     const deadline = Date.now() + (this.options.outcomeTimeoutMs ?? 60_000);
@@ -208,6 +236,21 @@ export class LedgerClient {
       wait = retryAfterMs(res.headers);
     }
   }
+}
+
+/** A receipt's states in the order a record goes through them (see GET /v1/receipts/:recordHash). */
+export const RECEIPT_STATES = ["pending", "checkpointed", "anchored"] as const;
+export type ReceiptState = (typeof RECEIPT_STATES)[number];
+
+export interface ReceiptWait {
+  /** The state to wait for (default anchored); a later state counts too. */
+  readonly until?: "checkpointed" | "anchored";
+  /** How long to poll before giving up (default 5 minutes). */
+  readonly timeoutMs?: number;
+  /** Time between polls when the service names none (Retry-After), default 2 s. */
+  readonly intervalMs?: number;
+  /** Told each answer's state: a receipt state, or "submitted" while the write's outcome is unknown. */
+  readonly onPoll?: (state: string) => void;
 }
 
 /** The service's 202 answer to a write whose outcome it does not know yet. */

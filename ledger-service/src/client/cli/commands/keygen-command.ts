@@ -7,7 +7,9 @@ import { CliError, globals, passphrase, print } from "../context.ts";
 export function keygenCommand(program: Command): void {
   program
     .command("keygen")
-    .description("create an SM2 key for an organisation, sealed with SM4 under a passphrase (PDL_KEY_PASSPHRASE)")
+    .description(
+      "create an SM2 key for an organisation, sealed with SM4 under a passphrase (PDL_KEY_PASSPHRASE, --passphrase-file, or asked on the terminal)",
+    )
     .requiredOption("--org <orgId>", "the organisation's unified social credit code")
     .requiredOption("--out <file>", "where to write the sealed key file (owner-only permissions)")
     .option("--force", "overwrite an existing file")
@@ -23,7 +25,7 @@ export function keygenCommand(program: Command): void {
       )
         throw new CliError(`${opts.out} exists (--force to overwrite)`);
       const key = newSm2Key("actor", opts.org);
-      await writeKeyFile(opts.out, sealKey(key, await passphrase(globals(command))));
+      await writeKeyFile(opts.out, sealKey(key, await passphrase(globals(command), "new")));
       print({ orgId: opts.org, publicKey: key.publicKey, keyFile: opts.out });
     });
 }

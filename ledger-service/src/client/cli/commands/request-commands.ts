@@ -8,8 +8,10 @@ export function requestCommands(program: Command): void {
   program
     .command("operations")
     .description("list the rulebook operations `pdl submit` accepts, with the kind of record each writes")
-    .action(() => {
-      for (const op of OPERATION_NAMES) process.stdout.write(`${op.padEnd(24)} ${OPERATIONS[op].kind}\n`);
+    .action((_opts: unknown, command: Command) => {
+      if (globals(command).json)
+        print(OPERATION_NAMES.map((op) => ({ operation: op, kind: OPERATIONS[op].kind, roles: OPERATIONS[op].roles })));
+      else for (const op of OPERATION_NAMES) process.stdout.write(`${op.padEnd(24)} ${OPERATIONS[op].kind}\n`);
     });
 
   program

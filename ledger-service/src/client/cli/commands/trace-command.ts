@@ -114,7 +114,7 @@ export function traceCommand(program: Command): void {
       "budget for the records sent, bytes (default 240 KiB; keep under the service's body limit)",
     )
     .option("--out <file>", "also write the full JSON answer to this file")
-    .option("--summary", "print a summary for people instead of the JSON answer")
+    .option("--summary", "print a summary for people instead of the JSON answer (not with --json)")
     .action(async (file: string, opts: Options, command: Command) => {
       const at = wholeNumber(opts.at, "--at");
       const maxProofsPerDelivery = wholeNumber(opts.maxProofs, "--max-proofs");
@@ -138,7 +138,7 @@ export function traceCommand(program: Command): void {
       }
       const answer = { file, total: result.total, sent: result.sent, ...result.report };
       if (opts.out) await writeFile(opts.out, JSON.stringify(answer, null, 2) + "\n");
-      if (opts.summary) process.stdout.write(summarise(result));
+      if (opts.summary && !globals(command).json) process.stdout.write(summarise(result));
       else print(answer);
       const failures = checkProofs(result.report);
       if (failures.length > 0) {

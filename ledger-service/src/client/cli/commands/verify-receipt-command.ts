@@ -1,7 +1,5 @@
 import type { Command } from "commander";
-import { evmAnchorConfirmer } from "../../anchors/evm-anchor.ts";
-import { fabricAnchorConfirmer } from "../../anchors/fabric-anchor.ts";
-import { missingPeerSettings, type FabricConfig } from "../../../fabric-access/peer-connection.ts";
+import type { FabricConfig } from "../../../fabric-access/peer-connection.ts";
 import { parseVerifierKey } from "../../../log/checkpoint.ts";
 import { verifyReceipt, type ConfirmAnchor } from "../../../log/receipt.ts";
 import { LedgerClient } from "../../sdk/ledger-client.ts";
@@ -14,13 +12,24 @@ interface Options {
   fabricConfig?: string;
 }
 
-/** A Fabric connection file: the service's configuration format (its `fabric` section) or that section alone. */
-async function fabricConnection(file: string): Promise<FabricConfig> {
-  const json = (await readJson(file)) as { fabric?: Partial<FabricConfig> } & Partial<FabricConfig>;
+/**
+ * The anchor check against a node of the verifier's choosing, if one is named. The chain clients
+ * (ethers, gRPC) load only then: most verifications are offline, and `pdl` starts without them.
+ */
+async function anchorConfirmer(opts: Options): Promise<ConfirmAnchor | undefined> {
+  if (opts.rpcUrl && opts.fabricConfig) throw new CliError("give either --rpc-url or --fabric-config, not both");
+  if (opts.rpcUrl) return (await import("../../anchors/evm-anchor.ts")).evmAnchorConfirmer(opts.rpcUrl);
+  if (!opts.fabricConfig) return undefined;
+  const [{ missingPeerSettings }, { fabricAnchorConfirmer }] = await Promise.all([
+    import("../../../fabric-access/peer-connection.ts"),
+    import("../../anchors/fabric-anchor.ts"),
+  ]);
+  // The service's configuration format (its `fabric` section) or that section alone.
+  const json = (await readJson(opts.fabricConfig)) as { fabric?: Partial<FabricConfig> } & Partial<FabricConfig>;
   const section = json.fabric ?? json;
   const missing = missingPeerSettings(section);
-  if (missing.length > 0) throw new CliError(`${file}: the Fabric connection needs ${missing.join(", ")}`);
-  return { channel: "", chaincode: "", ...section } as FabricConfig;
+  if (missing.length > 0) throw new CliError(`${opts.fabricConfig}: the Fabric connection needs ${missing.join(", ")}`);
+  return fabricAnchorConfirmer({ channel: "", chaincode: "", ...section } as FabricConfig);
 }
 
 /** A log key as given: an SM2 public key (hex), or a vkey, whose name then names the signer too. */
@@ -76,12 +85,7 @@ export function verifyReceiptCommand(program: Command): void {
       }
       if (!key) throw new CliError("give the log key you trust: --log-key <hex> (or PDL_LOG_KEY), or --trust-service");
       const trusted = trustedKey(key);
-      if (opts.rpcUrl && opts.fabricConfig) throw new CliError("give either --rpc-url or --fabric-config, not both");
-      const confirm: ConfirmAnchor | undefined = opts.rpcUrl
-        ? evmAnchorConfirmer(opts.rpcUrl)
-        : opts.fabricConfig
-          ? fabricAnchorConfirmer(await fabricConnection(opts.fabricConfig))
-          : undefined;
+      const confirm = await anchorConfirmer(opts);
       const result = await verifyReceipt(doc, trusted.publicKey, trusted.keyName, confirm);
       if (globals(command).json) print(result);
       else {
