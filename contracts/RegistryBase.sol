@@ -88,6 +88,21 @@ abstract contract RegistryBase {
     uint8 internal constant EVAL_QUALIFIED = 2;
     uint8 internal constant EVAL_UNQUALIFIED = 3;
 
+    // COMPLAINT_SUBJECTS
+    uint8 internal constant SUBJECT_PRODUCT = 1;
+    uint8 internal constant SUBJECT_OPERATOR = 2;
+
+    // COMPLAINT_STATUSES
+    uint8 internal constant CASE_LODGED = 1;
+    uint8 internal constant CASE_HANDLING = 2;
+    uint8 internal constant CASE_CONCLUDED = 3;
+
+    // COMPLAINT_OUTCOMES
+    uint8 internal constant OUTCOME_UPHELD = 1;
+    uint8 internal constant OUTCOME_PARTLY_UPHELD = 2;
+    uint8 internal constant OUTCOME_NOT_UPHELD = 3;
+    uint8 internal constant OUTCOME_REFERRED = 4;
+
     // ---- rulebook figures (docs/RULEBOOK.md) ------------------------------------------------------
     /// Data grade from which processing needs a privacy environment and raw delivery is refused.
     uint8 internal constant SENSITIVE_GRADE = 3;
@@ -95,6 +110,8 @@ abstract contract RegistryBase {
     uint256 internal constant EXIT_NOTICE_MONTHS = 3;
 
     uint256 internal constant DESTRUCTION_PERIOD = 30 days;
+    /// A complaint's outcome is due within this period of its lodging (core/time.ts complaintDeadline).
+    uint256 internal constant COMPLAINT_PERIOD = 30 days;
 
     /// Grace after each update period (core/time.ts UPDATE_PERIODS).
     uint256 internal constant DAILY_GRACE = 1 days;
@@ -179,6 +196,18 @@ abstract contract RegistryBase {
         bool late;
     }
 
+    /// @dev The chain keeps the commitment to the sealed complaint, never its content.
+    struct Complaint {
+        bytes32 subjectId;
+        bytes32 commitment;
+        uint8 subjectKind;
+        uint8 status;
+        uint8 outcome;
+        bool late;
+        uint64 lodgedAt;
+        uint64 concludedAt;
+    }
+
     // ---- state (shared by every module through delegatecall) ----------------------------------
     address internal deployer;
     bytes32 internal agencyOrg;
@@ -221,6 +250,7 @@ abstract contract RegistryBase {
     mapping(bytes32 => mapping(uint16 => uint8)) internal evaluations;
     /// keccak(log origin) => last anchored tree size (root and checkpoint hash are in the event)
     mapping(bytes32 => uint64) internal anchoredSize;
+    mapping(bytes32 => Complaint) internal complaints;
 
     // ---- errors: the rulebook's codes (core/errors.ts) in PascalCase --------------------------
     error NotAuthorized();
@@ -271,6 +301,8 @@ abstract contract RegistryBase {
     error CrossBorderAssessmentRequired();
     error GradeDowngradeForbidden();
     error AnchorNotMonotonic();
+    /// The complaint or objection that is already closed.
+    error CaseClosed(bytes32 id);
 
     // ---- events: one per operation, past tense (core/operations.ts) ---------------------------
     event AgencyBootstrapped(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
@@ -299,6 +331,8 @@ abstract contract RegistryBase {
     event OrganisationBlacklisted(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event EvaluationRecorded(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event CheckpointAnchored(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ComplaintLodged(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ComplaintHandled(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
 
     // ---- the preamble every operation starts with ---------------------------------------------
     function _bit(uint8 role) internal pure returns (uint256) {

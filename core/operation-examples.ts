@@ -21,8 +21,11 @@ export const EXAMPLE_ORGS = {
   consumer: "91440300PDLC00010A",
 } as const satisfies Record<Role, string>;
 
+/** A complaint id as the intake makes them (random, unrelated to the complainant). */
+export const COMPLAINT_EXAMPLE_ID = "K-5f0c1a2b3c4d5e6f708192a3";
+
 /** Operations no caller submits through a route: the service writes them itself. */
-type ServiceOperation = "actor.bootstrap" | "anchor.checkpoint";
+type ServiceOperation = "actor.bootstrap" | "anchor.checkpoint" | "complaint.lodge";
 export type CallerOperation = Exclude<OperationName, ServiceOperation>;
 
 const EXAMPLE_KEY =
@@ -129,6 +132,7 @@ export const OPERATION_EXAMPLES: { readonly [O in CallerOperation]: OperationBod
   },
   "blacklist.add": { orgId: EXAMPLE_ORGS.partner, reason: "resold delivered data", grantId: "G1" },
   "evaluation.record": { grantId: "G1", year: 2026, grade: "qualified", reportHash: digest(10) },
+  "complaint.handle": { complaintId: COMPLAINT_EXAMPLE_ID, stage: "concluded", outcome: "upheld", reportHash: digest(14) },
 };
 
 /** A delivery: a `deliver` hop (POST /v1/deliveries), taking the clean hop's artifact. */

@@ -3,6 +3,7 @@ import type { Role } from "./records/common.ts";
 import { Actor } from "./records/actor.ts";
 import { Anchor } from "./records/anchor.ts";
 import { DestructionCertificate } from "./records/destruction.ts";
+import { Complaint, ComplaintHandling } from "./records/complaint.ts";
 import { BlacklistEntry, Evaluation } from "./records/governance.ts";
 import { ExitNotice, Grant, GrantAction, GrantClosure, GrantExit } from "./records/grant.ts";
 import { LineageHop } from "./records/lineage.ts";
@@ -33,6 +34,7 @@ export const RECORD_KINDS = [
   "blacklist",
   "evaluation",
   "anchor",
+  "complaint",
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
@@ -84,6 +86,9 @@ export const OPERATIONS = {
   "blacklist.add": op({ kind: "blacklist", body: BlacklistEntry, roles: ["agency"], creates: false, event: "OrganisationBlacklisted", recordId: (b) => b.orgId }),
   "evaluation.record": op({ kind: "evaluation", body: Evaluation, roles: ["agency"], creates: false, event: "EvaluationRecorded", recordId: (b) => `${b.grantId}/${b.year}` }),
   "anchor.checkpoint": op({ kind: "anchor", body: Anchor, roles: ["agency"], creates: false, event: "CheckpointAnchored", recordId: (b) => `${b.origin}/${b.treeSize}` }),
+
+  "complaint.lodge": op({ kind: "complaint", body: Complaint, roles: ["agency"], creates: true, event: "ComplaintLodged", recordId: (b) => b.id }),
+  "complaint.handle": op({ kind: "complaint", body: ComplaintHandling, roles: ["supervisor"], creates: false, event: "ComplaintHandled", recordId: (b) => b.complaintId }),
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

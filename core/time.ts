@@ -70,6 +70,7 @@ export const RULE_PERIODS = {
   voluntaryExitNoticeMonths: 3,
   destructionDays: 30,
   consecutiveUnqualifiedToRevoke: 3,
+  complaintDays: 30,
 } as const;
 
 /** The latest end of a grant that starts at `validFrom`. */
@@ -90,6 +91,14 @@ export function earliestVoluntaryExit(noticeAt: number): number {
 /** The last second on which destruction certificates are on time, for an exit at `endedAt`. */
 export function destructionDeadline(endedAt: number): number {
   return endedAt + RULE_PERIODS.destructionDays * DAY;
+}
+
+/**
+ * The last second on which a complaint lodged at `lodgedAt` is concluded on time: 30 calendar days
+ * (the plan sets none; 30 days is the longest period the rulebook gives any other duty).
+ */
+export function complaintDeadline(lodgedAt: number): number {
+  return lodgedAt + RULE_PERIODS.complaintDays * DAY;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AssetClass } from "./records/destruction.ts";
+import type { ComplaintOutcome, ComplaintStatus } from "./records/complaint.ts";
 import type { GrantStatus } from "./records/grant.ts";
 import type { PartnerStatus } from "./records/partner.ts";
 import type { ChargeUnit, ProductStatus } from "./records/product.ts";
@@ -106,6 +107,23 @@ export interface AnchorView {
   checkpointHash: string;
 }
 
+/** A complaint as the chain keeps it: the subject and the commitment, never the content. */
+export interface ComplaintView {
+  kind: "complaint";
+  id: string;
+  subjectKind: "product" | "operator";
+  subjectId: string;
+  commitment: string;
+  lodgedAt: number;
+  /** The last second on which the outcome is on time (core/time.ts complaintDeadline). */
+  deadline: number;
+  status: ComplaintStatus;
+  outcome: ComplaintOutcome | "";
+  concludedAt: number;
+  /** Concluded after the deadline. */
+  late: boolean;
+}
+
 export type StateView =
   | ActorView
   | ResourceView
@@ -117,7 +135,8 @@ export type StateView =
   | CertificateView
   | BlacklistView
   | EvaluationView
-  | AnchorView;
+  | AnchorView
+  | ComplaintView;
 
 /** What is missing for a grant past its destruction deadline. */
 export interface OverdueGrant {

@@ -17,3 +17,11 @@ declare module "sm-crypto/src/sm4/index.js" {
   };
   export default sm4;
 }
+declare module "sm-crypto/src/sm2/index.js" {
+  /** GB/T 32918.4 public-key encryption; cipherMode 1 is C1‖C3‖C2 (C1 without its 04 prefix), hex. */
+  const sm2: {
+    doEncrypt(msg: string | ArrayLike<number>, publicKey: string, cipherMode?: 0 | 1): string;
+    doDecrypt(encrypted: string, privateKey: string, cipherMode: 0 | 1, options: { output: "array" }): number[];
+  };
+  export default sm2;
+}

@@ -60,6 +60,10 @@ export const ConfigSchema = z.strictObject({
     rateRefusedPerAddress: z.number().int().min(1),
     /** Public (unsigned) requests per client address and window. */
     ratePublicPerAddress: z.number().int().min(1),
+    /** Complaints (the one write that needs no account) per client address per hour ... */
+    complaintsPerAddressPerHour: z.number().int().min(1),
+    /** ... and from everyone together per hour. */
+    complaintsPerHour: z.number().int().min(1),
   }),
   /**
    * How long a write whose transaction was sent waits for its outcome when the chain stops
@@ -128,6 +132,8 @@ export const DEFAULTS: Config = {
     ratePerCaller: 2_000,
     rateRefusedPerAddress: 1_000,
     ratePublicPerAddress: 1_000,
+    complaintsPerAddressPerHour: 5,
+    complaintsPerHour: 200,
   },
   outcomeWaitMs: 10_000,
   chainTimeoutMs: 10_000,
@@ -194,6 +200,8 @@ export function loadConfig(env: Env = process.env): Config {
         ratePerCaller: int(env, "LEDGER_RATE_PER_CALLER"),
         rateRefusedPerAddress: int(env, "LEDGER_RATE_REFUSED_PER_ADDRESS"),
         ratePublicPerAddress: int(env, "LEDGER_RATE_PUBLIC_PER_ADDRESS"),
+        complaintsPerAddressPerHour: int(env, "LEDGER_COMPLAINTS_PER_ADDRESS_PER_HOUR"),
+        complaintsPerHour: int(env, "LEDGER_COMPLAINTS_PER_HOUR"),
       }),
     },
     log: {

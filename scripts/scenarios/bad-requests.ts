@@ -143,6 +143,10 @@ function seedBody(op: OperationName, now: number): Record<string, unknown> {
       return { grantId: "G9", year: 2026, grade: "qualified", reportHash: h("eval") };
     case "anchor.checkpoint":
       return { origin: "fuzz", treeSize: 1, rootHash: h("root"), checkpointHash: h("cp") };
+    case "complaint.lodge":
+      return { id: "K9", subject: { kind: "product", id: "P9" }, commitment: h("envelope") };
+    case "complaint.handle":
+      return { complaintId: "K9", stage: "concluded", outcome: "upheld", reportHash: h("outcome") };
   }
 }
 

@@ -329,6 +329,19 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
     );
   });
 
+  it("takes a complaint without an account and tells whoever holds its id where it stands", async () => {
+    const lodged = await c.con.request<{ complaintId: string; commitment: string }>(
+      "POST",
+      "/v1/public/complaints",
+      { subject: { kind: "operator", id: org("op") }, text: "the operator refused to say where my data came from" },
+      { public: true },
+    );
+    const status = await c.con.getPublic<{ status: string; commitment: string }>(
+      `/v1/public/complaints/${lodged.complaintId}`,
+    );
+    expect(status).to.deep.include({ status: "lodged", commitment: lodged.commitment });
+  });
+
   it("documents every operation with an id, answers with schemas and errors, and passes redocly lint with 0 errors", async () => {
     const text = await (await fetch(`${base()}/openapi.json`)).text();
     const doc = JSON.parse(text) as { paths: Record<string, Record<string, Record<string, unknown>>> };

@@ -76,6 +76,7 @@ const AUTHOR_ROLES: Partial<Record<OperationName, readonly Role[]>> = {
   "product.delist": ["exchange"],
   "lineage.hop": ["operator", "partner"],
   "destruction.certify": ["operator", "partner"],
+  "complaint.handle": ["supervisor"],
 };
 /** One member of the cast per role, to sign the wrong-role attempts. */
 const OF_ROLE: Record<Role, Who> = {
@@ -102,6 +103,7 @@ const HISTORY_KINDS = new Set([
   "certificate",
   "blacklist",
   "evaluation",
+  "complaint",
 ]);
 
 /**
@@ -578,6 +580,25 @@ describe("ledger service API: every write endpoint through its own route", funct
     expect((await view<{ bannedUntil: number }>(`/v1/blacklist/${org("con")}`)).bannedUntil).to.be.at.least(
       addCalendarYears(now, 5),
     );
+  });
+
+  it("records a complaint's handling and outcome (POST /v1/complaints/:complaintId/handling)", async () => {
+    const lodged = await c.con.raw(
+      "POST",
+      "/v1/public/complaints",
+      { subject: { kind: "product", id: "P1" }, text: "the price charged was not the listed one" },
+      { public: true },
+    );
+    expect(lodged.status, JSON.stringify(lodged.json)).to.equal(200);
+    const complaintId = (lodged.json as { complaintId: string }).complaintId;
+    await write("sup", "complaint.handle", { complaintId, stage: "handling", reportHash: h("taken up") });
+    const outcome = { complaintId, stage: "concluded", outcome: "not-upheld", reportHash: h("decided") };
+    await write("sup", "complaint.handle", outcome);
+    expect(await view<{ status: string; outcome: string }>(`/v1/complaints/${complaintId}`)).to.deep.include({
+      status: "concluded",
+      outcome: "not-upheld",
+    });
+    await refused("sup", "complaint.handle", { ...outcome, outcome: "upheld" }, "CASE_CLOSED");
   });
 
   it("has exercised every write route", () => {

@@ -63,6 +63,7 @@ describe("reads filtered by the caller: every role on every signed read route", 
   let story: Record<string, SubmitResponse>;
   const written: Record<string, SubmitResponse> = {};
   let check: ResponseCheck;
+  let complaintId = "";
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-read-access-"));
@@ -90,6 +91,13 @@ describe("reads filtered by the caller: every role on every signed read route", 
     } as never);
     await cast.agency.submit("grant.revoke", { grantId: "G2", reason: "agreement terminated" } as never);
     written.C1 = await cast.op.submit("destruction.certify", certificateBody("C1", "raw-data", "G2") as never);
+    const lodged = await cast.con.request<{ complaintId: string }>(
+      "POST",
+      "/v1/public/complaints",
+      { subject: { kind: "product", id: "P1" }, text: "the delivered file held another customer's rows" },
+      { public: true },
+    );
+    complaintId = lodged.complaintId;
   });
   after(async () => {
     check?.restore();
@@ -260,6 +268,26 @@ describe("reads filtered by the caller: every role on every signed read route", 
       path: () => "/v1/overdue",
       allowed: CALLERS,
       check: (_who, json) => expect((json as { items: unknown[] }).items).to.deep.equal([]),
+    },
+    {
+      label: "the complaints (supervisors and the agency)",
+      route: "GET /v1/complaints",
+      path: () => "/v1/complaints",
+      allowed: ["agency", "sup"],
+      check: (_who, json) =>
+        expect((json as { complaints: { id: string }[] }).complaints.map((k) => k.id)).to.deep.equal([complaintId]),
+    },
+    {
+      label: "a complaint's record (its commitment, never its content)",
+      route: "GET /v1/complaints/:complaintId",
+      path: () => `/v1/complaints/${complaintId}`,
+      allowed: EVERYTHING,
+    },
+    {
+      label: "a complaint's sealed content (the supervisors)",
+      route: "GET /v1/complaints/:complaintId/sealed",
+      path: () => `/v1/complaints/${complaintId}/sealed`,
+      allowed: ["sup"],
     },
     {
       label: "the chain's time and clock (what every rule is dated with: no one's data)",

@@ -1,5 +1,5 @@
 import { LedgerError } from "../../../core/errors.ts";
-import { destructionDeadline, nextVersionDue } from "../../../core/time.ts";
+import { complaintDeadline, destructionDeadline, nextVersionDue } from "../../../core/time.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../core/views.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { splitCompositeKey } from "../ledger/world-state.ts";
@@ -10,6 +10,7 @@ import {
   type ActorState,
   type AnchorState,
   type CertificateState,
+  type ComplaintState,
   type GrantState,
   type HopState,
   type PartnerState,
@@ -121,6 +122,10 @@ export async function view(ledger: Ledger, key: ViewKey): Promise<StateView | un
     case "anchor": {
       const a = await ledger.get<AnchorState>(K.anchor, key.id);
       return a && { kind: "anchor", ...a };
+    }
+    case "complaint": {
+      const c = await ledger.get<ComplaintState>(K.complaint, key.id);
+      return c && { kind: "complaint", ...c, deadline: complaintDeadline(c.lodgedAt) };
     }
     default:
       throw new LedgerError("INVALID_RECORD", `unknown view kind ${String((key as { kind: unknown }).kind)}`);

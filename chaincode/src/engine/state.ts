@@ -2,7 +2,7 @@ import type { AssetClass } from "../../../core/records/destruction.ts";
 import type { ResourceField, UpdateFrequency } from "../../../core/records/resource.ts";
 import type { ScopeEntry } from "../../../core/records/common.ts";
 import type { Actor } from "../../../core/records/actor.ts";
-import type { GrantView, PartnerView, ProductView } from "../../../core/views.ts";
+import type { ComplaintView, GrantView, PartnerView, ProductView } from "../../../core/views.ts";
 
 /**
  * What the chaincode keeps in world state, by composite-key object type. Records are stored
@@ -33,6 +33,7 @@ export const K = {
   blacklist: "blacklist", //           [orgId]                       → bannedUntil
   evaluation: "evaluation", //         [grantId, year]               → grade
   anchor: "anchor", //                 [origin]                      → AnchorState (latest)
+  complaint: "complaint", //         [complaintId]                 → ComplaintState
   seen: "seen", //                     [recordHash]                  → 1
 } as const;
 
@@ -105,6 +106,8 @@ export interface AnchorState {
   rootHash: string;
   checkpointHash: string;
 }
+
+export type ComplaintState = Omit<ComplaintView, "kind" | "deadline">;
 
 export function currentVersion(resource: ResourceState): ResourceVersionState {
   const v = resource.versions[resource.versions.length - 1];

@@ -22,6 +22,7 @@ const STATE_TYPE: Record<ViewKey["kind"], string> = {
   blacklist: K.blacklist,
   evaluation: K.evaluation,
   anchor: K.anchor,
+  complaint: K.complaint,
 };
 
 function viewKey(kind: string, id: string): ViewKey {

@@ -414,3 +414,42 @@ export const ClockState = z.strictObject({
 export const Health = z.strictObject({ status: z.literal("ok") });
 export const Readiness = z.strictObject({ status: z.enum(["ready", "not ready"]), reason: z.string().optional() });
 export const OpenApi = z.looseObject({ openapi: z.literal("3.1.0"), paths: z.record(z.string(), z.unknown()) });
+
+/** A complaint as the chain keeps it (core/views.ts ComplaintView): no content, no complainant. */
+export const ComplaintState = z.strictObject({
+  kind: z.literal("complaint"),
+  id: z.string(),
+  subjectKind: z.enum(["product", "operator"]),
+  subjectId: z.string(),
+  commitment: Hex32,
+  lodgedAt: Count,
+  deadline: Count,
+  status: z.enum(["lodged", "handling", "concluded"]),
+  outcome: z.string(),
+  concludedAt: Count,
+  late: z.boolean(),
+});
+
+/** 200 of POST /v1/public/complaints: what the complainant keeps to follow the case up. */
+export const LodgedComplaint = z.strictObject({
+  complaintId: z.string(),
+  commitment: Hex32,
+  complaint: ComplaintState,
+  receipt: AcceptedRecord,
+});
+
+export const ComplaintList = z.strictObject({ complaints: z.array(ComplaintState), nextCursor: NextCursor });
+
+/** A supervisor's copy of the sealed complaint, with the chain's commitment to compare. */
+export const SealedComplaint = z.strictObject({
+  envelope: z.strictObject({
+    v: z.literal(1),
+    alg: z.string(),
+    complaintId: z.string(),
+    sealed: z.string(),
+    keys: z.array(z.strictObject({ orgId: z.string(), wrappedKey: z.string() })),
+  }),
+  commitment: Hex32,
+  matchesChain: z.boolean(),
+  complaint: ComplaintState,
+});

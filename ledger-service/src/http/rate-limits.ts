@@ -1,4 +1,4 @@
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { ipKeyGenerator, rateLimit, type ValueDeterminingMiddleware } from "express-rate-limit";
 import { LedgerError } from "../../../core/errors.ts";
 
@@ -77,4 +77,27 @@ export function publicPerAddress(limits: RateLimits): RequestHandler {
     (req) => `public:${addressOf(req.ip)}`,
     "public requests from this address",
   );
+}
+
+/**
+ * Complaints, the one write that needs no account: per client address and from everyone
+ * together, each per hour, so that no sender can flood the supervisors or the chain. The
+ * addresses live in the counters' memory for one window and are never written anywhere.
+ */
+export function complaintLimits(limits: { complaintsPerAddressPerHour: number; complaintsPerHour: number }) {
+  const perAddress = limiter(
+    3600,
+    limits.complaintsPerAddressPerHour,
+    (req) => `complaint:${addressOf(req.ip)}`,
+    "complaints from this address",
+  );
+  const total = limiter(3600, limits.complaintsPerHour, () => "complaint:all", "complaints from everyone");
+  const run = (handler: RequestHandler, req: Request, res: Response) =>
+    new Promise<void>((ok, fail) => {
+      void handler(req, res, (err?: unknown) => (err ? fail(err) : ok()));
+    });
+  return async (req: Request, res: Response): Promise<void> => {
+    await run(perAddress, req, res);
+    await run(total, req, res);
+  };
 }

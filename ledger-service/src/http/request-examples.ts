@@ -1,5 +1,5 @@
 import type { OperationName } from "../../../core/operations.ts";
-import { EXAMPLE_ORGS } from "../../../core/operation-examples.ts";
+import { COMPLAINT_EXAMPLE_ID, EXAMPLE_ORGS } from "../../../core/operation-examples.ts";
 
 /**
  * Examples of what a request puts in its path, for the OpenAPI document; the bodies' examples
@@ -15,6 +15,7 @@ export const PARAMETER_EXAMPLES: Readonly<Record<string, string>> = {
   hopId: "H1",
   certificateId: "C1",
   deliveryId: "D1",
+  complaintId: COMPLAINT_EXAMPLE_ID,
   domain: "finance",
   chargeUnit: "per-call",
   kind: "grant",

@@ -8,6 +8,7 @@ import { productScenarios } from "./products.ts";
 import { resourceScenarios } from "./resources.ts";
 import { freshnessScenarios } from "./freshness.ts";
 import { derivationScenarios } from "./derivation.ts";
+import { complaintScenarios } from "./complaints.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
   ...actorScenarios,
@@ -19,4 +20,5 @@ export const SCENARIOS: readonly Scenario[] = [
   ...derivationScenarios,
   ...governanceScenarios,
   ...freshnessScenarios,
+  ...complaintScenarios,
 ];

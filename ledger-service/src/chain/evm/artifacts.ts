@@ -7,7 +7,14 @@ import { Interface, type InterfaceAbi } from "ethers";
  * (`npm run build:contracts`, also run by `npm test` and `npm run bench:gas`). Artifacts are
  * build output and never committed.
  */
-export const MODULES = ["ActorModule", "GrantModule", "PartnerModule", "ProductModule", "ViewModule"] as const;
+export const MODULES = [
+  "ActorModule",
+  "GrantModule",
+  "PartnerModule",
+  "ProductModule",
+  "ViewModule",
+  "OversightModule",
+] as const;
 export type ModuleName = (typeof MODULES)[number];
 
 export interface Artifact {

@@ -13,6 +13,7 @@ import { canonicalJson } from "../../../../core/canonical.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 import { recordHash, type SignedRecord } from "../../../../core/record.ts";
 import { ROLES, type Role, type ScopeEntry } from "../../../../core/records/common.ts";
+import { COMPLAINT_OUTCOMES, COMPLAINT_SUBJECTS } from "../../../../core/records/complaint.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS } from "../../../../core/records/grant.ts";
@@ -269,6 +270,16 @@ export function callOf(signed: SignedRecord): RegistryCall {
       return {
         fn: "anchorCheckpoint",
         args: [m, originKey(b.origin), b.treeSize, hash32(b.rootHash), hash32(b.checkpointHash)],
+      };
+    case "complaint.lodge":
+      return {
+        fn: "lodgeComplaint",
+        args: [m, id32(b.id), toEvmEnum(COMPLAINT_SUBJECTS, b.subject.kind), id32(b.subject.id), hash32(b.commitment)],
+      };
+    case "complaint.handle":
+      return {
+        fn: "handleComplaint",
+        args: [m, id32(b.complaintId), b.outcome === undefined ? 0 : toEvmEnum(COMPLAINT_OUTCOMES, b.outcome)],
       };
     default:
       throw new LedgerError("INVALID_RECORD", `no registry function for ${String((r as { op: unknown }).op)}`);

@@ -1,4 +1,5 @@
 import { ROLES } from "../../../../core/records/common.ts";
+import { COMPLAINT_OUTCOMES, COMPLAINT_STATUSES, COMPLAINT_SUBJECTS } from "../../../../core/records/complaint.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
@@ -26,6 +27,9 @@ export const EVM_ENUMERATIONS = {
   ASSET: ASSET_CLASSES,
   EVAL: EVALUATION_GRADES,
   FREQ: UPDATE_FREQUENCIES,
+  SUBJECT: COMPLAINT_SUBJECTS,
+  CASE: COMPLAINT_STATUSES,
+  OUTCOME: COMPLAINT_OUTCOMES,
 } as const;
 
 /** The EVM value of `value` in `list` (index + 1); throws for a value the list lacks. */

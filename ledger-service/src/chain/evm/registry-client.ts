@@ -17,6 +17,8 @@ import { ROLES } from "../../../../core/records/common.ts";
 import { fromEvmEnum } from "./enumerations.ts";
 import { UPDATE_FREQUENCIES } from "../../../../core/records/resource.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
+import { COMPLAINT_OUTCOMES, COMPLAINT_STATUSES, COMPLAINT_SUBJECTS } from "../../../../core/records/complaint.ts";
+import { complaintDeadline } from "../../../../core/time.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
 import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
@@ -525,6 +527,32 @@ export class RegistryClient {
         return grade === 0n
           ? undefined
           : { kind: "evaluation", grantId, year, grade: fromEvmEnum(EVALUATION_GRADES, grade)! };
+      }
+      case "complaint": {
+        const c = await this.read<{
+          subjectId: string;
+          commitment: string;
+          subjectKind: bigint;
+          status: bigint;
+          outcome: bigint;
+          late: boolean;
+          lodgedAt: bigint;
+          concludedAt: bigint;
+        }>("complaintOf", id32(id));
+        if (c.status === 0n) return undefined;
+        return {
+          kind: "complaint",
+          id,
+          subjectKind: fromEvmEnum(COMPLAINT_SUBJECTS, c.subjectKind)!,
+          subjectId: fromId32(c.subjectId),
+          commitment: fromHash32(c.commitment),
+          lodgedAt: Number(c.lodgedAt),
+          deadline: complaintDeadline(Number(c.lodgedAt)),
+          status: fromEvmEnum(COMPLAINT_STATUSES, c.status)!,
+          outcome: fromEvmEnum(COMPLAINT_OUTCOMES, c.outcome) ?? "",
+          concludedAt: Number(c.concludedAt),
+          late: c.late,
+        };
       }
       case "anchor": {
         const size = await this.read<bigint>("anchoredSizeOf", originKey(id));

@@ -44,6 +44,7 @@ const KINDS = new Set([
   "blacklist",
   "evaluation",
   "anchor",
+  "complaint",
 ]);
 
 export function readRoutes(d: ReadDeps): ReadRoute[] {

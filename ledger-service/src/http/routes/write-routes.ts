@@ -45,6 +45,7 @@ export const WRITE_ROUTES: readonly WriteRoute[] = [
   { op: "destruction.certify", method: "post", path: "/v1/grants/:grantId/destruction-certificates", summary: "File a destruction certificate (operator or partner)", tag: "exit", bind: { grantId: "grantId" } },
   { op: "blacklist.add", method: "post", path: "/v1/blacklist", summary: "Blacklist an organisation for 5 years (agency)", tag: "governance" },
   { op: "evaluation.record", method: "post", path: "/v1/grants/:grantId/evaluations", summary: "Record an annual evaluation (agency)", tag: "governance", bind: { grantId: "grantId" } },
+  { op: "complaint.handle", method: "post", path: "/v1/complaints/:complaintId/handling", summary: "Record a complaint's handling or its outcome (supervisor)", tag: "complaints", bind: { complaintId: "complaintId" } },
 ];
 
 /** The Express path pattern as an OpenAPI path template: /v1/grants/:grantId → /v1/grants/{grantId}. */
