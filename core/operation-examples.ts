@@ -23,6 +23,8 @@ export const EXAMPLE_ORGS = {
 
 /** A complaint id as the intake makes them (random, unrelated to the complainant). */
 export const COMPLAINT_EXAMPLE_ID = "K-5f0c1a2b3c4d5e6f708192a3";
+/** POST /v1/anchors: why the caller asks for an anchor now (optional; logged with the anchor). */
+export const ANCHOR_REQUEST_EXAMPLE = { reason: "product P1's receipts must be anchored before it is listed" };
 
 /** Operations no caller submits through a route: the service writes them itself. */
 type ServiceOperation = "actor.bootstrap" | "anchor.checkpoint" | "complaint.lodge";

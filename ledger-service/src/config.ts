@@ -64,6 +64,9 @@ export const ConfigSchema = z.strictObject({
     complaintsPerAddressPerHour: z.number().int().min(1),
     /** ... and from everyone together per hour. */
     complaintsPerHour: z.number().int().min(1),
+    /** Anchors on request (POST /v1/anchors) per caller and `anchorRequestWindowSeconds`: each one is a chain transaction. */
+    anchorRequestsPerCaller: z.number().int().min(1),
+    anchorRequestWindowSeconds: z.number().int().min(1).max(86_400),
   }),
   /**
    * How long a write whose transaction was sent waits for its outcome when the chain stops
@@ -134,6 +137,8 @@ export const DEFAULTS: Config = {
     ratePublicPerAddress: 1_000,
     complaintsPerAddressPerHour: 5,
     complaintsPerHour: 200,
+    anchorRequestsPerCaller: 10,
+    anchorRequestWindowSeconds: 60,
   },
   outcomeWaitMs: 10_000,
   chainTimeoutMs: 10_000,
@@ -202,6 +207,8 @@ export function loadConfig(env: Env = process.env): Config {
         ratePublicPerAddress: int(env, "LEDGER_RATE_PUBLIC_PER_ADDRESS"),
         complaintsPerAddressPerHour: int(env, "LEDGER_COMPLAINTS_PER_ADDRESS_PER_HOUR"),
         complaintsPerHour: int(env, "LEDGER_COMPLAINTS_PER_HOUR"),
+        anchorRequestsPerCaller: int(env, "LEDGER_ANCHOR_REQUESTS_PER_CALLER"),
+        anchorRequestWindowSeconds: int(env, "LEDGER_ANCHOR_REQUEST_WINDOW_SECONDS"),
       }),
     },
     log: {

@@ -17,6 +17,7 @@ import { createApp } from "./http/app.ts";
 import { NonceStore } from "./http/nonce-store.ts";
 import { CONTRIBUTED_ROUTES } from "./http/routes/contributed.ts";
 import { publicCheckpoint, publicConsistency, publicProductList } from "./http/routes/public-routes.ts";
+import { anchorOnRequest } from "./http/routes/anchor-routes.ts";
 import { readRoutes } from "./http/routes/read-routes.ts";
 import type { ReadRoute, RouteContributor, ServiceContext } from "./http/routes/route.ts";
 import type { IndexStore } from "./indexes/index-store.ts";
@@ -167,6 +168,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
     publicProductList(store, backend),
     publicCheckpoint(checkpointer, anchors),
     publicConsistency(checkpointer),
+    anchorOnRequest({
+      // The anchorer is made below, before the service listens: a request never finds it missing.
+      anchorNow: () => anchorer.anchorNow(),
+      anchors,
+      logger,
+      limit: config.http.anchorRequestsPerCaller,
+      windowSeconds: config.http.anchorRequestWindowSeconds,
+    }),
   ];
   const app = createApp({
     logger,

@@ -344,6 +344,8 @@ describe("reads filtered by the caller: every role on every signed read route", 
   const NOT_READS = new Set([
     // Moves the manual clock (the agency only): test/service/manual-clock.test.ts.
     "POST /v1/clock",
+    // Anchors the log now (the agency and the exchange): test/service/anchor-on-request.test.ts.
+    "POST /v1/anchors",
     "POST /v1/trace/deliveries/:deliveryId",
     "POST /v1/trace/deliveries/:deliveryId/fingerprints",
   ]);

@@ -344,6 +344,9 @@ export const PublicCheckpoint = z.strictObject({
   anchor: AnchorRecord.nullable(),
 });
 
+/** POST /v1/anchors: the latest anchor, and whether this request made it (false: it already covered the log). */
+export const AnchorOnRequest = z.strictObject({ anchor: AnchorRecord, fresh: z.boolean() });
+
 export const ConsistencyProof = z.strictObject({ from: Count, to: Count, proof: z.array(Hex32) });
 
 export const DeliveryKeys = z.strictObject({

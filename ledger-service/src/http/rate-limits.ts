@@ -69,6 +69,16 @@ export function refusedPerAddress(limits: RateLimits): RequestHandler {
   );
 }
 
+/** Anchors on request per authenticated caller: each one costs a chain transaction. */
+export function anchorRequestsPerCaller(limit: number, windowSeconds: number): RequestHandler {
+  return limiter(
+    windowSeconds,
+    limit,
+    (req) => `anchor:${req.caller?.orgId ?? addressOf(req.ip)}`,
+    "anchor requests from this organisation",
+  );
+}
+
 /** Unsigned requests to the public routes per client address. */
 export function publicPerAddress(limits: RateLimits): RequestHandler {
   return limiter(

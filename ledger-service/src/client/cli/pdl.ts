@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import pkg from "../../../../package.json" with { type: "json" };
 import { LedgerApiError, OutcomePendingError } from "../sdk/ledger-client.ts";
 import { completionCommand } from "./commands/completion-command.ts";
+import { anchorCommand } from "./commands/anchor-command.ts";
 import { deliverCommand } from "./commands/deliver-command.ts";
 import { keygenCommand } from "./commands/keygen-command.ts";
 import { logKeyCommand } from "./commands/log-key-command.ts";
@@ -41,6 +42,7 @@ verifyReceiptCommand(program);
 logKeyCommand(program);
 deliverCommand(program);
 traceCommand(program);
+anchorCommand(program);
 
 /** A failure as one JSON object on standard error (--json), or as a line for people. */
 function fail(exitCode: number, error: Record<string, unknown>, line: string): never {

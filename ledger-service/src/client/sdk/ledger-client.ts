@@ -169,6 +169,14 @@ export class LedgerClient {
     return this.request<T>("GET", path, undefined, { public: true });
   }
 
+  /**
+   * Asks the service to checkpoint its log and anchor it on chain now (the agency and the
+   * exchange; rate-limited): receipts of records already written become anchored.
+   */
+  anchorNow(reason?: string): Promise<AnchorOnRequest> {
+    return this.request<AnchorOnRequest>("POST", "/v1/anchors", reason ? { reason } : {});
+  }
+
   /** Signs `body` as operation `op` and posts it to the generic records endpoint. */
   submit<O extends OperationName>(op: O, body: OperationBody<O>): Promise<SubmitResponse> {
     return this.submitSigned(this.sign(op, body));
@@ -294,6 +302,22 @@ function acceptedFrom(pending: PendingAnswer, receipt: Receipt): SubmitResponse 
     leafIndex: receipt.entry.index,
     receipt: receipt as unknown as SubmitResponse["receipt"],
   };
+}
+
+/** POST /v1/anchors: the latest anchor, and whether this request made it. */
+export interface AnchorOnRequest {
+  readonly anchor: {
+    readonly treeSize: number;
+    readonly rootHash: string;
+    readonly checkpointHash: string;
+    readonly txId: string;
+    readonly blockNumber: number;
+    readonly blockTime: number;
+    readonly chainType: string;
+    readonly chainId: string;
+    readonly contract: string;
+  };
+  readonly fresh: boolean;
 }
 
 export interface SubmitResponse {
