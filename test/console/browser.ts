@@ -178,3 +178,14 @@ export function memberKeyFile(name: ActorName, passphrase: string): string {
 export function signInAsMember(page: Page, url: string, name: ActorName, passphrase: string): Promise<void> {
   return signInWithKey(page, url, memberKeyFile(name, passphrase), passphrase);
 }
+
+/**
+ * Switches the console to English through the header's language menu and waits until the menu
+ * has closed: an accessibility scan taken while the menu's list is still on screen (its closing
+ * animation lags on a loaded machine) would judge the menu, not the page.
+ */
+export async function chooseEnglish(page: Page): Promise<void> {
+  await page.getByLabel("语言").click();
+  await page.getByText("English", { exact: true }).click();
+  await page.locator(".ant-select-dropdown").waitFor({ state: "hidden" });
+}

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
-import { signInAsMember, useConsoleSuite } from "./browser.ts";
+import { signInAsMember, useConsoleSuite, chooseEnglish } from "./browser.ts";
 
 interface Check {
   id: string;
@@ -56,8 +56,7 @@ describe("console: the exchange's verification report", function () {
     expect(await t.page.getByLabel("产品编号").isVisible()).to.equal(false);
     expect(await t.page.getByRole("heading", { name: "核验项" }).isVisible()).to.equal(true);
     await t.page.emulateMedia({ media: "screen" });
-    await t.page.getByLabel("语言").click();
-    await t.page.getByText("English", { exact: true }).click();
+    await chooseEnglish(t.page);
     await t.page.getByRole("heading", { name: "Checks" }).waitFor();
     await t.page.getByText("Seller identity and blacklist").waitFor();
   });

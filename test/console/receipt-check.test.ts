@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
-import { useConsoleSuite } from "./browser.ts";
+import { useConsoleSuite, chooseEnglish } from "./browser.ts";
 import { seriousViolations } from "./axe.ts";
 
 interface Receipt {
@@ -82,8 +82,7 @@ describe("console: checking a receipt offline", function () {
     await t.page.goto(`${t.svc.url}/#/tools/receipt`);
     await t.page.getByRole("heading", { name: "回执核验" }).waitFor();
     expect(await seriousViolations(t.page)).to.deep.equal([]);
-    await t.page.getByLabel("语言").click();
-    await t.page.getByText("English", { exact: true }).click();
+    await chooseEnglish(t.page);
     await t.page.getByRole("heading", { name: "Check a receipt" }).waitFor();
     const before = t.traffic.length;
     await t.page.setInputFiles("input[type=file]", {

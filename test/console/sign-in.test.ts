@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { sealKey } from "../../core/keyfile.ts";
 import { MEMBERS, actorBody, org } from "../../scripts/scenarios/world.ts";
 import { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
-import { AGENCY_PASSPHRASE, submitKeyFile, useConsoleSuite } from "./browser.ts";
+import { AGENCY_PASSPHRASE, submitKeyFile, useConsoleSuite, chooseEnglish } from "./browser.ts";
 
 /** Signing in with a sealed key file: unsealed in the browser, every request signed there, nothing secret sent. */
 describe("console: sign-in in the browser", function () {
@@ -75,8 +75,7 @@ describe("console: sign-in in the browser", function () {
   it("signs in a key file without an organisation code once the code is typed; English on request", async () => {
     await signIn(exchangeKeyFile, exchangePassphrase, org("ex"));
     await t.page.getByText(/已登录：.*（数据交易所）/).waitFor();
-    await t.page.getByLabel("语言").click();
-    await t.page.getByText("English", { exact: true }).click();
+    await chooseEnglish(t.page);
     await t.page.getByText(/Signed in: .*\(Data exchange\)/).waitFor();
   });
 
