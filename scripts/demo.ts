@@ -9,25 +9,24 @@ import { playDemo } from "./demo/play.ts";
  *
  * The agency signs with the service's bootstrap key (<data>/keys/agency.key.json, opened with
  * LEDGER_AGENCY_PASSPHRASE or the generated <data>/keys/passphrase), so the demo needs the
- * service's data directory. Against a separate service, the demo waits for the service's anchor
- * timer (LEDGER_ANCHOR_EVERY_SECONDS, default 30 s) twice: before the exchange lists, and at the
- * end; PDL_DEMO_ANCHOR_TIMEOUT (seconds, default 120) bounds each wait.
+ * service's data directory. The story moves the chain's time, so the service must run the
+ * embedded chain on its manual clock: a service the demo starts itself does (unless
+ * LEDGER_CLOCK says otherwise); a separate one must be started with LEDGER_CLOCK=manual.
+ * Anchors are asked for when the story needs them (POST /v1/anchors), not waited for.
  */
 const env = process.env;
 const config = loadConfig();
 const url = (env.PDL_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
-const anchorTimeoutSeconds = Number(env.PDL_DEMO_ANCHOR_TIMEOUT ?? 120);
-if (!Number.isFinite(anchorTimeoutSeconds) || anchorTimeoutSeconds <= 0)
-  throw new Error(`PDL_DEMO_ANCHOR_TIMEOUT must be a positive number of seconds, got "${env.PDL_DEMO_ANCHOR_TIMEOUT}"`);
 
 console.log("Public Data Ledger — the Longhua seed story (龙华区公共数据授权运营)");
 const { baseUrl, service } = await connectOrStart(url, {
   ...config,
+  clock: env.LEDGER_CLOCK ? config.clock : "manual",
   logLevel: env.LOG_LEVEL ? config.logLevel : "error",
 });
 console.log(
   service
-    ? `No service answered at ${url}: started one in this process at ${baseUrl} (embedded chain, data: ${config.dataDir}); it stops when the demo ends`
+    ? `No service answered at ${url}: started one in this process at ${baseUrl} (embedded chain on the ${service.config.clock} clock, data: ${config.dataDir}); it stops when the demo ends`
     : `Using the service at ${baseUrl} (data directory for keys: ${config.dataDir})`,
 );
 
@@ -36,8 +35,6 @@ try {
   const summary = await playDemo({
     baseUrl,
     dataDir: config.dataDir,
-    anchorTimeoutSeconds,
-    ...(service ? { anchorNow: () => service.anchorNow() } : {}),
   });
   const { counts, receipts } = summary;
   console.log(

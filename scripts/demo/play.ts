@@ -2,7 +2,8 @@ import { loadSeedCatalog, type CatalogOrganisation } from "./catalog/seed-catalo
 import { sm3Hex } from "../../core/crypto/sm3.ts";
 import type { LineageHop } from "../../core/records/lineage.ts";
 import type { AssetClass } from "../../core/records/destruction.ts";
-import { addCalendarYears } from "../../core/time.ts";
+import type { OverdueItem } from "../../core/overdue.ts";
+import { addCalendarYears, destructionDeadline, earliestVoluntaryExit } from "../../core/time.ts";
 import type { GrantAudit } from "../../ledger-service/src/domain/verification-report.ts";
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
 import { LedgerApiError, LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
@@ -32,6 +33,12 @@ import {
  * out-of-scope hop, and the exit with its destruction certificates. It prints each step as it
  * happens and a summary with every receipt's final state, and returns the summary's facts.
  *
+ * The service must run the embedded chain on its manual clock (LEDGER_CLOCK=manual): the agency
+ * moves the chain's time to show the rules that are dated (an exit after exactly 3 months'
+ * notice, a destruction certificate on day 31 that was overdue until it came). The exchange and
+ * the agency ask for anchors when the story needs them (POST /v1/anchors) instead of waiting for
+ * the service's anchor timer.
+ *
  * Run it again on the same ledger and it detects what exists: organisations and resources already
  * registered are skipped and reused; the grant and everything under it (admission, products,
  * hops, deliveries, certificates) get fresh ids with a run suffix (-r2, -r3, …), because the
@@ -43,10 +50,6 @@ export interface DemoOptions {
   readonly dataDir: string;
   /** LEDGER_AGENCY_PASSPHRASE comes from here (default: process.env). */
   readonly env?: Record<string, string | undefined>;
-  /** Anchors now, when the service runs in this process; otherwise the demo waits for the service's anchor timer. */
-  readonly anchorNow?: () => Promise<void>;
-  /** How long to wait for the service's next anchor (default 120 s). */
-  readonly anchorTimeoutSeconds?: number;
   readonly print?: Print;
 }
 
@@ -100,12 +103,26 @@ export interface DemoSummary {
   };
   /** Products in the published list, whatever their status today (the demo closes its grant at the end). */
   readonly publicListed: number;
+  /** The dated part of the exit, in the chain's time (Unix seconds). */
+  readonly exit: {
+    readonly noticeAt: number;
+    /** The earliest voluntary exit the EXIT_NOTICE_TOO_SHORT refusal named. */
+    readonly earliestExit: number;
+    readonly exitedAt: number;
+    /** The last second on which destruction certificates were on time. */
+    readonly deadline: number;
+    /** Holders owing certificates on day 31 (GET /v1/overdue), and at the deadline's last second. */
+    readonly overdueOwedBy: readonly string[];
+    readonly overdueAtDeadline: number;
+    /** Certificates marked late, and overdue items of the grant once they came. */
+    readonly lateCertificates: number;
+    readonly overdueAfter: number;
+  };
 }
 
 export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   const { baseUrl, dataDir } = options;
   const print: Print = options.print ?? ((l) => console.log(l));
-  const anchorTimeoutSeconds = options.anchorTimeoutSeconds ?? 120;
   const publicClient = new LedgerClient({ baseUrl });
   const publicCheckpoint = () =>
     publicClient.getPublic<{ logPublicKey: string; checkpoint: { size: number } | null; anchor: AnchorInfo | null }>(
@@ -134,6 +151,18 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
     }
     throw err;
   }
+
+  const clock = await agency.client.get<{ mode: string; time: number }>("/v1/clock");
+  if (clock.mode !== "manual")
+    throw new Error(
+      `the service at ${baseUrl} runs on the ${clock.mode} clock, and the demo moves the chain's time (3 months' notice of exit, 30 days to certify destruction): start it with LEDGER_CLOCK=manual (the embedded chain), or stop it and let npm run demo start its own`,
+    );
+  /** The chain's time: what every rule is dated with. */
+  const chainNow = async () => (await agency.client.get<{ time: number }>("/v1/clock")).time;
+  const moveClock = async (to: number, why: string) => {
+    const moved = await agency.client.request<{ previous: number; time: number }>("POST", "/v1/clock", { to });
+    print(`       (the agency moves the chain's manual clock ${iso(moved.previous)} → ${iso(moved.time)}: ${why})`);
+  };
 
   const actors = new Map<string, Actor>([["agency", agency]]);
   const keys = new Map<string, string>();
@@ -169,7 +198,6 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   );
 
   const log = new StepLog(print);
-  const now = () => Math.floor(Date.now() / 1000);
 
   // 1. Organisations ---------------------------------------------------------------------------
   log.chapter("1. Organisations", "the agency registers every organisation of the plan with its role and SM2 key");
@@ -218,7 +246,7 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   }
 
   // 4. The grant --------------------------------------------------------------------------------
-  const validFrom = now() - 60;
+  const validFrom = (await chainNow()) - 60;
   const validUntil = addCalendarYears(validFrom, GRANT_YEARS);
   const grantId = id(GRANT_ID);
   const scope = catalog.resources.map((r) => ({
@@ -346,12 +374,7 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   );
   const exchange = as("exchange");
   // The report's evidence check wants every record under a checkpoint anchored on chain.
-  const lineageAnchor = await awaitAnchor(lastLeafOf(log), "the listing reports' evidence check");
-  if (!lineageAnchor) {
-    throw new Error(
-      `no anchor covering the lineage arrived within ${anchorTimeoutSeconds} s, and the listing reports need one: start the service with a shorter LEDGER_ANCHOR_EVERY_SECONDS or raise PDL_DEMO_ANCHOR_TIMEOUT`,
-    );
-  }
+  const lineageAnchor = await anchorFor(exchange, lastLeafOf(log), "the listing reports' evidence check");
   print(
     `       (anchored: tree size ${lineageAnchor.treeSize} in block ${lineageAnchor.blockNumber}; every receipt so far is anchored)`,
   );
@@ -421,32 +444,28 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   // 11. Exit ------------------------------------------------------------------------------------
   log.chapter(
     "11. Exit",
-    "the operator files its exit plan; a voluntary exit needs 3 months' notice, so the agency ends the grant early by revocation; every holder certifies destruction; the grant closes",
+    "the operator files its exit plan; a voluntary exit needs 3 months' notice, so the chain's manual clock moves there; every holder then has 30 days to certify destruction: the partner is late, its duty overdue on day 31 until it files; the grant closes",
   );
-  await log.write(
+  const notice = await log.write(
     as("operator"),
     "grant.exitNotice",
     { grantId, planHash: sm3Hex(`${tag}:exit-plan`) },
     { note: "退出方案 filed" },
   );
-  await log.write(
-    agency,
-    "grant.exit",
-    { grantId, kind: "voluntary", reason: "Operator's exit plan accepted; exit requested now" },
-    { expect: "EXIT_NOTICE_TOO_SHORT" },
-  );
-  await log.write(
-    agency,
-    "grant.revoke",
-    {
-      grantId,
-      reason:
-        "Early termination agreed with the operator after its exit notice; the 30-day destruction period starts now",
-    },
-    { note: "grant ends now" },
-  );
-  const destroyedAt = now();
-  for (const holder of ["operator", "partner"] as const) {
+  const noticeAt = notice!.tx.blockTime;
+  const exitBody = { grantId, kind: "voluntary" as const, reason: "Operator's exit plan accepted" };
+  await log.write(agency, "grant.exit", exitBody, { expect: "EXIT_NOTICE_TOO_SHORT" });
+  const named = log.rows.at(-1)!.error?.details?.earliestExit;
+  const earliestExit = typeof named === "number" ? named : earliestVoluntaryExit(noticeAt);
+  print(`       (the refusal names the earliest exit: ${iso(earliestExit)}, the notice + 3 calendar months)`);
+  await moveClock(earliestExit, "exactly 3 months after the exit notice");
+  const exited = await log.write(agency, "grant.exit", exitBody, {
+    note: "exactly 3 months' notice: accepted, the grant ends now",
+  });
+  const exitedAt = exited!.tx.blockTime;
+  const deadline = destructionDeadline(exitedAt);
+  const certify = async (holder: "operator" | "partner", note: string) => {
+    const destroyedAt = await chainNow();
     const certs: [AssetClass, string][] = [
       ["raw-data", "RAW"],
       ["derived-models", "MODELS"],
@@ -466,16 +485,38 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
           destroyedAt,
           witness: "龙华公证处 (Longhua notary office)",
         },
-        { note: `${assetClass}: ${assets.length} asset(s)` },
+        { note: `${assetClass}: ${assets.length} asset(s), ${note}` },
       );
     }
-  }
+  };
+  await certify("operator", "on time");
+  const overdueOf = async (at?: number) =>
+    (
+      await agency.client.get<{ items: OverdueItem[] }>(`/v1/overdue${at === undefined ? "" : `?at=${at}`}`)
+    ).items.filter((i) => i.kind === "destruction-certificate" && i.subject.id === grantId);
+  await moveClock(deadline + 1, "day 31 after the exit, the 30 days to certify destruction are over");
+  const overdueAtDeadline = (await overdueOf(deadline)).length;
+  const overdue = await overdueOf();
+  const owedBy = overdue.flatMap((i) => i.owedBy).map((orgId) => byOrgId.get(orgId)?.key ?? orgId);
+  print(
+    `       GET /v1/overdue: ${grantId} is overdue (deadline ${iso(deadline)}), owed by ${owedBy.join(", ") || "nobody"}; at the deadline's last second it was not (${overdueAtDeadline} items)`,
+  );
+  await certify("partner", "late (day 31): accepted and marked late");
+  const lateCertificates = (
+    await Promise.all(
+      ["RAW", "MODELS", "PRODUCTS"].map((short) =>
+        agency.client.get<{ view?: { late?: boolean } }>(`/v1/certificates/${id(`LH-CERT-PA-${short}`)}`),
+      ),
+    )
+  ).filter((c) => c.view?.late === true).length;
+  const overdueAfter = (await overdueOf()).length;
+  print(`       ${lateCertificates} certificates marked late; the grant is overdue no more (${overdueAfter} items)`);
   await log.write(agency, "grant.close", { grantId }, { note: "every holder certified every asset class" });
 
   // 12. Anchoring and receipts ------------------------------------------------------------------
   print("\n== 12. Anchoring — receipts become anchored once a signed checkpoint covering them is on chain");
   const accepted = log.rows.filter((r) => r.outcome === "accepted" && r.recordHash);
-  const anchor = await awaitAnchor(lastLeafOf(log), "the receipts");
+  const anchor = await anchorFor(agency, lastLeafOf(log), "the receipts");
   const cp = await publicCheckpoint();
   let verified = 0;
   for (const row of accepted) {
@@ -485,10 +526,9 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
     row.final = check.state ?? "?";
     if (check.ok) verified += 1;
   }
-  if (anchor)
-    print(
-      `  anchor: tree size ${anchor.treeSize}, root ${anchor.rootHash.slice(0, 16)}…, tx ${anchor.txId.slice(0, 18)}… in block ${anchor.blockNumber} at ${iso(anchor.blockTime)}`,
-    );
+  print(
+    `  anchor: tree size ${anchor.treeSize}, root ${anchor.rootHash.slice(0, 16)}…, tx ${anchor.txId.slice(0, 18)}… in block ${anchor.blockNumber} at ${iso(anchor.blockTime)}`,
+  );
 
   print("\n== Summary: every step, its record id, block, and its receipt when submitted and now");
   log.printSummary();
@@ -510,10 +550,6 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   print(
     `  public product list: ${listed.products.length} products on offer (${baseUrl}/v1/public/products, each with its status); log checkpoint: ${baseUrl}/v1/public/checkpoint`,
   );
-  if (!anchor)
-    print(
-      `  the anchor did not arrive within ${anchorTimeoutSeconds} s (PDL_DEMO_ANCHOR_TIMEOUT): receipts are shown as they are now`,
-    );
 
   const ended = (op: string, chapter?: string) =>
     count((r) => r.op === op && r.outcome !== "rejected" && (chapter === undefined || r.chapter.startsWith(chapter)));
@@ -548,7 +584,7 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
       pending: finalState("pending"),
     },
     verified,
-    ...(anchor ? { anchor } : {}),
+    anchor,
     audit: {
       status: audit.exit.status,
       products: audit.products.length,
@@ -558,32 +594,29 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
       overdue: audit.exit.overdue.length,
     },
     publicListed: listed.products.length,
+    exit: {
+      noticeAt,
+      earliestExit,
+      exitedAt,
+      deadline,
+      overdueOwedBy: owedBy,
+      overdueAtDeadline,
+      lateCertificates,
+      overdueAfter,
+    },
   };
 
-  /** Waits until an on-chain anchor covers `leaf` (anchoring now when the service runs in this process). */
-  async function awaitAnchor(leaf: number, forWhat: string): Promise<AnchorInfo | undefined> {
-    if (leaf < 0) return undefined;
+  /** An on-chain anchor covering `leaf`: the latest one, or one `actor` asks for now (POST /v1/anchors). */
+  async function anchorFor(actor: Actor, leaf: number, forWhat: string): Promise<AnchorInfo> {
     const current = (await publicCheckpoint()).anchor;
     if (current && current.treeSize > leaf) return current;
-    if (options.anchorNow) {
-      print(`       (the service runs in this process: anchoring the log now for ${forWhat})`);
-      await options.anchorNow();
-    } else {
-      print(
-        `       (waiting for the service's next anchor covering entry ${leaf}, for ${forWhat}: it anchors every LEDGER_ANCHOR_EVERY_SECONDS, default 30 s; timeout ${anchorTimeoutSeconds} s)`,
-      );
-    }
-    const started = Date.now();
-    const deadline = started + anchorTimeoutSeconds * 1000;
-    for (;;) {
-      const { anchor } = await publicCheckpoint();
-      if (anchor && anchor.treeSize > leaf) {
-        if (!options.anchorNow) print(`       (anchor arrived after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-        return anchor;
-      }
-      if (Date.now() > deadline) return undefined;
-      await new Promise((ok) => setTimeout(ok, 1000));
-    }
+    const { anchor } = await actor.client.anchorNow(`pdl demo: ${forWhat}`);
+    print(
+      `       (${actor.key} asks the service to anchor the log now for ${forWhat}, POST /v1/anchors: tree size ${anchor.treeSize} in block ${anchor.blockNumber})`,
+    );
+    if (anchor.treeSize <= leaf)
+      throw new Error(`the anchor on request covers ${anchor.treeSize} entries, not entry ${leaf}`);
+    return anchor;
   }
 }
 

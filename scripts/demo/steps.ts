@@ -28,7 +28,12 @@ export interface StepRow {
   readonly atSubmit?: string;
   final?: string;
   readonly note?: string;
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: {
+    readonly code: string;
+    readonly message: string;
+    /** What the refusal names (the id, field or limit). */
+    readonly details?: Readonly<Record<string, unknown>>;
+  };
 }
 
 /** An organisation as the demo acts for it: its catalog key and a client signing as it. */
@@ -133,8 +138,14 @@ export class StepLog {
         return undefined;
       }
       if (options.expect && err.code === options.expect) {
-        const message = (err.body as { error?: { message?: string } } | undefined)?.error?.message ?? err.message;
-        this.push({ ...base, outcome: "rejected", error: { code: err.code, message } });
+        const said = (err.body as { error?: { message?: string; details?: Record<string, unknown> } } | undefined)
+          ?.error;
+        const message = said?.message ?? err.message;
+        this.push({
+          ...base,
+          outcome: "rejected",
+          error: { code: err.code, message, ...(said?.details ? { details: said.details } : {}) },
+        });
         return undefined;
       }
       throw new Error(`${op} ${id} by ${actor.key} was refused: ${err.message}`, { cause: err });

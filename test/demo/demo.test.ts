@@ -6,12 +6,14 @@ import { loadSeedCatalog } from "../../scripts/demo/catalog/seed-catalog.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { playDemo, type DemoSummary } from "../../scripts/demo/play.ts";
 import { DELIVERIES, HOPS } from "../../scripts/demo/story.ts";
+import { addCalendarMonths } from "../../core/time.ts";
 import { testConfig } from "../service/test-config.ts";
 
 /**
  * `npm run demo`'s story, played against a service started in this process on a temporary data
- * directory (the anchor timer effectively off: the demo anchors through the service), twice: the
- * second run reuses the organisations and resources and suffixes everything under its grant.
+ * directory with the manual clock (LEDGER_CLOCK=manual: the demo moves the chain's time) and the
+ * anchor timer effectively off (the demo asks for anchors, POST /v1/anchors), twice: the second
+ * run reuses the organisations and resources and suffixes everything under its grant.
  */
 describe("demo: the Longhua seed story end to end", function () {
   this.timeout(180_000);
@@ -24,14 +26,13 @@ describe("demo: the Longhua seed story end to end", function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-demo-"));
-    const config = testConfig(dir);
+    const config = testConfig(dir, { clock: "manual" });
     service = await startService(config, { env });
     baseUrl = `http://127.0.0.1:${service.address().port}`;
     first = await playDemo({
       baseUrl,
       dataDir: dir,
       env,
-      anchorNow: () => service.anchorNow(),
       print: (l) => printed.push(l),
     });
   });
@@ -70,6 +71,22 @@ describe("demo: the Longhua seed story end to end", function () {
     expect(first.refused.map((r) => r.code).sort()).to.deep.equal(["EXIT_NOTICE_TOO_SHORT", "PARTNER_OUT_OF_SCOPE"]);
   });
 
+  it("exits after exactly 3 months' notice on the manual clock; the partner's late certificates were overdue until filed", () => {
+    const { exit } = first;
+    expect(exit.earliestExit, "the refusal names notice + 3 calendar months").to.equal(
+      addCalendarMonths(exit.noticeAt, 3),
+    );
+    expect(exit.exitedAt, "the exit's block is dated exactly then").to.equal(exit.earliestExit);
+    expect(exit.deadline).to.equal(exit.exitedAt + 30 * 86_400);
+    expect(exit.overdueAtDeadline, "day 30's last second is on time").to.equal(0);
+    expect(exit.overdueOwedBy, "day 31: overdue, owed by the partner").to.deep.equal(["partner"]);
+    expect(exit.lateCertificates).to.equal(3);
+    expect(exit.overdueAfter).to.equal(0);
+    const exits = first.rows.filter((r) => r.op === "grant.exit").map((r) => r.outcome);
+    expect(exits).to.deep.equal(["rejected", "accepted"]);
+    expect(printed.join("\n")).to.match(/exchange asks the service to anchor the log now/);
+  });
+
   it("exits: destruction certificates from both holders, grant closed, nothing overdue", () => {
     expect(first.counts.certificates).to.equal(6);
     expect(first.audit).to.deep.equal({
@@ -105,7 +122,6 @@ describe("demo: the Longhua seed story end to end", function () {
       baseUrl,
       dataDir: dir,
       env,
-      anchorNow: () => service.anchorNow(),
       print: () => undefined,
     });
     expect(second.run).to.equal(2);
@@ -119,6 +135,9 @@ describe("demo: the Longhua seed story end to end", function () {
       id: "LH-P02-X1-r2",
     });
     expect(second.audit.status).to.equal("closed");
+    expect(second.exit.exitedAt).to.equal(addCalendarMonths(second.exit.noticeAt, 3));
+    expect(second.exit.noticeAt, "run 2 starts where run 1 left the clock").to.be.greaterThan(first.exit.deadline);
+    expect(second.exit.overdueOwedBy).to.deep.equal(["partner"]);
     expect(second.receipts.anchored).to.equal(second.accepted);
     expect(second.publicListed).to.equal(22);
   });
