@@ -106,6 +106,8 @@ abstract contract RegistryBase {
     // ---- rulebook figures (docs/RULEBOOK.md) ------------------------------------------------------
     /// Data grade from which processing needs a privacy environment and raw delivery is refused.
     uint8 internal constant SENSITIVE_GRADE = 3;
+    /// A delivery's watermark must be readable in at least this many cells (below it no leak can be attributed).
+    uint256 internal constant MIN_MARKED_CELLS = 30;
     /// A voluntary exit needs this many calendar months of notice.
     uint256 internal constant EXIT_NOTICE_MONTHS = 3;
 
@@ -299,6 +301,7 @@ abstract contract RegistryBase {
     error RawExportForbidden();
     error ConsentRequired();
     error CrossBorderAssessmentRequired();
+    error DeliveryUnmarked(uint256 markedCells, uint256 limit);
     error GradeDowngradeForbidden();
     error AnchorNotMonotonic();
     /// The complaint or objection that is already closed.

@@ -6,9 +6,10 @@ import { toCstIso } from "./time.ts";
  * ledger service and the CLI. Codes never change meaning; messages may be reworded.
  *
  * `scope` says who can raise the code: `rule` codes are raised identically by both chain
- * variants; `service` codes only by the ledger service (authentication, transport, limits).
+ * variants; `service` codes only by the ledger service (authentication, transport, limits);
+ * `client` codes by the users' own tools (`pdl deliver`) before anything is sent or written.
  */
-export type ErrorScope = "rule" | "service";
+export type ErrorScope = "rule" | "service" | "client";
 
 interface ErrorSpec {
   readonly scope: ErrorScope;
@@ -68,6 +69,7 @@ export const ERROR_CODES = {
   DELIVERY_DETAILS_REQUIRED: { scope: "rule", http: 400, en: "A delivery hop must carry its delivery details, and only a delivery hop may.", zh: "交付环节须填写交付信息，非交付环节不得填写。" },
   CONSENT_REQUIRED: { scope: "rule", http: 422, en: "Delivering a product with personal information or trade secrets needs a consent reference.", zh: "交付涉及个人信息或商业秘密的数据产品须提供授权同意凭证。" },
   CROSS_BORDER_ASSESSMENT_REQUIRED: { scope: "rule", http: 422, en: "A cross-border delivery needs a data-export security assessment reference.", zh: "数据出境交付须提供数据出境安全评估凭证。" },
+  DELIVERY_UNMARKED: { scope: "rule", http: 422, en: "A delivery must carry a watermark readable in at least 30 cells: with fewer, no leak of it can ever be attributed.", zh: "交付数据须带有至少 30 个可检测的水印单元格，否则其泄露无法溯源归属。" },
   // --- exit, destruction, evaluation ------------------------------------------------------
   EXIT_NOTICE_MISSING: { scope: "rule", http: 422, en: "A voluntary exit needs the operator's exit notice on file.", zh: "主动退出须先由运营机构提交退出方案。" },
   EXIT_NOTICE_TOO_SHORT: { scope: "rule", http: 422, en: "A voluntary exit needs at least 3 months' notice.", zh: "主动退出须提前 3 个月提交退出方案。" },
@@ -93,6 +95,9 @@ export const ERROR_CODES = {
   CLOCK_BACKWARDS: { scope: "service", http: 409, en: "The chain's clock only moves forward.", zh: "区块链时钟只能向前推进，不能回拨。" },
   CHAIN_CONFLICT: { scope: "service", http: 409, en: "A concurrent transaction changed the same records; nothing was written. Retry.", zh: "并发交易修改了相同记录，未写入任何数据，请重试。" },
   TRACE_TOO_FEW_RECORDS: { scope: "service", http: 422, en: "Too few distinct records to trace: below the documented minimum no attribution can be decided.", zh: "待溯源的记录过少：低于规定的最少记录数，无法作出归属判定。" },
+  // --- the operator's tool ---------------------------------------------------------------
+  WATERMARK_COLUMN_MISSING: { scope: "client", http: 422, en: "The watermark spec names a column the dataset does not have; nothing was written.", zh: "水印规则所列的列在数据文件中不存在，未写入任何内容。" },
+  WATERMARK_TOO_FEW_CELLS: { scope: "client", http: 422, en: "The watermark marks fewer cells than the spec's minimum; nothing was written.", zh: "水印标记的单元格数少于水印规则规定的最小值，未写入任何内容。" },
   INTERNAL: { scope: "service", http: 500, en: "Internal error.", zh: "内部错误。" },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -149,6 +149,7 @@ export const DELIVERY_EXAMPLE: OperationBody<"lineage.hop"> = {
     crossBorder: false,
     fingerprintRoot: digest(12),
     watermarkCommitment: digest(13),
+    markedCells: 2_400,
   },
 };
 

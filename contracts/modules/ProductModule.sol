@@ -34,6 +34,7 @@ contract ProductModule is RegistryBase {
         bool hasConsent;
         bool crossBorder;
         bool hasAssessment;
+        uint64 markedCells;
     }
 
     /// @dev operation: OP_* and environment: ENV_* (RegistryBase); outputGrade 0 = undeclared.
@@ -221,6 +222,7 @@ contract ProductModule is RegistryBase {
         if (highest >= SENSITIVE_GRADE) revert RawExportForbidden();
         if (prod.sensitive && !d.hasConsent) revert ConsentRequired();
         if (d.crossBorder && !d.hasAssessment) revert CrossBorderAssessmentRequired();
+        if (d.markedCells < MIN_MARKED_CELLS) revert DeliveryUnmarked(d.markedCells, MIN_MARKED_CELLS);
         if (actors[d.recipient].role == 0) revert NotFound(d.recipient);
         _requireNotBanned(d.recipient);
     }

@@ -42,6 +42,14 @@ export type ArtifactInput = z.infer<typeof ArtifactInput>;
 export const HopInput = z.discriminatedUnion("kind", [ResourceInput, ArtifactInput]);
 export type HopInput = z.infer<typeof HopInput>;
 
+/**
+ * The fewest cells a delivery's watermark must be readable in (docs/RULEBOOK.md, lineage.hop
+ * step 8): with fewer, even a whole leaked copy matching every bit stays above the
+ * false-attribution bound of 10⁻⁹ (2⁻³⁰ ≈ 9.3·10⁻¹⁰ is the first below it), so the delivery is
+ * in effect unwatermarked.
+ */
+export const MIN_MARKED_CELLS = 30;
+
 export const Delivery = z.strictObject({
   recipient: OrgId,
   consentRef: Reference.optional(),
@@ -49,6 +57,8 @@ export const Delivery = z.strictObject({
   assessmentRef: Reference.optional(),
   fingerprintRoot: Hash,
   watermarkCommitment: Hash,
+  /** Cells of the delivered records that carry a watermark bit (marked and readable), as `pdl deliver` counts them. */
+  markedCells: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 });
 export type Delivery = z.infer<typeof Delivery>;
 

@@ -413,6 +413,8 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
         crossBorder: false,
         fingerprintRoot: sm3Hex(`${tag}:fingerprints:${hopId}`),
         watermarkCommitment: sm3Hex(`${tag}:watermark-key:${hopId}`),
+        // The demo registers its deliveries without files: as if two columns of each record were marked.
+        markedCells: d.recordCount * 2,
       },
     };
     await log.write(as(d.by), "lineage.hop", body, {

@@ -111,6 +111,7 @@ export function delivery(extra: Record<string, unknown> = {}) {
     crossBorder: false,
     fingerprintRoot: h("fp-root"),
     watermarkCommitment: h("wm"),
+    markedCells: 120,
     ...extra,
   };
 }

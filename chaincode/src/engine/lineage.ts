@@ -1,5 +1,10 @@
 import { ensure } from "../../../core/errors.ts";
-import { GRADE_LOWERING_OPERATIONS, PRIVACY_ENVIRONMENTS, type HopInput } from "../../../core/records/lineage.ts";
+import {
+  GRADE_LOWERING_OPERATIONS,
+  MIN_MARKED_CELLS,
+  PRIVACY_ENVIRONMENTS,
+  type HopInput,
+} from "../../../core/records/lineage.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import {
   ensureGrantUsable,
@@ -59,6 +64,12 @@ export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author },
     ensure(highest < 3, "RAW_EXPORT_FORBIDDEN", `grade ${highest} data cannot leave the domain`);
     ensure(!((product.personalInfo || product.tradeSecret) && delivery.consentRef === undefined), "CONSENT_REQUIRED");
     ensure(!(delivery.crossBorder && delivery.assessmentRef === undefined), "CROSS_BORDER_ASSESSMENT_REQUIRED");
+    ensure(
+      delivery.markedCells >= MIN_MARKED_CELLS,
+      "DELIVERY_UNMARKED",
+      `the watermark is readable in ${delivery.markedCells} cells, fewer than ${MIN_MARKED_CELLS}`,
+      { markedCells: delivery.markedCells, limit: MIN_MARKED_CELLS },
+    );
     await requireActor(ledger, delivery.recipient);
     await ensureNotBlacklisted(ledger, delivery.recipient, now);
   }

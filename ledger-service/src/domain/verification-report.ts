@@ -3,7 +3,7 @@ import { sign } from "../../../core/crypto/sm2.ts";
 import { sm3Hex } from "../../../core/crypto/sm3.ts";
 import type { Grant } from "../../../core/records/grant.ts";
 import type { LineageHop } from "../../../core/records/lineage.ts";
-import { PRIVACY_ENVIRONMENTS } from "../../../core/records/lineage.ts";
+import { MIN_MARKED_CELLS, PRIVACY_ENVIRONMENTS } from "../../../core/records/lineage.ts";
 import type { Product } from "../../../core/records/product.ts";
 import type { Resource } from "../../../core/records/resource.ts";
 import { destructionDeadline, toCstIso } from "../../../core/time.ts";
@@ -252,11 +252,24 @@ export async function listingReport(d: ReportDeps, productId: string, at: number
   const maxGrade = Math.max(0, ...graph.resources.map((r) => r.grade));
   const deliveries = graph.hops.filter((h) => h.hop.delivery);
   const modeOk = maxGrade < 3 || product.serviceForm !== "dataset";
+  // A commitment alone proves no mark: the delivery's watermark must be readable in enough cells
+  // for a leak of it to be attributed at all (a typo in the spec once shipped 0 marked cells).
+  const unmarked = deliveries.filter(
+    (h) =>
+      !(h.hop.delivery!.watermarkCommitment && h.hop.delivery!.fingerprintRoot) ||
+      (h.hop.delivery!.markedCells ?? 0) < MIN_MARKED_CELLS,
+  );
   add(
     "delivery-mode",
-    "Delivery mode fits the grade: grade 3+ products are served by API, model or report, not as datasets; every delivery is watermarked and fingerprinted",
-    modeOk && deliveries.every((h) => Boolean(h.hop.delivery!.watermarkCommitment && h.hop.delivery!.fingerprintRoot)),
-    `highest source grade ${maxGrade}, service form ${product.serviceForm}, ${deliveries.length} delivery(ies) with watermark commitments and fingerprint roots`,
+    "Delivery mode fits the grade: grade 3+ products are served by API, model or report, not as datasets; every delivery is watermarked (readable in at least 30 cells) and fingerprinted",
+    modeOk && unmarked.length === 0,
+    `highest source grade ${maxGrade}, service form ${product.serviceForm}, ${deliveries.length} delivery(ies) with watermark commitments and fingerprint roots` +
+      (deliveries.length > 0
+        ? `, marked cells ${deliveries.map((h) => `${h.hop.id} ${h.hop.delivery!.markedCells ?? 0}`).join(", ")}`
+        : "") +
+      unmarked
+        .map((h) => `; delivery ${h.hop.id} is not watermarked: fewer than ${MIN_MARKED_CELLS} marked cells`)
+        .join(""),
     deliveries.map((h) => ({
       kind: "hop",
       id: h.hop.id,

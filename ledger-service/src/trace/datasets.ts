@@ -181,6 +181,30 @@ export class RecordParser {
   }
 }
 
+/**
+ * The columns of a dataset, read from its start: a CSV file's header, or the members of the
+ * first JSON line (none for a file without records).
+ */
+export async function readColumns(path: string, options: ReadOptions = {}): Promise<readonly string[]> {
+  const format = !options.format || options.format === "auto" ? await detectFormat(path) : options.format;
+  if (format === "jsonl") {
+    for await (const batch of readRecordBatches(path, { ...options, format })) return batch[0]!.columns;
+    return [];
+  }
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const parser = new CsvParser();
+  let first = true;
+  for await (const chunk of createReadStream(path, { highWaterMark: 64 << 10 }) as AsyncIterable<Buffer>) {
+    let text = decoder.decode(chunk, { stream: true });
+    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    first = first && text.length === 0;
+    parser.push(text, false);
+    if (parser.columns) return parser.columns;
+  }
+  parser.push(decoder.decode(), true);
+  return parser.columns ?? [];
+}
+
 export async function* readRecords(path: string, options: ReadOptions = {}): AsyncGenerator<Row> {
   for await (const batch of readRecordBatches(path, options)) yield* batch;
 }

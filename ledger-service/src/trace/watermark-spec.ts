@@ -2,6 +2,8 @@ import { ByteSink } from "./byte-sink.ts";
 import { jsonString, type Row } from "./datasets.ts";
 import { HmacSm3 } from "../../../core/crypto/sm3-fast.ts";
 import type { HmacStates, Sm3Lanes } from "../../../core/crypto/sm3-lanes.ts";
+import { LedgerError } from "../../../core/errors.ts";
+import { MIN_MARKED_CELLS } from "../../../core/records/lineage.ts";
 
 /**
  * Per-delivery keyed watermark for tabular records (design and threat model: docs/WATERMARK.md).
@@ -49,10 +51,21 @@ export interface WatermarkSpec {
   readonly columns: readonly MarkColumn[];
   /** Share of cells marked, (0, 1]; default 1. */
   readonly fraction?: number;
+  /**
+   * The fewest cells of the delivery that must carry a bit (marked and readable); a delivery
+   * marking fewer is refused before anything is written. At least MIN_MARKED_CELLS (the chain's
+   * own floor); default DEFAULT_MIN_MARKED_CELLS.
+   */
+  readonly minMarkedCells?: number;
 }
 
 export const MAX_MARK_COLUMNS = 16;
 export const DEFAULT_ALPHA = 1e-9;
+/**
+ * 50 records with 2 marked columns: the smallest leak the watermark is documented to survive
+ * (docs/WATERMARK.md §5), and 50 is the fewest records a trace accepts.
+ */
+export const DEFAULT_MIN_MARKED_CELLS = 100;
 
 export function validateSpec(spec: WatermarkSpec): void {
   if (!spec || !Array.isArray(spec.keyColumns) || spec.keyColumns.length === 0)
@@ -84,6 +97,40 @@ export function validateSpec(spec: WatermarkSpec): void {
   }
   const f = spec.fraction ?? 1;
   if (!(f > 0 && f <= 1)) throw new RangeError("fraction must be in (0, 1]");
+  const min = spec.minMarkedCells ?? DEFAULT_MIN_MARKED_CELLS;
+  if (!Number.isSafeInteger(min) || min < MIN_MARKED_CELLS)
+    throw new RangeError(`minMarkedCells must be a whole number of at least ${MIN_MARKED_CELLS}`);
+}
+
+/**
+ * Refuses a spec naming a key or marked column that the dataset's `columns` lack: a misspelt
+ * column would otherwise mark nothing (or, for a key column, no record) and ship unwatermarked.
+ */
+export function requireSpecColumns(spec: WatermarkSpec, columns: readonly string[]): void {
+  const present = new Set(columns);
+  const named = [
+    ...spec.keyColumns.map((column) => ({ column, role: "key" })),
+    ...spec.columns.map((c) => ({ column: c.column, role: "marked" })),
+  ];
+  for (const { column, role } of named) {
+    if (present.has(column)) continue;
+    throw new LedgerError(
+      "WATERMARK_COLUMN_MISSING",
+      `${role} column ${JSON.stringify(column)} is not among the dataset's columns (${columns.join(", ") || "none"})`,
+      { column, role },
+    );
+  }
+}
+
+/** Refuses a delivery whose watermark is readable in fewer cells than the spec's minimum. */
+export function requireMarkedCells(spec: WatermarkSpec, markedCells: number): void {
+  const limit = spec.minMarkedCells ?? DEFAULT_MIN_MARKED_CELLS;
+  if (markedCells >= limit) return;
+  throw new LedgerError(
+    "WATERMARK_TOO_FEW_CELLS",
+    `the watermark is readable in ${markedCells} cells, fewer than the spec's minimum of ${limit} (minMarkedCells)`,
+    { markedCells, limit },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

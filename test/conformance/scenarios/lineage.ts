@@ -178,6 +178,42 @@ export const lineageScenarios: Scenario[] = [
     ],
   },
   {
+    name: "a delivery's watermark is readable in at least 30 cells",
+    rule: "lineage.hop step 8",
+    steps: [
+      ...withLineage,
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: deliverBody("D1", { delivery: delivery({ markedCells: 0 }) }),
+        expect: "DELIVERY_UNMARKED",
+        details: { markedCells: 0, limit: 30 },
+      },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: deliverBody("D1", { delivery: delivery({ markedCells: 29 }) }),
+        expect: "DELIVERY_UNMARKED",
+        details: { markedCells: 29, limit: 30 },
+      },
+      // The check comes after the cross-border one and before the recipient's.
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: deliverBody("D1", { delivery: delivery({ markedCells: 0, crossBorder: true }) }),
+        expect: "CROSS_BORDER_ASSESSMENT_REQUIRED",
+      },
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: deliverBody("D1", { delivery: delivery({ markedCells: 0, recipient: strangerBody("consumer").orgId }) }),
+        expect: "DELIVERY_UNMARKED",
+      },
+      { as: "op", op: "lineage.hop", body: deliverBody("D1", { delivery: delivery({ markedCells: 30 }) }) },
+      { view: { kind: "hop", id: "D1" }, expect: { productId: "P1", actor: org("op") } },
+    ],
+  },
+  {
     name: "the recipient is registered and not blacklisted",
     rule: "lineage.hop step 8",
     steps: [

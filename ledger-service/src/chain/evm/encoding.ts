@@ -212,7 +212,8 @@ export function callOf(signed: SignedRecord): RegistryCall {
       return { fn: "delistProduct", args: [m, id32(b.productId)] };
     case "lineage.hop": {
       const d = b.delivery as
-        { recipient: string; consentRef?: string; crossBorder: boolean; assessmentRef?: string } | undefined;
+        | { recipient: string; consentRef?: string; crossBorder: boolean; assessmentRef?: string; markedCells: number }
+        | undefined;
       const inputs = (
         b.inputs as {
           kind: string;
@@ -251,6 +252,7 @@ export function callOf(signed: SignedRecord): RegistryCall {
               hasConsent: d?.consentRef !== undefined,
               crossBorder: d?.crossBorder ?? false,
               hasAssessment: d?.assessmentRef !== undefined,
+              markedCells: d?.markedCells ?? 0,
             },
             inputs,
           },

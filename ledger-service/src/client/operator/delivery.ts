@@ -1,27 +1,37 @@
-import { mkdtemp, open, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, open, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import cliProgress from "cli-progress";
 import type { Environment, HopInput, LineageHop } from "../../../../core/records/lineage.ts";
 import { LedgerApiError, type LedgerClient, type SubmitResponse } from "../sdk/ledger-client.ts";
 import { TRACE_PATHS, type DeliveryKeysResponse, type IntakeStatus } from "../../trace/api.ts";
 import { deliverDataset } from "../../trace/delivery/deliver-dataset.ts";
 import { HANDLE_BYTES } from "../../trace/fingerprint.ts";
-import type { Format } from "../../trace/datasets.ts";
-import type { WatermarkSpec } from "../../trace/watermark-spec.ts";
+import { readColumns, type Format } from "../../trace/datasets.ts";
+import {
+  requireMarkedCells,
+  requireSpecColumns,
+  validateSpec,
+  type WatermarkSpec,
+} from "../../trace/watermark-spec.ts";
 import type { EmbedStats } from "../../trace/watermark-embed.ts";
 
 /**
  * The operator's side of a delivery (`pdl deliver`), against the ledger service:
  *
+ *  0. refuse a watermark spec naming a key or marked column the dataset lacks
+ *     (WATERMARK_COLUMN_MISSING), before anything is sent;
  *  1. ask the service for the delivery's key secret and the organisation's index key
  *     (POST /v1/trace/keys);
  *  2. stream the dataset: watermark every record, write the recipient's copy, fingerprint each
  *     record as delivered (trace/delivery/deliver-dataset.ts); handles and leaf hashes go to temporary files, so memory
- *     stays bounded whatever the size;
+ *     stays bounded whatever the size; a watermark readable in fewer cells than the spec's
+ *     `minMarkedCells` is refused here (WATERMARK_TOO_FEW_CELLS): no copy, no chain record;
  *  3. register the delivery on chain: a `deliver` lineage hop with the recipient, consent and
  *     cross-border references, the fingerprint root, the watermark key commitment, the record
- *     count and the SM3 of the delivered file (POST /v1/deliveries);
+ *     count, the number of marked cells and the SM3 of the delivered file (POST /v1/deliveries);
+ *     only then does the copy take its name;
  *  4. deposit the handles and leaf hashes in chunks; the service indexes them once their root
  *     equals the root on chain.
  *
@@ -98,6 +108,8 @@ async function resolveInputs(api: LedgerClient, req: DeliverRequest): Promise<Ho
 
 export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest): Promise<DeliverSummary> {
   const started = performance.now();
+  validateSpec(req.watermark);
+  requireSpecColumns(req.watermark, await readColumns(req.input, { format: req.format ?? "auto" }));
   const product = await api.get<RecordDocument<{ grantId: string }>>(
     `/v1/products/${encodeURIComponent(req.productId)}`,
   );
@@ -105,13 +117,16 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
   const keys = await api.request<DeliveryKeysResponse>("POST", TRACE_PATHS.keys, { deliveryId: req.deliveryId });
 
   const work = await mkdtemp(join(req.workDir ?? tmpdir(), "pdl-deliver-"));
+  // The copy is written beside its destination and takes its name only once the delivery is on
+  // chain: a refused delivery leaves no file, and an earlier file of that name stays as it was.
+  const draft = join(dirname(req.output), `.${basename(req.output)}.${randomBytes(6).toString("hex")}.partial`);
   try {
     const leafHashesPath = join(work, "leaves.bin");
     const handlesPath = join(work, "handles.bin");
     const marksPath = join(work, "marks.bin");
     const result = await deliverDataset({
       input: req.input,
-      output: req.output,
+      output: draft,
       ...(req.format ? { format: req.format } : {}),
       ...(req.outputFormat ? { outputFormat: req.outputFormat } : {}),
       deliveryId: req.deliveryId,
@@ -126,6 +141,7 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
     });
     if (result.watermarkCommitment !== keys.watermarkCommitment)
       throw new DeliveryError("the watermark key does not match the commitment the service announced");
+    requireMarkedCells(req.watermark, result.embed.cellsMarked);
     const outputHash = result.outputHash;
 
     const body: LineageHop = {
@@ -145,9 +161,11 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
         ...(req.assessmentRef ? { assessmentRef: req.assessmentRef } : {}),
         fingerprintRoot: result.fingerprintRoot,
         watermarkCommitment: result.watermarkCommitment,
+        markedCells: result.embed.cellsMarked,
       },
     };
     const hop = await registerHop(api, body);
+    await rename(draft, req.output);
     const fingerprints = await deposit(api, req, result.recordCount, result.outputFormat, {
       leafHashesPath,
       handlesPath,
@@ -168,6 +186,7 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
     };
   } finally {
     await rm(work, { recursive: true, force: true });
+    await rm(draft, { force: true });
   }
 }
 

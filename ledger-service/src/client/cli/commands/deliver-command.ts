@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { Option, type Command } from "commander";
+import { errorMessage, LedgerError, type Language } from "../../../../../core/errors.ts";
 import { ENVIRONMENTS, type Environment, type HopInput } from "../../../../../core/records/lineage.ts";
 import { LedgerApiError } from "../../sdk/ledger-client.ts";
 import { deliverAndRegister } from "../../operator/delivery.ts";
@@ -27,12 +28,19 @@ interface Options {
 }
 
 /**
- * Errors of the local work (files, formats) become CLI errors (exit 1); the service's refusals
- * go on to the CLI's handler (exit 3, with the service's explanation).
+ * Errors of the local work (files, formats, a watermark spec the dataset does not fit) become CLI
+ * errors (exit 1), a coded one as its code, its message in the chosen language and what it names;
+ * the service's refusals go on to the CLI's handler (exit 3, with the service's explanation).
  */
-export function localFailure(err: unknown): unknown {
+export function localFailure(err: unknown, lang: Language = "en"): unknown {
   if (err instanceof LedgerApiError || err instanceof CliError) return err;
   if (err instanceof TypeError && (err as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED") return err;
+  if (err instanceof LedgerError) {
+    const named = Object.entries(err.details ?? {})
+      .map(([k, v]) => `${k} ${typeof v === "string" ? v : JSON.stringify(v)}`)
+      .join(", ");
+    return new CliError(`${err.code}: ${errorMessage(err.code, lang)}${named ? ` (${named})` : ""}`);
+  }
   return new CliError((err as Error).message ?? String(err));
 }
 
@@ -117,7 +125,7 @@ export function deliverCommand(program: Command): void {
           }),
         );
       } catch (err) {
-        throw localFailure(err);
+        throw localFailure(err, globals(command).lang);
       }
     });
 }
