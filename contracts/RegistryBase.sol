@@ -301,7 +301,7 @@ abstract contract RegistryBase {
     error RawExportForbidden();
     error ConsentRequired();
     error CrossBorderAssessmentRequired();
-    error DeliveryUnmarked(uint256 markedCells, uint256 limit);
+    error DeliveryUnmarked(uint256 markedCells, uint256 minimum);
     error GradeDowngradeForbidden();
     error AnchorNotMonotonic();
     /// The complaint or objection that is already closed.

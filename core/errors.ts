@@ -148,6 +148,9 @@ export const DETAIL_NAMES = {
   validationCode: { en: "validation code", zh: "校验结果" },
   attempts: { en: "attempts", zh: "尝试次数" },
   chainId: { en: "chain", zh: "区块链" },
+  markedCells: { en: "marked cells", zh: "水印单元格数" },
+  column: { en: "column", zh: "列" },
+  use: { en: "used as", zh: "用途" },
 } as const satisfies Record<string, { en: string; zh: string; time?: true }>;
 
 export type DetailName = keyof typeof DETAIL_NAMES;
@@ -187,6 +190,9 @@ export const REFUSAL_NAMES: { readonly [C in ErrorCode]?: readonly DetailName[] 
   CHAIN_CONFLICT: ["validationCode", "attempts"],
   TRACE_TOO_FEW_RECORDS: ["minimum", "count"],
   CASE_CLOSED: ["id"],
+  DELIVERY_UNMARKED: ["markedCells", "minimum"],
+  WATERMARK_COLUMN_MISSING: ["column", "use"],
+  WATERMARK_TOO_FEW_CELLS: ["markedCells", "minimum"],
 };
 
 /** Codes that name nothing on purpose: an internal error tells the caller nothing of the inside. */

@@ -128,7 +128,11 @@ describe("pdl deliver refuses a watermark spec that would ship an unwatermarked 
       columns: [SPEC.columns[0]!, { column: "amout", kind: "number", decimals: 0, min: 0 }],
     };
     const run = await deliver("D-TYPO", typo);
-    await expectRefused(run, "D-TYPO", /^pdl: WATERMARK_COLUMN_MISSING: .*column amout, role marked/);
+    await expectRefused(
+      run,
+      "D-TYPO",
+      /^pdl: WATERMARK_COLUMN_MISSING: .*\(marked column "amout" is not among the dataset's columns \(id, name,/,
+    );
     expect(run.stderr)
       .to.match(/names a column the dataset does not have/)
       .and.not.match(/\n\s+at /);
@@ -136,23 +140,29 @@ describe("pdl deliver refuses a watermark spec that would ship an unwatermarked 
     await expectRefused(
       zh,
       "D-TYPO",
-      /^pdl: WATERMARK_COLUMN_MISSING: 水印规则所列的列在数据文件中不存在.*column amout/,
+      /^pdl: WATERMARK_COLUMN_MISSING: 水印规则所列的列在数据文件中不存在.*列：amout；用途：marked/,
     );
   });
 
   it("refuses a key column the file lacks", async () => {
     const run = await deliver("D-NOKEY", { ...SPEC, keyColumns: ["record_id"] });
-    await expectRefused(run, "D-NOKEY", /WATERMARK_COLUMN_MISSING: .*column record_id, role key/);
+    await expectRefused(run, "D-NOKEY", /WATERMARK_COLUMN_MISSING: .*key column "record_id" is not among/);
   });
 
   it("refuses a delivery marking fewer cells than the spec's minimum, naming the count and the limit; delivers at exactly the minimum", async () => {
     // Only the count column: one cell per record, so 300 readable cells.
     const countOnly: WatermarkSpec = { keyColumns: ["id"], columns: [SPEC.columns[1]!] };
     const below = await deliver("D-FEW", { ...countOnly, minMarkedCells: RECORDS + 1 });
-    await expectRefused(below, "D-FEW", /WATERMARK_TOO_FEW_CELLS: .*markedCells 300, limit 301/);
+    await expectRefused(
+      below,
+      "D-FEW",
+      /WATERMARK_TOO_FEW_CELLS: .*readable in 300 cells, fewer than the spec's minimum of 301/,
+    );
+    const belowZh = await deliver("D-FEW", { ...countOnly, minMarkedCells: RECORDS + 1 }, ["--lang", "zh"]);
+    await expectRefused(belowZh, "D-FEW", /水印单元格数：300；最少数量：301/);
     // The default minimum (100) also holds a spec that marks a sliver of the cells.
     const sliver = await deliver("D-FEW", { ...countOnly, fraction: 0.1 });
-    await expectRefused(sliver, "D-FEW", /WATERMARK_TOO_FEW_CELLS: .*limit 100\)/);
+    await expectRefused(sliver, "D-FEW", /WATERMARK_TOO_FEW_CELLS: .*fewer than the spec's minimum of 100 /);
     // A spec whose minimum is below the chain's floor is itself refused.
     const floor = await deliver("D-FEW", { ...countOnly, minMarkedCells: 29 });
     await expectRefused(floor, "D-FEW", /minMarkedCells must be a whole number of at least 30/);
@@ -189,7 +199,7 @@ describe("pdl deliver refuses a watermark spec that would ship an unwatermarked 
       expect(refused.status).to.equal(422);
       expect((refused.json as ErrorBody).error).to.deep.include({
         code: "DELIVERY_UNMARKED",
-        details: { markedCells, limit: 30 },
+        details: { markedCells, minimum: 30 },
       });
     }
     await c.op.submitSigned(

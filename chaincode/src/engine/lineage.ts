@@ -68,7 +68,7 @@ export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author },
       delivery.markedCells >= MIN_MARKED_CELLS,
       "DELIVERY_UNMARKED",
       `the watermark is readable in ${delivery.markedCells} cells, fewer than ${MIN_MARKED_CELLS}`,
-      { markedCells: delivery.markedCells, limit: MIN_MARKED_CELLS },
+      { markedCells: delivery.markedCells, minimum: MIN_MARKED_CELLS },
     );
     await requireActor(ledger, delivery.recipient);
     await ensureNotBlacklisted(ledger, delivery.recipient, now);

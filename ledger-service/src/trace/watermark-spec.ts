@@ -109,15 +109,15 @@ export function validateSpec(spec: WatermarkSpec): void {
 export function requireSpecColumns(spec: WatermarkSpec, columns: readonly string[]): void {
   const present = new Set(columns);
   const named = [
-    ...spec.keyColumns.map((column) => ({ column, role: "key" })),
-    ...spec.columns.map((c) => ({ column: c.column, role: "marked" })),
+    ...spec.keyColumns.map((column) => ({ column, use: "key" })),
+    ...spec.columns.map((c) => ({ column: c.column, use: "marked" })),
   ];
-  for (const { column, role } of named) {
+  for (const { column, use } of named) {
     if (present.has(column)) continue;
     throw new LedgerError(
       "WATERMARK_COLUMN_MISSING",
-      `${role} column ${JSON.stringify(column)} is not among the dataset's columns (${columns.join(", ") || "none"})`,
-      { column, role },
+      `${use} column ${JSON.stringify(column)} is not among the dataset's columns (${columns.join(", ") || "none"})`,
+      { column, use },
     );
   }
 }
@@ -129,7 +129,7 @@ export function requireMarkedCells(spec: WatermarkSpec, markedCells: number): vo
   throw new LedgerError(
     "WATERMARK_TOO_FEW_CELLS",
     `the watermark is readable in ${markedCells} cells, fewer than the spec's minimum of ${limit} (minMarkedCells)`,
-    { markedCells, limit },
+    { markedCells, minimum: limit },
   );
 }
 

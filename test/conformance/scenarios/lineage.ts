@@ -187,14 +187,14 @@ export const lineageScenarios: Scenario[] = [
         op: "lineage.hop",
         body: deliverBody("D1", { delivery: delivery({ markedCells: 0 }) }),
         expect: "DELIVERY_UNMARKED",
-        details: { markedCells: 0, limit: 30 },
+        details: { markedCells: 0, minimum: 30 },
       },
       {
         as: "op",
         op: "lineage.hop",
         body: deliverBody("D1", { delivery: delivery({ markedCells: 29 }) }),
         expect: "DELIVERY_UNMARKED",
-        details: { markedCells: 29, limit: 30 },
+        details: { markedCells: 29, minimum: 30 },
       },
       // The check comes after the cross-border one and before the recipient's.
       {

@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { Option, type Command } from "commander";
-import { errorMessage, LedgerError, type Language } from "../../../../../core/errors.ts";
+import { errorMessage, LedgerError, localizedDetail, type Language } from "../../../../../core/errors.ts";
 import { ENVIRONMENTS, type Environment, type HopInput } from "../../../../../core/records/lineage.ts";
 import { LedgerApiError } from "../../sdk/ledger-client.ts";
 import { deliverAndRegister } from "../../operator/delivery.ts";
@@ -36,9 +36,7 @@ export function localFailure(err: unknown, lang: Language = "en"): unknown {
   if (err instanceof LedgerApiError || err instanceof CliError) return err;
   if (err instanceof TypeError && (err as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED") return err;
   if (err instanceof LedgerError) {
-    const named = Object.entries(err.details ?? {})
-      .map(([k, v]) => `${k} ${typeof v === "string" ? v : JSON.stringify(v)}`)
-      .join(", ");
+    const named = localizedDetail(err.detail, err.details, lang);
     return new CliError(`${err.code}: ${errorMessage(err.code, lang)}${named ? ` (${named})` : ""}`);
   }
   return new CliError((err as Error).message ?? String(err));
