@@ -10,6 +10,7 @@ import { usccCheckCharacter } from "../../core/uscc.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { buildCliPackage, installCliPackage, ROOT, type CliPackage } from "../../scripts/cli/package.ts";
 import { testConfig } from "../service/test-config.ts";
+import { JQ, needTool } from "../external-tools.ts";
 import { registerActor } from "../service/register-actor.ts";
 
 interface Run {
@@ -198,6 +199,48 @@ describe("pdl as users install it (npm i -g ./pdl-*.tgz)", function () {
     const noTerminal = await pdl(["get", `/v1/receipts/${recordHash}`, "--key", keyFile()]);
     expect(noTerminal.code).to.equal(1);
     expect(noTerminal.stderr).to.match(/PDL_KEY_PASSPHRASE/);
+  });
+
+  it("runs the README's command-line walkthrough as written", async function () {
+    needTool(this, JQ);
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const block = /<!-- readme-test: cli -->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, "the README's walkthrough block").to.be.a("string");
+    // A service as `npm start` runs it in the directory the walkthrough runs in: data/ there, the
+    // agency's passphrase generated next to its key, anchors on a short timer.
+    const work = join(dir, "readme");
+    mkdirSync(work);
+    const own = await startService(
+      testConfig(join(work, "data"), { log: { ...testConfig(work).log, anchorEverySeconds: 2 } }),
+      { env: {} },
+    );
+    try {
+      // Not spawnSync: the service answers from this very process.
+      const r = await new Promise<Run>((resolve) => {
+        execFile(
+          "bash",
+          ["-c", `set -euo pipefail\n${block}`],
+          {
+            cwd: work,
+            timeout: 180_000,
+            env: {
+              ...baseEnv(),
+              HOME: work,
+              PDL_URL: `http://127.0.0.1:${own.address().port}`,
+              PDL_KEY_PASSPHRASE: "readme walkthrough",
+            },
+          },
+          (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/^receipt verified \(anchored\)$/m);
+      const accepted = JSON.parse(readFileSync(join(work, "accepted.json"), "utf8")) as { op: string; id: string };
+      expect(accepted).to.include({ op: "actor.register", id: "91440300MA5G00001W" });
+      expect(readFileSync(join(work, ".pdl-completion.bash"), "utf8")).to.contain("complete -F _pdl_completion pdl");
+    } finally {
+      await own.stop();
+    }
   });
 
   it("completes commands, operations and option values in bash", async () => {

@@ -18,7 +18,7 @@ import { refusalDetails } from "./refusal.ts";
 /**
  * `pdl`: the users' command line for the Public Data Ledger service. Exit codes: 0 success,
  * 1 usage or local error, 2 verification failed, 3 the service refused the request, 4 a write
- * was sent but its outcome is not known yet (poll `pdl get /v1/receipts/<recordHash>`).
+ * was sent but its outcome is not known yet, or `pdl receipt --wait` timed out before the state.
  */
 const program = new Command("pdl")
   .description(
