@@ -11,6 +11,7 @@ export default tseslint.config(
       "types/**",
       "coverage/**",
       "chaincode/dist/**",
+      "dist/**",
       "data/**",
       "bench-results/**",
       "ignition/deployments/**",
