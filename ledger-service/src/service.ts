@@ -16,7 +16,12 @@ import { OutcomeStore } from "./domain/outcomes.ts";
 import { createApp } from "./http/app.ts";
 import { NonceStore } from "./http/nonce-store.ts";
 import { CONTRIBUTED_ROUTES } from "./http/routes/contributed.ts";
-import { publicCheckpoint, publicConsistency, publicProductList } from "./http/routes/public-routes.ts";
+import {
+  publicCheckpoint,
+  publicConsistency,
+  publicFacetSchemas,
+  publicProductList,
+} from "./http/routes/public-routes.ts";
 import { anchorOnRequest } from "./http/routes/anchor-routes.ts";
 import { readRoutes } from "./http/routes/read-routes.ts";
 import type { ReadRoute, RouteContributor, ServiceContext } from "./http/routes/route.ts";
@@ -176,6 +181,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       limit: config.http.anchorRequestsPerCaller,
       windowSeconds: config.http.anchorRequestWindowSeconds,
     }),
+    publicFacetSchemas(),
   ];
   const app = createApp({
     logger,

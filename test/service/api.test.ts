@@ -202,12 +202,18 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
     const prov = await c.ex.get<Record<string, Record<string, unknown>>>("/v1/products/P1/lineage?format=prov");
     expect(Object.keys(prov.activity ?? {})).to.have.length(2);
     expect(prov).to.have.property("wasGeneratedBy");
-    const ol = await c.ex.get<{ events: { eventType: string; run: { runId: string } }[] }>(
-      "/v1/products/P1/lineage?format=openlineage",
-    );
-    expect(ol.events.length).to.be.greaterThan(0);
-    expect(ol.events.map((e) => e.eventType)).to.include.members(["START", "COMPLETE"]);
-    expect(ol.events.every((e) => e.run.runId)).to.equal(true);
+    const ndjson = await c.ex.getText("/v1/products/P1/lineage?format=openlineage", "application/x-ndjson");
+    const events = ndjson
+      .trimEnd()
+      .split("\n")
+      .map(
+        (line) => JSON.parse(line) as { eventType: string; run: { runId: string; facets: Record<string, unknown> } },
+      );
+    expect(events.map((e) => e.eventType)).to.deep.equal(["START", "COMPLETE", "START", "COMPLETE"]);
+    expect(events.every((e) => e.run.runId)).to.equal(true);
+    // The custom facet's schema is where its _schemaURL says, for anyone.
+    const schemaUrl = String((events[0]!.run.facets.pdl_hop as { _schemaURL: string })._schemaURL);
+    expect((await fetch(schemaUrl.split("#")[0]!)).status).to.equal(200);
     expect(codeOf((await c.ex.raw("GET", "/v1/products/P1/lineage?format=xml")).json)).to.equal("MALFORMED_REQUEST");
     expect(codeOf((await c.op2.raw("GET", "/v1/products/P1/lineage")).json)).to.equal("FORBIDDEN");
   });

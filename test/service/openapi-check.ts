@@ -17,7 +17,8 @@ export type OperationKey = string;
 /**
  * Validates every answer the service gives during a suite against /openapi.json: while installed,
  * each fetch to the service is matched to its documented operation and status, and the JSON body
- * checked with ajv (JSON Schema 2020-12, as OpenAPI 3.1 embeds it). An answer whose route, status
+ * checked with ajv (JSON Schema 2020-12, as OpenAPI 3.1 embeds it), each line of an NDJSON body
+ * against the schema documented for it. An answer whose route, status
  * or content type is not documented is a failure too.
  */
 export class ResponseCheck {
@@ -87,6 +88,22 @@ export class ResponseCheck {
       if (!validate(body)) {
         const errors = this.ajv.errorsText(validate.errors, { dataVar: "body" });
         return void this.failures.push(`${where}: ${errors} in ${JSON.stringify(body).slice(0, 400)}`);
+      }
+    }
+    if (type === "application/x-ndjson") {
+      const validate = this.validatorFor(`${op} ${documented} ndjson`, content.schema);
+      const lines = (await response.text()).split("\n").filter((line) => line.length > 0);
+      for (const [i, line] of lines.entries()) {
+        let value: unknown;
+        try {
+          value = JSON.parse(line);
+        } catch {
+          return void this.failures.push(`${where}: line ${i + 1} is not JSON`);
+        }
+        if (!validate(value))
+          return void this.failures.push(
+            `${where}: line ${i + 1}: ${this.ajv.errorsText(validate.errors, { dataVar: "line" })}`,
+          );
       }
     }
     if (status < 300) (this.answered.get(op) ?? this.answered.set(op, new Set()).get(op)!).add(status);

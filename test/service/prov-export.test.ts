@@ -5,10 +5,11 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import { deliverBody, h, hopBody, productBody } from "../../scripts/scenarios/fixtures.ts";
+import { h, productBody } from "../../scripts/scenarios/fixtures.ts";
 import { org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 import { PYTHON_PROV, needTool, run } from "../external-tools.ts";
+import { playPartnerHops } from "./lineage-story.ts";
 import { testConfig } from "./test-config.ts";
 
 /**
@@ -59,17 +60,7 @@ describe("PROV-JSON export as the W3C prov library reads it", function () {
     service = await startService(testConfig(dir), { env: { LEDGER_AGENCY_PASSPHRASE: "prov test" } });
     c = clientsFor(service, `http://127.0.0.1:${service.address().port}`);
     await playStory(service, c);
-    await c.pa.submit("lineage.hop", {
-      ...hopBody("H2", { operation: "aggregate", outputGrade: 1 }),
-      inputs: [
-        { kind: "artifact", hopId: "H1", hash: h("H1-out") },
-        { kind: "resource", resourceId: "R1", version: 1, fields: ["a"], hash: h("R1-v1") },
-      ],
-    } as never);
-    await c.op.submit(
-      "lineage.hop",
-      deliverBody("D2", { inputs: [{ kind: "artifact", hopId: "H2", hash: h("H2-out") }] }) as never,
-    );
+    await playPartnerHops(c);
     await c.op.submit("product.register", productBody({ id: "P2", name: "Credit score file" }) as never);
   });
   after(async () => {

@@ -177,23 +177,26 @@ export const ProvDocument = z.looseObject({
   actedOnBehalfOf: ProvBag.optional(),
 });
 
-/** OpenLineage 2-0-2 run events (https://openlineage.io/spec/2-0-2/OpenLineage.json). */
-export const OpenLineageEvents = z.strictObject({
-  events: z.array(
-    z.looseObject({
-      eventType: z.string(),
-      eventTime: z.string(),
-      producer: z.string(),
-      schemaURL: z.string(),
-      run: z.looseObject({ runId: z.string() }),
-      job: z.looseObject({ namespace: z.string(), name: z.string() }),
-      inputs: z.array(z.looseObject({ namespace: z.string(), name: z.string() })).optional(),
-      outputs: z.array(z.looseObject({ namespace: z.string(), name: z.string() })).optional(),
-    }),
-  ),
+/** One OpenLineage 2-0-2 run event (https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent). */
+export const OpenLineageRunEvent = z.looseObject({
+  eventType: z.enum(["START", "COMPLETE"]),
+  eventTime: z.string(),
+  producer: z.string(),
+  schemaURL: z.string(),
+  run: z.looseObject({ runId: z.uuid({ version: "v7" }), facets: z.record(z.string(), z.unknown()) }),
+  job: z.looseObject({ namespace: z.string(), name: z.string() }),
+  inputs: z.array(z.looseObject({ namespace: z.string(), name: z.string() })),
+  outputs: z.array(z.looseObject({ namespace: z.string(), name: z.string() })),
 });
 
-export const Lineage = z.union([LineageGraph, ProvDocument, OpenLineageEvents]);
+/** A custom OpenLineage facet's JSON Schema, as the facet's `_schemaURL` resolves to. */
+export const FacetSchemaDocument = z.looseObject({
+  $schema: z.string(),
+  $id: z.string(),
+  $defs: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
+export const Lineage = z.union([LineageGraph, ProvDocument]);
 
 const OverdueItem = z.strictObject({
   kind: z.enum(OVERDUE_KINDS),

@@ -39,7 +39,13 @@ const json = (schema: z.ZodType) => ({ "application/json": { schema: jsonSchema(
 
 function successes(responses: RouteResponses): Record<string, unknown> {
   return {
-    "200": { description: "OK", content: json(responses[200]) },
+    "200": {
+      description: responses.ndjson ? "OK (as NDJSON: one value of the application/x-ndjson schema a line)" : "OK",
+      content: {
+        ...json(responses[200]),
+        ...(responses.ndjson ? { "application/x-ndjson": { schema: jsonSchema(responses.ndjson, "output") } } : {}),
+      },
+    },
     ...(responses[202]
       ? {
           "202": {

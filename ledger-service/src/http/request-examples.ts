@@ -20,6 +20,7 @@ export const PARAMETER_EXAMPLES: Readonly<Record<string, string>> = {
   chargeUnit: "per-call",
   kind: "grant",
   id: "G1",
+  file: "PdlHopRunFacet.json",
   recordHash: "7c2b8e0d4f1a6b3c9e5d2a8f0b4c6e1d3a5f7b9c0e2d4a6b8c1e3f5a7b9d0c2e",
 };
 

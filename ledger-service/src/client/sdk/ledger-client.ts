@@ -107,7 +107,7 @@ export class LedgerClient {
     path: string,
     body?: unknown,
     opts: { public?: boolean; headers?: Record<string, string>; bodyBytes?: Buffer } = {},
-  ): Promise<{ status: number; json: unknown; headers: Headers }> {
+  ): Promise<{ status: number; json: unknown; headers: Headers; text: string }> {
     const bytes = opts.bodyBytes ?? (body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body), "utf8"));
     const headers: Record<string, string> = {
       accept: "application/json",
@@ -135,7 +135,7 @@ export class LedgerClient {
     } catch {
       json = text;
     }
-    return { status: response.status, json, headers: response.headers };
+    return { status: response.status, json, headers: response.headers, text };
   }
 
   signatureHeaders(
@@ -163,6 +163,13 @@ export class LedgerClient {
 
   get<T = unknown>(path: string): Promise<T> {
     return this.request<T>("GET", path);
+  }
+
+  /** A signed GET of an answer that is not one JSON value (NDJSON lineage events): its text as sent. */
+  async getText(path: string, accept: string): Promise<string> {
+    const { status, json, text } = await this.raw("GET", path, undefined, { headers: { accept } });
+    if (status >= 400) throw apiError(status, json);
+    return text;
   }
 
   getPublic<T = unknown>(path: string): Promise<T> {

@@ -12,6 +12,7 @@ import { publicListing } from "../../domain/public-list.ts";
 import { preferredLanguage } from "../language.ts";
 import { enumFilter, filterValue, pageOf, pageRequest, PAGE_QUERY } from "./paging.ts";
 import { LedgerError } from "../../../../core/errors.ts";
+import { FACET_PATH, FACET_VERSION, facetByFile, facetSchemaDocument } from "../../domain/openlineage-facets.ts";
 
 /**
  * What the public sees without signing anything (运营机构定期公开数据产品和服务清单): every
@@ -119,6 +120,24 @@ export function publicConsistency(checkpointer: Checkpointer): ReadRoute {
       }
       const proof = await checkpointer.consistencyProof(from, to);
       res.json({ from, to, proof: proof.map((p) => Buffer.from(p).toString("hex")) });
+    },
+  };
+}
+
+/** The JSON Schema of each custom OpenLineage facet, where the facet's `_schemaURL` points. */
+export function publicFacetSchemas(): ReadRoute {
+  return {
+    path: `${FACET_PATH}/${FACET_VERSION}/:file`,
+    auth: "public",
+    summary:
+      "The JSON Schema of a custom OpenLineage facet of the lineage export (PdlHopRunFacet.json, PdlArtifactDatasetFacet.json)",
+    tag: "public",
+    responses: { 200: S.FacetSchemaDocument },
+    handler: async (req, res) => {
+      const file = String(req.params.file);
+      const name = facetByFile(file);
+      if (!name) throw new LedgerError("NOT_FOUND", `no facet schema ${file}`, { file });
+      res.json(facetSchemaDocument(`${req.protocol}://${req.get("host")}`, name));
     },
   };
 }

@@ -8,7 +8,7 @@ import { GRANT_STATUSES } from "../../../../core/records/grant.ts";
 import type { Resource } from "../../../../core/records/resource.ts";
 import type { Access } from "../../domain/access.ts";
 import { lineageGraph, recipientLineage } from "../../domain/lineage-graph.ts";
-import { toOpenLineage } from "../../domain/openlineage.ts";
+import { toNdjson, toOpenLineage } from "../../domain/openlineage.ts";
 import { toProvJson } from "../../domain/prov.ts";
 import type { RecordReader } from "../../domain/record-reader.ts";
 import type { LedgerBackend } from "../../chain/backend.ts";
@@ -184,13 +184,15 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
     {
       path: "/v1/products/:productId/lineage",
       auth: "signed",
-      summary: "The lineage graph of a product back to its resources and grant",
+      summary:
+        "The lineage graph of a product back to its resources and grant: as JSON, W3C PROV-JSON, or OpenLineage run events as NDJSON (docs/LINEAGE.md)",
       tag: "lineage",
-      responses: { 200: S.Lineage },
+      responses: { 200: S.Lineage, ndjson: S.OpenLineageRunEvent },
       query: [
         {
           name: "format",
-          description: "json (default), prov (W3C PROV-JSON) or openlineage (OpenLineage run events)",
+          description:
+            "json (default), prov (W3C PROV-JSON) or openlineage (OpenLineage 2-0-2 run events, NDJSON: one event a line)",
           example: "prov",
         },
       ],
@@ -206,7 +208,8 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
             : await recipientLineage(store, await reader.productFacts(productId), scope.deliveries);
         if (format === "json") res.json(graph);
         else if (format === "prov") res.type("application/json").json(toProvJson(graph));
-        else if (format === "openlineage") res.json({ events: toOpenLineage(graph) });
+        else if (format === "openlineage")
+          res.type("application/x-ndjson").send(toNdjson(toOpenLineage(graph, `${req.protocol}://${req.get("host")}`)));
         else
           throw new LedgerError("MALFORMED_REQUEST", "format must be json, prov or openlineage", { field: "format" });
       },

@@ -42,6 +42,8 @@ export interface ReadRoute {
 export interface RouteResponses {
   readonly 200: z.ZodType;
   readonly 202?: z.ZodType;
+  /** A 200 that may also come as NDJSON (application/x-ndjson): the schema of each line. */
+  readonly ndjson?: z.ZodType;
 }
 
 /** Extra read routes other modules add to the service (trace, reports). */

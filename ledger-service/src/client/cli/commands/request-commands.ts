@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { OPERATIONS, OPERATION_NAMES, isOperationName } from "../../../../../core/operations.ts";
+import { LineagePostError, postLineageEvents } from "../../sdk/openlineage-post.ts";
 import { CliError, client, globals, print, readJson } from "../context.ts";
 
 /** Signed requests: one record of any rulebook operation, any signed read, lineage export. */
@@ -40,13 +41,31 @@ export function requestCommands(program: Command): void {
 
   program
     .command("lineage")
-    .description("export a product's lineage graph back to its resources and grant")
+    .description(
+      "export a product's lineage graph back to its resources and grant (openlineage: NDJSON, one run event a line)",
+    )
     .argument("<productId>")
     .addOption(new Option("--format <format>", "output form").choices(["json", "prov", "openlineage"]).default("json"))
     .option("--out <file>", "write to a file instead of standard output")
-    .action(async (productId: string, opts: { format: string; out?: string }, command: Command) => {
+    .option("--post <url>", "send each OpenLineage event to this endpoint, e.g. Marquez's …/api/v1/lineage")
+    .action(async (productId: string, opts: { format: string; out?: string; post?: string }, command: Command) => {
+      if (opts.post && opts.format !== "openlineage")
+        throw new CliError("--post sends OpenLineage events: add --format openlineage");
       const api = await client(globals(command));
-      const graph = await api.get(`/v1/products/${encodeURIComponent(productId)}/lineage?format=${opts.format}`);
+      const path = `/v1/products/${encodeURIComponent(productId)}/lineage?format=${opts.format}`;
+      if (opts.format === "openlineage") {
+        const ndjson = await api.getText(path, "application/x-ndjson");
+        if (opts.out) await writeFile(opts.out, ndjson);
+        if (opts.post) {
+          const sent = await postLineageEvents(ndjson, opts.post).catch((err: unknown) => {
+            throw err instanceof LineagePostError ? new CliError(err.message) : err;
+          });
+          if (globals(command).json) print({ sent, endpoint: opts.post });
+          else process.stderr.write(`sent ${sent} OpenLineage events to ${opts.post}\n`);
+        } else if (!opts.out) process.stdout.write(ndjson);
+        return;
+      }
+      const graph = await api.get(path);
       if (opts.out) await writeFile(opts.out, JSON.stringify(graph, null, 2) + "\n");
       else print(graph);
     });
