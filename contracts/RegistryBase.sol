@@ -268,13 +268,13 @@ abstract contract RegistryBase {
     error GradeInconsistent();
     error SchemaIncompatible();
     error VersionConflict();
-    error ResourceNotActive();
+    error ResourceNotActive(bytes32 resourceId);
     error FieldUnknown(bytes32 resourceId, bytes32 field);
     error GrantTermInvalid();
     error GrantTermTooLong(uint256 latestEnd);
-    error GrantNotActive();
+    error GrantNotActive(bytes32 grantId);
     error GrantOutsideTerm();
-    error GrantStatusInvalid();
+    error GrantStatusInvalid(bytes32 grantId);
     error RegrantForbidden();
     error OrgBlacklisted(bytes32 orgId, uint256 bannedUntil);
     error ExitNoticeMissing();
@@ -290,8 +290,8 @@ abstract contract RegistryBase {
     error PriceAboveCap(uint256 capFen);
     error PublicWelfareNotFree();
     error ResourceNotGranted(bytes32 resourceId);
-    error ProductStatusInvalid();
-    error LineageIncomplete();
+    error ProductStatusInvalid(bytes32 productId);
+    error LineageIncomplete(bytes32 productId);
     error DeliveryDetailsRequired();
     error ProductGrantMismatch();
     error ArtifactUnknown();
@@ -371,8 +371,8 @@ abstract contract RegistryBase {
         return g.validFrom <= block.timestamp && block.timestamp < g.validUntil;
     }
 
-    function _requireUsable(Grant storage g) internal view {
-        if (g.status != GRANT_ACTIVE) revert GrantNotActive();
+    function _requireUsable(bytes32 id, Grant storage g) internal view {
+        if (g.status != GRANT_ACTIVE) revert GrantNotActive(id);
         if (!_inForce(g)) revert GrantOutsideTerm();
     }
 

@@ -105,7 +105,7 @@ contract ActorModule is RegistryBase {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Resource storage res = resources[v.resourceId];
         if (!res.exists) revert NotFound(v.resourceId);
-        if (res.withdrawn) revert ResourceNotActive();
+        if (res.withdrawn) revert ResourceNotActive(v.resourceId);
         if (v.version != res.version + 1) revert VersionConflict();
         bytes32[] storage current = res.fieldShapes;
         if (v.fieldShapes.length < current.length) revert SchemaIncompatible();
@@ -129,7 +129,7 @@ contract ActorModule is RegistryBase {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Resource storage res = resources[resourceId];
         if (!res.exists) revert NotFound(resourceId);
-        if (res.withdrawn) revert ResourceNotActive();
+        if (res.withdrawn) revert ResourceNotActive(resourceId);
         res.withdrawn = true;
         emit ResourceWithdrawn(resourceId, m.recordHash, m.signedRecord);
     }

@@ -40,7 +40,7 @@ contract GrantModule is RegistryBase {
             bytes32 rid = g.scope[i].resourceId;
             Resource storage res = resources[rid];
             if (!res.exists) revert NotFound(rid);
-            if (res.withdrawn) revert ResourceNotActive();
+            if (res.withdrawn) revert ResourceNotActive(rid);
             for (uint256 j = 0; j < g.scope[i].fields.length; j++) {
                 bytes32 field = g.scope[i].fields[j];
                 if (!fieldDefined[rid][field]) revert FieldUnknown(rid, field);
@@ -62,7 +62,7 @@ contract GrantModule is RegistryBase {
     function suspendGrant(Meta calldata m, bytes32 id) external {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
-        if (g.status != GRANT_ACTIVE) revert GrantStatusInvalid();
+        if (g.status != GRANT_ACTIVE) revert GrantStatusInvalid(id);
         g.status = GRANT_SUSPENDED;
         emit GrantSuspended(id, m.recordHash, m.signedRecord);
     }
@@ -71,7 +71,7 @@ contract GrantModule is RegistryBase {
     function resumeGrant(Meta calldata m, bytes32 id) external {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
-        if (g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
+        if (g.status != GRANT_SUSPENDED) revert GrantStatusInvalid(id);
         g.status = GRANT_ACTIVE;
         emit GrantResumed(id, m.recordHash, m.signedRecord);
     }
@@ -80,7 +80,7 @@ contract GrantModule is RegistryBase {
     function revokeGrant(Meta calldata m, bytes32 id) external {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
-        if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
+        if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid(id);
         _end(id, g, GRANT_REVOKED);
         emit GrantRevoked(id, m.recordHash, m.signedRecord);
     }
@@ -90,7 +90,7 @@ contract GrantModule is RegistryBase {
         _preamble(m, _bit(ROLE_OPERATOR), true);
         Grant storage g = _requireGrant(id);
         if (m.author != g.grantee) revert NotAuthorized();
-        if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
+        if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid(id);
         if (g.exitNoticeAt != 0) revert DuplicateId(id);
         g.exitNoticeAt = _now();
         exitNoticePlan[id] = planHash;
@@ -102,7 +102,7 @@ contract GrantModule is RegistryBase {
     function startExit(Meta calldata m, bytes32 id, uint8 kind) external {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
-        if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
+        if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid(id);
         if (kind == EXIT_VOLUNTARY) {
             if (g.exitNoticeAt == 0) revert ExitNoticeMissing();
             uint256 earliestExit = CivilTime.addMonths(g.exitNoticeAt, EXIT_NOTICE_MONTHS);
@@ -123,7 +123,7 @@ contract GrantModule is RegistryBase {
     function closeGrant(Meta calldata m, bytes32 id) external {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
-        if (g.status != GRANT_EXITING && g.status != GRANT_REVOKED) revert GrantStatusInvalid();
+        if (g.status != GRANT_EXITING && g.status != GRANT_REVOKED) revert GrantStatusInvalid(id);
         bytes32[] storage hs = holders[id];
         for (uint256 i = 0; i < hs.length; i++) {
             for (uint8 c = ASSET_RAW_DATA; c <= ASSET_TRADED_PRODUCTS; c++) {
@@ -139,7 +139,7 @@ contract GrantModule is RegistryBase {
     function recordEvaluation(Meta calldata m, bytes32 id, uint16 year, uint8 grade) external {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Grant storage g = _requireGrant(id);
-        if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid();
+        if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid(id);
         if (evaluations[id][year] != 0) revert DuplicateId(id);
         evaluations[id][year] = grade;
         emit EvaluationRecorded(id, m.recordHash, m.signedRecord);

@@ -26,7 +26,7 @@ contract PartnerModule is RegistryBase {
         if (adm.status != 0) revert DuplicateId(a.id);
         Grant storage g = _requireGrant(a.grantId);
         if (m.author != g.grantee) revert NotAuthorized();
-        if (g.status != GRANT_ACTIVE) revert GrantNotActive();
+        if (g.status != GRANT_ACTIVE) revert GrantNotActive(a.grantId);
         if (!_inForce(g)) revert GrantOutsideTerm();
         _requireRole(a.partner, ROLE_PARTNER);
         _requireNotBanned(a.partner);
@@ -61,7 +61,7 @@ contract PartnerModule is RegistryBase {
         Admission storage adm = admissions[id];
         if (adm.status == 0) revert NotFound(id);
         if (adm.status != PARTNER_PROPOSED) revert PartnerStatusInvalid();
-        if (grants[adm.grantId].status != GRANT_ACTIVE) revert GrantNotActive();
+        if (grants[adm.grantId].status != GRANT_ACTIVE) revert GrantNotActive(adm.grantId);
         _requireNotBanned(adm.partner);
         adm.status = PARTNER_APPROVED;
         if (!isHolder[adm.grantId][adm.partner]) {

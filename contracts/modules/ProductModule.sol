@@ -69,7 +69,7 @@ contract ProductModule is RegistryBase {
         if (prod.status != 0) revert DuplicateId(p.id);
         Grant storage g = _requireGrant(p.grantId);
         if (m.author != g.grantee) revert NotAuthorized();
-        _requireUsable(g);
+        _requireUsable(p.grantId, g);
         for (uint256 i = 0; i < p.sources.length; i++) {
             if (grantResource[p.grantId][p.sources[i]] == 0) revert ResourceNotGranted(p.sources[i]);
         }
@@ -103,11 +103,11 @@ contract ProductModule is RegistryBase {
         _preamble(m, _bit(ROLE_EXCHANGE), true);
         Product storage prod = products[id];
         if (prod.status == 0) revert NotFound(id);
-        if (prod.status != PRODUCT_REGISTERED && prod.status != PRODUCT_DELISTED) revert ProductStatusInvalid();
+        if (prod.status != PRODUCT_REGISTERED && prod.status != PRODUCT_DELISTED) revert ProductStatusInvalid(id);
         Grant storage g = grants[prod.grantId];
-        if (g.status != GRANT_ACTIVE) revert GrantNotActive();
+        if (g.status != GRANT_ACTIVE) revert GrantNotActive(prod.grantId);
         if (!_inForce(g)) revert GrantOutsideTerm();
-        if (prod.hopCount == 0) revert LineageIncomplete();
+        if (prod.hopCount == 0) revert LineageIncomplete(id);
         prod.status = PRODUCT_LISTED;
         prod.reportHash = reportHash;
         emit ProductListed(id, m.recordHash, m.signedRecord);
@@ -118,7 +118,7 @@ contract ProductModule is RegistryBase {
         _preamble(m, _bit(ROLE_EXCHANGE), true);
         Product storage prod = products[id];
         if (prod.status == 0) revert NotFound(id);
-        if (prod.status != PRODUCT_LISTED) revert ProductStatusInvalid();
+        if (prod.status != PRODUCT_LISTED) revert ProductStatusInvalid(id);
         prod.status = PRODUCT_DELISTED;
         emit ProductDelisted(id, m.recordHash, m.signedRecord);
     }
@@ -130,7 +130,7 @@ contract ProductModule is RegistryBase {
         if (hop.outputHash != bytes32(0) || hop.grantAndGrade != bytes32(0)) revert DuplicateId(h.id);
         if ((h.operation == OP_DELIVER) != h.hasDelivery) revert DeliveryDetailsRequired();
         Grant storage g = _requireGrant(h.grantId);
-        _requireUsable(g);
+        _requireUsable(h.grantId, g);
         bytes32 admissionId;
         if (m.author != g.grantee) {
             admissionId = liveAdmission[h.grantId][m.author];
@@ -180,7 +180,7 @@ contract ProductModule is RegistryBase {
         if (grantResource[grantId][input.ref] == 0) revert ResourceNotGranted(input.ref);
         Resource storage res = resources[input.ref];
         if (!res.exists) revert NotFound(input.ref);
-        if (res.withdrawn) revert ResourceNotActive();
+        if (res.withdrawn) revert ResourceNotActive(input.ref);
         if (input.version < 1 || input.version > res.version) revert NotFound(input.ref);
         for (uint256 j = 0; j < input.fields.length; j++) {
             if (grantField[grantId][_pairKey(input.ref, input.fields[j])] == 0) revert FieldNotGranted(input.ref, input.fields[j]);

@@ -1,5 +1,5 @@
 import { canonicalJson } from "../../core/canonical.ts";
-import { LedgerError } from "../../core/errors.ts";
+import { LedgerError, REFUSAL_NAMES } from "../../core/errors.ts";
 import type { SignedRecord } from "../../core/record.ts";
 import { isView, isWrite, type Scenario, type Step, type StepContext } from "../../scripts/scenarios/scenario.ts";
 import type { ConformanceVariant } from "./variant.ts";
@@ -81,6 +81,9 @@ export async function runScenario(variant: ConformanceVariant, scenario: Scenari
         // Schema issues are worded by the schema library; every other refusal's details are
         // the rulebook's and must be the same on every variant.
         if (err.code !== "INVALID_RECORD" && err.details) details = { ...err.details };
+        // Every variant names what core/errors.ts says the code names.
+        for (const name of err.code === "INVALID_RECORD" ? [] : (REFUSAL_NAMES[err.code] ?? []))
+          if (!details || !(name in details)) failures.push(`${where}: ${err.code} does not name ${name}`);
       }
       trace.push(`${where} → ${outcome}${details ? ` ${canonicalJson(details)}` : ""}`);
       const expected = step.expect ?? "ok";

@@ -86,6 +86,18 @@ describe("refusals name the offending field, id or limit", function () {
     expect((en.details?.issues as { message: string }[])[0]!.message).not.to.match(HAN);
   });
 
+  it("status refusals name the grant, product or resource, on the chain's rule", async () => {
+    const resumed = await refusal("agency", "grant.resume", { grantId: "G1", reason: "not suspended" }, "zh");
+    expect([resumed.status, resumed.code, resumed.details]).to.deep.equal([
+      409,
+      "GRANT_STATUS_INVALID",
+      { grantId: "G1" },
+    ]);
+    expect(resumed.detail).to.equal("授权：G1");
+    const delisted = await refusal("ex", "product.delist", { productId: "P1", reason: "not listed" });
+    expect([delisted.code, delisted.details]).to.deep.equal(["PRODUCT_STATUS_INVALID", { productId: "P1" }]);
+  });
+
   it("a detail is Chinese under Accept-Language zh-CN and English otherwise", async () => {
     const body = productBody({ id: "P-cap2", pricing: price(1001) });
     const zh = await refusal("op", "product.register", body, "zh");

@@ -67,7 +67,7 @@ export function inForce(grant: Pick<GrantState, "validFrom" | "validUntil">, t: 
 }
 
 export function ensureGrantUsable(grant: GrantState, now: number): void {
-  ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`);
+  ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`, { grantId: grant.id });
   ensure(
     inForce(grant, now),
     "GRANT_OUTSIDE_TERM",

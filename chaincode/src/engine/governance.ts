@@ -22,6 +22,7 @@ export const recordEvaluation: Handler<"evaluation.record"> = async ({ ledger, n
     grant.status === "active" || grant.status === "suspended",
     "GRANT_STATUS_INVALID",
     `grant ${grant.id} is ${grant.status}`,
+    { grantId: grant.id },
   );
   ensure(
     !(await ledger.has(K.evaluation, grant.id, year(body.year))),

@@ -20,7 +20,9 @@ export const issueGrant: Handler<"grant.issue"> = async ({ ledger, now }, body) 
   );
   for (const entry of body.scope) {
     const resource = await requireResource(ledger, entry.resourceId);
-    ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is withdrawn`);
+    ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is withdrawn`, {
+      resourceId: resource.id,
+    });
     const defined = currentVersion(resource).fields.map((f) => f.name);
     for (const field of entry.fields)
       ensure(defined.includes(field), "FIELD_UNKNOWN", `${resource.id}.${field}`, { resourceId: resource.id, field });
@@ -40,7 +42,9 @@ export const issueGrant: Handler<"grant.issue"> = async ({ ledger, now }, body) 
 };
 
 function ensureStatus(grant: GrantState, allowed: readonly GrantState["status"][]): void {
-  ensure(allowed.includes(grant.status), "GRANT_STATUS_INVALID", `grant ${grant.id} is ${grant.status}`);
+  ensure(allowed.includes(grant.status), "GRANT_STATUS_INVALID", `grant ${grant.id} is ${grant.status}`, {
+    grantId: grant.id,
+  });
 }
 
 /** Ends a grant now: from here the 30-day destruction clock runs until the grant is closed. */

@@ -131,7 +131,9 @@ async function inputGrade(
   ensure(granted, "RESOURCE_NOT_GRANTED", `resource ${input.resourceId}`, { resourceId: input.resourceId });
   const resource = await ledger.get<ResourceState>(K.resource, input.resourceId);
   ensure(resource, "NOT_FOUND", `resource ${input.resourceId}`, { id: input.resourceId });
-  ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is withdrawn`);
+  ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is withdrawn`, {
+    resourceId: resource.id,
+  });
   const version = resource.versions.find((v) => v.version === input.version);
   ensure(version, "NOT_FOUND", `version ${input.version} of ${resource.id}`, { id: resource.id });
   for (const field of input.fields)

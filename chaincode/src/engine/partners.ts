@@ -17,7 +17,7 @@ export const proposePartner: Handler<"partner.propose"> = async ({ ledger, now, 
   });
   const grant = await requireGrant(ledger, body.grantId);
   ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee proposes partners");
-  ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`);
+  ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`, { grantId: grant.id });
   ensure(inForce(grant, now), "GRANT_OUTSIDE_TERM");
   await requireActorWithRole(ledger, body.partner, "partner");
   await ensureNotBlacklisted(ledger, body.partner, now);
@@ -48,7 +48,7 @@ export const approvePartner: Handler<"partner.approve"> = async ({ ledger, now }
   const admission = await requirePartner(ledger, body.admissionId);
   ensure(admission.status === "proposed", "PARTNER_STATUS_INVALID", `admission ${admission.id} is ${admission.status}`);
   const grant = await requireGrant(ledger, admission.grantId);
-  ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`);
+  ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`, { grantId: grant.id });
   await ensureNotBlacklisted(ledger, admission.partner, now);
   ledger.put(K.partner, [admission.id], { ...admission, status: "approved" } satisfies PartnerState);
   ledger.put(K.holder, [grant.id, admission.partner], admission.partner);

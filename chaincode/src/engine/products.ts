@@ -77,11 +77,14 @@ export const listProduct: Handler<"product.list"> = async ({ ledger, now }, body
     product.status === "registered" || product.status === "delisted",
     "PRODUCT_STATUS_INVALID",
     `product ${product.id} is ${product.status}`,
+    { productId: product.id },
   );
   const grant = await requireGrant(ledger, product.grantId);
-  ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`);
+  ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`, { grantId: grant.id });
   ensure(inForce(grant, now), "GRANT_OUTSIDE_TERM");
-  ensure(product.hopCount > 0, "LINEAGE_INCOMPLETE", `product ${product.id} has no lineage hop`);
+  ensure(product.hopCount > 0, "LINEAGE_INCOMPLETE", `product ${product.id} has no lineage hop`, {
+    productId: product.id,
+  });
   ledger.put(K.product, [product.id], {
     ...product,
     status: "listed",
@@ -91,6 +94,8 @@ export const listProduct: Handler<"product.list"> = async ({ ledger, now }, body
 
 export const delistProduct: Handler<"product.delist"> = async ({ ledger }, body) => {
   const product = await requireProduct(ledger, body.productId);
-  ensure(product.status === "listed", "PRODUCT_STATUS_INVALID", `product ${product.id} is ${product.status}`);
+  ensure(product.status === "listed", "PRODUCT_STATUS_INVALID", `product ${product.id} is ${product.status}`, {
+    productId: product.id,
+  });
   ledger.put(K.product, [product.id], { ...product, status: "delisted" } satisfies ProductState);
 };

@@ -79,7 +79,9 @@ function isAppendOnly(current: readonly ResourceField[], next: readonly Resource
  */
 export const publishVersion: Handler<"resource.version"> = async ({ ledger, now }, body) => {
   const resource = await requireResource(ledger, body.resourceId);
-  ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is withdrawn`);
+  ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is withdrawn`, {
+    resourceId: resource.id,
+  });
   const current = currentVersion(resource);
   ensure(body.version === current.version + 1, "VERSION_CONFLICT", `the next version is ${current.version + 1}`);
   ensure(isAppendOnly(current.fields, body.fields), "SCHEMA_INCOMPATIBLE");
@@ -100,6 +102,8 @@ export const publishVersion: Handler<"resource.version"> = async ({ ledger, now 
 /** resource.withdraw: stops new grants and hops on the resource. */
 export const withdrawResource: Handler<"resource.withdraw"> = async ({ ledger }, body) => {
   const resource = await requireResource(ledger, body.resourceId);
-  ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is already withdrawn`);
+  ensure(resource.status === "active", "RESOURCE_NOT_ACTIVE", `resource ${resource.id} is already withdrawn`, {
+    resourceId: resource.id,
+  });
   ledger.put(K.resource, [resource.id], { ...resource, status: "withdrawn" } satisfies ResourceState);
 };
