@@ -57,8 +57,13 @@ export const Delivery = z.strictObject({
   assessmentRef: Reference.optional(),
   fingerprintRoot: Hash,
   watermarkCommitment: Hash,
-  /** Cells of the delivered records that carry a watermark bit (marked and readable), as `pdl deliver` counts them. */
-  markedCells: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  /**
+   * Cells of the delivered records that carry a watermark bit (marked and readable), as `pdl deliver`
+   * counts them. Optional in the record's shape only so that deliveries recorded before the count
+   * existed still read back from a year-old chain; both chains refuse a new delivery without it
+   * (DELIVERY_UNMARKED, counted as 0), and the listing report fails one that has none.
+   */
+  markedCells: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type Delivery = z.infer<typeof Delivery>;
 

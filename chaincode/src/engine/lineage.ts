@@ -64,11 +64,12 @@ export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author },
     ensure(highest < 3, "RAW_EXPORT_FORBIDDEN", `grade ${highest} data cannot leave the domain`);
     ensure(!((product.personalInfo || product.tradeSecret) && delivery.consentRef === undefined), "CONSENT_REQUIRED");
     ensure(!(delivery.crossBorder && delivery.assessmentRef === undefined), "CROSS_BORDER_ASSESSMENT_REQUIRED");
+    const markedCells = delivery.markedCells ?? 0;
     ensure(
-      delivery.markedCells >= MIN_MARKED_CELLS,
+      markedCells >= MIN_MARKED_CELLS,
       "DELIVERY_UNMARKED",
-      `the watermark is readable in ${delivery.markedCells} cells, fewer than ${MIN_MARKED_CELLS}`,
-      { markedCells: delivery.markedCells, minimum: MIN_MARKED_CELLS },
+      `the watermark is readable in ${markedCells} cells, fewer than ${MIN_MARKED_CELLS}`,
+      { markedCells, minimum: MIN_MARKED_CELLS },
     );
     await requireActor(ledger, delivery.recipient);
     await ensureNotBlacklisted(ledger, delivery.recipient, now);

@@ -196,6 +196,14 @@ export const lineageScenarios: Scenario[] = [
         expect: "DELIVERY_UNMARKED",
         details: { markedCells: 29, minimum: 30 },
       },
+      // A delivery without the count (the shape of one recorded before it existed) counts as 0.
+      {
+        as: "op",
+        op: "lineage.hop",
+        body: deliverBody("D1", { delivery: delivery({ markedCells: undefined }) }),
+        expect: "DELIVERY_UNMARKED",
+        details: { markedCells: 0, minimum: 30 },
+      },
       // The check comes after the cross-border one and before the recipient's.
       {
         as: "op",
