@@ -103,6 +103,18 @@ abstract contract RegistryBase {
     uint8 internal constant OUTCOME_NOT_UPHELD = 3;
     uint8 internal constant OUTCOME_REFERRED = 4;
 
+    // OBJECTION_CATEGORIES
+    uint8 internal constant CATEGORY_ACCURACY = 1;
+    uint8 internal constant CATEGORY_COMPLETENESS = 2;
+    uint8 internal constant CATEGORY_TIMELINESS = 3;
+    uint8 internal constant CATEGORY_CONSISTENCY = 4;
+    uint8 internal constant CATEGORY_OTHER = 5;
+
+    // OBJECTION_DECISIONS
+    uint8 internal constant DECISION_CORRECTED = 1;
+    uint8 internal constant DECISION_EXPLAINED = 2;
+    uint8 internal constant DECISION_REJECTED = 3;
+
     // ---- rulebook figures (docs/RULEBOOK.md) ------------------------------------------------------
     /// Data grade from which processing needs a privacy environment and raw delivery is refused.
     uint8 internal constant SENSITIVE_GRADE = 3;
@@ -114,6 +126,8 @@ abstract contract RegistryBase {
     uint256 internal constant DESTRUCTION_PERIOD = 30 days;
     /// A complaint's outcome is due within this period of its lodging (core/time.ts complaintDeadline).
     uint256 internal constant COMPLAINT_PERIOD = 30 days;
+    /// An objection's answer is due within this period of its filing (core/time.ts objectionDeadline).
+    uint256 internal constant OBJECTION_PERIOD = 15 days;
 
     /// Grace after each update period (core/time.ts UPDATE_PERIODS).
     uint256 internal constant DAILY_GRACE = 1 days;
@@ -210,6 +224,18 @@ abstract contract RegistryBase {
         uint64 concludedAt;
     }
 
+    /// @dev An objection is open while `decision` is 0.
+    struct Objection {
+        bytes32 resourceId;
+        bytes32 filer;
+        uint32 version;
+        uint8 category;
+        uint8 decision;
+        bool late;
+        uint64 filedAt;
+        uint64 answeredAt;
+    }
+
     // ---- state (shared by every module through delegatecall) ----------------------------------
     address internal deployer;
     bytes32 internal agencyOrg;
@@ -253,6 +279,7 @@ abstract contract RegistryBase {
     /// keccak(log origin) => last anchored tree size (root and checkpoint hash are in the event)
     mapping(bytes32 => uint64) internal anchoredSize;
     mapping(bytes32 => Complaint) internal complaints;
+    mapping(bytes32 => Objection) internal objections;
 
     // ---- errors: the rulebook's codes (core/errors.ts) in PascalCase --------------------------
     error NotAuthorized();
@@ -336,6 +363,8 @@ abstract contract RegistryBase {
     event CheckpointAnchored(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ComplaintLodged(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ComplaintHandled(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ObjectionFiled(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ObjectionAnswered(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
 
     // ---- the preamble every operation starts with ---------------------------------------------
     function _bit(uint8 role) internal pure returns (uint256) {

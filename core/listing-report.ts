@@ -41,6 +41,24 @@ export interface ListingReport {
   readonly checks: readonly ReportCheck[];
   /** Freshness (时效性) of every source resource at `at`: shown, not judged (a stale source does not fail a listing). */
   readonly freshness: readonly SourceFreshness[];
+  /**
+   * Data-quality objections (异议处置) still unanswered against the source versions the product is
+   * built on, each with its deadline and whether it has passed: shown, not judged.
+   */
+  readonly objections: readonly SourceObjection[];
+}
+
+export interface SourceObjection {
+  readonly objectionId: string;
+  readonly resourceId: string;
+  readonly version: number;
+  readonly category: string;
+  readonly filedAt: number;
+  readonly deadline: number;
+  /** Unanswered past its deadline at the report's time. */
+  readonly overdue: boolean;
+  /** The objection's record. */
+  readonly evidence: Evidence | null;
 }
 
 export interface SourceFreshness {

@@ -134,6 +134,8 @@ export const OPERATION_EXAMPLES: { readonly [O in CallerOperation]: OperationBod
   },
   "blacklist.add": { orgId: EXAMPLE_ORGS.partner, reason: "resold delivered data", grantId: "G1" },
   "evaluation.record": { grantId: "G1", year: 2026, grade: "qualified", reportHash: digest(10) },
+  "objection.file": { id: "O1", resourceId: "R1", version: 1, category: "accuracy", summary: "the 2026-01 ratings of 12 companies disagree with the tax bureau's published list", evidenceHash: digest(15) },
+  "objection.answer": { objectionId: "O1", decision: "corrected", answerHash: digest(16) },
   "complaint.handle": { complaintId: COMPLAINT_EXAMPLE_ID, stage: "concluded", outcome: "upheld", reportHash: digest(14) },
 };
 
@@ -168,6 +170,8 @@ export const HASH_FIELDS: Readonly<Record<string, string>> = {
   outputHash: "SM3 of what the hop produced (the artifact's bytes)",
   fingerprintRoot:
     "RFC 9162 Merkle root (SM3) over the keyed fingerprints of the delivered records, as `pdl deliver` computes it",
+  evidenceHash: "SM3 of a data-quality objection's evidence (the sample records and what they were compared with)",
+  answerHash: "SM3 of the source unit's answer to an objection (the correction made, or why the data stands)",
   watermarkCommitment: "SM3 commitment to the delivery's watermark key, as `pdl deliver` computes it",
 };
 

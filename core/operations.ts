@@ -4,6 +4,7 @@ import { Actor } from "./records/actor.ts";
 import { Anchor } from "./records/anchor.ts";
 import { DestructionCertificate } from "./records/destruction.ts";
 import { Complaint, ComplaintHandling } from "./records/complaint.ts";
+import { Objection, ObjectionAnswer } from "./records/objection.ts";
 import { BlacklistEntry, Evaluation } from "./records/governance.ts";
 import { ExitNotice, Grant, GrantAction, GrantClosure, GrantExit } from "./records/grant.ts";
 import { LineageHop } from "./records/lineage.ts";
@@ -35,6 +36,7 @@ export const RECORD_KINDS = [
   "evaluation",
   "anchor",
   "complaint",
+  "objection",
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
@@ -89,6 +91,8 @@ export const OPERATIONS = {
 
   "complaint.lodge": op({ kind: "complaint", body: Complaint, roles: ["agency"], creates: true, event: "ComplaintLodged", recordId: (b) => b.id }),
   "complaint.handle": op({ kind: "complaint", body: ComplaintHandling, roles: ["supervisor"], creates: false, event: "ComplaintHandled", recordId: (b) => b.complaintId }),
+  "objection.file": op({ kind: "objection", body: Objection, roles: ["consumer", "operator", "partner"], creates: true, event: "ObjectionFiled", recordId: (b) => b.id }),
+  "objection.answer": op({ kind: "objection", body: ObjectionAnswer, roles: ["source-unit"], creates: false, event: "ObjectionAnswered", recordId: (b) => b.objectionId }),
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

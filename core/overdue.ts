@@ -3,7 +3,12 @@
  * and whose deadline has passed with the duty undone. Each item names what is late, the last
  * on-time second, the signed record that started the clock and who owes the missing act.
  */
-export const OVERDUE_KINDS = ["destruction-certificate", "resource-update", "complaint-handling"] as const;
+export const OVERDUE_KINDS = [
+  "destruction-certificate",
+  "resource-update",
+  "complaint-handling",
+  "objection-answer",
+] as const;
 export type OverdueKind = (typeof OVERDUE_KINDS)[number];
 
 export interface OverdueItem {

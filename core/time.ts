@@ -71,6 +71,7 @@ export const RULE_PERIODS = {
   destructionDays: 30,
   consecutiveUnqualifiedToRevoke: 3,
   complaintDays: 30,
+  objectionDays: 15,
 } as const;
 
 /** The latest end of a grant that starts at `validFrom`. */
@@ -99,6 +100,14 @@ export function destructionDeadline(endedAt: number): number {
  */
 export function complaintDeadline(lodgedAt: number): number {
   return lodgedAt + RULE_PERIODS.complaintDays * DAY;
+}
+
+/**
+ * The last second on which an objection filed at `filedAt` is answered on time: 15 calendar days
+ * (the plan sets none; half a complaint's period, as one source unit answers on its own data).
+ */
+export function objectionDeadline(filedAt: number): number {
+  return filedAt + RULE_PERIODS.objectionDays * DAY;
 }
 
 /**

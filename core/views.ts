@@ -1,5 +1,6 @@
 import type { AssetClass } from "./records/destruction.ts";
 import type { ComplaintOutcome, ComplaintStatus } from "./records/complaint.ts";
+import type { ObjectionDecision, ObjectionStatus } from "./records/objection.ts";
 import type { GrantStatus } from "./records/grant.ts";
 import type { PartnerStatus } from "./records/partner.ts";
 import type { ChargeUnit, ProductStatus } from "./records/product.ts";
@@ -124,6 +125,24 @@ export interface ComplaintView {
   late: boolean;
 }
 
+/** A data-quality objection against one version of a resource. */
+export interface ObjectionView {
+  kind: "objection";
+  id: string;
+  resourceId: string;
+  version: number;
+  filer: string;
+  category: "accuracy" | "completeness" | "timeliness" | "consistency" | "other";
+  filedAt: number;
+  /** The last second on which the answer is on time (core/time.ts objectionDeadline). */
+  deadline: number;
+  status: ObjectionStatus;
+  decision: ObjectionDecision | "";
+  answeredAt: number;
+  /** Answered after the deadline. */
+  late: boolean;
+}
+
 export type StateView =
   | ActorView
   | ResourceView
@@ -136,7 +155,8 @@ export type StateView =
   | BlacklistView
   | EvaluationView
   | AnchorView
-  | ComplaintView;
+  | ComplaintView
+  | ObjectionView;
 
 /** What is missing for a grant past its destruction deadline. */
 export interface OverdueGrant {

@@ -3,7 +3,7 @@ pragma solidity ^0.8.30;
 
 import {RegistryBase} from "../RegistryBase.sol";
 
-/// @title Social oversight: complaints (社会监督) and their handling by the supervisors
+/// @title Social oversight: complaints (社会监督) handled by the supervisors, data-quality objections (异议处置) answered by the source units
 /// @notice The chain holds the commitment to each sealed complaint, never its content or its author.
 contract OversightModule is RegistryBase {
     /// @notice complaint.lodge (the agency's intake): the subject is a registered product or an organisation registered as operator.
@@ -43,5 +43,41 @@ contract OversightModule is RegistryBase {
 
     function complaintOf(bytes32 id) external view returns (Complaint memory) {
         return complaints[id];
+    }
+
+    /// @notice objection.file (consumer, operator or partner): against an existing version of a resource.
+    function fileObjection(Meta calldata m, bytes32 id, bytes32 resourceId, uint32 version, uint8 category) external {
+        _preamble(m, _bit(ROLE_CONSUMER) | _bit(ROLE_OPERATOR) | _bit(ROLE_PARTNER), false);
+        Objection storage o = objections[id];
+        if (o.filedAt != 0) revert DuplicateId(id);
+        Resource storage res = resources[resourceId];
+        if (!res.exists) revert NotFound(resourceId);
+        if (version < 1 || version > res.version) revert NotFound(resourceId);
+        o.resourceId = resourceId;
+        o.filer = m.author;
+        o.version = version;
+        o.category = category;
+        o.filedAt = _now();
+        emit ObjectionFiled(id, m.recordHash, m.signedRecord);
+    }
+
+    /// @notice objection.answer (a source unit of the resource): once; late after 15 days.
+    function answerObjection(Meta calldata m, bytes32 id, uint8 decision) external {
+        _preamble(m, _bit(ROLE_SOURCE_UNIT), true);
+        Objection storage o = objections[id];
+        if (o.filedAt == 0) revert NotFound(id);
+        bytes32[] storage units = resources[o.resourceId].sourceUnits;
+        bool unit = false;
+        for (uint256 i = 0; i < units.length; i++) if (units[i] == m.author) unit = true;
+        if (!unit) revert NotAuthorized();
+        if (o.decision != 0) revert CaseClosed(id);
+        o.decision = decision;
+        o.answeredAt = _now();
+        o.late = block.timestamp > o.filedAt + OBJECTION_PERIOD;
+        emit ObjectionAnswered(id, m.recordHash, m.signedRecord);
+    }
+
+    function objectionOf(bytes32 id) external view returns (Objection memory) {
+        return objections[id];
     }
 }

@@ -145,6 +145,10 @@ function seedBody(op: OperationName, now: number): Record<string, unknown> {
       return { origin: "fuzz", treeSize: 1, rootHash: h("root"), checkpointHash: h("cp") };
     case "complaint.lodge":
       return { id: "K9", subject: { kind: "product", id: "P9" }, commitment: h("envelope") };
+    case "objection.file":
+      return { id: "O9", resourceId: "R1", version: 1, category: "accuracy", summary: "fuzz", evidenceHash: h("ev") };
+    case "objection.answer":
+      return { objectionId: "O9", decision: "explained", answerHash: h("answer") };
     case "complaint.handle":
       return { complaintId: "K9", stage: "concluded", outcome: "upheld", reportHash: h("outcome") };
   }

@@ -77,6 +77,8 @@ const AUTHOR_ROLES: Partial<Record<OperationName, readonly Role[]>> = {
   "lineage.hop": ["operator", "partner"],
   "destruction.certify": ["operator", "partner"],
   "complaint.handle": ["supervisor"],
+  "objection.file": ["operator", "partner", "consumer"],
+  "objection.answer": ["source-unit"],
 };
 /** One member of the cast per role, to sign the wrong-role attempts. */
 const OF_ROLE: Record<Role, Who> = {
@@ -104,6 +106,7 @@ const HISTORY_KINDS = new Set([
   "blacklist",
   "evaluation",
   "complaint",
+  "objection",
 ]);
 
 /**
@@ -599,6 +602,36 @@ describe("ledger service API: every write endpoint through its own route", funct
       outcome: "not-upheld",
     });
     await refused("sup", "complaint.handle", { ...outcome, outcome: "upheld" }, "CASE_CLOSED");
+  });
+
+  it("files a data-quality objection and answers it (POST /v1/resources/:resourceId/objections, /v1/objections/:objectionId/answer)", async () => {
+    const objection = {
+      id: "O1",
+      resourceId: "R1",
+      version: 1,
+      category: "completeness",
+      summary: "field c is empty for a third of the companies",
+      evidenceHash: h("objection evidence"),
+    };
+    await refused("con", "objection.file", { ...objection, version: 7 }, "NOT_FOUND");
+    await write("con", "objection.file", objection);
+    await refused(
+      "su2",
+      "objection.answer",
+      { objectionId: "O1", decision: "corrected", answerHash: h("a") },
+      "NOT_AUTHORIZED",
+    );
+    await write("su1", "objection.answer", { objectionId: "O1", decision: "corrected", answerHash: h("answer") });
+    expect(await view<{ status: string; decision: string }>("/v1/objections/O1")).to.deep.include({
+      status: "answered",
+      decision: "corrected",
+    });
+    await refused(
+      "su1",
+      "objection.answer",
+      { objectionId: "O1", decision: "rejected", answerHash: h("b") },
+      "CASE_CLOSED",
+    );
   });
 
   it("has exercised every write route", () => {

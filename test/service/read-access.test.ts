@@ -98,6 +98,14 @@ describe("reads filtered by the caller: every role on every signed read route", 
       { public: true },
     );
     complaintId = lodged.complaintId;
+    await cast.con.submit("objection.file", {
+      id: "O1",
+      resourceId: "R1",
+      version: 1,
+      category: "accuracy",
+      summary: "two companies' ratings are swapped",
+      evidenceHash: h("objection-O1"),
+    } as never);
   });
   after(async () => {
     check?.restore();
@@ -288,6 +296,12 @@ describe("reads filtered by the caller: every role on every signed read route", 
       route: "GET /v1/complaints/:complaintId/sealed",
       path: () => `/v1/complaints/${complaintId}/sealed`,
       allowed: ["sup"],
+    },
+    {
+      label: "a data-quality objection (its filer and the resource's source units)",
+      route: "GET /v1/objections/:objectionId",
+      path: () => "/v1/objections/O1",
+      allowed: [...EVERYTHING, "con", "su1"],
     },
     {
       label: "the chain's time and clock (what every rule is dated with: no one's data)",

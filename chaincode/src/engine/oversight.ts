@@ -1,11 +1,11 @@
 import { ensure } from "../../../core/errors.ts";
-import { complaintDeadline } from "../../../core/time.ts";
-import { requireActorWithRole, requireProduct } from "./checks.ts";
+import { complaintDeadline, objectionDeadline } from "../../../core/time.ts";
+import { requireActorWithRole, requireProduct, requireResource } from "./checks.ts";
 import type { Handler } from "./tx.ts";
-import { K, type ComplaintState } from "./state.ts";
+import { K, type ComplaintState, type ObjectionState } from "./state.ts";
 
 /**
- * Social oversight (社会监督): complaints lodged through the agency's intake, whose content the
+ * Social oversight (社会监督) and objections (异议处置): complaints lodged through the agency's intake, whose content the
  * chain never sees (only the commitment to the sealed envelope), handled by the supervisors.
  */
 
@@ -45,4 +45,53 @@ export const handleComplaint: Handler<"complaint.handle"> = async ({ ledger, now
     concludedAt: concluded ? now : 0,
     late: concluded && now > complaintDeadline(complaint.lodgedAt),
   } satisfies ComplaintState);
+};
+
+/**
+ * Data-quality objections (异议处置): filed against a version of a resource by a consumer, the
+ * operator or a partner, answered by one of the resource's source units.
+ */
+
+/** objection.file: the resource and the version must exist (a withdrawn resource's versions too). */
+export const fileObjection: Handler<"objection.file"> = async ({ ledger, now, author }, body) => {
+  ensure(!(await ledger.has(K.objection, body.id)), "DUPLICATE_ID", `objection ${body.id}`, { id: body.id });
+  const resource = await requireResource(ledger, body.resourceId);
+  ensure(
+    resource.versions.some((v) => v.version === body.version),
+    "NOT_FOUND",
+    `version ${body.version} of ${resource.id}`,
+    { id: resource.id },
+  );
+  ledger.put(K.objection, [body.id], {
+    id: body.id,
+    resourceId: resource.id,
+    version: body.version,
+    filer: author.orgId,
+    category: body.category,
+    filedAt: now,
+    status: "open",
+    decision: "",
+    answeredAt: 0,
+    late: false,
+  } satisfies ObjectionState);
+};
+
+/** objection.answer: once, by a source unit of the resource; after the 15-day deadline it is marked late. */
+export const answerObjection: Handler<"objection.answer"> = async ({ ledger, now, author }, body) => {
+  const objection = await ledger.get<ObjectionState>(K.objection, body.objectionId);
+  ensure(objection, "NOT_FOUND", `objection ${body.objectionId}`, { id: body.objectionId });
+  const resource = await requireResource(ledger, objection.resourceId);
+  ensure(
+    resource.sourceUnits.includes(author.orgId),
+    "NOT_AUTHORIZED",
+    `${author.orgId} is not a source unit of ${resource.id}`,
+  );
+  ensure(objection.status === "open", "CASE_CLOSED", `objection ${objection.id} is answered`, { id: objection.id });
+  ledger.put(K.objection, [objection.id], {
+    ...objection,
+    status: "answered",
+    decision: body.decision,
+    answeredAt: now,
+    late: now > objectionDeadline(objection.filedAt),
+  } satisfies ObjectionState);
 };

@@ -1,5 +1,5 @@
 import { LedgerError } from "../../../core/errors.ts";
-import { complaintDeadline, destructionDeadline, nextVersionDue } from "../../../core/time.ts";
+import { complaintDeadline, destructionDeadline, nextVersionDue, objectionDeadline } from "../../../core/time.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../core/views.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { splitCompositeKey } from "../ledger/world-state.ts";
@@ -12,6 +12,7 @@ import {
   type CertificateState,
   type ComplaintState,
   type GrantState,
+  type ObjectionState,
   type HopState,
   type PartnerState,
   type ProductState,
@@ -126,6 +127,10 @@ export async function view(ledger: Ledger, key: ViewKey): Promise<StateView | un
     case "complaint": {
       const c = await ledger.get<ComplaintState>(K.complaint, key.id);
       return c && { kind: "complaint", ...c, deadline: complaintDeadline(c.lodgedAt) };
+    }
+    case "objection": {
+      const o = await ledger.get<ObjectionState>(K.objection, key.id);
+      return o && { kind: "objection", ...o, deadline: objectionDeadline(o.filedAt) };
     }
     default:
       throw new LedgerError("INVALID_RECORD", `unknown view kind ${String((key as { kind: unknown }).kind)}`);

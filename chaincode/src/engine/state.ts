@@ -2,7 +2,7 @@ import type { AssetClass } from "../../../core/records/destruction.ts";
 import type { ResourceField, UpdateFrequency } from "../../../core/records/resource.ts";
 import type { ScopeEntry } from "../../../core/records/common.ts";
 import type { Actor } from "../../../core/records/actor.ts";
-import type { ComplaintView, GrantView, PartnerView, ProductView } from "../../../core/views.ts";
+import type { ComplaintView, ObjectionView, GrantView, PartnerView, ProductView } from "../../../core/views.ts";
 
 /**
  * What the chaincode keeps in world state, by composite-key object type. Records are stored
@@ -34,6 +34,7 @@ export const K = {
   evaluation: "evaluation", //         [grantId, year]               → grade
   anchor: "anchor", //                 [origin]                      → AnchorState (latest)
   complaint: "complaint", //         [complaintId]                 → ComplaintState
+  objection: "objection", //         [objectionId]                 → ObjectionState
   seen: "seen", //                     [recordHash]                  → 1
 } as const;
 
@@ -108,6 +109,7 @@ export interface AnchorState {
 }
 
 export type ComplaintState = Omit<ComplaintView, "kind" | "deadline">;
+export type ObjectionState = Omit<ObjectionView, "kind" | "deadline">;
 
 export function currentVersion(resource: ResourceState): ResourceVersionState {
   const v = resource.versions[resource.versions.length - 1];

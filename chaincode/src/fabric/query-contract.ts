@@ -23,6 +23,7 @@ const STATE_TYPE: Record<ViewKey["kind"], string> = {
   evaluation: K.evaluation,
   anchor: K.anchor,
   complaint: K.complaint,
+  objection: K.objection,
 };
 
 function viewKey(kind: string, id: string): ViewKey {

@@ -190,6 +190,16 @@ export class Access {
       }
       case "blacklist":
         return this.require(id === caller.orgId, caller, { kind, id });
+      case "objection": {
+        // The filer and the source units of the resource it concerns.
+        const first = (await this.store.historyOf("objection", id))[0];
+        const resourceId = first ? (first.signed.record.body as { resourceId: string }).resourceId : "";
+        const registration = (await this.store.historyOf("resource", resourceId))[0];
+        const units = (registration?.signed.record.body as { sourceUnits?: string[] } | undefined)?.sourceUnits ?? [];
+        const concerned =
+          first !== undefined && (first.signed.record.actor === caller.orgId || units.includes(caller.orgId));
+        return this.require(concerned, caller, { kind, id });
+      }
       default:
         throw forbidden(caller, { kind, id });
     }

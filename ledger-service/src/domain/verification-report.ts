@@ -27,7 +27,9 @@ import { isOverdue } from "../../../core/overdue.ts";
 import type { LedgerBackend } from "../chain/backend.ts";
 import type { IndexStore, IndexedEntry } from "../indexes/index-store.ts";
 import { verifyReceiptOffline } from "../log/receipt.ts";
+import { evidenceOf } from "./evidence.ts";
 import { lineageGraph } from "./lineage-graph.ts";
+import { sourceObjections } from "./objections.ts";
 import type { ReceiptSource } from "./record-service.ts";
 
 /**
@@ -36,17 +38,6 @@ import type { ReceiptSource } from "./record-service.ts";
  * judge, each with the record ids and receipts behind it, signed by the service) and the grant
  * audit (everything derived from a grant).
  */
-
-function evidenceOf(entry: IndexedEntry): Evidence {
-  return {
-    kind: entry.kind,
-    id: entry.id,
-    recordHash: entry.recordHash,
-    txId: entry.txId,
-    blockNumber: entry.blockNumber,
-    leafIndex: entry.leafIndex,
-  };
-}
 
 export interface ReportSigner {
   readonly keyName: string;
@@ -350,6 +341,11 @@ export async function listingReport(d: ReportDeps, productId: string, at: number
     verdict: checks.some((c) => c.result === "fail") ? "fail" : "pass",
     checks,
     freshness: await sourceFreshness(d, [...new Set(graph.resources.map((r) => r.id))].sort(), at),
+    objections: await sourceObjections(
+      d,
+      graph.resources.map((r) => ({ resourceId: r.id, versions: r.versionsUsed })),
+      at,
+    ),
   };
 }
 

@@ -259,6 +259,18 @@ export const SignedListingReport = z.strictObject({
         evidence: Evidence.nullable(),
       }),
     ),
+    objections: z.array(
+      z.strictObject({
+        objectionId: z.string(),
+        resourceId: z.string(),
+        version: Count,
+        category: z.string(),
+        filedAt: Count,
+        deadline: Count,
+        overdue: z.boolean(),
+        evidence: Evidence.nullable(),
+      }),
+    ),
   }),
   reportHash: Hex32,
   signature: z.string().regex(/^[0-9a-f]{128}$/),

@@ -16,6 +16,7 @@ export const PARAMETER_EXAMPLES: Readonly<Record<string, string>> = {
   certificateId: "C1",
   deliveryId: "D1",
   complaintId: COMPLAINT_EXAMPLE_ID,
+  objectionId: "O1",
   domain: "finance",
   chargeUnit: "per-call",
   kind: "grant",

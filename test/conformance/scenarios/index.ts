@@ -9,6 +9,7 @@ import { resourceScenarios } from "./resources.ts";
 import { freshnessScenarios } from "./freshness.ts";
 import { derivationScenarios } from "./derivation.ts";
 import { complaintScenarios } from "./complaints.ts";
+import { objectionScenarios } from "./objections.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
   ...actorScenarios,
@@ -21,4 +22,5 @@ export const SCENARIOS: readonly Scenario[] = [
   ...governanceScenarios,
   ...freshnessScenarios,
   ...complaintScenarios,
+  ...objectionScenarios,
 ];

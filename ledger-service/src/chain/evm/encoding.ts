@@ -15,6 +15,7 @@ import { recordHash, type SignedRecord } from "../../../../core/record.ts";
 import { ROLES, type Role, type ScopeEntry } from "../../../../core/records/common.ts";
 import { COMPLAINT_OUTCOMES, COMPLAINT_SUBJECTS } from "../../../../core/records/complaint.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
+import { OBJECTION_CATEGORIES, OBJECTION_DECISIONS } from "../../../../core/records/objection.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS } from "../../../../core/records/grant.ts";
 import { ENVIRONMENTS, HOP_OPERATIONS } from "../../../../core/records/lineage.ts";
@@ -283,6 +284,13 @@ export function callOf(signed: SignedRecord): RegistryCall {
         fn: "handleComplaint",
         args: [m, id32(b.complaintId), b.outcome === undefined ? 0 : toEvmEnum(COMPLAINT_OUTCOMES, b.outcome)],
       };
+    case "objection.file":
+      return {
+        fn: "fileObjection",
+        args: [m, id32(b.id), id32(b.resourceId), b.version, toEvmEnum(OBJECTION_CATEGORIES, b.category)],
+      };
+    case "objection.answer":
+      return { fn: "answerObjection", args: [m, id32(b.objectionId), toEvmEnum(OBJECTION_DECISIONS, b.decision)] };
     default:
       throw new LedgerError("INVALID_RECORD", `no registry function for ${String((r as { op: unknown }).op)}`);
   }

@@ -1,5 +1,6 @@
 import { ROLES } from "../../../../core/records/common.ts";
 import { COMPLAINT_OUTCOMES, COMPLAINT_STATUSES, COMPLAINT_SUBJECTS } from "../../../../core/records/complaint.ts";
+import { OBJECTION_CATEGORIES, OBJECTION_DECISIONS } from "../../../../core/records/objection.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
@@ -30,6 +31,8 @@ export const EVM_ENUMERATIONS = {
   SUBJECT: COMPLAINT_SUBJECTS,
   CASE: COMPLAINT_STATUSES,
   OUTCOME: COMPLAINT_OUTCOMES,
+  CATEGORY: OBJECTION_CATEGORIES,
+  DECISION: OBJECTION_DECISIONS,
 } as const;
 
 /** The EVM value of `value` in `list` (index + 1); throws for a value the list lacks. */

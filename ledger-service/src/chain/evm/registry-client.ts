@@ -18,7 +18,8 @@ import { fromEvmEnum } from "./enumerations.ts";
 import { UPDATE_FREQUENCIES } from "../../../../core/records/resource.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
 import { COMPLAINT_OUTCOMES, COMPLAINT_STATUSES, COMPLAINT_SUBJECTS } from "../../../../core/records/complaint.ts";
-import { complaintDeadline } from "../../../../core/time.ts";
+import { OBJECTION_CATEGORIES, OBJECTION_DECISIONS } from "../../../../core/records/objection.ts";
+import { complaintDeadline, objectionDeadline } from "../../../../core/time.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
 import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
@@ -552,6 +553,34 @@ export class RegistryClient {
           outcome: fromEvmEnum(COMPLAINT_OUTCOMES, c.outcome) ?? "",
           concludedAt: Number(c.concludedAt),
           late: c.late,
+        };
+      }
+      case "objection": {
+        const o = await this.read<{
+          resourceId: string;
+          filer: string;
+          version: bigint;
+          category: bigint;
+          decision: bigint;
+          late: boolean;
+          filedAt: bigint;
+          answeredAt: bigint;
+        }>("objectionOf", id32(id));
+        if (o.filedAt === 0n) return undefined;
+        const decision = fromEvmEnum(OBJECTION_DECISIONS, o.decision);
+        return {
+          kind: "objection",
+          id,
+          resourceId: fromId32(o.resourceId),
+          version: Number(o.version),
+          filer: fromId32(o.filer),
+          category: fromEvmEnum(OBJECTION_CATEGORIES, o.category)!,
+          filedAt: Number(o.filedAt),
+          deadline: objectionDeadline(Number(o.filedAt)),
+          status: decision ? "answered" : "open",
+          decision: decision ?? "",
+          answeredAt: Number(o.answeredAt),
+          late: o.late,
         };
       }
       case "anchor": {

@@ -2,11 +2,17 @@ import { compareOverdue, type OverdueItem } from "../../../../core/overdue.ts";
 import type { Caller } from "../access.ts";
 import { complaintOverdue } from "./complaints.ts";
 import { destructionOverdue } from "./destruction.ts";
+import { objectionOverdue } from "./objections.ts";
 import { resourceUpdateOverdue } from "./resource-updates.ts";
 import type { OverdueContext, OverdueSource } from "./source.ts";
 
 /** Every kind of overdue duty, one source each (append new kinds at the end). */
-export const OVERDUE_SOURCES: readonly OverdueSource[] = [destructionOverdue, resourceUpdateOverdue, complaintOverdue];
+export const OVERDUE_SOURCES: readonly OverdueSource[] = [
+  destructionOverdue,
+  resourceUpdateOverdue,
+  complaintOverdue,
+  objectionOverdue,
+];
 
 /** Roles that see every overdue item; anyone else sees those that name its organisation. */
 const SEES_ALL = new Set(["agency", "supervisor"]);

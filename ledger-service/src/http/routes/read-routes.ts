@@ -45,6 +45,7 @@ const KINDS = new Set([
   "evaluation",
   "anchor",
   "complaint",
+  "objection",
 ]);
 
 export function readRoutes(d: ReadDeps): ReadRoute[] {
@@ -180,6 +181,15 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       tag: "governance",
       responses: { 200: S.RecordDocument },
       handler: document("blacklist", "orgId"),
+    },
+    {
+      path: "/v1/objections/:objectionId",
+      auth: "signed",
+      summary:
+        "A data-quality objection and its answer (the filer, the resource's source units, the agency, supervisors, the exchange)",
+      tag: "objections",
+      responses: { 200: S.RecordDocument },
+      handler: document("objection", "objectionId"),
     },
     {
       path: "/v1/products/:productId/lineage",

@@ -45,6 +45,8 @@ export const WRITE_ROUTES: readonly WriteRoute[] = [
   { op: "destruction.certify", method: "post", path: "/v1/grants/:grantId/destruction-certificates", summary: "File a destruction certificate (operator or partner)", tag: "exit", bind: { grantId: "grantId" } },
   { op: "blacklist.add", method: "post", path: "/v1/blacklist", summary: "Blacklist an organisation for 5 years (agency)", tag: "governance" },
   { op: "evaluation.record", method: "post", path: "/v1/grants/:grantId/evaluations", summary: "Record an annual evaluation (agency)", tag: "governance", bind: { grantId: "grantId" } },
+  { op: "objection.file", method: "post", path: "/v1/resources/:resourceId/objections", summary: "Object to the quality of a resource version (consumer, operator or partner)", tag: "objections", bind: { resourceId: "resourceId" } },
+  { op: "objection.answer", method: "post", path: "/v1/objections/:objectionId/answer", summary: "Answer a data-quality objection (a source unit of the resource)", tag: "objections", bind: { objectionId: "objectionId" } },
   { op: "complaint.handle", method: "post", path: "/v1/complaints/:complaintId/handling", summary: "Record a complaint's handling or its outcome (supervisor)", tag: "complaints", bind: { complaintId: "complaintId" } },
 ];
 
