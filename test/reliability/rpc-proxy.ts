@@ -78,6 +78,11 @@ export class RpcProxy {
     this.trap = { method, forward: false, then };
   }
 
+  /** Forgets a one-shot fault that has not fired. */
+  disarm(): void {
+    this.trap = undefined;
+  }
+
   get armed(): boolean {
     return this.trap !== undefined;
   }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { recordHash } from "../../core/record.ts";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { deployRegistry } from "../../ledger-service/src/chain/evm/registry-client.ts";
 import { verifyReceiptOffline, type Receipt } from "../../ledger-service/src/log/receipt.ts";
@@ -83,6 +84,11 @@ describe("write outcomes under chain faults (backend evm)", function () {
       identity: { orgId: service.agencyOrgId, privateKey: service.keyring.agency.privateKey },
       outcomeTimeoutMs: 30_000,
     });
+  });
+  // A test that fails midway must not leave the link cut for the next one.
+  afterEach(async () => {
+    proxy.disarm();
+    await proxy.set("pass");
   });
   after(async () => {
     await service?.stop().catch(() => undefined);
@@ -180,6 +186,43 @@ describe("write outcomes under chain faults (backend evm)", function () {
     await until("the receipt", async () =>
       (await agency.raw("GET", `/v1/receipts/${hash}`)).status === 200 ? true : undefined,
     );
+  });
+
+  it("answers 202, never 503, when the node mined the write but the link failed before it was indexed", async () => {
+    const body = nextActor();
+    // The relay reads the receipt and the block; the indexer's read of the new events is cut.
+    proxy.loseRequest("eth_getLogs", "reset");
+    const res = await post(body);
+    expect(res.status, JSON.stringify(res.json)).to.equal(202);
+    const { recordHash, txId } = res.json as { recordHash: string; txId: string };
+    expect(txId).to.match(/^0x[0-9a-f]{64}$/);
+    await proxy.set("pass");
+    const receipt = await until("the receipt", async () => {
+      const r = await agency.raw("GET", `/v1/receipts/${recordHash}`);
+      expect(r.status, JSON.stringify(r.json)).to.be.oneOf([200, 202]);
+      return r.status === 200 ? (r.json as Receipt) : undefined;
+    });
+    expect(receipt.entry.recordHash).to.equal(recordHash);
+    expect((await service.store.entryByHash(recordHash))?.txId).to.equal(txId);
+    expect(await service.store.historyOf("actor", body.orgId)).to.have.length(1);
+  });
+
+  it("answers 503 when the link failed while the transaction was being prepared: nothing was sent, nothing to poll", async () => {
+    const body = nextActor();
+    const signed = agency.sign("actor.register", body as never);
+    const logSize = service.log.size;
+    const sent = proxy.seen.get("eth_sendRawTransaction") ?? 0;
+    // The nonce read is the relay's first request of its own, after the dry run.
+    proxy.loseRequest("eth_getTransactionCount", "pass");
+    const res = await agency.raw("POST", "/v1/actors", signed);
+    expect(res.status, JSON.stringify(res.json)).to.equal(503);
+    expect(codeOf(res)).to.equal("CHAIN_UNAVAILABLE");
+    expect(proxy.armed, "the nonce read was cut").to.equal(false);
+    expect(proxy.seen.get("eth_sendRawTransaction") ?? 0, "no transaction sent").to.equal(sent);
+    // No outcome left to wait for: the receipt route knows nothing of it (not a 202 forever).
+    expect((await agency.raw("GET", `/v1/receipts/${recordHash(signed.record)}`)).status).to.equal(404);
+    expect(service.log.size, "nothing logged").to.equal(logSize);
+    expect(await service.store.historyOf("actor", body.orgId)).to.deep.equal([]);
   });
 
   it("answers 503 within the chain timeout when the link freezes, writing nothing; /readyz says the chain does not answer", async () => {

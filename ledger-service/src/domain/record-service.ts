@@ -208,9 +208,19 @@ export class RecordService {
           ),
         ),
       (err: unknown) => {
-        // The chain accepted these records; the indexer will retry on the next write or restart.
-        this.logger.error({ err }, "indexing after submission failed");
-        for (const a of accepted) a.pending.reject(err);
+        // Mined with their events: on chain, whatever stopped the indexer (most often the chain's
+        // connection, which a 503 would wrongly call "nothing was written"). Each is settled like
+        // an unknown outcome: answered once indexed, or 202 with its hash to poll.
+        this.logger.error({ err }, "indexing after submission failed; the records are on chain");
+        for (const { pending, tx } of accepted)
+          this.awaitOutcome(
+            pending,
+            new OutcomeUnknownError(
+              `transaction ${tx.txId} was mined in block ${tx.blockNumber}; its events are not indexed yet`,
+              { txId: tx.txId },
+              { cause: err },
+            ),
+          );
       },
     );
     this.settling.add(done);

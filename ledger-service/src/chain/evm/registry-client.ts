@@ -282,7 +282,8 @@ export class RegistryClient {
    */
   async submitBatch(calls: readonly Uint8Array[], sender: RelaySender, gasLimit: bigint): Promise<BatchSubmitResult> {
     const mined = await sender.relay(this.address, toHex(encodeRelayBatch(calls)), gasLimit);
-    if (!mined.success) throw new Error(`batch transaction ${mined.txId} failed`);
+    // Reverted: nothing of it was written. Said through its id, so the outcome settles as "dropped".
+    if (!mined.success) throw new OutcomeUnknownError(`batch transaction ${mined.txId} failed`, { txId: mined.txId });
     const emitted = new Set<string>();
     for (const log of mined.logs) {
       const hash =

@@ -91,7 +91,10 @@ export function signerRelay(
         raw = await signer.signTransaction(populated);
       } catch (err) {
         if (isError(err, "UNSUPPORTED_OPERATION")) return sendThroughNode(signer, provider, to, data, gasLimit);
-        throw err;
+        // Whatever went wrong (a nonce or fee read cut off, most often), no transaction exists yet.
+        throw new ChainUnavailableError(`no transaction was sent: preparing it failed (${(err as Error).message})`, {
+          cause: err,
+        });
       }
       const tx = Transaction.from(raw);
       if (!tx.hash || !tx.from) throw new Error("the relay signer produced an unsigned transaction");
@@ -102,7 +105,11 @@ export function signerRelay(
       } catch (err) {
         if (neverConnected(err))
           throw new ChainUnavailableError(`EVM node unavailable: ${(err as Error).message}`, { cause: err });
-        if (refusedByNode(err)) throw err;
+        if (refusedByNode(err))
+          throw new ChainUnavailableError(
+            `the node refused transaction ${hash} (${(err as Error).message}); nothing was sent`,
+            { cause: err },
+          );
         throw new OutcomeUnknownError(
           `transaction ${hash} was sent but the node did not confirm it (${(err as Error).message})`,
           pending,
