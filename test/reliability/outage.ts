@@ -85,7 +85,8 @@ export async function chainOutages(o: OutageOptions, counts: Counts): Promise<vo
     backend: "evm",
     port: 0,
     dataDir: o.dir,
-    logLevel: "silent",
+    // PDL_OUTAGE_LOG=debug shows the service's own account of each outcome (to find why an answer lied).
+    logLevel: (process.env.PDL_OUTAGE_LOG as Config["logLevel"] | undefined) ?? "silent",
     evm: { rpcUrl: proxy.url },
     chainTimeoutMs: 1500,
     outcomeWaitMs: 2000,

@@ -84,6 +84,8 @@ export interface Presence {
   readonly receiptOk: boolean;
   /** 202 from the receipts route: outcome still unknown. */
   readonly unknown: boolean;
+  /** What the hop and receipt routes answered, for the report. */
+  readonly statuses: string;
 }
 
 export async function presenceOf(client: LedgerClient, s: Omit<Sent, "answer">, logKey: string): Promise<Presence> {
@@ -97,7 +99,13 @@ export async function presenceOf(client: LedgerClient, s: Omit<Sent, "answer">, 
   }
   if (hop.status >= 500 || receipt.status >= 500)
     throw new Error(`reading ${s.id}: hop ${hop.status}, receipt ${receipt.status}`);
-  return { indexed: hop.status === 200, logged: receipt.status === 200, receiptOk, unknown: receipt.status === 202 };
+  return {
+    indexed: hop.status === 200,
+    logged: receipt.status === 200,
+    receiptOk,
+    unknown: receipt.status === 202,
+    statuses: `hop ${hop.status}, receipt ${receipt.status}`,
+  };
 }
 
 /**
@@ -207,7 +215,7 @@ export async function judge(
     switch (s.answer.kind) {
       case "accepted":
         counts.acknowledged++;
-        if (!present) fail(counts, "lost", `${what}: indexed ${w.indexed}, logged ${w.logged}`);
+        if (!present) fail(counts, "lost", `${what}: ${w.statuses}`);
         break;
       case "pending":
         counts.pending++;
