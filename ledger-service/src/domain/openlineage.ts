@@ -1,9 +1,9 @@
 import type { z } from "zod";
 import { sm3 } from "../../../core/crypto/sm3.ts";
+import { v7 as uuidV7 } from "uuid";
 import type { Operation } from "../../../core/records/lineage.ts";
 import type { LineageDocument } from "./lineage-graph.ts";
 import { FACETS, facetSchemaUrl, type ArtifactDatasetFacet, type HopRunFacet } from "./openlineage-facets.ts";
-import { uuidV7 } from "./uuid-v7.ts";
 
 /**
  * OpenLineage (spec 2-0-2) run events for a lineage graph, laid out in docs/LINEAGE.md: each hop
@@ -27,7 +27,8 @@ const STANDARD = {
  * the hop id, so that every export names the same run alike (Marquez merges its events by id).
  */
 export function runIdOf(hopId: string, blockTime: number): string {
-  return uuidV7(blockTime * 1000, sm3(`pdl-hop:${hopId}`));
+  // Derived, not random, bits: the same hop gets the same run id in every export.
+  return uuidV7({ msecs: blockTime * 1000, random: sm3(`pdl-hop:${hopId}`).subarray(0, 16) });
 }
 
 interface InputField {
