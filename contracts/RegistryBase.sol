@@ -289,12 +289,12 @@ abstract contract RegistryBase {
     /// The id of the record that does not exist.
     error NotFound(bytes32 id);
     error AlreadyBootstrapped();
-    error ActorRoleInvalid();
+    error ActorRoleInvalid(bytes32 orgId);
     error InvalidRecord();
     error SourceReviewMissing();
     error GradeInconsistent();
     error SchemaIncompatible();
-    error VersionConflict();
+    error VersionConflict(uint256 expectedVersion);
     error ResourceNotActive(bytes32 resourceId);
     error FieldUnknown(bytes32 resourceId, bytes32 field);
     error GrantTermInvalid();
@@ -304,15 +304,15 @@ abstract contract RegistryBase {
     error GrantStatusInvalid(bytes32 grantId);
     error RegrantForbidden();
     error OrgBlacklisted(bytes32 orgId, uint256 bannedUntil);
-    error ExitNoticeMissing();
+    error ExitNoticeMissing(bytes32 grantId);
     error ExitNoticeTooShort(uint256 earliestExit);
     error GrantNotExpired(uint256 validUntil);
     error DestructionIncomplete();
-    error GrantNotExiting();
+    error GrantNotExiting(bytes32 grantId);
     error PartnerOutOfScope();
     error PartnerTermExceedsGrant(uint256 grantValidUntil);
-    error PartnerStatusInvalid();
-    error PartnerNotAdmitted();
+    error PartnerStatusInvalid(bytes32 admissionId);
+    error PartnerNotAdmitted(bytes32 orgId);
     error PriceCapMissing(bytes32 domain, bytes32 chargeUnit);
     error PriceAboveCap(uint256 capFen);
     error PublicWelfareNotFree();
@@ -321,8 +321,8 @@ abstract contract RegistryBase {
     error LineageIncomplete(bytes32 productId);
     error DeliveryDetailsRequired();
     error ProductGrantMismatch();
-    error ArtifactUnknown();
-    error ArtifactHashMismatch();
+    error ArtifactUnknown(bytes32 hopId);
+    error ArtifactHashMismatch(bytes32 hopId);
     error FieldNotGranted(bytes32 resourceId, bytes32 field);
     error PrivacyEnvRequired();
     error RawExportForbidden();
@@ -408,7 +408,7 @@ abstract contract RegistryBase {
     function _requireRole(bytes32 org, uint8 role) internal view {
         uint8 actual = actors[org].role;
         if (actual == 0) revert NotFound(org);
-        if (actual != role) revert ActorRoleInvalid();
+        if (actual != role) revert ActorRoleInvalid(org);
     }
 
     function _requireNotBanned(bytes32 org) internal view {

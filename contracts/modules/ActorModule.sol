@@ -37,7 +37,7 @@ contract ActorModule is RegistryBase {
     /// @notice The agency registers itself; only the deployer may send this, once.
     function bootstrap(Meta calldata m, ActorIn calldata a) external {
         if (agencyOrg != bytes32(0)) revert AlreadyBootstrapped();
-        if (a.role != ROLE_AGENCY) revert ActorRoleInvalid();
+        if (a.role != ROLE_AGENCY) revert ActorRoleInvalid(a.orgId);
         if (m.author != a.orgId) revert InvalidRecord();
         if (msg.sender != deployer) revert NotAuthorized();
         agencyOrg = a.orgId;
@@ -49,7 +49,7 @@ contract ActorModule is RegistryBase {
     function registerActor(Meta calldata m, ActorIn calldata a) external {
         _preamble(m, _bit(ROLE_AGENCY), false);
         if (actors[a.orgId].role != 0) revert DuplicateId(a.orgId);
-        if (a.role == ROLE_AGENCY) revert ActorRoleInvalid();
+        if (a.role == ROLE_AGENCY) revert ActorRoleInvalid(a.orgId);
         if (a.account != address(0) && orgOfAccount[a.account] != bytes32(0)) revert DuplicateId(orgOfAccount[a.account]);
         _storeActor(a);
         emit ActorRegistered(a.orgId, m.recordHash, m.signedRecord);
@@ -81,7 +81,7 @@ contract ActorModule is RegistryBase {
         for (uint256 i = 0; i < r.sourceUnits.length; i++) {
             uint8 role = actors[r.sourceUnits[i]].role;
             if (role == 0) revert NotFound(r.sourceUnits[i]);
-            if (role != ROLE_SOURCE_UNIT) revert ActorRoleInvalid();
+            if (role != ROLE_SOURCE_UNIT) revert ActorRoleInvalid(r.sourceUnits[i]);
         }
         if (actors[r.holder].role == 0) revert NotFound(r.holder);
         if (r.personalInfo && r.grade < SENSITIVE_GRADE) revert GradeInconsistent();
@@ -106,7 +106,7 @@ contract ActorModule is RegistryBase {
         Resource storage res = resources[v.resourceId];
         if (!res.exists) revert NotFound(v.resourceId);
         if (res.withdrawn) revert ResourceNotActive(v.resourceId);
-        if (v.version != res.version + 1) revert VersionConflict();
+        if (v.version != res.version + 1) revert VersionConflict(res.version + 1);
         bytes32[] storage current = res.fieldShapes;
         if (v.fieldShapes.length < current.length) revert SchemaIncompatible();
         for (uint256 i = 0; i < current.length; i++) {

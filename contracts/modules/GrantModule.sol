@@ -104,7 +104,7 @@ contract GrantModule is RegistryBase {
         Grant storage g = _requireGrant(id);
         if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid(id);
         if (kind == EXIT_VOLUNTARY) {
-            if (g.exitNoticeAt == 0) revert ExitNoticeMissing();
+            if (g.exitNoticeAt == 0) revert ExitNoticeMissing(id);
             uint256 earliestExit = CivilTime.addMonths(g.exitNoticeAt, EXIT_NOTICE_MONTHS);
             if (block.timestamp < earliestExit) revert ExitNoticeTooShort(earliestExit);
         } else if (kind == EXIT_EXPIRY) {

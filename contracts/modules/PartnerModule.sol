@@ -60,7 +60,7 @@ contract PartnerModule is RegistryBase {
         _preamble(m, _bit(ROLE_AGENCY), true);
         Admission storage adm = admissions[id];
         if (adm.status == 0) revert NotFound(id);
-        if (adm.status != PARTNER_PROPOSED) revert PartnerStatusInvalid();
+        if (adm.status != PARTNER_PROPOSED) revert PartnerStatusInvalid(id);
         if (grants[adm.grantId].status != GRANT_ACTIVE) revert GrantNotActive(adm.grantId);
         _requireNotBanned(adm.partner);
         adm.status = PARTNER_APPROVED;
@@ -77,7 +77,7 @@ contract PartnerModule is RegistryBase {
         Admission storage adm = admissions[id];
         if (adm.status == 0) revert NotFound(id);
         if (role == ROLE_OPERATOR && grants[adm.grantId].grantee != m.author) revert NotAuthorized();
-        if (adm.status != PARTNER_PROPOSED && adm.status != PARTNER_APPROVED) revert PartnerStatusInvalid();
+        if (adm.status != PARTNER_PROPOSED && adm.status != PARTNER_APPROVED) revert PartnerStatusInvalid(id);
         adm.status = PARTNER_REVOKED;
         delete liveAdmission[adm.grantId][adm.partner];
         emit PartnerRevoked(id, m.recordHash, m.signedRecord);
@@ -91,8 +91,8 @@ contract PartnerModule is RegistryBase {
         Certificate storage cert = certificates[id];
         if (cert.holder != bytes32(0)) revert DuplicateId(id);
         Grant storage g = _requireGrant(grantId);
-        if (g.status != GRANT_EXITING && g.status != GRANT_REVOKED) revert GrantNotExiting();
-        if (!isHolder[grantId][m.author]) revert PartnerNotAdmitted();
+        if (g.status != GRANT_EXITING && g.status != GRANT_REVOKED) revert GrantNotExiting(grantId);
+        if (!isHolder[grantId][m.author]) revert PartnerNotAdmitted(m.author);
         if (certified[grantId][m.author][assetClass]) revert DuplicateId(grantId);
         certified[grantId][m.author][assetClass] = true;
         cert.grantId = grantId;

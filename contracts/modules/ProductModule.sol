@@ -135,7 +135,7 @@ contract ProductModule is RegistryBase {
         if (m.author != g.grantee) {
             admissionId = liveAdmission[h.grantId][m.author];
             Admission storage adm = admissions[admissionId];
-            if (admissionId == bytes32(0) || adm.status != PARTNER_APPROVED || block.timestamp >= adm.validUntil) revert PartnerNotAdmitted();
+            if (admissionId == bytes32(0) || adm.status != PARTNER_APPROVED || block.timestamp >= adm.validUntil) revert PartnerNotAdmitted(m.author);
         }
         Product storage prod = products[h.productId];
         if (prod.status == 0) revert NotFound(h.productId);
@@ -167,8 +167,8 @@ contract ProductModule is RegistryBase {
     function _inputGrade(uint16 scopeWords, bytes32 grantId, bytes32 admissionId, InputIn calldata input) private view returns (uint8) {
         if (input.artifact) {
             Hop storage prior = hops[input.ref];
-            if (prior.grantAndGrade == bytes32(0) || (prior.grantAndGrade & ~bytes32(uint256(0xff))) != grantId) revert ArtifactUnknown();
-            if (prior.outputHash != input.hash) revert ArtifactHashMismatch();
+            if (prior.grantAndGrade == bytes32(0) || (prior.grantAndGrade & ~bytes32(uint256(0xff))) != grantId) revert ArtifactUnknown(input.ref);
+            if (prior.outputHash != input.hash) revert ArtifactHashMismatch(input.ref);
             // A partner reaches through an artifact only what its admission would let it take directly.
             if (admissionId != bytes32(0)) {
                 for (uint256 w = 0; w < scopeWords; w++) {

@@ -24,7 +24,7 @@ export async function requireActorWithRole(
   role: ActorState["role"],
 ): Promise<ActorState> {
   const actor = await requireActor(ledger, orgId);
-  ensure(actor.role === role, "ACTOR_ROLE_INVALID", `${orgId} is a ${actor.role}, not a ${role}`);
+  ensure(actor.role === role, "ACTOR_ROLE_INVALID", `${orgId} is a ${actor.role}, not a ${role}`, { orgId });
   return actor;
 }
 

@@ -17,9 +17,10 @@ export const certifyDestruction: Handler<"destruction.certify"> = async ({ ledge
     grant.status === "exiting" || grant.status === "revoked",
     "GRANT_NOT_EXITING",
     `grant ${grant.id} is ${grant.status}`,
+    { grantId: grant.id },
   );
   const holder = author.orgId === grant.grantee || (await ledger.has(K.holder, grant.id, author.orgId));
-  ensure(holder, "PARTNER_NOT_ADMITTED", `${author.orgId} never held grant ${grant.id}`);
+  ensure(holder, "PARTNER_NOT_ADMITTED", `${author.orgId} never held grant ${grant.id}`, { orgId: author.orgId });
   ensure(
     !(await ledger.has(K.certified, grant.id, author.orgId, body.assetClass)),
     "DUPLICATE_ID",

@@ -108,7 +108,9 @@ export async function execute(ctx: TxContext, expectedOp: OperationName, input: 
 async function bootstrap(ctx: TxContext, signed: SignedRecord<"actor.bootstrap">): Promise<void> {
   const body = signed.record.body;
   ensure(!(await ctx.ledger.has(K.meta, "agency")), "ALREADY_BOOTSTRAPPED");
-  ensure(body.role === "agency", "ACTOR_ROLE_INVALID", "the bootstrap actor is the implementing agency");
+  ensure(body.role === "agency", "ACTOR_ROLE_INVALID", "the bootstrap actor is the implementing agency", {
+    orgId: body.orgId,
+  });
   ensure(
     signed.record.actor === body.orgId,
     "INVALID_RECORD",

@@ -102,7 +102,7 @@ export const startExit: Handler<"grant.exit"> = async ({ ledger, now }, body) =>
   switch (body.kind) {
     case "voluntary": {
       const notice = await ledger.get<NoticeState>(K.notice, grant.id);
-      ensure(notice, "EXIT_NOTICE_MISSING");
+      ensure(notice, "EXIT_NOTICE_MISSING", `no exit notice for ${grant.id}`, { grantId: grant.id });
       ensure(
         now >= earliestVoluntaryExit(notice.at),
         "EXIT_NOTICE_TOO_SHORT",

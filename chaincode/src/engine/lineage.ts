@@ -103,6 +103,7 @@ async function liveAdmission(ledger: Ledger, grant: GrantState, orgId: string, n
     admission && admission.status === "approved" && now < admission.validUntil,
     "PARTNER_NOT_ADMITTED",
     `${orgId} on grant ${grant.id}`,
+    { orgId },
   );
   return admission;
 }
@@ -115,8 +116,10 @@ async function inputGrade(
 ): Promise<number> {
   if (input.kind === "artifact") {
     const hop = await ledger.get<HopState>(K.hop, input.hopId);
-    ensure(hop && hop.grantId === grant.id, "ARTIFACT_UNKNOWN", `hop ${input.hopId} of grant ${grant.id}`);
-    ensure(hop.outputHash === input.hash, "ARTIFACT_HASH_MISMATCH", `hop ${hop.id} output`);
+    ensure(hop && hop.grantId === grant.id, "ARTIFACT_UNKNOWN", `hop ${input.hopId} of grant ${grant.id}`, {
+      hopId: input.hopId,
+    });
+    ensure(hop.outputHash === input.hash, "ARTIFACT_HASH_MISMATCH", `hop ${hop.id} output`, { hopId: hop.id });
     // A partner reaches through an artifact only what its admission would let it take directly.
     if (admission) {
       for (const entry of await derivationOf(ledger, hop.id))

@@ -46,7 +46,14 @@ export const proposePartner: Handler<"partner.propose"> = async ({ ledger, now, 
 /** partner.approve: the agency admits the partner, which becomes a holder of the grant. */
 export const approvePartner: Handler<"partner.approve"> = async ({ ledger, now }, body) => {
   const admission = await requirePartner(ledger, body.admissionId);
-  ensure(admission.status === "proposed", "PARTNER_STATUS_INVALID", `admission ${admission.id} is ${admission.status}`);
+  ensure(
+    admission.status === "proposed",
+    "PARTNER_STATUS_INVALID",
+    `admission ${admission.id} is ${admission.status}`,
+    {
+      admissionId: admission.id,
+    },
+  );
   const grant = await requireGrant(ledger, admission.grantId);
   ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`, { grantId: grant.id });
   await ensureNotBlacklisted(ledger, admission.partner, now);
@@ -65,6 +72,7 @@ export const revokePartner: Handler<"partner.revoke"> = async ({ ledger, author 
     admission.status === "proposed" || admission.status === "approved",
     "PARTNER_STATUS_INVALID",
     `admission ${admission.id} is ${admission.status}`,
+    { admissionId: admission.id },
   );
   ledger.put(K.partner, [admission.id], { ...admission, status: "revoked" } satisfies PartnerState);
   ledger.delete(K.liveAdmission, admission.grantId, admission.partner);

@@ -45,7 +45,9 @@ export const registerResource: Handler<"resource.register"> = async ({ ledger, n
   });
   for (const unit of body.sourceUnits) {
     const actor = await requireActor(ledger, unit);
-    ensure(actor.role === "source-unit", "ACTOR_ROLE_INVALID", `${unit} is a ${actor.role}, not a source unit`);
+    ensure(actor.role === "source-unit", "ACTOR_ROLE_INVALID", `${unit} is a ${actor.role}, not a source unit`, {
+      orgId: unit,
+    });
   }
   await requireActor(ledger, body.holder);
   ensureGradeConsistent(body.fields, body.grade);
@@ -83,7 +85,9 @@ export const publishVersion: Handler<"resource.version"> = async ({ ledger, now 
     resourceId: resource.id,
   });
   const current = currentVersion(resource);
-  ensure(body.version === current.version + 1, "VERSION_CONFLICT", `the next version is ${current.version + 1}`);
+  ensure(body.version === current.version + 1, "VERSION_CONFLICT", `the next version is ${current.version + 1}`, {
+    expectedVersion: current.version + 1,
+  });
   ensure(isAppendOnly(current.fields, body.fields), "SCHEMA_INCOMPATIBLE");
   ensureGradeConsistent(body.fields, body.grade);
   await ensureReviewed(ledger, resource.id, body.schemaHash, resource.sourceUnits);
