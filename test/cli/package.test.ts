@@ -54,12 +54,14 @@ describe("pdl as users install it (npm i -g ./pdl-*.tgz)", function () {
   }
 
   /** Runs `pdl` on a pseudo-terminal (util-linux `script`), answering each prompt as it appears. */
-  function pdlOnTerminal(args: string[], answers: [RegExp, string][]): Promise<Run> {
-    const command = ["pdl", ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  function pdlOnTerminal(args: string[], answers: [RegExp, string][], env: Record<string, string> = {}): Promise<Run> {
+    // A sized terminal, as a person's is (`script` leaves it 0 × 0).
+    const command =
+      "stty cols 100 rows 30; " + ["pdl", ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
     return new Promise((resolve) => {
       const child = spawn("script", ["-qec", command, "/dev/null"], {
         cwd: home(),
-        env: { ...baseEnv(), TERM: "dumb" },
+        env: { ...baseEnv(), TERM: "dumb", ...env },
       });
       let stdout = "";
       const pending = [...answers];
@@ -195,6 +197,16 @@ describe("pdl as users install it (npm i -g ./pdl-*.tgz)", function () {
     );
     expect(read.code, read.stdout).to.equal(0);
     expect(read.stdout).to.contain('"state": "anchored"');
+    // Waiting on a terminal: a spinner on standard error, drawn with the terminal's escapes.
+    const waited = await pdlOnTerminal(
+      ["receipt", recordHash, "--wait", "--key", keyFile()],
+      [[/Passphrase of the key file/, PASSPHRASE]],
+      { TERM: "xterm" },
+    );
+    expect(waited.code, waited.stdout).to.equal(0);
+    expect(waited.stdout)
+      .to.contain("\x1b[?25l")
+      .and.to.match(/✔\S* anchored/);
     // Without a terminal there is no one to ask.
     const noTerminal = await pdl(["get", `/v1/receipts/${recordHash}`, "--key", keyFile()]);
     expect(noTerminal.code).to.equal(1);

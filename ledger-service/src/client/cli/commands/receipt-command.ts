@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
+import { createSpinner } from "nanospinner";
 import { CliError, client, globals, print } from "../context.ts";
 
 interface Options {
@@ -42,14 +43,21 @@ export function receiptCommand(program: Command): void {
       let receipt: unknown;
       if (!opts.wait) receipt = await api.get(`/v1/receipts/${recordHash}`);
       else {
-        const spinner = process.stderr.isTTY
-          ? (await import("nanospinner")).createSpinner("asking the service", { stream: process.stderr }).start()
-          : undefined;
+        // A terminal of no width (a pseudo-terminal nobody sized) would make the spinner redraw without end.
+        const spinner =
+          process.stderr.isTTY && process.stderr.columns > 0
+            ? createSpinner("asking the service", { stream: process.stderr }).start()
+            : undefined;
+        let shown = "";
         try {
           ({ reached, receipt } = await api.waitForReceipt(recordHash, {
             until: opts.until,
             timeoutMs: timeout * 1000,
-            onPoll: (state) => spinner?.update({ text: WAITING[state] ?? state }),
+            onPoll: (state) => {
+              // One line per change of state where the spinner cannot redraw (standard output redirected).
+              if (state !== shown) spinner?.update({ text: WAITING[state] ?? state });
+              shown = state;
+            },
           }));
         } catch (err) {
           spinner?.error({ text: "refused" });
