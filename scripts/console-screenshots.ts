@@ -30,11 +30,15 @@ const browser = await chromium.launch({
 });
 try {
   await playStory(service, clientsFor(service, url));
+  // Anchored, P1's report passes: the queue and report show what the exchange lists.
+  await service.anchorNow();
   const page = await (await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } })).newPage();
-  const shot = async (path: string, heading: string, file: string) => {
+  /** `ready`: what shows once the page's data is in (a table still loading is drawn dimmed). */
+  const shot = async (path: string, heading: string, file: string, ready?: string) => {
     await page.goto(`${url}/#${path}`);
     await page.getByRole("heading", { name: heading }).waitFor();
-    await page.screenshot({ path: join(OUT, file), fullPage: true });
+    if (ready) await page.locator(ready).first().waitFor();
+    await page.screenshot({ path: join(OUT, file), fullPage: true, animations: "disabled" });
     console.log(`${OUT}/${file}`);
   };
   // In English: the build machine need not have CJK fonts for the pictures to be readable.
@@ -59,6 +63,7 @@ try {
   await page.getByLabel("Passphrase").fill("screenshots");
   await page.getByRole("button", { name: /Unseal and sign in/ }).click();
   await page.getByText(/Signed in/).waitFor();
+  await shot("/exchange/queue", "Awaiting listing", "exchange-queue.png", ".listing-queue .ant-table-row");
   await shot("/exchange/report/P1", "Checks", "exchange-report.png");
 } finally {
   await browser.close();

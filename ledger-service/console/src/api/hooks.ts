@@ -7,13 +7,16 @@ import { useSession } from "../session/session.tsx";
  * The console's data hooks. Public reads go out unsigned with plain fetch (the public pages carry
  * no crypto); signed reads and writes go through the signed-in session's LedgerClient, which
  * signs each request in the browser exactly as `pdl` does. Errors are ApiError with the
- * service's code and its message in the current language.
+ * service's code and its message in the current language (asked per request: the user may
+ * switch language after signing in).
  */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** What the refusal names (field, id, limit), in the language asked for. */
+    readonly detail?: string,
   ) {
     super(message);
   }
@@ -21,16 +24,32 @@ export class ApiError extends Error {
 
 export async function publicGet<T>(path: string): Promise<T> {
   const res = await fetch(path, { headers: { accept: "application/json", "accept-language": currentLanguage() } });
-  const json = (await res.json().catch(() => undefined)) as { error?: { code: string; message: string } } | undefined;
+  const json = (await res.json().catch(() => undefined)) as
+    { error?: { code: string; message: string; detail?: string } } | undefined;
   if (!res.ok)
-    throw new ApiError(res.status, json?.error?.code ?? `HTTP_${res.status}`, json?.error?.message ?? res.statusText);
+    throw new ApiError(
+      res.status,
+      json?.error?.code ?? `HTTP_${res.status}`,
+      json?.error?.message ?? res.statusText,
+      json?.error?.detail,
+    );
   return json as T;
 }
 
 function asApiError(err: unknown): ApiError {
-  const e = err as { status?: number; code?: string; body?: { error?: { message?: string } }; message?: string };
+  const e = err as {
+    status?: number;
+    code?: string;
+    body?: { error?: { message?: string; detail?: string } };
+    message?: string;
+  };
   if (err instanceof ApiError) return err;
-  return new ApiError(e.status ?? 0, e.code ?? "NETWORK", e.body?.error?.message ?? e.message ?? String(err));
+  return new ApiError(
+    e.status ?? 0,
+    e.code ?? "NETWORK",
+    e.body?.error?.message ?? e.message ?? String(err),
+    e.body?.error?.detail,
+  );
 }
 
 /** GET a public path (no sign-in). */
@@ -46,7 +65,7 @@ export function useSignedQuery<T>(path: string | undefined) {
     enabled: Boolean(session && path),
     queryFn: async () => {
       try {
-        return await session!.client.get<T>(path!);
+        return await session!.client.withLanguage(currentLanguage()).get<T>(path!);
       } catch (err) {
         throw asApiError(err);
       }
@@ -54,15 +73,23 @@ export function useSignedQuery<T>(path: string | undefined) {
   });
 }
 
-/** Signs `body` as operation `op` and submits it to `path` (default: the generic records endpoint). */
-export function useSubmit<O extends OperationName>(op: O, path = "/v1/records") {
+/**
+ * Signs `body` as operation `op` and submits it to `path` (default: the generic records endpoint;
+ * a function for a route naming the record, e.g. /v1/products/:productId/listing). Refusals come
+ * in the language the user reads now, not the one chosen at sign-in.
+ */
+export function useSubmit<O extends OperationName>(
+  op: O,
+  path: string | ((body: OperationBody<O>) => string) = "/v1/records",
+) {
   const { session } = useSession();
   const queries = useQueryClient();
   return useMutation<unknown, ApiError, OperationBody<O>>({
     mutationFn: async (body) => {
       if (!session) throw new ApiError(401, "NOT_SIGNED_IN", "not signed in");
       try {
-        return await session.client.submitSigned(session.client.sign(op, body), path);
+        const client = session.client.withLanguage(currentLanguage());
+        return await client.submitSigned(client.sign(op, body), typeof path === "function" ? path(body) : path);
       } catch (err) {
         throw asApiError(err);
       }

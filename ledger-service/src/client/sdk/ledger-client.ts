@@ -78,6 +78,11 @@ export class LedgerClient {
     return new LedgerClient({ ...this.options, identity });
   }
 
+  /** The same client asking for refusals in `language` (a console whose user switched language). */
+  withLanguage(language: "en" | "zh"): LedgerClient {
+    return language === this.options.language ? this : new LedgerClient({ ...this.options, language });
+  }
+
   /** Signs a record as this client's identity. */
   sign<O extends OperationName>(op: O, body: OperationBody<O>): SignedRecord<O> {
     const id = this.requireIdentity();

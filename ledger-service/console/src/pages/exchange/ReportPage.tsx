@@ -11,11 +11,11 @@ import type {
 import { useSignedQuery } from "../../api/hooks.ts";
 import "./report.css";
 import { HashText } from "../../app/HashText.tsx";
+import { ListingActions } from "./ListingActions.tsx";
+import { RESULT_COLOUR } from "./result-colour.ts";
 
 /** GET /v1/products/:productId/verification-report as the service signs it. */
 type SignedListingReport = SignedReport<ListingReport>;
-
-const RESULT_COLOUR = { pass: "success", fail: "error", "not-judged": "default" } as const;
 
 function ProductPicker() {
   const { t } = useTranslation("exchange");
@@ -106,6 +106,7 @@ function Report({ signed }: { signed: SignedListingReport }) {
           {signed.signer.keyName} <HashText>{signed.signer.publicKey}</HashText>
         </Descriptions.Item>
       </Descriptions>
+      <ListingActions productId={r.productId} reportHash={signed.reportHash} verdict={r.verdict} />
       <Typography.Title level={3}>{t("report.checks")}</Typography.Title>
       <Table<ReportCheck>
         rowKey="id"
