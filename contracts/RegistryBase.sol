@@ -103,6 +103,16 @@ abstract contract RegistryBase {
     uint8 internal constant OUTCOME_NOT_UPHELD = 3;
     uint8 internal constant OUTCOME_REFERRED = 4;
 
+    // ALERT_SIGNALS
+    uint8 internal constant SIGNAL_VOLUME_EXCEEDED = 1;
+    uint8 internal constant SIGNAL_RECIPIENT_RATE_EXCEEDED = 2;
+    uint8 internal constant SIGNAL_SENSITIVE_INPUT_DELIVERED = 3;
+    uint8 internal constant SIGNAL_LEAK_ATTRIBUTED = 4;
+    uint8 internal constant SIGNAL_READ_RATE_EXCEEDED = 5;
+
+    // ALERT_ACTIONS
+    uint8 internal constant ACTION_GRANT_SUSPENDED = 1;
+
     // OBJECTION_CATEGORIES
     uint8 internal constant CATEGORY_ACCURACY = 1;
     uint8 internal constant CATEGORY_COMPLETENESS = 2;
@@ -236,6 +246,14 @@ abstract contract RegistryBase {
         uint64 answeredAt;
     }
 
+    struct Alert {
+        bytes32 grantId;
+        uint8 signal;
+        uint8 action;
+        uint64 raisedAt;
+        uint64 actedAt;
+    }
+
     // ---- state (shared by every module through delegatecall) ----------------------------------
     address internal deployer;
     bytes32 internal agencyOrg;
@@ -280,6 +298,7 @@ abstract contract RegistryBase {
     mapping(bytes32 => uint64) internal anchoredSize;
     mapping(bytes32 => Complaint) internal complaints;
     mapping(bytes32 => Objection) internal objections;
+    mapping(bytes32 => Alert) internal alerts;
 
     // ---- errors: the rulebook's codes (core/errors.ts) in PascalCase --------------------------
     error NotAuthorized();
@@ -333,6 +352,8 @@ abstract contract RegistryBase {
     error AnchorNotMonotonic();
     /// The complaint or objection that is already closed.
     error CaseClosed(bytes32 id);
+    /// The alert, and the grant it concerns.
+    error AlertGrantMismatch(bytes32 id, bytes32 grantId);
 
     // ---- events: one per operation, past tense (core/operations.ts) ---------------------------
     event AgencyBootstrapped(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
@@ -363,6 +384,7 @@ abstract contract RegistryBase {
     event CheckpointAnchored(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ComplaintLodged(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ComplaintHandled(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event AlertRaised(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ObjectionFiled(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ObjectionAnswered(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
 

@@ -78,6 +78,7 @@ export const ERROR_CODES = {
   DESTRUCTION_INCOMPLETE: { scope: "rule", http: 422, en: "Every holder must certify every asset class (raw data, derived models, traded products) before the grant closes.", zh: "须由各持有方对原始数据、衍生模型、已交易产品三类资产全部出具销毁证明后，授权方可关闭。" },
   ANCHOR_NOT_MONOTONIC: { scope: "rule", http: 409, en: "An anchored checkpoint must be larger than the previous one of the same log.", zh: "锚定的检查点规模须大于同一日志上一次锚定的检查点。" },
   // --- complaints and objections (社会监督, 异议处置) ------------------------------------------
+  ALERT_GRANT_MISMATCH: { scope: "rule", http: 422, en: "The risk alert concerns another grant.", zh: "该风险预警针对的是其他授权。" },
   CASE_CLOSED: { scope: "rule", http: 409, en: "The complaint or objection is closed: its outcome or answer is already on record.", zh: "该投诉或异议已办结，处理结果或答复已登记。" },
   // --- service ----------------------------------------------------------------------------
   AUTH_REQUIRED: { scope: "service", http: 401, en: "This request must be signed with the caller's SM2 key.", zh: "此请求须使用调用方的 SM2 私钥签名。" },
@@ -206,6 +207,7 @@ export const REFUSAL_NAMES: { readonly [C in ErrorCode]?: readonly DetailName[] 
   CHAIN_CONFLICT: ["validationCode", "attempts"],
   TRACE_TOO_FEW_RECORDS: ["minimum", "count"],
   CASE_CLOSED: ["id"],
+  ALERT_GRANT_MISMATCH: ["id", "grantId"],
   DELIVERY_UNMARKED: ["markedCells", "minimum"],
   WATERMARK_COLUMN_MISSING: ["column", "use"],
   WATERMARK_TOO_FEW_CELLS: ["markedCells", "minimum"],

@@ -6,7 +6,8 @@ import { DestructionCertificate } from "./records/destruction.ts";
 import { Complaint, ComplaintHandling } from "./records/complaint.ts";
 import { Objection, ObjectionAnswer } from "./records/objection.ts";
 import { BlacklistEntry, Evaluation } from "./records/governance.ts";
-import { ExitNotice, Grant, GrantAction, GrantClosure, GrantExit } from "./records/grant.ts";
+import { Alert } from "./records/alert.ts";
+import { ExitNotice, Grant, GrantAction, GrantClosure, GrantExit, GrantSuspension } from "./records/grant.ts";
 import { LineageHop } from "./records/lineage.ts";
 import { PartnerAdmission, PartnerApproval, PartnerRevocation } from "./records/partner.ts";
 import { PriceCap, Product, ProductDelisting, ProductListing, ProductRepricing } from "./records/product.ts";
@@ -37,6 +38,7 @@ export const RECORD_KINDS = [
   "anchor",
   "complaint",
   "objection",
+  "alert",
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
@@ -65,7 +67,7 @@ export const OPERATIONS = {
   "resource.withdraw": op({ kind: "resource", body: ResourceWithdrawal, roles: ["agency"], creates: false, event: "ResourceWithdrawn", recordId: (b) => b.resourceId }),
 
   "grant.issue": op({ kind: "grant", body: Grant, roles: ["agency"], creates: true, event: "GrantIssued", recordId: (b) => b.id }),
-  "grant.suspend": op({ kind: "grant", body: GrantAction, roles: ["agency"], creates: false, event: "GrantSuspended", recordId: (b) => b.grantId }),
+  "grant.suspend": op({ kind: "grant", body: GrantSuspension, roles: ["agency"], creates: false, event: "GrantSuspended", recordId: (b) => b.grantId }),
   "grant.resume": op({ kind: "grant", body: GrantAction, roles: ["agency"], creates: false, event: "GrantResumed", recordId: (b) => b.grantId }),
   "grant.revoke": op({ kind: "grant", body: GrantAction, roles: ["agency"], creates: false, event: "GrantRevoked", recordId: (b) => b.grantId }),
   "grant.exitNotice": op({ kind: "exit-notice", body: ExitNotice, roles: ["operator"], creates: false, event: "ExitNoticeFiled", recordId: (b) => b.grantId }),
@@ -92,6 +94,7 @@ export const OPERATIONS = {
   "complaint.lodge": op({ kind: "complaint", body: Complaint, roles: ["agency"], creates: true, event: "ComplaintLodged", recordId: (b) => b.id }),
   "complaint.handle": op({ kind: "complaint", body: ComplaintHandling, roles: ["supervisor"], creates: false, event: "ComplaintHandled", recordId: (b) => b.complaintId }),
   "objection.file": op({ kind: "objection", body: Objection, roles: ["consumer", "operator", "partner"], creates: true, event: "ObjectionFiled", recordId: (b) => b.id }),
+  "alert.raise": op({ kind: "alert", body: Alert, roles: ["agency"], creates: true, event: "AlertRaised", recordId: (b) => b.id }),
   "objection.answer": op({ kind: "objection", body: ObjectionAnswer, roles: ["source-unit"], creates: false, event: "ObjectionAnswered", recordId: (b) => b.objectionId }),
 } as const;
 

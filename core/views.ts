@@ -143,6 +143,22 @@ export interface ObjectionView {
   late: boolean;
 }
 
+/** A risk alert: the grant it concerns, its signal, and what the agency did from it. */
+export interface AlertView {
+  kind: "alert";
+  id: string;
+  grantId: string;
+  signal:
+    | "volume-exceeded"
+    | "recipient-rate-exceeded"
+    | "sensitive-input-delivered"
+    | "leak-attributed"
+    | "read-rate-exceeded";
+  raisedAt: number;
+  action: "grant-suspended" | "";
+  actedAt: number;
+}
+
 export type StateView =
   | ActorView
   | ResourceView
@@ -156,7 +172,8 @@ export type StateView =
   | EvaluationView
   | AnchorView
   | ComplaintView
-  | ObjectionView;
+  | ObjectionView
+  | AlertView;
 
 /** What is missing for a grant past its destruction deadline. */
 export interface OverdueGrant {

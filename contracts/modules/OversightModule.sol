@@ -45,6 +45,37 @@ contract OversightModule is RegistryBase {
         return complaints[id];
     }
 
+    /// @notice alert.raise (the service, as the agency): a risk alert about an existing grant.
+    function raiseAlert(Meta calldata m, bytes32 id, bytes32 grantId, uint8 signal) external {
+        _preamble(m, _bit(ROLE_AGENCY), false);
+        Alert storage a = alerts[id];
+        if (a.raisedAt != 0) revert DuplicateId(id);
+        _requireGrant(grantId);
+        a.grantId = grantId;
+        a.signal = signal;
+        a.raisedAt = _now();
+        emit AlertRaised(id, m.recordHash, m.signedRecord);
+    }
+
+    /// @notice grant.suspend with an alertId: the same suspension as GrantModule's, and the alert records it.
+    function suspendFromAlert(Meta calldata m, bytes32 grantId, bytes32 alertId) external {
+        _preamble(m, _bit(ROLE_AGENCY), true);
+        Grant storage g = _requireGrant(grantId);
+        if (g.status != GRANT_ACTIVE) revert GrantStatusInvalid(grantId);
+        Alert storage a = alerts[alertId];
+        if (a.raisedAt == 0) revert NotFound(alertId);
+        if (a.grantId != grantId) revert AlertGrantMismatch(alertId, a.grantId);
+        if (a.action != 0) revert CaseClosed(alertId);
+        a.action = ACTION_GRANT_SUSPENDED;
+        a.actedAt = _now();
+        g.status = GRANT_SUSPENDED;
+        emit GrantSuspended(grantId, m.recordHash, m.signedRecord);
+    }
+
+    function alertOf(bytes32 id) external view returns (Alert memory) {
+        return alerts[id];
+    }
+
     /// @notice objection.file (consumer, operator or partner): against an existing version of a resource.
     function fileObjection(Meta calldata m, bytes32 id, bytes32 resourceId, uint32 version, uint8 category) external {
         _preamble(m, _bit(ROLE_CONSUMER) | _bit(ROLE_OPERATOR) | _bit(ROLE_PARTNER), false);

@@ -24,6 +24,10 @@ export type GrantStatus = (typeof GRANT_STATUSES)[number];
 export const GrantAction = z.strictObject({ grantId: Id, reason: Text(512) });
 export type GrantAction = z.infer<typeof GrantAction>;
 
+/** A suspension, from a risk alert when it names one (the alert then records the suspension). */
+export const GrantSuspension = GrantAction.extend({ alertId: Id.optional() });
+export type GrantSuspension = z.infer<typeof GrantSuspension>;
+
 /** The operator's exit plan (退出方案), filed at least 3 months before a voluntary exit. */
 export const ExitNotice = z.strictObject({ grantId: Id, planHash: Hash });
 export type ExitNotice = z.infer<typeof ExitNotice>;

@@ -149,6 +149,14 @@ function seedBody(op: OperationName, now: number): Record<string, unknown> {
       return { id: "O9", resourceId: "R1", version: 1, category: "accuracy", summary: "fuzz", evidenceHash: h("ev") };
     case "objection.answer":
       return { objectionId: "O9", decision: "explained", answerHash: h("answer") };
+    case "alert.raise":
+      return {
+        id: "AL9",
+        grantId: "G9",
+        signal: "volume-exceeded",
+        summary: "fuzz",
+        evidence: [{ kind: "hop", id: "H9", recordHash: h("H9") }],
+      };
     case "complaint.handle":
       return { complaintId: "K9", stage: "concluded", outcome: "upheld", reportHash: h("outcome") };
   }

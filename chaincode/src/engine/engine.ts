@@ -13,7 +13,7 @@ import { certifyDestruction } from "./destruction.ts";
 import { anchorCheckpoint, blacklistOrganisation, recordEvaluation } from "./governance.ts";
 import { closeGrant, fileExitNotice, issueGrant, resumeGrant, revokeGrant, startExit, suspendGrant } from "./grants.ts";
 import { recordHop } from "./lineage.ts";
-import { answerObjection, fileObjection, handleComplaint, lodgeComplaint } from "./oversight.ts";
+import { answerObjection, fileObjection, handleComplaint, lodgeComplaint, raiseAlert } from "./oversight.ts";
 import { approvePartner, proposePartner, revokePartner } from "./partners.ts";
 import { delistProduct, listProduct, registerProduct, repriceProduct, setPriceCap } from "./products.ts";
 import { publishVersion, registerResource, reviewResource, withdrawResource } from "./resources.ts";
@@ -50,6 +50,7 @@ const HANDLERS: { [O in Exclude<OperationName, "actor.bootstrap">]: Handler<O> }
   "complaint.handle": handleComplaint,
   "objection.file": fileObjection,
   "objection.answer": answerObjection,
+  "alert.raise": raiseAlert,
 };
 
 /**

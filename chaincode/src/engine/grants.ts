@@ -3,6 +3,7 @@ import { ASSET_CLASSES } from "../../../core/records/destruction.ts";
 import { blacklistEnd, earliestVoluntaryExit, maxGrantEnd } from "../../../core/time.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { bannedUntil, ensureNotBlacklisted, requireActorWithRole, requireGrant, requireResource } from "./checks.ts";
+import { actOnAlert } from "./oversight.ts";
 import type { Handler } from "./tx.ts";
 import { currentVersion, K, type GrantState, type NoticeState } from "./state.ts";
 
@@ -65,9 +66,11 @@ export async function ban(ledger: Ledger, orgId: string, now: number): Promise<v
   ledger.put(K.blacklist, [orgId], until);
 }
 
-export const suspendGrant: Handler<"grant.suspend"> = async ({ ledger }, body) => {
+/** grant.suspend: active → suspended; from a risk alert, the alert records the suspension (oversight.ts). */
+export const suspendGrant: Handler<"grant.suspend"> = async ({ ledger, now }, body) => {
   const grant = await requireGrant(ledger, body.grantId);
   ensureStatus(grant, ["active"]);
+  if (body.alertId !== undefined) await actOnAlert(ledger, body.alertId, grant.id, now);
   ledger.put(K.grant, [grant.id], { ...grant, status: "suspended" } satisfies GrantState);
 };
 

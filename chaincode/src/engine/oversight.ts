@@ -1,8 +1,9 @@
 import { ensure } from "../../../core/errors.ts";
 import { complaintDeadline, objectionDeadline } from "../../../core/time.ts";
-import { requireActorWithRole, requireProduct, requireResource } from "./checks.ts";
+import { requireActorWithRole, requireGrant, requireProduct, requireResource } from "./checks.ts";
 import type { Handler } from "./tx.ts";
-import { K, type ComplaintState, type ObjectionState } from "./state.ts";
+import type { Ledger } from "../ledger/ledger.ts";
+import { K, type AlertState, type ComplaintState, type ObjectionState } from "./state.ts";
 
 /**
  * Social oversight (社会监督) and objections (异议处置): complaints lodged through the agency's intake, whose content the
@@ -95,3 +96,29 @@ export const answerObjection: Handler<"objection.answer"> = async ({ ledger, now
     late: now > objectionDeadline(objection.filedAt),
   } satisfies ObjectionState);
 };
+
+/** alert.raise (the service, as the agency): a risk alert about an existing grant. */
+export const raiseAlert: Handler<"alert.raise"> = async ({ ledger, now }, body) => {
+  ensure(!(await ledger.has(K.alert, body.id)), "DUPLICATE_ID", `alert ${body.id}`, { id: body.id });
+  const grant = await requireGrant(ledger, body.grantId);
+  ledger.put(K.alert, [body.id], {
+    id: body.id,
+    grantId: grant.id,
+    signal: body.signal,
+    raisedAt: now,
+    action: "",
+    actedAt: 0,
+  } satisfies AlertState);
+};
+
+/** A suspension from alert `alertId`: the alert must concern the grant and not have been acted on. */
+export async function actOnAlert(ledger: Ledger, alertId: string, grantId: string, now: number): Promise<void> {
+  const alert = await ledger.get<AlertState>(K.alert, alertId);
+  ensure(alert, "NOT_FOUND", `alert ${alertId}`, { id: alertId });
+  ensure(alert.grantId === grantId, "ALERT_GRANT_MISMATCH", `alert ${alertId} concerns ${alert.grantId}`, {
+    id: alertId,
+    grantId: alert.grantId,
+  });
+  ensure(alert.action === "", "CASE_CLOSED", `alert ${alertId} was acted on`, { id: alertId });
+  ledger.put(K.alert, [alertId], { ...alert, action: "grant-suspended", actedAt: now } satisfies AlertState);
+}

@@ -10,6 +10,7 @@ import {
   type ActorState,
   type AnchorState,
   type CertificateState,
+  type AlertState,
   type ComplaintState,
   type GrantState,
   type ObjectionState,
@@ -127,6 +128,10 @@ export async function view(ledger: Ledger, key: ViewKey): Promise<StateView | un
     case "complaint": {
       const c = await ledger.get<ComplaintState>(K.complaint, key.id);
       return c && { kind: "complaint", ...c, deadline: complaintDeadline(c.lodgedAt) };
+    }
+    case "alert": {
+      const a = await ledger.get<AlertState>(K.alert, key.id);
+      return a && { kind: "alert", ...a };
     }
     case "objection": {
       const o = await ledger.get<ObjectionState>(K.objection, key.id);

@@ -2,7 +2,14 @@ import type { AssetClass } from "../../../core/records/destruction.ts";
 import type { ResourceField, UpdateFrequency } from "../../../core/records/resource.ts";
 import type { ScopeEntry } from "../../../core/records/common.ts";
 import type { Actor } from "../../../core/records/actor.ts";
-import type { ComplaintView, ObjectionView, GrantView, PartnerView, ProductView } from "../../../core/views.ts";
+import type {
+  AlertView,
+  ComplaintView,
+  ObjectionView,
+  GrantView,
+  PartnerView,
+  ProductView,
+} from "../../../core/views.ts";
 
 /**
  * What the chaincode keeps in world state, by composite-key object type. Records are stored
@@ -35,6 +42,7 @@ export const K = {
   anchor: "anchor", //                 [origin]                      → AnchorState (latest)
   complaint: "complaint", //         [complaintId]                 → ComplaintState
   objection: "objection", //         [objectionId]                 → ObjectionState
+  alert: "alert", //                 [alertId]                     → AlertState
   seen: "seen", //                     [recordHash]                  → 1
 } as const;
 
@@ -110,6 +118,7 @@ export interface AnchorState {
 
 export type ComplaintState = Omit<ComplaintView, "kind" | "deadline">;
 export type ObjectionState = Omit<ObjectionView, "kind" | "deadline">;
+export type AlertState = Omit<AlertView, "kind">;
 
 export function currentVersion(resource: ResourceState): ResourceVersionState {
   const v = resource.versions[resource.versions.length - 1];

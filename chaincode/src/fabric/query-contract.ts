@@ -24,6 +24,7 @@ const STATE_TYPE: Record<ViewKey["kind"], string> = {
   anchor: K.anchor,
   complaint: K.complaint,
   objection: K.objection,
+  alert: K.alert,
 };
 
 function viewKey(kind: string, id: string): ViewKey {

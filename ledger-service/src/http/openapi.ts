@@ -89,7 +89,7 @@ function pathParameters(path: string) {
 /** A write route's example request: the operation's example body, signed (the generic route shows a product registration). */
 function writeExample(route: Pick<WriteRoute, "deliver"> & { op?: WriteRoute["op"] }): unknown {
   const op = route.op ?? "product.register";
-  if (op === "actor.bootstrap" || op === "anchor.checkpoint" || op === "complaint.lodge")
+  if (op === "actor.bootstrap" || op === "anchor.checkpoint" || op === "complaint.lodge" || op === "alert.raise")
     throw new Error(`${op} has no write route`);
   const body = route.deliver ? DELIVERY_EXAMPLE : OPERATION_EXAMPLES[op];
   return signedExample(op, exampleActor(OPERATIONS[op].roles), body);

@@ -10,6 +10,7 @@ import { freshnessScenarios } from "./freshness.ts";
 import { derivationScenarios } from "./derivation.ts";
 import { complaintScenarios } from "./complaints.ts";
 import { objectionScenarios } from "./objections.ts";
+import { alertScenarios } from "./alerts.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
   ...actorScenarios,
@@ -23,4 +24,5 @@ export const SCENARIOS: readonly Scenario[] = [
   ...freshnessScenarios,
   ...complaintScenarios,
   ...objectionScenarios,
+  ...alertScenarios,
 ];

@@ -14,6 +14,7 @@ import { LedgerError } from "../../../../core/errors.ts";
 import { recordHash, type SignedRecord } from "../../../../core/record.ts";
 import { ROLES, type Role, type ScopeEntry } from "../../../../core/records/common.ts";
 import { COMPLAINT_OUTCOMES, COMPLAINT_SUBJECTS } from "../../../../core/records/complaint.ts";
+import { ALERT_SIGNALS } from "../../../../core/records/alert.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
 import { OBJECTION_CATEGORIES, OBJECTION_DECISIONS } from "../../../../core/records/objection.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
@@ -158,7 +159,11 @@ export function callOf(signed: SignedRecord): RegistryCall {
         ],
       };
     case "grant.suspend":
-      return { fn: "suspendGrant", args: [m, id32(b.grantId)] };
+      return b.alertId === undefined
+        ? { fn: "suspendGrant", args: [m, id32(b.grantId)] }
+        : { fn: "suspendFromAlert", args: [m, id32(b.grantId), id32(b.alertId)] };
+    case "alert.raise":
+      return { fn: "raiseAlert", args: [m, id32(b.id), id32(b.grantId), toEvmEnum(ALERT_SIGNALS, b.signal)] };
     case "grant.resume":
       return { fn: "resumeGrant", args: [m, id32(b.grantId)] };
     case "grant.revoke":

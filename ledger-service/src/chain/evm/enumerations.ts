@@ -1,6 +1,7 @@
 import { ROLES } from "../../../../core/records/common.ts";
 import { COMPLAINT_OUTCOMES, COMPLAINT_STATUSES, COMPLAINT_SUBJECTS } from "../../../../core/records/complaint.ts";
 import { OBJECTION_CATEGORIES, OBJECTION_DECISIONS } from "../../../../core/records/objection.ts";
+import { ALERT_ACTIONS, ALERT_SIGNALS } from "../../../../core/records/alert.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
@@ -33,6 +34,8 @@ export const EVM_ENUMERATIONS = {
   OUTCOME: COMPLAINT_OUTCOMES,
   CATEGORY: OBJECTION_CATEGORIES,
   DECISION: OBJECTION_DECISIONS,
+  SIGNAL: ALERT_SIGNALS,
+  ACTION: ALERT_ACTIONS,
 } as const;
 
 /** The EVM value of `value` in `list` (index + 1); throws for a value the list lacks. */

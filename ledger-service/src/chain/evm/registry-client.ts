@@ -19,6 +19,7 @@ import { UPDATE_FREQUENCIES } from "../../../../core/records/resource.ts";
 import { ASSET_CLASSES } from "../../../../core/records/destruction.ts";
 import { COMPLAINT_OUTCOMES, COMPLAINT_STATUSES, COMPLAINT_SUBJECTS } from "../../../../core/records/complaint.ts";
 import { OBJECTION_CATEGORIES, OBJECTION_DECISIONS } from "../../../../core/records/objection.ts";
+import { ALERT_ACTIONS, ALERT_SIGNALS } from "../../../../core/records/alert.ts";
 import { complaintDeadline, objectionDeadline } from "../../../../core/time.ts";
 import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
@@ -554,6 +555,25 @@ export class RegistryClient {
           outcome: fromEvmEnum(COMPLAINT_OUTCOMES, c.outcome) ?? "",
           concludedAt: Number(c.concludedAt),
           late: c.late,
+        };
+      }
+      case "alert": {
+        const a = await this.read<{
+          grantId: string;
+          signal: bigint;
+          action: bigint;
+          raisedAt: bigint;
+          actedAt: bigint;
+        }>("alertOf", id32(id));
+        if (a.raisedAt === 0n) return undefined;
+        return {
+          kind: "alert",
+          id,
+          grantId: fromId32(a.grantId),
+          signal: fromEvmEnum(ALERT_SIGNALS, a.signal)!,
+          raisedAt: Number(a.raisedAt),
+          action: fromEvmEnum(ALERT_ACTIONS, a.action) ?? "",
+          actedAt: Number(a.actedAt),
         };
       }
       case "objection": {
