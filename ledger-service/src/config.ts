@@ -73,6 +73,8 @@ export const ConfigSchema = z.strictObject({
    * answering; then it is answered 202 with the record hash to poll (GET /v1/receipts/:hash).
    */
   outcomeWaitMs: z.number().int().min(0).max(600_000),
+  /** Risk alerts (数据风险评估): records delivered to one recipient in any 24 hours beyond which an alert is raised. */
+  alerts: z.strictObject({ recordsPerRecipientPerDay: z.number().int().min(1) }),
   /** Every call to the chain gives up after this (the node is treated as unavailable). */
   chainTimeoutMs: z.number().int().min(100).max(600_000),
   /** Worker threads verifying SM2 signatures (0: on the main thread; default: one per core but one). */
@@ -141,6 +143,7 @@ export const DEFAULTS: Config = {
     anchorRequestWindowSeconds: 60,
   },
   outcomeWaitMs: 10_000,
+  alerts: { recordsPerRecipientPerDay: 100_000 },
   chainTimeoutMs: 10_000,
   agency: { ...DEMO_AGENCY },
   log: {

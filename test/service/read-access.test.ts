@@ -304,6 +304,13 @@ describe("reads filtered by the caller: every role on every signed read route", 
       allowed: [...EVERYTHING, "con", "su1"],
     },
     {
+      label: "the risk alerts (the agency and supervisors; none are due here)",
+      route: "GET /v1/alerts",
+      path: () => "/v1/alerts",
+      allowed: ["agency", "sup"],
+      check: (_who, json) => expect((json as { alerts: unknown[] }).alerts).to.deep.equal([]),
+    },
+    {
       label: "the chain's time and clock (what every rule is dated with: no one's data)",
       route: "GET /v1/clock",
       path: () => "/v1/clock",
@@ -361,6 +368,8 @@ describe("reads filtered by the caller: every role on every signed read route", 
     // Anchors the log now (the agency and the exchange): test/service/anchor-on-request.test.ts.
     "POST /v1/anchors",
     "POST /v1/trace/deliveries/:deliveryId",
+    // Raises the risk alerts due now (the agency and supervisors): test/service/alerts.test.ts.
+    "POST /v1/alerts/scan",
     "POST /v1/trace/deliveries/:deliveryId/fingerprints",
   ]);
 

@@ -471,3 +471,7 @@ export const SealedComplaint = z.strictObject({
   matchesChain: z.boolean(),
   complaint: ComplaintState,
 });
+
+/** GET /v1/alerts: each alert as a record document (view, the signed alert, later changes). */
+export const AlertList = z.strictObject({ alerts: z.array(RecordDocument) });
+export const AlertScan = z.strictObject({ raised: z.array(z.string()) });

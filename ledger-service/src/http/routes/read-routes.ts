@@ -46,6 +46,7 @@ const KINDS = new Set([
   "anchor",
   "complaint",
   "objection",
+  "alert",
 ]);
 
 export function readRoutes(d: ReadDeps): ReadRoute[] {
