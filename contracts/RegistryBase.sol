@@ -145,6 +145,9 @@ abstract contract RegistryBase {
     uint256 internal constant QUARTERLY_GRACE = 15 days;
     uint256 internal constant ANNUAL_GRACE = 30 days;
 
+    /// A product and service list is due at most this long after the last (core/time.ts serviceListDue).
+    uint256 internal constant SERVICE_LIST_PERIOD = 91 days;
+
     // ---- records ------------------------------------------------------------------------------
     /// @dev Passed with every write: the author, the SM3 hash of the canonical record, and the
     /// signed record (JSON) emitted in the event so indexes can be rebuilt from the chain.
@@ -213,6 +216,15 @@ abstract contract RegistryBase {
     struct Hop {
         bytes32 grantAndGrade;
         bytes32 outputHash;
+    }
+
+    /// @dev An operator's product and service list duty: since its first product, and its lists.
+    struct ServiceListDuty {
+        uint64 since;
+        uint64 publishedAt;
+        uint32 entryCount;
+        uint32 publications;
+        uint32 lateLists;
     }
 
     struct Certificate {
@@ -299,6 +311,8 @@ abstract contract RegistryBase {
     mapping(bytes32 => Complaint) internal complaints;
     mapping(bytes32 => Objection) internal objections;
     mapping(bytes32 => Alert) internal alerts;
+    /// operator => its product and service list duty
+    mapping(bytes32 => ServiceListDuty) internal serviceLists;
 
     // ---- errors: the rulebook's codes (core/errors.ts) in PascalCase --------------------------
     error NotAuthorized();
@@ -354,6 +368,10 @@ abstract contract RegistryBase {
     error CaseClosed(bytes32 id);
     /// The alert, and the grant it concerns.
     error AlertGrantMismatch(bytes32 id, bytes32 grantId);
+    /// The entry (0-based) naming another operator's product, and the product.
+    error ServiceListForeignProduct(uint256 entry, bytes32 productId);
+    /// The entry (0-based), the product and its registered fee: "free" or "charged", unit, price.
+    error ServiceListFeeMismatch(uint256 entry, bytes32 productId, bytes32 charge, bytes32 chargeUnit, uint256 priceFen);
 
     // ---- events: one per operation, past tense (core/operations.ts) ---------------------------
     event AgencyBootstrapped(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
@@ -387,6 +405,7 @@ abstract contract RegistryBase {
     event AlertRaised(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ObjectionFiled(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ObjectionAnswered(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ServiceListPublished(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
 
     // ---- the preamble every operation starts with ---------------------------------------------
     function _bit(uint8 role) internal pure returns (uint256) {
@@ -460,6 +479,17 @@ abstract contract RegistryBase {
     function _setScopeBit(uint256[] memory words, uint256 oneBased) internal pure {
         uint256 bit = oneBased - 1;
         words[bit / 256] |= uint256(1) << (bit % 256);
+    }
+
+    /// @dev The operator owes a product and service list from its first product on.
+    function _startServiceListDuty(bytes32 operator) internal {
+        ServiceListDuty storage duty = serviceLists[operator];
+        if (duty.since == 0) duty.since = _now();
+    }
+
+    /// @dev The last on-time second of the operator's next list.
+    function _serviceListDue(ServiceListDuty storage duty) internal view returns (uint64) {
+        return (duty.publishedAt != 0 ? duty.publishedAt : duty.since) + uint64(SERVICE_LIST_PERIOD);
     }
 
     function _pairKey(bytes32 a, bytes32 b) internal pure returns (bytes32) {

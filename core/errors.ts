@@ -59,6 +59,8 @@ export const ERROR_CODES = {
   PRICE_CAP_MISSING: { scope: "rule", http: 422, en: "No price cap is set for this domain and charging unit.", zh: "该领域和计费方式尚未设定上限收费标准。" },
   PRICE_ABOVE_CAP: { scope: "rule", http: 422, en: "The price exceeds the agency's cap.", zh: "价格超过实施机构设定的上限收费标准。" },
   PUBLIC_WELFARE_NOT_FREE: { scope: "rule", http: 422, en: "A public-welfare product must be free of charge.", zh: "公益性数据产品不得收费。" },
+  SERVICE_LIST_FOREIGN_PRODUCT: { scope: "rule", http: 403, en: "The service list names a product another operator registered.", zh: "服务清单列入了其他运营机构登记的数据产品。" },
+  SERVICE_LIST_FEE_MISMATCH: { scope: "rule", http: 422, en: "A service list entry's fee differs from the product's registered pricing (public-welfare entries are free; others carry the product's charging unit and price).", zh: "服务清单条目的收费与数据产品登记的定价不一致（公益性条目须标明免费，其他条目须与登记的计费方式和价格相同）。" },
   LINEAGE_INCOMPLETE: { scope: "rule", http: 422, en: "The product has no recorded lineage hop.", zh: "该数据产品没有登记任何数据血缘环节。" },
   // --- lineage and delivery ---------------------------------------------------------------
   ARTIFACT_UNKNOWN: { scope: "rule", http: 422, en: "The input artifact was not produced by a hop under this grant.", zh: "输入中间产物并非本授权下的血缘环节所产出。" },

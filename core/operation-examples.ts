@@ -122,6 +122,17 @@ export const OPERATION_EXAMPLES: { readonly [O in CallerOperation]: OperationBod
   "product.reprice": { productId: "P1", pricing: { model: "industry", chargeUnit: "per-call", priceFen: 450 } },
   "product.list": { productId: "P1", reportHash: digest(9) },
   "product.delist": { productId: "P1", reason: "the operator withdrew the product" },
+  "serviceList.publish": {
+    operator: EXAMPLE_ORGS.operator,
+    entries: [
+      {
+        productId: "P1",
+        content: "credit score of a small enterprise by its unified social credit code, with the rating's reasons",
+        responseTime: "within 2 seconds per call",
+        fee: { charge: "charged", chargeUnit: "per-call", priceFen: 500 },
+      },
+    ],
+  },
   "lineage.hop": HOP,
   "destruction.certify": {
     id: "C1",

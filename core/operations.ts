@@ -12,6 +12,7 @@ import { LineageHop } from "./records/lineage.ts";
 import { PartnerAdmission, PartnerApproval, PartnerRevocation } from "./records/partner.ts";
 import { PriceCap, Product, ProductDelisting, ProductListing, ProductRepricing } from "./records/product.ts";
 import { Resource, ResourceReview, ResourceVersion, ResourceWithdrawal } from "./records/resource.ts";
+import { ServiceList } from "./records/service-list.ts";
 
 /**
  * Every write of the rulebook. An operation is submitted as a signed record (see record.ts)
@@ -39,6 +40,7 @@ export const RECORD_KINDS = [
   "complaint",
   "objection",
   "alert",
+  "service-list",
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
@@ -83,6 +85,7 @@ export const OPERATIONS = {
   "product.reprice": op({ kind: "product", body: ProductRepricing, roles: ["operator"], creates: false, event: "ProductRepriced", recordId: (b) => b.productId }),
   "product.list": op({ kind: "product", body: ProductListing, roles: ["exchange"], creates: false, event: "ProductListed", recordId: (b) => b.productId }),
   "product.delist": op({ kind: "product", body: ProductDelisting, roles: ["exchange"], creates: false, event: "ProductDelisted", recordId: (b) => b.productId }),
+  "serviceList.publish": op({ kind: "service-list", body: ServiceList, roles: ["operator"], creates: false, event: "ServiceListPublished", recordId: (b) => b.operator }),
 
   "lineage.hop": op({ kind: "hop", body: LineageHop, roles: ["operator", "partner"], creates: true, event: "HopRecorded", recordId: (b) => b.id }),
   "destruction.certify": op({ kind: "certificate", body: DestructionCertificate, roles: ["operator", "partner"], creates: true, event: "DestructionCertified", recordId: (b) => b.id }),

@@ -8,6 +8,7 @@ export const OVERDUE_KINDS = [
   "resource-update",
   "complaint-handling",
   "objection-answer",
+  "service-list",
 ] as const;
 export type OverdueKind = (typeof OVERDUE_KINDS)[number];
 

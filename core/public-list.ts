@@ -41,6 +41,40 @@ export interface PublicListing {
   readonly listedAt: number;
   /** Block time of the latest change the list shows (listing, delisting, repricing, the grant's status). */
   readonly lastPublished: number;
+  /** Block time of the operator's latest product and service list (服务清单); null before its first. */
+  readonly serviceListPublishedAt: number | null;
+}
+
+/** One entry of an operator's published product and service list, as the public reads it. */
+export interface PublicServiceEntry {
+  readonly productId: string;
+  /** The product's registered name (empty if the service no longer holds it). */
+  readonly name: string;
+  readonly content: string;
+  readonly responseTime: string;
+  readonly charge: "free" | "charged";
+  readonly priceFen: number;
+  readonly priceYuan: string;
+  readonly chargeUnit: string;
+  readonly priceText: string;
+}
+
+/**
+ * An operator's product and service list duty and its latest list: when it was published (null
+ * before the first), the last on-time second of the next one and whether that has passed.
+ */
+export interface PublicServiceList {
+  readonly operator: string;
+  readonly operatorName: string;
+  readonly publishedAt: number | null;
+  readonly recordHash: string | null;
+  readonly nextListDue: number;
+  readonly overdue: boolean;
+  readonly entries: readonly PublicServiceEntry[];
+}
+
+export interface PublicServiceListPage extends Page {
+  readonly serviceLists: readonly PublicServiceList[];
 }
 
 /** One page of a list answer: `nextCursor` asks for the next page (`?cursor=`), null on the last. */

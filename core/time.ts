@@ -72,6 +72,7 @@ export const RULE_PERIODS = {
   consecutiveUnqualifiedToRevoke: 3,
   complaintDays: 30,
   objectionDays: 15,
+  serviceListDays: 91,
 } as const;
 
 /** The latest end of a grant that starts at `validFrom`. */
@@ -108,6 +109,17 @@ export function complaintDeadline(lodgedAt: number): number {
  */
 export function objectionDeadline(filedAt: number): number {
   return filedAt + RULE_PERIODS.objectionDays * DAY;
+}
+
+/**
+ * The last second on which the next product and service list is on time, after a list published
+ * (or, before the first list, a first product registered) at `lastAt`. "At least quarterly" is a
+ * fixed 91 days, the whole days of an average quarter (365.2425 / 4 = 91.31): calendar quarters
+ * run 90 to 92 days, and a fixed span gives every operator the same time whatever the season.
+ * Published 91 days ago is on time; 91 days and one second, overdue.
+ */
+export function serviceListDue(lastAt: number): number {
+  return lastAt + RULE_PERIODS.serviceListDays * DAY;
 }
 
 /**

@@ -100,6 +100,24 @@ export interface EvaluationView {
   year: number;
   grade: "excellent" | "qualified" | "unqualified";
 }
+/**
+ * An operator's product and service list duty: published at least every 91 days
+ * (core/time.ts serviceListDue), the clock starting at its first product's registration.
+ */
+export interface ServiceListView {
+  kind: "service-list";
+  operator: string;
+  /** When the duty started: the operator's first product registration. */
+  since: number;
+  /** When the latest list was accepted; 0 before the first. */
+  publishedAt: number;
+  entryCount: number;
+  publications: number;
+  /** Lists accepted after their due second. */
+  lateLists: number;
+  /** The last on-time second of the next list. */
+  nextListDue: number;
+}
 export interface AnchorView {
   kind: "anchor";
   origin: string;
@@ -173,7 +191,8 @@ export type StateView =
   | AnchorView
   | ComplaintView
   | ObjectionView
-  | AlertView;
+  | AlertView
+  | ServiceListView;
 
 /** What is missing for a grant past its destruction deadline. */
 export interface OverdueGrant {
@@ -185,7 +204,8 @@ export interface OverdueGrant {
 
 /**
  * How to address a view: by kind and id. Ids of composite records: price caps
- * "<domain>/<chargeUnit>", evaluations "<grantId>/<year>", anchors "<origin>" (the latest).
+ * "<domain>/<chargeUnit>", evaluations "<grantId>/<year>", anchors "<origin>" (the latest),
+ * service lists the operator's org id.
  */
 export interface ViewKey {
   kind: Exclude<RecordKind, "resource-review" | "exit-notice">;

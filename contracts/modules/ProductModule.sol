@@ -82,6 +82,7 @@ contract ProductModule is RegistryBase {
         prod.model = p.pricing.model;
         prod.sensitive = p.sensitive;
         prod.priceFen = p.pricing.priceFen;
+        _startServiceListDuty(m.author);
         emit ProductRegistered(p.id, m.recordHash, m.signedRecord);
     }
 

@@ -21,6 +21,7 @@ import {
   publicConsistency,
   publicFacetSchemas,
   publicProductList,
+  publicServiceLists,
 } from "./http/routes/public-routes.ts";
 import { anchorOnRequest } from "./http/routes/anchor-routes.ts";
 import { readRoutes } from "./http/routes/read-routes.ts";
@@ -171,6 +172,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const reads = [
     ...readRoutes({ backend, store, reader, access, extra, outcomeOf: (hash) => records.outcomeOf(hash) }),
     publicProductList(store, backend),
+    publicServiceLists(store, backend),
     publicCheckpoint(checkpointer, anchors),
     publicConsistency(checkpointer),
     anchorOnRequest({

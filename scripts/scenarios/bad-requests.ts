@@ -13,6 +13,7 @@ import {
   hopBody,
   productBody,
   resourceBody,
+  serviceListBody,
 } from "./fixtures.ts";
 import { MEMBERS, actorBody, org, type ActorName } from "./world.ts";
 
@@ -133,6 +134,10 @@ function seedBody(op: OperationName, now: number): Record<string, unknown> {
       return { productId: "P9", reportHash: h("report") };
     case "product.delist":
       return { productId: "P9", reason: "fuzz" };
+    case "serviceList.publish":
+      return serviceListBody("op", [
+        { productId: "P9", fee: { charge: "charged", chargeUnit: "per-call", priceFen: 1 } },
+      ]);
     case "lineage.hop":
       return hopBody("H9", { grantId: "G9", productId: "P9" });
     case "destruction.certify":

@@ -138,6 +138,22 @@ export function admissionBody(c: Pick<StepContext, "time">, extra: Record<string
   };
 }
 
+/** A product and service list of `operator`: each entry a product id and its fee. */
+export function serviceListBody(
+  operator: ActorName,
+  entries: { productId: string; fee: { charge: string; chargeUnit: string; priceFen: number } }[],
+) {
+  return {
+    operator: org(operator),
+    entries: entries.map((e) => ({
+      productId: e.productId,
+      content: `the ${e.productId} service`,
+      responseTime: "within 1 working day",
+      fee: e.fee,
+    })),
+  };
+}
+
 export const certificateBody = (id: string, assetClass: string, grantId = "G1") => ({
   id,
   grantId,

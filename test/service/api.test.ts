@@ -294,6 +294,11 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
     expect(publicList.products).to.deep.equal([
       { ...publicList.products[0]!, id: "P1", charge: "charged", priceFen: 500 },
     ]);
+    // The operator owes a product and service list since P1 and has published none yet.
+    const lists = await c.agency.getPublic<{ serviceLists: { operator: string; publishedAt: number | null }[] }>(
+      "/v1/public/service-lists",
+    );
+    expect(lists.serviceLists.map((l) => [l.operator, l.publishedAt])).to.deep.equal([[org("op"), null]]);
   });
 
   it("shows a record's history with receipts, and publishes checkpoints and consistency proofs", async () => {

@@ -20,6 +20,7 @@ import {
   hopBody,
   productBody,
   resourceBody,
+  serviceListBody,
 } from "../../scripts/scenarios/fixtures.ts";
 import { CAST, MEMBERS, actorBody, org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { advanceWallClock, clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
@@ -71,6 +72,7 @@ const AUTHOR_ROLES: Partial<Record<OperationName, readonly Role[]>> = {
   "partner.propose": ["operator"],
   "product.register": ["operator"],
   "product.reprice": ["operator"],
+  "serviceList.publish": ["operator"],
   "partner.revoke": ["agency", "operator"],
   "product.list": ["exchange"],
   "product.delist": ["exchange"],
@@ -107,6 +109,7 @@ const HISTORY_KINDS = new Set([
   "evaluation",
   "complaint",
   "objection",
+  "service-list",
 ]);
 
 /**
@@ -380,6 +383,28 @@ describe("ledger service API: every write endpoint through its own route", funct
     await refused("op2", "product.reprice", { productId: "P1", pricing }, "NOT_AUTHORIZED");
     await write("op", "product.reprice", { productId: "P1", pricing });
     expect(await view<{ priceFen: number }>("/v1/products/P1")).to.deep.include({ priceFen: 2000 });
+  });
+
+  it("publishes the operator's product and service list (POST /v1/operators/:operator/service-lists)", async () => {
+    const fee = { charge: "charged", chargeUnit: "per-call", priceFen: 2000 };
+    const list = serviceListBody("op", [
+      { productId: "P1", fee },
+      { productId: "P2", fee },
+    ]);
+    await refused(
+      "op",
+      "serviceList.publish",
+      serviceListBody("op", [{ productId: "P1", fee: { ...fee, priceFen: 500 } }]),
+      "SERVICE_LIST_FEE_MISMATCH",
+    );
+    const accepted = await write("op", "serviceList.publish", list);
+    expect(
+      await view<{ publishedAt: number; entryCount: number }>(`/v1/operators/${org("op")}/service-lists`),
+    ).to.deep.include({
+      publishedAt: accepted.tx.blockTime,
+      entryCount: 2,
+      publications: 1,
+    });
   });
 
   it("lists and then delists a product (exchange)", async () => {

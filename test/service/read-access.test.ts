@@ -271,6 +271,13 @@ describe("reads filtered by the caller: every role on every signed read route", 
       allowed: G1,
     },
     {
+      label: "an operator's product and service list duty (public facts: every caller)",
+      route: "GET /v1/operators/:operator/service-lists",
+      path: () => `/v1/operators/${org("op")}/service-lists`,
+      allowed: CALLERS,
+      check: (_who, json) => expect((json as { view: { operator: string } }).view.operator).to.equal(org("op")),
+    },
+    {
       label: "overdue duties (each caller sees the items naming it; none are overdue here)",
       route: "GET /v1/overdue",
       path: () => "/v1/overdue",

@@ -17,6 +17,7 @@ import { answerObjection, fileObjection, handleComplaint, lodgeComplaint, raiseA
 import { approvePartner, proposePartner, revokePartner } from "./partners.ts";
 import { delistProduct, listProduct, registerProduct, repriceProduct, setPriceCap } from "./products.ts";
 import { publishVersion, registerResource, reviewResource, withdrawResource } from "./resources.ts";
+import { publishServiceList } from "./service-list.ts";
 import { K, type ActorState } from "./state.ts";
 import { isRelay, ORG_ATTRIBUTE, type Handler, type Submitter, type Tx, type TxContext } from "./tx.ts";
 
@@ -41,6 +42,7 @@ const HANDLERS: { [O in Exclude<OperationName, "actor.bootstrap">]: Handler<O> }
   "product.reprice": repriceProduct,
   "product.list": listProduct,
   "product.delist": delistProduct,
+  "serviceList.publish": publishServiceList,
   "lineage.hop": recordHop,
   "destruction.certify": certifyDestruction,
   "blacklist.add": blacklistOrganisation,

@@ -2,6 +2,7 @@ import { ensure } from "../../../core/errors.ts";
 import type { Pricing } from "../../../core/records/product.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { ensureGrantUsable, inForce, requireGrant, requireProduct } from "./checks.ts";
+import { startServiceListDuty } from "./service-list.ts";
 import type { Handler } from "./tx.ts";
 import { K, type ProductState } from "./state.ts";
 
@@ -56,6 +57,7 @@ export const registerProduct: Handler<"product.register"> = async ({ ledger, now
     personalInfo: body.personalInfo,
     tradeSecret: body.tradeSecret,
   } satisfies ProductState);
+  await startServiceListDuty(ledger, author.orgId, now);
 };
 
 export const repriceProduct: Handler<"product.reprice"> = async ({ ledger, author }, body) => {

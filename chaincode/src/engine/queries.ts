@@ -4,6 +4,7 @@ import type { OverdueGrant, StateView, ViewKey } from "../../../core/views.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { splitCompositeKey } from "../ledger/world-state.ts";
 import { missingCertificates } from "./grants.ts";
+import { serviceListView } from "./service-list.ts";
 import {
   currentVersion,
   K,
@@ -18,6 +19,7 @@ import {
   type PartnerState,
   type ProductState,
   type ResourceState,
+  type ServiceListState,
 } from "./state.ts";
 
 /** Reads of the rulebook's state, in the shapes of core/views.ts that both variants answer. */
@@ -136,6 +138,10 @@ export async function view(ledger: Ledger, key: ViewKey): Promise<StateView | un
     case "objection": {
       const o = await ledger.get<ObjectionState>(K.objection, key.id);
       return o && { kind: "objection", ...o, deadline: objectionDeadline(o.filedAt) };
+    }
+    case "service-list": {
+      const s = await ledger.get<ServiceListState>(K.serviceList, key.id);
+      return s && serviceListView(s);
     }
     default:
       throw new LedgerError("INVALID_RECORD", `unknown view kind ${String((key as { kind: unknown }).kind)}`);

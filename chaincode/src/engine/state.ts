@@ -9,6 +9,7 @@ import type {
   GrantView,
   PartnerView,
   ProductView,
+  ServiceListView,
 } from "../../../core/views.ts";
 
 /**
@@ -43,6 +44,7 @@ export const K = {
   complaint: "complaint", //         [complaintId]                 → ComplaintState
   objection: "objection", //         [objectionId]                 → ObjectionState
   alert: "alert", //                 [alertId]                     → AlertState
+  serviceList: "service-list", //      [operator]                    → ServiceListState
   seen: "seen", //                     [recordHash]                  → 1
 } as const;
 
@@ -119,6 +121,7 @@ export interface AnchorState {
 export type ComplaintState = Omit<ComplaintView, "kind" | "deadline">;
 export type ObjectionState = Omit<ObjectionView, "kind" | "deadline">;
 export type AlertState = Omit<AlertView, "kind">;
+export type ServiceListState = Omit<ServiceListView, "kind" | "nextListDue">;
 
 export function currentVersion(resource: ResourceState): ResourceVersionState {
   const v = resource.versions[resource.versions.length - 1];

@@ -25,6 +25,7 @@ const STATE_TYPE: Record<ViewKey["kind"], string> = {
   complaint: K.complaint,
   objection: K.objection,
   alert: K.alert,
+  "service-list": K.serviceList,
 };
 
 function viewKey(kind: string, id: string): ViewKey {

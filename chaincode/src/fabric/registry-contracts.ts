@@ -16,6 +16,7 @@ const FAMILY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   partner: "Partner admissions to a grant.",
   cap: "The agency's price caps.",
   product: "Data products: registration, price, listing at the exchange.",
+  serviceList: "The operator's product and service list, published at least quarterly.",
   lineage: "Lineage hops and deliveries.",
   destruction: "Destruction certificates after an exit or a revocation.",
   blacklist: "The 5-year market ban.",

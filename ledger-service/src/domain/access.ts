@@ -163,6 +163,7 @@ export class Access {
       case "actor":
       case "price-cap":
       case "anchor":
+      case "service-list":
         return;
       case "resource": {
         const first = (await this.store.historyOf("resource", id))[0];

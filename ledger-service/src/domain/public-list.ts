@@ -5,6 +5,7 @@ import { priceText, yuanOf, type PublicListing, type PublicStatus } from "../../
 import type { LedgerBackend } from "../chain/backend.ts";
 import type { IndexStore } from "../indexes/index-store.ts";
 import { publicProductFacts } from "./access.ts";
+import { latestServiceList } from "./service-lists.ts";
 
 /**
  * The published product and service list (运营机构定期公开数据产品和服务清单): every product the
@@ -61,5 +62,6 @@ export async function publicListing(
     priceText: priceText(facts.charge, facts.priceFen, facts.chargeUnit, lang),
     listedAt: listings.at(-1)?.blockTime ?? first.blockTime,
     lastPublished: Math.max(first.blockTime, ...changes.map((e) => e.blockTime)),
+    serviceListPublishedAt: (await latestServiceList(d.store, facts.operator))?.blockTime ?? null,
   };
 }

@@ -346,8 +346,35 @@ export const PublicListing = PublicProductFacts.extend({
   priceText: z.string(),
   listedAt: Count,
   lastPublished: Count,
+  serviceListPublishedAt: Count.nullable(),
 });
 export const PublicProducts = z.strictObject({ products: z.array(PublicListing), nextCursor: NextCursor });
+
+const PublicServiceEntry = z.strictObject({
+  productId: z.string(),
+  name: z.string(),
+  content: z.string(),
+  responseTime: z.string(),
+  charge: z.enum(["free", "charged"]),
+  priceFen: Count,
+  priceYuan: z.string().regex(/^[0-9]+\.[0-9]{2}$/),
+  chargeUnit: z.string(),
+  priceText: z.string(),
+});
+export const PublicServiceLists = z.strictObject({
+  serviceLists: z.array(
+    z.strictObject({
+      operator: z.string(),
+      operatorName: z.string(),
+      publishedAt: Count.nullable(),
+      recordHash: Hex32.nullable(),
+      nextListDue: Count,
+      overdue: z.boolean(),
+      entries: z.array(PublicServiceEntry),
+    }),
+  ),
+  nextCursor: NextCursor,
+});
 
 const AnchorRecord = ReceiptAnchor.extend({ origin: z.string().optional() }).loose();
 export const PublicCheckpoint = z.strictObject({

@@ -8,6 +8,7 @@ import { COMPLAINT_EXAMPLE_ID, EXAMPLE_ORGS } from "../../../core/operation-exam
  */
 export const PARAMETER_EXAMPLES: Readonly<Record<string, string>> = {
   orgId: EXAMPLE_ORGS.operator,
+  operator: EXAMPLE_ORGS.operator,
   resourceId: "R1",
   grantId: "G1",
   admissionId: "A1",

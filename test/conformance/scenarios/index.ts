@@ -11,6 +11,7 @@ import { derivationScenarios } from "./derivation.ts";
 import { complaintScenarios } from "./complaints.ts";
 import { objectionScenarios } from "./objections.ts";
 import { alertScenarios } from "./alerts.ts";
+import { serviceListScenarios } from "./service-list.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
   ...actorScenarios,
@@ -25,4 +26,5 @@ export const SCENARIOS: readonly Scenario[] = [
   ...complaintScenarios,
   ...objectionScenarios,
   ...alertScenarios,
+  ...serviceListScenarios,
 ];

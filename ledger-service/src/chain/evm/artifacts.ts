@@ -14,6 +14,7 @@ export const MODULES = [
   "ProductModule",
   "ViewModule",
   "OversightModule",
+  "ServiceListModule",
 ] as const;
 export type ModuleName = (typeof MODULES)[number];
 

@@ -21,6 +21,7 @@ import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS } from "../../../../core/records/grant.ts";
 import { ENVIRONMENTS, HOP_OPERATIONS } from "../../../../core/records/lineage.ts";
 import { PRICING_MODELS, type Pricing } from "../../../../core/records/product.ts";
+import type { ServiceListEntry } from "../../../../core/records/service-list.ts";
 import { UPDATE_FREQUENCIES, type ResourceField, type UpdateFrequency } from "../../../../core/records/resource.ts";
 import { registryInterface } from "./artifacts.ts";
 import { toEvmEnum } from "./enumerations.ts";
@@ -216,6 +217,20 @@ export function callOf(signed: SignedRecord): RegistryCall {
       return { fn: "listProduct", args: [m, id32(b.productId), hash32(b.reportHash)] };
     case "product.delist":
       return { fn: "delistProduct", args: [m, id32(b.productId)] };
+    case "serviceList.publish":
+      return {
+        fn: "publishServiceList",
+        args: [
+          m,
+          id32(b.operator),
+          (b.entries as ServiceListEntry[]).map((e) => ({
+            productId: id32(e.productId),
+            free: e.fee.charge === "free",
+            chargeUnit: id32(e.fee.chargeUnit),
+            priceFen: BigInt(e.fee.priceFen),
+          })),
+        ],
+      };
     case "lineage.hop": {
       const d = b.delivery as
         | { recipient: string; consentRef?: string; crossBorder: boolean; assessmentRef?: string; markedCells: number }

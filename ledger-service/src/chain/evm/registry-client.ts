@@ -604,6 +604,22 @@ export class RegistryClient {
           late: o.late,
         };
       }
+      case "service-list": {
+        const [since, publishedAt, entryCount, publications, lateLists, nextListDue] = await this.read<
+          [bigint, bigint, bigint, bigint, bigint, bigint]
+        >("serviceListOf", id32(id));
+        if (since === 0n) return undefined;
+        return {
+          kind: "service-list",
+          operator: id,
+          since: Number(since),
+          publishedAt: Number(publishedAt),
+          entryCount: Number(entryCount),
+          publications: Number(publications),
+          lateLists: Number(lateLists),
+          nextListDue: Number(nextListDue),
+        };
+      }
       case "anchor": {
         const size = await this.read<bigint>("anchoredSizeOf", originKey(id));
         if (size === 0n) return undefined;

@@ -4,6 +4,7 @@ import { complaintOverdue } from "./complaints.ts";
 import { destructionOverdue } from "./destruction.ts";
 import { objectionOverdue } from "./objections.ts";
 import { resourceUpdateOverdue } from "./resource-updates.ts";
+import { serviceListOverdue } from "./service-lists.ts";
 import type { OverdueContext, OverdueSource } from "./source.ts";
 
 /** Every kind of overdue duty, one source each (append new kinds at the end). */
@@ -12,6 +13,7 @@ export const OVERDUE_SOURCES: readonly OverdueSource[] = [
   resourceUpdateOverdue,
   complaintOverdue,
   objectionOverdue,
+  serviceListOverdue,
 ];
 
 /** Roles that see every overdue item; anyone else sees those that name its organisation. */

@@ -9,6 +9,7 @@ import type { AnchorStore } from "../../log/anchoring.ts";
 import type { Checkpointer } from "../../log/checkpointer.ts";
 import type { ReadRoute } from "./route.ts";
 import { publicListing } from "../../domain/public-list.ts";
+import { publicServiceList, serviceListView } from "../../domain/service-lists.ts";
 import { preferredLanguage } from "../language.ts";
 import { enumFilter, filterValue, pageOf, pageRequest, PAGE_QUERY } from "./paging.ts";
 import { LedgerError } from "../../../../core/errors.ts";
@@ -58,6 +59,43 @@ export function publicProductList(store: IndexStore, backend: LedgerBackend): Re
         return p;
       });
       res.json({ products: items, nextCursor });
+    },
+  };
+}
+
+/**
+ * The operators' product and service lists (服务清单), published at least every 91 days: each
+ * operator that owes one, when it last published (null before its first), the next list's due
+ * second and whether it has passed, and the latest list's entries with their fees.
+ */
+export function publicServiceLists(store: IndexStore, backend: LedgerBackend): ReadRoute {
+  return {
+    path: "/v1/public/service-lists",
+    auth: "public",
+    summary:
+      "Every operator's product and service list: the date of its last publication, when the next is due (91 days later) and whether it is overdue, and each entry's content, response time and fee (public-welfare entries free)",
+    tag: "public",
+    responses: { 200: S.PublicServiceLists },
+    query: [
+      { name: "operator", description: "the operator's unified social credit code", example: EXAMPLE_ORGS.operator },
+      { name: "overdue", description: "true or false", example: "true" },
+      ...PAGE_QUERY,
+    ],
+    handler: async (req, res) => {
+      const operator = filterValue(req, "operator");
+      const overdue = enumFilter(req, "overdue", ["true", "false"] as const);
+      const page = pageRequest(req);
+      const now = await backend.now();
+      const lang = preferredLanguage(req);
+      const operators = (await store.idsOfKind("actor")).filter((id) => !operator || id === operator);
+      const { items, nextCursor } = await pageOf(operators, page, async (id) => {
+        if ((await store.actor(id))?.role !== "operator") return undefined;
+        const view = await serviceListView({ store, backend }, id);
+        if (!view) return undefined;
+        const list = await publicServiceList({ store, backend }, view, now, lang);
+        return overdue && String(list.overdue) !== overdue ? undefined : list;
+      });
+      res.json({ serviceLists: items, nextCursor });
     },
   };
 }

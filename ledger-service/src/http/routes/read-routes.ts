@@ -47,6 +47,7 @@ const KINDS = new Set([
   "complaint",
   "objection",
   "alert",
+  "service-list",
 ]);
 
 export function readRoutes(d: ReadDeps): ReadRoute[] {
@@ -128,6 +129,15 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
         });
         res.json({ grants: items, nextCursor });
       },
+    },
+    {
+      path: "/v1/operators/:operator/service-lists",
+      auth: "signed",
+      summary:
+        "An operator's product and service list duty (since, last publication, next due second, late lists) and every list it published",
+      tag: "products",
+      responses: { 200: S.RecordDocument },
+      handler: document("service-list", "operator"),
     },
     {
       path: "/v1/grants/:grantId",

@@ -40,6 +40,7 @@ export const WRITE_ROUTES: readonly WriteRoute[] = [
   { op: "product.reprice", method: "put", path: "/v1/products/:productId/price", summary: "Change a product's price (operator)", tag: "products", bind: { productId: "productId" } },
   { op: "product.list", method: "post", path: "/v1/products/:productId/listing", summary: "List a verified product (exchange)", tag: "listing", bind: { productId: "productId" } },
   { op: "product.delist", method: "post", path: "/v1/products/:productId/delisting", summary: "Delist a product (exchange)", tag: "listing", bind: { productId: "productId" } },
+  { op: "serviceList.publish", method: "post", path: "/v1/operators/:operator/service-lists", summary: "Publish the operator's product and service list, at least every 91 days (operator)", tag: "products", bind: { operator: "operator" } },
   { op: "lineage.hop", method: "post", path: "/v1/hops", summary: "Record a lineage hop (operator or partner)", tag: "lineage", deliver: false },
   { op: "lineage.hop", method: "post", path: "/v1/deliveries", summary: "Record a delivery: a `deliver` hop (operator or partner)", tag: "lineage", deliver: true },
   { op: "destruction.certify", method: "post", path: "/v1/grants/:grantId/destruction-certificates", summary: "File a destruction certificate (operator or partner)", tag: "exit", bind: { grantId: "grantId" } },
