@@ -333,7 +333,7 @@ abstract contract RegistryBase {
     error GrantTermInvalid();
     error GrantTermTooLong(uint256 latestEnd);
     error GrantNotActive(bytes32 grantId);
-    error GrantOutsideTerm();
+    error GrantOutsideTerm(bytes32 grantId);
     error GrantStatusInvalid(bytes32 grantId);
     error RegrantForbidden();
     error OrgBlacklisted(bytes32 orgId, uint256 bannedUntil);
@@ -443,7 +443,7 @@ abstract contract RegistryBase {
 
     function _requireUsable(bytes32 id, Grant storage g) internal view {
         if (g.status != GRANT_ACTIVE) revert GrantNotActive(id);
-        if (!_inForce(g)) revert GrantOutsideTerm();
+        if (!_inForce(g)) revert GrantOutsideTerm(id);
     }
 
     function _requireRole(bytes32 org, uint8 role) internal view {

@@ -182,6 +182,7 @@ export const REFUSAL_NAMES: { readonly [C in ErrorCode]?: readonly DetailName[] 
   PRICE_ABOVE_CAP: ["capFen"],
   RESOURCE_NOT_ACTIVE: ["resourceId"],
   GRANT_NOT_ACTIVE: ["grantId"],
+  GRANT_OUTSIDE_TERM: ["grantId"],
   GRANT_STATUS_INVALID: ["grantId"],
   PRODUCT_STATUS_INVALID: ["productId"],
   LINEAGE_INCOMPLETE: ["productId"],

@@ -27,7 +27,7 @@ contract PartnerModule is RegistryBase {
         Grant storage g = _requireGrant(a.grantId);
         if (m.author != g.grantee) revert NotAuthorized();
         if (g.status != GRANT_ACTIVE) revert GrantNotActive(a.grantId);
-        if (!_inForce(g)) revert GrantOutsideTerm();
+        if (!_inForce(g)) revert GrantOutsideTerm(a.grantId);
         _requireRole(a.partner, ROLE_PARTNER);
         _requireNotBanned(a.partner);
         if (liveAdmission[a.grantId][a.partner] != bytes32(0)) revert DuplicateId(liveAdmission[a.grantId][a.partner]);

@@ -107,7 +107,7 @@ contract ProductModule is RegistryBase {
         if (prod.status != PRODUCT_REGISTERED && prod.status != PRODUCT_DELISTED) revert ProductStatusInvalid(id);
         Grant storage g = grants[prod.grantId];
         if (g.status != GRANT_ACTIVE) revert GrantNotActive(prod.grantId);
-        if (!_inForce(g)) revert GrantOutsideTerm();
+        if (!_inForce(g)) revert GrantOutsideTerm(prod.grantId);
         if (prod.hopCount == 0) revert LineageIncomplete(id);
         prod.status = PRODUCT_LISTED;
         prod.reportHash = reportHash;

@@ -72,6 +72,7 @@ export function ensureGrantUsable(grant: GrantState, now: number): void {
     inForce(grant, now),
     "GRANT_OUTSIDE_TERM",
     `grant ${grant.id} is in force from ${grant.validFrom} until ${grant.validUntil}`,
+    { grantId: grant.id },
   );
 }
 

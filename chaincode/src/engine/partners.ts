@@ -18,7 +18,7 @@ export const proposePartner: Handler<"partner.propose"> = async ({ ledger, now, 
   const grant = await requireGrant(ledger, body.grantId);
   ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee proposes partners");
   ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`, { grantId: grant.id });
-  ensure(inForce(grant, now), "GRANT_OUTSIDE_TERM");
+  ensure(inForce(grant, now), "GRANT_OUTSIDE_TERM", `grant ${grant.id} is not in force`, { grantId: grant.id });
   await requireActorWithRole(ledger, body.partner, "partner");
   await ensureNotBlacklisted(ledger, body.partner, now);
   const live = await ledger.get<string>(K.liveAdmission, grant.id, body.partner);

@@ -83,7 +83,7 @@ export const listProduct: Handler<"product.list"> = async ({ ledger, now }, body
   );
   const grant = await requireGrant(ledger, product.grantId);
   ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`, { grantId: grant.id });
-  ensure(inForce(grant, now), "GRANT_OUTSIDE_TERM");
+  ensure(inForce(grant, now), "GRANT_OUTSIDE_TERM", `grant ${grant.id} is not in force`, { grantId: grant.id });
   ensure(product.hopCount > 0, "LINEAGE_INCOMPLETE", `product ${product.id} has no lineage hop`, {
     productId: product.id,
   });
