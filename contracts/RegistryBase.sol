@@ -83,6 +83,10 @@ abstract contract RegistryBase {
     uint8 internal constant FREQ_QUARTERLY = 3;
     uint8 internal constant FREQ_ANNUAL = 4;
 
+    // REPORT_VERDICTS
+    uint8 internal constant VERDICT_PASS = 1;
+    uint8 internal constant VERDICT_FAIL = 2;
+
     // EVALUATION_GRADES
     uint8 internal constant EVAL_EXCELLENT = 1;
     uint8 internal constant EVAL_QUALIFIED = 2;
@@ -211,6 +215,13 @@ abstract contract RegistryBase {
         bytes32 reportHash;
     }
 
+    /// @dev Two slots: a listing verification report the service issued (report.issue).
+    struct Report {
+        bytes32 productId;
+        uint8 verdict; // VERDICT_*
+        uint64 issuedAt;
+    }
+
     /// @dev Two slots: the grant id with the output grade in its (always zero) last byte, and
     /// the output hash. The hop's product and author are in its HopRecorded event.
     struct Hop {
@@ -294,6 +305,9 @@ abstract contract RegistryBase {
     /// keccak(domain, charge unit) => cap + 1 (0 = no cap)
     mapping(bytes32 => uint256) internal caps;
     mapping(bytes32 => Product) internal products;
+    /// report hash => the issued report; product => the hash of its latest issued report
+    mapping(bytes32 => Report) internal reports;
+    mapping(bytes32 => bytes32) internal latestReport;
     mapping(bytes32 => Hop) internal hops;
     /// hop => scope word => the grant's scope bits its output derives from, transitively (one
     /// slot for grants of up to 256 resources and fields): an artifact's check is a lookup
@@ -352,6 +366,11 @@ abstract contract RegistryBase {
     error ResourceNotGranted(bytes32 resourceId);
     error ProductStatusInvalid(bytes32 productId);
     error LineageIncomplete(bytes32 productId);
+    error ReportUnknown(bytes32 reportHash);
+    /// The product the report was issued for.
+    error ReportProductMismatch(bytes32 reportHash, bytes32 productId);
+    error ReportNotPassed(bytes32 reportHash);
+    error ReportSuperseded(bytes32 reportHash, bytes32 latestReportHash);
     error DeliveryDetailsRequired();
     error ProductGrantMismatch();
     error ArtifactUnknown(bytes32 hopId);
@@ -393,6 +412,7 @@ abstract contract RegistryBase {
     event PriceCapSet(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ProductRegistered(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ProductRepriced(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event ReportIssued(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ProductListed(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ProductDelisted(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event HopRecorded(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);

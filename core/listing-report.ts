@@ -32,6 +32,20 @@ export interface SignedReport<T> {
   readonly signer: { readonly keyName: string; readonly publicKey: string };
 }
 
+/**
+ * A report the service issued: signed as above, and its hash recorded on chain by a
+ * `report.issue` record (its acceptance here: record hash, transaction, log leaf, receipt). A
+ * listing may name only the latest report issued for its product, with verdict pass.
+ */
+export interface IssuedReport<T> extends SignedReport<T> {
+  readonly issued: {
+    readonly recordHash: string;
+    readonly tx: { readonly txId: string; readonly blockNumber: number; readonly blockTime: number };
+    readonly leafIndex: number;
+    readonly receipt: unknown;
+  };
+}
+
 export interface ListingReport {
   readonly type: "listing-verification";
   readonly productId: string;

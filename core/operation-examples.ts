@@ -27,7 +27,7 @@ export const COMPLAINT_EXAMPLE_ID = "K-5f0c1a2b3c4d5e6f708192a3";
 export const ANCHOR_REQUEST_EXAMPLE = { reason: "product P1's receipts must be anchored before it is listed" };
 
 /** Operations no caller submits through a route: the service writes them itself. */
-type ServiceOperation = "actor.bootstrap" | "anchor.checkpoint" | "complaint.lodge" | "alert.raise";
+type ServiceOperation = "actor.bootstrap" | "anchor.checkpoint" | "complaint.lodge" | "alert.raise" | "report.issue";
 export type CallerOperation = Exclude<OperationName, ServiceOperation>;
 
 const EXAMPLE_KEY =

@@ -11,6 +11,7 @@ import { ExitNotice, Grant, GrantAction, GrantClosure, GrantExit, GrantSuspensio
 import { LineageHop } from "./records/lineage.ts";
 import { PartnerAdmission, PartnerApproval, PartnerRevocation } from "./records/partner.ts";
 import { PriceCap, Product, ProductDelisting, ProductListing, ProductRepricing } from "./records/product.ts";
+import { ReportIssue } from "./records/report.ts";
 import { Resource, ResourceReview, ResourceVersion, ResourceWithdrawal } from "./records/resource.ts";
 import { ServiceList } from "./records/service-list.ts";
 
@@ -32,6 +33,7 @@ export const RECORD_KINDS = [
   "partner",
   "price-cap",
   "product",
+  "report",
   "hop",
   "certificate",
   "blacklist",
@@ -83,6 +85,7 @@ export const OPERATIONS = {
   "cap.set": op({ kind: "price-cap", body: PriceCap, roles: ["agency"], creates: false, event: "PriceCapSet", recordId: (b) => `${b.domain}/${b.chargeUnit}` }),
   "product.register": op({ kind: "product", body: Product, roles: ["operator"], creates: true, event: "ProductRegistered", recordId: (b) => b.id }),
   "product.reprice": op({ kind: "product", body: ProductRepricing, roles: ["operator"], creates: false, event: "ProductRepriced", recordId: (b) => b.productId }),
+  "report.issue": op({ kind: "report", body: ReportIssue, roles: ["agency"], creates: true, event: "ReportIssued", recordId: (b) => b.reportHash }),
   "product.list": op({ kind: "product", body: ProductListing, roles: ["exchange"], creates: false, event: "ProductListed", recordId: (b) => b.productId }),
   "product.delist": op({ kind: "product", body: ProductDelisting, roles: ["exchange"], creates: false, event: "ProductDelisted", recordId: (b) => b.productId }),
   "serviceList.publish": op({ kind: "service-list", body: ServiceList, roles: ["operator"], creates: false, event: "ServiceListPublished", recordId: (b) => b.operator }),

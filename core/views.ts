@@ -60,6 +60,18 @@ export interface PriceCapView {
   chargeUnit: ChargeUnit;
   maxPriceFen: number;
 }
+/** A verification report the service issued (report.issue), by its hash. */
+export interface ReportView {
+  kind: "report";
+  id: string;
+  productId: string;
+  verdict: "pass" | "fail";
+  issuedAt: number;
+  /** Whether it is the latest report issued for its product (the one a listing may name). */
+  latest: boolean;
+  /** The hash of the latest report issued for its product. */
+  latestReportHash: string;
+}
 export interface ProductView {
   kind: "product";
   id: string;
@@ -184,6 +196,7 @@ export type StateView =
   | PartnerView
   | PriceCapView
   | ProductView
+  | ReportView
   | HopView
   | CertificateView
   | BlacklistView

@@ -63,6 +63,7 @@ await run(
   "lineage.hop (delivery)",
 );
 await run({ as: "pa", op: "lineage.hop", body: hopBody("H3") }, "lineage.hop (partner)");
+await run({ as: "agency", op: "report.issue", body: { reportHash: h("report"), productId: "P1", verdict: "pass" } });
 await run({ as: "ex", op: "product.list", body: { productId: "P1", reportHash: h("report") } });
 await run({
   as: "op",

@@ -99,7 +99,22 @@ contract ProductModule is RegistryBase {
         emit ProductRepriced(id, m.recordHash, m.signedRecord);
     }
 
-    /// @notice product.list: the exchange lists a product with at least one lineage hop, with its verification report hash.
+    /// @notice report.issue: the service (as the agency) records a listing verification report it issued and signed for a product; it becomes the product's latest report.
+    /// @param verdict VERDICT_* (RegistryBase)
+    function issueReport(Meta calldata m, bytes32 reportHash, bytes32 productId, uint8 verdict) external {
+        _preamble(m, _bit(ROLE_AGENCY), false);
+        if (verdict < VERDICT_PASS || verdict > VERDICT_FAIL) revert InvalidRecord();
+        Report storage r = reports[reportHash];
+        if (r.productId != bytes32(0)) revert DuplicateId(reportHash);
+        if (products[productId].status == 0) revert NotFound(productId);
+        r.productId = productId;
+        r.verdict = verdict;
+        r.issuedAt = _now();
+        latestReport[productId] = reportHash;
+        emit ReportIssued(reportHash, m.recordHash, m.signedRecord);
+    }
+
+    /// @notice product.list: the exchange lists a product with at least one lineage hop, naming the latest verification report issued for it, with verdict pass.
     function listProduct(Meta calldata m, bytes32 id, bytes32 reportHash) external {
         _preamble(m, _bit(ROLE_EXCHANGE), true);
         Product storage prod = products[id];
@@ -109,9 +124,18 @@ contract ProductModule is RegistryBase {
         if (g.status != GRANT_ACTIVE) revert GrantNotActive(prod.grantId);
         if (!_inForce(g)) revert GrantOutsideTerm(prod.grantId);
         if (prod.hopCount == 0) revert LineageIncomplete(id);
+        _requireListableReport(id, reportHash);
         prod.status = PRODUCT_LISTED;
         prod.reportHash = reportHash;
         emit ProductListed(id, m.recordHash, m.signedRecord);
+    }
+
+    function _requireListableReport(bytes32 productId, bytes32 reportHash) private view {
+        Report storage r = reports[reportHash];
+        if (r.productId == bytes32(0)) revert ReportUnknown(reportHash);
+        if (r.productId != productId) revert ReportProductMismatch(reportHash, r.productId);
+        if (r.verdict != VERDICT_PASS) revert ReportNotPassed(reportHash);
+        if (latestReport[productId] != reportHash) revert ReportSuperseded(reportHash, latestReport[productId]);
     }
 
     /// @notice product.delist: listed → delisted.

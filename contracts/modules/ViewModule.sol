@@ -49,6 +49,12 @@ contract ViewModule is RegistryBase {
         return products[id];
     }
 
+    /// @return report the issued report (productId 0 if none) and the hash of its product's latest report
+    function reportOf(bytes32 reportHash) external view returns (Report memory report, bytes32 latest) {
+        report = reports[reportHash];
+        latest = report.productId == bytes32(0) ? bytes32(0) : latestReport[report.productId];
+    }
+
     function hopOf(bytes32 id) external view returns (bytes32 grantId, uint8 outputGrade, bytes32 outputHash) {
         Hop storage h = hops[id];
         return (h.grantAndGrade & ~bytes32(uint256(0xff)), uint8(uint256(h.grantAndGrade) & 0xff), h.outputHash);

@@ -1,11 +1,11 @@
-import type { ListingReport, SignedReport } from "../../core/listing-report.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 
 /**
- * The exchange's pre-listing verification: the service's signed listing verification report
- * (GET /v1/products/:productId/verification-report), whose SM3 `reportHash` goes into the
- * listing record. Its evidence check wants every record under a signed checkpoint, so the
- * exchange asks once the log has checkpointed the product's lineage.
+ * The exchange's pre-listing verification: it has the service issue the product's signed
+ * listing verification report (POST /v1/products/:productId/verification-report, which records
+ * the report's hash on chain), whose SM3 `reportHash` the listing record then names. Its
+ * evidence check wants every record under an anchored checkpoint, so the exchange asks once the
+ * log has anchored the product's lineage.
  */
 export interface Verification {
   readonly verdict: "pass" | "fail";
@@ -16,9 +16,7 @@ export interface Verification {
 }
 
 export async function verifyForListing(exchange: LedgerClient, productId: string): Promise<Verification> {
-  const signed = await exchange.get<SignedReport<ListingReport>>(
-    `/v1/products/${encodeURIComponent(productId)}/verification-report`,
-  );
+  const signed = await exchange.issueListingReport(productId);
   const { checks, verdict } = signed.report;
   const count = (result: string) => checks.filter((c) => c.result === result).length;
   const tally = [

@@ -370,7 +370,7 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   // 8. Verification and listing ---------------------------------------------------------------
   log.chapter(
     "8. Exchange",
-    "Shenzhen Data Exchange asks the service for each product's signed verification report, then lists it with the report's hash",
+    "Shenzhen Data Exchange has the service issue each product's signed verification report (its hash recorded on chain), then lists it with that report's hash",
   );
   const exchange = as("exchange");
   // The report's evidence check wants every record under a checkpoint anchored on chain.

@@ -130,6 +130,8 @@ function seedBody(op: OperationName, now: number): Record<string, unknown> {
       return productBody({ id: "P9", grantId: "G9" });
     case "product.reprice":
       return { productId: "P9", pricing: { model: "industry", chargeUnit: "per-call", priceFen: 1 } };
+    case "report.issue":
+      return { reportHash: h("report"), productId: "P9", verdict: "pass" };
     case "product.list":
       return { productId: "P9", reportHash: h("report") };
     case "product.delist":

@@ -164,6 +164,13 @@ export const certificateBody = (id: string, assetClass: string, grantId = "G1") 
   witness: "Longhua notary",
 });
 
+/** The service (as the agency) records a listing verification report it issued for a product. */
+export const issueReport = (label: string, verdict: "pass" | "fail" = "pass", productId = "P1"): WriteStep => ({
+  as: "agency",
+  op: "report.issue",
+  body: { reportHash: h(label), productId, verdict },
+});
+
 /** Agency bootstrapped, every actor registered, R1 (grade 2) and R2 (grade 3, personal) registered. */
 export const registered: Step[] = [
   { as: "agency", op: "actor.bootstrap", body: actorBody("agency") },

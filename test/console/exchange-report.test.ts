@@ -16,6 +16,7 @@ describe("console: the exchange's verification report", function () {
   const t = useConsoleSuite(async (svc) => {
     c = clientsFor(svc.service, svc.url);
     await playStory(svc.service, c);
+    await c.ex.issueListingReport("P1");
   });
   const signInAs = (name: ActorName) => signInAsMember(t.page, t.svc.url, name, "exchange report passphrase");
 

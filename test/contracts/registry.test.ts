@@ -308,6 +308,11 @@ describe("Solidity registry through the EVM client", function () {
       outputHash: h("H2"),
       outputGrade: 2,
     });
+    await expectCode(
+      chain.submit(sign(ex, "product.list", { productId: "P1", reportHash: h("report") }), ex, tick()),
+      "REPORT_UNKNOWN",
+    );
+    await ok(sign(agency, "report.issue", { reportHash: h("report"), productId: "P1", verdict: "pass" }), agency);
     await ok(sign(ex, "product.list", { productId: "P1", reportHash: h("report") }), ex);
     expect(await chain.client.view({ kind: "product", id: "P1" })).to.include({
       status: "listed",

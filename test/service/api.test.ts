@@ -13,6 +13,7 @@ import { WRITE_ROUTES } from "../../ledger-service/src/http/routes/write-routes.
 import type { Express } from "express";
 import { canonicalBytes } from "../../core/canonical.ts";
 import { verify } from "../../core/crypto/sm2.ts";
+import { sm3Hex } from "../../core/crypto/sm3.ts";
 import { verifyConsistency } from "../../ledger-service/src/log/rfc9162.ts";
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
@@ -236,20 +237,48 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
     expect(codeOf((await c.sup.raw("GET", "/v1/grants/G404/audit")).json)).to.equal("NOT_FOUND");
   });
 
-  it("gives the exchange a signed verification report whose hash goes into the listing", async () => {
+  it("lists a product only with the latest passing report the service issued for it, read back unchanged", async () => {
     type Report = {
       report: { verdict: string; checks: { id: string; result: string }[] };
       reportHash: string;
       signature: string;
       signer: { publicKey: string };
+      issued: { recordHash: string; tx: { blockNumber: number } };
     };
+    const reportPath = "/v1/products/P1/verification-report";
+    const listWith = async (reportHash: string) =>
+      codeOf(
+        (await c.ex.raw("POST", "/v1/products/P1/listing", c.ex.sign("product.list", { productId: "P1", reportHash })))
+          .json,
+      );
+    // Nothing issued yet: no report to read, and any reportHash is refused (old main listed with it).
+    expect(codeOf((await c.ex.raw("GET", reportPath)).json)).to.equal("NOT_FOUND");
+    expect(await listWith(sm3Hex("a report nobody issued"))).to.equal("REPORT_UNKNOWN");
     await service.checkpointer.checkpoint();
-    const before = await c.ex.get<Report>("/v1/products/P1/verification-report");
+    const before = await c.ex.request<Report>("POST", reportPath);
     expect(before.report.checks.find((x) => x.id === "evidence")!.result, "checkpointed but not anchored yet").to.equal(
       "fail",
     );
+    expect(before.report.verdict).to.equal("fail");
+    expect(await listWith(before.reportHash)).to.equal("REPORT_NOT_PASSED");
+    expect(codeOf((await c.con.raw("POST", reportPath)).json)).to.equal("FORBIDDEN");
+    expect(codeOf((await c.op.raw("POST", reportPath)).json)).to.equal("FORBIDDEN");
     await service.anchorNow();
-    const signed = await c.ex.get<Report>("/v1/products/P1/verification-report");
+    const signed = await c.ex.request<Report>("POST", reportPath);
+    expect(signed.reportHash).to.not.equal(before.reportHash);
+    // Reads return the issued report: the same hash every time, until the next issue.
+    for (const reader of [c.ex, c.op, c.agency])
+      expect((await reader.get<Report>(reportPath)).reportHash).to.equal(signed.reportHash);
+    expect(await service.backend.view({ kind: "report", id: signed.reportHash })).to.deep.include({
+      productId: "P1",
+      verdict: "pass",
+      latest: true,
+    });
+    expect(
+      (await c.sup.get<{ history: { op: string }[] }>(`/v1/records/report/${signed.reportHash}/history`)).history.map(
+        (x) => x.op,
+      ),
+    ).to.deep.equal(["report.issue"]);
     const byId = Object.fromEntries(signed.report.checks.map((x) => [x.id, x.result]));
     expect(byId).to.deep.equal({
       "seller-identity": "pass",
@@ -282,6 +311,7 @@ describe("ledger service API: every endpoint, roles and evidence", function () {
         ).json,
       ),
     ).to.equal("NOT_AUTHORIZED");
+    expect(await listWith(before.reportHash)).to.equal("REPORT_NOT_PASSED");
     const listed = await c.ex.request<{ recordHash: string }>(
       "POST",
       "/v1/products/P1/listing",

@@ -408,9 +408,12 @@ describe("ledger service API: every write endpoint through its own route", funct
   });
 
   it("lists and then delists a product (exchange)", async () => {
-    await write("ex", "product.list", { productId: "P1", reportHash: h("report") });
+    await service.anchorNow();
+    const issued = await c.ex.issueListingReport("P1");
+    expect(issued.report.verdict, JSON.stringify(issued.report.checks)).to.equal("pass");
+    await write("ex", "product.list", { productId: "P1", reportHash: issued.reportHash });
     expect(await view<{ status: string }>("/v1/products/P1")).to.deep.include({ status: "listed" });
-    await refused("ex", "product.list", { productId: "P1", reportHash: h("report-again") }, "PRODUCT_STATUS_INVALID");
+    await refused("ex", "product.list", { productId: "P1", reportHash: issued.reportHash }, "PRODUCT_STATUS_INVALID");
     await write("ex", "product.delist", { productId: "P1", reason: "seller request" });
     expect(await view<{ status: string }>("/v1/products/P1")).to.deep.include({ status: "delisted" });
     await refused("ex", "product.delist", { productId: "P1", reason: "again" }, "PRODUCT_STATUS_INVALID");

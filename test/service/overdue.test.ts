@@ -7,7 +7,6 @@ import { destructionDeadline } from "../../core/time.ts";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import type { LedgerClient, SubmitResponse } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import type { SourceFreshness } from "../../core/listing-report.ts";
 import { sourceFreshness } from "../../ledger-service/src/domain/verification-report.ts";
 import { certificateBody } from "../../scripts/scenarios/fixtures.ts";
 import { ASSET_CLASSES } from "../../core/records/destruction.ts";
@@ -110,7 +109,7 @@ describe("GET /v1/overdue: overdue duties in one place", function () {
   });
 
   it("shows the freshness of every source resource on the listing verification report", async () => {
-    const signed = await c.ex.get<{ report: { freshness: SourceFreshness[] } }>("/v1/products/P1/verification-report");
+    const signed = await c.ex.issueListingReport("P1");
     const view = (await service.backend.view({ kind: "resource", id: "R1" })) as { nextVersionDue: number };
     const [r1, ...others] = signed.report.freshness;
     expect(others).to.deep.equal([]);

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { ResponseCheck } from "./openapi-check.ts";
 import { addCalendarYears } from "../../core/time.ts";
 import type { PublicListing } from "../../core/public-list.ts";
-import type { ListingQueueItem, ListingReport, SignedReport } from "../../core/listing-report.ts";
+import type { ListingQueueItem } from "../../core/listing-report.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { publicStatus } from "../../ledger-service/src/domain/public-list.ts";
@@ -72,7 +72,7 @@ describe("list routes: the public product list's real status, filters and cursor
   const list = async (productId: string) => {
     // The evidence check wants the product's records anchored.
     await service.anchorNow();
-    const signed = await c.ex.get<SignedReport<ListingReport>>(`/v1/products/${productId}/verification-report`);
+    const signed = await c.ex.issueListingReport(productId);
     expect(signed.report.verdict, `${productId}'s report`).to.equal("pass");
     await c.ex.submit("product.list", { productId, reportHash: signed.reportHash });
   };

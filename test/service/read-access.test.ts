@@ -73,6 +73,7 @@ describe("reads filtered by the caller: every role on every signed read route", 
     const cast = clientsFor(service, base) as Record<ActorName, LedgerClient>;
     check = await ResponseCheck.install(base);
     story = await playStory(service, cast);
+    await cast.ex.issueListingReport("P1");
     const con2 = new LedgerClient({ baseUrl: base, identity: { orgId: CON2.orgId, privateKey: CON2.privateKey } });
     clients = { ...(cast as unknown as Record<Caller, LedgerClient>), con2 };
     const { privateKey: _key, ...con2Body } = CON2;
@@ -349,6 +350,14 @@ describe("reads filtered by the caller: every role on every signed read route", 
       route: "GET /v1/trace/deliveries/:deliveryId",
       path: () => "/v1/trace/deliveries/D1",
       allowed: ["agency", "sup", "op"],
+    },
+    {
+      label: "issuing the listing verification report (its hash recorded on chain)",
+      route: "POST /v1/products/:productId/verification-report",
+      method: "POST",
+      path: () => "/v1/products/P1/verification-report",
+      allowed: ["agency", "ex"],
+      status: 201,
     },
     {
       label: "trace keys for a new delivery",

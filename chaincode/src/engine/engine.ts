@@ -16,6 +16,7 @@ import { recordHop } from "./lineage.ts";
 import { answerObjection, fileObjection, handleComplaint, lodgeComplaint, raiseAlert } from "./oversight.ts";
 import { approvePartner, proposePartner, revokePartner } from "./partners.ts";
 import { delistProduct, listProduct, registerProduct, repriceProduct, setPriceCap } from "./products.ts";
+import { issueReport } from "./reports.ts";
 import { publishVersion, registerResource, reviewResource, withdrawResource } from "./resources.ts";
 import { publishServiceList } from "./service-list.ts";
 import { K, type ActorState } from "./state.ts";
@@ -40,6 +41,7 @@ const HANDLERS: { [O in Exclude<OperationName, "actor.bootstrap">]: Handler<O> }
   "cap.set": setPriceCap,
   "product.register": registerProduct,
   "product.reprice": repriceProduct,
+  "report.issue": issueReport,
   "product.list": listProduct,
   "product.delist": delistProduct,
   "serviceList.publish": publishServiceList,

@@ -3,6 +3,7 @@ import type { Pricing } from "../../../core/records/product.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { ensureGrantUsable, inForce, requireGrant, requireProduct } from "./checks.ts";
 import { startServiceListDuty } from "./service-list.ts";
+import { ensureListableReport } from "./reports.ts";
 import type { Handler } from "./tx.ts";
 import { K, type ProductState } from "./state.ts";
 
@@ -87,6 +88,7 @@ export const listProduct: Handler<"product.list"> = async ({ ledger, now }, body
   ensure(product.hopCount > 0, "LINEAGE_INCOMPLETE", `product ${product.id} has no lineage hop`, {
     productId: product.id,
   });
+  await ensureListableReport(ledger, product, body.reportHash);
   ledger.put(K.product, [product.id], {
     ...product,
     status: "listed",

@@ -5,6 +5,7 @@ import type { Ledger } from "../ledger/ledger.ts";
 import { splitCompositeKey } from "../ledger/world-state.ts";
 import { missingCertificates } from "./grants.ts";
 import { serviceListView } from "./service-list.ts";
+import { reportView } from "./reports.ts";
 import {
   currentVersion,
   K,
@@ -100,6 +101,8 @@ export async function view(ledger: Ledger, key: ViewKey): Promise<StateView | un
         }
       );
     }
+    case "report":
+      return reportView(ledger, key.id);
     case "hop": {
       const h = await ledger.get<HopState>(K.hop, key.id);
       return h && { kind: "hop", ...h };

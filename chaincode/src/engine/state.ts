@@ -32,6 +32,8 @@ export const K = {
   holder: "holder", //                 [grantId, org]                → admissionId
   cap: "price-cap", //                 [domain, chargeUnit]          → maxPriceFen
   product: "product", //               [productId]                   → ProductState
+  report: "report", //                 [reportHash]                  → ReportState (reports.ts)
+  latestReport: "latest-report", //    [productId]                   → reportHash
   hop: "hop", //                       [hopId]                       → HopState
   hopOfProduct: "hop-of-product", //   [productId, hopId]            → 1
   hopOfGrant: "hop-of-grant", //       [grantId, hopId]              → 1

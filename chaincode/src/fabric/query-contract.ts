@@ -17,6 +17,7 @@ const STATE_TYPE: Record<ViewKey["kind"], string> = {
   partner: K.partner,
   "price-cap": K.cap,
   product: K.product,
+  report: K.report,
   hop: K.hop,
   certificate: K.certificate,
   blacklist: K.blacklist,

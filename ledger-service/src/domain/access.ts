@@ -75,6 +75,8 @@ export function publicProductFacts(body: Product, operator: string, view: Produc
 export const ROLE_READS = {
   /** The listing queue (GET /v1/exchange/queue): the exchange decides, the agency and supervisors watch. */
   listingQueue: ["exchange", "agency", "supervisor"],
+  /** Issuing a listing verification report (POST /v1/products/:productId/verification-report): the exchange asks before listing. */
+  reportIssue: ["exchange", "agency"],
   /** Tracing a leaked file (POST /v1/trace). */
   trace: ["agency", "supervisor"],
   /** A delivery's trace keys and fingerprint deposit: the delivering organisations. */
@@ -178,6 +180,16 @@ export class Access {
         });
       case "product":
         return this.require(await this.canSeeProduct(caller, id, await this.grantOfProduct(id)), caller, { kind, id });
+      case "report": {
+        const first = (await this.store.historyOf("report", id))[0];
+        const productId = first ? (first.signed.record.body as { productId: string }).productId : undefined;
+        return this.require(
+          productId !== undefined &&
+            (await this.canSeeProduct(caller, productId, await this.grantOfProduct(productId))),
+          caller,
+          { kind, id },
+        );
+      }
       case "partner":
       case "hop":
       case "certificate": {

@@ -277,6 +277,11 @@ export const SignedListingReport = z.strictObject({
   signer: z.strictObject({ keyName: z.string(), publicKey: z.string() }),
 });
 
+/** A report the service issued: the signed report and its report.issue record's acceptance on chain. */
+export const IssuedListingReport = SignedListingReport.extend({
+  issued: z.strictObject({ recordHash: Hex32, tx: TxRef, leafIndex: Count, receipt: Receipt.nullable() }),
+});
+
 const Derived = z.strictObject({ id: z.string(), view: StateView.nullable(), evidence: Evidence });
 export const GrantAudit = z.strictObject({
   type: z.literal("grant-audit"),

@@ -39,13 +39,22 @@ const json = (schema: z.ZodType) => ({ "application/json": { schema: jsonSchema(
 
 function successes(responses: RouteResponses): Record<string, unknown> {
   return {
-    "200": {
-      description: responses.ndjson ? "OK (as NDJSON: one value of the application/x-ndjson schema a line)" : "OK",
-      content: {
-        ...json(responses[200]),
-        ...(responses.ndjson ? { "application/x-ndjson": { schema: jsonSchema(responses.ndjson, "output") } } : {}),
-      },
-    },
+    ...(responses[200]
+      ? {
+          "200": {
+            description: responses.ndjson
+              ? "OK (as NDJSON: one value of the application/x-ndjson schema a line)"
+              : "OK",
+            content: {
+              ...json(responses[200]),
+              ...(responses.ndjson
+                ? { "application/x-ndjson": { schema: jsonSchema(responses.ndjson, "output") } }
+                : {}),
+            },
+          },
+        }
+      : {}),
+    ...(responses[201] ? { "201": { description: "Created", content: json(responses[201]) } } : {}),
     ...(responses[202]
       ? {
           "202": {
@@ -89,7 +98,13 @@ function pathParameters(path: string) {
 /** A write route's example request: the operation's example body, signed (the generic route shows a product registration). */
 function writeExample(route: Pick<WriteRoute, "deliver"> & { op?: WriteRoute["op"] }): unknown {
   const op = route.op ?? "product.register";
-  if (op === "actor.bootstrap" || op === "anchor.checkpoint" || op === "complaint.lodge" || op === "alert.raise")
+  if (
+    op === "actor.bootstrap" ||
+    op === "anchor.checkpoint" ||
+    op === "complaint.lodge" ||
+    op === "alert.raise" ||
+    op === "report.issue"
+  )
     throw new Error(`${op} has no write route`);
   const body = route.deliver ? DELIVERY_EXAMPLE : OPERATION_EXAMPLES[op];
   return signedExample(op, exampleActor(OPERATIONS[op].roles), body);

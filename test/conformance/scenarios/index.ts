@@ -12,6 +12,7 @@ import { complaintScenarios } from "./complaints.ts";
 import { objectionScenarios } from "./objections.ts";
 import { alertScenarios } from "./alerts.ts";
 import { serviceListScenarios } from "./service-list.ts";
+import { listingScenarios } from "./listing.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
   ...actorScenarios,
@@ -19,6 +20,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...grantScenarios,
   ...partnerScenarios,
   ...productScenarios,
+  ...listingScenarios,
   ...lineageScenarios,
   ...derivationScenarios,
   ...governanceScenarios,

@@ -5,6 +5,7 @@ import {
   granted,
   h,
   hopBody,
+  issueReport,
   productBody,
   withLineage,
   withProduct,
@@ -171,6 +172,7 @@ export const productScenarios: Scenario[] = [
       { ...list, expect: "LINEAGE_INCOMPLETE" },
       { ...delist, expect: "PRODUCT_STATUS_INVALID" },
       { as: "op", op: "lineage.hop", body: hopBody("H1") },
+      issueReport("report"),
       list,
       { view: { kind: "product", id: "P1" }, expect: { status: "listed", reportHash: h("report"), hopCount: 1 } },
       { ...list, expect: "PRODUCT_STATUS_INVALID" },
@@ -204,6 +206,7 @@ export const productScenarios: Scenario[] = [
     rule: "product.list",
     steps: [
       ...withLineage,
+      issueReport("report"),
       { ...list, at: (c) => g1End(c) - 100 },
       delist,
       { ...list, at: (c) => g1End(c), expect: "GRANT_OUTSIDE_TERM" },

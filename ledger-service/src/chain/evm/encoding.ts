@@ -22,6 +22,7 @@ import { EXIT_KINDS } from "../../../../core/records/grant.ts";
 import { ENVIRONMENTS, HOP_OPERATIONS } from "../../../../core/records/lineage.ts";
 import { PRICING_MODELS, type Pricing } from "../../../../core/records/product.ts";
 import type { ServiceListEntry } from "../../../../core/records/service-list.ts";
+import { REPORT_VERDICTS } from "../../../../core/records/report.ts";
 import { UPDATE_FREQUENCIES, type ResourceField, type UpdateFrequency } from "../../../../core/records/resource.ts";
 import { registryInterface } from "./artifacts.ts";
 import { toEvmEnum } from "./enumerations.ts";
@@ -213,6 +214,11 @@ export function callOf(signed: SignedRecord): RegistryCall {
       };
     case "product.reprice":
       return { fn: "repriceProduct", args: [m, id32(b.productId), pricing(b.pricing)] };
+    case "report.issue":
+      return {
+        fn: "issueReport",
+        args: [m, hash32(b.reportHash), id32(b.productId), toEvmEnum(REPORT_VERDICTS, b.verdict)],
+      };
     case "product.list":
       return { fn: "listProduct", args: [m, id32(b.productId), hash32(b.reportHash)] };
     case "product.delist":

@@ -8,6 +8,7 @@ import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
 import { ENVIRONMENTS, HOP_OPERATIONS } from "../../../../core/records/lineage.ts";
 import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
 import { PRICING_MODELS, PRODUCT_STATUSES } from "../../../../core/records/product.ts";
+import { REPORT_VERDICTS } from "../../../../core/records/report.ts";
 import { REVIEW_DECISIONS, UPDATE_FREQUENCIES } from "../../../../core/records/resource.ts";
 
 /**
@@ -36,6 +37,7 @@ export const EVM_ENUMERATIONS = {
   DECISION: OBJECTION_DECISIONS,
   SIGNAL: ALERT_SIGNALS,
   ACTION: ALERT_ACTIONS,
+  VERDICT: REPORT_VERDICTS,
 } as const;
 
 /** The EVM value of `value` in `list` (index + 1); throws for a value the list lacks. */

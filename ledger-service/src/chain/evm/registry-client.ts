@@ -25,6 +25,7 @@ import { EVALUATION_GRADES } from "../../../../core/records/governance.ts";
 import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
 import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
 import { PRICING_MODELS, PRODUCT_STATUSES } from "../../../../core/records/product.ts";
+import { REPORT_VERDICTS } from "../../../../core/records/report.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import { loadArtifact, MODULES, registryInterface } from "./artifacts.ts";
 import {
@@ -32,6 +33,7 @@ import {
   decodeRecordEvent,
   fromHash32,
   fromId32,
+  hash32,
   id32,
   nameOf32,
   originKey,
@@ -101,9 +103,23 @@ export function ruleErrorOf(err: unknown): unknown {
   inputs.forEach((input, i) => {
     const value: unknown = parsed.args[i];
     details[input.name] =
-      input.type === "bytes32" ? nameOf32(value as string) : typeof value === "bigint" ? Number(value) : value;
+      input.type === "bytes32"
+        ? detailOf32(input.name, value as string)
+        : typeof value === "bigint"
+          ? Number(value)
+          : value;
   });
   return new LedgerError(code, detailOf(details), details);
+}
+
+/**
+ * A bytes32 detail as the chaincode names it: a hash (reportHash, or an id that is a report's
+ * hash) as 64 hex, as on the wire; otherwise a short-string id or a known name.
+ */
+function detailOf32(name: string, value: string): string {
+  if (name.endsWith("Hash")) return fromHash32(value);
+  const named = nameOf32(value);
+  return named.startsWith("0x") ? fromHash32(named) : named;
 }
 
 /** The details as one line of text, for the `detail` the chaincode writes in words. */
@@ -177,6 +193,8 @@ function viewable(key: ViewKey): boolean {
   switch (key.kind) {
     case "anchor":
       return key.id.length > 0;
+    case "report":
+      return /^[0-9a-f]{64}$/.test(key.id);
     case "price-cap": {
       const parts = key.id.split("/");
       return parts.length === 2 && parts.every(fits);
@@ -484,6 +502,22 @@ export class RegistryClient {
           priceFen: Number(p.priceFen),
           hopCount: Number(p.hopCount),
           reportHash: fromHash32(p.reportHash),
+        };
+      }
+      case "report": {
+        const [r, latest] = await this.read<[{ productId: string; verdict: bigint; issuedAt: bigint }, string]>(
+          "reportOf",
+          hash32(id),
+        );
+        if (r.productId === ZeroHash) return undefined;
+        return {
+          kind: "report",
+          id,
+          productId: fromId32(r.productId),
+          verdict: fromEvmEnum(REPORT_VERDICTS, r.verdict)!,
+          issuedAt: Number(r.issuedAt),
+          latest: latest === hash32(id),
+          latestReportHash: fromHash32(latest),
         };
       }
       case "hop": {

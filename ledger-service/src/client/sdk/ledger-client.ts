@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sign } from "../../../../core/crypto/sm2.ts";
 import type { ErrorCode } from "../../../../core/errors.ts";
+import type { IssuedReport, ListingReport } from "../../../../core/listing-report.ts";
 import type { OperationBody, OperationName } from "../../../../core/operations.ts";
 import { RECORD_VERSION, signRecord, type LedgerRecord, type SignedRecord } from "../../../../core/record.ts";
 import { HEADERS, canonicalRequest, recordSignatureOf } from "../../../../core/request-signing.ts";
@@ -175,6 +176,16 @@ export class LedgerClient {
     const { status, json, text } = await this.raw("GET", path, undefined, { headers: { accept } });
     if (status >= 400) throw apiError(status, json);
     return text;
+  }
+
+  /** The listing verification report issued last for the product (NOT_FOUND before the first issue). */
+  listingReport(productId: string): Promise<IssuedReport<ListingReport>> {
+    return this.get(`/v1/products/${encodeURIComponent(productId)}/verification-report`);
+  }
+
+  /** Has the service issue the product's listing verification report now (the exchange, the agency): its reportHash is what a listing names. */
+  issueListingReport(productId: string): Promise<IssuedReport<ListingReport>> {
+    return this.request("POST", `/v1/products/${encodeURIComponent(productId)}/verification-report`);
   }
 
   getPublic<T = unknown>(path: string): Promise<T> {

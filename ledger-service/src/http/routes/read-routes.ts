@@ -39,6 +39,7 @@ const KINDS = new Set([
   "partner",
   "price-cap",
   "product",
+  "report",
   "hop",
   "certificate",
   "blacklist",

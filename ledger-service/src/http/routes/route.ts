@@ -39,12 +39,14 @@ export interface ReadRoute {
   readonly handler: (req: Request, res: Response) => Promise<void>;
 }
 
-export interface RouteResponses {
-  readonly 200: z.ZodType;
+/** At least one success: 200, or 201 for a POST that creates (a report issue). */
+export type RouteResponses = (
+  { readonly 200: z.ZodType; readonly 201?: z.ZodType } | { readonly 200?: undefined; readonly 201: z.ZodType }
+) & {
   readonly 202?: z.ZodType;
   /** A 200 that may also come as NDJSON (application/x-ndjson): the schema of each line. */
   readonly ndjson?: z.ZodType;
-}
+};
 
 /** Extra read routes other modules add to the service (trace, reports). */
 export type RouteContributor = (ctx: ServiceContext) => ReadRoute[] | Promise<ReadRoute[]>;
