@@ -29,9 +29,11 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu"],
 });
 try {
-  await playStory(service, clientsFor(service, url));
-  // Anchored, P1's report passes: the queue and report show what the exchange lists.
+  const clients = clientsFor(service, url);
+  await playStory(service, clients);
+  // Anchored, P1's report passes: the queue and the issued report show what the exchange lists.
   await service.anchorNow();
+  await clients.ex.issueListingReport("P1");
   const page = await (await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } })).newPage();
   /** `ready`: what shows once the page's data is in (a table still loading is drawn dimmed). */
   const shot = async (path: string, heading: string, file: string, ready?: string) => {

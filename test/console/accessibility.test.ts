@@ -6,7 +6,11 @@ import { signInAsMember, useConsoleSuite } from "./browser.ts";
 /** axe-core on each page as rendered: no serious or critical violation (WCAG 2.1 A/AA rules). */
 describe("console: accessibility (axe-core)", function () {
   this.timeout(240_000);
-  const t = useConsoleSuite((svc) => playStory(svc.service, clientsFor(svc.service, svc.url)));
+  const t = useConsoleSuite(async (svc) => {
+    const c = clientsFor(svc.service, svc.url);
+    await playStory(svc.service, c);
+    await c.ex.issueListingReport("P1");
+  });
 
   async function seriousViolations(): Promise<string[]> {
     const result = await new AxeBuilder({ page: t.page })

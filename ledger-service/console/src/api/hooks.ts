@@ -17,6 +17,8 @@ export class ApiError extends Error {
     message: string,
     /** What the refusal names (field, id, limit), in the language asked for. */
     readonly detail?: string,
+    /** The same, as the service's keys and values (e.g. kind and id of what was not found). */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
   }
@@ -25,13 +27,14 @@ export class ApiError extends Error {
 export async function publicGet<T>(path: string): Promise<T> {
   const res = await fetch(path, { headers: { accept: "application/json", "accept-language": currentLanguage() } });
   const json = (await res.json().catch(() => undefined)) as
-    { error?: { code: string; message: string; detail?: string } } | undefined;
+    { error?: { code: string; message: string; detail?: string; details?: Record<string, unknown> } } | undefined;
   if (!res.ok)
     throw new ApiError(
       res.status,
       json?.error?.code ?? `HTTP_${res.status}`,
       json?.error?.message ?? res.statusText,
       json?.error?.detail,
+      json?.error?.details,
     );
   return json as T;
 }
@@ -40,7 +43,7 @@ function asApiError(err: unknown): ApiError {
   const e = err as {
     status?: number;
     code?: string;
-    body?: { error?: { message?: string; detail?: string } };
+    body?: { error?: { message?: string; detail?: string; details?: Record<string, unknown> } };
     message?: string;
   };
   if (err instanceof ApiError) return err;
@@ -49,6 +52,7 @@ function asApiError(err: unknown): ApiError {
     e.code ?? "NETWORK",
     e.body?.error?.message ?? e.message ?? String(err),
     e.body?.error?.detail,
+    e.body?.error?.details,
   );
 }
 
@@ -90,6 +94,23 @@ export function useSubmit<O extends OperationName>(
       try {
         const client = session.client.withLanguage(currentLanguage());
         return await client.submitSigned(client.sign(op, body), typeof path === "function" ? path(body) : path);
+      } catch (err) {
+        throw asApiError(err);
+      }
+    },
+    onSuccess: () => void queries.invalidateQueries(),
+  });
+}
+
+/** Sends a signed request without a record (e.g. POST a report issue); refreshes every query after. */
+export function useSignedRequest<T>(method: "POST" | "PUT" | "DELETE", path: string) {
+  const { session } = useSession();
+  const queries = useQueryClient();
+  return useMutation<T, ApiError, void>({
+    mutationFn: async () => {
+      if (!session) throw new ApiError(401, "NOT_SIGNED_IN", "not signed in");
+      try {
+        return await session.client.withLanguage(currentLanguage()).request<T>(method, path);
       } catch (err) {
         throw asApiError(err);
       }

@@ -3,19 +3,20 @@ import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import type {
   Evidence,
+  IssuedReport,
   ListingReport,
   ReportCheck,
-  SignedReport,
   SourceFreshness,
 } from "../../../../../core/listing-report.ts";
-import { useSignedQuery } from "../../api/hooks.ts";
+import { useSignedQuery, useSignedRequest } from "../../api/hooks.ts";
+import { useSession } from "../../session/session.tsx";
 import "./report.css";
 import { HashText } from "../../app/HashText.tsx";
 import { ListingActions } from "./ListingActions.tsx";
 import { RESULT_COLOUR } from "./result-colour.ts";
 
-/** GET /v1/products/:productId/verification-report as the service signs it. */
-type SignedListingReport = SignedReport<ListingReport>;
+/** GET /v1/products/:productId/verification-report: the report issued last, signed and recorded on chain. */
+type SignedListingReport = IssuedReport<ListingReport>;
 
 function ProductPicker() {
   const { t } = useTranslation("exchange");
@@ -72,6 +73,8 @@ export default function ReportPage() {
   const q = useSignedQuery<SignedListingReport>(
     productId ? `/v1/products/${encodeURIComponent(productId)}/verification-report` : undefined,
   );
+  // A product the ledger holds whose report nobody has issued yet (not a failure: the next step).
+  const notIssued = q.error?.code === "NOT_FOUND" && q.error.details?.kind === "report";
   return (
     <div className="listing-report">
       <Typography.Title level={2}>{t("report.title")}</Typography.Title>
@@ -79,8 +82,43 @@ export default function ReportPage() {
         <ProductPicker />
       </div>
       {productId && q.isLoading && <Spin />}
-      {q.error && <Alert type="error" showIcon title={`${t("common:requestFailed")}: ${q.error.message}`} />}
+      {q.error &&
+        (notIssued ? (
+          <Alert type="info" showIcon title={t("issue.none", { productId })} />
+        ) : (
+          <Alert type="error" showIcon title={`${t("common:requestFailed")}: ${q.error.message}`} />
+        ))}
+      {productId && (q.data || notIssued) && <IssueReport productId={productId} issued={Boolean(q.data)} />}
       {q.data && <Report signed={q.data} />}
+    </div>
+  );
+}
+
+/**
+ * The exchange (or the agency) has the service issue the product's report now: built at the
+ * chain's time and its hash recorded on chain; only the latest issued, passing report may be listed.
+ */
+function IssueReport({ productId, issued }: { productId: string; issued: boolean }) {
+  const { t } = useTranslation("exchange");
+  const { session } = useSession();
+  const issue = useSignedRequest<SignedListingReport>(
+    "POST",
+    `/v1/products/${encodeURIComponent(productId)}/verification-report`,
+  );
+  if (session?.role !== "exchange" && session?.role !== "agency") return null;
+  return (
+    <div className="report-no-print listing-actions">
+      <Button loading={issue.isPending} onClick={() => issue.mutate()}>
+        {t(issued ? "issue.again" : "issue.issue")}
+      </Button>
+      {issue.error && (
+        <Alert
+          type="error"
+          showIcon
+          title={t("listing.refused", { message: issue.error.message })}
+          description={issue.error.detail}
+        />
+      )}
     </div>
   );
 }
@@ -98,6 +136,10 @@ function Report({ signed }: { signed: SignedListingReport }) {
         </Descriptions.Item>
         <Descriptions.Item label="reportHash">
           <HashText>{signed.reportHash}</HashText>
+        </Descriptions.Item>
+        <Descriptions.Item label={t("issue.record")}>
+          {t("report.block")} {signed.issued.tx.blockNumber} · {t("report.leaf")} {signed.issued.leafIndex} ·{" "}
+          <HashText>{signed.issued.recordHash}</HashText>
         </Descriptions.Item>
         <Descriptions.Item label={t("report.signature")}>
           <HashText>{signed.signature}</HashText>

@@ -2,6 +2,10 @@ import { registerTexts } from "../../i18n/i18n.ts";
 
 registerTexts("exchange", {
   zh: {
+    "issue.none": "产品 {{productId}} 尚未出具上架核验报告。",
+    "issue.issue": "出具报告",
+    "issue.again": "重新出具报告",
+    "issue.record": "出具记录（上链）",
     "queue.title": "待上架产品",
     "queue.intro":
       "已登记、尚未上架的数据产品，以及其上架核验报告当前的结论和不通过的核验项。点击产品查看报告，报告通过后可在报告页上架。",
@@ -57,6 +61,10 @@ registerTexts("exchange", {
     "report.checkTitle.evidence": "存证可验证",
   },
   en: {
+    "issue.none": "No listing verification report has been issued for product {{productId}} yet.",
+    "issue.issue": "Issue the report",
+    "issue.again": "Issue a new report",
+    "issue.record": "Issue record (on chain)",
     "queue.title": "Awaiting listing",
     "queue.intro":
       "Products registered and not yet listed, with the verdict their listing verification report has now and the checks that fail. Open a product's report; a passing report can be listed from there.",
