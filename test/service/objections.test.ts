@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import type { ListingReport } from "../../core/listing-report.ts";
 import type { OverdueItem } from "../../core/overdue.ts";
 import { objectionDeadline } from "../../core/time.ts";
 import type { LedgerClient, SubmitResponse } from "../../ledger-service/src/client/sdk/ledger-client.ts";
@@ -30,7 +29,8 @@ describe("objections: overdue answers and the listing verification report", func
     (await c[who].get<{ items: OverdueItem[] }>(`/v1/overdue?at=${at}`)).items.filter(
       (i) => i.kind === "objection-answer",
     );
-  const report = async () => (await c.ex.get<{ report: ListingReport }>("/v1/products/P1/verification-report")).report;
+  // Issued anew each time, so that it reflects the objections as they stand.
+  const report = async () => (await c.ex.issueListingReport("P1")).report;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-objections-"));

@@ -39,7 +39,7 @@ describe("listing report: a delivery whose signed record marks no cell fails the
   let c: Record<ActorName, LedgerClient>;
 
   const deliveryMode = async () => {
-    const signed = await c.ex.get<SignedReport<ListingReport>>("/v1/products/P1/verification-report");
+    const signed = await c.ex.issueListingReport("P1");
     return signed.report.checks.find((x) => x.id === "delivery-mode")!;
   };
 

@@ -8,7 +8,7 @@ import type { ServiceListView } from "../../core/views.ts";
 import { LedgerApiError } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import type { RunningService } from "../../ledger-service/src/service.ts";
 import type { Scenario, Step } from "../../scripts/scenarios/scenario.ts";
-import { granted, h, productBody, serviceListBody, withLineage } from "../../scripts/scenarios/fixtures.ts";
+import { granted, productBody, serviceListBody, withLineage } from "../../scripts/scenarios/fixtures.ts";
 import { org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { ResponseCheck } from "./openapi-check.ts";
 import { clientOf, DAY, playOverHttp, scenario, serviceWith } from "./scenario-over-http.ts";
@@ -63,11 +63,10 @@ describe("service lists: published at least every 91 days, overdue after", funct
   });
 
   it("shows the last publication to the public; published 91 days ago is on time, 92 days ago overdue", async () => {
-    await play([
-      ...withLineage,
-      { as: "ex", op: "product.list", body: { productId: "P1", reportHash: h("r") } },
-      publish,
-    ]);
+    await play(withLineage);
+    await service!.anchorNow();
+    const issued = await clientOf(service!, "ex").issueListingReport("P1");
+    await play([{ as: "ex", op: "product.list", body: { productId: "P1", reportHash: issued.reportHash } }, publish]);
     const view = (await duty())!;
     const [latest] = await service!.store.historyOf("service-list", org("op"));
     expect(view.publishedAt).to.equal(latest!.blockTime);

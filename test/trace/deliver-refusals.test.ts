@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import type { ReportCheck, SignedReport, ListingReport } from "../../core/listing-report.ts";
+import type { ReportCheck } from "../../core/listing-report.ts";
 import type { LineageHop } from "../../core/records/lineage.ts";
 import { sealKey, writeKeyFile } from "../../core/keyfile.ts";
 import type { DeliverSummary } from "../../ledger-service/src/client/operator/delivery.ts";
@@ -206,7 +206,7 @@ describe("pdl deliver refuses a watermark spec that would ship an unwatermarked 
       c.op.sign("lineage.hop", deliverBody("D-LOW", { delivery: delivery({ markedCells: 30 }) }) as never),
       "/v1/deliveries",
     );
-    const signed = await c.ex.get<SignedReport<ListingReport>>("/v1/products/P1/verification-report");
+    const signed = await c.ex.issueListingReport("P1");
     const check = signed.report.checks.find((x: ReportCheck) => x.id === "delivery-mode")!;
     expect(check.result).to.equal("pass");
     expect(check.detail).to.include(`D-AT-MIN ${RECORDS}`).and.include("D-LOW 30").and.include("D1 120");
