@@ -11,8 +11,6 @@ import {
 } from "../chain/backend.ts";
 import type { OutcomeEntry, OutcomeStore } from "./outcomes.ts";
 import type { Caller } from "./access.ts";
-import { checkListingReport } from "./listing-check.ts";
-import type { ProductListing } from "../../../core/records/product.ts";
 import type { Indexer } from "../indexes/indexer.ts";
 import type { IndexStore } from "../indexes/index-store.ts";
 import type { Logger } from "../logger.ts";
@@ -154,14 +152,6 @@ export class RecordService {
         if (!(await this.verifier.verify(recordBytes(signed.record), signed.signature, author.publicKey)))
           throw new LedgerError("BAD_SIGNATURE");
       }
-      // After the preamble's checks the chain makes first: a listing by another role is
-      // NOT_AUTHORIZED there, a replayed one REPLAYED_RECORD.
-      if (
-        record.op === "product.list" &&
-        author.role === "exchange" &&
-        !(await this.store.entryByHash(recordHash(record)))
-      )
-        await checkListingReport(this.backend, record.body as ProductListing);
     }
     return new Promise<AcceptedRecord>((resolve, reject) => {
       this.queue.push({ signed, resolve, reject });
