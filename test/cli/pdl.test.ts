@@ -13,30 +13,10 @@ import { startService, type RunningService } from "../../ledger-service/src/serv
 import { R1_FIELDS } from "../../scripts/scenarios/fixtures.ts";
 import { parseVerifierKey } from "../../ledger-service/src/log/checkpoint.ts";
 import { registerActor } from "../service/register-actor.ts";
+import { runPdl as pdl, type PdlRun as Run } from "./run-pdl.ts";
 
-const PDL = fileURLToPath(new URL("../../bin/pdl.js", import.meta.url));
 const ADMIN = fileURLToPath(new URL("../../ledger-service/src/admin.ts", import.meta.url));
 const PASSPHRASE = "cli test passphrase";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function pdl(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [PDL, ...args],
-      { env: { ...process.env, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-    if (stdin !== undefined) child.stdin!.end(stdin);
-  });
-}
 
 /** The server's maintenance entry point (`npm run reindex`), run as a process like `pdl`. */
 function admin(args: string[], env: Record<string, string> = {}): Promise<Run> {

@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import type { ReportCheck } from "../../core/listing-report.ts";
 import type { LineageHop } from "../../core/records/lineage.ts";
@@ -17,6 +15,7 @@ import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts"
 import { MEMBERS, org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { testConfig } from "../service/test-config.ts";
 import { SPEC, writeDataset } from "./helpers.ts";
+import { runPdl as pdl, type PdlRun as Run } from "../cli/run-pdl.ts";
 
 /**
  * A typo in a watermark spec ships no unwatermarked delivery (issue 15, defect 7): `pdl deliver`
@@ -25,28 +24,8 @@ import { SPEC, writeDataset } from "./helpers.ts";
  * limit, exit 1, and nothing written: no copy, no chain record. The chain records the number of
  * marked cells and refuses fewer than 30; the listing report shows the count of each delivery.
  */
-const PDL = fileURLToPath(new URL("../../bin/pdl.js", import.meta.url));
 const PASSPHRASE = "refusal test passphrase";
 const RECORDS = 300;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function pdl(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [PDL, ...args],
-      { env: { ...process.env, ...env }, timeout: 120_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 type ErrorBody = { error: { code: string; details?: Record<string, unknown> } };
 

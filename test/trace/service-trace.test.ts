@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { sm3 } from "../../core/crypto/sm3.ts";
 import type { DestructionCertificate } from "../../core/records/destruction.ts";
@@ -35,35 +33,16 @@ import { delivery, deliverBody, h } from "../../scripts/scenarios/fixtures.ts";
 import { MEMBERS, org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 import { SPEC, shuffle, writeDataset } from "./helpers.ts";
+import { runPdl as pdl } from "../cli/run-pdl.ts";
 
 /**
  * Leak tracing end to end on the running service (embedded chain): the operator delivers one
  * product to two recipients with `deliverAndRegister` (what `pdl deliver` runs), the supervisor
  * traces leaked files with `traceFile` (what `pdl trace` runs), and the CLI does both.
  */
-const PDL = fileURLToPath(new URL("../../bin/pdl.js", import.meta.url));
 const PASSPHRASE = "trace test passphrase";
 const RECORDS = 9000;
 const LEAKED = 50;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function pdl(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [PDL, ...args],
-      { env: { ...process.env, ...env }, timeout: 120_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
