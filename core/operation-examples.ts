@@ -173,7 +173,7 @@ export const DELIVERY_EXAMPLE: OperationBody<"lineage.hop"> = {
 export const HASH_FIELDS: Readonly<Record<string, string>> = {
   schemaHash: "SM3 of the RFC 8785 form of the resource's field list (schemaHashOf in core/records/resource.ts)",
   reportHash:
-    "SM3 of the report the record rests on: the source unit's review report, the annual evaluation report, or for a listing the reportHash of the service's listing verification report",
+    "SM3 of the report the record rests on: the source unit's review report, the annual evaluation report, or for a listing the reportHash of the latest listing verification report the service issued for the product (`pdl report <productId> --issue`)",
   agreementHash: "SM3 of the signed authorization agreement between the agency and the operator",
   planHash: "SM3 of the operator's exit plan (data handover, destruction, customer notice)",
   jointLiabilityHash: "SM3 of the joint-liability agreement between the operator and the partner",
