@@ -88,16 +88,29 @@ export interface Presence {
   readonly statuses: string;
 }
 
+/**
+ * A read answered 429 says nothing about the record: wait as Retry-After asks (a few times) and
+ * read again, so that a rate limit is never judged as a lost write.
+ */
+async function readPatiently(client: LedgerClient, path: string) {
+  for (let attempt = 0; ; attempt++) {
+    const res = await client.raw("GET", path);
+    if (res.status !== 429 || attempt === 3) return res;
+    const seconds = Number(res.headers.get("retry-after") ?? 1);
+    await new Promise((ok) => setTimeout(ok, Math.min(Math.max(seconds, 1), 65) * 1000));
+  }
+}
+
 export async function presenceOf(client: LedgerClient, s: Omit<Sent, "answer">, logKey: string): Promise<Presence> {
-  const hop = await client.raw("GET", `/v1/hops/${encodeURIComponent(s.id)}`);
-  const receipt = await client.raw("GET", `/v1/receipts/${s.hash}`);
+  const hop = await readPatiently(client, `/v1/hops/${encodeURIComponent(s.id)}`);
+  const receipt = await readPatiently(client, `/v1/receipts/${s.hash}`);
   let receiptOk = false;
   if (receipt.status === 200) {
     const v = verifyReceiptOffline(receipt.json, logKey);
     const entry = (receipt.json as { entry?: { recordHash?: string } }).entry;
     receiptOk = v.ok && entry?.recordHash === s.hash;
   }
-  if (hop.status >= 500 || receipt.status >= 500)
+  if (hop.status >= 500 || receipt.status >= 500 || hop.status === 429 || receipt.status === 429)
     throw new Error(`reading ${s.id}: hop ${hop.status}, receipt ${receipt.status}`);
   return {
     indexed: hop.status === 200,

@@ -33,8 +33,10 @@ function limiter(
     skipSuccessfulRequests: countRefusedOnly,
     // Addresses go through ipKeyGenerator (IPv6 by /56), which the source check cannot see.
     validate: { keyGeneratorIpFallback: false },
-    // A 429 itself is not another refusal to count.
-    requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode === 429,
+    // Only the client's own faults count as refusals: a 429 is not another one, and a 5xx (the
+    // chain unavailable, the service failing) is ours, so a client whose writes met an outage is
+    // not then locked out of reading what became of them.
+    requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode === 429 || res.statusCode >= 500,
     handler: (_req, _res, next) =>
       next(
         new LedgerError("RATE_LIMITED", `more than ${limit} ${what} in ${windowSeconds} s`, {
@@ -56,8 +58,8 @@ export function perCaller(limits: RateLimits): RequestHandler {
 }
 
 /**
- * Refused requests per client address, before any signature is verified: a client sending bad
- * input (forged, malformed, replayed) is slowed down before it costs SM2 verifications.
+ * Refused requests (4xx answers) per client address, before any signature is verified: a client
+ * sending bad input (forged, malformed, replayed) is slowed down before it costs SM2 verifications.
  */
 export function refusedPerAddress(limits: RateLimits): RequestHandler {
   return limiter(
