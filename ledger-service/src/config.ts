@@ -56,7 +56,7 @@ export const ConfigSchema = z.strictObject({
     rateWindowSeconds: z.number().int().min(1).max(3600),
     /** Signed requests per caller (organisation) and window; then 429 with Retry-After. */
     ratePerCaller: z.number().int().min(1),
-    /** Refused requests (4xx) per client address and window, before authentication. */
+    /** Refused requests (4xx but 404) per client address and window, before authentication. */
     rateRefusedPerAddress: z.number().int().min(1),
     /** Public (unsigned) requests per client address and window. */
     ratePublicPerAddress: z.number().int().min(1),

@@ -6,9 +6,9 @@ import type { LedgerError } from "../../core/errors.ts";
 import { refusedPerAddress } from "../../ledger-service/src/http/rate-limits.ts";
 
 /**
- * The refused-requests limit counts the client's own faults (4xx) only. During a chain outage
- * every write is answered 503; if those counted, a client would be locked out (429) of the very
- * reads that tell it what became of its writes.
+ * The refused-requests limit counts the client's own faults (4xx but 404) only. During a chain
+ * outage every write is answered 503 and its receipt 404; if those counted, a client would be
+ * locked out (429) of the very reads that tell it what became of its writes.
  */
 describe("refused requests per address", () => {
   let server: Server;
@@ -31,9 +31,10 @@ describe("refused requests per address", () => {
 
   const get = async (code: number) => (await fetch(`${base}/status/${code}`)).status;
 
-  it("does not count 5xx answers, counts 4xx ones, and then answers 429 naming the limit", async () => {
+  it("does not count 5xx or 404 answers, counts other 4xx ones, and then answers 429 naming the limit", async () => {
     for (let i = 0; i < 20; i++) expect(await get(503), `503 number ${i + 1}`).to.equal(503);
     for (let i = 0; i < 20; i++) expect(await get(500)).to.equal(500);
+    for (let i = 0; i < 20; i++) expect(await get(404)).to.equal(404);
     expect(await get(200)).to.equal(200);
     for (let i = 0; i < 3; i++) expect(await get(400), `400 number ${i + 1}`).to.equal(400);
     const res = await fetch(`${base}/status/200`);

@@ -33,10 +33,12 @@ function limiter(
     skipSuccessfulRequests: countRefusedOnly,
     // Addresses go through ipKeyGenerator (IPv6 by /56), which the source check cannot see.
     validate: { keyGeneratorIpFallback: false },
-    // Only the client's own faults count as refusals: a 429 is not another one, and a 5xx (the
-    // chain unavailable, the service failing) is ours, so a client whose writes met an outage is
-    // not then locked out of reading what became of them.
-    requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode === 429 || res.statusCode >= 500,
+    // Only the client's own faults count as refusals. Not counted: a 429 (not another refusal);
+    // a 404 (an answer: a client polling for its write's receipt sees 404 until it is indexed);
+    // a 5xx (ours: the chain unavailable, the service failing). Otherwise a client whose writes met
+    // an outage would be locked out of the reads that tell it what became of them.
+    requestWasSuccessful: (_req, res) =>
+      res.statusCode < 400 || res.statusCode === 404 || res.statusCode === 429 || res.statusCode >= 500,
     handler: (_req, _res, next) =>
       next(
         new LedgerError("RATE_LIMITED", `more than ${limit} ${what} in ${windowSeconds} s`, {
@@ -58,7 +60,7 @@ export function perCaller(limits: RateLimits): RequestHandler {
 }
 
 /**
- * Refused requests (4xx answers) per client address, before any signature is verified: a client
+ * Refused requests (4xx answers but 404) per client address, before any signature is verified: a client
  * sending bad input (forged, malformed, replayed) is slowed down before it costs SM2 verifications.
  */
 export function refusedPerAddress(limits: RateLimits): RequestHandler {
