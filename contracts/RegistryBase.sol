@@ -329,13 +329,15 @@ abstract contract RegistryBase {
     mapping(bytes32 => ServiceListDuty) internal serviceLists;
 
     // ---- errors: the rulebook's codes (core/errors.ts) in PascalCase --------------------------
-    error NotAuthorized();
-    error ReplayedRecord();
+    /// The author (or, for the bootstrap, the agency being registered) that may not do this.
+    error NotAuthorized(bytes32 orgId);
+    error ReplayedRecord(bytes32 recordHash);
     /// The id of the record that already exists.
     error DuplicateId(bytes32 id);
     /// The id of the record that does not exist.
     error NotFound(bytes32 id);
-    error AlreadyBootstrapped();
+    /// The agency already registered.
+    error AlreadyBootstrapped(bytes32 orgId);
     error ActorRoleInvalid(bytes32 orgId);
     error InvalidRecord();
     error SourceReviewMissing();
@@ -349,7 +351,7 @@ abstract contract RegistryBase {
     error GrantNotActive(bytes32 grantId);
     error GrantOutsideTerm(bytes32 grantId);
     error GrantStatusInvalid(bytes32 grantId);
-    error RegrantForbidden();
+    error RegrantForbidden(bytes32 orgId);
     error OrgBlacklisted(bytes32 orgId, uint256 bannedUntil);
     error ExitNoticeMissing(bytes32 grantId);
     error ExitNoticeTooShort(uint256 earliestExit);
@@ -438,13 +440,13 @@ abstract contract RegistryBase {
     function _preamble(Meta calldata m, uint256 roleMask, bool replayable) internal returns (uint8 role) {
         Actor storage author = actors[m.author];
         role = author.role;
-        if (role == 0) revert NotAuthorized();
-        if (msg.sender != author.account && msg.sender != actors[agencyOrg].account) revert NotAuthorized();
+        if (role == 0) revert NotAuthorized(m.author);
+        if (msg.sender != author.account && msg.sender != actors[agencyOrg].account) revert NotAuthorized(m.author);
         if (replayable) {
-            if (seen[m.recordHash]) revert ReplayedRecord();
+            if (seen[m.recordHash]) revert ReplayedRecord(m.recordHash);
             seen[m.recordHash] = true;
         }
-        if (roleMask & _bit(role) == 0) revert NotAuthorized();
+        if (roleMask & _bit(role) == 0) revert NotAuthorized(m.author);
     }
 
     // ---- shared checks ------------------------------------------------------------------------

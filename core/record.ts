@@ -96,5 +96,8 @@ export function verifyRecord(signed: SignedRecord, publicKeyHex: string): boolea
 
 /** Throws BAD_SIGNATURE unless the record verifies against the author's registered key. */
 export function assertRecordSignature(signed: SignedRecord, publicKeyHex: string): void {
-  if (!verifyRecord(signed, publicKeyHex)) throw new LedgerError("BAD_SIGNATURE");
+  if (!verifyRecord(signed, publicKeyHex))
+    throw new LedgerError("BAD_SIGNATURE", `the record does not verify against ${signed.record.actor}'s key`, {
+      orgId: signed.record.actor,
+    });
 }

@@ -36,10 +36,10 @@ contract ActorModule is RegistryBase {
 
     /// @notice The agency registers itself; only the deployer may send this, once.
     function bootstrap(Meta calldata m, ActorIn calldata a) external {
-        if (agencyOrg != bytes32(0)) revert AlreadyBootstrapped();
+        if (agencyOrg != bytes32(0)) revert AlreadyBootstrapped(agencyOrg);
         if (a.role != ROLE_AGENCY) revert ActorRoleInvalid(a.orgId);
         if (m.author != a.orgId) revert InvalidRecord();
-        if (msg.sender != deployer) revert NotAuthorized();
+        if (msg.sender != deployer) revert NotAuthorized(a.orgId);
         agencyOrg = a.orgId;
         _storeActor(a);
         emit AgencyBootstrapped(a.orgId, m.recordHash, m.signedRecord);

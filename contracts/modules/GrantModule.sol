@@ -25,7 +25,7 @@ contract GrantModule is RegistryBase {
         if (role == ROLE_OPERATOR || role == ROLE_PARTNER) {
             // Operators and partners may never re-grant (the preamble's role step, named).
             _preamble(m, _bit(role), false);
-            revert RegrantForbidden();
+            revert RegrantForbidden(m.author);
         }
         _preamble(m, _bit(ROLE_AGENCY), false);
         Grant storage grant = grants[g.id];
@@ -89,7 +89,7 @@ contract GrantModule is RegistryBase {
     function fileExitNotice(Meta calldata m, bytes32 id, bytes32 planHash) external {
         _preamble(m, _bit(ROLE_OPERATOR), true);
         Grant storage g = _requireGrant(id);
-        if (m.author != g.grantee) revert NotAuthorized();
+        if (m.author != g.grantee) revert NotAuthorized(m.author);
         if (g.status != GRANT_ACTIVE && g.status != GRANT_SUSPENDED) revert GrantStatusInvalid(id);
         if (g.exitNoticeAt != 0) revert DuplicateId(id);
         g.exitNoticeAt = _now();

@@ -100,7 +100,7 @@ contract OversightModule is RegistryBase {
         bytes32[] storage units = resources[o.resourceId].sourceUnits;
         bool unit = false;
         for (uint256 i = 0; i < units.length; i++) if (units[i] == m.author) unit = true;
-        if (!unit) revert NotAuthorized();
+        if (!unit) revert NotAuthorized(m.author);
         if (o.decision != 0) revert CaseClosed(id);
         o.decision = decision;
         o.answeredAt = _now();

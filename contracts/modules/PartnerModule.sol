@@ -25,7 +25,7 @@ contract PartnerModule is RegistryBase {
         Admission storage adm = admissions[a.id];
         if (adm.status != 0) revert DuplicateId(a.id);
         Grant storage g = _requireGrant(a.grantId);
-        if (m.author != g.grantee) revert NotAuthorized();
+        if (m.author != g.grantee) revert NotAuthorized(m.author);
         if (g.status != GRANT_ACTIVE) revert GrantNotActive(a.grantId);
         if (!_inForce(g)) revert GrantOutsideTerm(a.grantId);
         _requireRole(a.partner, ROLE_PARTNER);
@@ -76,7 +76,7 @@ contract PartnerModule is RegistryBase {
         uint8 role = _preamble(m, _bit(ROLE_AGENCY) | _bit(ROLE_OPERATOR), true);
         Admission storage adm = admissions[id];
         if (adm.status == 0) revert NotFound(id);
-        if (role == ROLE_OPERATOR && grants[adm.grantId].grantee != m.author) revert NotAuthorized();
+        if (role == ROLE_OPERATOR && grants[adm.grantId].grantee != m.author) revert NotAuthorized(m.author);
         if (adm.status != PARTNER_PROPOSED && adm.status != PARTNER_APPROVED) revert PartnerStatusInvalid(id);
         adm.status = PARTNER_REVOKED;
         delete liveAdmission[adm.grantId][adm.partner];

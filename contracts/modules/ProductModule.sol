@@ -68,7 +68,7 @@ contract ProductModule is RegistryBase {
         Product storage prod = products[p.id];
         if (prod.status != 0) revert DuplicateId(p.id);
         Grant storage g = _requireGrant(p.grantId);
-        if (m.author != g.grantee) revert NotAuthorized();
+        if (m.author != g.grantee) revert NotAuthorized(m.author);
         _requireUsable(p.grantId, g);
         for (uint256 i = 0; i < p.sources.length; i++) {
             if (grantResource[p.grantId][p.sources[i]] == 0) revert ResourceNotGranted(p.sources[i]);
@@ -91,7 +91,7 @@ contract ProductModule is RegistryBase {
         _preamble(m, _bit(ROLE_OPERATOR), true);
         Product storage prod = products[id];
         if (prod.status == 0) revert NotFound(id);
-        if (prod.operator_ != m.author) revert NotAuthorized();
+        if (prod.operator_ != m.author) revert NotAuthorized(m.author);
         _requirePricing(prod.domain, p);
         prod.model = p.model;
         prod.chargeUnit = p.chargeUnit;

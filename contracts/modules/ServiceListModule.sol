@@ -16,7 +16,7 @@ contract ServiceListModule is RegistryBase {
     /// @notice serviceList.publish: the operator's list, each entry one of its products at its registered fee.
     function publishServiceList(Meta calldata m, bytes32 operator, EntryIn[] calldata entries) external {
         _preamble(m, _bit(ROLE_OPERATOR), true);
-        if (m.author != operator) revert NotAuthorized();
+        if (m.author != operator) revert NotAuthorized(m.author);
         for (uint256 i = 0; i < entries.length; i++) _requireAgrees(m.author, i, entries[i]);
         ServiceListDuty storage duty = serviceLists[operator];
         // A chain whose products predate the duty has no clock for them yet: it starts with this list.

@@ -78,7 +78,7 @@ describe("anchors on request", function () {
     expect((await anchorOf()).anchor?.treeSize).to.equal(size);
   });
 
-  it("the agency may ask too; other roles are refused naming their role, and nothing is anchored", async () => {
+  it("the agency may ask too; other roles are refused naming themselves and their role, and nothing is anchored", async () => {
     expect((await c.agency.anchorNow()).anchor.treeSize).to.be.greaterThan(0);
     const anchored = (await latestAnchor())?.treeSize;
     for (const who of ["op", "pa", "su1", "sup", "con"] as const) {
@@ -87,9 +87,9 @@ describe("anchors on request", function () {
       expect([status, refusal.code, refusal.details], who).to.deep.equal([
         403,
         "NOT_AUTHORIZED",
-        { role: MEMBERS[who].role },
+        { orgId: org(who), role: MEMBERS[who].role },
       ]);
-      expect(refusal.detail).to.equal(`角色：${MEMBERS[who].role}`);
+      expect(refusal.detail).to.equal(`组织：${org(who)}；角色：${MEMBERS[who].role}`);
     }
     expect((await latestAnchor())?.treeSize, "no anchor for a refused request").to.equal(anchored);
   });

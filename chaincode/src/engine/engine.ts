@@ -89,18 +89,34 @@ export async function execute(ctx: TxContext, expectedOp: OperationName, input: 
     await bootstrap(ctx, signed as SignedRecord<"actor.bootstrap">);
   } else {
     const author = await ctx.ledger.get<ActorState>(K.actor, record.actor);
-    ensure(author, "NOT_AUTHORIZED", `${record.actor} is not a registered actor`);
-    ensure(verifyRecord(signed, author.publicKey), "BAD_SIGNATURE");
+    ensure(author, "NOT_AUTHORIZED", `${record.actor} is not a registered actor`, { orgId: record.actor });
+    ensure(
+      verifyRecord(signed, author.publicKey),
+      "BAD_SIGNATURE",
+      `the record does not verify against ${author.orgId}'s key`,
+      {
+        orgId: author.orgId,
+      },
+    );
     ensure(
       isBound(ctx.submitter, author),
       "NOT_AUTHORIZED",
       `the submitter (${ctx.submitter.mspId}) is not bound to ${author.orgId}`,
+      { orgId: author.orgId },
     );
-    if (isReplayable(record.op)) ensure(!(await ctx.ledger.has(K.seen, recordHash)), "REPLAYED_RECORD");
+    if (isReplayable(record.op))
+      ensure(
+        !(await ctx.ledger.has(K.seen, recordHash)),
+        "REPLAYED_RECORD",
+        `record ${recordHash} was accepted before`,
+        {
+          recordHash,
+        },
+      );
     if (!(spec.roles as readonly string[]).includes(author.role)) {
       if (record.op === "grant.issue" && (author.role === "operator" || author.role === "partner"))
-        throw new LedgerError("REGRANT_FORBIDDEN");
-      throw new LedgerError("NOT_AUTHORIZED", `a ${author.role} may not ${record.op}`);
+        throw new LedgerError("REGRANT_FORBIDDEN", `${author.orgId} is a ${author.role}`, { orgId: author.orgId });
+      throw new LedgerError("NOT_AUTHORIZED", `a ${author.role} may not ${record.op}`, { orgId: author.orgId });
     }
     const tx: Tx = { ...ctx, signed, record, recordHash, author };
     await (HANDLERS[record.op as Exclude<OperationName, "actor.bootstrap">] as Handler<OperationName>)(tx, record.body);
@@ -112,7 +128,8 @@ export async function execute(ctx: TxContext, expectedOp: OperationName, input: 
 
 async function bootstrap(ctx: TxContext, signed: SignedRecord<"actor.bootstrap">): Promise<void> {
   const body = signed.record.body;
-  ensure(!(await ctx.ledger.has(K.meta, "agency")), "ALREADY_BOOTSTRAPPED");
+  const agency = await ctx.ledger.get<string>(K.meta, "agency");
+  ensure(agency === undefined, "ALREADY_BOOTSTRAPPED", `the agency is ${agency}`, { orgId: agency });
   ensure(body.role === "agency", "ACTOR_ROLE_INVALID", "the bootstrap actor is the implementing agency", {
     orgId: body.orgId,
   });
@@ -121,8 +138,12 @@ async function bootstrap(ctx: TxContext, signed: SignedRecord<"actor.bootstrap">
     "INVALID_RECORD",
     "the bootstrap record must be authored by the agency itself",
   );
-  ensure(verifyRecord(signed, body.publicKey), "BAD_SIGNATURE");
-  ensure(isRelay(ctx.submitter), "NOT_AUTHORIZED", "only an identity with pdl.role=agency may bootstrap");
+  ensure(verifyRecord(signed, body.publicKey), "BAD_SIGNATURE", "the record does not verify against its own key", {
+    orgId: body.orgId,
+  });
+  ensure(isRelay(ctx.submitter), "NOT_AUTHORIZED", "only an identity with pdl.role=agency may bootstrap", {
+    orgId: body.orgId,
+  });
   ctx.ledger.put(K.meta, ["agency"], body.orgId);
   ctx.ledger.put(K.actor, [body.orgId], body satisfies ActorState);
   if (body.evmAddress) ctx.ledger.put(K.evmAddress, [body.evmAddress], body.orgId);

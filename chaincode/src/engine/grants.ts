@@ -89,7 +89,9 @@ export const revokeGrant: Handler<"grant.revoke"> = async ({ ledger, now }, body
 /** grant.exitNotice: the grantee files its exit plan; a voluntary exit may start 3 months later. */
 export const fileExitNotice: Handler<"grant.exitNotice"> = async ({ ledger, now, author }, body) => {
   const grant = await requireGrant(ledger, body.grantId);
-  ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee files an exit notice");
+  ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee files an exit notice", {
+    orgId: author.orgId,
+  });
   ensureStatus(grant, ["active", "suspended"]);
   ensure(!(await ledger.has(K.notice, grant.id)), "DUPLICATE_ID", `an exit notice for ${grant.id} is already on file`, {
     id: grant.id,

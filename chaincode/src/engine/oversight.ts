@@ -86,6 +86,7 @@ export const answerObjection: Handler<"objection.answer"> = async ({ ledger, now
     resource.sourceUnits.includes(author.orgId),
     "NOT_AUTHORIZED",
     `${author.orgId} is not a source unit of ${resource.id}`,
+    { orgId: author.orgId },
   );
   ensure(objection.status === "open", "CASE_CLOSED", `objection ${objection.id} is answered`, { id: objection.id });
   ledger.put(K.objection, [objection.id], {

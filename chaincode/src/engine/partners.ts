@@ -16,7 +16,9 @@ export const proposePartner: Handler<"partner.propose"> = async ({ ledger, now, 
     id: body.id,
   });
   const grant = await requireGrant(ledger, body.grantId);
-  ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee proposes partners");
+  ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee proposes partners", {
+    orgId: author.orgId,
+  });
   ensure(grant.status === "active", "GRANT_NOT_ACTIVE", `grant ${grant.id} is ${grant.status}`, { grantId: grant.id });
   ensure(inForce(grant, now), "GRANT_OUTSIDE_TERM", `grant ${grant.id} is not in force`, { grantId: grant.id });
   await requireActorWithRole(ledger, body.partner, "partner");
@@ -66,7 +68,9 @@ export const revokePartner: Handler<"partner.revoke"> = async ({ ledger, author 
   const admission = await requirePartner(ledger, body.admissionId);
   if (author.role === "operator") {
     const grant = await requireGrant(ledger, admission.grantId);
-    ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the agency or the grantee revokes a partner");
+    ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the agency or the grantee revokes a partner", {
+      orgId: author.orgId,
+    });
   }
   ensure(
     admission.status === "proposed" || admission.status === "approved",

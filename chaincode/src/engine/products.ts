@@ -32,7 +32,9 @@ export const registerProduct: Handler<"product.register"> = async ({ ledger, now
     id: body.id,
   });
   const grant = await requireGrant(ledger, body.grantId);
-  ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee registers products under its grant");
+  ensure(author.orgId === grant.grantee, "NOT_AUTHORIZED", "only the grantee registers products under its grant", {
+    orgId: author.orgId,
+  });
   ensureGrantUsable(grant, now);
   for (const source of body.sources) {
     ensure(
@@ -63,7 +65,9 @@ export const registerProduct: Handler<"product.register"> = async ({ ledger, now
 
 export const repriceProduct: Handler<"product.reprice"> = async ({ ledger, author }, body) => {
   const product = await requireProduct(ledger, body.productId);
-  ensure(author.orgId === product.operator, "NOT_AUTHORIZED", "only the product's operator changes its price");
+  ensure(author.orgId === product.operator, "NOT_AUTHORIZED", "only the product's operator changes its price", {
+    orgId: author.orgId,
+  });
   await ensurePricing(ledger, product.domain, body.pricing);
   ledger.put(K.product, [product.id], {
     ...product,

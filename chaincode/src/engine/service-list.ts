@@ -34,7 +34,9 @@ function registeredFee(product: ProductState): ListedFee {
 
 /** serviceList.publish: every entry one of the author's products, at its registered fee. */
 export const publishServiceList: Handler<"serviceList.publish"> = async ({ ledger, now, author }, body) => {
-  ensure(author.orgId === body.operator, "NOT_AUTHORIZED", "an operator publishes its own list only");
+  ensure(author.orgId === body.operator, "NOT_AUTHORIZED", "an operator publishes its own list only", {
+    orgId: author.orgId,
+  });
   for (const [entry, listed] of body.entries.entries()) {
     const product = await requireProduct(ledger, listed.productId);
     ensure(

@@ -134,11 +134,14 @@ export class RecordService {
   async submit(signed: SignedRecord, caller: Caller | "service"): Promise<AcceptedRecord> {
     const { record } = signed;
     if (caller !== "service" && caller.orgId !== record.actor) {
-      throw new LedgerError("NOT_AUTHORIZED", "the request signer is not the record's author");
+      throw new LedgerError("NOT_AUTHORIZED", `the request signer ${caller.orgId} is not the record's author`, {
+        orgId: caller.orgId,
+      });
     }
     if (record.op !== "actor.bootstrap") {
       const author = await this.store.actor(record.actor);
-      if (!author) throw new LedgerError("NOT_AUTHORIZED", "the author is not a registered actor");
+      if (!author)
+        throw new LedgerError("NOT_AUTHORIZED", `${record.actor} is not a registered actor`, { orgId: record.actor });
       // The EVM variant cannot verify SM2, so this check is the signature gate there (RULEBOOK step 3);
       // a request authenticated by this very signature, key and record has passed it already.
       const verified = caller === "service" ? undefined : caller.verifiedRecord;
@@ -150,7 +153,9 @@ export class RecordService {
       if (!already) {
         this.metrics.sm2Verifications.inc({ signed: "record" });
         if (!(await this.verifier.verify(recordBytes(signed.record), signed.signature, author.publicKey)))
-          throw new LedgerError("BAD_SIGNATURE");
+          throw new LedgerError("BAD_SIGNATURE", `the record does not verify against ${author.orgId}'s key`, {
+            orgId: author.orgId,
+          });
       }
     }
     return new Promise<AcceptedRecord>((resolve, reject) => {

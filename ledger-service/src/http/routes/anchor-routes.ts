@@ -49,6 +49,7 @@ export function anchorOnRequest(d: AnchorOnRequestDeps): ReadRoute {
       const caller = req.caller!;
       if (!(ANCHOR_REQUESTERS as readonly string[]).includes(caller.role))
         throw new LedgerError("NOT_AUTHORIZED", `a ${caller.role} may not ask for an anchor`, {
+          orgId: caller.orgId,
           role: caller.role,
         });
       const parsed = AnchorRequestBody.safeParse(req.body ?? {});

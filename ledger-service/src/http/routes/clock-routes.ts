@@ -49,6 +49,7 @@ export const clockRoutes: RouteContributor = (ctx): ReadRoute[] => {
         const caller = req.caller!;
         if (caller.role !== "agency")
           throw new LedgerError("NOT_AUTHORIZED", "only the implementing agency moves the chain's clock", {
+            orgId: caller.orgId,
             role: caller.role,
           });
         const parsed = AdvanceBody.safeParse(req.body);
