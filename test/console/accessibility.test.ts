@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { expect } from "chai";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
-import { signInAsMember, useConsoleSuite } from "./browser.ts";
+import { AGENCY_PASSPHRASE, signInAsMember, signInWithKey, useConsoleSuite } from "./browser.ts";
 
 /** axe-core on each page as rendered: no serious or critical violation (WCAG 2.1 A/AA rules). */
 describe("console: accessibility (axe-core)", function () {
@@ -45,6 +47,15 @@ describe("console: accessibility (axe-core)", function () {
     await signInAsMember(t.page, t.svc.url, "ex", "axe");
     await t.page.goto(`${t.svc.url}/#/exchange/report/P1`);
     await t.page.getByRole("heading", { name: "核验项" }).waitFor();
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
+
+  it("the agency's dashboard", async () => {
+    const keyFile = readFileSync(join(t.svc.dir, "keys/agency.key.json"), "utf8");
+    await signInWithKey(t.page, t.svc.url, keyFile, AGENCY_PASSPHRASE);
+    await t.page.goto(`${t.svc.url}/#/agency`);
+    await t.page.getByRole("heading", { name: "上链锚定" }).waitFor();
+    await t.page.locator(".agency-overdue .ant-table-placeholder, .agency-overdue tbody tr").first().waitFor();
     expect(await seriousViolations()).to.deep.equal([]);
   });
 });
