@@ -58,4 +58,11 @@ describe("console: accessibility (axe-core)", function () {
     await t.page.locator(".agency-overdue .ant-table-placeholder, .agency-overdue tbody tr").first().waitFor();
     expect(await seriousViolations()).to.deep.equal([]);
   });
+
+  it("the grant audit, signed in as a supervisor", async () => {
+    await signInAsMember(t.page, t.svc.url, "sup", "axe");
+    await t.page.goto(`${t.svc.url}/#/supervisor/grant/G1`);
+    await t.page.getByRole("region", { name: "交付", exact: true }).locator("tbody tr").first().waitFor();
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
 });

@@ -1,9 +1,23 @@
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/route.ts";
 import "./graph/texts.ts";
+import "./audit/texts.ts";
 
-/** The supervisor's pages: the lineage graph of a product. */
+/** The supervisor's pages: the audit of a grant and the lineage graph of a product. */
 export const supervisorRoutes: readonly ConsoleRoute[] = [
+  {
+    path: "/supervisor/grant",
+    title: "audit:title",
+    roles: ["supervisor", "agency", "exchange", "operator", "partner"],
+    menu: "menu.supervisor",
+    page: lazy(() => import("./audit/GrantAuditPage.tsx")),
+  },
+  {
+    path: "/supervisor/grant/:grantId",
+    title: "audit:title",
+    roles: ["supervisor", "agency", "exchange", "operator", "partner"],
+    page: lazy(() => import("./audit/GrantAuditPage.tsx")),
+  },
   {
     path: "/supervisor/graph",
     title: "graph:title",

@@ -15,7 +15,7 @@ import "@xyflow/react/dist/style.css";
 import { Alert, Button, Drawer, Form, Input, Select, Space, Spin, Tag, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
 import { useSignedQuery } from "../../../api/hooks.ts";
 import { layoutLineage, NODE_HEIGHT, NODE_WIDTH } from "./layout.ts";
 import { lineageElements, type GraphNode, type LineageDocument, type NodeKind } from "./lineage-model.ts";
@@ -148,7 +148,13 @@ function Lineage({ doc }: { doc: LineageDocument }) {
         </span>
         {doc.product.grantId && (
           <span>
-            {t("grant")}: <strong>{doc.product.grantId}</strong>
+            {t("grant")}:{" "}
+            <Link
+              to={`/supervisor/grant/${encodeURIComponent(doc.product.grantId)}`}
+              aria-label={t("audit", { grant: doc.product.grantId })}
+            >
+              <strong>{doc.product.grantId}</strong>
+            </Link>
           </span>
         )}
         <span className="lineage-counts">

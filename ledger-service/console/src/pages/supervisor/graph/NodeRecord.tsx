@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { checkReceipt } from "../../../../../src/client/sdk/receipt-check.ts";
 import { usePublicQuery, useSignedQuery } from "../../../api/hooks.ts";
 import { ReceiptChecks } from "../../tools/ReceiptChecks.tsx";
-import type { GraphNode } from "./lineage-model.ts";
+import type { GraphNode, RecordRef } from "./lineage-model.ts";
 import { HashText } from "../../../app/HashText.tsx";
 
 interface HistoryEntry {
@@ -24,7 +24,21 @@ interface HistoryEntry {
  */
 export function NodeRecord({ node }: { node: GraphNode }) {
   const { t } = useTranslation("graph");
-  const ref = node.record;
+  return (
+    <>
+      {node.kind === "artifact" && (
+        <Typography.Paragraph>
+          {t("producedBy", { hop: node.record.id })}: <Typography.Text code>{node.detail}</Typography.Text>
+        </Typography.Paragraph>
+      )}
+      <SignedRecord record={node.record} />
+    </>
+  );
+}
+
+/** A ledger record's first signed entry and its receipt, verified live (also what the grant audit opens). */
+export function SignedRecord({ record: ref }: { record: RecordRef }) {
+  const { t } = useTranslation("graph");
   const history = useSignedQuery<{ history: HistoryEntry[] }>(
     ref.id ? `/v1/records/${ref.kind}/${encodeURIComponent(ref.id)}/history` : undefined,
   );
@@ -32,11 +46,6 @@ export function NodeRecord({ node }: { node: GraphNode }) {
   const recordHash = ref.recordHash ?? first?.recordHash;
   return (
     <>
-      {node.kind === "artifact" && (
-        <Typography.Paragraph>
-          {t("producedBy", { hop: ref.id })}: <Typography.Text code>{node.detail}</Typography.Text>
-        </Typography.Paragraph>
-      )}
       <Typography.Title level={3}>{t("record")}</Typography.Title>
       {history.isLoading && <Spin />}
       {history.error && (

@@ -28,7 +28,7 @@ export type NodeKind = "resource" | "hop" | "artifact" | "delivery" | "recipient
 
 /** The ledger record a node stands for: its history route's kind and id, and the hash when known. */
 export interface RecordRef {
-  readonly kind: "resource" | "hop" | "actor";
+  readonly kind: "resource" | "hop" | "actor" | "grant" | "partner" | "product" | "certificate";
   readonly id: string;
   readonly recordHash?: string;
 }
