@@ -340,13 +340,15 @@ abstract contract RegistryBase {
     error AlreadyBootstrapped(bytes32 orgId);
     error ActorRoleInvalid(bytes32 orgId);
     error InvalidRecord();
-    error SourceReviewMissing();
-    error GradeInconsistent();
-    error SchemaIncompatible();
+    /// The resource and the first of its source units that has not approved the schema.
+    error SourceReviewMissing(bytes32 resourceId, bytes32 orgId);
+    error GradeInconsistent(bytes32 resourceId, uint256 grade);
+    /// The position (from 0) of the first existing field the version drops or changes.
+    error SchemaIncompatible(bytes32 resourceId, uint256 fieldIndex);
     error VersionConflict(uint256 expectedVersion);
     error ResourceNotActive(bytes32 resourceId);
     error FieldUnknown(bytes32 resourceId, bytes32 field);
-    error GrantTermInvalid();
+    error GrantTermInvalid(uint256 validFrom, uint256 validUntil, uint256 now);
     error GrantTermTooLong(uint256 latestEnd);
     error GrantNotActive(bytes32 grantId);
     error GrantOutsideTerm(bytes32 grantId);
@@ -356,7 +358,8 @@ abstract contract RegistryBase {
     error ExitNoticeMissing(bytes32 grantId);
     error ExitNoticeTooShort(uint256 earliestExit);
     error GrantNotExpired(uint256 validUntil);
-    error DestructionIncomplete();
+    /// How many (holder, asset class) certificates are still missing.
+    error DestructionIncomplete(bytes32 grantId, uint256 missing);
     error GrantNotExiting(bytes32 grantId);
     error PartnerOutOfScope();
     error PartnerTermExceedsGrant(uint256 grantValidUntil);

@@ -69,7 +69,7 @@ contract ActorModule is RegistryBase {
 
     function _requireReviewed(bytes32 id, bytes32 schemaHash, bytes32[] storage units) private view {
         for (uint256 i = 0; i < units.length; i++) {
-            if (reviews[id][schemaHash][units[i]] != REVIEW_APPROVED) revert SourceReviewMissing();
+            if (reviews[id][schemaHash][units[i]] != REVIEW_APPROVED) revert SourceReviewMissing(id, units[i]);
         }
     }
 
@@ -84,7 +84,7 @@ contract ActorModule is RegistryBase {
             if (role != ROLE_SOURCE_UNIT) revert ActorRoleInvalid(r.sourceUnits[i]);
         }
         if (actors[r.holder].role == 0) revert NotFound(r.holder);
-        if (r.personalInfo && r.grade < SENSITIVE_GRADE) revert GradeInconsistent();
+        if (r.personalInfo && r.grade < SENSITIVE_GRADE) revert GradeInconsistent(r.id, r.grade);
         if (r.frequency < FREQ_DAILY || r.frequency > FREQ_ANNUAL) revert InvalidRecord();
         res.exists = true;
         res.frequency = r.frequency;
@@ -108,11 +108,10 @@ contract ActorModule is RegistryBase {
         if (res.withdrawn) revert ResourceNotActive(v.resourceId);
         if (v.version != res.version + 1) revert VersionConflict(res.version + 1);
         bytes32[] storage current = res.fieldShapes;
-        if (v.fieldShapes.length < current.length) revert SchemaIncompatible();
         for (uint256 i = 0; i < current.length; i++) {
-            if (current[i] != v.fieldShapes[i]) revert SchemaIncompatible();
+            if (i >= v.fieldShapes.length || current[i] != v.fieldShapes[i]) revert SchemaIncompatible(v.resourceId, i);
         }
-        if (v.personalInfo && v.grade < SENSITIVE_GRADE) revert GradeInconsistent();
+        if (v.personalInfo && v.grade < SENSITIVE_GRADE) revert GradeInconsistent(v.resourceId, v.grade);
         _requireReviewed(v.resourceId, v.schemaHash, res.sourceUnits);
         res.version = v.version;
         // A late version is accepted (the data matters) and counted.

@@ -32,7 +32,8 @@ contract GrantModule is RegistryBase {
         if (grant.status != 0) revert DuplicateId(g.id);
         _requireRole(g.grantee, ROLE_OPERATOR);
         _requireNotBanned(g.grantee);
-        if (!(g.validFrom < g.validUntil && block.timestamp < g.validUntil)) revert GrantTermInvalid();
+        if (!(g.validFrom < g.validUntil && block.timestamp < g.validUntil))
+            revert GrantTermInvalid(g.validFrom, g.validUntil, block.timestamp);
         uint256 latestEnd = CivilTime.addYears(g.validFrom, 5);
         if (g.validUntil > latestEnd) revert GrantTermTooLong(latestEnd);
         uint256 bits = 0;
@@ -125,11 +126,13 @@ contract GrantModule is RegistryBase {
         Grant storage g = _requireGrant(id);
         if (g.status != GRANT_EXITING && g.status != GRANT_REVOKED) revert GrantStatusInvalid(id);
         bytes32[] storage hs = holders[id];
+        uint256 missing = 0;
         for (uint256 i = 0; i < hs.length; i++) {
             for (uint8 c = ASSET_RAW_DATA; c <= ASSET_TRADED_PRODUCTS; c++) {
-                if (!certified[id][hs[i]][c]) revert DestructionIncomplete();
+                if (!certified[id][hs[i]][c]) missing++;
             }
         }
+        if (missing > 0) revert DestructionIncomplete(id, missing);
         g.status = GRANT_CLOSED;
         emit GrantClosed(id, m.recordHash, m.signedRecord);
     }

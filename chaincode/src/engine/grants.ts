@@ -12,7 +12,12 @@ export const issueGrant: Handler<"grant.issue"> = async ({ ledger, now }, body) 
   ensure(!(await ledger.has(K.grant, body.id)), "DUPLICATE_ID", `grant ${body.id}`, { id: body.id });
   await requireActorWithRole(ledger, body.grantee, "operator");
   await ensureNotBlacklisted(ledger, body.grantee, now);
-  ensure(body.validFrom < body.validUntil && now < body.validUntil, "GRANT_TERM_INVALID");
+  ensure(
+    body.validFrom < body.validUntil && now < body.validUntil,
+    "GRANT_TERM_INVALID",
+    `the term ${body.validFrom}–${body.validUntil} does not end after its start and the chain's time ${now}`,
+    { validFrom: body.validFrom, validUntil: body.validUntil, now },
+  );
   ensure(
     body.validUntil <= maxGrantEnd(body.validFrom),
     "GRANT_TERM_TOO_LONG",
@@ -157,7 +162,12 @@ export const closeGrant: Handler<"grant.close"> = async ({ ledger }, body) => {
   const grant = await requireGrant(ledger, body.grantId);
   ensureStatus(grant, ["exiting", "revoked"]);
   const missing = await missingCertificates(ledger, grant);
-  ensure(missing.length === 0, "DESTRUCTION_INCOMPLETE", missing.map((m) => `${m.holder}:${m.assetClass}`).join(", "));
+  ensure(
+    missing.length === 0,
+    "DESTRUCTION_INCOMPLETE",
+    `missing ${missing.map((m) => `${m.holder}:${m.assetClass}`).join(", ")}`,
+    { grantId: grant.id, missing: missing.length },
+  );
   ledger.put(K.grant, [grant.id], { ...grant, status: "closed" } satisfies GrantState);
   ledger.delete(K.ended, grant.id);
 };

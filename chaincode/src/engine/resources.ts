@@ -14,11 +14,12 @@ export const reviewResource: Handler<"resource.review"> = async ({ ledger, autho
   } satisfies ReviewState);
 };
 
-function ensureGradeConsistent(fields: readonly ResourceField[], grade: number): void {
+function ensureGradeConsistent(resourceId: string, fields: readonly ResourceField[], grade: number): void {
   ensure(
     !(fields.some((f) => f.personalInfo) && grade < 3),
     "GRADE_INCONSISTENT",
     `grade ${grade} with personal-information fields`,
+    { resourceId, grade },
   );
 }
 
@@ -34,6 +35,7 @@ async function ensureReviewed(
       review?.decision === "approved",
       "SOURCE_REVIEW_MISSING",
       `source unit ${unit} has not approved schema ${schemaHash}`,
+      { resourceId, orgId: unit },
     );
   }
 }
@@ -50,7 +52,7 @@ export const registerResource: Handler<"resource.register"> = async ({ ledger, n
     });
   }
   await requireActor(ledger, body.holder);
-  ensureGradeConsistent(body.fields, body.grade);
+  ensureGradeConsistent(body.id, body.fields, body.grade);
   await ensureReviewed(ledger, body.id, body.schemaHash, body.sourceUnits);
   ledger.put(K.resource, [body.id], {
     id: body.id,
@@ -64,15 +66,15 @@ export const registerResource: Handler<"resource.register"> = async ({ ledger, n
   } satisfies ResourceState);
 };
 
-/** Existing fields keep name, type, flag and position; new ones are only appended. */
-function isAppendOnly(current: readonly ResourceField[], next: readonly ResourceField[]): boolean {
-  return (
-    next.length >= current.length &&
-    current.every((f, i) => {
-      const g = next[i];
-      return g !== undefined && g.name === f.name && g.type === f.type && g.personalInfo === f.personalInfo;
-    })
-  );
+/**
+ * Existing fields keep name, type, flag and position; new ones are only appended. The position
+ * of the first existing field the next version drops or changes, or -1 when it only appends.
+ */
+function firstChangedField(current: readonly ResourceField[], next: readonly ResourceField[]): number {
+  return current.findIndex((f, i) => {
+    const g = next[i];
+    return g === undefined || g.name !== f.name || g.type !== f.type || g.personalInfo !== f.personalInfo;
+  });
 }
 
 /**
@@ -88,8 +90,17 @@ export const publishVersion: Handler<"resource.version"> = async ({ ledger, now 
   ensure(body.version === current.version + 1, "VERSION_CONFLICT", `the next version is ${current.version + 1}`, {
     expectedVersion: current.version + 1,
   });
-  ensure(isAppendOnly(current.fields, body.fields), "SCHEMA_INCOMPATIBLE");
-  ensureGradeConsistent(body.fields, body.grade);
+  const changed = firstChangedField(current.fields, body.fields);
+  ensure(
+    changed < 0,
+    "SCHEMA_INCOMPATIBLE",
+    `field ${changed} (${current.fields[changed]?.name}) is dropped or changed`,
+    {
+      resourceId: resource.id,
+      fieldIndex: changed,
+    },
+  );
+  ensureGradeConsistent(resource.id, body.fields, body.grade);
   await ensureReviewed(ledger, resource.id, body.schemaHash, resource.sourceUnits);
   ledger.put(K.resource, [resource.id], {
     ...resource,
