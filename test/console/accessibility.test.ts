@@ -37,6 +37,18 @@ describe("console: accessibility (axe-core)", function () {
     expect(await seriousViolations()).to.deep.equal([]);
   });
 
+  it("the complaint page (lodge and follow, no sign-in)", async () => {
+    await t.page.goto(`${t.svc.url}/#/complaints`);
+    await t.page.getByRole("button", { name: "提交投诉" }).waitFor();
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
+
+  it("the public service lists", async () => {
+    await t.page.goto(`${t.svc.url}/#/service-lists`);
+    await t.page.locator(".service-lists tbody tr").first().waitFor();
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
+
   it("the sign-in page", async () => {
     await t.page.goto(`${t.svc.url}/#/sign-in`);
     await t.page.getByRole("button", { name: /解封并登录/ }).waitFor();

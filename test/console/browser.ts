@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from "playwright-core";
 import { sealKey } from "../../core/keyfile.ts";
+import type { Config } from "../../ledger-service/src/config.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
 import { MEMBERS, org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { testConfig } from "../service/test-config.ts";
@@ -57,9 +58,10 @@ export interface ConsoleService {
   stop(): Promise<void>;
 }
 
-export async function startConsoleService(): Promise<ConsoleService> {
+/** `extra`: configuration beyond the tests' defaults (e.g. the manual clock, alert thresholds). */
+export async function startConsoleService(extra: Partial<Config> = {}): Promise<ConsoleService> {
   const dir = mkdtempSync(join(tmpdir(), "pdl-console-"));
-  const config = testConfig(dir);
+  const config = testConfig(dir, extra);
   const service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: AGENCY_PASSPHRASE } });
   return {
     service,
@@ -117,12 +119,15 @@ export interface ConsoleSuite {
   readonly errors: string[];
 }
 
-export function useConsoleSuite(prepare?: (svc: ConsoleService) => Promise<unknown>): ConsoleSuite {
+export function useConsoleSuite(
+  prepare?: (svc: ConsoleService) => Promise<unknown>,
+  config: Partial<Config> = {},
+): ConsoleSuite {
   const s = {} as { -readonly [K in keyof ConsoleSuite]: ConsoleSuite[K] };
   before(async function () {
     if (!browserAvailable()) return this.skip();
     ensureConsoleBuilt();
-    s.svc = await startConsoleService();
+    s.svc = await startConsoleService(config);
     await prepare?.(s.svc);
     s.browser = await launchBrowser();
   });

@@ -24,8 +24,24 @@ export class ApiError extends Error {
   }
 }
 
-export async function publicGet<T>(path: string): Promise<T> {
-  const res = await fetch(path, { headers: { accept: "application/json", "accept-language": currentLanguage() } });
+export function publicGet<T>(path: string): Promise<T> {
+  return publicFetch<T>(path, {});
+}
+
+/** POSTs JSON to a public path (no sign-in, nothing signed: e.g. lodging a complaint). */
+export function publicPost<T>(path: string, body: unknown): Promise<T> {
+  return publicFetch<T>(path, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
+}
+
+async function publicFetch<T>(path: string, init: RequestInit): Promise<T> {
+  const res = await fetch(path, {
+    ...init,
+    headers: { ...init.headers, accept: "application/json", "accept-language": currentLanguage() },
+  });
   const json = (await res.json().catch(() => undefined)) as
     { error?: { code: string; message: string; detail?: string; details?: Record<string, unknown> } } | undefined;
   if (!res.ok)
@@ -59,6 +75,15 @@ function asApiError(err: unknown): ApiError {
 /** GET a public path (no sign-in). */
 export function usePublicQuery<T>(path: string) {
   return useQuery<T, ApiError>({ queryKey: ["public", path, currentLanguage()], queryFn: () => publicGet<T>(path) });
+}
+
+/** POSTs a public request (no sign-in); refreshes every query after. */
+export function usePublicPost<T, B>(path: string) {
+  const queries = useQueryClient();
+  return useMutation<T, ApiError, B>({
+    mutationFn: (body) => publicPost<T>(path, body),
+    onSuccess: () => void queries.invalidateQueries(),
+  });
 }
 
 /** GET a signed path as the signed-in organisation; disabled while nobody is signed in. */

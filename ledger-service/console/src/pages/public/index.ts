@@ -1,6 +1,7 @@
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/route.ts";
 import "./texts.ts";
+import { publicOversightRoutes } from "./oversight-routes.ts";
 
 /** What anyone sees without signing in. */
 export const publicRoutes: readonly ConsoleRoute[] = [
@@ -18,4 +19,5 @@ export const publicRoutes: readonly ConsoleRoute[] = [
     menu: "menu.public",
     page: lazy(() => import("./CheckpointPage.tsx")),
   },
+  ...publicOversightRoutes,
 ];

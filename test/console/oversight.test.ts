@@ -1,0 +1,118 @@
+import { expect } from "chai";
+import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
+import { serviceListBody } from "../../scripts/scenarios/fixtures.ts";
+import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
+import type { ActorName } from "../../scripts/scenarios/world.ts";
+import { seriousViolations } from "./axe.ts";
+import { chooseEnglish, useConsoleSuite } from "./browser.ts";
+
+/**
+ * The oversight duties in the browser against the real service on the manual clock: a complaint
+ * lodged by someone without an account and followed by its id; the operators' service lists with
+ * their last publication; the refusal of a complaint about no product, in Chinese and English.
+ */
+describe("console: complaints, service lists and the oversight desks", function () {
+  this.timeout(240_000);
+  let c: Record<ActorName, LedgerClient>;
+  const t = useConsoleSuite(
+    async (svc) => {
+      c = clientsFor(svc.service, svc.url);
+      await playStory(svc.service, c);
+      await c.op.submit(
+        "serviceList.publish",
+        serviceListBody("op", [
+          { productId: "P1", fee: { charge: "charged", chargeUnit: "per-call", priceFen: 500 } },
+        ]) as never,
+      );
+    },
+    { clock: "manual" },
+  );
+  const complaintBody = "P1 按次收费 8 元，高于公开价格 5 元。";
+
+  /** Lodges a complaint through the public page as anyone would, and returns the id the page shows. */
+  const lodgeInBrowser = async (subjectId: string, text: string) => {
+    await t.page.goto(`${t.svc.url}/#/complaints`);
+    await t.page.getByLabel("投诉对象类型").click();
+    await t.page.getByTitle("数据产品").click();
+    await t.page.getByLabel("投诉对象编号").fill(subjectId);
+    await t.page.getByLabel("投诉内容").fill(text);
+    await t.page.getByLabel(/联系方式/).fill("13912345678");
+    await t.page.getByRole("button", { name: "提交投诉" }).click();
+    await t.page.getByText("投诉已受理").waitFor();
+    return (await t.page.locator(".lodged-id").innerText()).trim();
+  };
+
+  it("lodges a complaint without signing in, unsigned and sealed, and follows it by its id", async () => {
+    await t.page.goto(`${t.svc.url}/#/complaints`);
+    await t.page.getByRole("heading", { name: "投诉举报" }).waitFor();
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    // The rulebook's schema refuses a malformed operator code before anything is sent.
+    await t.page.getByLabel("投诉对象类型").click();
+    await t.page.getByTitle("运营机构").click();
+    await t.page.getByLabel("投诉对象编号").fill("91440300XXXX");
+    await t.page.getByLabel("投诉内容").fill("未按清单提供服务");
+    await t.page.getByRole("button", { name: "提交投诉" }).click();
+    await t.page.getByText("投诉对象编号：统一社会信用代码应为 18 位且校验位正确").waitFor();
+    expect(t.traffic.filter((r) => r.method === "POST")).to.deep.equal([]);
+
+    const id = await lodgeInBrowser("P1", complaintBody);
+    expect(id).to.match(/^K-[0-9a-f]{24}$/);
+    const post = t.traffic.find((r) => r.method === "POST" && r.url.endsWith("/v1/public/complaints"))!;
+    expect(Object.keys(post.headers).filter((h) => h.startsWith("x-pdl-"))).to.deep.equal([]);
+    expect(JSON.parse(Buffer.from(post.body, "latin1").toString("utf8"))).to.deep.equal({
+      subject: { kind: "product", id: "P1" },
+      text: complaintBody,
+      contact: "13912345678",
+    });
+    await t.page.getByRole("link", { name: "查看处理进度" }).click();
+    const state = t.page.locator(".complaint-state");
+    await state.getByText("已受理").waitFor();
+    expect(await state.innerText())
+      .to.include(id)
+      .and.include("数据产品 P1")
+      .and.not.include("8 元");
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    expect(t.errors).to.deep.equal([]);
+  });
+
+  for (const [language, words] of [
+    ["Chinese", /^投诉未被受理：[^]*P99/],
+    ["English", /^The complaint was not accepted: [^]*P99/],
+  ] as const)
+    it(`shows the refusal of a complaint about no registered product, in ${language}, naming it`, async () => {
+      await t.page.goto(`${t.svc.url}/#/complaints`);
+      if (language === "English") await chooseEnglish(t.page);
+      const en = language === "English";
+      await t.page.getByLabel(en ? "Product ID or operator code" : "投诉对象编号").fill("P99");
+      await t.page.getByLabel(en ? "Your complaint" : "投诉内容").fill("no such product");
+      await t.page.getByRole("button", { name: en ? "Lodge the complaint" : "提交投诉" }).click();
+      const alert = t.page.locator(".lodge-refusal");
+      await alert.waitFor();
+      const text = await alert.innerText();
+      expect(text).to.match(words);
+      const served = text.replace(/^(投诉未被受理：|The complaint was not accepted: )/, "");
+      if (en) expect(served).not.to.match(/[\u4e00-\u9fff]/);
+      else expect(served).to.match(/[\u4e00-\u9fff]{2}/);
+    });
+
+  it("shows each operator's service list with its last publication, due date and entries", async () => {
+    await t.page.goto(`${t.svc.url}/#/`);
+    await t.page.getByRole("menuitem", { name: "服务清单公开情况" }).click();
+    const row = t.page.locator(".service-lists > div tbody > tr").filter({ hasText: "按期" });
+    await row.first().waitFor();
+    const [list] = (
+      await c.con.get<{ serviceLists: { operatorName: string; publishedAt: number }[] }>("/v1/public/service-lists")
+    ).serviceLists;
+    const shown = await row.first().innerText();
+    expect(shown).to.include(list!.operatorName);
+    expect(shown).to.include(new Date((list!.publishedAt + 8 * 3600) * 1000).toISOString().slice(0, 10));
+    await row.first().getByRole("button").first().click();
+    const entries = t.page.getByRole("table", { name: "清单条目" });
+    await entries.getByText("P1 · Credit score API").waitFor();
+    expect(await entries.innerText())
+      .to.include("within 1 working day")
+      .and.include("5.00 元/次");
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    expect(t.errors).to.deep.equal([]);
+  });
+});
