@@ -16,6 +16,7 @@ import {
   type BlockTransaction,
 } from "../../ledger-service/src/chain/embedded/ledger-store.ts";
 import { createLogger } from "../../ledger-service/src/logger.ts";
+import { settleCompactions, type LevelLayout } from "./leveldb-settle.ts";
 
 /**
  * Histories for bench:restart, built once and kept in a cache directory outside the repository.
@@ -27,6 +28,9 @@ import { createLogger } from "../../ledger-service/src/logger.ts";
  *   block. These bulk records are registrations of distinct organisations whose keys are the 256
  *   signers' in turn; their signatures are random bytes of the right length (the chain's start-up
  *   reads no record, and SM2 signing 1M records would take about 25 minutes on this machine).
+ *   The store is then held open until LevelDB's own background compactions have settled
+ *   (`leveldb-settle.ts`): written in seconds, it would otherwise carry a compaction debt that no
+ *   service writing at its own pace leaves, and every start would pay part of it.
  * - The earlier Hardhat engine's journal: `n` transactions sent through that engine (the
  *   registry's deployment, the bootstrap, then one registration a transaction), as it wrote them.
  */
@@ -38,6 +42,8 @@ export interface History {
   readonly agency: { orgId: string; privateKey: string; publicKey: string };
   /** Hardhat engine only. */
   readonly relayPrivateKey?: string;
+  /** Chaincode engine only: the store's tables per level once its compactions settled. */
+  readonly layout?: LevelLayout;
 }
 
 const AGENCY = "11440309PDL000001P";
@@ -71,7 +77,7 @@ async function cached(dir: string, build: (building: string) => Promise<History>
 
 /** The chaincode engine's store holding `n` accepted records (see above). */
 export function chaincodeHistory(cache: string, n: number, log: (s: string) => void): Promise<History> {
-  return cached(join(cache, `chaincode-v1-${n}`), async (building) => {
+  return cached(join(cache, `chaincode-v2-${n}`), async (building) => {
     const agency = { orgId: AGENCY, ...generateKeyPair() };
     const sign = (op: LedgerRecord["op"], body: unknown) =>
       signRecord({ v: 1, op, actor: AGENCY, nonce: nonce(), body } as LedgerRecord, agency.privateKey);
@@ -123,7 +129,10 @@ export function chaincodeHistory(cache: string, n: number, log: (s: string) => v
       if (number % 100 === 0) log(`  ${first - SIGNERS + PER_BLOCK} of ${n} records (${Date.now() - started} ms)`);
     }
     await store.close();
-    return { dir: building, records: n + SIGNERS + 1, probeOrg: orgIdOf(SIGNERS + n - 1), agency };
+    const settling = Date.now();
+    const layout = await settleCompactions(path);
+    log(`  compactions settled in ${Date.now() - settling} ms: tables per level ${layout.files.join(" ")}`);
+    return { dir: building, records: n + SIGNERS + 1, probeOrg: orgIdOf(SIGNERS + n - 1), agency, layout };
   });
 }
 
