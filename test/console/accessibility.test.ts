@@ -55,6 +55,13 @@ describe("console: accessibility (axe-core)", function () {
     expect(await seriousViolations()).to.deep.equal([]);
   });
 
+  it("the operator's products, signed in as the operator", async () => {
+    await signInAsMember(t.page, t.svc.url, "op", "axe");
+    await t.page.goto(`${t.svc.url}/#/operator/products`);
+    await t.page.locator(".operator-products tbody tr").filter({ hasText: "Credit score API" }).waitFor();
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
+
   it("the listing verification report, signed in as the exchange", async () => {
     await signInAsMember(t.page, t.svc.url, "ex", "axe");
     await t.page.goto(`${t.svc.url}/#/exchange/report/P1`);

@@ -1,4 +1,14 @@
+import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/route.ts";
+import "./texts.ts";
 
-/** The operator's pages (none yet). */
-export const operatorRoutes: readonly ConsoleRoute[] = [];
+/** The operator's and partners' desk: their products, lineage, deliveries, exit and own grant's audit. */
+export const operatorRoutes: readonly ConsoleRoute[] = [
+  {
+    path: "/operator/products",
+    title: "operator:products.title",
+    roles: ["operator"],
+    menu: "menu.operator",
+    page: lazy(() => import("./ProductsPage.tsx")),
+  },
+];

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import type { ApiError } from "../../api/hooks.ts";
+import { currentLanguage } from "../../i18n/i18n.ts";
+
+/** A form field by its path in the record body (Ant Design's NamePath is the same array). */
+export type FieldPath = readonly (string | number)[];
+
+const ZH = z.locales.zhCN();
+
+/**
+ * Checks a form's values with the rulebook's own schema before anything is signed: the form's
+ * field names are the record body's paths, so each issue lands on the field it concerns, in
+ * the language on screen (zod's Chinese locale for its own checks; the rulebook's own sentences
+ * are English).
+ */
+export function checkBody<S extends z.ZodType>(
+  schema: S,
+  values: unknown,
+): { ok: true; body: z.infer<S> } | { ok: false; fields: { name: FieldPath; errors: string[] }[] } {
+  const result =
+    currentLanguage() === "zh" ? schema.safeParse(values, { error: ZH.localeError }) : schema.safeParse(values);
+  if (result.success) return { ok: true, body: result.data };
+  const byPath = new Map<string, { name: FieldPath; errors: string[] }>();
+  for (const issue of result.error.issues) {
+    const name = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    const key = JSON.stringify(name);
+    const entry = byPath.get(key) ?? { name, errors: [] };
+    entry.errors.push(issue.message);
+    byPath.set(key, entry);
+  }
+  return { ok: false, fields: [...byPath.values()] };
+}
+
+/**
+ * The form field a refusal of the chain concerns, from its code and what it names: the field
+ * the service names, else the field the rule judges (a price over the cap: the price).
+ */
+export function refusedField(err: ApiError, fieldOf: Readonly<Record<string, FieldPath>>): FieldPath | undefined {
+  const named = err.details?.field;
+  if (typeof named === "string" && fieldOf[named]) return fieldOf[named];
+  return fieldOf[err.code];
+}
