@@ -361,13 +361,14 @@ abstract contract RegistryBase {
     /// How many (holder, asset class) certificates are still missing.
     error DestructionIncomplete(bytes32 grantId, uint256 missing);
     error GrantNotExiting(bytes32 grantId);
-    error PartnerOutOfScope();
+    /// The admission (proposed or live) and the resource, product or artifact's hop outside it.
+    error PartnerOutOfScope(bytes32 admissionId, bytes32 id);
     error PartnerTermExceedsGrant(uint256 grantValidUntil);
     error PartnerStatusInvalid(bytes32 admissionId);
     error PartnerNotAdmitted(bytes32 orgId);
     error PriceCapMissing(bytes32 domain, bytes32 chargeUnit);
     error PriceAboveCap(uint256 capFen);
-    error PublicWelfareNotFree();
+    error PublicWelfareNotFree(uint256 priceFen);
     error ResourceNotGranted(bytes32 resourceId);
     error ProductStatusInvalid(bytes32 productId);
     error LineageIncomplete(bytes32 productId);
@@ -376,8 +377,9 @@ abstract contract RegistryBase {
     error ReportProductMismatch(bytes32 reportHash, bytes32 productId);
     error ReportNotPassed(bytes32 reportHash);
     error ReportSuperseded(bytes32 reportHash, bytes32 latestReportHash);
-    error DeliveryDetailsRequired();
-    error ProductGrantMismatch();
+    error DeliveryDetailsRequired(bytes32 hopId);
+    /// The product and the grant it was registered under.
+    error ProductGrantMismatch(bytes32 productId, bytes32 grantId);
     error ArtifactUnknown(bytes32 hopId);
     error ArtifactHashMismatch(bytes32 hopId);
     error FieldNotGranted(bytes32 resourceId, bytes32 field);
@@ -387,7 +389,8 @@ abstract contract RegistryBase {
     error CrossBorderAssessmentRequired();
     error DeliveryUnmarked(uint256 markedCells, uint256 minimum);
     error GradeDowngradeForbidden();
-    error AnchorNotMonotonic();
+    /// The log's last anchored tree size.
+    error AnchorNotMonotonic(uint256 anchoredSize);
     /// The complaint or objection that is already closed.
     error CaseClosed(bytes32 id);
     /// The alert, and the grant it concerns.

@@ -35,11 +35,11 @@ contract PartnerModule is RegistryBase {
         for (uint256 i = 0; i < a.scope.length; i++) {
             bytes32 rid = a.scope[i].resourceId;
             uint256 resourceBit = grantResource[a.grantId][rid];
-            if (resourceBit == 0) revert PartnerOutOfScope();
+            if (resourceBit == 0) revert PartnerOutOfScope(a.id, rid);
             for (uint256 j = 0; j < a.scope[i].fields.length; j++) {
                 bytes32 key = _pairKey(rid, a.scope[i].fields[j]);
                 uint256 fieldBit = grantField[a.grantId][key];
-                if (fieldBit == 0) revert PartnerOutOfScope();
+                if (fieldBit == 0) revert PartnerOutOfScope(a.id, rid);
                 _setScopeBit(admitted, fieldBit);
             }
             _setScopeBit(admitted, resourceBit);
@@ -113,7 +113,7 @@ contract PartnerModule is RegistryBase {
     /// which also makes every anchor record unique (no replay bookkeeping: it keeps anchors cheap).
     function anchorCheckpoint(Meta calldata m, bytes32 origin, uint64 treeSize, bytes32 rootHash, bytes32 checkpointHash) external {
         _preamble(m, _bit(ROLE_AGENCY), false);
-        if (treeSize <= anchoredSize[origin]) revert AnchorNotMonotonic();
+        if (treeSize <= anchoredSize[origin]) revert AnchorNotMonotonic(anchoredSize[origin]);
         anchoredSize[origin] = treeSize;
         // The root and checkpoint hash are kept in the event (with the signed record): one
         // storage slot per anchor keeps anchoring under 60k gas whatever the batch behind it.

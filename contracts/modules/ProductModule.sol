@@ -54,7 +54,7 @@ contract ProductModule is RegistryBase {
 
     function _requirePricing(bytes32 domain, PricingIn calldata p) private view {
         if (p.model == PRICING_PUBLIC_WELFARE) {
-            if (p.priceFen != 0) revert PublicWelfareNotFree();
+            if (p.priceFen != 0) revert PublicWelfareNotFree(p.priceFen);
             return;
         }
         uint256 cap = caps[_pairKey(domain, p.chargeUnit)];
@@ -153,7 +153,7 @@ contract ProductModule is RegistryBase {
         _preamble(m, _bit(ROLE_OPERATOR) | _bit(ROLE_PARTNER), false);
         Hop storage hop = hops[h.id];
         if (hop.outputHash != bytes32(0) || hop.grantAndGrade != bytes32(0)) revert DuplicateId(h.id);
-        if ((h.operation == OP_DELIVER) != h.hasDelivery) revert DeliveryDetailsRequired();
+        if ((h.operation == OP_DELIVER) != h.hasDelivery) revert DeliveryDetailsRequired(h.id);
         Grant storage g = _requireGrant(h.grantId);
         _requireUsable(h.grantId, g);
         bytes32 admissionId;
@@ -164,7 +164,7 @@ contract ProductModule is RegistryBase {
         }
         Product storage prod = products[h.productId];
         if (prod.status == 0) revert NotFound(h.productId);
-        if (prod.grantId != h.grantId) revert ProductGrantMismatch();
+        if (prod.grantId != h.grantId) revert ProductGrantMismatch(h.productId, prod.grantId);
         if (admissionId != bytes32(0)) _requireAdmittedProduct(admissionId, h.productId);
         uint8 highest = 0;
         for (uint256 i = 0; i < h.inputs.length; i++) {
@@ -186,7 +186,7 @@ contract ProductModule is RegistryBase {
         bytes32[] storage list = admissions[admissionId].products;
         if (list.length == 0) return;
         for (uint256 i = 0; i < list.length; i++) if (list[i] == productId) return;
-        revert PartnerOutOfScope();
+        revert PartnerOutOfScope(admissionId, productId);
     }
 
     function _inputGrade(uint16 scopeWords, bytes32 grantId, bytes32 admissionId, InputIn calldata input) private view returns (uint8) {
@@ -197,7 +197,7 @@ contract ProductModule is RegistryBase {
             // A partner reaches through an artifact only what its admission would let it take directly.
             if (admissionId != bytes32(0)) {
                 for (uint256 w = 0; w < scopeWords; w++) {
-                    if (derivedBits[input.ref][w] & ~admittedBits[admissionId][w] != 0) revert PartnerOutOfScope();
+                    if (derivedBits[input.ref][w] & ~admittedBits[admissionId][w] != 0) revert PartnerOutOfScope(admissionId, input.ref);
                 }
             }
             return uint8(uint256(prior.grantAndGrade) & 0xff);
@@ -211,18 +211,18 @@ contract ProductModule is RegistryBase {
             if (grantField[grantId][_pairKey(input.ref, input.fields[j])] == 0) revert FieldNotGranted(input.ref, input.fields[j]);
         }
         if (admissionId != bytes32(0)) {
-            _requireAdmitted(admissionId, grantResource[grantId][input.ref]);
+            _requireAdmitted(admissionId, input.ref, grantResource[grantId][input.ref]);
             for (uint256 j = 0; j < input.fields.length; j++) {
-                _requireAdmitted(admissionId, grantField[grantId][_pairKey(input.ref, input.fields[j])]);
+                _requireAdmitted(admissionId, input.ref, grantField[grantId][_pairKey(input.ref, input.fields[j])]);
             }
         }
         return res.grades[input.version - 1];
     }
 
     /// @dev `oneBased` is a grantResource / grantField value of a resource input (never 0 here).
-    function _requireAdmitted(bytes32 admissionId, uint256 oneBased) private view {
+    function _requireAdmitted(bytes32 admissionId, bytes32 resourceId, uint256 oneBased) private view {
         uint256 bit = oneBased - 1;
-        if ((admittedBits[admissionId][bit / 256] >> (bit % 256)) & 1 == 0) revert PartnerOutOfScope();
+        if ((admittedBits[admissionId][bit / 256] >> (bit % 256)) & 1 == 0) revert PartnerOutOfScope(admissionId, resourceId);
     }
 
     /// @dev The grant's scope bits of every resource and field behind the hop's output: its

@@ -52,6 +52,7 @@ export const anchorCheckpoint: Handler<"anchor.checkpoint"> = async ({ ledger },
     !last || body.treeSize > last.treeSize,
     "ANCHOR_NOT_MONOTONIC",
     `the last anchored size of ${body.origin} is ${last?.treeSize}`,
+    { anchoredSize: last?.treeSize },
   );
   ledger.put(K.anchor, [body.origin], { ...body } satisfies AnchorState);
 };

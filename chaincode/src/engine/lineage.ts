@@ -33,7 +33,14 @@ import {
 export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author }, body) => {
   // 1–2
   ensure(!(await ledger.has(K.hop, body.id)), "DUPLICATE_ID", `hop ${body.id}`, { id: body.id });
-  ensure((body.operation === "deliver") === (body.delivery !== undefined), "DELIVERY_DETAILS_REQUIRED");
+  ensure(
+    (body.operation === "deliver") === (body.delivery !== undefined),
+    "DELIVERY_DETAILS_REQUIRED",
+    body.delivery === undefined
+      ? "a deliver hop without delivery details"
+      : `a ${body.operation} hop with delivery details`,
+    { hopId: body.id },
+  );
   // 3
   const grant = await requireGrant(ledger, body.grantId);
   ensureGrantUsable(grant, now);
@@ -45,9 +52,13 @@ export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author },
     product.grantId === grant.id,
     "PRODUCT_GRANT_MISMATCH",
     `product ${product.id} is under grant ${product.grantId}`,
+    { productId: product.id, grantId: product.grantId },
   );
   if (admission && admission.products.length > 0) {
-    ensure(admission.products.includes(product.id), "PARTNER_OUT_OF_SCOPE", `product ${product.id}`);
+    ensure(admission.products.includes(product.id), "PARTNER_OUT_OF_SCOPE", `product ${product.id}`, {
+      admissionId: admission.id,
+      id: product.id,
+    });
   }
   // 6
   let highest = 0;
@@ -127,6 +138,7 @@ async function inputGrade(
           withinScope(admission.scope, entry),
           "PARTNER_OUT_OF_SCOPE",
           `hop ${hop.id} derives from resource ${entry.resourceId}`,
+          { admissionId: admission.id, id: hop.id },
         );
     }
     return hop.outputGrade;
@@ -150,6 +162,7 @@ async function inputGrade(
       withinScope(admission.scope, { resourceId: input.resourceId, fields: input.fields }),
       "PARTNER_OUT_OF_SCOPE",
       `resource ${input.resourceId}`,
+      { admissionId: admission.id, id: input.resourceId },
     );
   }
   return version.grade;

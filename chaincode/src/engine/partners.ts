@@ -28,7 +28,10 @@ export const proposePartner: Handler<"partner.propose"> = async ({ ledger, now, 
     id: live,
   });
   for (const entry of body.scope) {
-    ensure(withinScope(grant.scope, entry), "PARTNER_OUT_OF_SCOPE", `resource ${entry.resourceId}`);
+    ensure(withinScope(grant.scope, entry), "PARTNER_OUT_OF_SCOPE", `resource ${entry.resourceId}`, {
+      admissionId: body.id,
+      id: entry.resourceId,
+    });
   }
   ensure(body.validUntil <= grant.validUntil, "PARTNER_TERM_EXCEEDS_GRANT", `the grant ends at ${grant.validUntil}`, {
     grantValidUntil: grant.validUntil,

@@ -15,7 +15,9 @@ export const setPriceCap: Handler<"cap.set"> = async ({ ledger }, body) => {
 /** Public-welfare products are free; industry products are priced at most at the cap. */
 async function ensurePricing(ledger: Ledger, domain: string, pricing: Pricing): Promise<void> {
   if (pricing.model === "public-welfare") {
-    ensure(pricing.priceFen === 0, "PUBLIC_WELFARE_NOT_FREE");
+    ensure(pricing.priceFen === 0, "PUBLIC_WELFARE_NOT_FREE", `price ${pricing.priceFen} fen`, {
+      priceFen: pricing.priceFen,
+    });
     return;
   }
   const cap = await ledger.get<number>(K.cap, domain, pricing.chargeUnit);
