@@ -383,12 +383,14 @@ abstract contract RegistryBase {
     error ArtifactUnknown(bytes32 hopId);
     error ArtifactHashMismatch(bytes32 hopId);
     error FieldNotGranted(bytes32 resourceId, bytes32 field);
-    error PrivacyEnvRequired();
-    error RawExportForbidden();
-    error ConsentRequired();
-    error CrossBorderAssessmentRequired();
+    /// The highest grade among the hop's inputs.
+    error PrivacyEnvRequired(uint256 grade);
+    error RawExportForbidden(uint256 grade);
+    error ConsentRequired(bytes32 hopId, bytes32 productId);
+    error CrossBorderAssessmentRequired(bytes32 hopId);
     error DeliveryUnmarked(uint256 markedCells, uint256 minimum);
-    error GradeDowngradeForbidden();
+    /// The highest input grade and the lower output grade asked for.
+    error GradeDowngradeForbidden(uint256 grade, uint256 outputGrade);
     /// The log's last anchored tree size.
     error AnchorNotMonotonic(uint256 anchoredSize);
     /// The complaint or objection that is already closed.

@@ -171,9 +171,10 @@ contract ProductModule is RegistryBase {
             uint8 grade = _inputGrade(g.scopeWords, h.grantId, admissionId, h.inputs[i]);
             if (grade > highest) highest = grade;
         }
-        if (highest >= SENSITIVE_GRADE && h.environment < ENV_TEE) revert PrivacyEnvRequired();
-        if (h.hasDelivery) _requireDeliverable(prod, h.delivery, highest);
-        if (h.outputGrade != 0 && h.outputGrade < highest && h.operation != OP_DE_IDENTIFY && h.operation != OP_AGGREGATE) revert GradeDowngradeForbidden();
+        if (highest >= SENSITIVE_GRADE && h.environment < ENV_TEE) revert PrivacyEnvRequired(highest);
+        if (h.hasDelivery) _requireDeliverable(prod, h.id, h.productId, h.delivery, highest);
+        if (h.outputGrade != 0 && h.outputGrade < highest && h.operation != OP_DE_IDENTIFY && h.operation != OP_AGGREGATE)
+            revert GradeDowngradeForbidden(highest, h.outputGrade);
         uint8 outputGrade = h.outputGrade != 0 ? h.outputGrade : highest;
         hop.grantAndGrade = h.grantId | bytes32(uint256(outputGrade));
         hop.outputHash = h.outputHash;
@@ -243,10 +244,10 @@ contract ProductModule is RegistryBase {
         for (uint256 w = 0; w < derived.length; w++) if (derived[w] != 0) derivedBits[hopId][w] = derived[w];
     }
 
-    function _requireDeliverable(Product storage prod, DeliveryIn calldata d, uint8 highest) private view {
-        if (highest >= SENSITIVE_GRADE) revert RawExportForbidden();
-        if (prod.sensitive && !d.hasConsent) revert ConsentRequired();
-        if (d.crossBorder && !d.hasAssessment) revert CrossBorderAssessmentRequired();
+    function _requireDeliverable(Product storage prod, bytes32 hopId, bytes32 productId, DeliveryIn calldata d, uint8 highest) private view {
+        if (highest >= SENSITIVE_GRADE) revert RawExportForbidden(highest);
+        if (prod.sensitive && !d.hasConsent) revert ConsentRequired(hopId, productId);
+        if (d.crossBorder && !d.hasAssessment) revert CrossBorderAssessmentRequired(hopId);
         if (d.markedCells < MIN_MARKED_CELLS) revert DeliveryUnmarked(d.markedCells, MIN_MARKED_CELLS);
         if (actors[d.recipient].role == 0) revert NotFound(d.recipient);
         _requireNotBanned(d.recipient);

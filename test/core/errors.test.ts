@@ -83,14 +83,13 @@ describe("rulebook error codes", () => {
 describe("every refusal names what is wrong, in English and Chinese", () => {
   const HAN = /[\u4e00-\u9fff]/;
 
-  it("walks every code: a Chinese message, and the field, id or limit it names (service codes)", () => {
+  it("walks every code: a Chinese message, and the field, id or limit it names", () => {
     for (const code of ERROR_CODE_LIST) {
       expect(ERROR_CODES[code].zh, `${code} has Chinese text`).to.match(HAN);
       if (NAMES_NOTHING.includes(code)) {
         expect(REFUSAL_NAMES[code], `${code} names nothing on purpose`).to.equal(undefined);
         continue;
       }
-      if (ERROR_CODES[code].scope !== "service" && REFUSAL_NAMES[code] === undefined) continue;
       expect(REFUSAL_NAMES[code], `${code} names its field, id or limit`).to.be.an("array").that.is.not.empty;
       for (const name of REFUSAL_NAMES[code]!) {
         expect(DETAIL_NAMES[name].en, `${code}.${name} in English`).to.match(/^[a-z]/);
@@ -124,5 +123,20 @@ describe("the rulebook document and the code list", () => {
     const named = new Set([...text.matchAll(/`([A-Z][A-Z_]{3,})`/g)].map((m) => m[1]!));
     for (const code of named) expect(ERROR_CODE_LIST, `RULEBOOK names ${code}`).to.include(code);
     for (const code of RULE_ERROR_CODES) expect(named.has(code), `${code} is described in the RULEBOOK`).to.equal(true);
+  });
+
+  it("lists what every rule refusal names in the RULEBOOK's refusal table, as core/errors.ts declares it", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const text = await readFile(new URL("../../docs/RULEBOOK.md", import.meta.url), "utf8");
+    const ticked = (cell: string) => [...cell.matchAll(/`([A-Za-z][A-Za-z_]*)`/g)].map((m) => m[1]!);
+    const rows = new Map<string, string[]>();
+    for (const line of text.split("\n")) {
+      const cells = /^\| (.+?) \| (.+) \|$/.exec(line);
+      if (cells) for (const code of ticked(cells[1]!)) rows.set(code, ticked(cells[2]!));
+    }
+    for (const code of RULE_ERROR_CODES) {
+      expect(rows.get(code), `${code} has a row in the refusal table`).to.be.an("array");
+      for (const name of REFUSAL_NAMES[code] ?? []) expect(rows.get(code), `${code} names ${name}`).to.include(name);
+    }
   });
 });

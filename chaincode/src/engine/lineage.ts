@@ -68,13 +68,24 @@ export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author },
     !(highest >= 3 && !PRIVACY_ENVIRONMENTS.includes(body.environment)),
     "PRIVACY_ENV_REQUIRED",
     `grade ${highest} input in a ${body.environment} environment`,
+    { grade: highest },
   );
   // 8
   if (body.delivery) {
     const delivery = body.delivery;
-    ensure(highest < 3, "RAW_EXPORT_FORBIDDEN", `grade ${highest} data cannot leave the domain`);
-    ensure(!((product.personalInfo || product.tradeSecret) && delivery.consentRef === undefined), "CONSENT_REQUIRED");
-    ensure(!(delivery.crossBorder && delivery.assessmentRef === undefined), "CROSS_BORDER_ASSESSMENT_REQUIRED");
+    ensure(highest < 3, "RAW_EXPORT_FORBIDDEN", `grade ${highest} data cannot leave the domain`, { grade: highest });
+    ensure(
+      !((product.personalInfo || product.tradeSecret) && delivery.consentRef === undefined),
+      "CONSENT_REQUIRED",
+      `product ${product.id} carries personal information or trade secrets; the delivery has no consentRef`,
+      { hopId: body.id, productId: product.id },
+    );
+    ensure(
+      !(delivery.crossBorder && delivery.assessmentRef === undefined),
+      "CROSS_BORDER_ASSESSMENT_REQUIRED",
+      "the cross-border delivery has no assessmentRef",
+      { hopId: body.id },
+    );
     const markedCells = delivery.markedCells ?? 0;
     ensure(
       markedCells >= MIN_MARKED_CELLS,
@@ -91,6 +102,7 @@ export const recordHop: Handler<"lineage.hop"> = async ({ ledger, now, author },
       GRADE_LOWERING_OPERATIONS.includes(body.operation),
       "GRADE_DOWNGRADE_FORBIDDEN",
       `${body.operation} cannot lower grade ${highest}`,
+      { grade: highest, outputGrade: body.outputGrade },
     );
   }
   ledger.put(K.hop, [body.id], {
