@@ -34,6 +34,17 @@ export const Product = z.strictObject({
   pricing: Pricing,
   personalInfo: z.boolean(),
   tradeSecret: z.boolean(),
+  /**
+   * The most records one delivery of the product carries, as the operator declares it: a
+   * delivery above it raises a volume alert (数据风险评估). Optional so that products registered
+   * before the declaration existed still read back; a product without one raises no volume alert.
+   */
+  declaredVolume: z
+    .number()
+    .int("a volume is a whole number of records")
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional(),
 });
 export type Product = z.infer<typeof Product>;
 

@@ -73,8 +73,17 @@ export const ConfigSchema = z.strictObject({
    * answering; then it is answered 202 with the record hash to poll (GET /v1/receipts/:hash).
    */
   outcomeWaitMs: z.number().int().min(0).max(600_000),
-  /** Risk alerts (数据风险评估): records delivered to one recipient in any 24 hours beyond which an alert is raised. */
-  alerts: z.strictObject({ recordsPerRecipientPerDay: z.number().int().min(1) }),
+  /** Risk alerts (数据风险评估, docs/RULEBOOK.md). */
+  alerts: z.strictObject({
+    /** Records delivered to one recipient in any 24 hours beyond which an alert is raised. */
+    recordsPerRecipientPerDay: z.number().int().min(1),
+    /** Signed reads by one actor in an hour above this many times its usual hourly rate ... */
+    readRateFactor: z.number().min(1),
+    /** ... and above this many raise an alert. */
+    readsPerHourFloor: z.number().int().min(1),
+    /** The scan runs every this many seconds (0: on request only, POST /v1/alerts/scan). */
+    scanEverySeconds: z.number().int().min(0).max(86_400),
+  }),
   /** Every call to the chain gives up after this (the node is treated as unavailable). */
   chainTimeoutMs: z.number().int().min(100).max(600_000),
   /** Worker threads verifying SM2 signatures (0: on the main thread; default: one per core but one). */
@@ -143,7 +152,7 @@ export const DEFAULTS: Config = {
     anchorRequestWindowSeconds: 60,
   },
   outcomeWaitMs: 10_000,
-  alerts: { recordsPerRecipientPerDay: 100_000 },
+  alerts: { recordsPerRecipientPerDay: 100_000, readRateFactor: 10, readsPerHourFloor: 10_000, scanEverySeconds: 300 },
   chainTimeoutMs: 10_000,
   agency: { ...DEMO_AGENCY },
   log: {
@@ -213,6 +222,11 @@ export function loadConfig(env: Env = process.env): Config {
         anchorRequestsPerCaller: int(env, "LEDGER_ANCHOR_REQUESTS_PER_CALLER"),
         anchorRequestWindowSeconds: int(env, "LEDGER_ANCHOR_REQUEST_WINDOW_SECONDS"),
       }),
+    },
+    alerts: {
+      ...DEFAULTS.alerts,
+      ...file.alerts,
+      ...definedOnly({ scanEverySeconds: int(env, "LEDGER_ALERT_SCAN_EVERY_SECONDS") }),
     },
     log: {
       ...DEFAULTS.log,

@@ -9,6 +9,8 @@ import { signRecord, type LedgerRecord } from "../../core/record.ts";
 import type { LedgerBackend } from "./chain/backend.ts";
 import type { Config } from "./config.ts";
 import { Access } from "./domain/access.ts";
+import { AlertScanner } from "./domain/alerts.ts";
+import { ReadCounter } from "./domain/read-rate.ts";
 import { RecordReader } from "./domain/record-reader.ts";
 import { RecordService } from "./domain/record-service.ts";
 import { ChainMatch } from "./domain/chain-match.ts";
@@ -148,6 +150,21 @@ export async function startService(config: Config, options: StartOptions = {}): 
   await nonces.open(now()).catch(fail);
   const reader = new RecordReader(backend, store, receipts);
   const access = new Access(store);
+  const readDb = new ClassicLevel<string, unknown>(join(dataDir, "read-counts"), { valueEncoding: "json" });
+  await readDb.open().catch(fail);
+  release.push(() => readDb.close());
+  const readCounter = new ReadCounter(readDb, now);
+  const alerts = new AlertScanner({
+    store,
+    records,
+    agency: { orgId: agencyOrgId, privateKey: keyring.agency.privateKey },
+    reads: readCounter,
+    limits: config.alerts,
+    logger,
+    now,
+    grantStatus: async (id) => ((await backend.view({ kind: "grant", id })) as { status?: string } | null)?.status,
+  });
+  release.push(() => alerts.stop());
   const closers: (() => Promise<void>)[] = [];
   release.push(async () => {
     for (const close of closers.splice(0)) await close();
@@ -164,13 +181,16 @@ export async function startService(config: Config, options: StartOptions = {}): 
     reader,
     access,
     records,
+    alerts,
     onClose: (close) => closers.push(close),
   };
   const extra: ReadRoute[] = [];
   for (const contribute of [...CONTRIBUTED_ROUTES, ...(options.routes ?? [])])
     extra.push(...(await Promise.resolve(contribute(context)).catch(fail)));
   const reads = [
-    ...readRoutes({ backend, store, reader, access, extra, outcomeOf: (hash) => records.outcomeOf(hash) }),
+    ...readRoutes({ backend, store, reader, access, extra, outcomeOf: (hash) => records.outcomeOf(hash) }).map(
+      (route) => countingReads(route, readCounter),
+    ),
     publicProductList(store, backend),
     publicServiceLists(store, backend),
     publicCheckpoint(checkpointer, anchors),
@@ -243,6 +263,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   release.push(() => anchorer.stop());
   await anchorer.start().catch(fail);
+  alerts.start();
   const checkpointTimer = setInterval(
     () => void checkpointer.checkpoint().catch((err: unknown) => logger.error({ err }, "checkpoint failed")),
     config.log.checkpointEveryMs,
@@ -300,6 +321,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       unsubscribe();
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections?.();
+      await alerts.stop();
       await anchorer.stop();
       await records.idle();
       await records.close();
@@ -307,10 +329,23 @@ export async function startService(config: Config, options: StartOptions = {}): 
       nonces.close();
       await nonceDb.close();
       await outcomeDb.close();
+      await readDb.close();
       await verifier.close();
       await store.close();
       await log.close();
       await backend.close();
+    },
+  };
+}
+
+/** A signed read is counted for its caller: the read-rate alert judges an actor by its usual rate. */
+function countingReads(route: ReadRoute, counter: ReadCounter): ReadRoute {
+  if (route.auth !== "signed" || (route.method ?? "get") !== "get") return route;
+  return {
+    ...route,
+    handler: (req, res) => {
+      if (req.caller) counter.count(req.caller.orgId);
+      return route.handler(req, res);
     },
   };
 }

@@ -5,9 +5,14 @@ import { expect } from "chai";
 import type { AlertView } from "../../core/views.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import { deliverBody, h } from "../../scripts/scenarios/fixtures.ts";
+import { deliverBody, h, hopBody } from "../../scripts/scenarios/fixtures.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 import type { ActorName } from "../../scripts/scenarios/world.ts";
+import { DEFAULTS } from "../../ledger-service/src/config.ts";
+import { HOUR, readRateAlerts, USUAL_HOURS } from "../../ledger-service/src/domain/read-rate.ts";
+import { advanceWallClock } from "../../scripts/scenarios/service-story.ts";
+import { delivery, productBody } from "../../scripts/scenarios/fixtures.ts";
+import { org } from "../../scripts/scenarios/world.ts";
 import { testConfig } from "./test-config.ts";
 
 interface AlertDocument {
@@ -33,7 +38,9 @@ describe("risk alerts: raised from deliveries, acted on by the agency", function
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "pdl-alerts-"));
     // The story delivers D1 (100 records) to con; a second delivery of 100 crosses a rate of 150.
-    const config = testConfig(dir, { alerts: { recordsPerRecipientPerDay: 150 } });
+    const config = testConfig(dir, {
+      alerts: { ...DEFAULTS.alerts, scanEverySeconds: 0, recordsPerRecipientPerDay: 150 },
+    });
     service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "alerts test" } });
     c = clientsFor(service, base());
     await playStory(service, c);
@@ -83,5 +90,161 @@ describe("risk alerts: raised from deliveries, acted on by the agency", function
     );
     expect(history.history.at(-1)).to.deep.include({ op: "grant.suspend" });
     expect(history.history.at(-1)!.body.alertId).to.equal(alert!.view.id);
+  });
+});
+
+/**
+ * The other detectors over HTTP: a delivery above its product's declared volume, a delivery made
+ * from a grade 3 resource through a de-identifying hop, and an actor reading far above its usual
+ * rate; each raised once, with the records behind it, and nothing for the cases beside them.
+ */
+describe("risk alerts: declared volume, grade 3 inputs, read rates", function () {
+  this.timeout(180_000);
+  let dir: string;
+  let service: RunningService;
+  let c: Record<ActorName, LedgerClient>;
+  let restoreClock: () => void;
+  const FLOOR = 40;
+  const scan = async () => (await c.agency.request<{ raised: string[] }>("POST", "/v1/alerts/scan", {})).raised;
+  const alertsOf = async (signal: string) =>
+    (await c.sup.get<{ alerts: AlertDocument[] }>("/v1/alerts")).alerts.filter((a) => a.view.signal === signal);
+
+  before(async () => {
+    // Reads are counted by the hour: start half-way through one, so the reads below share it.
+    const now = Math.floor(Date.now() / 1000);
+    restoreClock = advanceWallClock((HOUR + HOUR / 2 - (now % HOUR)) % HOUR);
+    dir = mkdtempSync(join(tmpdir(), "pdl-alerts-more-"));
+    const config = testConfig(dir, {
+      alerts: { ...DEFAULTS.alerts, scanEverySeconds: 0, readsPerHourFloor: FLOOR, readRateFactor: 10 },
+    });
+    service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "alerts test" } });
+    c = clientsFor(service, base());
+    await playStory(service, c);
+  });
+  after(async () => {
+    await service?.stop();
+    restoreClock?.();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const base = () => `http://127.0.0.1:${service.address().port}`;
+
+  it("raises nothing for the story's deliveries (grade 2 inputs, no declared volume)", async () => {
+    expect(await scan()).to.deep.equal([]);
+  });
+
+  it("raises a volume alert for a delivery above its product's declared volume, not for one at it", async () => {
+    const product = await c.op.submit("product.register", productBody({ id: "P2", declaredVolume: 100 }) as never);
+    await c.op.submit("lineage.hop", deliverBody("V1", { productId: "P2", outputHash: h("V1-out") }) as never);
+    expect(await scan()).to.deep.equal([]);
+    const v2 = await c.op.submit(
+      "lineage.hop",
+      deliverBody("V2", { productId: "P2", recordCount: 101, outputHash: h("V2-out") }) as never,
+    );
+    expect(await scan()).to.have.length(1);
+    expect(await scan()).to.deep.equal([]);
+    const [alert, ...rest] = await alertsOf("volume-exceeded");
+    expect(rest).to.deep.equal([]);
+    expect(alert!.view).to.deep.include({ grantId: "G1", action: "" });
+    expect(alert!.created.evidence).to.deep.equal([
+      { kind: "hop", id: "V2", recordHash: v2.recordHash },
+      { kind: "product", id: "P2", recordHash: product.recordHash },
+    ]);
+  });
+
+  it("raises a grade-3 alert for a delivery made from R2 through a de-identifying hop, citing the path", async () => {
+    const deidentified = await c.op.submit("lineage.hop", {
+      ...hopBody("S1", {
+        operation: "de-identify",
+        inputs: [{ kind: "resource", resourceId: "R2", version: 1, fields: ["amount"], hash: h("R2-v1") }],
+        environment: "tee",
+        outputGrade: 2,
+      }),
+    } as never);
+    const delivered = await c.op.submit(
+      "lineage.hop",
+      deliverBody("S2", {
+        inputs: [{ kind: "artifact", hopId: "S1", hash: h("S1-out") }],
+        delivery: delivery({ recipient: org("op2") }),
+        outputHash: h("S2-out"),
+      }) as never,
+    );
+    expect(await scan()).to.have.length(1);
+    expect(await scan()).to.deep.equal([]);
+    const [alert, ...rest] = await alertsOf("sensitive-input-delivered");
+    expect(rest, "D1, V1, V2 come from R1 (grade 2) only").to.deep.equal([]);
+    const resource = (await service.store.historyOf("resource", "R2"))[0]!;
+    expect(alert!.created.evidence).to.deep.equal([
+      { kind: "hop", id: "S2", recordHash: delivered.recordHash },
+      { kind: "hop", id: "S1", recordHash: deidentified.recordHash },
+      { kind: "resource", id: "R2", recordHash: resource.recordHash },
+    ]);
+  });
+
+  it("raises no read-rate alert at the floor, nor for an actor under no grant; one above it, once", async () => {
+    for (let i = 0; i < FLOOR; i++) await c.pa.get("/v1/clock");
+    for (let i = 0; i < FLOOR + 5; i++) await c.con.get("/v1/clock");
+    expect(await scan()).to.deep.equal([]);
+    await c.pa.get("/v1/clock");
+    expect(await scan()).to.have.length(1);
+    await c.pa.get("/v1/clock");
+    expect(await scan()).to.deep.equal([]);
+    const [alert, ...rest] = await alertsOf("read-rate-exceeded");
+    expect(rest).to.deep.equal([]);
+    expect(alert!.view.grantId).to.equal("G1");
+    expect(alert!.created.evidence.map((e) => [e.kind, e.id])).to.deep.equal([
+      ["actor", org("pa")],
+      ["grant", "G1"],
+    ]);
+  });
+
+  it("judges an hour against the actor's usual rate over the week before it", async () => {
+    const hour = 1_800_000_000 - (1_800_000_000 % HOUR);
+    const week = (perHour: number) =>
+      new Map(Array.from({ length: USUAL_HOURS }, (_, i) => [hour - (i + 1) * HOUR, perHour] as const));
+    const judge = (perHour: number, reads: number) =>
+      readRateAlerts(
+        service.store,
+        new Map([[org("op"), new Map([...week(perHour), [hour, reads]])]]),
+        hour + 60,
+        { readRateFactor: 10, readsPerHourFloor: FLOOR },
+        async () => "active",
+      );
+    expect(await judge(100, 1000), "exactly 10× the usual 100 an hour").to.deep.equal([]);
+    const [alert] = await judge(100, 1001);
+    expect(alert).to.deep.include({ grantId: "G1", signal: "read-rate-exceeded" });
+    expect(await judge(0, FLOOR), "no history: the floor alone").to.deep.equal([]);
+    expect(await judge(0, FLOOR + 1)).to.have.length(1);
+  });
+});
+
+describe("risk alerts: the scan also runs on the service's timer", function () {
+  this.timeout(180_000);
+  let dir: string;
+  let service: RunningService | undefined;
+
+  after(async () => {
+    await service?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("raises the alert due without a request, and stops with the service", async () => {
+    dir = mkdtempSync(join(tmpdir(), "pdl-alerts-timer-"));
+    const config = testConfig(dir, {
+      alerts: { ...DEFAULTS.alerts, scanEverySeconds: 1, recordsPerRecipientPerDay: 150 },
+    });
+    service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "alerts test" } });
+    const c = clientsFor(service, `http://127.0.0.1:${service.address().port}`);
+    await playStory(service, c);
+    await c.op.submit("lineage.hop", deliverBody("D2", { outputHash: h("D2-out") }) as never);
+    let found: AlertDocument[] = [];
+    while (found.length === 0) {
+      await new Promise((ok) => setTimeout(ok, 200));
+      found = (await c.sup.get<{ alerts: AlertDocument[] }>("/v1/alerts")).alerts;
+    }
+    expect(found.map((a) => a.view.signal)).to.deep.equal(["recipient-rate-exceeded"]);
+    expect((await c.agency.request<{ raised: string[] }>("POST", "/v1/alerts/scan", {})).raised).to.deep.equal([]);
+    const running = service;
+    service = undefined;
+    await running.stop();
   });
 });

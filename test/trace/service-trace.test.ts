@@ -293,6 +293,32 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     expect(fromSource.verdict).to.be.oneOf(["no match", "exact match only"]);
   });
 
+  it("raises a leak-attributed alert for each attributed delivery and leaked sample, once; none for a trace that attributes nothing", async () => {
+    const leakAlerts = async () =>
+      (
+        await c.sup.get<{
+          alerts: {
+            view: { grantId: string; signal: string };
+            created: { evidence: { kind: string; id: string }[] };
+          }[];
+        }>("/v1/alerts")
+      ).alerts.filter((a) => a.view.signal === "leak-attributed");
+    // So far: three samples attributed to D-CON, one to D-OP2; the unmarked and source samples to none.
+    const before = await leakAlerts();
+    expect(before.map((a) => a.created.evidence.map((e) => `${e.kind}:${e.id}`)).sort()).to.deep.equal([
+      ["hop:D-CON"],
+      ["hop:D-CON"],
+      ["hop:D-CON"],
+      ["hop:D-OP2"],
+    ]);
+    for (const a of before) expect(a.view.grantId).to.equal("G1");
+    const again = await traceLeak("leak-con-again.csv", await leakOf(toCon(), 3), "csv");
+    expect(again.attributedTo).to.deep.equal(["D-CON"]);
+    expect(await leakAlerts(), "the same sample traced again").to.have.length(4);
+    await traceLeak("leak-con-new.csv", await leakOf(toCon(), 13), "csv");
+    expect(await leakAlerts(), "another sample from the same delivery").to.have.length(5);
+  });
+
   it("pdl deliver and pdl trace: exit codes and JSON output", async () => {
     const opKey = join(dir, "op.key.json");
     const supKey = join(dir, "sup.key.json");

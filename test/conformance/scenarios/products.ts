@@ -18,6 +18,19 @@ const delist = { as: "ex", op: "product.delist", body: { productId: "P1", reason
 
 export const productScenarios: Scenario[] = [
   {
+    name: "a declared volume is a whole number of records, at least 1, and may be left out",
+    rule: "product declared volume",
+    steps: [
+      ...granted,
+      { as: "op", op: "product.register", body: productBody({ declaredVolume: 0 }), expect: "INVALID_RECORD" },
+      { as: "op", op: "product.register", body: productBody({ declaredVolume: 1.5 }), expect: "INVALID_RECORD" },
+      { as: "op", op: "product.register", body: productBody({ declaredVolume: 1 }) },
+      { view: { kind: "product", id: "P1" }, expect: { status: "registered" } },
+      { as: "op", op: "product.register", body: productBody({ id: "P2" }) },
+      { view: { kind: "product", id: "P2" }, expect: { status: "registered" } },
+    ],
+  },
+  {
     name: "a price equal to the cap passes, one fen more fails",
     rule: "pricing",
     steps: [

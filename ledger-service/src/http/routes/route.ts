@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { LedgerBackend } from "../../chain/backend.ts";
 import type { Config } from "../../config.ts";
 import type { Access } from "../../domain/access.ts";
+import type { AlertScanner } from "../../domain/alerts.ts";
 import type { RecordReader } from "../../domain/record-reader.ts";
 import type { RecordService } from "../../domain/record-service.ts";
 import type { IndexStore } from "../../indexes/index-store.ts";
@@ -64,6 +65,8 @@ export interface ServiceContext {
   readonly reader: RecordReader;
   readonly access: Access;
   readonly records: RecordService;
+  /** Raises risk alerts (on request, on its timer, from a trace). */
+  readonly alerts: AlertScanner;
   /** Registers cleanup that runs when the service stops (after the HTTP server closed). */
   readonly onClose: (close: () => Promise<void>) => void;
 }

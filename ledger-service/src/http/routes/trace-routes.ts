@@ -21,6 +21,8 @@ import { traceRows, type TraceCandidate } from "../../trace/attribution.ts";
 import type { WatermarkSpec } from "../../trace/watermark-spec.ts";
 import type { ReadRoute, RouteContributor, ServiceContext } from "./route.ts";
 import { LedgerError } from "../../../../core/errors.ts";
+import { sm3Hex } from "../../../../core/crypto/sm3.ts";
+import { leakAlerts } from "../../domain/delivery-alerts.ts";
 
 /**
  * Leak tracing on the service (docs/TRACING.md): the operator's tool gets each delivery's keys
@@ -275,13 +277,15 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
           maxProofsPerDelivery: body.maxProofsPerDelivery ?? 20,
         });
         const leakAt = body.at ?? Math.max(Math.floor(Date.now() / 1000), await ctx.backend.now());
-        res.json(
-          await buildTraceReport(result, leakAt, {
-            store,
-            backend: ctx.backend,
-            reader: ctx.reader,
-          }),
-        );
+        const report = await buildTraceReport(result, leakAt, {
+          store,
+          backend: ctx.backend,
+          reader: ctx.reader,
+        });
+        // The same sample traced again names the same deliveries: its hash keeps the alerts once.
+        const sampleHash = sm3Hex([...distinct].sort().join("\n"));
+        await ctx.alerts.raise(await leakAlerts(store, report.attributedTo, sampleHash));
+        res.json(report);
       },
     },
   ];
