@@ -7,9 +7,10 @@ import { addCalendarYears, destructionDeadline, earliestVoluntaryExit } from "..
 import type { GrantAudit } from "../../ledger-service/src/domain/verification-report.ts";
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
 import { LedgerApiError, LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
+import { playDuties, type DutiesSummary } from "./duties.ts";
 import { verifyForListing } from "./exchange.ts";
 import { agencyIdentity, demoKey, keyPassphrase } from "./demo-keys.ts";
-import { StepLog, type Actor, type Print, type StepRow } from "./steps.ts";
+import { iso, StepLog, type Actor, type Print, type StepRow } from "./steps.ts";
 import {
   ADMISSION_ID,
   DELIVERIES,
@@ -30,7 +31,9 @@ import {
  * The Longhua seed story, end to end, against a ledger service at `baseUrl`: organisations, the
  * 10 catalog resources, price caps, the grant to the operator, the 11 products, the partner, the
  * lineage of every product, the exchange's verification and listing, deliveries, a refused
- * out-of-scope hop, and the exit with its destruction certificates. It prints each step as it
+ * out-of-scope hop, the oversight duties (the product and service list, risk alerts and the
+ * emergency stop from one, an anonymous complaint, a data-quality objection, and what falls
+ * overdue when the clock moves 92 days: duties.ts), and the exit with its destruction certificates. It prints each step as it
  * happens and a summary with every receipt's final state, and returns the summary's facts.
  *
  * The service must run the embedded chain on its manual clock (LEDGER_CLOCK=manual): the agency
@@ -103,6 +106,8 @@ export interface DemoSummary {
   };
   /** Products in the published list, whatever their status today (the demo closes its grant at the end). */
   readonly publicListed: number;
+  /** The oversight duties: service list, risk alerts, complaint, objection, what fell overdue. */
+  readonly duties: DutiesSummary;
   /** The dated part of the exit, in the chain's time (Unix seconds). */
   readonly exit: {
     readonly noticeAt: number;
@@ -290,9 +295,10 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
         pricing: { model: p.model, chargeUnit: p.chargeUnit, priceFen },
         personalInfo: p.personalInfo,
         tradeSecret: p.tradeSecret,
+        ...(p.declaredVolume !== undefined ? { declaredVolume: p.declaredVolume } : {}),
       },
       {
-        note: `${p.model === "public-welfare" ? "free (public welfare)" : `${yuan(priceFen)} ${p.chargeUnit}`}: ${p.name}`,
+        note: `${p.model === "public-welfare" ? "free (public welfare)" : `${yuan(priceFen)} ${p.chargeUnit}`}${p.declaredVolume !== undefined ? `, at most ${p.declaredVolume} records a delivery` : ""}: ${p.name}`,
       },
     );
   }
@@ -443,9 +449,25 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   print(`       HTTP ${zh.status}, in Chinese (Accept-Language: zh-CN): ${zhError?.code}: ${zhError?.message}`);
   print("       Nothing was written: no transaction, no log entry, no index key.");
 
-  // 11. Exit ------------------------------------------------------------------------------------
+  // 11–14. The oversight duties: service list, risk alerts, complaint and objection, overdue ------
+  const duties = await playDuties({
+    log,
+    print,
+    as,
+    agency,
+    publicClient,
+    catalog,
+    grantId,
+    tag,
+    id,
+    keyOf: (orgId) => byOrgId.get(orgId)?.key ?? orgId,
+    chainNow,
+    moveClock,
+  });
+
+  // 15. Exit ------------------------------------------------------------------------------------
   log.chapter(
-    "11. Exit",
+    "15. Exit",
     "the operator files its exit plan; a voluntary exit needs 3 months' notice, so the chain's manual clock moves there; every holder then has 30 days to certify destruction: the partner is late, its duty overdue on day 31 until it files; the grant closes",
   );
   const notice = await log.write(
@@ -515,8 +537,8 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   print(`       ${lateCertificates} certificates marked late; the grant is overdue no more (${overdueAfter} items)`);
   await log.write(agency, "grant.close", { grantId }, { note: "every holder certified every asset class" });
 
-  // 12. Anchoring and receipts ------------------------------------------------------------------
-  print("\n== 12. Anchoring — receipts become anchored once a signed checkpoint covering them is on chain");
+  // 16. Anchoring and receipts ------------------------------------------------------------------
+  print("\n== 16. Anchoring — receipts become anchored once a signed checkpoint covering them is on chain");
   const accepted = log.rows.filter((r) => r.outcome === "accepted" && r.recordHash);
   const anchor = await anchorFor(agency, lastLeafOf(log), "the receipts");
   const cp = await publicCheckpoint();
@@ -596,6 +618,7 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
       overdue: audit.exit.overdue.length,
     },
     publicListed: listed.products.length,
+    duties,
     exit: {
       noticeAt,
       earliestExit,
@@ -674,8 +697,4 @@ function assetsOf(outputs: Outputs, holder: string, assetClass: AssetClass): { h
 
 function yuan(fen: number): string {
   return `¥${(fen / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
-}
-
-function iso(ts: number): string {
-  return new Date(ts * 1000).toISOString().replace(/\.000Z$/, "Z");
 }

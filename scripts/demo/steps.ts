@@ -223,3 +223,8 @@ function noteOf(row: StepRow): string {
     return row.note ? `${row.note} (already registered: skipped)` : "already registered: skipped";
   return row.note ?? "";
 }
+
+/** A chain time (Unix seconds) as ISO 8601, to the second. */
+export function iso(ts: number): string {
+  return new Date(ts * 1000).toISOString().replace(/\.000Z$/, "Z");
+}

@@ -67,8 +67,31 @@ describe("demo: the Longhua seed story end to end", function () {
     expect(first.refusedZh.status).to.equal(422);
     expect(first.refusedZh.code).to.equal("PARTNER_OUT_OF_SCOPE");
     expect(first.refusedZh.message).to.match(/[\u4e00-\u9fff]/);
-    // The voluntary exit without 3 months' notice is the story's other expected refusal.
-    expect(first.refused.map((r) => r.code).sort()).to.deep.equal(["EXIT_NOTICE_TOO_SHORT", "PARTNER_OUT_OF_SCOPE"]);
+    // The voluntary exit without 3 months' notice and a misquoted service list are the story's other expected refusals.
+    expect(first.refused.map((r) => r.code).sort()).to.deep.equal([
+      "EXIT_NOTICE_TOO_SHORT",
+      "PARTNER_OUT_OF_SCOPE",
+      "SERVICE_LIST_FEE_MISMATCH",
+    ]);
+  });
+
+  it("shows the oversight duties: the service list, risk alerts and the stop from one, a complaint, an objection, and what fell overdue", () => {
+    const { serviceList, freshness, alerts, complaint, objection } = first.duties;
+    expect(serviceList).to.deep.include({ refusedCode: "SERVICE_LIST_FEE_MISMATCH", entries: 11, free: 3 });
+    expect(serviceList.overdueOwedBy, "92 days after the list").to.deep.equal(["operator"]);
+    expect(serviceList.overdueAfterRepublishing).to.equal(0);
+    // Monthly and daily resources fall due within 92 days; quarterly (3 months + 15 days) and annual ones do not.
+    expect(freshness.overdueResources).to.include.members(["LH-HEALTH-RADIOLOGY", "LH-HEALTH-CLAIMS"]);
+    expect(freshness.overdueResources).to.not.include("LH-URBAN-VILLAGES");
+    expect(freshness.updatedStillOverdue).to.equal(false);
+    // LH-P06's delivery of 412 records is above the 400 it declares; LH-P11's 9,870 is within its 10,000.
+    expect(alerts.signals).to.include.members(["volume-exceeded", "sensitive-input-delivered"]);
+    expect(alerts.signals).to.not.include("recipient-rate-exceeded");
+    expect(alerts).to.deep.include({ action: "grant-suspended", grantStatusAfterResume: "active" });
+    expect(complaint).to.deep.include({ overdue: true, late: true });
+    expect(complaint.id).to.match(/^K-/);
+    expect(objection).to.deep.include({ late: true });
+    expect(objection.overdueOwedBy).to.have.length.above(0);
   });
 
   it("exits after exactly 3 months' notice on the manual clock; the partner's late certificates were overdue until filed", () => {
