@@ -69,6 +69,13 @@ describe("console: accessibility (axe-core)", function () {
     expect(await seriousViolations()).to.deep.equal([]);
   });
 
+  it("the supervisors' complaint desk", async () => {
+    await signInAsMember(t.page, t.svc.url, "sup", "axe");
+    await t.page.goto(`${t.svc.url}/#/oversight/complaints`);
+    await t.page.locator(".complaints .ant-table-placeholder, .complaints tbody tr").first().waitFor();
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
+
   it("the agency's dashboard", async () => {
     const keyFile = readFileSync(join(t.svc.dir, "keys/agency.key.json"), "utf8");
     await signInWithKey(t.page, t.svc.url, keyFile, AGENCY_PASSPHRASE);

@@ -2,9 +2,10 @@ import { expect } from "chai";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { serviceListBody } from "../../scripts/scenarios/fixtures.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
-import type { ActorName } from "../../scripts/scenarios/world.ts";
+import { MEMBERS, type ActorName } from "../../scripts/scenarios/world.ts";
+import { sm3Hex } from "../../core/crypto/sm3.ts";
 import { seriousViolations } from "./axe.ts";
-import { chooseEnglish, useConsoleSuite } from "./browser.ts";
+import { chooseEnglish, signInAsMember, useConsoleSuite } from "./browser.ts";
 
 /**
  * The oversight duties in the browser against the real service on the manual clock: a complaint
@@ -27,13 +28,17 @@ describe("console: complaints, service lists and the oversight desks", function 
     },
     { clock: "manual" },
   );
+  /** Picks `option` in the Ant Design select labelled `label`. */
+  const choose = async (label: string, option: string) => {
+    await t.page.getByLabel(label).click();
+    await t.page.locator(`.ant-select-item-option[title="${option}"]`).click();
+  };
   const complaintBody = "P1 按次收费 8 元，高于公开价格 5 元。";
 
   /** Lodges a complaint through the public page as anyone would, and returns the id the page shows. */
   const lodgeInBrowser = async (subjectId: string, text: string) => {
     await t.page.goto(`${t.svc.url}/#/complaints`);
-    await t.page.getByLabel("投诉对象类型").click();
-    await t.page.getByTitle("数据产品").click();
+    await choose("投诉对象类型", "数据产品");
     await t.page.getByLabel("投诉对象编号").fill(subjectId);
     await t.page.getByLabel("投诉内容").fill(text);
     await t.page.getByLabel(/联系方式/).fill("13912345678");
@@ -47,8 +52,7 @@ describe("console: complaints, service lists and the oversight desks", function 
     await t.page.getByRole("heading", { name: "投诉举报" }).waitFor();
     expect(await seriousViolations(t.page)).to.deep.equal([]);
     // The rulebook's schema refuses a malformed operator code before anything is sent.
-    await t.page.getByLabel("投诉对象类型").click();
-    await t.page.getByTitle("运营机构").click();
+    await choose("投诉对象类型", "运营机构");
     await t.page.getByLabel("投诉对象编号").fill("91440300XXXX");
     await t.page.getByLabel("投诉内容").fill("未按清单提供服务");
     await t.page.getByRole("button", { name: "提交投诉" }).click();
@@ -72,6 +76,64 @@ describe("console: complaints, service lists and the oversight desks", function 
       .and.include("数据产品 P1")
       .and.not.include("8 元");
     expect(await seriousViolations(t.page)).to.deep.equal([]);
+    expect(t.errors).to.deep.equal([]);
+  });
+
+  it("a supervisor opens, in the browser, a complaint lodged anonymously in this test and records its outcome", async () => {
+    const text = `P1 的响应时间远超清单所列 ${Date.now()}`;
+    const id = await lodgeInBrowser("P1", text);
+    await signInAsMember(t.page, t.svc.url, "sup", "supervisor passphrase");
+    await t.page.getByRole("menuitem", { name: "投诉处理" }).click();
+    await t.page.getByRole("link", { name: id }).click();
+    await t.page.locator(".complaint-state").getByText("已受理").waitFor();
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    await t.page.getByRole("button", { name: "用本机构密钥打开投诉内容" }).click();
+    const sealed = t.page.locator(".sealed-content");
+    await sealed.getByText(text).waitFor();
+    expect(await sealed.innerText())
+      .to.include("13912345678")
+      .and.include("一致");
+    // The service gave the envelope only; the plaintext was never on the wire, the key never sent.
+    const get = t.traffic.find((r) => r.url.endsWith(`/v1/complaints/${id}/sealed`))!;
+    expect(get.headers).to.have.property("x-pdl-signature");
+    const key = MEMBERS.sup.sm2PrivateKey.toLowerCase();
+    for (const r of t.traffic) expect(r.body.toLowerCase()).not.to.include(key);
+    for (const r of t.traffic.filter((r) => r.url.includes("/v1/complaints")))
+      expect(Buffer.from(r.body, "latin1").toString("utf8")).not.to.include(text);
+
+    // Concluding without an outcome is refused by the form, naming the field.
+    await choose("处理阶段", "办结");
+    await t.page.getByLabel(/处理意见/).fill("经核查，P1 的响应时间超出清单，已责令整改。");
+    await t.page.getByRole("button", { name: "记录处理情况" }).click();
+    await t.page.getByText("处理结果：办结时必须选择").waitFor();
+    await choose("处理结果", "投诉成立");
+    await t.page.getByRole("button", { name: "记录处理情况" }).click();
+    await t.page.locator(".complaint-state").getByText("已办结").waitFor();
+    await t.page
+      .locator(".handling-history")
+      .getByText(/办结 · 投诉成立/)
+      .waitFor();
+    const handled = t.traffic.find((r) => r.method === "POST" && r.url.endsWith(`/v1/complaints/${id}/handling`))!;
+    expect((JSON.parse(handled.body) as { record: { op: string; body: unknown } }).record).to.deep.include({
+      op: "complaint.handle",
+      body: {
+        complaintId: id,
+        stage: "concluded",
+        outcome: "upheld",
+        reportHash: sm3Hex("经核查，P1 的响应时间超出清单，已责令整改。"),
+      },
+    });
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    // And anyone holding the id sees the outcome, not the content.
+    const view = await c.con.request<{ status: string; outcome: string }>(
+      "GET",
+      `/v1/public/complaints/${id}`,
+      undefined,
+      {
+        public: true,
+      },
+    );
+    expect(view).to.deep.include({ status: "concluded", outcome: "upheld" });
     expect(t.errors).to.deep.equal([]);
   });
 

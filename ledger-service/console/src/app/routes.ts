@@ -6,6 +6,7 @@ import { supervisorRoutes } from "../pages/supervisor/index.ts";
 import { agencyRoutes } from "../pages/agency/index.ts";
 import { operatorRoutes } from "../pages/operator/index.ts";
 import { toolRoutes } from "../pages/tools/index.ts";
+import { oversightRoutes } from "../pages/oversight/index.ts";
 
 /** Every page, in menu order. Add pages in the role's own folder, not here. */
 export const ROUTES: readonly ConsoleRoute[] = [
@@ -14,6 +15,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...exchangeRoutes,
   ...supervisorRoutes,
   ...agencyRoutes,
+  ...oversightRoutes,
   ...operatorRoutes,
   ...toolRoutes,
 ];

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Form, Input, Result, Select, Space, Tag, Typography } from "antd";
+import { Alert, Button, Card, Form, Input, Result, Select, Space, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
@@ -6,10 +6,8 @@ import { ComplaintContent } from "../../../../../core/complaint-envelope.ts";
 import { ComplaintSubject } from "../../../../../core/records/complaint.ts";
 import type { ComplaintView } from "../../../../../core/views.ts";
 import { usePublicPost, usePublicQuery } from "../../api/hooks.ts";
-import { HashText } from "../../app/HashText.tsx";
-import { STATE_COLOUR } from "../oversight/colours.ts";
+import { ComplaintState } from "../oversight/ComplaintState.tsx";
 import { schemaRule } from "../oversight/schema-rule.ts";
-import { beijingTime } from "../oversight/time.ts";
 import "../oversight/texts.ts";
 
 interface LodgeForm {
@@ -20,38 +18,6 @@ interface LodgeForm {
 }
 interface Lodged {
   complaintId: string;
-}
-
-/** The complaint's public state (GET /v1/public/complaints/:id): never its content. */
-export function ComplaintState({ complaint }: { complaint: ComplaintView }) {
-  const { t } = useTranslation("oversight");
-  return (
-    <Descriptions bordered size="small" column={1} className="complaint-state">
-      <Descriptions.Item label={t("complaint.id")}>{complaint.id}</Descriptions.Item>
-      <Descriptions.Item label={t("complaint.subject")}>
-        {t(`lodge.kind.${complaint.subjectKind}`)} {complaint.subjectId}
-      </Descriptions.Item>
-      <Descriptions.Item label={t("complaint.status")}>
-        <Tag color={complaint.status === "concluded" ? STATE_COLOUR.closed : STATE_COLOUR.open}>
-          {t(`complaintStatus.${complaint.status}`)}
-        </Tag>
-      </Descriptions.Item>
-      <Descriptions.Item label={t("complaint.lodgedAt")}>{beijingTime(complaint.lodgedAt)}</Descriptions.Item>
-      <Descriptions.Item label={t("complaint.deadline")}>{beijingTime(complaint.deadline)}</Descriptions.Item>
-      {complaint.outcome && (
-        <Descriptions.Item label={t("complaint.outcome")}>{t(`outcome.${complaint.outcome}`)}</Descriptions.Item>
-      )}
-      {complaint.concludedAt > 0 && (
-        <Descriptions.Item label={t("complaint.concludedAt")}>
-          {beijingTime(complaint.concludedAt)}
-          {complaint.late && <Tag color={STATE_COLOUR.overdue}>{t("complaint.late")}</Tag>}
-        </Descriptions.Item>
-      )}
-      <Descriptions.Item label={t("complaint.commitment")}>
-        <HashText>{complaint.commitment}</HashText>
-      </Descriptions.Item>
-    </Descriptions>
-  );
 }
 
 function Lookup({ complaintId }: { complaintId: string }) {

@@ -1,0 +1,22 @@
+import { lazy } from "react";
+import type { ConsoleRoute } from "../../app/route.ts";
+import "./texts.ts";
+
+const WATCHERS = ["supervisor", "agency"] as const;
+
+/** The oversight desks the supervisors and the agency share: complaints, objections, alerts, overdue, freshness. */
+export const oversightRoutes: readonly ConsoleRoute[] = [
+  {
+    path: "/oversight/complaints",
+    title: "oversight:desk.title",
+    roles: WATCHERS,
+    menu: "menu.oversight",
+    page: lazy(() => import("./ComplaintsPage.tsx")),
+  },
+  {
+    path: "/oversight/complaints/:complaintId",
+    title: "oversight:desk.title",
+    roles: WATCHERS,
+    page: lazy(() => import("./ComplaintCasePage.tsx")),
+  },
+];
