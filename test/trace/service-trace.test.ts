@@ -278,6 +278,7 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     const report = await traceLeak("leak-unmarked.csv", unmarked, "csv");
     expect(report.verdict).to.equal("no match");
     expect(report.attributedTo).to.deep.equal([]);
+    expect(report.alerts).to.deep.equal([]);
     expect(report.deliveries).to.deep.equal([]);
     expect(report.unmatchedRecords).to.equal(LEAKED);
     expect(report.watermark.map((w) => w.detected)).to.deep.equal([false, false]);
@@ -298,7 +299,7 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
       (
         await c.sup.get<{
           alerts: {
-            view: { grantId: string; signal: string };
+            view: { id: string; grantId: string; signal: string };
             created: { evidence: { kind: string; id: string }[] };
           }[];
         }>("/v1/alerts")
@@ -315,8 +316,13 @@ describe("leak tracing on the running service: deliver to two recipients, trace 
     const again = await traceLeak("leak-con-again.csv", await leakOf(toCon(), 3), "csv");
     expect(again.attributedTo).to.deep.equal(["D-CON"]);
     expect(await leakAlerts(), "the same sample traced again").to.have.length(4);
-    await traceLeak("leak-con-new.csv", await leakOf(toCon(), 13), "csv");
-    expect(await leakAlerts(), "another sample from the same delivery").to.have.length(5);
+    expect(again.alerts).to.have.length(1);
+    expect(before.map((a) => a.view.id)).to.include(again.alerts![0]);
+    const fresh = await traceLeak("leak-con-new.csv", await leakOf(toCon(), 13), "csv");
+    const after = await leakAlerts();
+    expect(after, "another sample from the same delivery").to.have.length(5);
+    expect(before.map((a) => a.view.id)).to.not.include(fresh.alerts![0]);
+    expect(after.map((a) => a.view.id)).to.include(fresh.alerts![0]);
   });
 
   it("pdl deliver and pdl trace: exit codes and JSON output", async () => {

@@ -421,6 +421,7 @@ export const TraceReport = z.looseObject({
   comparisons: Count,
   verdict: z.enum(["attributed", "exact match only", "no match"]),
   attributedTo: z.array(z.string()),
+  alerts: z.array(z.string()),
   violations: z.array(z.string()),
   deliveries: z.array(
     z.looseObject({

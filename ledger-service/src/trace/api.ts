@@ -296,6 +296,11 @@ export interface TraceReport {
    */
   readonly verdict: "attributed" | "exact match only" | "no match";
   readonly attributedTo: readonly string[];
+  /**
+   * The risk alerts (leak-attributed) about the attributed deliveries for this leaked sample,
+   * raised by this trace or by an earlier trace of the same sample; set by the service's route.
+   */
+  readonly alerts?: readonly string[];
   /** Attributed deliveries whose data a destruction certificate covered when it leaked. */
   readonly violations: readonly string[];
   /** The attributed deliveries, with recipient, lineage, grant, destruction and receipts. */

@@ -284,8 +284,9 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         });
         // The same sample traced again names the same deliveries: its hash keeps the alerts once.
         const sampleHash = sm3Hex([...distinct].sort().join("\n"));
-        await ctx.alerts.raise(await leakAlerts(store, report.attributedTo, sampleHash));
-        res.json(report);
+        const alerts = await leakAlerts(store, report.attributedTo, sampleHash);
+        await ctx.alerts.raise(alerts);
+        res.json({ ...report, alerts: alerts.map((a) => a.id) });
       },
     },
   ];
