@@ -180,6 +180,35 @@ describe("risk alerts: declared volume, grade 3 inputs, read rates", function ()
     ]);
   });
 
+  it("keeps the resource and the hop that read it when the path is longer than 32 evidence records", async () => {
+    await c.op.submit("lineage.hop", {
+      ...hopBody("L0", {
+        operation: "de-identify",
+        inputs: [{ kind: "resource", resourceId: "R2", version: 1, fields: ["amount"], hash: h("R2-v1") }],
+        environment: "tee",
+        outputGrade: 2,
+      }),
+    } as never);
+    for (let i = 1; i <= 34; i++)
+      await c.op.submit(
+        "lineage.hop",
+        hopBody(`L${i}`, { inputs: [{ kind: "artifact", hopId: `L${i - 1}`, hash: h(`L${i - 1}-out`) }] }) as never,
+      );
+    await c.op.submit(
+      "lineage.hop",
+      deliverBody("L-D", {
+        inputs: [{ kind: "artifact", hopId: "L34", hash: h("L34-out") }],
+        outputHash: h("L-D-out"),
+      }) as never,
+    );
+    expect(await scan()).to.have.length(1);
+    const alert = (await alertsOf("sensitive-input-delivered")).find((a) => a.created.evidence[0]!.id === "L-D")!;
+    const ids = alert.created.evidence.map((e) => `${e.kind}:${e.id}`);
+    expect(ids).to.have.length(32);
+    expect(ids.slice(0, 2)).to.deep.equal(["hop:L-D", "hop:L0"]);
+    expect(ids.at(-1)).to.equal("resource:R2");
+  });
+
   it("raises no read-rate alert at the floor, nor for an actor under no grant; one above it, once", async () => {
     for (let i = 0; i < FLOOR; i++) await c.pa.get("/v1/clock");
     for (let i = 0; i < FLOOR + 5; i++) await c.con.get("/v1/clock");

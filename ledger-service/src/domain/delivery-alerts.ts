@@ -124,7 +124,13 @@ export async function sensitiveInputAlerts(store: IndexStore, deliveries: readon
     const hop = hopOf(d);
     const inputs = [...sensitive.entries()].sort(([a], [b]) => a.localeCompare(b));
     const records = [...new Map(inputs.map(([, s]) => [s.record.recordHash, s.record])).values()];
-    const evidence = [d, ...path.filter((p) => p.id !== d.id).sort((a, b) => a.seq - b.seq), ...records];
+    // Past 32 records, the resources and the hops that read them first are the ones kept.
+    const resources = records.slice(0, MAX_EVIDENCE / 2);
+    const hops = path
+      .filter((p) => p.id !== d.id)
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, MAX_EVIDENCE - 1 - resources.length);
+    const evidence = [d, ...hops, ...resources];
     alerts.push({
       id: alertIdOf("sensitive-input-delivered", d.id),
       grantId: hop.grantId,
@@ -132,7 +138,7 @@ export async function sensitiveInputAlerts(store: IndexStore, deliveries: readon
       summary: `delivery ${d.id} to ${hop.delivery!.recipient} was made from ${inputs
         .map(([key, s]) => `${key} (grade ${s.grade})`)
         .join(", ")}`.slice(0, 512),
-      evidence: evidence.slice(0, MAX_EVIDENCE).map(evidenceOf),
+      evidence: evidence.map(evidenceOf),
     });
   }
   return alerts;
