@@ -62,6 +62,13 @@ describe("console: accessibility (axe-core)", function () {
     expect(await seriousViolations()).to.deep.equal([]);
   });
 
+  it("the lineage hops, signed in as the partner", async () => {
+    await signInAsMember(t.page, t.svc.url, "pa", "axe");
+    await t.page.goto(`${t.svc.url}/#/operator/hops`);
+    await t.page.locator(".operator-hops tbody tr").filter({ hasText: "H1" }).waitFor();
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
+
   it("the listing verification report, signed in as the exchange", async () => {
     await signInAsMember(t.page, t.svc.url, "ex", "axe");
     await t.page.goto(`${t.svc.url}/#/exchange/report/P1`);

@@ -11,4 +11,11 @@ export const operatorRoutes: readonly ConsoleRoute[] = [
     menu: "menu.operator",
     page: lazy(() => import("./ProductsPage.tsx")),
   },
+  {
+    path: "/operator/hops",
+    title: "operator:hops.title",
+    roles: ["operator", "partner"],
+    menu: "menu.operator",
+    page: lazy(() => import("./HopsPage.tsx")),
+  },
 ];
