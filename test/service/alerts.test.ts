@@ -9,7 +9,8 @@ import { deliverBody, h, hopBody } from "../../scripts/scenarios/fixtures.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 import type { ActorName } from "../../scripts/scenarios/world.ts";
 import { DEFAULTS } from "../../ledger-service/src/config.ts";
-import { HOUR, readRateAlerts, USUAL_HOURS } from "../../ledger-service/src/domain/read-rate.ts";
+import { ClassicLevel } from "classic-level";
+import { HOUR, ReadCounter, readRateAlerts, USUAL_HOURS } from "../../ledger-service/src/domain/read-rate.ts";
 import { advanceWallClock } from "../../scripts/scenarios/service-story.ts";
 import { delivery, productBody } from "../../scripts/scenarios/fixtures.ts";
 import { org } from "../../scripts/scenarios/world.ts";
@@ -275,5 +276,53 @@ describe("risk alerts: the scan also runs on the service's timer", function () {
     const running = service;
     service = undefined;
     await running.stop();
+  });
+});
+
+describe("risk alerts: read counts", function () {
+  let dir: string;
+  let db: ClassicLevel<string, unknown>;
+  after(async () => {
+    await db?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("are kept by actor and hour across a reopen, and dropped once older than the week judged", async () => {
+    dir = mkdtempSync(join(tmpdir(), "pdl-read-counts-"));
+    let now = 1_800_000_000 - (1_800_000_000 % HOUR) + 10;
+    const open = async () => {
+      db = new ClassicLevel<string, unknown>(dir, { valueEncoding: "json" });
+      await db.open();
+      return new ReadCounter(db, () => now);
+    };
+    let counter = await open();
+    counter.count("A");
+    counter.count("A");
+    now += HOUR;
+    counter.count("A");
+    counter.count("B");
+    await counter.flush();
+    await db.close();
+    counter = await open();
+    const first = now - HOUR - 10;
+    expect(await counter.since(0)).to.deep.equal(
+      new Map([
+        [
+          "A",
+          new Map([
+            [first, 2],
+            [first + HOUR, 1],
+          ]),
+        ],
+        ["B", new Map([[first + HOUR, 1]])],
+      ]),
+    );
+    expect(await counter.since(first + HOUR)).to.deep.equal(
+      new Map([
+        ["A", new Map([[first + HOUR, 1]])],
+        ["B", new Map([[first + HOUR, 1]])],
+      ]),
+    );
+    expect((await counter.since(0)).get("A")!.has(first), "dropped by the read before").to.equal(false);
   });
 });

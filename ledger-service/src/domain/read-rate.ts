@@ -35,15 +35,17 @@ export class ReadCounter {
     for (const [key, n] of pending) await this.table.put(key, ((await this.table.get(key)) ?? 0) + n);
   }
 
-  /** Every actor's reads by hour start, from `since` on. */
+  /** Every actor's reads by hour start, from `since` on; the hours before are no longer needed and are dropped. */
   async since(since: number): Promise<Map<string, Map<number, number>>> {
     await this.flush();
     const out = new Map<string, Map<number, number>>();
+    const stale: string[] = [];
     for await (const [key, n] of this.table.entries()) {
       const [orgId, hour] = key.split("\u0000") as [string, string];
-      if (Number(hour) < since) continue;
-      (out.get(orgId) ?? out.set(orgId, new Map()).get(orgId)!).set(Number(hour), n);
+      if (Number(hour) < since) stale.push(key);
+      else (out.get(orgId) ?? out.set(orgId, new Map()).get(orgId)!).set(Number(hour), n);
     }
+    for (const key of stale) await this.table.del(key);
     return out;
   }
 
