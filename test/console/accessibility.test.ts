@@ -83,6 +83,13 @@ describe("console: accessibility (axe-core)", function () {
     expect(await seriousViolations()).to.deep.equal([]);
   });
 
+  it("the risk alerts", async () => {
+    await signInAsMember(t.page, t.svc.url, "sup", "axe");
+    await t.page.goto(`${t.svc.url}/#/oversight/alerts`);
+    await t.page.locator(".alerts .ant-table-placeholder, .alerts tbody tr").first().waitFor();
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
+
   it("the agency's dashboard", async () => {
     const keyFile = readFileSync(join(t.svc.dir, "keys/agency.key.json"), "utf8");
     await signInWithKey(t.page, t.svc.url, keyFile, AGENCY_PASSPHRASE);

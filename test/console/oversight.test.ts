@@ -1,11 +1,15 @@
 import { expect } from "chai";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
-import { serviceListBody } from "../../scripts/scenarios/fixtures.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { AlertView } from "../../core/views.ts";
+import { DEFAULTS } from "../../ledger-service/src/config.ts";
+import { deliverBody, h, serviceListBody } from "../../scripts/scenarios/fixtures.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 import { MEMBERS, type ActorName } from "../../scripts/scenarios/world.ts";
 import { sm3Hex } from "../../core/crypto/sm3.ts";
 import { seriousViolations } from "./axe.ts";
-import { chooseEnglish, signInAsMember, useConsoleSuite } from "./browser.ts";
+import { AGENCY_PASSPHRASE, chooseEnglish, signInAsMember, signInWithKey, useConsoleSuite } from "./browser.ts";
 
 /**
  * The oversight duties in the browser against the real service on the manual clock: a complaint
@@ -25,8 +29,10 @@ describe("console: complaints, service lists and the oversight desks", function 
           { productId: "P1", fee: { charge: "charged", chargeUnit: "per-call", priceFen: 500 } },
         ]) as never,
       );
+      await c.op.submit("lineage.hop", deliverBody("D2", { outputHash: h("D2-out") }) as never);
     },
-    { clock: "manual" },
+    // Deliveries to one recipient above 150 records a day raise an alert; scans on request only.
+    { clock: "manual", alerts: { ...DEFAULTS.alerts, recordsPerRecipientPerDay: 150, scanEverySeconds: 0 } },
   );
   /** Picks `option` in the Ant Design select labelled `label`. */
   const choose = async (label: string, option: string) => {
@@ -175,6 +181,51 @@ describe("console: complaints, service lists and the oversight desks", function 
       .to.include("within 1 working day")
       .and.include("5.00 元/次");
     expect(await seriousViolations(t.page)).to.deep.equal([]);
+    expect(t.errors).to.deep.equal([]);
+  });
+
+  const signInAsAgency = () =>
+    signInWithKey(t.page, t.svc.url, readFileSync(join(t.svc.dir, "keys/agency.key.json"), "utf8"), AGENCY_PASSPHRASE);
+
+  it("the agency scans, reads an alert's evidence and suspends the grant from it after confirming", async () => {
+    await signInAsAgency();
+    await t.page.getByRole("menuitem", { name: "风险预警" }).click();
+    await t.page.getByRole("button", { name: "立即扫描" }).click();
+    await t.page.getByRole("status").getByText("本次新签发 1 条预警").waitFor();
+    const row = t.page.locator(".alerts > div tbody > tr").filter({ hasText: "单一接收方超量" });
+    await row.waitFor();
+    expect(await row.innerText()).to.include("G1");
+    await row.getByRole("button").first().click();
+    const evidence = t.page.locator(".alert-evidence");
+    const delivered = await c.sup.get<{ history: { recordHash: string }[] }>("/v1/records/hop/D2/history");
+    await evidence.getByText(delivered.history[0]!.recordHash).waitFor();
+    expect(await evidence.innerText())
+      .to.include("hop D1")
+      .and.include("hop D2");
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+
+    await row.getByRole("button", { name: "暂停授权" }).click();
+    const ask = t.page.getByRole("dialog").filter({ hasText: "据预警暂停授权 G1" });
+    await ask.getByRole("button", { name: "下一步" }).click();
+    await ask.getByText(/^暂停原因：必填/).waitFor();
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    await ask.getByLabel("暂停原因").fill("单一接收方 24 小时内交付量超限，紧急暂停");
+    await ask.getByRole("button", { name: "下一步" }).click();
+    const confirm = t.page.getByRole("dialog").filter({ hasText: "确认暂停授权 G1？" });
+    await confirm.waitFor();
+    expect(t.traffic.filter((r) => r.url.endsWith("/v1/grants/G1/suspension"))).to.deep.equal([]);
+    await confirm.getByRole("button", { name: "暂停授权" }).click();
+    await row.getByText(/^已暂停授权 · /).waitFor();
+    const [alert] = (await c.sup.get<{ alerts: { view: AlertView }[] }>("/v1/alerts")).alerts;
+    expect(alert!.view).to.deep.include({ grantId: "G1", action: "grant-suspended" });
+    const post = t.traffic.find((r) => r.method === "POST" && r.url.endsWith("/v1/grants/G1/suspension"))!;
+    expect(
+      (JSON.parse(Buffer.from(post.body, "latin1").toString("utf8")) as { record: unknown }).record,
+    ).to.deep.include({
+      op: "grant.suspend",
+      body: { grantId: "G1", reason: "单一接收方 24 小时内交付量超限，紧急暂停", alertId: alert!.view.id },
+    });
+    expect((await c.sup.get<{ view: { status: string } }>("/v1/grants/G1")).view.status).to.equal("suspended");
     expect(t.errors).to.deep.equal([]);
   });
 });

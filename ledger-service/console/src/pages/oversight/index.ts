@@ -19,4 +19,11 @@ export const oversightRoutes: readonly ConsoleRoute[] = [
     roles: WATCHERS,
     page: lazy(() => import("./ComplaintCasePage.tsx")),
   },
+  {
+    path: "/oversight/alerts",
+    title: "oversight:alerts.title",
+    roles: WATCHERS,
+    menu: "menu.oversight",
+    page: lazy(() => import("./AlertsPage.tsx")),
+  },
 ];
