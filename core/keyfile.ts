@@ -49,22 +49,22 @@ export function sealKey(
 
 /**
  * A key file that cannot be used: missing, not a key file, or sealed under another passphrase.
- * The message is one line for people, naming the file.
+ * The message is one line for people, naming the file; `words` has it in English and Chinese.
  */
 export class KeyFileError extends Error {
   constructor(
-    message: string,
+    readonly words: { readonly en: string; readonly zh: string },
     readonly path: string | undefined,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(words.en, options);
     this.name = "KeyFileError";
   }
 }
 
 /** Opens the sealed private key; `path` only names the file in the error. */
 export function openKey(file: KeyFile, passphrase: string, path?: string): UnsealedKey {
-  const named = path ?? `the ${file.purpose} key file`;
+  const named = { en: path ?? `the ${file.purpose} key file`, zh: path ?? `${file.purpose} 密钥文件` };
   let privateKey: string;
   try {
     privateKey = openWithPassphrase(
@@ -74,10 +74,20 @@ export function openKey(file: KeyFile, passphrase: string, path?: string): Unsea
     ).toString("utf8");
   } catch (err) {
     // The MAC covers the sealed key and its label: a wrong passphrase and an altered file look alike.
-    throw new KeyFileError(`wrong passphrase for ${named} (or the file was altered)`, path, { cause: err });
+    throw new KeyFileError(
+      {
+        en: `wrong passphrase for ${named.en} (or the file was altered)`,
+        zh: `${named.zh} 的口令错误（或文件已被改动）`,
+      },
+      path,
+      { cause: err },
+    );
   }
   if (file.algorithm === "sm2" && publicKeyFromPrivate(privateKey) !== file.publicKey) {
-    throw new KeyFileError(`${named}: the private key does not match the public key`, path);
+    throw new KeyFileError(
+      { en: `${named.en}: the private key does not match the public key`, zh: `${named.zh}：私钥与公钥不匹配` },
+      path,
+    );
   }
   return { purpose: file.purpose, algorithm: file.algorithm, orgId: file.orgId, publicKey: file.publicKey, privateKey };
 }
@@ -89,20 +99,39 @@ export async function readKeyFile(path: string): Promise<KeyFile> {
   } catch (err) {
     const code = (err as { code?: string }).code;
     const why =
-      code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code})`;
-    throw new KeyFileError(`the key file ${path} ${why}`, path, { cause: err });
+      code === "ENOENT"
+        ? { en: "does not exist", zh: "不存在" }
+        : code === "EISDIR"
+          ? { en: "is a directory", zh: "是一个目录" }
+          : { en: `cannot be read (${code})`, zh: `无法读取（${code}）` };
+    throw new KeyFileError({ en: `the key file ${path} ${why.en}`, zh: `密钥文件 ${path} ${why.zh}` }, path, {
+      cause: err,
+    });
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new KeyFileError(`${path} is not a key file (not JSON; pdl keygen writes one)`, path, { cause: err });
+    throw new KeyFileError(
+      {
+        en: `${path} is not a key file (not JSON; pdl keygen writes one)`,
+        zh: `${path} 不是密钥文件（不是 JSON；pdl keygen 可生成密钥文件）`,
+      },
+      path,
+      { cause: err },
+    );
   }
   const file = KeyFileSchema.safeParse(parsed);
   if (!file.success) {
     const first = file.error.issues[0]!;
     const where = first.path.length > 0 ? `${first.path.join(".")}: ` : "";
-    throw new KeyFileError(`${path} is not a key file (${where}${first.message}; pdl keygen writes one)`, path);
+    throw new KeyFileError(
+      {
+        en: `${path} is not a key file (${where}${first.message}; pdl keygen writes one)`,
+        zh: `${path} 不是密钥文件（${where}${first.message}；pdl keygen 可生成密钥文件）`,
+      },
+      path,
+    );
   }
   return file.data;
 }

@@ -134,7 +134,7 @@ describe("pdl command line", function () {
     expect(invalid.code).to.equal(3);
     expect(invalid.stderr)
       .to.contain("INVALID_RECORD")
-      .and.to.match(/^ {2}decision: .+$/m);
+      .and.to.match(/^ {2}decision：.+$/m);
     // A refusal naming an id prints it.
     const missing = await pdl(["get", "/v1/products/P-none/verification-report"], env());
     expect(missing.code).to.equal(3);
@@ -144,6 +144,23 @@ describe("pdl command line", function () {
     // In Chinese, the message and what it names are Chinese too.
     const missingZh = await pdl(["get", "/v1/products/P-none/verification-report", "--lang", "zh"], env());
     expect(missingZh.stderr).to.contain("所引用的记录不存在").and.to.contain("(记录类别：product；标识：P-none)");
+    // Each detail on its own line, named in Chinese words, after pdl's own Chinese words.
+    expect(missingZh.stderr)
+      .to.match(/^pdl：服务拒绝了请求：/)
+      .and.to.match(/^ {2}记录类别：product$/m)
+      .and.to.match(/^ {2}标识：P-none$/m)
+      .and.not.to.match(/^ {2}(kind|id)[:：]/m);
+    // A Chinese locale (LANG) asks the service in Chinese too, without --lang.
+    const missingLocale = await pdl(["get", "/v1/products/P-none/verification-report"], {
+      ...env(),
+      LANG: "zh_CN.UTF-8",
+      LC_ALL: undefined,
+      LC_MESSAGES: undefined,
+      PDL_LANG: undefined,
+    });
+    expect(missingLocale.stderr)
+      .to.contain("所引用的记录不存在")
+      .and.to.match(/^ {2}标识：P-none$/m);
 
     await service.anchorNow();
     const got = await pdl(["get", `/v1/receipts/${accepted.recordHash}`], env());

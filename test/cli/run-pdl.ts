@@ -10,7 +10,12 @@ export interface PdlRun {
   readonly stderr: string;
 }
 
-export function runPdl(args: readonly string[], env: Record<string, string> = {}, stdin?: string): Promise<PdlRun> {
+/** `env` adds to the test's environment; a variable given as undefined is left out. */
+export function runPdl(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+  stdin?: string,
+): Promise<PdlRun> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,

@@ -119,7 +119,7 @@ describe("pdl deliver refuses a watermark spec that would ship an unwatermarked 
     await expectRefused(
       zh,
       "D-TYPO",
-      /^pdl: WATERMARK_COLUMN_MISSING: 水印规则所列的列在数据文件中不存在.*列：amout；用途：marked/,
+      /^pdl：WATERMARK_COLUMN_MISSING: 水印规则所列的列在数据文件中不存在.*列：amout；用途：marked/,
     );
   });
 

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { LedgerClient, type Identity } from "../sdk/ledger-client.ts";
 import { openKey, readKeyFile } from "../../../../core/keyfile.ts";
+import { localeLanguage, type Words } from "./language.ts";
 
 /**
  * What every command shares: the service URL, the caller's SM2 identity (a sealed key file and
@@ -15,18 +16,21 @@ export interface GlobalOptions {
   readonly json?: boolean;
 }
 
+/** A failure of pdl's own (usage, files, local checks), said in both languages. */
 export class CliError extends Error {
   constructor(
-    message: string,
+    readonly words: Words,
     readonly exitCode = 1,
   ) {
-    super(message);
+    super(words.en);
     this.name = "CliError";
   }
 }
 
-export function globals(command: Command): GlobalOptions {
-  return command.optsWithGlobals<GlobalOptions>();
+/** The options with the language settled: --lang, else PDL_LANG, else the locale (LANG). */
+export function globals(command: Command, env: NodeJS.ProcessEnv = process.env): GlobalOptions {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  return { ...options, lang: options.lang ?? localeLanguage(env) };
 }
 
 /**
@@ -42,7 +46,10 @@ export async function passphrase(
   const value = env.PDL_KEY_PASSPHRASE;
   if (value) return value;
   if (!process.stdin.isTTY || !process.stderr.isTTY)
-    throw new CliError("the key file is sealed: set PDL_KEY_PASSPHRASE or pass --passphrase-file");
+    throw new CliError({
+      en: "the key file is sealed: set PDL_KEY_PASSPHRASE or pass --passphrase-file",
+      zh: "密钥文件已加密：请设置 PDL_KEY_PASSPHRASE 或给出 --passphrase-file",
+    });
   return purpose === "new" ? askNewPassphrase() : askPassphrase("Passphrase of the key file:");
 }
 
@@ -64,10 +71,19 @@ async function askNewPassphrase(): Promise<string> {
 }
 
 export async function identity(options: GlobalOptions): Promise<Identity> {
-  if (!options.key) throw new CliError("this command signs as you: pass --key <key file> (or set PDL_KEY)");
+  if (!options.key)
+    throw new CliError({
+      en: "this command signs as you: pass --key <key file> (or set PDL_KEY)",
+      zh: "此命令须以您的身份签名：请给出 --key <密钥文件>（或设置 PDL_KEY）",
+    });
   const file = await readKeyFile(options.key);
-  if (file.algorithm !== "sm2") throw new CliError(`${options.key} is not an SM2 key`);
-  if (!file.orgId) throw new CliError(`${options.key} names no organisation (keygen --org)`);
+  if (file.algorithm !== "sm2")
+    throw new CliError({ en: `${options.key} is not an SM2 key`, zh: `${options.key} 不是 SM2 密钥` });
+  if (!file.orgId)
+    throw new CliError({
+      en: `${options.key} names no organisation (keygen --org)`,
+      zh: `${options.key} 未写明所属组织（keygen --org）`,
+    });
   const key = openKey(file, await passphrase(options), options.key);
   return { orgId: file.orgId, privateKey: key.privateKey };
 }
@@ -86,7 +102,11 @@ export async function readJson(path: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new CliError(`${path === "-" ? "standard input" : path} is not JSON: ${(err as Error).message}`);
+    const where = path === "-" ? { en: "standard input", zh: "标准输入" } : { en: path, zh: path };
+    throw new CliError({
+      en: `${where.en} is not JSON: ${(err as Error).message}`,
+      zh: `${where.zh} 不是 JSON：${(err as Error).message}`,
+    });
   }
 }
 

@@ -15,6 +15,10 @@ import { verifyReceiptCommand } from "./commands/verify-receipt-command.ts";
 import { CliError } from "./context.ts";
 import { KeyFileError } from "../../../../core/keyfile.ts";
 import { refusalDetails } from "./refusal.ts";
+import { cliLanguage, usageError, type Words } from "./language.ts";
+
+/** pdl's own messages (usage errors, local failures) follow --lang, PDL_LANG or the locale. */
+const lang = cliLanguage(process.argv.slice(2), process.env);
 
 /**
  * `pdl`: the users' command line for the Public Data Ledger service. Exit codes: 0 success,
@@ -32,6 +36,7 @@ const program = new Command("pdl")
   .addOption(new Option("--lang <lang>", "language of error messages").choices(["en", "zh"]).env("PDL_LANG"))
   .option("--json", "print results as JSON")
   .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(usageError(text, lang)) })
   .exitOverride();
 
 keygenCommand(program);
@@ -46,10 +51,13 @@ deliverCommand(program);
 traceCommand(program);
 anchorCommand(program);
 
-/** A failure as one JSON object on standard error (--json), or as a line for people. */
-function fail(exitCode: number, error: Record<string, unknown>, line: string): never {
+/**
+ * A failure as one JSON object on standard error (--json), or as a line for people, in the
+ * run's language; the JSON's `message` is in that language too.
+ */
+function fail(exitCode: number, error: Record<string, unknown>, line: Words): never {
   if (program.opts<{ json?: boolean }>().json) process.stderr.write(JSON.stringify({ error, exitCode }) + "\n");
-  else process.stderr.write(line);
+  else process.stderr.write(line[lang]);
   process.exit(exitCode);
 }
 
@@ -62,7 +70,10 @@ try {
     fail(
       4,
       { code: err.code, message: err.message, recordHash: err.recordHash },
-      `pdl: sent, outcome not known yet: poll \`pdl receipt ${err.recordHash} --wait\` (or pdl get /v1/receipts/${err.recordHash}: 200 written, 404 nothing written)\n`,
+      {
+        en: `pdl: sent, outcome not known yet: poll \`pdl receipt ${err.recordHash} --wait\` (or pdl get /v1/receipts/${err.recordHash}: 200 written, 404 nothing written)\n`,
+        zh: `pdl：已发送，结果尚未知晓：请用 \`pdl receipt ${err.recordHash} --wait\` 查询（或 pdl get /v1/receipts/${err.recordHash}：200 表示已写入，404 表示未写入）\n`,
+      },
     );
   }
   if (err instanceof LedgerApiError) {
@@ -70,31 +81,43 @@ try {
     fail(
       3,
       { status: err.status, ...(body ?? { code: err.code, message: err.message }) },
-      `pdl: the service refused: ${err.message}${refusalDetails(err.body)}
-`,
+      {
+        en: `pdl: the service refused: ${err.message}${refusalDetails(err.body, "en")}\n`,
+        zh: `pdl：服务拒绝了请求：${err.message}${refusalDetails(err.body, "zh")}\n`,
+      },
     );
   }
   if (err instanceof KeyFileError) {
     fail(
       1,
-      { code: "KEY_FILE", message: err.message },
-      `pdl: ${err.message}
-`,
+      { code: "KEY_FILE", message: err.words[lang] },
+      { en: `pdl: ${err.words.en}\n`, zh: `pdl：${err.words.zh}\n` },
     );
   }
-  if (err instanceof CliError) fail(err.exitCode, { code: "CLI", message: err.message }, `pdl: ${err.message}\n`);
+  if (err instanceof CliError)
+    fail(
+      err.exitCode,
+      { code: "CLI", message: err.words[lang] },
+      { en: `pdl: ${err.words.en}\n`, zh: `pdl：${err.words.zh}\n` },
+    );
   const cause = (err as { cause?: { code?: string } }).cause;
   if (err instanceof TypeError && cause?.code === "ECONNREFUSED") {
     const url = program.opts<{ url: string }>().url;
     fail(
       1,
-      { code: "UNREACHABLE", message: `no service answers at ${url}`, url },
-      `pdl: no service answers at ${url} (start it with npm start)\n`,
+      { code: "UNREACHABLE", message: lang === "zh" ? `${url} 没有服务应答` : `no service answers at ${url}`, url },
+      {
+        en: `pdl: no service answers at ${url} (start it with npm start)\n`,
+        zh: `pdl：${url} 没有服务应答（可用 npm start 启动服务）\n`,
+      },
     );
   }
   fail(
     1,
     { code: "INTERNAL", message: (err as Error).message ?? String(err) },
-    `pdl: ${(err as Error).stack ?? String(err)}\n`,
+    {
+      en: `pdl: ${(err as Error).stack ?? String(err)}\n`,
+      zh: `pdl：内部错误：${(err as Error).stack ?? String(err)}\n`,
+    },
   );
 }

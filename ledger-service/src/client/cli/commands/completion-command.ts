@@ -102,7 +102,8 @@ export function completionCommand(program: Command): void {
     .description('print the shell completion script: eval "$(pdl completion bash)" in ~/.bashrc (zsh: ~/.zshrc)')
     .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh"]))
     .action((shell: "bash" | "zsh", _opts: unknown, command: Command) => {
-      if (!program.commands.includes(command)) throw new CliError("completion is a command of pdl itself");
+      if (!program.commands.includes(command))
+        throw new CliError({ en: "completion is a command of pdl itself", zh: "completion 只用于 pdl 自身的命令" });
       const script = (shell === "zsh" ? ZSH_PREAMBLE : "") + bashCompletion(program);
       if (globals(command).json) print({ shell, script });
       else process.stdout.write(script);

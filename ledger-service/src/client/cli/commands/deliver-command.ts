@@ -32,14 +32,18 @@ interface Options {
  * errors (exit 1), a coded one as its code, its message in the chosen language and what it names;
  * the service's refusals go on to the CLI's handler (exit 3, with the service's explanation).
  */
-export function localFailure(err: unknown, lang: Language = "en"): unknown {
+export function localFailure(err: unknown): unknown {
   if (err instanceof LedgerApiError || err instanceof CliError) return err;
   if (err instanceof TypeError && (err as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED") return err;
   if (err instanceof LedgerError) {
-    const named = localizedDetail(err.detail, err.details, lang);
-    return new CliError(`${err.code}: ${errorMessage(err.code, lang)}${named ? ` (${named})` : ""}`);
+    const say = (lang: Language) => {
+      const named = localizedDetail(err.detail, err.details, lang);
+      return `${err.code}: ${errorMessage(err.code, lang)}${named ? ` (${named})` : ""}`;
+    };
+    return new CliError({ en: say("en"), zh: say("zh") });
   }
-  return new CliError((err as Error).message ?? String(err));
+  const message = (err as Error).message ?? String(err);
+  return new CliError({ en: message, zh: `本地处理失败：${message}` });
 }
 
 /**
@@ -81,7 +85,7 @@ export function deliverCommand(program: Command): void {
     .option("--no-progress", "no progress bars")
     .action(async (input: string, opts: Options, command: Command) => {
       await access(input, constants.R_OK).catch(() => {
-        throw new CliError(`cannot read ${input}`);
+        throw new CliError({ en: `cannot read ${input}`, zh: `无法读取 ${input}` });
       });
       const watermark = (await readJson(opts.watermark).catch((err: unknown) => {
         throw localFailure(err);
@@ -89,17 +93,24 @@ export function deliverCommand(program: Command): void {
       try {
         validateSpec(watermark);
       } catch (err) {
-        throw new CliError(`${opts.watermark}: ${(err as Error).message}`);
+        throw new CliError({
+          en: `${opts.watermark}: ${(err as Error).message}`,
+          zh: `${opts.watermark}：水印规则无效：${(err as Error).message}`,
+        });
       }
       const inputs = opts.inputs
         ? ((await readJson(opts.inputs).catch((err: unknown) => {
             throw localFailure(err);
           })) as HopInput[])
         : [];
-      if (!Array.isArray(inputs)) throw new CliError(`${opts.inputs} must hold a JSON array of hop inputs`);
+      if (!Array.isArray(inputs))
+        throw new CliError({
+          en: `${opts.inputs} must hold a JSON array of hop inputs`,
+          zh: `${opts.inputs} 须为血缘环节输入的 JSON 数组`,
+        });
       const outputGrade = opts.outputGrade === undefined ? undefined : Number(opts.outputGrade);
       if (outputGrade !== undefined && !Number.isInteger(outputGrade))
-        throw new CliError("--output-grade is a whole number");
+        throw new CliError({ en: "--output-grade is a whole number", zh: "--output-grade 须为整数" });
       const api = await client(globals(command));
       try {
         print(
@@ -123,7 +134,7 @@ export function deliverCommand(program: Command): void {
           }),
         );
       } catch (err) {
-        throw localFailure(err, globals(command).lang);
+        throw localFailure(err);
       }
     });
 }

@@ -15,7 +15,11 @@ export function keygenCommand(program: Command): void {
     .option("--force", "overwrite an existing file")
     .action(async (opts: { org: string; out: string; force?: boolean }, command: Command) => {
       const problem = usccProblem(opts.org);
-      if (problem) throw new CliError(`--org ${opts.org} is not a unified social credit code (${problem})`);
+      if (problem)
+        throw new CliError({
+          en: `--org ${opts.org} is not a unified social credit code (${problem})`,
+          zh: `--org ${opts.org} 不是统一社会信用代码（${problem}）`,
+        });
       if (
         !opts.force &&
         (await access(opts.out).then(
@@ -23,7 +27,10 @@ export function keygenCommand(program: Command): void {
           () => false,
         ))
       )
-        throw new CliError(`${opts.out} exists (--force to overwrite)`);
+        throw new CliError({
+          en: `${opts.out} exists (--force to overwrite)`,
+          zh: `${opts.out} 已存在（--force 可覆盖）`,
+        });
       const key = newSm2Key("actor", opts.org);
       await writeKeyFile(opts.out, sealKey(key, await passphrase(globals(command), "new")));
       print({ orgId: opts.org, publicKey: key.publicKey, keyFile: opts.out });

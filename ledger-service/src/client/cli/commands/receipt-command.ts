@@ -35,9 +35,14 @@ export function receiptCommand(program: Command): void {
     .option("--timeout <seconds>", "how long --wait polls", "300")
     .option("--out <file>", "also write the receipt to a file (for `pdl verify-receipt`)")
     .action(async (recordHash: string, opts: Options, command: Command) => {
-      if (!/^[0-9a-f]{64}$/.test(recordHash)) throw new CliError("a record hash is 64 lowercase hex characters");
+      if (!/^[0-9a-f]{64}$/.test(recordHash))
+        throw new CliError({
+          en: "a record hash is 64 lowercase hex characters",
+          zh: "记录哈希为 64 位小写十六进制字符",
+        });
       const timeout = Number(opts.timeout);
-      if (!Number.isFinite(timeout) || timeout <= 0) throw new CliError("--timeout is a positive number of seconds");
+      if (!Number.isFinite(timeout) || timeout <= 0)
+        throw new CliError({ en: "--timeout is a positive number of seconds", zh: "--timeout 须为正的秒数" });
       const api = await client(globals(command));
       let reached = true;
       let receipt: unknown;

@@ -22,7 +22,10 @@ export function requestCommands(program: Command): void {
     .argument("<body>", "the record body as a JSON file, or - for standard input")
     .action(async (operation: string, bodyPath: string, _opts: unknown, command: Command) => {
       if (!isOperationName(operation))
-        throw new CliError(`unknown operation ${operation}; \`pdl operations\` lists them`);
+        throw new CliError({
+          en: `unknown operation ${operation}; \`pdl operations\` lists them`,
+          zh: `未知操作 ${operation}；\`pdl operations\` 列出全部操作`,
+        });
       const api = await client(globals(command));
       // A 202 (sent, outcome not known yet) is followed until the receipt or a refusal comes.
       print(await api.submit(operation, (await readJson(bodyPath)) as never));
@@ -34,7 +37,7 @@ export function requestCommands(program: Command): void {
     .argument("<path>", "path and query")
     .option("--public", "send unsigned (public endpoints)")
     .action(async (path: string, opts: { public?: boolean }, command: Command) => {
-      if (!path.startsWith("/")) throw new CliError("the path starts with /");
+      if (!path.startsWith("/")) throw new CliError({ en: "the path starts with /", zh: "路径须以 / 开头" });
       const api = await client(globals(command), !opts.public);
       print(opts.public ? await api.getPublic(path) : await api.get(path));
     });
@@ -50,7 +53,10 @@ export function requestCommands(program: Command): void {
     .option("--post <url>", "send each OpenLineage event to this endpoint, e.g. Marquez's …/api/v1/lineage")
     .action(async (productId: string, opts: { format: string; out?: string; post?: string }, command: Command) => {
       if (opts.post && opts.format !== "openlineage")
-        throw new CliError("--post sends OpenLineage events: add --format openlineage");
+        throw new CliError({
+          en: "--post sends OpenLineage events: add --format openlineage",
+          zh: "--post 发送的是 OpenLineage 事件：请加上 --format openlineage",
+        });
       const api = await client(globals(command));
       const path = `/v1/products/${encodeURIComponent(productId)}/lineage?format=${opts.format}`;
       if (opts.format === "openlineage") {
@@ -58,7 +64,9 @@ export function requestCommands(program: Command): void {
         if (opts.out) await writeFile(opts.out, ndjson);
         if (opts.post) {
           const sent = await postLineageEvents(ndjson, opts.post).catch((err: unknown) => {
-            throw err instanceof LineagePostError ? new CliError(err.message) : err;
+            throw err instanceof LineagePostError
+              ? new CliError({ en: err.message, zh: `OpenLineage 事件发送失败：${err.message}` })
+              : err;
           });
           if (globals(command).json) print({ sent, endpoint: opts.post });
           else process.stderr.write(`sent ${sent} OpenLineage events to ${opts.post}\n`);

@@ -41,10 +41,12 @@ export function templateCommand(program: Command): void {
     .option("--delivery", "for lineage.hop: a delivery hop (POST /v1/deliveries; `pdl deliver` writes these)")
     .action((operation: string, opts: { delivery?: boolean }, command: Command) => {
       if (!isCallerOperation(operation))
-        throw new CliError(
-          `no template for ${operation}: \`pdl operations\` lists the operations (the service writes actor.bootstrap and anchor.checkpoint itself)`,
-        );
-      if (opts.delivery && operation !== "lineage.hop") throw new CliError("--delivery is for lineage.hop only");
+        throw new CliError({
+          en: `no template for ${operation}: \`pdl operations\` lists the operations (the service writes actor.bootstrap and anchor.checkpoint itself)`,
+          zh: `没有 ${operation} 的模板：\`pdl operations\` 列出全部操作（actor.bootstrap 和 anchor.checkpoint 由服务自行写入）`,
+        });
+      if (opts.delivery && operation !== "lineage.hop")
+        throw new CliError({ en: "--delivery is for lineage.hop only", zh: "--delivery 只用于 lineage.hop" });
       const body = opts.delivery ? DELIVERY_EXAMPLE : OPERATION_EXAMPLES[operation];
       const spec = OPERATIONS[operation];
       const fields = hashFields(body);

@@ -22,7 +22,8 @@ interface Options {
 function wholeNumber(value: string | undefined, name: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new CliError(`${name} is a whole number ≥ ${min}`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new CliError({ en: `${name} is a whole number ≥ ${min}`, zh: `${name} 须为不小于 ${min} 的整数` });
   return n;
 }
 
@@ -121,7 +122,7 @@ export function traceCommand(program: Command): void {
       const maxBytes = wholeNumber(opts.maxBytes, "--max-bytes", 1);
       const alpha = opts.alpha === undefined ? undefined : Number(opts.alpha);
       if (alpha !== undefined && !(alpha > 0 && alpha <= 0.01))
-        throw new CliError("--alpha is a probability in (0, 0.01]");
+        throw new CliError({ en: "--alpha is a probability in (0, 0.01]", zh: "--alpha 须为 (0, 0.01] 内的概率" });
       const api = await client(globals(command));
       let result: TraceFileResult;
       try {

@@ -17,7 +17,11 @@ interface Options {
  * (ethers, gRPC) load only then: most verifications are offline, and `pdl` starts without them.
  */
 async function anchorConfirmer(opts: Options): Promise<ConfirmAnchor | undefined> {
-  if (opts.rpcUrl && opts.fabricConfig) throw new CliError("give either --rpc-url or --fabric-config, not both");
+  if (opts.rpcUrl && opts.fabricConfig)
+    throw new CliError({
+      en: "give either --rpc-url or --fabric-config, not both",
+      zh: "--rpc-url 与 --fabric-config 只能给出其一",
+    });
   if (opts.rpcUrl) return (await import("../../anchors/evm-anchor.ts")).evmAnchorConfirmer(opts.rpcUrl);
   if (!opts.fabricConfig) return undefined;
   const [{ missingPeerSettings }, { fabricAnchorConfirmer }] = await Promise.all([
@@ -28,7 +32,11 @@ async function anchorConfirmer(opts: Options): Promise<ConfirmAnchor | undefined
   const json = (await readJson(opts.fabricConfig)) as { fabric?: Partial<FabricConfig> } & Partial<FabricConfig>;
   const section = json.fabric ?? json;
   const missing = missingPeerSettings(section);
-  if (missing.length > 0) throw new CliError(`${opts.fabricConfig}: the Fabric connection needs ${missing.join(", ")}`);
+  if (missing.length > 0)
+    throw new CliError({
+      en: `${opts.fabricConfig}: the Fabric connection needs ${missing.join(", ")}`,
+      zh: `${opts.fabricConfig}：Fabric 连接还需要 ${missing.join("、")}`,
+    });
   return fabricAnchorConfirmer({ channel: "", chaincode: "", ...section } as FabricConfig);
 }
 
@@ -38,9 +46,10 @@ function trustedKey(key: string): { publicKey: string; keyName?: string } {
   try {
     return parseVerifierKey(key);
   } catch (err) {
-    throw new CliError(
-      `--log-key is an SM2 public key (04 and 128 hex characters) or a vkey (\`pdl log-key\`): ${(err as Error).message}`,
-    );
+    throw new CliError({
+      en: `--log-key is an SM2 public key (04 and 128 hex characters) or a vkey (\`pdl log-key\`): ${(err as Error).message}`,
+      zh: `--log-key 须为 SM2 公钥（04 加 128 位十六进制字符）或 vkey（\`pdl log-key\`）：${(err as Error).message}`,
+    });
   }
 }
 
@@ -83,7 +92,11 @@ export function verifyReceiptCommand(program: Command): void {
         );
         key = info.logPublicKey;
       }
-      if (!key) throw new CliError("give the log key you trust: --log-key <hex> (or PDL_LOG_KEY), or --trust-service");
+      if (!key)
+        throw new CliError({
+          en: "give the log key you trust: --log-key <hex> (or PDL_LOG_KEY), or --trust-service",
+          zh: "请给出您信任的日志公钥：--log-key <十六进制>（或 PDL_LOG_KEY），或 --trust-service",
+        });
       const trusted = trustedKey(key);
       const confirm = await anchorConfirmer(opts);
       const result = await verifyReceipt(doc, trusted.publicKey, trusted.keyName, confirm);

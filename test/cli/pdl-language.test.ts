@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { cliLanguage, localeLanguage, usageError } from "../../ledger-service/src/client/cli/language.ts";
+import { runPdl, type PdlRun } from "./run-pdl.ts";
+
+const HAN = /[\u4e00-\u9fff]/;
+
+/** The locale of a user's shell: only what is given, none of the test runner's own. */
+const locale = (vars: Record<string, string>) => ({
+  LC_ALL: undefined,
+  LC_MESSAGES: undefined,
+  LANG: undefined,
+  PDL_LANG: undefined,
+  PDL_KEY: undefined,
+  ...vars,
+});
+
+/** pdl's one line on standard error, without the help commander prints after a usage error. */
+const firstLine = (run: PdlRun) => run.stderr.split("\n")[0]!;
+
+describe("pdl speaks the user's language in its own messages", function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "pdl-lang-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("takes the language from --lang, else PDL_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG)", () => {
+    expect(localeLanguage({ LANG: "zh_CN.UTF-8" })).to.equal("zh");
+    expect(localeLanguage({ LANG: "zh_TW" })).to.equal("zh");
+    expect(localeLanguage({ LANG: "zh" })).to.equal("zh");
+    expect(localeLanguage({ LANG: "C.UTF-8" })).to.equal("en");
+    expect(localeLanguage({ LANG: "zu_ZA.UTF-8" }), "zu is not zh").to.equal("en");
+    expect(localeLanguage({})).to.equal("en");
+    expect(localeLanguage({ LC_ALL: "en_US.UTF-8", LANG: "zh_CN.UTF-8" }), "LC_ALL wins").to.equal("en");
+    expect(localeLanguage({ LC_MESSAGES: "zh_CN.UTF-8", LANG: "en_US.UTF-8" })).to.equal("zh");
+    expect(cliLanguage(["receipt", "--lang", "en"], { LANG: "zh_CN.UTF-8" })).to.equal("en");
+    expect(cliLanguage(["--lang=zh", "receipt"], { LANG: "C" })).to.equal("zh");
+    expect(cliLanguage(["receipt"], { PDL_LANG: "zh", LANG: "C" })).to.equal("zh");
+    expect(cliLanguage(["receipt"], { PDL_LANG: "en", LANG: "zh_CN.UTF-8" })).to.equal("en");
+  });
+
+  it("says commander's usage errors in Chinese, keeping the names as typed, and leaves English alone", () => {
+    expect(usageError("error: unknown option '--bogus'\n", "zh")).to.equal("错误：未知选项 '--bogus'\n");
+    expect(usageError("error: unknown option '--ulr' (Did you mean --url?)\n", "zh")).to.equal(
+      "错误：未知选项 '--ulr'（是否想用 --url？）\n",
+    );
+    expect(usageError("error: too many arguments for 'receipt'. Expected 1 argument but got 2.\n", "zh")).to.equal(
+      "错误：命令 'receipt' 的参数过多，应为 1 个，实际 2 个\n",
+    );
+    expect(usageError("error: unknown option '--bogus'\n", "en")).to.equal("error: unknown option '--bogus'\n");
+  });
+
+  it("gives a usage error in Chinese under a Chinese locale or --lang zh, in English otherwise", async () => {
+    const zhLocale = await runPdl(["receipt", "--bogus"], locale({ LANG: "zh_CN.UTF-8" }));
+    expect(zhLocale.code).to.equal(1);
+    expect(firstLine(zhLocale)).to.equal("错误：未知选项 '--bogus'");
+    const zhOption = await runPdl(["receipt", "--lang", "zh"], locale({ LANG: "C.UTF-8" }));
+    expect(firstLine(zhOption)).to.equal("错误：缺少必需的参数 'recordHash'");
+    const badChoice = await runPdl(["--lang", "fr", "receipt", "x"], locale({ LANG: "zh_CN.UTF-8" }));
+    expect(firstLine(badChoice)).to.equal("错误：选项 '--lang <lang>' 的取值 'fr' 无效，可选值为 en, zh");
+
+    const en = await runPdl(["receipt", "--bogus"], locale({ LANG: "C.UTF-8" }));
+    expect(firstLine(en)).to.equal("error: unknown option '--bogus'");
+    const enOverLocale = await runPdl(["receipt", "--lang", "en"], locale({ LANG: "zh_CN.UTF-8" }));
+    expect(firstLine(enOverLocale)).to.equal("error: missing required argument 'recordHash'");
+  });
+
+  it("says its local refusals in the chosen language: one line, exit 1, no stack", async () => {
+    const notKey = join(dir, "not-a-key.json");
+    writeFileSync(notKey, "hello");
+    const notJson = join(dir, "body.txt");
+    writeFileSync(notJson, "not json");
+    // A port nobody listens on: one just freed.
+    const closed = await new Promise<string>((resolve) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(`http://127.0.0.1:${port}`));
+      });
+    });
+    const cases: [string[], string, string][] = [
+      [
+        ["receipt", "abc"],
+        "pdl: a record hash is 64 lowercase hex characters",
+        "pdl：记录哈希为 64 位小写十六进制字符",
+      ],
+      [
+        ["submit", "cap.set", notJson],
+        "pdl: this command signs as you: pass --key <key file> (or set PDL_KEY)",
+        "pdl：此命令须以您的身份签名：请给出 --key <密钥文件>（或设置 PDL_KEY）",
+      ],
+      [
+        ["submit", "cap.set", notJson, "--key", notKey],
+        `pdl: ${notKey} is not a key file (not JSON; pdl keygen writes one)`,
+        `pdl：${notKey} 不是密钥文件（不是 JSON；pdl keygen 可生成密钥文件）`,
+      ],
+      [
+        ["template", "actor.bootstrap"],
+        "pdl: no template for actor.bootstrap: `pdl operations` lists the operations (the service writes actor.bootstrap and anchor.checkpoint itself)",
+        "pdl：没有 actor.bootstrap 的模板：`pdl operations` 列出全部操作（actor.bootstrap 和 anchor.checkpoint 由服务自行写入）",
+      ],
+      [
+        ["log-key", "--url", closed],
+        `pdl: no service answers at ${closed} (start it with npm start)`,
+        `pdl：${closed} 没有服务应答（可用 npm start 启动服务）`,
+      ],
+    ];
+    for (const [args, en, zh] of cases) {
+      const inEnglish = await runPdl(args, locale({ LANG: "C.UTF-8" }));
+      expect([inEnglish.code, inEnglish.stderr], args.join(" ")).to.deep.equal([1, `${en}\n`]);
+      const inChinese = await runPdl(args, locale({ LANG: "zh_CN.UTF-8" }));
+      expect([inChinese.code, inChinese.stderr], args.join(" ")).to.deep.equal([1, `${zh}\n`]);
+      expect(inChinese.stderr).to.match(HAN);
+    }
+  });
+
+  it("puts the message in the chosen language into --json output too", async () => {
+    const run = await runPdl(["receipt", "abc", "--json"], locale({ LANG: "zh_CN.UTF-8" }));
+    expect(JSON.parse(run.stderr)).to.deep.equal({
+      error: { code: "CLI", message: "记录哈希为 64 位小写十六进制字符" },
+      exitCode: 1,
+    });
+  });
+});
