@@ -105,4 +105,11 @@ describe("console: accessibility (axe-core)", function () {
     await t.page.getByRole("region", { name: "交付", exact: true }).locator("tbody tr").first().waitFor();
     expect(await seriousViolations()).to.deep.equal([]);
   });
+
+  it("the leak trace form, signed in as a supervisor", async () => {
+    await signInAsMember(t.page, t.svc.url, "sup", "axe");
+    await t.page.goto(`${t.svc.url}/#/supervisor/trace`);
+    await t.page.getByRole("heading", { name: "泄露溯源" }).waitFor();
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
 });

@@ -127,15 +127,18 @@ export function useSubmit<O extends OperationName>(
   });
 }
 
-/** Sends a signed request without a record (e.g. POST a report issue); refreshes every query after. */
-export function useSignedRequest<T>(method: "POST" | "PUT" | "DELETE", path: string) {
+/**
+ * Sends a signed request without a record (e.g. POST a report issue), with the JSON body `B` when
+ * it takes one (a leaked file to trace); refreshes every query after.
+ */
+export function useSignedRequest<T, B = void>(method: "POST" | "PUT" | "DELETE", path: string) {
   const { session } = useSession();
   const queries = useQueryClient();
-  return useMutation<T, ApiError, void>({
-    mutationFn: async () => {
+  return useMutation<T, ApiError, B>({
+    mutationFn: async (body) => {
       if (!session) throw new ApiError(401, "NOT_SIGNED_IN", "not signed in");
       try {
-        return await session.client.withLanguage(currentLanguage()).request<T>(method, path);
+        return await session.client.withLanguage(currentLanguage()).request<T>(method, path, body ?? undefined);
       } catch (err) {
         throw asApiError(err);
       }

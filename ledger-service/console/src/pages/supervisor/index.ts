@@ -2,8 +2,9 @@ import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/route.ts";
 import "./graph/texts.ts";
 import "./audit/texts.ts";
+import "./trace/texts.ts";
 
-/** The supervisor's pages: the audit of a grant and the lineage graph of a product. */
+/** The supervisor's pages: the audit of a grant, the lineage graph of a product and the leak trace. */
 export const supervisorRoutes: readonly ConsoleRoute[] = [
   {
     path: "/supervisor/grant",
@@ -30,5 +31,12 @@ export const supervisorRoutes: readonly ConsoleRoute[] = [
     title: "graph:title",
     roles: ["supervisor", "agency", "exchange", "operator", "partner", "consumer"],
     page: lazy(() => import("./graph/GraphPage.tsx")),
+  },
+  {
+    path: "/supervisor/trace",
+    title: "trace:title",
+    roles: ["supervisor", "agency"],
+    menu: "menu.supervisor",
+    page: lazy(() => import("./trace/TracePage.tsx")),
   },
 ];
