@@ -129,6 +129,15 @@ abstract contract RegistryBase {
     uint8 internal constant DECISION_EXPLAINED = 2;
     uint8 internal constant DECISION_REJECTED = 3;
 
+    // REVENUE_BANDS
+    uint8 internal constant BAND_GUIDANCE = 1;
+    uint8 internal constant BAND_CAP_ADJUSTMENT = 2;
+
+    // GUIDANCE_STATUSES
+    uint8 internal constant GUIDANCE_OPEN = 1;
+    uint8 internal constant GUIDANCE_REPRICED = 2;
+    uint8 internal constant GUIDANCE_GUIDED = 3;
+
     // ---- rulebook figures (docs/RULEBOOK.md) ------------------------------------------------------
     /// Data grade from which processing needs a privacy environment and raw delivery is refused.
     uint8 internal constant SENSITIVE_GRADE = 3;
@@ -151,6 +160,9 @@ abstract contract RegistryBase {
 
     /// A product and service list is due at most this long after the last (core/time.ts serviceListDue).
     uint256 internal constant SERVICE_LIST_PERIOD = 91 days;
+
+    /// The last deviation of the lower band, in basis points: exactly 10 % is guided (core/records/revenue.ts).
+    uint256 internal constant GUIDANCE_BAND_MAX_BP = 1000;
 
     // ---- records ------------------------------------------------------------------------------
     /// @dev Passed with every write: the author, the SM3 hash of the canonical record, and the
@@ -236,6 +248,27 @@ abstract contract RegistryBase {
         uint32 entryCount;
         uint32 publications;
         uint32 lateLists;
+    }
+
+    /// @dev An operator's permitted revenue for a year: the agency's maximum, the report, the deviation.
+    struct RevenueYear {
+        uint128 operatingCostFen;
+        uint128 permittedProfitFen;
+        uint128 taxFen;
+        uint128 actualRevenueFen;
+        uint64 setAt;
+        uint64 reportedAt;
+        uint64 guidanceClosedAt;
+        uint64 deviationBp;
+        uint8 band; // BAND_*
+        uint8 guidance; // GUIDANCE_*
+        bytes32[] domains;
+    }
+
+    /// @dev The report above 10 % that holds an operator's prices in a domain.
+    struct RevenueHold {
+        uint16 year;
+        uint64 reportedAt;
     }
 
     struct Certificate {
@@ -327,6 +360,14 @@ abstract contract RegistryBase {
     mapping(bytes32 => Alert) internal alerts;
     /// operator => its product and service list duty
     mapping(bytes32 => ServiceListDuty) internal serviceLists;
+    /// operator => year => its permitted revenue
+    mapping(bytes32 => mapping(uint16 => RevenueYear)) internal revenues;
+    /// operator => the year of its latest revenue report
+    mapping(bytes32 => uint16) internal latestRevenueYear;
+    /// operator => domain => the report above 10 % holding its prices there
+    mapping(bytes32 => mapping(bytes32 => RevenueHold)) internal revenueHolds;
+    /// _pairKey(domain, chargeUnit) => when the agency last set that cap
+    mapping(bytes32 => uint64) internal capSetAt;
 
     // ---- errors: the rulebook's codes (core/errors.ts) in PascalCase --------------------------
     /// The author (or, for the bootstrap, the agency being registered) that may not do this.
@@ -400,6 +441,12 @@ abstract contract RegistryBase {
     /// The entry (0-based) naming another operator's product, and the product.
     error ServiceListForeignProduct(uint256 entry, bytes32 productId);
     /// The entry (0-based), the product and its registered fee: "free" or "charged", unit, price.
+    /// The operator and year without a maximum, already reported, or not reported.
+    error RevenueMaximumMissing(bytes32 operator, uint256 year);
+    error RevenueAlreadyReported(bytes32 operator, uint256 year);
+    error RevenueNotReported(bytes32 operator, uint256 year);
+    /// The report above 10 % (operator, year, when) holding the cap (domain, charging unit).
+    error RevenueCapPending(bytes32 operator, uint256 year, bytes32 domain, bytes32 chargeUnit, uint256 reportedAt);
     error ServiceListFeeMismatch(uint256 entry, bytes32 productId, bytes32 charge, bytes32 chargeUnit, uint256 priceFen);
 
     // ---- events: one per operation, past tense (core/operations.ts) ---------------------------
@@ -436,6 +483,9 @@ abstract contract RegistryBase {
     event ObjectionFiled(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ObjectionAnswered(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
     event ServiceListPublished(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event RevenueMaximumSet(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event RevenueReported(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
+    event RevenueGuidanceRecorded(bytes32 indexed id, bytes32 recordHash, bytes signedRecord);
 
     // ---- the preamble every operation starts with ---------------------------------------------
     function _bit(uint8 role) internal pure returns (uint256) {
@@ -520,6 +570,32 @@ abstract contract RegistryBase {
     /// @dev The last on-time second of the operator's next list.
     function _serviceListDue(ServiceListDuty storage duty) internal view returns (uint64) {
         return (duty.publishedAt != 0 ? duty.publishedAt : duty.since) + uint64(SERVICE_LIST_PERIOD);
+    }
+
+    /// @dev A charged price in a domain the operator's report above 10 % holds needs that
+    /// domain's cap for the unit set after the report (core: chaincode/src/engine/revenue.ts).
+    function _requireNoRevenueHold(bytes32 operator, bytes32 domain, uint8 model, bytes32 chargeUnit) internal view {
+        if (model == PRICING_PUBLIC_WELFARE) return;
+        RevenueHold storage hold = revenueHolds[operator][domain];
+        if (hold.reportedAt == 0) return;
+        if (capSetAt[_pairKey(domain, chargeUnit)] <= hold.reportedAt) {
+            revert RevenueCapPending(operator, hold.year, domain, chargeUnit, hold.reportedAt);
+        }
+    }
+
+    /// @dev A repricing in a domain of the operator's latest report closes its open guidance item.
+    function _closeGuidanceByRepricing(bytes32 operator, bytes32 domain) internal {
+        uint16 year = latestRevenueYear[operator];
+        if (year == 0) return;
+        RevenueYear storage r = revenues[operator][year];
+        if (r.guidance != GUIDANCE_OPEN) return;
+        for (uint256 i = 0; i < r.domains.length; i++) {
+            if (r.domains[i] == domain) {
+                r.guidance = GUIDANCE_REPRICED;
+                r.guidanceClosedAt = _now();
+                return;
+            }
+        }
     }
 
     function _pairKey(bytes32 a, bytes32 b) internal pure returns (bytes32) {

@@ -65,6 +65,10 @@ export const ERROR_CODES = {
   REPORT_PRODUCT_MISMATCH: { scope: "rule", http: 422, en: "The verification report was issued for another product.", zh: "该核验报告是为其他数据产品出具的。" },
   REPORT_NOT_PASSED: { scope: "rule", http: 422, en: "The verification report's verdict is fail: a listing needs a passing report.", zh: "该核验报告的结论为不通过：挂牌须有通过的核验报告。" },
   REPORT_SUPERSEDED: { scope: "rule", http: 422, en: "A later verification report was issued for the product: a listing names the latest.", zh: "该数据产品已出具更新的核验报告：挂牌须引用最新的报告。" },
+  REVENUE_MAXIMUM_MISSING: { scope: "rule", http: 422, en: "The agency has set no maximum permitted revenue for this operator and year.", zh: "实施机构尚未设定该运营机构该年度的最高准许收入。" },
+  REVENUE_ALREADY_REPORTED: { scope: "rule", http: 409, en: "The operator has already filed its actual revenue for this year; the year's maximum and report no longer change.", zh: "运营机构已报送该年度实际收入，该年度的最高准许收入和报送不得再变更。" },
+  REVENUE_NOT_REPORTED: { scope: "rule", http: 422, en: "The operator has not filed its actual revenue for this year.", zh: "运营机构尚未报送该年度实际收入。" },
+  REVENUE_CAP_PENDING: { scope: "rule", http: 422, en: "The operator's actual revenue for the year deviates from its maximum permitted revenue by more than 10 %: new products and upward repricing in the domain wait until the agency sets the price cap for the domain and charging unit again, after the report.", zh: "运营机构该年度实际收入与最高准许收入偏差超过10%：在实施机构于报送之后重新设定该领域和计费方式的上限收费标准前，该领域不得登记新产品或上调价格。" },
   LINEAGE_INCOMPLETE: { scope: "rule", http: 422, en: "The product has no recorded lineage hop.", zh: "该数据产品没有登记任何数据血缘环节。" },
   // --- lineage and delivery ---------------------------------------------------------------
   ARTIFACT_UNKNOWN: { scope: "rule", http: 422, en: "The input artifact was not produced by a hop under this grant.", zh: "输入中间产物并非本授权下的血缘环节所产出。" },
@@ -172,6 +176,9 @@ export const DETAIL_NAMES = {
   markedCells: { en: "marked cells", zh: "水印单元格数" },
   column: { en: "column", zh: "列" },
   use: { en: "used as", zh: "用途" },
+  operator: { en: "operator", zh: "运营机构" },
+  year: { en: "year", zh: "年度" },
+  reportedAt: { en: "reported at", zh: "报送时间", time: true },
 } as const satisfies Record<string, { en: string; zh: string; time?: true }>;
 
 export type DetailName = keyof typeof DETAIL_NAMES;
@@ -201,6 +208,10 @@ export const REFUSAL_NAMES: { readonly [C in ErrorCode]?: readonly DetailName[] 
   GRANT_STATUS_INVALID: ["grantId"],
   PRODUCT_STATUS_INVALID: ["productId"],
   LINEAGE_INCOMPLETE: ["productId"],
+  REVENUE_MAXIMUM_MISSING: ["operator", "year"],
+  REVENUE_ALREADY_REPORTED: ["operator", "year"],
+  REVENUE_NOT_REPORTED: ["operator", "year"],
+  REVENUE_CAP_PENDING: ["operator", "year", "domain", "chargeUnit", "reportedAt"],
   ACTOR_ROLE_INVALID: ["orgId"],
   VERSION_CONFLICT: ["expectedVersion"],
   EXIT_NOTICE_MISSING: ["grantId"],

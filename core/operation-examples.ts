@@ -122,6 +122,20 @@ export const OPERATION_EXAMPLES: { readonly [O in CallerOperation]: OperationBod
   "product.reprice": { productId: "P1", pricing: { model: "industry", chargeUnit: "per-call", priceFen: 450 } },
   "product.list": { productId: "P1", reportHash: digest(9) },
   "product.delist": { productId: "P1", reason: "the operator withdrew the product" },
+  "revenue.setMaximum": {
+    operator: EXAMPLE_ORGS.operator,
+    year: 2026,
+    domains: ["finance"],
+    operatingCostFen: 800_000_000,
+    permittedProfitFen: 120_000_000,
+    taxFen: 80_000_000,
+  },
+  "revenue.report": { operator: EXAMPLE_ORGS.operator, year: 2026, actualRevenueFen: 1_080_000_000 },
+  "revenue.guide": {
+    operator: EXAMPLE_ORGS.operator,
+    year: 2026,
+    guidance: "lower the per-call price of P1 by 5 % from next month; revenue ran 8 % above the maximum",
+  },
   "serviceList.publish": {
     operator: EXAMPLE_ORGS.operator,
     entries: [

@@ -12,6 +12,7 @@ import { LineageHop } from "./records/lineage.ts";
 import { PartnerAdmission, PartnerApproval, PartnerRevocation } from "./records/partner.ts";
 import { PriceCap, Product, ProductDelisting, ProductListing, ProductRepricing } from "./records/product.ts";
 import { ReportIssue } from "./records/report.ts";
+import { RevenueGuidance, RevenueMaximum, RevenueReport } from "./records/revenue.ts";
 import { Resource, ResourceReview, ResourceVersion, ResourceWithdrawal } from "./records/resource.ts";
 import { ServiceList } from "./records/service-list.ts";
 
@@ -43,6 +44,7 @@ export const RECORD_KINDS = [
   "objection",
   "alert",
   "service-list",
+  "revenue",
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
@@ -88,6 +90,9 @@ export const OPERATIONS = {
   "report.issue": op({ kind: "report", body: ReportIssue, roles: ["agency"], creates: true, event: "ReportIssued", recordId: (b) => b.reportHash }),
   "product.list": op({ kind: "product", body: ProductListing, roles: ["exchange"], creates: false, event: "ProductListed", recordId: (b) => b.productId }),
   "product.delist": op({ kind: "product", body: ProductDelisting, roles: ["exchange"], creates: false, event: "ProductDelisted", recordId: (b) => b.productId }),
+  "revenue.setMaximum": op({ kind: "revenue", body: RevenueMaximum, roles: ["agency"], creates: false, event: "RevenueMaximumSet", recordId: (b) => `${b.operator}/${b.year}` }),
+  "revenue.report": op({ kind: "revenue", body: RevenueReport, roles: ["operator"], creates: false, event: "RevenueReported", recordId: (b) => `${b.operator}/${b.year}` }),
+  "revenue.guide": op({ kind: "revenue", body: RevenueGuidance, roles: ["agency"], creates: false, event: "RevenueGuidanceRecorded", recordId: (b) => `${b.operator}/${b.year}` }),
   "serviceList.publish": op({ kind: "service-list", body: ServiceList, roles: ["operator"], creates: false, event: "ServiceListPublished", recordId: (b) => b.operator }),
 
   "lineage.hop": op({ kind: "hop", body: LineageHop, roles: ["operator", "partner"], creates: true, event: "HopRecorded", recordId: (b) => b.id }),

@@ -9,6 +9,7 @@ export const OVERDUE_KINDS = [
   "complaint-handling",
   "objection-answer",
   "service-list",
+  "revenue-guidance",
 ] as const;
 export type OverdueKind = (typeof OVERDUE_KINDS)[number];
 

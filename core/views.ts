@@ -130,6 +130,35 @@ export interface ServiceListView {
   /** The last on-time second of the next list. */
   nextListDue: number;
 }
+/**
+ * An operator's permitted revenue for a year (收益分配机制): the agency's maximum, the operator's
+ * report and the deviation between them; in the lower band (≤ 10 %), the guidance item.
+ */
+export interface RevenueView {
+  kind: "revenue";
+  operator: string;
+  year: number;
+  /** The domains the maximum covers: a report above 10 % holds prices in these. */
+  domains: string[];
+  operatingCostFen: number;
+  permittedProfitFen: number;
+  taxFen: number;
+  /** Operating cost + permitted profit + tax. */
+  maximumFen: number;
+  /** When the agency last set the maximum. */
+  setAt: number;
+  /** When the operator filed its actual revenue; 0 before. */
+  reportedAt: number;
+  actualRevenueFen: number;
+  /** ⌈|actual − maximum| × 10000 / maximum⌉; 0 before the report. */
+  deviationBp: number;
+  /** "" before the report. */
+  band: "" | "guidance" | "cap-adjustment";
+  /** The lower band's item: open until the operator reprices or the agency guides; "" otherwise. */
+  guidance: "" | "open" | "repriced" | "guided";
+  /** When the guidance item was closed; 0 while open. */
+  guidanceClosedAt: number;
+}
 export interface AnchorView {
   kind: "anchor";
   origin: string;
@@ -205,7 +234,8 @@ export type StateView =
   | ComplaintView
   | ObjectionView
   | AlertView
-  | ServiceListView;
+  | ServiceListView
+  | RevenueView;
 
 /** What is missing for a grant past its destruction deadline. */
 export interface OverdueGrant {
@@ -218,7 +248,7 @@ export interface OverdueGrant {
 /**
  * How to address a view: by kind and id. Ids of composite records: price caps
  * "<domain>/<chargeUnit>", evaluations "<grantId>/<year>", anchors "<origin>" (the latest),
- * service lists the operator's org id.
+ * service lists the operator's org id, revenue "<operator>/<year>".
  */
 export interface ViewKey {
   kind: Exclude<RecordKind, "resource-review" | "exit-notice">;

@@ -106,6 +106,7 @@ contract PartnerModule is RegistryBase {
     function setPriceCap(Meta calldata m, bytes32 domain, bytes32 chargeUnit, uint128 maxPriceFen) external {
         _preamble(m, _bit(ROLE_AGENCY), true);
         caps[_pairKey(domain, chargeUnit)] = uint256(maxPriceFen) + 1;
+        capSetAt[_pairKey(domain, chargeUnit)] = _now();
         emit PriceCapSet(_pairKey(domain, chargeUnit), m.recordHash, m.signedRecord);
     }
 

@@ -74,6 +74,7 @@ contract ProductModule is RegistryBase {
             if (grantResource[p.grantId][p.sources[i]] == 0) revert ResourceNotGranted(p.sources[i]);
         }
         _requirePricing(p.domain, p.pricing);
+        _requireNoRevenueHold(m.author, p.domain, p.pricing.model, p.pricing.chargeUnit);
         prod.grantId = p.grantId;
         prod.operator_ = m.author;
         prod.domain = p.domain;
@@ -93,6 +94,10 @@ contract ProductModule is RegistryBase {
         if (prod.status == 0) revert NotFound(id);
         if (prod.operator_ != m.author) revert NotAuthorized(m.author);
         _requirePricing(prod.domain, p);
+        bool upward = p.model != PRICING_PUBLIC_WELFARE &&
+            (prod.model == PRICING_PUBLIC_WELFARE || p.chargeUnit != prod.chargeUnit || p.priceFen > prod.priceFen);
+        if (upward) _requireNoRevenueHold(m.author, prod.domain, p.model, p.chargeUnit);
+        _closeGuidanceByRepricing(m.author, prod.domain);
         prod.model = p.model;
         prod.chargeUnit = p.chargeUnit;
         prod.priceFen = p.priceFen;

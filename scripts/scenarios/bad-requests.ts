@@ -13,6 +13,8 @@ import {
   hopBody,
   productBody,
   resourceBody,
+  revenueMaximumBody,
+  revenueReportBody,
   serviceListBody,
 } from "./fixtures.ts";
 import { MEMBERS, actorBody, org, type ActorName } from "./world.ts";
@@ -136,6 +138,12 @@ function seedBody(op: OperationName, now: number): Record<string, unknown> {
       return { productId: "P9", reportHash: h("report") };
     case "product.delist":
       return { productId: "P9", reason: "fuzz" };
+    case "revenue.setMaximum":
+      return revenueMaximumBody("op");
+    case "revenue.report":
+      return revenueReportBody(1_000_000);
+    case "revenue.guide":
+      return { operator: org("op"), year: 2026, guidance: "fuzz" };
     case "serviceList.publish":
       return serviceListBody("op", [
         { productId: "P9", fee: { charge: "charged", chargeUnit: "per-call", priceFen: 1 } },

@@ -154,6 +154,28 @@ export function serviceListBody(
   };
 }
 
+/**
+ * The agency's maximum permitted revenue for `operator` in `year`: 1,000,000 fen in all
+ * (operating cost 800,000, permitted profit 120,000, tax 80,000), over finance.
+ */
+export function revenueMaximumBody(operator: ActorName = "op", extra: Record<string, unknown> = {}) {
+  return {
+    operator: org(operator),
+    year: 2026,
+    domains: ["finance"],
+    operatingCostFen: 800_000,
+    permittedProfitFen: 120_000,
+    taxFen: 80_000,
+    ...extra,
+  };
+}
+
+export const revenueReportBody = (actualRevenueFen: number, operator: ActorName = "op", year = 2026) => ({
+  operator: org(operator),
+  year,
+  actualRevenueFen,
+});
+
 export const certificateBody = (id: string, assetClass: string, grantId = "G1") => ({
   id,
   grantId,

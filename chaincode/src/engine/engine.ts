@@ -18,6 +18,7 @@ import { approvePartner, proposePartner, revokePartner } from "./partners.ts";
 import { delistProduct, listProduct, registerProduct, repriceProduct, setPriceCap } from "./products.ts";
 import { issueReport } from "./reports.ts";
 import { publishVersion, registerResource, reviewResource, withdrawResource } from "./resources.ts";
+import { recordRevenueGuidance, reportRevenue, setRevenueMaximum } from "./revenue.ts";
 import { publishServiceList } from "./service-list.ts";
 import { K, type ActorState } from "./state.ts";
 import { isRelay, ORG_ATTRIBUTE, type Handler, type Submitter, type Tx, type TxContext } from "./tx.ts";
@@ -44,6 +45,9 @@ const HANDLERS: { [O in Exclude<OperationName, "actor.bootstrap">]: Handler<O> }
   "report.issue": issueReport,
   "product.list": listProduct,
   "product.delist": delistProduct,
+  "revenue.setMaximum": setRevenueMaximum,
+  "revenue.report": reportRevenue,
+  "revenue.guide": recordRevenueGuidance,
   "serviceList.publish": publishServiceList,
   "lineage.hop": recordHop,
   "destruction.certify": certifyDestruction,

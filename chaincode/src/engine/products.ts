@@ -2,14 +2,16 @@ import { ensure } from "../../../core/errors.ts";
 import type { Pricing } from "../../../core/records/product.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { ensureGrantUsable, inForce, requireGrant, requireProduct } from "./checks.ts";
+import { closeGuidanceByRepricing, dateCap, ensureNoRevenueHold, isUpward } from "./revenue.ts";
 import { startServiceListDuty } from "./service-list.ts";
 import { ensureListableReport } from "./reports.ts";
 import type { Handler } from "./tx.ts";
 import { K, type ProductState } from "./state.ts";
 
 /** cap.set: the agency's maximum price for a domain and charging unit. */
-export const setPriceCap: Handler<"cap.set"> = async ({ ledger }, body) => {
+export const setPriceCap: Handler<"cap.set"> = async ({ ledger, now }, body) => {
   ledger.put(K.cap, [body.domain, body.chargeUnit], body.maxPriceFen);
+  dateCap(ledger, body.domain, body.chargeUnit, now);
 };
 
 /** Public-welfare products are free; industry products are priced at most at the cap. */
@@ -47,6 +49,7 @@ export const registerProduct: Handler<"product.register"> = async ({ ledger, now
     );
   }
   await ensurePricing(ledger, body.domain, body.pricing);
+  await ensureNoRevenueHold(ledger, author.orgId, body.domain, body.pricing);
   ledger.put(K.product, [body.id], {
     id: body.id,
     grantId: grant.id,
@@ -65,12 +68,15 @@ export const registerProduct: Handler<"product.register"> = async ({ ledger, now
   await startServiceListDuty(ledger, author.orgId, now);
 };
 
-export const repriceProduct: Handler<"product.reprice"> = async ({ ledger, author }, body) => {
+export const repriceProduct: Handler<"product.reprice"> = async ({ ledger, now, author }, body) => {
   const product = await requireProduct(ledger, body.productId);
   ensure(author.orgId === product.operator, "NOT_AUTHORIZED", "only the product's operator changes its price", {
     orgId: author.orgId,
   });
   await ensurePricing(ledger, product.domain, body.pricing);
+  if (isUpward(product, body.pricing))
+    await ensureNoRevenueHold(ledger, product.operator, product.domain, body.pricing);
+  await closeGuidanceByRepricing(ledger, product, now);
   ledger.put(K.product, [product.id], {
     ...product,
     model: body.pricing.model,

@@ -4,6 +4,7 @@ import type { OverdueGrant, StateView, ViewKey } from "../../../core/views.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { splitCompositeKey } from "../ledger/world-state.ts";
 import { missingCertificates } from "./grants.ts";
+import { revenueView } from "./revenue.ts";
 import { serviceListView } from "./service-list.ts";
 import { reportView } from "./reports.ts";
 import {
@@ -20,6 +21,7 @@ import {
   type PartnerState,
   type ProductState,
   type ResourceState,
+  type RevenueState,
   type ServiceListState,
 } from "./state.ts";
 
@@ -141,6 +143,13 @@ export async function view(ledger: Ledger, key: ViewKey): Promise<StateView | un
     case "objection": {
       const o = await ledger.get<ObjectionState>(K.objection, key.id);
       return o && { kind: "objection", ...o, deadline: objectionDeadline(o.filedAt) };
+    }
+    case "revenue": {
+      const slash = key.id.lastIndexOf("/");
+      const year = Number(key.id.slice(slash + 1));
+      if (slash < 0 || !Number.isInteger(year)) return undefined;
+      const r = await ledger.get<RevenueState>(K.revenue, key.id.slice(0, slash), String(year).padStart(4, "0"));
+      return r && revenueView(r);
     }
     case "service-list": {
       const s = await ledger.get<ServiceListState>(K.serviceList, key.id);

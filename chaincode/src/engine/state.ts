@@ -9,6 +9,7 @@ import type {
   GrantView,
   PartnerView,
   ProductView,
+  RevenueView,
   ServiceListView,
 } from "../../../core/views.ts";
 
@@ -47,6 +48,10 @@ export const K = {
   objection: "objection", //         [objectionId]                 → ObjectionState
   alert: "alert", //                 [alertId]                     → AlertState
   serviceList: "service-list", //      [operator]                    → ServiceListState
+  revenue: "revenue", //               [operator, year]              → RevenueState (revenue.ts)
+  latestRevenue: "latest-revenue", //  [operator]                    → year of its latest report
+  revenueHold: "revenue-hold", //      [operator, domain]            → RevenueHold (a report above 10 %)
+  capSetAt: "cap-set-at", //           [domain, chargeUnit]          → when the cap was last set
   seen: "seen", //                     [recordHash]                  → 1
 } as const;
 
@@ -124,6 +129,12 @@ export type ComplaintState = Omit<ComplaintView, "kind" | "deadline">;
 export type ObjectionState = Omit<ObjectionView, "kind" | "deadline">;
 export type AlertState = Omit<AlertView, "kind">;
 export type ServiceListState = Omit<ServiceListView, "kind" | "nextListDue">;
+export type RevenueState = Omit<RevenueView, "kind">;
+/** The report above 10 % that holds an operator's prices in a domain. */
+export interface RevenueHold {
+  year: number;
+  reportedAt: number;
+}
 
 export function currentVersion(resource: ResourceState): ResourceVersionState {
   const v = resource.versions[resource.versions.length - 1];

@@ -27,6 +27,7 @@ const STATE_TYPE: Record<ViewKey["kind"], string> = {
   objection: K.objection,
   alert: K.alert,
   "service-list": K.serviceList,
+  revenue: K.revenue,
 };
 
 function viewKey(kind: string, id: string): ViewKey {
@@ -70,7 +71,8 @@ export class QueryContract extends Contract {
   @evaluate(2)
   async history(ctx: Context, kind: string, id: string): Promise<string> {
     const key = viewKey(kind, id);
-    const attributes = key.kind === "price-cap" || key.kind === "evaluation" ? id.split("/") : [id];
+    const attributes =
+      key.kind === "price-cap" || key.kind === "evaluation" || key.kind === "revenue" ? id.split("/") : [id];
     const entries = [];
     for await (const e of this.ledger(ctx).history(STATE_TYPE[key.kind], ...attributes)) entries.push(e);
     return JSON.stringify(entries);

@@ -17,6 +17,7 @@ const FAMILY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   cap: "The agency's price caps.",
   product: "Data products: registration, price, listing at the exchange.",
   serviceList: "The operator's product and service list, published at least quarterly.",
+  revenue: "Permitted revenue: the agency's yearly maximum, the operator's report, the 10 % rule.",
   lineage: "Lineage hops and deliveries.",
   destruction: "Destruction certificates after an exit or a revocation.",
   blacklist: "The 5-year market ban.",

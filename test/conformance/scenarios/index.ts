@@ -13,6 +13,7 @@ import { objectionScenarios } from "./objections.ts";
 import { alertScenarios } from "./alerts.ts";
 import { serviceListScenarios } from "./service-list.ts";
 import { listingScenarios } from "./listing.ts";
+import { revenueScenarios } from "./revenue.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
   ...actorScenarios,
@@ -29,4 +30,5 @@ export const SCENARIOS: readonly Scenario[] = [
   ...objectionScenarios,
   ...alertScenarios,
   ...serviceListScenarios,
+  ...revenueScenarios,
 ];

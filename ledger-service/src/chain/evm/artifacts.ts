@@ -15,6 +15,7 @@ export const MODULES = [
   "ViewModule",
   "OversightModule",
   "ServiceListModule",
+  "RevenueModule",
 ] as const;
 export type ModuleName = (typeof MODULES)[number];
 

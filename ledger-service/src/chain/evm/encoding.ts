@@ -223,6 +223,23 @@ export function callOf(signed: SignedRecord): RegistryCall {
       return { fn: "listProduct", args: [m, id32(b.productId), hash32(b.reportHash)] };
     case "product.delist":
       return { fn: "delistProduct", args: [m, id32(b.productId)] };
+    case "revenue.setMaximum":
+      return {
+        fn: "setRevenueMaximum",
+        args: [
+          m,
+          id32(b.operator),
+          b.year,
+          (b.domains as string[]).map(id32),
+          BigInt(b.operatingCostFen),
+          BigInt(b.permittedProfitFen),
+          BigInt(b.taxFen),
+        ],
+      };
+    case "revenue.report":
+      return { fn: "reportRevenue", args: [m, id32(b.operator), b.year, BigInt(b.actualRevenueFen)] };
+    case "revenue.guide":
+      return { fn: "recordRevenueGuidance", args: [m, id32(b.operator), b.year] };
     case "serviceList.publish":
       return {
         fn: "publishServiceList",

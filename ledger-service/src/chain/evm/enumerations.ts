@@ -9,6 +9,7 @@ import { ENVIRONMENTS, HOP_OPERATIONS } from "../../../../core/records/lineage.t
 import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
 import { PRICING_MODELS, PRODUCT_STATUSES } from "../../../../core/records/product.ts";
 import { REPORT_VERDICTS } from "../../../../core/records/report.ts";
+import { GUIDANCE_STATUSES, REVENUE_BANDS } from "../../../../core/records/revenue.ts";
 import { REVIEW_DECISIONS, UPDATE_FREQUENCIES } from "../../../../core/records/resource.ts";
 
 /**
@@ -38,6 +39,8 @@ export const EVM_ENUMERATIONS = {
   SIGNAL: ALERT_SIGNALS,
   ACTION: ALERT_ACTIONS,
   VERDICT: REPORT_VERDICTS,
+  BAND: REVENUE_BANDS,
+  GUIDANCE: GUIDANCE_STATUSES,
 } as const;
 
 /** The EVM value of `value` in `list` (index + 1); throws for a value the list lacks. */

@@ -26,6 +26,7 @@ import { EXIT_KINDS, GRANT_STATUSES } from "../../../../core/records/grant.ts";
 import { PARTNER_STATUSES } from "../../../../core/records/partner.ts";
 import { PRICING_MODELS, PRODUCT_STATUSES } from "../../../../core/records/product.ts";
 import { REPORT_VERDICTS } from "../../../../core/records/report.ts";
+import { GUIDANCE_STATUSES, REVENUE_BANDS } from "../../../../core/records/revenue.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import { loadArtifact, MODULES, registryInterface } from "./artifacts.ts";
 import {
@@ -652,6 +653,43 @@ export class RegistryClient {
           publications: Number(publications),
           lateLists: Number(lateLists),
           nextListDue: Number(nextListDue),
+        };
+      }
+      case "revenue": {
+        const slash = id.lastIndexOf("/");
+        const year = Number(id.slice(slash + 1));
+        if (slash < 0 || !Number.isInteger(year) || year < 0 || year > 65_535) return undefined;
+        const operator = id.slice(0, slash);
+        const r = await this.read<{
+          operatingCostFen: bigint;
+          permittedProfitFen: bigint;
+          taxFen: bigint;
+          actualRevenueFen: bigint;
+          setAt: bigint;
+          reportedAt: bigint;
+          guidanceClosedAt: bigint;
+          deviationBp: bigint;
+          band: bigint;
+          guidance: bigint;
+          domains: string[];
+        }>("revenueOf", id32(operator), year);
+        if (r.setAt === 0n) return undefined;
+        return {
+          kind: "revenue",
+          operator,
+          year,
+          domains: r.domains.map(fromId32),
+          operatingCostFen: Number(r.operatingCostFen),
+          permittedProfitFen: Number(r.permittedProfitFen),
+          taxFen: Number(r.taxFen),
+          maximumFen: Number(r.operatingCostFen + r.permittedProfitFen + r.taxFen),
+          setAt: Number(r.setAt),
+          reportedAt: Number(r.reportedAt),
+          actualRevenueFen: Number(r.actualRevenueFen),
+          deviationBp: Number(r.deviationBp),
+          band: fromEvmEnum(REVENUE_BANDS, r.band) ?? "",
+          guidance: fromEvmEnum(GUIDANCE_STATUSES, r.guidance) ?? "",
+          guidanceClosedAt: Number(r.guidanceClosedAt),
         };
       }
       case "anchor": {
