@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { OPERATIONS } from "../../core/operations.ts";
 import { schemaHashOf } from "../../core/records/resource.ts";
 import { sm3Hex } from "../../core/crypto/sm3.ts";
 import { usccCheckCharacter } from "../../core/uscc.ts";
@@ -172,6 +173,15 @@ describe("pdl command line", function () {
     expect(verified.code, verified.stdout + verified.stderr).to.equal(0);
     expect(verified.stdout).to.match(/^ok {3}inclusion/m);
     expect(verified.stdout).to.match(/receipt verified \(anchored\)/);
+  });
+
+  it("prints templates of the permitted-revenue records that pass their schemas", async () => {
+    for (const op of ["revenue.setMaximum", "revenue.report", "revenue.guide"] as const) {
+      const run = await pdl(["template", op]);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(OPERATIONS[op].body.safeParse(JSON.parse(run.stdout)).success, op).to.equal(true);
+      expect(run.stderr, op).to.contain(`${op}: a revenue record, written by ${OPERATIONS[op].roles[0]}`);
+    }
   });
 
   it("fails verification of a tampered receipt or the wrong key, naming the failing check", async () => {

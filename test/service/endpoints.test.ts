@@ -20,6 +20,8 @@ import {
   hopBody,
   productBody,
   resourceBody,
+  revenueMaximumBody,
+  revenueReportBody,
   serviceListBody,
 } from "../../scripts/scenarios/fixtures.ts";
 import { CAST, MEMBERS, actorBody, org, type ActorName } from "../../scripts/scenarios/world.ts";
@@ -73,6 +75,9 @@ const AUTHOR_ROLES: Partial<Record<OperationName, readonly Role[]>> = {
   "product.register": ["operator"],
   "product.reprice": ["operator"],
   "serviceList.publish": ["operator"],
+  "revenue.setMaximum": ["agency"],
+  "revenue.report": ["operator"],
+  "revenue.guide": ["agency"],
   "partner.revoke": ["agency", "operator"],
   "product.list": ["exchange"],
   "product.delist": ["exchange"],
@@ -110,6 +115,7 @@ const HISTORY_KINDS = new Set([
   "complaint",
   "objection",
   "service-list",
+  "revenue",
 ]);
 
 /**
@@ -405,6 +411,35 @@ describe("ledger service API: every write endpoint through its own route", funct
       entryCount: 2,
       publications: 1,
     });
+  });
+
+  it("sets a year's maximum permitted revenue, files the revenue and records guidance (POST /v1/operators/:operator/revenue/…)", async () => {
+    const year = `/v1/operators/${org("op")}/revenue/2026`;
+    await refused("op", "revenue.report", revenueReportBody(1_050_000), "REVENUE_MAXIMUM_MISSING");
+    await refused(
+      "agency",
+      "revenue.guide",
+      { operator: org("op"), year: 2026, guidance: "g" },
+      "REVENUE_NOT_REPORTED",
+    );
+    await write("agency", "revenue.setMaximum", revenueMaximumBody("op"));
+    const reported = await write("op", "revenue.report", revenueReportBody(1_050_000));
+    expect(await view(year)).to.deep.include({
+      maximumFen: 1_000_000,
+      reportedAt: reported.tx.blockTime,
+      deviationBp: 500,
+      band: "guidance",
+      guidance: "open",
+    });
+    await refused("op", "revenue.report", revenueReportBody(1_000_000), "REVENUE_ALREADY_REPORTED");
+    const guided = await write("agency", "revenue.guide", {
+      operator: org("op"),
+      year: 2026,
+      guidance: "lower the per-call price of P1",
+    });
+    expect(await view(year)).to.deep.include({ guidance: "guided", guidanceClosedAt: guided.tx.blockTime });
+    const { years } = await c.op.get<{ years: { view: { year: number } }[] }>(`/v1/operators/${org("op")}/revenue`);
+    expect(years.map((y) => y.view.year)).to.deep.equal([2026]);
   });
 
   it("lists and then delists a product (exchange)", async () => {

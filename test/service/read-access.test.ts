@@ -7,7 +7,15 @@ import { sm3Hex } from "../../core/crypto/sm3.ts";
 import { addCalendarYears } from "../../core/time.ts";
 import { LedgerClient, type SubmitResponse } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import { GRANT_SCOPE, certificateBody, deliverBody, delivery, h } from "../../scripts/scenarios/fixtures.ts";
+import {
+  GRANT_SCOPE,
+  certificateBody,
+  deliverBody,
+  delivery,
+  h,
+  revenueMaximumBody,
+  revenueReportBody,
+} from "../../scripts/scenarios/fixtures.ts";
 import { org, strangerBody, type ActorName } from "../../scripts/scenarios/world.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 import { testConfig } from "./test-config.ts";
@@ -99,6 +107,9 @@ describe("reads filtered by the caller: every role on every signed read route", 
       { public: true },
     );
     complaintId = lodged.complaintId;
+    // A year's revenue above 10 % (no guidance item, so nothing is overdue here).
+    await cast.agency.submit("revenue.setMaximum", revenueMaximumBody("op") as never);
+    await cast.op.submit("revenue.report", revenueReportBody(1_200_000) as never);
     await cast.con.submit("objection.file", {
       id: "O1",
       resourceId: "R1",
@@ -277,6 +288,21 @@ describe("reads filtered by the caller: every role on every signed read route", 
       path: () => `/v1/operators/${org("op")}/service-lists`,
       allowed: CALLERS,
       check: (_who, json) => expect((json as { view: { operator: string } }).view.operator).to.equal(org("op")),
+    },
+    {
+      label: "an operator's permitted revenue, every year (the operator and those who read everything)",
+      route: "GET /v1/operators/:operator/revenue",
+      path: () => `/v1/operators/${org("op")}/revenue`,
+      allowed: [...EVERYTHING, "op"],
+      check: (_who, json) =>
+        expect((json as { years: { view: { year: number } }[] }).years.map((y) => y.view.year)).to.deep.equal([2026]),
+    },
+    {
+      label: "an operator's permitted revenue for a year",
+      route: "GET /v1/operators/:operator/revenue/:year",
+      path: () => `/v1/operators/${org("op")}/revenue/2026`,
+      allowed: [...EVERYTHING, "op"],
+      check: (_who, json) => expect((json as { view: { band: string } }).view.band).to.equal("cap-adjustment"),
     },
     {
       label: "overdue duties (each caller sees the items naming it; none are overdue here)",

@@ -203,6 +203,9 @@ export class Access {
       }
       case "blacklist":
         return this.require(id === caller.orgId, caller, { kind, id });
+      case "revenue":
+        // The operator's own years (the agency, supervisors and exchange read every record).
+        return this.require(id.startsWith(`${caller.orgId}/`), caller, { kind, id });
       case "objection": {
         // The filer and the source units of the resource it concerns.
         const first = (await this.store.historyOf("objection", id))[0];

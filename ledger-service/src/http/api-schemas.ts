@@ -507,4 +507,6 @@ export const SealedComplaint = z.strictObject({
 
 /** GET /v1/alerts: each alert as a record document (view, the signed alert, later changes). */
 export const AlertList = z.strictObject({ alerts: z.array(RecordDocument) });
+/** GET /v1/operators/:operator/revenue: one document per year with a maximum, in year order. */
+export const RevenueYears = z.strictObject({ years: z.array(RecordDocument) });
 export const AlertScan = z.strictObject({ raised: z.array(z.string()) });

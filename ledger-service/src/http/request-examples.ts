@@ -18,6 +18,7 @@ export const PARAMETER_EXAMPLES: Readonly<Record<string, string>> = {
   deliveryId: "D1",
   complaintId: COMPLAINT_EXAMPLE_ID,
   objectionId: "O1",
+  year: "2026",
   domain: "finance",
   chargeUnit: "per-call",
   kind: "grant",

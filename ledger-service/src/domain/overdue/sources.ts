@@ -4,6 +4,7 @@ import { complaintOverdue } from "./complaints.ts";
 import { destructionOverdue } from "./destruction.ts";
 import { objectionOverdue } from "./objections.ts";
 import { resourceUpdateOverdue } from "./resource-updates.ts";
+import { revenueGuidanceOverdue } from "./revenue-guidance.ts";
 import { serviceListOverdue } from "./service-lists.ts";
 import type { OverdueContext, OverdueSource } from "./source.ts";
 
@@ -14,6 +15,7 @@ export const OVERDUE_SOURCES: readonly OverdueSource[] = [
   complaintOverdue,
   objectionOverdue,
   serviceListOverdue,
+  revenueGuidanceOverdue,
 ];
 
 /** Roles that see every overdue item; anyone else sees those that name its organisation. */

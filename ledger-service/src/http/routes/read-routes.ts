@@ -20,6 +20,7 @@ import type { OutcomeEntry } from "../../domain/outcomes.ts";
 import { pendingRecordOf } from "../../domain/record-service.ts";
 import { OUTCOME_POLL_SECONDS } from "./write-handlers.ts";
 import { overdueItems } from "../../domain/overdue/sources.ts";
+import { revenueId, revenueIds } from "../../domain/revenue.ts";
 
 export interface ReadDeps {
   readonly backend: LedgerBackend;
@@ -49,6 +50,7 @@ const KINDS = new Set([
   "objection",
   "alert",
   "service-list",
+  "revenue",
 ]);
 
 export function readRoutes(d: ReadDeps): ReadRoute[] {
@@ -139,6 +141,33 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       tag: "products",
       responses: { 200: S.RecordDocument },
       handler: document("service-list", "operator"),
+    },
+    {
+      path: "/v1/operators/:operator/revenue",
+      auth: "signed",
+      summary:
+        "An operator's permitted revenue, every year (the operator, and the agency, supervisors and exchange who read every record): maximum, report, deviation in basis points, band and guidance item",
+      tag: "revenue",
+      responses: { 200: S.RevenueYears },
+      handler: async (req, res) => {
+        const operator = param(req, "operator");
+        await assertCanSee(req, "revenue", revenueId(operator, ""));
+        const years = [];
+        for (const id of await revenueIds(store, operator)) years.push(await reader.document("revenue", id));
+        res.json({ years });
+      },
+    },
+    {
+      path: "/v1/operators/:operator/revenue/:year",
+      auth: "signed",
+      summary: "An operator's permitted revenue for one year, with every record of it",
+      tag: "revenue",
+      responses: { 200: S.RecordDocument },
+      handler: async (req, res) => {
+        const id = revenueId(param(req, "operator"), param(req, "year"));
+        await assertCanSee(req, "revenue", id);
+        res.json(await reader.document("revenue", id));
+      },
     },
     {
       path: "/v1/grants/:grantId",
