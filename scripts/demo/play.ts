@@ -8,9 +8,10 @@ import type { GrantAudit } from "../../ledger-service/src/domain/verification-re
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
 import { LedgerApiError, LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { playDuties, type DutiesSummary } from "./duties.ts";
+import { playRevenue, type RevenueSummary } from "./revenue.ts";
 import { verifyForListing } from "./exchange.ts";
 import { agencyIdentity, demoKey, keyPassphrase } from "./demo-keys.ts";
-import { iso, StepLog, type Actor, type Print, type StepRow } from "./steps.ts";
+import { exists, iso, StepLog, yuan, type Actor, type Print, type StepRow } from "./steps.ts";
 import {
   ADMISSION_ID,
   DELIVERIES,
@@ -33,7 +34,8 @@ import {
  * lineage of every product, the exchange's verification and listing, deliveries, a refused
  * out-of-scope hop, the oversight duties (the product and service list, risk alerts and the
  * emergency stop from one, an anonymous complaint, a data-quality objection, and what falls
- * overdue when the clock moves 92 days: duties.ts), and the exit with its destruction certificates. It prints each step as it
+ * overdue when the clock moves 92 days: duties.ts), two years of permitted revenue at the 10 %
+ * boundary (revenue.ts), and the exit with its destruction certificates. It prints each step as it
  * happens and a summary with every receipt's final state, and returns the summary's facts.
  *
  * The service must run the embedded chain on its manual clock (LEDGER_CLOCK=manual): the agency
@@ -108,6 +110,8 @@ export interface DemoSummary {
   readonly publicListed: number;
   /** The oversight duties: service list, risk alerts, complaint, objection, what fell overdue. */
   readonly duties: DutiesSummary;
+  /** Permitted revenue: two years, exactly 10 % and 10 % and one fen above the maximum. */
+  readonly revenue: RevenueSummary;
   /** The dated part of the exit, in the chain's time (Unix seconds). */
   readonly exit: {
     readonly noticeAt: number;
@@ -465,9 +469,20 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
     moveClock,
   });
 
-  // 15. Exit ------------------------------------------------------------------------------------
+  // 15. Permitted revenue and the 10 % rule ------------------------------------------------------
+  const revenue = await playRevenue({
+    log,
+    print,
+    operator: as("operator"),
+    agency,
+    productId: id("LH-P01"),
+    chainNow,
+    moveClock,
+  });
+
+  // 16. Exit ------------------------------------------------------------------------------------
   log.chapter(
-    "15. Exit",
+    "16. Exit",
     "the operator files its exit plan; a voluntary exit needs 3 months' notice, so the chain's manual clock moves there; every holder then has 30 days to certify destruction: the partner is late, its duty overdue on day 31 until it files; the grant closes",
   );
   const notice = await log.write(
@@ -537,8 +552,8 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
   print(`       ${lateCertificates} certificates marked late; the grant is overdue no more (${overdueAfter} items)`);
   await log.write(agency, "grant.close", { grantId }, { note: "every holder certified every asset class" });
 
-  // 16. Anchoring and receipts ------------------------------------------------------------------
-  print("\n== 16. Anchoring — receipts become anchored once a signed checkpoint covering them is on chain");
+  // 17. Anchoring and receipts ------------------------------------------------------------------
+  print("\n== 17. Anchoring — receipts become anchored once a signed checkpoint covering them is on chain");
   const accepted = log.rows.filter((r) => r.outcome === "accepted" && r.recordHash);
   const anchor = await anchorFor(agency, lastLeafOf(log), "the receipts");
   const cp = await publicCheckpoint();
@@ -619,6 +634,7 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
     },
     publicListed: listed.products.length,
     duties,
+    revenue,
     exit: {
       noticeAt,
       earliestExit,
@@ -642,17 +658,6 @@ export async function playDemo(options: DemoOptions): Promise<DemoSummary> {
     if (anchor.treeSize <= leaf)
       throw new Error(`the anchor on request covers ${anchor.treeSize} entries, not entry ${leaf}`);
     return anchor;
-  }
-}
-
-/** True when a signed GET of `path` finds something, false on 404. */
-async function exists(client: LedgerClient, path: string): Promise<boolean> {
-  try {
-    await client.get(path);
-    return true;
-  } catch (err) {
-    if (err instanceof LedgerApiError && err.status === 404) return false;
-    throw err;
   }
 }
 
@@ -693,8 +698,4 @@ function assetsOf(outputs: Outputs, holder: string, assetClass: AssetClass): { h
     if (assetClass === "traded-products" && o.deliver) add(o.hash, `delivered copy, hop ${o.hopId}`);
   }
   return out;
-}
-
-function yuan(fen: number): string {
-  return `¥${(fen / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
 }

@@ -228,3 +228,18 @@ function noteOf(row: StepRow): string {
 export function iso(ts: number): string {
   return new Date(ts * 1000).toISOString().replace(/\.000Z$/, "Z");
 }
+
+/** True when a signed GET of `path` finds something, false on 404. */
+export async function exists(client: LedgerClient, path: string): Promise<boolean> {
+  try {
+    await client.get(path);
+    return true;
+  } catch (err) {
+    if (err instanceof LedgerApiError && err.status === 404) return false;
+    throw err;
+  }
+}
+
+export function yuan(fen: number): string {
+  return `¥${(fen / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
+}

@@ -71,6 +71,7 @@ describe("demo: the Longhua seed story end to end", function () {
     expect(first.refused.map((r) => r.code).sort()).to.deep.equal([
       "EXIT_NOTICE_TOO_SHORT",
       "PARTNER_OUT_OF_SCOPE",
+      "REVENUE_CAP_PENDING",
       "SERVICE_LIST_FEE_MISMATCH",
     ]);
   });
@@ -92,6 +93,23 @@ describe("demo: the Longhua seed story end to end", function () {
     expect(complaint.id).to.match(/^K-/);
     expect(objection).to.deep.include({ late: true });
     expect(objection.overdueOwedBy).to.have.length.above(0);
+  });
+
+  it("shows permitted revenue at the 10 % boundary: a guidance item at exactly 10 %, a held price rise at 10 % and one fen", () => {
+    expect(first.revenue).to.deep.include({
+      lowerBandBp: 1000,
+      guidanceItems: 1,
+      guidanceItemsAfter: 0,
+      upperBandBp: 1001,
+    });
+    // The refusal names the report above 10 % and the cap the price rise waits for.
+    expect(first.revenue.refusalDetails).to.deep.include({
+      year: first.revenue.year + 1,
+      domain: "finance",
+      chargeUnit: "per-call",
+    });
+    const reprices = first.rows.filter((r) => r.op === "product.reprice").map((r) => r.outcome);
+    expect(reprices).to.deep.equal(["rejected", "accepted"]);
   });
 
   it("exits after exactly 3 months' notice on the manual clock; the partner's late certificates were overdue until filed", () => {
@@ -157,6 +175,8 @@ describe("demo: the Longhua seed story end to end", function () {
       code: "PARTNER_OUT_OF_SCOPE",
       id: "LH-P02-X1-r2",
     });
+    expect(second.revenue.year, "run 2 files two later years").to.equal(first.revenue.year + 2);
+    expect(second.revenue).to.deep.include({ lowerBandBp: 1000, guidanceItems: 1, upperBandBp: 1001 });
     expect(second.audit.status).to.equal("closed");
     expect(second.exit.exitedAt).to.equal(addCalendarMonths(second.exit.noticeAt, 3));
     expect(second.exit.noticeAt, "run 2 starts where run 1 left the clock").to.be.greaterThan(first.exit.deadline);
