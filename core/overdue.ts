@@ -10,6 +10,7 @@ export const OVERDUE_KINDS = [
   "objection-answer",
   "service-list",
   "revenue-guidance",
+  "revenue-caps",
 ] as const;
 export type OverdueKind = (typeof OVERDUE_KINDS)[number];
 

@@ -1,4 +1,4 @@
-import type { OverdueItem } from "../../core/overdue.ts";
+import type { OverdueItem, OverdueKind } from "../../core/overdue.ts";
 import { civilFromDays, CST_OFFSET, DAY } from "../../core/time.ts";
 import type { RevenueView } from "../../core/views.ts";
 import { exists, yuan, type Actor, type Print, type StepLog } from "./steps.ts";
@@ -7,7 +7,7 @@ import { exists, yuan, type Actor, type Print, type StepLog } from "./steps.ts";
  * Permitted revenue and the 10 % rule (收益分配机制) for two years of the operator: exactly 10 %
  * above the maximum is the lower band (a guidance item for the agency in GET /v1/overdue until
  * it guides); 10 % and one fen above holds the operator's price rises in the maximum's domain
- * until the agency sets that domain's cap again, after the report.
+ * until the agency sets that domain's cap again, after the report (a revenue-caps item until then).
  */
 export interface RevenueContext {
   readonly log: StepLog;
@@ -30,6 +30,9 @@ export interface RevenueSummary {
   readonly upperBandBp: number;
   /** What the REVENUE_CAP_PENDING refusal names: the report and the cap. */
   readonly refusalDetails: Readonly<Record<string, unknown>>;
+  /** The caps the revenue-caps item of the second year names the day after, and its items once set. */
+  readonly pendingCaps: readonly string[];
+  readonly capItemsAfter: number;
 }
 
 /** ¥7,000,000 in all: operating cost, permitted profit and tax. */
@@ -57,10 +60,11 @@ export async function playRevenue(ctx: RevenueContext): Promise<RevenueSummary> 
     );
   const report = (y: number, actualRevenueFen: number, note: string) =>
     log.write(operator, "revenue.report", { operator: operator.orgId, year: y, actualRevenueFen }, { note });
-  const guidanceItems = async () =>
+  const itemsOf = async (kind: OverdueKind, y: number) =>
     (await agency.client.get<{ items: OverdueItem[] }>("/v1/overdue")).items.filter(
-      (i) => i.kind === "revenue-guidance" && i.subject.id === `${operator.orgId}/${year}`,
+      (i) => i.kind === kind && i.subject.id === `${operator.orgId}/${y}`,
     );
+  const guidanceItems = () => itemsOf("revenue-guidance", year);
 
   await setMaximum(year);
   await report(year, TEN_PERCENT_ABOVE, `${yuan(TEN_PERCENT_ABOVE)}: exactly 10 % above the maximum`);
@@ -91,13 +95,20 @@ export async function playRevenue(ctx: RevenueContext): Promise<RevenueSummary> 
   });
   const refusalDetails = log.rows.at(-1)!.error?.details ?? {};
   print(`       the refusal names the report and the cap: ${JSON.stringify(refusalDetails)}`);
-  await moveClock((await chainNow()) + DAY, "the agency adjusts the cap the next day");
+  await moveClock((await chainNow()) + DAY, "the agency reads its open items the next day");
+  const [capItem] = await itemsOf("revenue-caps", year + 1);
+  const pendingCaps = (capItem?.detail.pendingCaps as string[] | undefined) ?? [];
+  print(
+    `       GET /v1/overdue: a revenue-caps item for ${year + 1}, the caps to set again: ${pendingCaps.join(", ")}`,
+  );
   await log.write(
     agency,
     "cap.set",
     { domain: "finance", chargeUnit: "per-call", maxPriceFen: 180 },
     { note: "the finance per-call cap lowered to ¥1.80, dated after the report" },
   );
+  const capItemsAfter = (await itemsOf("revenue-caps", year + 1)).length;
+  print(`       GET /v1/overdue: ${capItemsAfter} revenue-caps items for ${year + 1} once the cap is set`);
   await log.write(operator, "product.reprice", raise(170), { note: "within the new cap: accepted" });
   return {
     year,
@@ -106,6 +117,8 @@ export async function playRevenue(ctx: RevenueContext): Promise<RevenueSummary> 
     guidanceItemsAfter: guidedOpen,
     upperBandBp: upper.deviationBp,
     refusalDetails,
+    pendingCaps,
+    capItemsAfter,
   };
 }
 

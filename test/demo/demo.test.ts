@@ -108,6 +108,9 @@ describe("demo: the Longhua seed story end to end", function () {
       domain: "finance",
       chargeUnit: "per-call",
     });
+    // The agency's duty to set the caps again: a revenue-caps item until it does.
+    expect(first.revenue.pendingCaps).to.deep.equal(["finance/per-call"]);
+    expect(first.revenue.capItemsAfter).to.equal(0);
     const reprices = first.rows.filter((r) => r.op === "product.reprice").map((r) => r.outcome);
     expect(reprices).to.deep.equal(["rejected", "accepted"]);
   });

@@ -107,9 +107,14 @@ describe("reads filtered by the caller: every role on every signed read route", 
       { public: true },
     );
     complaintId = lodged.complaintId;
-    // A year's revenue above 10 % (no guidance item, so nothing is overdue here).
+    // A year's revenue within 10 %, guided at once (so nothing is overdue here).
     await cast.agency.submit("revenue.setMaximum", revenueMaximumBody("op") as never);
-    await cast.op.submit("revenue.report", revenueReportBody(1_200_000) as never);
+    await cast.op.submit("revenue.report", revenueReportBody(1_050_000) as never);
+    await cast.agency.submit("revenue.guide", {
+      operator: org("op"),
+      year: 2026,
+      guidance: "lower the per-call price of P1",
+    } as never);
     await cast.con.submit("objection.file", {
       id: "O1",
       resourceId: "R1",
@@ -302,7 +307,7 @@ describe("reads filtered by the caller: every role on every signed read route", 
       route: "GET /v1/operators/:operator/revenue/:year",
       path: () => `/v1/operators/${org("op")}/revenue/2026`,
       allowed: [...EVERYTHING, "op"],
-      check: (_who, json) => expect((json as { view: { band: string } }).view.band).to.equal("cap-adjustment"),
+      check: (_who, json) => expect((json as { view: { guidance: string } }).view.guidance).to.equal("guided"),
     },
     {
       label: "overdue duties (each caller sees the items naming it; none are overdue here)",

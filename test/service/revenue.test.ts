@@ -35,6 +35,8 @@ describe("permitted revenue: the 10 % rule over HTTP", function () {
   const client = (who: ActorName) => clientOf(service!, who);
   const guidanceItems = async (who: ActorName) =>
     (await client(who).get<{ items: OverdueItem[] }>("/v1/overdue")).items.filter((i) => i.kind === "revenue-guidance");
+  const capItems = async (who: ActorName) =>
+    (await client(who).get<{ items: OverdueItem[] }>("/v1/overdue")).items.filter((i) => i.kind === "revenue-caps");
   const revenue = async () => (await service!.backend.view({ kind: "revenue", id: YEAR })) as RevenueView | undefined;
   const moveTo = (to: number) => client("agency").request("POST", "/v1/clock", { to });
   const play = async (steps: Step[]) => playOverHttp(service!, { name: "revenue", rule: "", steps } as Scenario);
@@ -113,6 +115,7 @@ describe("permitted revenue: the 10 % rule over HTTP", function () {
   it("above 10 % the refusal names the report and the cap, in English and in Chinese", async () => {
     await play([...withProduct, setMaximum, report(1_100_001)]);
     const { reportedAt } = (await revenue())!;
+    await moveTo(reportedAt + 1);
     expect(await guidanceItems("agency")).to.deep.equal([]);
     for (const language of ["en", "zh"] as const) {
       const err = await client("op")
@@ -136,5 +139,48 @@ describe("permitted revenue: the 10 % rule over HTTP", function () {
         expect(refusal.detail).to.contain("领域：finance").and.contain("计费方式：per-call");
       } else expect(refusal.message).to.contain("more than 10 %");
     }
+  });
+
+  it("above 10 % the agency owes new caps: a revenue-caps item until each cap of the domain is set after the report", async () => {
+    await play([
+      ...withProduct,
+      { as: "agency", op: "cap.set", body: { domain: "finance", chargeUnit: "per-period", maxPriceFen: 5000 } },
+      setMaximum,
+      report(899_999),
+    ]);
+    const { reportedAt } = (await revenue())!;
+    expect(await capItems("agency"), "due on the report: listed from the next second").to.deep.equal([]);
+    await moveTo(reportedAt + 1);
+    const [item, ...rest] = await capItems("sup");
+    expect(rest).to.deep.equal([]);
+    expect(item).to.deep.include({ subject: { kind: "revenue", id: YEAR }, deadline: reportedAt, owedBy: [] });
+    expect(item!.detail).to.deep.include({
+      deviationBp: 1001,
+      pendingCaps: ["finance/per-call", "finance/per-period"],
+    });
+    for (const who of ["agency", "op"] as const) expect(await capItems(who), who).to.have.length(1);
+    for (const who of ["op2", "con"] as const) expect(await capItems(who), who).to.deep.equal([]);
+
+    await play([
+      { as: "agency", op: "cap.set", body: { domain: "finance", chargeUnit: "per-call", maxPriceFen: 900 } },
+    ]);
+    expect((await capItems("agency"))[0]!.detail).to.deep.include({ pendingCaps: ["finance/per-period"] });
+    await play([
+      { as: "agency", op: "cap.set", body: { domain: "finance", chargeUnit: "per-period", maxPriceFen: 4000 } },
+    ]);
+    expect(await capItems("agency")).to.deep.equal([]);
+  });
+
+  it("a later report above 10 % covering the domain takes it over: only that report's item is listed", async () => {
+    await play([
+      ...withProduct,
+      setMaximum,
+      report(1_200_000),
+      { as: "agency", op: "revenue.setMaximum", body: revenueMaximumBody("op", { year: 2027 }) },
+      { as: "op", op: "revenue.report", body: revenueReportBody(800_000, "op", 2027) },
+    ]);
+    const later = (await service!.backend.view({ kind: "revenue", id: `${org("op")}/2027` })) as RevenueView;
+    await moveTo(later.reportedAt + 1);
+    expect((await capItems("agency")).map((i) => i.subject.id)).to.deep.equal([`${org("op")}/2027`]);
   });
 });

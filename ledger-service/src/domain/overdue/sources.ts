@@ -4,6 +4,7 @@ import { complaintOverdue } from "./complaints.ts";
 import { destructionOverdue } from "./destruction.ts";
 import { objectionOverdue } from "./objections.ts";
 import { resourceUpdateOverdue } from "./resource-updates.ts";
+import { revenueCapOverdue } from "./revenue-caps.ts";
 import { revenueGuidanceOverdue } from "./revenue-guidance.ts";
 import { serviceListOverdue } from "./service-lists.ts";
 import type { OverdueContext, OverdueSource } from "./source.ts";
@@ -16,6 +17,7 @@ export const OVERDUE_SOURCES: readonly OverdueSource[] = [
   objectionOverdue,
   serviceListOverdue,
   revenueGuidanceOverdue,
+  revenueCapOverdue,
 ];
 
 /** Roles that see every overdue item; anyone else sees those that name its organisation. */
