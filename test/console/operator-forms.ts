@@ -1,14 +1,17 @@
 import type { Locator, Page } from "playwright-core";
 
-/** Picks `option` in the Ant Design select labelled `label` inside `scope` (a form or dialog). */
-export async function choose(page: Page, scope: Locator, label: string | RegExp, option: string): Promise<void> {
-  await scope.getByLabel(label, { exact: typeof label === "string" }).click();
-  await page
-    .locator(".ant-select-dropdown:visible .ant-select-item-option")
-    .filter({ hasText: option })
-    .first()
-    .click();
-  await page.keyboard.press("Escape");
+/**
+ * Picks `option` (by its whole label: "c" is not "Collect") in the Ant Design select labelled
+ * `label` inside `scope` (a form or dialog), and waits until its list has closed (a multiple
+ * select's list is closed with Escape), so that the next pick reads the next list.
+ */
+export async function choose(page: Page, scope: Locator, label: string, option: string): Promise<void> {
+  const input = scope.getByLabel(label, { exact: true });
+  await input.click();
+  const list = page.locator(".ant-select-dropdown:visible");
+  await list.locator(`.ant-select-item-option[title="${option}"]`).click();
+  if ((await list.count()) > 0) await page.keyboard.press("Escape");
+  await list.waitFor({ state: "hidden" });
 }
 
 /** The validation message Ant Design shows under the field labelled `label` inside `scope`. */
