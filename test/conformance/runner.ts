@@ -1,5 +1,5 @@
 import { canonicalJson } from "../../core/canonical.ts";
-import { LedgerError, REFUSAL_NAMES } from "../../core/errors.ts";
+import { DETAIL_NAMES, LedgerError, REFUSAL_NAMES } from "../../core/errors.ts";
 import type { SignedRecord } from "../../core/record.ts";
 import { isView, isWrite, type Scenario, type Step, type StepContext } from "../../scripts/scenarios/scenario.ts";
 import type { ConformanceVariant } from "./variant.ts";
@@ -84,6 +84,10 @@ export async function runScenario(variant: ConformanceVariant, scenario: Scenari
         // Every variant names what core/errors.ts says the code names.
         for (const name of err.code === "INVALID_RECORD" ? [] : (REFUSAL_NAMES[err.code] ?? []))
           if (!details || !(name in details)) failures.push(`${where}: ${err.code} does not name ${name}`);
+        // And names it in words of both languages (a Chinese detail never shows an English key).
+        for (const key of Object.keys(details ?? {}))
+          if (!Object.hasOwn(DETAIL_NAMES, key))
+            failures.push(`${where}: ${err.code} names ${key}, which has no words`);
       }
       trace.push(`${where} → ${outcome}${details ? ` ${canonicalJson(details)}` : ""}`);
       const expected = step.expect ?? "ok";
