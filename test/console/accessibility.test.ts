@@ -90,6 +90,17 @@ describe("console: accessibility (axe-core)", function () {
     expect(await seriousViolations()).to.deep.equal([]);
   });
 
+  for (const [page, table] of [
+    ["overdue", "overdue"],
+    ["freshness", "freshness"],
+  ] as const)
+    it(`the ${page} page`, async () => {
+      await signInAsMember(t.page, t.svc.url, "sup", "axe");
+      await t.page.goto(`${t.svc.url}/#/oversight/${page}`);
+      await t.page.locator(`.${table} .ant-table-placeholder, .${table} tbody tr`).first().waitFor();
+      expect(await seriousViolations()).to.deep.equal([]);
+    });
+
   it("the agency's dashboard", async () => {
     const keyFile = readFileSync(join(t.svc.dir, "keys/agency.key.json"), "utf8");
     await signInWithKey(t.page, t.svc.url, keyFile, AGENCY_PASSPHRASE);

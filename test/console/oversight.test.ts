@@ -1,12 +1,14 @@
 import { expect } from "chai";
+import type { Locator } from "playwright-core";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { OverdueItem } from "../../core/overdue.ts";
 import type { AlertView } from "../../core/views.ts";
 import { DEFAULTS } from "../../ledger-service/src/config.ts";
 import { deliverBody, h, serviceListBody } from "../../scripts/scenarios/fixtures.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
-import { MEMBERS, type ActorName } from "../../scripts/scenarios/world.ts";
+import { MEMBERS, org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { sm3Hex } from "../../core/crypto/sm3.ts";
 import { seriousViolations } from "./axe.ts";
 import { AGENCY_PASSPHRASE, chooseEnglish, signInAsMember, signInWithKey, useConsoleSuite } from "./browser.ts";
@@ -184,6 +186,12 @@ describe("console: complaints, service lists and the oversight desks", function 
     expect(t.errors).to.deep.equal([]);
   });
 
+  /** Waits until `rows` holds exactly `n` rows. */
+  const rowCount = async (rows: Locator, n: number) => {
+    await rows.nth(n).waitFor({ state: "detached" });
+    if (n > 0) await rows.nth(n - 1).waitFor();
+  };
+  const clockTime = async () => (await c.sup.get<{ time: number }>("/v1/clock")).time;
   const signInAsAgency = () =>
     signInWithKey(t.page, t.svc.url, readFileSync(join(t.svc.dir, "keys/agency.key.json"), "utf8"), AGENCY_PASSPHRASE);
 
@@ -226,6 +234,73 @@ describe("console: complaints, service lists and the oversight desks", function 
       body: { grantId: "G1", reason: "单一接收方 24 小时内交付量超限，紧急暂停", alertId: alert!.view.id },
     });
     expect((await c.sup.get<{ view: { status: string } }>("/v1/grants/G1")).view.status).to.equal("suspended");
+    expect(t.errors).to.deep.equal([]);
+  });
+
+  it("lists every kind of duty overdue at the chain's time, filtered by kind and by who owes it", async () => {
+    await c.con.submitSigned(
+      c.con.sign("objection.file", {
+        id: "O1",
+        resourceId: "R1",
+        version: 1,
+        category: "accuracy",
+        summary: "the ratings of two companies are swapped",
+        evidenceHash: h("O1 evidence"),
+      }),
+      "/v1/resources/R1/objections",
+    );
+    // 92 days on: the first complaint (30 days), the objection (15 days), the service list (91 days) and the resources.
+    await c.agency.request("POST", "/v1/clock", { by: 92 * 86_400 });
+    const served = (await c.sup.get<{ items: OverdueItem[] }>("/v1/overdue")).items;
+    expect(new Set(served.map((i) => i.kind))).to.include.members([
+      "complaint-handling",
+      "objection-answer",
+      "service-list",
+      "resource-update",
+    ]);
+    await signInAsMember(t.page, t.svc.url, "sup", "supervisor passphrase");
+    await t.page.getByRole("menuitem", { name: "逾期事项" }).click();
+    const rows = t.page.locator(".overdue tbody tr.ant-table-row");
+    await rows.first().waitFor();
+    expect(await rows.count()).to.equal(served.length);
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+
+    await choose("事项类型", "异议答复");
+    await rows.filter({ hasText: "objection O1" }).waitFor();
+    expect(await rows.count()).to.equal(1);
+    const objection = served.find((i) => i.kind === "objection-answer")!;
+    const text = await rows.first().innerText();
+    expect(text).to.include(org("su1")).and.include(objection.startedBy.recordHash!);
+    expect(text).to.include(`${Math.floor(((await clockTime()) - objection.deadline) / 86_400)} 天`);
+
+    await choose("事项类型", "全部");
+    await t.page.getByLabel("按应履行单位或对象编号筛选").fill(org("op"));
+    const owedByOp = served.filter((i) => i.owedBy.includes(org("op")));
+    await rowCount(rows, owedByOp.length);
+    expect(await rows.first().innerText()).to.include("服务清单公开");
+    expect(t.errors).to.deep.equal([]);
+  });
+
+  it("shows each resource's update frequency, versions and freshness at the chain's time", async () => {
+    await signInAsMember(t.page, t.svc.url, "sup", "supervisor passphrase");
+    await t.page.getByRole("menuitem", { name: "数据资源时效性" }).click();
+    const rows = t.page.locator(".freshness tbody tr.ant-table-row");
+    await rows.filter({ hasText: "R2" }).waitFor();
+    const now = await clockTime();
+    const catalog = (
+      await c.sup.get<{ resources: { id: string; view: { nextVersionDue: number; updateFrequency: string } }[] }>(
+        "/v1/resources",
+      )
+    ).resources;
+    for (const r of catalog) {
+      const row = await rows.filter({ hasText: `${r.id} · ` }).innerText();
+      expect(row, r.id).to.include(now > r.view.nextVersionDue ? "逾期" : "按期");
+      expect(row).to.include(new Date((r.view.nextVersionDue + 8 * 3600) * 1000).toISOString().slice(0, 10));
+    }
+    expect(catalog.some((r) => now > r.view.nextVersionDue)).to.equal(true);
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    await choose("时效状态", "按期");
+    await rowCount(rows, catalog.filter((r) => now <= r.view.nextVersionDue).length);
     expect(t.errors).to.deep.equal([]);
   });
 });

@@ -3,6 +3,8 @@ import type { ConsoleRoute } from "../../app/route.ts";
 import "./texts.ts";
 
 const WATCHERS = ["supervisor", "agency"] as const;
+/** The server shows each organisation the overdue items and resources that concern it. */
+const CONCERNED = ["supervisor", "agency", "source-unit", "operator", "partner", "exchange", "consumer"] as const;
 
 /** The oversight desks the supervisors and the agency share: complaints, objections, alerts, overdue, freshness. */
 export const oversightRoutes: readonly ConsoleRoute[] = [
@@ -25,5 +27,19 @@ export const oversightRoutes: readonly ConsoleRoute[] = [
     roles: WATCHERS,
     menu: "menu.oversight",
     page: lazy(() => import("./AlertsPage.tsx")),
+  },
+  {
+    path: "/oversight/overdue",
+    title: "oversight:overdue.title",
+    roles: CONCERNED,
+    menu: "menu.oversight",
+    page: lazy(() => import("./OverduePage.tsx")),
+  },
+  {
+    path: "/oversight/freshness",
+    title: "oversight:fresh.title",
+    roles: ["supervisor", "agency", "source-unit", "exchange"],
+    menu: "menu.oversight",
+    page: lazy(() => import("./FreshnessPage.tsx")),
   },
 ];
