@@ -98,7 +98,7 @@ registerTexts("oversight", {
     "action.grant-suspended": "已暂停授权",
     "overdue.title": "逾期事项",
     "overdue.intro":
-      "按链上时间列出所有已过期限而未履行的义务：销毁证明、资源更新、投诉办结、异议答复、服务清单公开。每项注明期限、起算记录和应履行的单位。",
+      "按链上时间列出所有已过期限而未履行的义务：销毁证明、资源更新、投诉办结、异议答复、服务清单公开、收益偏差调价指导。每项注明期限、起算记录和应履行的单位。",
     "overdue.kind": "事项类型",
     "overdue.owner": "按应履行单位或对象编号筛选",
     "overdue.at": "截至 {{at}}（链上时间）",
@@ -115,6 +115,7 @@ registerTexts("oversight", {
     "overdueKind.complaint-handling": "投诉办结",
     "overdueKind.objection-answer": "异议答复",
     "overdueKind.service-list": "服务清单公开",
+    "overdueKind.revenue-guidance": "收益偏差调价指导",
     "fresh.title": "数据资源时效性",
     "fresh.intro":
       "每项公共数据资源声明的更新频率（日、月、季、年），当前版本及其上链时间，以及下一版本的最后按期时间（周期加宽限期）。超过该时间未更新的标为逾期。",
@@ -249,7 +250,7 @@ registerTexts("oversight", {
     "action.grant-suspended": "Grant suspended",
     "overdue.title": "Overdue items",
     "overdue.intro":
-      "Every duty past its deadline at the chain's time: destruction certificates, resource updates, complaint outcomes, objection answers, service lists. Each with its deadline, the record that started the clock and who owes the act.",
+      "Every duty past its deadline at the chain's time: destruction certificates, resource updates, complaint outcomes, objection answers, service lists, price guidance after a revenue report. Each with its deadline, the record that started the clock and who owes the act.",
     "overdue.kind": "Kind",
     "overdue.owner": "Filter by who owes it or by the record's id",
     "overdue.at": "As of {{at}} (chain time)",
@@ -266,6 +267,7 @@ registerTexts("oversight", {
     "overdueKind.complaint-handling": "Complaint outcome",
     "overdueKind.objection-answer": "Objection answer",
     "overdueKind.service-list": "Service list",
+    "overdueKind.revenue-guidance": "Revenue price guidance",
     "fresh.title": "Resource freshness",
     "fresh.intro":
       "Each public data resource's declared update frequency (daily, monthly, quarterly, annual), its current version and when it came, and the last on-time second of the next version (the period plus its grace). A resource past it is overdue.",
