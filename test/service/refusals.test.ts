@@ -7,8 +7,8 @@ import type { OperationName } from "../../core/operations.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import { h, hopBody, productBody } from "../../scripts/scenarios/fixtures.ts";
-import type { ActorName } from "../../scripts/scenarios/world.ts";
+import { grantBody, h, hopBody, productBody } from "../../scripts/scenarios/fixtures.ts";
+import { org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 
 interface Refusal {
@@ -98,6 +98,55 @@ describe("refusals name the offending field, id or limit", function () {
     expect([delisted.code, delisted.details]).to.deep.equal(["PRODUCT_STATUS_INVALID", { productId: "P1" }]);
   });
 
+  it("rule refusals name the author, term, price or hop, in Chinese words under zh-CN", async () => {
+    const regrant = await refusal("op", "grant.issue", { ...grant(), id: "G-re" }, "zh");
+    expect([regrant.status, regrant.code, regrant.details]).to.deep.equal([
+      403,
+      "REGRANT_FORBIDDEN",
+      { orgId: org("op") },
+    ]);
+    expect(regrant.detail).to.equal(`组织：${org("op")}`);
+
+    const backwards = grant({ validFrom: 2_000_000_000, validUntil: 1_999_999_999 });
+    const term = await refusal("agency", "grant.issue", backwards, "zh");
+    expect([term.code, term.details?.validFrom, term.details?.validUntil]).to.deep.equal([
+      "GRANT_TERM_INVALID",
+      2_000_000_000,
+      1_999_999_999,
+    ]);
+    expect(term.details?.now, "the chain's time of issue").to.be.a("number");
+    expect(term.detail).to.match(
+      /^有效期起：2033-05-18T11:33:20\+08:00 \(2000000000\)；有效期至：2033-05-18T11:33:19\+08:00 \(1999999999\)；链上时间：\d{4}-.*\+08:00 \(\d+\)$/,
+    );
+
+    const pricing = { model: "public-welfare", chargeUnit: "per-call", priceFen: 5 };
+    const notFree = await refusal("op", "product.register", productBody({ id: "P-free", pricing }), "zh");
+    expect([notFree.code, notFree.details, notFree.detail]).to.deep.equal([
+      "PUBLIC_WELFARE_NOT_FREE",
+      { priceFen: 5 },
+      "价格（分）：5",
+    ]);
+
+    const undelivered = await refusal("op", "lineage.hop", hopBody("H-nodelivery", { operation: "deliver" }));
+    expect([undelivered.code, undelivered.details]).to.deep.equal([
+      "DELIVERY_DETAILS_REQUIRED",
+      { hopId: "H-nodelivery" },
+    ]);
+    expect(undelivered.detail).to.equal("a deliver hop without delivery details");
+
+    const stranger = await refusal(
+      "con",
+      "cap.set",
+      { domain: "finance", chargeUnit: "per-call", maxPriceFen: 1 },
+      "zh",
+    );
+    expect([stranger.code, stranger.details, stranger.detail]).to.deep.equal([
+      "NOT_AUTHORIZED",
+      { orgId: org("con") },
+      `组织：${org("con")}`,
+    ]);
+  });
+
   it("a detail is Chinese under Accept-Language zh-CN and English otherwise", async () => {
     const body = productBody({ id: "P-cap2", pricing: price(1001) });
     const zh = await refusal("op", "product.register", body, "zh");
@@ -176,5 +225,10 @@ describe("refusals name the offending field, id or limit", function () {
 });
 
 const HAN = /[\u4e00-\u9fff]/;
+
+const grant = (extra: Record<string, unknown> = {}) => {
+  const now = Math.floor(Date.now() / 1000);
+  return grantBody({ t: now, time: () => now }, { id: "G-term", ...extra });
+};
 
 const price = (priceFen: number) => ({ model: "industry", chargeUnit: "per-call", priceFen });
