@@ -1,5 +1,6 @@
 import type { Scenario, Step, WriteStep } from "../../../scripts/scenarios/scenario.ts";
 import {
+  grantBody,
   productBody,
   revenueMaximumBody,
   revenueReportBody,
@@ -208,6 +209,19 @@ export const revenueScenarios: Scenario[] = [
       { view: REV(), expect: { deviationBp: 10_000, band: "cap-adjustment", domains: ["trade", "health"] } },
       registerP2(),
       reprice(700),
+    ],
+  },
+  {
+    name: "a report above 10 % holds its own operator only: another operator's products in the domain are accepted",
+    rule: "revenue.report hold",
+    steps: [
+      ...withProduct,
+      { as: "agency", op: "grant.issue", body: (c) => grantBody(c, { id: "G2", grantee: org("op2") }) },
+      setMaximum(),
+      report(1_500_000),
+      registerP2(capPending()),
+      { as: "op2", op: "product.register", body: productBody({ id: "P3", grantId: "G2" }) },
+      { view: { kind: "product", id: "P3" }, expect: { operator: org("op2"), priceFen: 500 } },
     ],
   },
   {
