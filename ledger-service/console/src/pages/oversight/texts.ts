@@ -116,6 +116,7 @@ registerTexts("oversight", {
     "overdueKind.objection-answer": "异议答复",
     "overdueKind.service-list": "服务清单公开",
     "overdueKind.revenue-guidance": "收益偏差调价指导",
+    "overdueKind.revenue-caps": "收益偏差调整上限收费标准",
     "fresh.title": "数据资源时效性",
     "fresh.intro":
       "每项公共数据资源声明的更新频率（日、月、季、年），当前版本及其上链时间，以及下一版本的最后按期时间（周期加宽限期）。超过该时间未更新的标为逾期。",
@@ -268,6 +269,7 @@ registerTexts("oversight", {
     "overdueKind.objection-answer": "Objection answer",
     "overdueKind.service-list": "Service list",
     "overdueKind.revenue-guidance": "Revenue price guidance",
+    "overdueKind.revenue-caps": "Revenue cap adjustment",
     "fresh.title": "Resource freshness",
     "fresh.intro":
       "Each public data resource's declared update frequency (daily, monthly, quarterly, annual), its current version and when it came, and the last on-time second of the next version (the period plus its grace). A resource past it is overdue.",
