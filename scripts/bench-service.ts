@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { cpus, homedir, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import express from "express";
@@ -11,6 +12,7 @@ import { startService, type RunningService } from "../ledger-service/src/service
 import { hopBody } from "./scenarios/fixtures.ts";
 import { clientsFor, playStory } from "./scenarios/service-story.ts";
 import { runInChild, type LoadResult, type PreparedRequest } from "./bench/load-generator.ts";
+import { HISTORY_PASSPHRASE, serviceHistory } from "./bench/service-history.ts";
 import { percentile, report, type Row } from "./bench/report.ts";
 
 /**
@@ -29,13 +31,20 @@ import { percentile, report, type Row } from "./bench/report.ts";
  * Also reported: the unloaded latency (one request in flight), the chain path's time per write
  * and the records per group (from the service's own /metrics) and the service's CPU per write.
  *
- * Flags: --writes N (default 2000), --concurrency C (default 32), --warmup N (default 300).
+ * The service starts on a copy of a data directory that already holds `--history` accepted
+ * lineage hops (default 100,000; built once by `scripts/bench/service-history.ts` and cached in
+ * `--cache`, default ~/.cache/pdl-bench-service); `--history 0` starts from an empty one.
+ *
+ * Flags: --writes N (default 2000), --concurrency C (default 32), --warmup N (default 300),
+ * --history N (default 100000), --cache DIR.
  */
 const { values: flags } = parseArgs({
   options: {
     writes: { type: "string", default: "2000" },
     concurrency: { type: "string", default: "32" },
     warmup: { type: "string", default: "300" },
+    history: { type: "string", default: "100000" },
+    cache: { type: "string", default: join(homedir(), ".cache", "pdl-bench-service") },
   },
 });
 const positive = (name: string, raw: string | undefined): number => {
@@ -46,6 +55,7 @@ const positive = (name: string, raw: string | undefined): number => {
 const WRITES = positive("writes", flags.writes);
 const CONCURRENCY = positive("concurrency", flags.concurrency);
 const WARMUP = positive("warmup", flags.warmup);
+const HISTORY = flags.history === "0" ? 0 : positive("history", flags.history);
 const UNLOADED = Math.min(200, WRITES);
 const TARGET_WPS = 500;
 const TARGET_P99_MS = 200;
@@ -132,18 +142,26 @@ async function chainPath(base: string): Promise<{ seconds: number; records: numb
 const fmtMs = (ms: number) => `${ms.toFixed(1)} ms`;
 
 const loadAtStart = loadavg()[0]!;
+const uptime = () => execFileSync("uptime", { encoding: "utf8" }).trim();
+const uptimeAtStart = uptime();
 try {
   const cores = cpus().length;
   console.log(
     `bench:service — ${WRITES} writes at concurrency ${CONCURRENCY} (warm-up ${WARMUP}), embedded chain, ${cores} cores, Node ${process.version}`,
   );
-  service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: "bench-service" } });
+  if (HISTORY > 0) {
+    const history = await serviceHistory(flags.cache!, HISTORY, config, (s) => console.log(s));
+    cpSync(history.dir, dir, { recursive: true });
+  }
+  service = await startService(config, { env: { LEDGER_AGENCY_PASSPHRASE: HISTORY_PASSPHRASE } });
   const port = service.address().port;
   const base = `http://${HOST}:${port}`;
   const c = clientsFor(service, base);
-  await playStory(service, c);
+  if (HISTORY === 0) await playStory(service, c);
   const startSize = service.log.size;
-  console.log(`service on ${base}; actors, resources, grant G1 and product P1 registered (log size ${startSize})`);
+  console.log(
+    `service on ${base}; actors, resources, grant G1 and product P1 registered, ${HISTORY} hops before (log size ${startSize})`,
+  );
 
   // Warm-up: JIT, LevelDB, the chain's caches.
   accepted(
@@ -329,6 +347,7 @@ try {
       operation: "lineage.hop",
       backend: "embedded",
       generator: "closed loop, own process, keep-alive HTTP/1.1 on loopback",
+      history: HISTORY,
     },
     targets: { writesPerSecond: TARGET_WPS, p99Ms: TARGET_P99_MS, met },
     statuses: { http: httpResult.statuses, echo: echoResult.statuses, unloaded: unloadedResult.statuses },
@@ -338,6 +357,7 @@ try {
       atEnd: loadavg()[0]!,
       note: "other processes on the machine share its cores; a 1-minute load above ~1 at the start means the figures are pessimistic",
     },
+    uptime: { atStart: uptimeAtStart, atEnd: uptime() },
   });
   for (const line of analysis) console.log(`  ${line}`);
   console.log(
