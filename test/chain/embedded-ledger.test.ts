@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { generateKeyPair } from "../../core/crypto/sm2.ts";
 import { LedgerError } from "../../core/errors.ts";
-import { signRecord, type LedgerRecord, type SignedRecord } from "../../core/record.ts";
+import { recordHash, signRecord, type LedgerRecord, type SignedRecord } from "../../core/record.ts";
 import { usccCheckCharacter } from "../../core/uscc.ts";
 import { EmbeddedLedger } from "../../ledger-service/src/chain/embedded/embedded-ledger.ts";
 import { DEFAULTS, type Config } from "../../ledger-service/src/config.ts";
@@ -56,6 +56,8 @@ describe("embedded chain: the chaincode engine on a durable LevelDB store", func
     expect(await chain.identify()).to.deep.equal({ genesis, head: tx.blockNumber, registry: true });
     expect(await chain.view({ kind: "actor", id: orgId(1) })).to.include({ role: "operator" });
     expect((await all(chain.events())).map((e) => e.cursor)).to.deep.equal(before.map((e) => e.cursor));
+    // Read back from the store, the events are the ones the chain gave from the records it had just executed.
+    expect(await all(chain.events())).to.deep.equal(before);
     const next = await chain.submit(register(2));
     expect(next.blockNumber).to.equal(tx.blockNumber + 1);
     expect(next.blockTime).to.equal(1_800_000_100);
@@ -94,6 +96,27 @@ describe("embedded chain: the chaincode engine on a durable LevelDB store", func
     const forged: SignedRecord = { ...register(3), signature: register(4).signature };
     const err = await chain.submit(forged).catch((e: unknown) => e);
     expect((err as LedgerError).code).to.equal("BAD_SIGNATURE");
+    await chain.close();
+  });
+
+  it("skips its own verification only for the exact record hash, signature and key the service verified", async () => {
+    const chain = await EmbeddedLedger.open({ path: dir });
+    await chain.submit(bootstrap());
+    const refusal = async (signed: SignedRecord) =>
+      ((await chain.submit(signed).catch((e: unknown) => e)) as LedgerError).code;
+    // A forged signature that the service would have refused: vouching for anything else than
+    // this very triple leaves it to the engine, which refuses it.
+    const forged: SignedRecord = { ...register(5), signature: register(6).signature };
+    const hash = recordHash(forged.record);
+    chain.signatureVerified(hash, forged.signature, generateKeyPair().publicKey);
+    chain.signatureVerified(hash, register(7).signature, agencyKey.publicKey);
+    chain.signatureVerified(recordHash(register(8).record), forged.signature, agencyKey.publicKey);
+    expect(await refusal(forged)).to.equal("BAD_SIGNATURE");
+    expect(await chain.view({ kind: "actor", id: orgId(5) })).to.equal(undefined);
+    // The triple itself is taken as verified (which is why only the service, having verified it, says so).
+    chain.signatureVerified(hash, forged.signature, agencyKey.publicKey);
+    await chain.submit(forged);
+    expect(await chain.view({ kind: "actor", id: orgId(5) })).to.include({ role: "operator" });
     await chain.close();
   });
 

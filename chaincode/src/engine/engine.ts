@@ -95,7 +95,8 @@ export async function execute(ctx: TxContext, expectedOp: OperationName, input: 
     const author = await ctx.ledger.get<ActorState>(K.actor, record.actor);
     ensure(author, "NOT_AUTHORIZED", `${record.actor} is not a registered actor`, { orgId: record.actor });
     ensure(
-      verifyRecord(signed, author.publicKey),
+      ctx.signatures?.has(recordHash, signed.signature, author.publicKey) === true ||
+        verifyRecord(signed, author.publicKey),
       "BAD_SIGNATURE",
       `the record does not verify against ${author.orgId}'s key`,
       {

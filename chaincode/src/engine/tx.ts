@@ -12,12 +12,23 @@ export interface Submitter {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
+/**
+ * Record signatures the engine's own process has verified already: the embedded chain runs in
+ * the service, which checked the same record hash, signature and registered key before
+ * submitting. A hit spares the engine repeating that SM2 verification on its serialized path;
+ * anything else is verified as always. Never set on a Fabric peer, which trusts no caller.
+ */
+export interface VerifiedSignatures {
+  has(recordHash: string, signature: string, publicKey: string): boolean;
+}
+
 /** One transaction's inputs: state, the transaction time (never the clock) and the creator. */
 export interface TxContext {
   readonly ledger: Ledger;
   readonly now: number;
   readonly txId: string;
   readonly submitter: Submitter;
+  readonly signatures?: VerifiedSignatures;
 }
 
 /** A transaction that passed the preamble: the record, its hash and its registered author. */

@@ -50,6 +50,11 @@ export interface LedgerBackend {
    * ChainUnavailableError.
    */
   submitBatch?(records: readonly SignedRecord[]): Promise<BatchOutcome[]>;
+  /**
+   * The service verified this record's signature against the author's registered key: a chain
+   * running in the service's process need not verify it again (chains elsewhere ignore it).
+   */
+  signatureVerified?(recordHash: string, signature: string, publicKey: string): void;
   view(key: ViewKey): Promise<StateView | undefined>;
   overdue(at: number): Promise<OverdueGrant[]>;
   /** Events after `cursor` (from the beginning when undefined), in chain order. */

@@ -145,11 +145,12 @@ export class RecordService {
       // The EVM variant cannot verify SM2, so this check is the signature gate there (RULEBOOK step 3);
       // a request authenticated by this very signature, key and record has passed it already.
       const verified = caller === "service" ? undefined : caller.verifiedRecord;
+      const hash = recordHash(record);
       const already =
         verified !== undefined &&
         verified.signature === signed.signature &&
         verified.publicKey === author.publicKey &&
-        verified.hash === recordHash(record);
+        verified.hash === hash;
       if (!already) {
         this.metrics.sm2Verifications.inc({ signed: "record" });
         if (!(await this.verifier.verify(recordBytes(signed.record), signed.signature, author.publicKey)))
@@ -157,6 +158,8 @@ export class RecordService {
             orgId: author.orgId,
           });
       }
+      // An in-process chain (the embedded default) then spares its second verification of the same triple.
+      this.backend.signatureVerified?.(hash, signed.signature, author.publicKey);
     }
     return new Promise<AcceptedRecord>((resolve, reject) => {
       this.queue.push({ signed, resolve, reject });

@@ -5,7 +5,8 @@ import { parseSignedRecord, type SignedRecord } from "../../../../core/record.ts
 import type { OverdueGrant, StateView, ViewKey } from "../../../../core/views.ts";
 import { execute } from "../../../../chaincode/src/engine/engine.ts";
 import { overdue, view } from "../../../../chaincode/src/engine/queries.ts";
-import type { Submitter } from "../../../../chaincode/src/engine/tx.ts";
+import type { Submitter, VerifiedSignatures } from "../../../../chaincode/src/engine/tx.ts";
+import { setBounded } from "../../../../core/bounded-map.ts";
 import { Ledger } from "../../../../chaincode/src/ledger/ledger.ts";
 import type {
   BatchOutcome,
@@ -64,6 +65,13 @@ export class EmbeddedLedger implements LedgerBackend {
   readonly clock: ChainClockControl;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Signatures the service verified, for the records it is about to submit (bounded: a few groups' worth). */
+  private readonly vouched = new Map<string, true>();
+  /** The records of the blocks committed last, by transaction id, as the engine parsed them. */
+  private readonly committed = new Map<string, SignedRecord>();
+  private readonly signatures: VerifiedSignatures = {
+    has: (recordHash, signature, publicKey) => this.vouched.has(`${recordHash}:${signature}:${publicKey}`),
+  };
 
   private constructor(
     readonly store: LedgerStore,
@@ -89,10 +97,20 @@ export class EmbeddedLedger implements LedgerBackend {
     return new EmbeddedLedger(store, clock);
   }
 
+  signatureVerified(recordHash: string, signature: string, publicKey: string): void {
+    setBounded(this.vouched, `${recordHash}:${signature}:${publicKey}`, true, 4096);
+  }
+
   async simulate(signed: SignedRecord): Promise<void> {
     const state = new BlockState(this.store, new Map());
     await execute(
-      { ledger: new Ledger(state), now: this.chainClock.now(), txId: "simulation", submitter: RELAY_SUBMITTER },
+      {
+        ledger: new Ledger(state),
+        now: this.chainClock.now(),
+        txId: "simulation",
+        submitter: RELAY_SUBMITTER,
+        signatures: this.signatures,
+      },
       opOf(signed),
       signed,
     );
@@ -163,10 +181,15 @@ export class EmbeddedLedger implements LedgerBackend {
     const history: { txId: string; writes: ReadonlyMap<string, string | null> }[] = [];
     const transactions: BlockTransaction[] = [];
     const outcomes: BatchOutcome[] = [];
+    const committedSigned: SignedRecord[] = [];
     for (const { signed, txId, index } of items) {
       const state = new BlockState(this.store, pending);
       try {
-        const event = await execute({ ledger: new Ledger(state), now: time, txId, submitter }, opOf(signed), signed);
+        const event = await execute(
+          { ledger: new Ledger(state), now: time, txId, submitter, signatures: this.signatures },
+          opOf(signed),
+          signed,
+        );
         for (const [key, value] of state.txWrites) pending.set(key, value);
         history.push({ txId, writes: state.txWrites });
         transactions.push({
@@ -176,6 +199,7 @@ export class EmbeddedLedger implements LedgerBackend {
           recordHash: event.payload.recordHash,
           signed: JSON.stringify(event.payload.signed),
         });
+        committedSigned.push(event.payload.signed);
         outcomes.push({ ok: true, tx: { txId, blockNumber: number, blockTime: time } });
       } catch (err) {
         outcomes.push({ ok: false, error: err instanceof LedgerError ? err : asLedgerError(err) });
@@ -185,6 +209,7 @@ export class EmbeddedLedger implements LedgerBackend {
     if (transactions.length > 0) {
       const changes: BlockWrites = { writes: pending, history };
       await this.store.appendBlock({ number, time, transactions }, changes);
+      for (const [i, tx] of transactions.entries()) setBounded(this.committed, tx.txId, committedSigned[i]!, 4096);
     }
     return outcomes;
   }
@@ -204,7 +229,9 @@ export class EmbeddedLedger implements LedgerBackend {
         if (block.number === from.block && tx.index <= from.index) continue;
         yield {
           event: tx.event,
-          signed: parseSignedRecord(JSON.parse(tx.signed)),
+          // The indexer follows the blocks just committed: their records were parsed by the
+          // engine moments ago; older blocks (a restart, a reindex) are parsed from the store.
+          signed: this.committed.get(tx.txId) ?? parseSignedRecord(JSON.parse(tx.signed)),
           recordHash: tx.recordHash,
           txId: tx.txId,
           blockNumber: block.number,
