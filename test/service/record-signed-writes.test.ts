@@ -102,6 +102,25 @@ describe("writes authenticated by their record's signature", function () {
     expect((await verifications()).request - afterCanonical.request).to.equal(1);
   });
 
+  it("checks a record against its route alike under its own signature and under a canonical one", async () => {
+    const a = agency();
+    // The path names R9, the record R8: refused either way, naming the field, nothing written.
+    const signed = a.sign("resource.withdraw", { resourceId: "R8", reason: "path and record differ" } as never);
+    const path = "/v1/resources/R9/withdrawal";
+    const own = await a.raw("POST", path, signed);
+    const canonical = await a.raw("POST", path, undefined, {
+      bodyBytes: Buffer.from(JSON.stringify(signed), "utf8"),
+    });
+    for (const res of [own, canonical]) {
+      expect(res.status).to.equal(400);
+      expect(res.json).to.nested.include({
+        "error.code": "MALFORMED_REQUEST",
+        "error.details.field": "record.body.resourceId",
+      });
+    }
+    expect(await onChain(signed)).to.equal(false);
+  });
+
   it("refuses a valid record under a forged request signature of a different body, writing nothing", async () => {
     const a = agency();
     const signed = a.sign("cap.set", { domain: "health", chargeUnit: "per-call", maxPriceFen: 200 });

@@ -5,8 +5,16 @@ import { OutcomePendingError, type RecordService } from "../../domain/record-ser
 import { WRITE_ROUTES, type WriteRoute } from "./write-routes.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 
-function check(route: WriteRoute, req: Request): ReturnType<typeof parseSignedRecord> {
-  const signed = parseSignedRecord(req.body);
+/**
+ * The request's signed record: the one authentication parsed already when the request travels
+ * under the record's own signature (it verified that record), else parsed here.
+ */
+function signedRecordOf(req: Request): SignedRecord {
+  return req.caller?.verifiedRecord ? (req.body as SignedRecord) : parseSignedRecord(req.body);
+}
+
+function check(route: WriteRoute, req: Request): SignedRecord {
+  const signed = signedRecordOf(req);
   const { record } = signed;
   if (record.op !== route.op)
     throw new LedgerError("MALFORMED_REQUEST", `this endpoint takes ${route.op} records, not ${record.op}`, {
@@ -54,5 +62,5 @@ export function mountWriteRoutes(router: Router, records: RecordService): void {
   for (const route of WRITE_ROUTES) {
     router[route.method](route.path, (req, res) => answer(res, records, check(route, req), req.caller!));
   }
-  router.post("/v1/records", (req, res) => answer(res, records, parseSignedRecord(req.body), req.caller!));
+  router.post("/v1/records", (req, res) => answer(res, records, signedRecordOf(req), req.caller!));
 }
