@@ -110,6 +110,35 @@ describe("anchoring (anchoring.ts)", () => {
     await log.close();
   });
 
+  it("answers the latest anchor and checkpoint from memory alike for every store on the log, and after a reopen", async () => {
+    const path = dir();
+    const log = await MerkleLog.open(path);
+    const checkpointer = new Checkpointer(log, LOG_KEY);
+    const anchors = new AnchorStore(log);
+    const anchorer = new Anchorer(log, checkpointer, anchors, new FakeSink(), { everySeconds: 0, everyLeaves: 0 });
+    const other = new AnchorStore(log);
+    expect(await other.latest()).to.equal(undefined);
+    expect(await other.covering(0)).to.equal(undefined);
+    await log.append(batch(0, 5));
+    const first = (await anchorer.anchorNow())!;
+    // Recorded through one store, seen by the other (which had remembered "none").
+    expect(await other.latest()).to.deep.equal(first);
+    expect((await other.covering(4))!.treeSize).to.equal(5);
+    expect(await other.covering(5)).to.equal(undefined);
+    await log.append(batch(5, 4));
+    const cp = (await checkpointer.checkpoint())!;
+    expect(await new Checkpointer(log, LOG_KEY).latest()).to.deep.equal(cp);
+    expect(await anchors.covering(5)).to.equal(undefined);
+    await log.close();
+    const reopened = await MerkleLog.open(path);
+    const again = new AnchorStore(reopened);
+    expect(await again.latest()).to.deep.equal(first);
+    expect((await again.covering(0))!.treeSize).to.equal(5);
+    expect(await again.covering(5)).to.equal(undefined);
+    expect(await new Checkpointer(reopened, LOG_KEY).latest()).to.deep.equal(cp);
+    await reopened.close();
+  });
+
   it("anchors as soon as N new leaves are in the log (count trigger)", async () => {
     const { log, anchors, sink, anchorer } = await setup({ everySeconds: 0, everyLeaves: 10 });
     await anchorer.start();

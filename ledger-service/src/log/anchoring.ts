@@ -60,6 +60,12 @@ const HEX32 = /^[0-9a-f]{64}$/;
 const isCount = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
+/**
+ * The latest anchor of each open log store (null: none yet), shared by every AnchorStore on it:
+ * a receipt for an entry past it, which is every fresh write's, then needs no iterator.
+ */
+const latestAnchors = new WeakMap<object, AnchorRecord | null>();
+
 /** Anchor records and the links between them, in the log's database. */
 export class AnchorStore {
   private readonly anchors: Table<AnchorRecord>;
@@ -127,7 +133,7 @@ export class AnchorStore {
       checkpointHash: a.checkpointHash,
       recordedAt: a.recordedAt ?? Date.now(),
     };
-    const previous = await this.latest();
+    const previous = await this.stored();
     const ops = [this.anchors.putOp(sizeKey(a.treeSize), record)];
     if (previous) {
       if (previous.treeSize >= a.treeSize)
@@ -162,12 +168,21 @@ export class AnchorStore {
       );
     }
     await this.log.store.write(ops, true);
+    latestAnchors.set(this.log.store, record);
     return record;
   }
 
   async latest(): Promise<AnchorRecord | undefined> {
-    for await (const v of this.anchors.values({ reverse: true, limit: 1 })) return v;
-    return undefined;
+    const known = latestAnchors.get(this.log.store);
+    return known === undefined ? this.stored() : (known ?? undefined);
+  }
+
+  /** The latest anchor as stored (what a new anchor is checked against), remembered for `latest`. */
+  private async stored(): Promise<AnchorRecord | undefined> {
+    let latest: AnchorRecord | null = null;
+    for await (const v of this.anchors.values({ reverse: true, limit: 1 })) latest = v;
+    latestAnchors.set(this.log.store, latest);
+    return latest ?? undefined;
   }
 
   at(treeSize: number): Promise<AnchorRecord | undefined> {
@@ -176,6 +191,8 @@ export class AnchorStore {
 
   /** The earliest anchor whose tree contains leaf `index`: the tightest on-chain time bound for it. */
   async covering(index: number): Promise<AnchorRecord | undefined> {
+    const latest = await this.latest();
+    if (!latest || latest.treeSize <= index) return undefined;
     for await (const v of this.anchors.values({ gte: sizeKey(index + 1), limit: 1 })) return v;
     return undefined;
   }

@@ -39,6 +39,9 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
  * the stored tree still has that root) and verifies an RFC 9162 consistency proof from it to n;
  * a tree that shrank or forked is refused with CHECKPOINT_INCONSISTENT. Calls are serialized.
  */
+/** The latest checkpoint of each open log store (null: none yet): every receipt starts from it. */
+const latestCheckpoints = new WeakMap<object, StoredCheckpoint | null>();
+
 export class Checkpointer {
   readonly origin: string;
   readonly keyName: string;
@@ -77,7 +80,7 @@ export class Checkpointer {
     const size = this.log.size;
     if (size === 0) return undefined;
     const root = await this.log.root(size);
-    const previous = await this.latest();
+    const previous = await this.stored();
     if (previous) {
       this.checkPrevious(previous);
       if (previous.size > size)
@@ -112,6 +115,7 @@ export class Checkpointer {
       signedAt: Date.now(),
     };
     await this.log.store.write([this.table.putOp(sizeKey(size), stored)], true);
+    latestCheckpoints.set(this.log.store, stored);
     for (const listener of this.listeners) listener(stored);
     return stored;
   }
@@ -147,8 +151,16 @@ export class Checkpointer {
   }
 
   async latest(): Promise<StoredCheckpoint | undefined> {
-    for await (const v of this.table.values({ reverse: true, limit: 1 })) return v;
-    return undefined;
+    const known = latestCheckpoints.get(this.log.store);
+    return known === undefined ? this.stored() : (known ?? undefined);
+  }
+
+  /** The latest checkpoint as stored (what a new one must be consistent with), remembered for `latest`. */
+  private async stored(): Promise<StoredCheckpoint | undefined> {
+    let latest: StoredCheckpoint | null = null;
+    for await (const v of this.table.values({ reverse: true, limit: 1 })) latest = v;
+    latestCheckpoints.set(this.log.store, latest);
+    return latest ?? undefined;
   }
 
   /** Every stored checkpoint, by increasing size. */
