@@ -67,6 +67,23 @@ describe("embedded chain: the chaincode engine on a durable LevelDB store", func
     await chain.close();
   });
 
+  it("gives the events after a cursor from the blocks it just committed exactly as from the store", async () => {
+    let chain = await EmbeddedLedger.open({ path: dir, wall: () => 1_800_000_000 });
+    await chain.submit(bootstrap());
+    await chain.submitBatch([register(1), register(2), register(3)]);
+    await chain.submit(register(4));
+    const cursors = (await all(chain.events())).map((e) => e.cursor);
+    expect(cursors).to.have.length(5);
+    // From memory: cursors inside the batch's block, at its end, and the last one.
+    const fromMemory = await Promise.all(cursors.map(async (c) => all(chain.events(c))));
+    expect(fromMemory.map((list) => list.length)).to.deep.equal([4, 3, 2, 1, 0]);
+    await chain.close();
+    chain = await EmbeddedLedger.open({ path: dir, wall: () => 1_800_000_100 });
+    const fromStore = await Promise.all(cursors.map(async (c) => all(chain.events(c))));
+    expect(fromMemory).to.deep.equal(fromStore);
+    await chain.close();
+  });
+
   it("runs a batch in one block, each record seeing the earlier ones; a refused record writes nothing", async () => {
     const chain = await EmbeddedLedger.open({ path: dir, wall: () => 1_800_000_000 });
     const records = [bootstrap(), register(1), register(1), register(2)];

@@ -143,9 +143,14 @@ describe("ledger service over HTTP on the embedded chain", function () {
 
   it("keeps every record, index and receipt across a restart", async () => {
     const sizeBefore = service.log.size;
+    const indexedBefore = (await service.store.cursor()).count;
     await service.stop();
     service = await startService(config);
     expect(service.log.size).to.equal(sizeBefore);
+    // The indexer resumes from its stored cursor: the next record is the next entry and leaf.
+    const next = await agency().submit("cap.set", { domain: "health", chargeUnit: "per-call", maxPriceFen: 10 });
+    expect(next.leafIndex).to.equal(sizeBefore);
+    expect((await service.store.cursor()).count).to.equal(indexedBefore + 1);
     expect(await service.backend.view({ kind: "actor", id: operatorOrg })).to.include({ role: "operator" });
     const receipt = await agency().get<Record<string, unknown>>(`/v1/receipts/${firstHash}`);
     const r = (receipt as { receipt?: unknown }).receipt ?? receipt;

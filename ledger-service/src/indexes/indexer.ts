@@ -48,6 +48,8 @@ export class Indexer {
   private readonly grantees = new Map<string, string>();
   /** The entries ingested last, by record hash: what the write path answers with, without reading them back. */
   private readonly recent = new Map<string, IndexedEntry>();
+  /** The cursor as this indexer last wrote it: it is the index's only writer while the service runs. */
+  private position: { cursor: string | undefined; count: number } | undefined;
 
   constructor(
     private readonly backend: LedgerBackend,
@@ -68,7 +70,7 @@ export class Indexer {
   }
 
   private async run(): Promise<number> {
-    const { cursor, count } = await this.store.cursor();
+    const { cursor, count } = (this.position ??= await this.store.cursor());
     let seq = count;
     let pending: ChainEvent[] = [];
     let ingested = 0;
@@ -89,6 +91,7 @@ export class Indexer {
       const last = pending[pending.length - 1]!;
       ops.push(this.store.meta.putOp("cursor", { cursor: last.cursor, count: seq }));
       await this.store.write(ops);
+      this.position = { cursor: last.cursor, count: seq };
       for (const entry of entries) setBounded(this.recent, entry.recordHash, entry, 4096);
       ingested += pending.length;
       pending = [];

@@ -18,7 +18,7 @@ import type {
   TxRef,
 } from "../backend.ts";
 import { ChainClock, type ClockMode } from "./chain-clock.ts";
-import { BlockState, LedgerStore, type BlockTransaction, type BlockWrites } from "./ledger-store.ts";
+import { BlockState, LedgerStore, type Block, type BlockTransaction, type BlockWrites } from "./ledger-store.ts";
 
 /**
  * The embedded default chain: the production rulebook (the chaincode's engine, the same code a
@@ -33,6 +33,8 @@ import { BlockState, LedgerStore, type BlockTransaction, type BlockWrites } from
  * submit as any identity, at a chosen time.
  */
 export const EMBEDDED_CHANNEL = "pdl-embedded";
+/** Blocks kept in memory for the indexer (a few seconds of writes at the service's group sizes). */
+const RECENT_BLOCKS = 64;
 export const EMBEDDED_CHAINCODE = "pdl";
 
 export const RELAY_SUBMITTER: Submitter = {
@@ -67,8 +69,13 @@ export class EmbeddedLedger implements LedgerBackend {
   private closed = false;
   /** Signatures the service verified, for the records it is about to submit (bounded: a few groups' worth). */
   private readonly vouched = new Map<string, true>();
-  /** The records of the blocks committed last, by transaction id, as the engine parsed them. */
-  private readonly committed = new Map<string, SignedRecord>();
+  /**
+   * The blocks this process committed last, with their records as the engine parsed them: the
+   * indexer follows right behind the chain, so its reads of new events come from here instead
+   * of a store iterator and a third parse of each record; older blocks (a restart, a reindex)
+   * are read from the store.
+   */
+  private readonly recent: { block: Block; signed: readonly SignedRecord[] }[] = [];
   private readonly signatures: VerifiedSignatures = {
     has: (recordHash, signature, publicKey) => this.vouched.has(`${recordHash}:${signature}:${publicKey}`),
   };
@@ -208,8 +215,9 @@ export class EmbeddedLedger implements LedgerBackend {
     if (allOrNothing && outcomes.some((o) => !o.ok)) return outcomes;
     if (transactions.length > 0) {
       const changes: BlockWrites = { writes: pending, history };
-      await this.store.appendBlock({ number, time, transactions }, changes);
-      for (const [i, tx] of transactions.entries()) setBounded(this.committed, tx.txId, committedSigned[i]!, 4096);
+      const block = await this.store.appendBlock({ number, time, transactions }, changes);
+      this.recent.push({ block, signed: committedSigned });
+      if (this.recent.length > RECENT_BLOCKS) this.recent.shift();
     }
     return outcomes;
   }
@@ -224,20 +232,32 @@ export class EmbeddedLedger implements LedgerBackend {
 
   async *events(after?: string): AsyncIterable<ChainEvent> {
     const from = after === undefined ? { block: 0, index: -1 } : parseCursor(after);
+    const event = (block: Block, tx: BlockTransaction, signed: SignedRecord): ChainEvent => ({
+      event: tx.event,
+      signed,
+      recordHash: tx.recordHash,
+      txId: tx.txId,
+      blockNumber: block.number,
+      blockTime: block.time,
+      cursor: embeddedCursor(block.number, tx.index),
+    });
+    // Every block from `from.block` on was committed by this process since the oldest one
+    // remembered (the store is this process's alone while open), so memory holds them all.
+    const oldest = this.recent[0]?.block.number;
+    if (oldest !== undefined && from.block >= oldest) {
+      for (const { block, signed } of [...this.recent]) {
+        if (block.number < from.block) continue;
+        for (const [i, tx] of block.transactions.entries()) {
+          if (block.number === from.block && tx.index <= from.index) continue;
+          yield event(block, tx, signed[i]!);
+        }
+      }
+      return;
+    }
     for await (const block of this.store.blocks(from.block)) {
       for (const tx of block.transactions) {
         if (block.number === from.block && tx.index <= from.index) continue;
-        yield {
-          event: tx.event,
-          // The indexer follows the blocks just committed: their records were parsed by the
-          // engine moments ago; older blocks (a restart, a reindex) are parsed from the store.
-          signed: this.committed.get(tx.txId) ?? parseSignedRecord(JSON.parse(tx.signed)),
-          recordHash: tx.recordHash,
-          txId: tx.txId,
-          blockNumber: block.number,
-          blockTime: block.time,
-          cursor: embeddedCursor(block.number, tx.index),
-        };
+        yield event(block, tx, parseSignedRecord(JSON.parse(tx.signed)));
       }
     }
   }
