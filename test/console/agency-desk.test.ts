@@ -1,17 +1,27 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { DAY } from "../../core/time.ts";
+import { DAY, maxGrantEnd, toCstIso } from "../../core/time.ts";
+import type { GrantView, PartnerView } from "../../core/views.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
-import type { ActorName } from "../../scripts/scenarios/world.ts";
+import { admissionBody, h } from "../../scripts/scenarios/fixtures.ts";
+import { org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { advanceWallClock, clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
 import { seriousViolations } from "./axe.ts";
-import { AGENCY_PASSPHRASE, signInWithKey, useConsoleSuite } from "./browser.ts";
+import { AGENCY_PASSPHRASE, chooseEnglish, signInWithKey, useConsoleSuite } from "./browser.ts";
 
 /**
  * The implementing agency's desk in the browser against the real service: its dashboard (grants
- * by status, overdue duties, anchoring health and anchoring on request).
+ * by status, overdue duties, anchoring health and anchoring on request), its journey (issue a
+ * grant from the form, approve the partner the operator proposes, suspend and resume with
+ * confirmation), a grant beyond 5 years refused by the chain in Chinese and English on its
+ * field, and a revocation confirmed (or cancelled, sending nothing).
  */
+/** The page's document, as far as the test reads it (the tests' types have no DOM). */
+interface Animated {
+  readonly document: { getAnimations(): readonly unknown[] };
+}
+
 describe("console: the agency's desk", function () {
   this.timeout(240_000);
   let c: Record<ActorName, LedgerClient>;
@@ -63,6 +73,171 @@ describe("console: the agency's desk", function () {
     expect(
       await anchoring.locator("tr").filter({ hasText: "最新锚定覆盖的记录数" }).locator("td").innerText(),
     ).to.equal(String(latest.treeSize));
+    expect(t.errors).to.deep.equal([]);
+  });
+
+  const grantView = async (id: string) => (await c.agency.get<{ view: GrantView }>(`/v1/grants/${id}`)).view;
+  /** Today's date and midnight in the browser's time zone, and a date `years` and `days` later. */
+  // Source text, not a function: the test's transpiler would wrap a function's inner names in
+  // a helper the page does not have.
+  const browserDates = () =>
+    t.page.evaluate<{ today: string; midnight: number; in2Years: string; in5Years1Day: string }>(`(() => {
+      const start = new Date();
+      start.setHours(0, 0, 0, 0);
+      const later = (years, days) => {
+        const d = new Date(start);
+        d.setFullYear(d.getFullYear() + years);
+        d.setDate(d.getDate() + days);
+        return d.toLocaleDateString("sv");
+      };
+      return {
+        today: start.toLocaleDateString("sv"),
+        midnight: start.getTime() / 1000,
+        in2Years: later(2, 0),
+        in5Years1Day: later(5, 1),
+      };
+    })()`);
+  const pickDate = async (label: string | RegExp, date: string) => {
+    const input = t.page.getByLabel(label, { exact: true });
+    await input.click();
+    await input.fill(date);
+    // Enter would submit the form; leaving the field keeps the typed date.
+    await input.press("Tab");
+  };
+  /** Fills the issue form: grant `id` to `op` of R1's fields a and b, from today to `until`. */
+  const fillGrant = async (id: string, until: (d: Awaited<ReturnType<typeof browserDates>>) => string) => {
+    const dates = await browserDates();
+    const en = (await t.page.locator("html").getAttribute("lang")) === "en";
+    await t.page.getByLabel(en ? "Grant ID" : "授权编号").fill(id);
+    await t.page.getByLabel(en ? "Operator" : "运营机构", { exact: true }).fill(org("op"));
+    await t.page.getByLabel(en ? "Granted resources" : "授权的数据资源").click();
+    await t.page.locator(".ant-select-item-option").filter({ hasText: "R1 · Resource R1" }).click();
+    await t.page.keyboard.press("Escape");
+    await t.page.getByLabel("a", { exact: true }).check();
+    await t.page.getByLabel("b", { exact: true }).check();
+    const scenarios = t.page.getByLabel(en ? "Scenarios" : "应用场景");
+    await scenarios.fill("credit assessment");
+    await scenarios.press("Enter");
+    await t.page.keyboard.press("Escape");
+    await pickDate(en ? "Valid from" : "生效日期", dates.today);
+    await pickDate(en ? "Valid until" : "截止日期", until(dates));
+    await t.page.getByLabel(en ? /Agreement digest/ : /授权协议摘要/).fill(h(`agreement-${id}`));
+    return dates;
+  };
+
+  it("issues a grant, approves the operator's partner, and suspends and resumes it with confirmation", async () => {
+    await signIn();
+    await t.page.getByRole("menuitem", { name: "签发授权" }).click();
+    await t.page.getByRole("heading", { name: "签发授权" }).waitFor();
+    const dates = await fillGrant("G2", (d) => d.in2Years);
+    // The 5-year bound from the chosen start, and the fields about to be granted.
+    await t.page.getByText(`最晚截止于 ${toCstIso(maxGrantEnd(dates.midnight))}`).waitFor();
+    expect(await t.page.locator(".agency-granted-fields").innerText()).to.include("a、b");
+    expect(await t.page.locator(".ant-form-item-explain-error").count()).to.equal(0);
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    await t.page.getByRole("button", { name: "签名并签发" }).click();
+    await t.page.getByRole("alert").filter({ hasText: "授权 G2 已签发" }).waitFor();
+    const post = t.traffic.find((r) => r.method === "POST" && r.url.endsWith("/v1/grants"))!;
+    expect(post.headers).to.have.property("x-pdl-signature");
+    const signed = (JSON.parse(post.body) as { record: { op: string; body: Record<string, unknown> } }).record;
+    expect(signed.op).to.equal("grant.issue");
+    expect(signed.body).to.deep.include({
+      id: "G2",
+      grantee: org("op"),
+      scope: [{ resourceId: "R1", fields: ["a", "b"] }],
+      scenarios: ["credit assessment"],
+      validFrom: dates.midnight,
+    });
+    expect((await grantView("G2")).status).to.equal("active");
+
+    // The operator proposes its partner on the new grant; the agency approves it on the grant's page.
+    await c.op.submit("partner.propose", {
+      ...admissionBody({ time: () => 0 }, { id: "A2", grantId: "G2", scope: [{ resourceId: "R1", fields: ["a"] }] }),
+      validUntil: signed.body.validUntil as number,
+    });
+    await t.page.getByRole("link", { name: "查看授权" }).click();
+    await t.page.getByRole("heading", { name: "授权 G2" }).waitFor();
+    const admission = t.page.locator(".agency-partners tbody tr").filter({ hasText: "A2" });
+    await admission.getByText("待审批").waitFor();
+    await admission.getByRole("button", { name: "批准" }).click();
+    await admission.getByText("已批准").waitFor();
+    const approved = await c.agency.get<{ view: PartnerView }>("/v1/partners/A2");
+    expect(approved.view.status).to.equal("approved");
+
+    // Suspend: asked for a reason, confirmed, then resumed the same way.
+    await t.page.getByRole("menuitem", { name: "授权管理" }).click();
+    const row = t.page.locator(".agency-grants tbody tr").filter({ has: t.page.getByRole("link", { name: "G2" }) });
+    await row.getByText("有效", { exact: true }).waitFor();
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    await row.getByRole("button", { name: "暂停" }).click();
+    const dialog = t.page.getByRole("dialog");
+    await dialog.locator(".ant-modal-confirm-title").getByText("暂停授权 G2？").waitFor();
+    expect(await dialog.getByRole("button", { name: "暂停" }).isDisabled()).to.equal(true);
+    await dialog.getByLabel("原因").fill("数据安全风险核查");
+    // The OK button turns from disabled to red in a transition; axe judges the colour it ends in.
+    await t.page.waitForFunction(() => (globalThis as unknown as Animated).document.getAnimations().length === 0);
+    expect(await seriousViolations(t.page, ".ant-modal")).to.deep.equal([]);
+    await dialog.getByRole("button", { name: "暂停" }).click();
+    await row.getByText("已暂停", { exact: true }).waitFor();
+    expect((await grantView("G2")).status).to.equal("suspended");
+    await row.getByRole("button", { name: "恢复" }).click();
+    await t.page.getByRole("dialog").getByLabel("原因").fill("核查完毕");
+    await t.page.getByRole("dialog").getByRole("button", { name: "恢复" }).click();
+    await row.getByText("有效", { exact: true }).waitFor();
+    expect((await grantView("G2")).status).to.equal("active");
+    const suspension = t.traffic.find((r) => r.method === "POST" && r.url.endsWith("/v1/grants/G2/suspension"))!;
+    // The captured body is bytes as latin1; the reason is UTF-8 in them.
+    const sent = Buffer.from(suspension.body, "latin1").toString("utf8");
+    expect((JSON.parse(sent) as { record: { body: unknown } }).record.body).to.deep.equal({
+      grantId: "G2",
+      reason: "数据安全风险核查",
+    });
+    expect(t.errors).to.deep.equal([]);
+  });
+
+  for (const [language, id, words, detail] of [
+    ["Chinese", "G3", "授权运营期限不得超过 5 年。", "最晚结束时间"],
+    ["English", "G4", "A grant may last at most 5 years.", "latest end"],
+  ] as const)
+    it(`shows the chain's refusal of a grant beyond 5 years on its field, in ${language}`, async () => {
+      await signIn();
+      if (language === "English") await chooseEnglish(t.page);
+      await t.page.goto(`${t.svc.url}/#/agency/grants/new`);
+      const dates = await fillGrant(id, (d) => d.in5Years1Day);
+      await t.page.getByRole("button", { name: language === "English" ? "Sign and issue" : "签名并签发" }).click();
+      const refusal = t.page.locator(".agency-refusal");
+      await refusal.waitFor();
+      const text = await refusal.innerText();
+      // The latest end it names: in Chinese as a Beijing time with its seconds, in English the
+      // chain's own sentence with the seconds.
+      const latest = maxGrantEnd(dates.midnight);
+      expect(text).to.include(words).and.include(detail).and.include(String(latest));
+      if (language === "Chinese") expect(text).to.include(toCstIso(latest));
+      // The same words on the field the refusal concerns.
+      const fieldError = t.page.locator(".ant-form-item").filter({ has: t.page.locator("#validUntil") });
+      expect(await fieldError.locator(".ant-form-item-explain").innerText()).to.include(words);
+      // Refused by the chain, not by the form: the signed request went out.
+      expect(t.traffic.filter((r) => r.method === "POST" && r.url.endsWith("/v1/grants"))).to.have.length(1);
+      const grants = await c.agency.get<{ grants: { id: string }[] }>("/v1/grants");
+      expect(grants.grants.map((g) => g.id)).not.to.include(id);
+    });
+
+  it("revokes a grant only once confirmed: cancelling sends nothing", async () => {
+    await signIn();
+    await t.page.goto(`${t.svc.url}/#/agency/grants/G1`);
+    await t.page.getByRole("heading", { name: "授权 G1" }).waitFor();
+    await t.page.getByRole("button", { name: "撤销", exact: true }).click();
+    await t.page.getByRole("dialog").getByText("撤销不可恢复", { exact: false }).waitFor();
+    await t.page.getByRole("dialog").getByRole("button", { name: "取消" }).click();
+    await t.page.getByRole("dialog").waitFor({ state: "hidden" });
+    expect(t.traffic.filter((r) => r.url.endsWith("/revocation"))).to.deep.equal([]);
+    expect((await grantView("G1")).status).to.equal("active");
+    await t.page.getByRole("button", { name: "撤销", exact: true }).click();
+    await t.page.getByRole("dialog").getByLabel("原因").fill("严重违反授权运营协议");
+    await t.page.getByRole("dialog").getByRole("button", { name: "撤销" }).click();
+    await t.page.getByRole("alert").filter({ hasText: "授权 G1 已撤销" }).waitFor();
+    await t.page.locator(".agency-grant").getByText("已撤销").waitFor();
+    expect((await grantView("G1")).status).to.equal("revoked");
     expect(t.errors).to.deep.equal([]);
   });
 });
