@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { cliLanguage, localeLanguage, usageError } from "../../ledger-service/src/client/cli/language.ts";
+import { org } from "../../scripts/scenarios/world.ts";
 import { runPdl, type PdlRun } from "./run-pdl.ts";
 
 const HAN = /[\u4e00-\u9fff]/;
@@ -116,6 +117,20 @@ describe("pdl speaks the user's language in its own messages", function () {
       expect([inChinese.code, inChinese.stderr], args.join(" ")).to.deep.equal([1, `${zh}\n`]);
       expect(inChinese.stderr).to.match(HAN);
     }
+  });
+
+  it("says a local refusal of the work itself (a leak file with no record) in the chosen language", async () => {
+    const key = join(dir, "supervisor.key.json");
+    const made = await runPdl(["keygen", "--org", org("sup"), "--out", key], { PDL_KEY_PASSPHRASE: "language test" });
+    expect(made.code, made.stderr).to.equal(0);
+    const empty = join(dir, "leak.csv");
+    writeFileSync(empty, "");
+    const args = ["trace", empty, "--key", key, "--url", "http://127.0.0.1:8080"];
+    const env = { PDL_KEY_PASSPHRASE: "language test" };
+    const en = await runPdl(args, { ...locale({ LANG: "C.UTF-8" }), ...env });
+    expect([en.code, en.stderr]).to.deep.equal([1, `pdl: ${empty} holds no record\n`]);
+    const zh = await runPdl(args, { ...locale({ LANG: "zh_CN.UTF-8" }), ...env });
+    expect([zh.code, zh.stderr]).to.deep.equal([1, `pdl：${empty} 不含任何记录\n`]);
   });
 
   it("puts the message in the chosen language into --json output too", async () => {

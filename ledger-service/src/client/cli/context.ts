@@ -50,24 +50,31 @@ export async function passphrase(
       en: "the key file is sealed: set PDL_KEY_PASSPHRASE or pass --passphrase-file",
       zh: "密钥文件已加密：请设置 PDL_KEY_PASSPHRASE 或给出 --passphrase-file",
     });
-  return purpose === "new" ? askNewPassphrase() : askPassphrase("Passphrase of the key file:");
+  const zh = (options.lang ?? localeLanguage(env)) === "zh";
+  if (purpose === "open") return askPassphrase(zh ? "密钥文件的口令：" : "Passphrase of the key file:", zh);
+  const first = await askPassphrase(zh ? "新密钥文件的口令：" : "Passphrase for the new key file:", zh);
+  await askPassphrase(
+    zh ? "再次输入同一口令：" : "The same passphrase again:",
+    zh,
+    (v) => v === first || (zh ? "两次输入的口令不一致" : "not the same passphrase"),
+  );
+  return first;
 }
 
-async function askPassphrase(message: string, validate?: (value: string) => true | string): Promise<string> {
+async function askPassphrase(
+  message: string,
+  zh: boolean,
+  validate?: (value: string) => true | string,
+): Promise<string> {
   const { default: password } = await import("@inquirer/password");
+  const empty = zh ? "口令为空" : "the passphrase is empty";
   // The prompt goes to standard error: standard output stays the command's answer.
   return password(
-    { message, mask: true, validate: validate ?? ((v) => v.length > 0 || "the passphrase is empty") },
+    { message, mask: true, validate: validate ?? ((v) => v.length > 0 || empty) },
     {
       output: process.stderr,
     },
   );
-}
-
-async function askNewPassphrase(): Promise<string> {
-  const first = await askPassphrase("Passphrase for the new key file:");
-  await askPassphrase("The same passphrase again:", (v) => v === first || "not the same passphrase");
-  return first;
 }
 
 export async function identity(options: GlobalOptions): Promise<Identity> {

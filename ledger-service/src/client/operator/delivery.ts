@@ -81,9 +81,10 @@ export interface DeliverSummary {
   readonly elapsedMs: number;
 }
 
+/** A delivery that cannot go ahead, said in English and Chinese (`pdl` shows the user's language). */
 export class DeliveryError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly words: { readonly en: string; readonly zh: string }) {
+    super(words.en);
     this.name = "DeliveryError";
   }
 }
@@ -100,9 +101,10 @@ async function resolveInputs(api: LedgerClient, req: DeliverRequest): Promise<Ho
   }
   inputs.push(...(req.inputs ?? []));
   if (inputs.length === 0)
-    throw new DeliveryError(
-      "a delivery names what it ships: give the hop(s) whose output it is (--from-hop) or explicit inputs",
-    );
+    throw new DeliveryError({
+      en: "a delivery names what it ships: give the hop(s) whose output it is (--from-hop) or explicit inputs",
+      zh: "交付须写明所交付的内容：请给出其产出所来自的血缘环节（--from-hop）或明确的输入",
+    });
   return inputs;
 }
 
@@ -140,7 +142,10 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
       returnHashes: false,
     });
     if (result.watermarkCommitment !== keys.watermarkCommitment)
-      throw new DeliveryError("the watermark key does not match the commitment the service announced");
+      throw new DeliveryError({
+        en: "the watermark key does not match the commitment the service announced",
+        zh: "水印密钥与服务公布的承诺值不一致",
+      });
     requireMarkedCells(req.watermark, result.embed.cellsMarked);
     const outputHash = result.outputHash;
 
@@ -202,7 +207,10 @@ async function registerHop(api: LedgerClient, body: LineageHop): Promise<SubmitR
       existing.delivery.watermarkCommitment === body.delivery!.watermarkCommitment &&
       existing.recordCount === body.recordCount;
     if (!same)
-      throw new DeliveryError(`hop ${body.id} is already registered with other content: choose another delivery id`);
+      throw new DeliveryError({
+        en: `hop ${body.id} is already registered with other content: choose another delivery id`,
+        zh: `血缘环节 ${body.id} 已以不同内容登记：请换一个交付标识`,
+      });
     return undefined;
   }
 }

@@ -48,12 +48,17 @@ export async function traceFile(
     used += cost;
     sent++;
   }
-  if (sent === 0)
-    throw new RangeError(
+  if (sent === 0) {
+    // The words in both languages: pdl says them in the user's.
+    const words =
       rows.length === 0
-        ? `${file} holds no record`
-        : `the first record of ${file} alone exceeds the ${budget}-byte budget`,
-    );
+        ? { en: `${file} holds no record`, zh: `${file} 不含任何记录` }
+        : {
+            en: `the first record of ${file} alone exceeds the ${budget}-byte budget`,
+            zh: `${file} 的第一条记录单独就超过了 ${budget} 字节的请求上限`,
+          };
+    throw Object.assign(new RangeError(words.en), { words });
+  }
   const body: TraceRequest = {
     records: text,
     format: "jsonl",

@@ -8,6 +8,7 @@ import { deliverAndRegister } from "../../operator/delivery.ts";
 import type { Format } from "../../../trace/datasets.ts";
 import { validateSpec, type WatermarkSpec } from "../../../trace/watermark-spec.ts";
 import { CliError, client, globals, print, readJson } from "../context.ts";
+import type { Words } from "../language.ts";
 
 interface Options {
   out: string;
@@ -42,6 +43,8 @@ export function localFailure(err: unknown): unknown {
     };
     return new CliError({ en: say("en"), zh: say("zh") });
   }
+  const words = (err as { words?: Words }).words;
+  if (words) return new CliError(words);
   const message = (err as Error).message ?? String(err);
   return new CliError({ en: message, zh: `本地处理失败：${message}` });
 }

@@ -76,7 +76,9 @@ export function receiptCommand(program: Command): void {
       print(receipt);
       if (!reached) {
         process.stderr.write(
-          `pdl: the receipt is not ${opts.until} after ${timeout} s; ask again with \`pdl receipt ${recordHash} --wait\`\n`,
+          globals(command).lang === "zh"
+            ? `pdl：${timeout} 秒后回执仍未达到 ${opts.until}；可再用 \`pdl receipt ${recordHash} --wait\` 查询\n`
+            : `pdl: the receipt is not ${opts.until} after ${timeout} s; ask again with \`pdl receipt ${recordHash} --wait\`\n`,
         );
         process.exitCode = 4;
       }

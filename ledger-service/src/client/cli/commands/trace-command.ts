@@ -6,6 +6,7 @@ import type { TraceReport } from "../../../trace/api.ts";
 import type { Format } from "../../../trace/datasets.ts";
 import { traceFile, type TraceFileResult } from "../../supervisor/leak-trace.ts";
 import { CliError, client, globals, print } from "../context.ts";
+import type { Words } from "../language.ts";
 import { localFailure } from "./deliver-command.ts";
 
 interface Options {
@@ -33,18 +34,28 @@ function wholeNumber(value: string | undefined, name: string, min = 0): number |
  * leaf from the leaked record under the delivery's fingerprint key (`proofsVerified`); this
  * checks that those leaves are in the tree the chain committed to. Returns the failures.
  */
-export function checkProofs(report: TraceReport): string[] {
-  const failures: string[] = [];
+export function checkProofs(report: TraceReport): Words[] {
+  const failures: Words[] = [];
   const hex = (s: string) => Buffer.from(s, "hex");
   for (const d of report.deliveries) {
     if (!d.exact) continue;
     const onChain = (d.delivery.hop as LineageHop).delivery?.fingerprintRoot;
     if (!onChain || onChain !== d.exact.fingerprintRoot)
-      failures.push(`${d.deliveryId}: the proofs' root is not the root registered on chain`);
-    if (!d.exact.proofsVerified) failures.push(`${d.deliveryId}: the service could not verify its proofs`);
+      failures.push({
+        en: `${d.deliveryId}: the proofs' root is not the root registered on chain`,
+        zh: `${d.deliveryId}：证明的根与链上登记的根不一致`,
+      });
+    if (!d.exact.proofsVerified)
+      failures.push({
+        en: `${d.deliveryId}: the service could not verify its proofs`,
+        zh: `${d.deliveryId}：服务未能验证其证明`,
+      });
     for (const p of d.exact.proofs) {
       if (!onChain || !verifyInclusion(p.index, d.exact.treeSize, hex(p.leafHash), p.proof.map(hex), hex(onChain)))
-        failures.push(`${d.deliveryId}: the proof of leaked record ${p.leakedIndex} (leaf ${p.index}) does not verify`);
+        failures.push({
+          en: `${d.deliveryId}: the proof of leaked record ${p.leakedIndex} (leaf ${p.index}) does not verify`,
+          zh: `${d.deliveryId}：泄露记录 ${p.leakedIndex}（叶子 ${p.index}）的证明验证失败`,
+        });
     }
   }
   return failures;
@@ -143,7 +154,8 @@ export function traceCommand(program: Command): void {
       else print(answer);
       const failures = checkProofs(result.report);
       if (failures.length > 0) {
-        process.stderr.write(failures.map((f) => `pdl: ${f}\n`).join(""));
+        const lang = globals(command).lang ?? "en";
+        process.stderr.write(failures.map((f) => `pdl${lang === "zh" ? "：" : ": "}${f[lang]}\n`).join(""));
         process.exitCode = 2;
       }
     });
