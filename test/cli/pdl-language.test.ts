@@ -109,6 +109,12 @@ describe("pdl speaks the user's language in its own messages", function () {
         `pdl: no service answers at ${closed} (start it with npm start)`,
         `pdl：${closed} 没有服务应答（可用 npm start 启动服务）`,
       ],
+      [
+        // A port fetch refuses to use: why, in one line, not a stack.
+        ["log-key", "--url", "http://127.0.0.1:9"],
+        "pdl: cannot reach http://127.0.0.1:9 (bad port)",
+        "pdl：无法连接 http://127.0.0.1:9（bad port）",
+      ],
     ];
     for (const [args, en, zh] of cases) {
       const inEnglish = await runPdl(args, locale({ LANG: "C.UTF-8" }));

@@ -28,6 +28,11 @@ export class CliError extends Error {
 }
 
 /** The options with the language settled: --lang, else PDL_LANG, else the locale (LANG). */
+/** fetch's failure to reach the service at all (a TypeError whose cause is the socket's or the URL's). */
+export function isNetworkFailure(err: unknown): boolean {
+  return err instanceof TypeError && err.message === "fetch failed" && (err as { cause?: unknown }).cause !== undefined;
+}
+
 export function globals(command: Command, env: NodeJS.ProcessEnv = process.env): GlobalOptions {
   const options = command.optsWithGlobals<GlobalOptions>();
   return { ...options, lang: options.lang ?? localeLanguage(env) };

@@ -12,10 +12,10 @@ import { reportCommand } from "./commands/report-command.ts";
 import { requestCommands } from "./commands/request-commands.ts";
 import { traceCommand } from "./commands/trace-command.ts";
 import { verifyReceiptCommand } from "./commands/verify-receipt-command.ts";
-import { CliError } from "./context.ts";
 import { KeyFileError } from "../../../../core/keyfile.ts";
 import { refusalDetails } from "./refusal.ts";
 import { cliLanguage, usageError, type Words } from "./language.ts";
+import { CliError, isNetworkFailure } from "./context.ts";
 
 /** pdl's own messages (usage errors, local failures) follow --lang, PDL_LANG or the locale. */
 const lang = cliLanguage(process.argv.slice(2), process.env);
@@ -100,16 +100,28 @@ try {
       { code: "CLI", message: err.words[lang] },
       { en: `pdl: ${err.words.en}\n`, zh: `pdl：${err.words.zh}\n` },
     );
-  const cause = (err as { cause?: { code?: string } }).cause;
-  if (err instanceof TypeError && cause?.code === "ECONNREFUSED") {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (isNetworkFailure(err)) {
     const url = program.opts<{ url: string }>().url;
+    if (cause?.code === "ECONNREFUSED")
+      fail(
+        1,
+        { code: "UNREACHABLE", message: lang === "zh" ? `${url} 没有服务应答` : `no service answers at ${url}`, url },
+        {
+          en: `pdl: no service answers at ${url} (start it with npm start)\n`,
+          zh: `pdl：${url} 没有服务应答（可用 npm start 启动服务）\n`,
+        },
+      );
+    // A name that does not resolve, a reset connection, a port fetch will not use: why, in one line.
+    const why = cause?.code ?? cause?.message ?? "fetch failed";
     fail(
       1,
-      { code: "UNREACHABLE", message: lang === "zh" ? `${url} 没有服务应答` : `no service answers at ${url}`, url },
       {
-        en: `pdl: no service answers at ${url} (start it with npm start)\n`,
-        zh: `pdl：${url} 没有服务应答（可用 npm start 启动服务）\n`,
+        code: "UNREACHABLE",
+        message: lang === "zh" ? `无法连接 ${url}（${why}）` : `cannot reach ${url} (${why})`,
+        url,
       },
+      { en: `pdl: cannot reach ${url} (${why})\n`, zh: `pdl：无法连接 ${url}（${why}）\n` },
     );
   }
   fail(

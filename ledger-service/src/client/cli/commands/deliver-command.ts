@@ -7,7 +7,7 @@ import { LedgerApiError } from "../../sdk/ledger-client.ts";
 import { deliverAndRegister } from "../../operator/delivery.ts";
 import type { Format } from "../../../trace/datasets.ts";
 import { validateSpec, type WatermarkSpec } from "../../../trace/watermark-spec.ts";
-import { CliError, client, globals, print, readJson } from "../context.ts";
+import { CliError, client, globals, isNetworkFailure, print, readJson } from "../context.ts";
 import type { Words } from "../language.ts";
 
 interface Options {
@@ -35,7 +35,7 @@ interface Options {
  */
 export function localFailure(err: unknown): unknown {
   if (err instanceof LedgerApiError || err instanceof CliError) return err;
-  if (err instanceof TypeError && (err as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED") return err;
+  if (isNetworkFailure(err)) return err;
   if (err instanceof LedgerError) {
     const say = (lang: Language) => {
       const named = localizedDetail(err.detail, err.details, lang);
