@@ -12,6 +12,9 @@ export class NonceStore {
   private readonly windowSeconds: number;
   private readonly recent = new Map<string, number>();
   private sweeping: NodeJS.Timeout | undefined;
+  /** Claims not yet written, and the write that will carry them. */
+  private unwritten: { key: string; seen: number }[] | undefined;
+  private writing: Promise<void> | undefined;
 
   constructor(root: ClassicLevel<string, unknown>, windowSeconds: number) {
     this.root = root;
@@ -34,8 +37,28 @@ export class NonceStore {
     const key = `${actor}:${nonce}`;
     if (this.recent.has(key)) return false;
     this.recent.set(key, now);
-    await this.db.put(key, now);
+    await this.persist(key, now);
     return true;
+  }
+
+  /**
+   * Claims made in the same turn of the event loop (concurrent requests) go to LevelDB in one
+   * batch rather than one write each; every claim still resolves only once it is written.
+   */
+  private persist(key: string, seen: number): Promise<void> {
+    if (!this.unwritten) {
+      const batch: { key: string; seen: number }[] = [];
+      this.unwritten = batch;
+      this.writing = new Promise<void>((turn) => setImmediate(turn)).then(() => {
+        this.unwritten = undefined;
+        return writeBatch(
+          this.root,
+          batch.map((c) => this.db.putOp(c.key, c.seen)),
+        );
+      });
+    }
+    this.unwritten.push({ key, seen });
+    return this.writing!;
   }
 
   async sweep(now: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { setBounded } from "../../../core/bounded-map.ts";
 import type { BatchOp } from "../storage/level.ts";
 import { LogError } from "./errors.ts";
 import { Frontier, type Tile } from "./frontier.ts";
@@ -70,6 +71,8 @@ export class MerkleLog {
   private writing: Promise<void> | undefined;
   private readonly listeners = new Set<(size: number) => void>();
   private closed = false;
+  /** The entries appended last, by index: a write's receipt reads its own entry right after. */
+  private readonly recentEntries = new Map<number, Buffer>();
   readonly maxEntryBytes: number;
   readonly maxBatchEntries: number;
 
@@ -203,10 +206,12 @@ export class MerkleLog {
     const before = this.frontier;
     const next = before.clone();
     const results: (AppendResult | number[])[] = [];
+    const written: [number, Buffer][] = [];
     const full = (t: Tile) => ops.push(this.store.tileOp(t.tileLevel, t.tileIndex, t.hashes));
     const add = (data: Uint8Array): number => {
       const index = next.append(data, full);
       ops.push(this.store.entryOp(index, data));
+      written.push([index, Buffer.from(data)]);
       return index;
     };
     try {
@@ -241,6 +246,7 @@ export class MerkleLog {
       return;
     }
     this.frontier = next;
+    for (const [index, data] of written) setBounded(this.recentEntries, index, data, 1024);
     const size = next.size;
     jobs.forEach((job, i) => {
       const r = results[i]!;
@@ -260,7 +266,8 @@ export class MerkleLog {
   async entry(index: number): Promise<Buffer> {
     this.checkIndex(index, this.treeSize);
     if (!this.store.isOpen) throw new LogError("LOG_CLOSED", "the log is closed");
-    return this.store.getEntry(index);
+    const recent = this.recentEntries.get(index);
+    return recent ? Buffer.from(recent) : this.store.getEntry(index);
   }
 
   /** The leaf hash H(0x00 ‖ entry) of the entry at `index`. */
