@@ -76,6 +76,11 @@ describe("pdl speaks the user's language in its own messages", function () {
     writeFileSync(notKey, "hello");
     const notJson = join(dir, "body.txt");
     writeFileSync(notJson, "not json");
+    const dataset = join(dir, "data.csv");
+    writeFileSync(dataset, "id,amount\n1,2\n");
+    const spec = join(dir, "spec.json");
+    writeFileSync(spec, JSON.stringify({ keyColumns: [], columns: [] }));
+    const deliver = ["deliver", dataset, "--out", join(dir, "copy.csv"), "--id", "D-1", "--product", "P1"];
     // A port nobody listens on: one just freed.
     const closed = await new Promise<string>((resolve) => {
       const server = createServer().listen(0, "127.0.0.1", () => {
@@ -108,6 +113,11 @@ describe("pdl speaks the user's language in its own messages", function () {
         ["log-key", "--url", closed],
         `pdl: no service answers at ${closed} (start it with npm start)`,
         `pdl：${closed} 没有服务应答（可用 npm start 启动服务）`,
+      ],
+      [
+        [...deliver, "--recipient", org("con"), "--watermark", spec],
+        `pdl: ${spec}: a watermark needs at least one key column`,
+        `pdl：${spec}：水印规则无效：水印须至少有一个键列`,
       ],
       [
         // A port fetch refuses to use: why, in one line, not a stack.

@@ -67,39 +67,57 @@ export const DEFAULT_ALPHA = 1e-9;
  */
 export const DEFAULT_MIN_MARKED_CELLS = 100;
 
+/** A spec error in English (its message) and Chinese (`words`, which `pdl` shows in Chinese). */
+const invalid = (en: string, zh: string) => Object.assign(new RangeError(en), { words: { en, zh } });
+
 export function validateSpec(spec: WatermarkSpec): void {
   if (!spec || !Array.isArray(spec.keyColumns) || spec.keyColumns.length === 0)
-    throw new RangeError("a watermark needs at least one key column");
+    throw invalid("a watermark needs at least one key column", "水印须至少有一个键列");
   if (!Array.isArray(spec.columns) || spec.columns.length === 0 || spec.columns.length > MAX_MARK_COLUMNS) {
-    throw new RangeError(`a watermark marks 1 to ${MAX_MARK_COLUMNS} columns`);
+    throw invalid(`a watermark marks 1 to ${MAX_MARK_COLUMNS} columns`, `水印标记 1 至 ${MAX_MARK_COLUMNS} 列`);
   }
   const names = new Set<string>();
   for (const c of spec.columns) {
-    if (spec.keyColumns.includes(c.column)) throw new RangeError(`column ${c.column} cannot be both key and marked`);
-    if (names.has(c.column)) throw new RangeError(`column ${c.column} is marked twice`);
+    if (spec.keyColumns.includes(c.column))
+      throw invalid(`column ${c.column} cannot be both key and marked`, `列 ${c.column} 不能既是键列又是标记列`);
+    if (names.has(c.column)) throw invalid(`column ${c.column} is marked twice`, `列 ${c.column} 被标记了两次`);
     names.add(c.column);
     if (c.kind === "number") {
       if (!Number.isInteger(c.decimals) || c.decimals < 0 || c.decimals > 12)
-        throw new RangeError(`decimals of ${c.column} must be an integer 0..12`);
+        throw invalid(
+          `decimals of ${c.column} must be an integer 0..12`,
+          `列 ${c.column} 的小数位数须为 0 至 12 的整数`,
+        );
     } else if (c.kind === "variants") {
       const seen = new Set<string>();
       for (const pair of c.variants) {
         if (pair.length !== 2 || pair[0] === pair[1])
-          throw new RangeError(`variants of ${c.column} must be pairs of distinct forms`);
+          throw invalid(
+            `variants of ${c.column} must be pairs of distinct forms`,
+            `列 ${c.column} 的变体须为两两不同的成对写法`,
+          );
         for (const f of pair) {
-          if (seen.has(f)) throw new RangeError(`form ${JSON.stringify(f)} appears twice in ${c.column}`);
+          if (seen.has(f))
+            throw invalid(
+              `form ${JSON.stringify(f)} appears twice in ${c.column}`,
+              `写法 ${JSON.stringify(f)} 在列 ${c.column} 中出现了两次`,
+            );
           seen.add(f);
         }
       }
     } else {
-      throw new RangeError(`unknown mark kind for ${(c as MarkColumn).column}`);
+      const column = (c as MarkColumn).column;
+      throw invalid(`unknown mark kind for ${column}`, `列 ${column} 的标记类型未知`);
     }
   }
   const f = spec.fraction ?? 1;
-  if (!(f > 0 && f <= 1)) throw new RangeError("fraction must be in (0, 1]");
+  if (!(f > 0 && f <= 1)) throw invalid("fraction must be in (0, 1]", "fraction 须在 (0, 1] 之内");
   const min = spec.minMarkedCells ?? DEFAULT_MIN_MARKED_CELLS;
   if (!Number.isSafeInteger(min) || min < MIN_MARKED_CELLS)
-    throw new RangeError(`minMarkedCells must be a whole number of at least ${MIN_MARKED_CELLS}`);
+    throw invalid(
+      `minMarkedCells must be a whole number of at least ${MIN_MARKED_CELLS}`,
+      `minMarkedCells 须为不小于 ${MIN_MARKED_CELLS} 的整数`,
+    );
 }
 
 /**

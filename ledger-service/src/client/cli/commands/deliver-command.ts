@@ -96,9 +96,10 @@ export function deliverCommand(program: Command): void {
       try {
         validateSpec(watermark);
       } catch (err) {
+        const words = (err as { words?: Words }).words;
         throw new CliError({
           en: `${opts.watermark}: ${(err as Error).message}`,
-          zh: `${opts.watermark}：水印规则无效：${(err as Error).message}`,
+          zh: `${opts.watermark}：水印规则无效：${words?.zh ?? (err as Error).message}`,
         });
       }
       const inputs = opts.inputs
