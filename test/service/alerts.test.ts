@@ -11,6 +11,7 @@ import type { ActorName } from "../../scripts/scenarios/world.ts";
 import { DEFAULTS } from "../../ledger-service/src/config.ts";
 import { ClassicLevel } from "classic-level";
 import { HOUR, ReadCounter, readRateAlerts, USUAL_HOURS } from "../../ledger-service/src/domain/read-rate.ts";
+import { loadScanState } from "../../ledger-service/src/domain/delivery-scan.ts";
 import { advanceWallClock } from "../../scripts/scenarios/service-story.ts";
 import { delivery, productBody } from "../../scripts/scenarios/fixtures.ts";
 import { org } from "../../scripts/scenarios/world.ts";
@@ -324,5 +325,71 @@ describe("risk alerts: read counts", function () {
       ]),
     );
     expect((await counter.since(0)).get("A")!.has(first), "dropped by the read before").to.equal(false);
+  });
+});
+
+/**
+ * A scan judges only what was indexed since the last one, from where it stopped (kept in the
+ * index store): across a restart a finding in old data is not raised again, a new one is, and a
+ * recipient's 24-hour window still counts the deliveries made before the restart.
+ */
+describe("risk alerts: the scan resumes where it stopped after a restart", function () {
+  this.timeout(180_000);
+  let dir: string;
+  let service: RunningService;
+  let c: Record<ActorName, LedgerClient>;
+  // The story's D1 (100) and V2 (101) stay within 250 to con; a third delivery of 100 crosses it.
+  const config = () =>
+    testConfig(dir, { alerts: { ...DEFAULTS.alerts, scanEverySeconds: 0, recordsPerRecipientPerDay: 250 } });
+  const start = async () => {
+    service = await startService(config(), { env: { LEDGER_AGENCY_PASSPHRASE: "alerts test" } });
+    c = clientsFor(service, `http://127.0.0.1:${service.address().port}`);
+  };
+  const scan = async () => (await c.agency.request<{ raised: string[] }>("POST", "/v1/alerts/scan", {})).raised;
+  const alertsOf = async (signal: string) =>
+    (await c.sup.get<{ alerts: AlertDocument[] }>("/v1/alerts")).alerts.filter((a) => a.view.signal === signal);
+  const lastSeq = async () => {
+    let last: number | undefined;
+    for await (const e of service.store.allEntries()) last = e.seq;
+    return last;
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "pdl-alerts-restart-"));
+    await start();
+    await playStory(service, c);
+  });
+  after(async () => {
+    await service?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("raises an old finding once, before and after a restart, and a new finding after it", async () => {
+    await c.op.submit("product.register", productBody({ id: "P2", declaredVolume: 100 }) as never);
+    const v2 = await c.op.submit(
+      "lineage.hop",
+      deliverBody("V2", { productId: "P2", recordCount: 101, outputHash: h("V2-out") }) as never,
+    );
+    const indexed = await lastSeq();
+    const before = await scan();
+    expect(before).to.have.length(1);
+    // The alert just raised is indexed after where the scan stopped; the next scan reads it and passes.
+    expect((await loadScanState(service.store)).seq).to.equal(indexed);
+
+    await service.stop();
+    await start();
+    expect(await scan()).to.deep.equal([]);
+
+    const d3 = await c.op.submit("lineage.hop", deliverBody("D3", { outputHash: h("D3-out") }) as never);
+    const after = await scan();
+    expect(after).to.have.length(1);
+    expect(after).to.not.include(before[0]);
+    expect(await scan()).to.deep.equal([]);
+    expect((await alertsOf("volume-exceeded")).map((a) => a.view.id)).to.deep.equal(before);
+    const [rate, ...rest] = await alertsOf("recipient-rate-exceeded");
+    expect(rest).to.deep.equal([]);
+    expect(rate!.view.id).to.equal(after[0]);
+    expect(rate!.created.evidence.map((e) => e.id)).to.deep.equal(["D1", "V2", "D3"]);
+    expect(rate!.created.evidence.slice(1).map((e) => e.recordHash)).to.deep.equal([v2.recordHash, d3.recordHash]);
   });
 });

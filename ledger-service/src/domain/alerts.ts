@@ -4,7 +4,8 @@ import type { Alert } from "../../../core/records/alert.ts";
 import type { Config } from "../config.ts";
 import type { IndexStore } from "../indexes/index-store.ts";
 import type { Logger } from "../logger.ts";
-import { deliveriesOnChain, recipientRateAlerts, sensitiveInputAlerts, volumeAlerts } from "./delivery-alerts.ts";
+import { recipientRateAlerts, sensitiveInputAlerts, volumeAlerts } from "./delivery-alerts.ts";
+import { deliveriesSince, loadScanState, saveScanState, type DeliveryScanState } from "./delivery-scan.ts";
 import { HOUR, readRateAlerts, USUAL_HOURS, type ReadCounter } from "./read-rate.ts";
 import type { RecordService } from "./record-service.ts";
 
@@ -24,7 +25,8 @@ export interface AlertDeps {
  * Raises the service's risk alerts (数据风险评估) as signed alert.raise records under the agency's
  * key: on request, on a timer (`alerts.scanEverySeconds`, 0 for on request only) and when a
  * trace attributes a leak. Scans and raises run one at a time, so the timer and a request never
- * race to raise the same finding; an alert already on chain is not raised again.
+ * race to raise the same finding; an alert already on chain is not raised again. A scan judges
+ * the deliveries indexed since the last one (see delivery-scan.ts), not the whole history.
  */
 export class AlertScanner {
   private queue: Promise<unknown> = Promise.resolve();
@@ -34,7 +36,12 @@ export class AlertScanner {
 
   /** Finds what is due now and raises what was not raised before; answers the ids raised now. */
   scan(): Promise<string[]> {
-    return this.serially(async () => this.raiseNow(await this.findings()));
+    return this.serially(async () => {
+      const { alerts, state } = await this.findings();
+      const raised = await this.raiseNow(alerts);
+      if (state) await saveScanState(this.deps.store, state);
+      return raised;
+    });
   }
 
   raise(alerts: readonly Alert[]): Promise<string[]> {
@@ -68,17 +75,21 @@ export class AlertScanner {
     return run;
   }
 
-  private async findings(): Promise<Alert[]> {
+  /** The findings due now, and the scan state to keep once they are raised (none if nothing new was indexed). */
+  private async findings(): Promise<{ alerts: Alert[]; state: DeliveryScanState | undefined }> {
     const { store, limits } = this.deps;
-    const deliveries = await deliveriesOnChain(store);
+    const before = await loadScanState(store);
+    const { deliveries, last } = await deliveriesSince(store, before.seq);
+    const rate = recipientRateAlerts(before.recipients, deliveries, limits.recordsPerRecipientPerDay);
     const now = this.deps.now();
     const counts = await this.deps.reads.since(now - (now % HOUR) - (USUAL_HOURS + 1) * HOUR);
-    return [
-      ...recipientRateAlerts(deliveries, limits.recordsPerRecipientPerDay),
+    const alerts = [
+      ...rate.alerts,
       ...(await volumeAlerts(store, deliveries)),
       ...(await sensitiveInputAlerts(store, deliveries)),
       ...(await readRateAlerts(store, counts, now, limits, this.deps.grantStatus)),
     ];
+    return { alerts, state: last === before.seq ? undefined : { seq: last, recipients: rate.windows } };
   }
 
   private async raiseNow(alerts: readonly Alert[]): Promise<string[]> {

@@ -27,42 +27,78 @@ const evidenceOf = (e: IndexedEntry): Alert["evidence"][number] => ({
 });
 const hopOf = (e: IndexedEntry) => e.signed.record.body as LineageHop;
 
-/** Every delivery on chain (its deliver hop's record), in chain order. */
-export async function deliveriesOnChain(store: IndexStore): Promise<IndexedEntry[]> {
-  const out: IndexedEntry[] = [];
-  for (const id of await store.idsOfKind("hop")) {
-    const first = (await store.historyOf("hop", id))[0];
-    if (first && hopOf(first).delivery) out.push(first);
-  }
-  return out.sort((a, b) => a.seq - b.seq);
+/** A delivery as the recipient-rate window keeps it between scans. */
+export interface WindowDelivery {
+  readonly kind: string;
+  readonly id: string;
+  readonly recordHash: string;
+  readonly seq: number;
+  readonly blockTime: number;
+  readonly recordCount: number;
 }
 
-/** Deliveries to one recipient whose records in any 24 hours (block times) exceed `limit`. */
-export function recipientRateAlerts(deliveries: readonly IndexedEntry[], limit: number): Alert[] {
+/**
+ * One recipient's state between scans: whether its rate was crossed (an alert is raised once, at
+ * the first crossing delivery), and until then its deliveries of the 24 hours before its latest,
+ * the only earlier ones a later delivery's window can reach (block times follow chain order).
+ */
+export interface RecipientWindow {
+  readonly crossed: boolean;
+  readonly recent: readonly WindowDelivery[];
+}
+
+const windowDeliveryOf = (e: IndexedEntry): WindowDelivery => ({
+  kind: e.kind,
+  id: e.id,
+  recordHash: e.recordHash,
+  seq: e.seq,
+  blockTime: e.blockTime,
+  recordCount: hopOf(e).recordCount,
+});
+
+/** Whether an index entry is a delivery: the lineage.hop record of a hop with a delivery. */
+export const isDelivery = (e: IndexedEntry): boolean =>
+  e.kind === "hop" && e.signed.record.op === "lineage.hop" && hopOf(e).delivery !== undefined;
+
+/**
+ * Deliveries to one recipient whose records in any 24 hours (block times) exceed `limit`: the
+ * deliveries new since the last scan, judged with the recipients' windows kept from it; answers
+ * the alerts and the windows to keep.
+ */
+export function recipientRateAlerts(
+  before: Readonly<Record<string, RecipientWindow>>,
+  deliveries: readonly IndexedEntry[],
+  limit: number,
+): { alerts: Alert[]; windows: Record<string, RecipientWindow> } {
   const byRecipient = new Map<string, IndexedEntry[]>();
   for (const d of deliveries) {
     const recipient = hopOf(d).delivery!.recipient;
     byRecipient.set(recipient, [...(byRecipient.get(recipient) ?? []), d]);
   }
+  const windows = { ...before };
   const alerts: Alert[] = [];
   for (const [recipient, list] of byRecipient) {
-    const sorted = [...list].sort((a, b) => a.blockTime - b.blockTime || a.seq - b.seq);
-    for (let end = 0; end < sorted.length; end++) {
-      const last = sorted[end]!;
-      const window = sorted.slice(0, end + 1).filter((d) => d.blockTime > last.blockTime - DAY);
-      const records = window.reduce((sum, d) => sum + hopOf(d).recordCount, 0);
+    let { crossed } = windows[recipient] ?? { crossed: false };
+    const recent = [...(windows[recipient]?.recent ?? [])];
+    for (const last of [...list].sort((a, b) => a.blockTime - b.blockTime || a.seq - b.seq)) {
+      recent.push(windowDeliveryOf(last));
+      if (crossed) continue;
+      const window = recent.filter((d) => d.blockTime > last.blockTime - DAY);
+      const records = window.reduce((sum, d) => sum + d.recordCount, 0);
       if (records <= limit) continue;
       alerts.push({
         id: alertIdOf("recipient-rate-exceeded", recipient, last.id),
         grantId: hopOf(last).grantId,
         signal: "recipient-rate-exceeded",
         summary: `${records} records delivered to ${recipient} in 24 hours up to delivery ${last.id}, above the rate of ${limit}`,
-        evidence: window.slice(-MAX_EVIDENCE).map(evidenceOf),
+        evidence: window.slice(-MAX_EVIDENCE).map(({ kind, id, recordHash }) => ({ kind, id, recordHash })),
       });
-      break;
+      crossed = true;
     }
+    const latest = recent.at(-1)!.blockTime;
+    windows[recipient] = { crossed, recent: crossed ? [] : recent.filter((d) => d.blockTime > latest - DAY) };
   }
-  return alerts;
+  return { alerts, windows };
 }
 
 /** Deliveries carrying more records than their product's declared volume (products without one are not judged). */

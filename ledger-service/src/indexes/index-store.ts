@@ -15,7 +15,7 @@ export type { BatchOp };
  *   history   <kind>\0<id>\0<seq>           → recordHash     the records that touched a record
  *   links     <relation>\0<from>\0<to>      → ""             e.g. grant→product, product→hop
  *   actors    <orgId>                       → ActorEntry     keys for authentication
- *   meta      cursor, count
+ *   meta      cursor, count; alertScan (where the risk-alert scan stopped, see domain/delivery-scan.ts)
  *
  * Keys are written in one batch per ingested event together with the cursor, so an index is
  * never half-updated.
@@ -143,6 +143,12 @@ export class IndexStore {
 
   async *allEntries(): AsyncIterable<IndexedEntry> {
     for await (const value of this.entries.values()) yield value;
+  }
+
+  /** The entries after `seq` (every entry if undefined), chain order. */
+  async *entriesAfter(seq: number | undefined): AsyncIterable<IndexedEntry> {
+    const range = seq === undefined ? {} : { gte: IndexStore.entryKey(seq + 1) };
+    for await (const value of this.entries.values(range)) yield value;
   }
 }
 
