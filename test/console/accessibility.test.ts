@@ -93,6 +93,7 @@ describe("console: accessibility (axe-core)", function () {
   for (const [page, table] of [
     ["overdue", "overdue"],
     ["freshness", "freshness"],
+    ["objections", "objections-overdue"],
   ] as const)
     it(`the ${page} page`, async () => {
       await signInAsMember(t.page, t.svc.url, "sup", "axe");

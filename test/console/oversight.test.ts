@@ -303,4 +303,35 @@ describe("console: complaints, service lists and the oversight desks", function 
     await rowCount(rows, catalog.filter((r) => now <= r.view.nextVersionDue).length);
     expect(t.errors).to.deep.equal([]);
   });
+
+  it("the source unit opens an objection overdue for its answer and answers it, marked late", async () => {
+    await signInAsMember(t.page, t.svc.url, "su1", "source unit passphrase");
+    await t.page.getByRole("menuitem", { name: "数据质量异议" }).click();
+    await t.page.locator(".objections-overdue").getByRole("link", { name: "O1" }).click();
+    const shown = t.page.locator(".objection-case");
+    await shown.getByText("待答复").waitFor();
+    expect(await shown.innerText())
+      .to.include("R1 · v1")
+      .and.include("the ratings of two companies are swapped")
+      .and.include(org("con"));
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    await t.page.getByRole("button", { name: "答复异议" }).click();
+    await t.page.getByText("答复结论：必须选择").waitFor();
+    await choose("答复结论", "已更正");
+    const answer = "两家企业的评级已对调更正，见 R1 第 2 版。";
+    await t.page.getByLabel(/答复内容/).fill(answer);
+    await t.page.getByRole("button", { name: "答复异议" }).click();
+    await shown.getByText("已答复").waitFor();
+    expect(await shown.innerText())
+      .to.include("逾期答复")
+      .and.include(sm3Hex(answer));
+    const post = t.traffic.find((r) => r.method === "POST" && r.url.endsWith("/v1/objections/O1/answer"))!;
+    expect((JSON.parse(post.body) as { record: unknown }).record).to.deep.include({
+      op: "objection.answer",
+      body: { objectionId: "O1", decision: "corrected", answerHash: sm3Hex(answer) },
+    });
+    const served = (await c.sup.get<{ items: OverdueItem[] }>("/v1/overdue")).items;
+    expect(served.filter((i) => i.kind === "objection-answer")).to.deep.equal([]);
+    expect(t.errors).to.deep.equal([]);
+  });
 });

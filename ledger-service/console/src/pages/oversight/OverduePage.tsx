@@ -80,7 +80,10 @@ export default function OverduePage() {
             key: "startedBy",
             render: (_, i) => (
               <>
-                <SubjectLink kind={i.startedBy.kind} id={i.startedBy.id} /> · {beijingTime(i.startedBy.at)}
+                <div>
+                  <SubjectLink kind={i.startedBy.kind} id={i.startedBy.id} />
+                </div>
+                <div>{beijingTime(i.startedBy.at)}</div>
                 {i.startedBy.recordHash && (
                   <div>
                     <HashText>{i.startedBy.recordHash}</HashText>

@@ -3,6 +3,7 @@ import { Link } from "react-router";
 /** Where the console shows a record the duty pages name (none: the id as text). */
 const PAGES: Record<string, (id: string) => string> = {
   complaint: (id) => `/oversight/complaints/${encodeURIComponent(id)}`,
+  objection: (id) => `/oversight/objections/${encodeURIComponent(id)}`,
   grant: (id) => `/supervisor/grant/${encodeURIComponent(id)}`,
   product: (id) => `/supervisor/graph/${encodeURIComponent(id)}`,
 };

@@ -42,4 +42,17 @@ export const oversightRoutes: readonly ConsoleRoute[] = [
     menu: "menu.oversight",
     page: lazy(() => import("./FreshnessPage.tsx")),
   },
+  {
+    path: "/oversight/objections",
+    title: "oversight:objection.title",
+    roles: CONCERNED,
+    menu: "menu.oversight",
+    page: lazy(() => import("./ObjectionPage.tsx")),
+  },
+  {
+    path: "/oversight/objections/:objectionId",
+    title: "oversight:objection.title",
+    roles: CONCERNED,
+    page: lazy(() => import("./ObjectionPage.tsx")),
+  },
 ];
