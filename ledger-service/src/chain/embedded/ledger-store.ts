@@ -93,7 +93,14 @@ export class LedgerStore {
   private genesisHash = "";
 
   constructor(readonly path: string) {
-    this.db = new ClassicLevel<string, string>(path, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    // A block cache of 64 MiB instead of LevelDB's 8: on a store holding 100k records the rules'
+    // point reads otherwise miss it and decompress blocks again (bench:service, about −10 % CPU
+    // per write); it fills only as reads need it.
+    this.db = new ClassicLevel<string, string>(path, {
+      keyEncoding: "utf8",
+      valueEncoding: "utf8",
+      cacheSize: 64 * 1024 * 1024,
+    });
   }
 
   /** Opens the store; a new store gets its genesis block (time `genesisTime`, a random nonce). */
