@@ -13,6 +13,7 @@ import { DEFAULTS, type Config } from "../ledger-service/src/config.ts";
 import { startService } from "../ledger-service/src/service.ts";
 import { MEMBERS, org } from "./scenarios/world.ts";
 import { clientsFor, playStory } from "./scenarios/service-story.ts";
+import { supervisorShots } from "./console-shots/supervisor.ts";
 
 const OUT = "docs/screenshots";
 const build = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-console.ts", "--if-stale"], {
@@ -67,6 +68,7 @@ try {
   await page.getByText(/Signed in/).waitFor();
   await shot("/exchange/queue", "Awaiting listing", "exchange-queue.png", ".listing-queue .ant-table-row");
   await shot("/exchange/report/P1", "Checks", "exchange-report.png");
+  await supervisorShots(page, url, clients, shot, OUT);
 } finally {
   await browser.close();
   await service.stop();

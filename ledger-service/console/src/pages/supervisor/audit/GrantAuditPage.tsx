@@ -273,7 +273,7 @@ function Audit({
           columns={[
             { title: t("kind"), key: "kind", render: (_, i) => t(`overdueKind.${i.kind}`, i.kind) },
             { title: t("subject"), key: "subject", render: (_, i) => `${i.subject.kind} ${i.subject.id}` },
-            { title: t("deadline"), key: "deadline", render: (_, i) => minute(i.deadline) },
+            { title: t("due"), key: "deadline", render: (_, i) => minute(i.deadline) },
             { title: t("owedBy"), key: "owedBy", render: (_, i) => i.owedBy.join("、") || "—" },
           ]}
         />

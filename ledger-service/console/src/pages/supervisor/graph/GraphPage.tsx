@@ -111,6 +111,7 @@ function Lineage({ doc }: { doc: LineageDocument }) {
     let live = true;
     void layoutLineage(elements).then(({ positions }) => {
       if (!live) return;
+      performance.mark("pdl:lineage-laid");
       setLaid({
         nodes: elements.nodes.map((n) => ({
           id: n.id,

@@ -26,6 +26,9 @@ export async function layoutLineage(elements: LineageElements): Promise<Position
       "elk.spacing.nodeNode": "18",
       "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
       "elk.layered.crossingMinimization.strategy": "LAYER_SWEEP",
+      // One sweep instead of ELK's default seven: a lineage is mostly a tree, and at 500 nodes the
+      // extra sweeps cost about 40 % of the layout (bench:console) for few crossings saved.
+      "elk.layered.thoroughness": "1",
       "elk.separateConnectedComponents": "true",
     },
     children: elements.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT })),
