@@ -69,6 +69,14 @@ describe("console: accessibility (axe-core)", function () {
     expect(await seriousViolations()).to.deep.equal([]);
   });
 
+  it("the operator's product and service list", async () => {
+    await signInAsMember(t.page, t.svc.url, "op", "axe");
+    await t.page.goto(`${t.svc.url}/#/operator/service-list`);
+    await t.page.locator(".service-list-entries tbody tr").filter({ hasText: "P1" }).waitFor();
+    await t.page.locator(".service-list-duty").getByText("尚未公开").waitFor();
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
+
   it("the listing verification report, signed in as the exchange", async () => {
     await signInAsMember(t.page, t.svc.url, "ex", "axe");
     await t.page.goto(`${t.svc.url}/#/exchange/report/P1`);

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import type { Page } from "playwright-core";
 import { sm3Hex } from "../../core/crypto/sm3.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { h } from "../../scripts/scenarios/fixtures.ts";
@@ -7,7 +6,7 @@ import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts"
 import { org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { seriousViolations } from "./axe.ts";
 import { chooseEnglish, signInAsMember, useConsoleSuite } from "./browser.ts";
-import { choose, fieldError } from "./operator-forms.ts";
+import { choose, fieldError, fillHop } from "./operator-forms.ts";
 
 /**
  * Lineage hops from the desk in the browser against the real service: the grant's hops listed,
@@ -29,37 +28,6 @@ describe("console: the operator and its partner record lineage hops", function (
     return t.page.locator(".hop-record");
   };
   const posts = () => t.traffic.filter((r) => r.method === "POST" && r.url.endsWith("/v1/hops"));
-
-  /** Fills the form: one resource input from R1 with `fields`, or one artifact input. */
-  async function fillHop(
-    page: Page,
-    id: string,
-    input: { resource: string[] } | { artifact: string },
-    labels = { id: "环节编号", product: "数据产品", operation: "加工方式", out: "产出哈希（SM3）", count: "记录条数" },
-  ) {
-    const form = page.locator(".hop-record");
-    await form.getByLabel(labels.id).fill(id);
-    await choose(page, form, labels.product, "P1");
-    await choose(page, form, labels.operation, labels.id === "Hop ID" ? "Clean" : "清洗");
-    const card = form.locator(".hop-inputs .ant-card").first();
-    const english = labels.id === "Hop ID";
-    if ("artifact" in input) {
-      await choose(
-        page,
-        card,
-        english ? "Input kind" : "输入类型",
-        english ? "Output of an earlier hop" : "此前环节的产出",
-      );
-      await choose(page, card, english ? "Earlier hop" : "此前环节", input.artifact);
-      await card.getByLabel(english ? "Input hash (SM3)" : "输入哈希（SM3）").fill(h(`${input.artifact}-out`));
-    } else {
-      await choose(page, card, english ? "Data resource" : "数据资源", "R1");
-      for (const f of input.resource) await choose(page, card, english ? "Fields used" : "所用字段", f);
-      await card.getByLabel(english ? "Input hash (SM3)" : "输入哈希（SM3）").fill(h("R1-v1"));
-    }
-    await form.getByLabel(labels.out).fill(sm3Hex(`${id} output`));
-    await form.getByLabel(labels.count).fill("50");
-  }
 
   it("lists the grant's hops and deliveries and passes axe", async () => {
     await open("op");
@@ -86,7 +54,7 @@ describe("console: the operator and its partner record lineage hops", function (
 
   it("records the operator's hop from an earlier hop's output, signed in the browser", async () => {
     await open("op");
-    await fillHop(t.page, "H2", { artifact: "H1" });
+    await fillHop(t.page, "H2", "P1", { artifact: "H1" });
     await t.page.locator(".hop-record").getByRole("button", { name: "签名并提交" }).click();
     await t.page.getByText("加工环节 H2 已记录").waitFor();
     await t.page.locator(".operator-hops tbody tr").filter({ hasText: "H2" }).waitFor();
@@ -112,7 +80,7 @@ describe("console: the operator and its partner record lineage hops", function (
 
   it("the partner records a hop within its admission; a field outside it is refused in Chinese, inputs named", async () => {
     await open("pa");
-    await fillHop(t.page, "HP1", { resource: ["a", "c"] });
+    await fillHop(t.page, "HP1", "P1", { resource: ["a", "c"] });
     const form = t.page.locator(".hop-record");
     await form.getByRole("button", { name: "签名并提交" }).click();
     const refusal = t.page.locator(".operator-refusal");
@@ -147,6 +115,7 @@ describe("console: the operator and its partner record lineage hops", function (
     await fillHop(
       t.page,
       "HP2",
+      "P1",
       { resource: ["c"] },
       { id: "Hop ID", product: "Data product", operation: "Operation", out: "Output hash (SM3)", count: "Records" },
     );

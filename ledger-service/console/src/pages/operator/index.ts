@@ -18,4 +18,11 @@ export const operatorRoutes: readonly ConsoleRoute[] = [
     menu: "menu.operator",
     page: lazy(() => import("./HopsPage.tsx")),
   },
+  {
+    path: "/operator/service-list",
+    title: "operator:list.title",
+    roles: ["operator"],
+    menu: "menu.operator",
+    page: lazy(() => import("./ServiceListPage.tsx")),
+  },
 ];
