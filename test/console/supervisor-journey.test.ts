@@ -86,6 +86,8 @@ describe("console: the supervisor's journey (grant audit, graph, leak trace)", f
     await f.getByText(`${actorBody("con").name}（${org("con")}）`).waitFor();
     await f.getByText("P1 ·", { exact: false }).first().waitFor();
     await f.getByText(/^G1 ·/).waitFor();
+    // The grant's status in words of the page's language, at delivery and now.
+    await f.getByText("有效 · 交付时授权有效").waitFor();
     const tests = f.locator(".trace-evidence tbody tr");
     expect(await tests.count()).to.be.greaterThan(0);
     await f.locator(".trace-evidence").getByRole("cell", { name: "水印检验" }).waitFor();

@@ -15,8 +15,9 @@ import {
   type TraceReport,
   type WatermarkTest,
 } from "./trace-model.ts";
-// The receipt verdict's words are the receipt page's.
+// The receipt verdict's words are the receipt page's, a grant status's the audit's.
 import "../../tools/texts.ts";
+import "../audit/texts.ts";
 
 const minute = (ts: number) => toCstIso(ts).slice(0, 16).replace("T", " ");
 const org = (o: { orgId: string; name: string }) => (o.name ? `${o.name}（${o.orgId}）` : o.orgId);
@@ -124,9 +125,12 @@ function Finding({ finding: d, vkey }: { finding: DeliveryFinding; vkey: string 
           </Link>
         </Descriptions.Item>
         <Descriptions.Item label={t("grantAtDelivery")}>
-          {d.grant.statusAtDelivery} · {t("activeAtDelivery")} {yesNo(t, d.grant.activeAtDelivery, false)}
+          {t(`audit:status.${d.grant.statusAtDelivery}`, d.grant.statusAtDelivery)} · {t("activeAtDelivery")}{" "}
+          {yesNo(t, d.grant.activeAtDelivery, false)}
         </Descriptions.Item>
-        <Descriptions.Item label={t("grantNow")}>{d.grant.statusNow}</Descriptions.Item>
+        <Descriptions.Item label={t("grantNow")}>
+          {t(`audit:status.${d.grant.statusNow}`, d.grant.statusNow)}
+        </Descriptions.Item>
         <Descriptions.Item label={t("destruction")}>
           {t("coveredAtLeak")} {yesNo(t, d.destruction.coveredAtLeak, true)} · {t("violation")}{" "}
           {yesNo(t, d.destruction.violation, true)} · {t("overdueAtLeak")} {yesNo(t, d.destruction.overdueAtLeak, true)}
