@@ -14,6 +14,7 @@ import { startService } from "../ledger-service/src/service.ts";
 import { MEMBERS, org } from "./scenarios/world.ts";
 import { clientsFor, playStory } from "./scenarios/service-story.ts";
 import { supervisorShots } from "./console-shots/supervisor.ts";
+import { operatorShots } from "./console-shots/operator.ts";
 
 const OUT = "docs/screenshots";
 const build = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-console.ts", "--if-stale"], {
@@ -69,6 +70,7 @@ try {
   await shot("/exchange/queue", "Awaiting listing", "exchange-queue.png", ".listing-queue .ant-table-row");
   await shot("/exchange/report/P1", "Checks", "exchange-report.png");
   await supervisorShots(page, url, clients, shot, OUT);
+  await operatorShots(page, url, shot);
 } finally {
   await browser.close();
   await service.stop();

@@ -25,4 +25,11 @@ export const operatorRoutes: readonly ConsoleRoute[] = [
     menu: "menu.operator",
     page: lazy(() => import("./ServiceListPage.tsx")),
   },
+  {
+    path: "/operator/grant",
+    title: "operator:grantPage.title",
+    roles: ["operator", "partner"],
+    menu: "menu.operator",
+    page: lazy(() => import("./GrantPage.tsx")),
+  },
 ];
