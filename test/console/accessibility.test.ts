@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { expect } from "chai";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
+import { org } from "../../scripts/scenarios/world.ts";
 import { AGENCY_PASSPHRASE, signInAsMember, signInWithKey, useConsoleSuite } from "./browser.ts";
 
 /** axe-core on each page as rendered: no serious or critical violation (WCAG 2.1 A/AA rules). */
@@ -116,6 +117,16 @@ describe("console: accessibility (axe-core)", function () {
     await t.page.goto(`${t.svc.url}/#/agency`);
     await t.page.getByRole("heading", { name: "上链锚定" }).waitFor();
     await t.page.locator(".agency-overdue .ant-table-placeholder, .agency-overdue tbody tr").first().waitFor();
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
+
+  it("the permitted revenue page, signed in as the agency", async () => {
+    const keyFile = readFileSync(join(t.svc.dir, "keys/agency.key.json"), "utf8");
+    await signInWithKey(t.page, t.svc.url, keyFile, AGENCY_PASSPHRASE);
+    await t.page.goto(`${t.svc.url}/#/revenue/${org("op")}`);
+    await t.page.getByRole("heading", { name: "收益分配" }).waitFor();
+    await t.page.locator(".revenue-years .ant-table-placeholder, .revenue-years tbody tr").first().waitFor();
+    await t.page.locator(".revenue-maximum").waitFor();
     expect(await seriousViolations()).to.deep.equal([]);
   });
 

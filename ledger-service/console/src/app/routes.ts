@@ -7,6 +7,7 @@ import { agencyRoutes } from "../pages/agency/index.ts";
 import { operatorRoutes } from "../pages/operator/index.ts";
 import { toolRoutes } from "../pages/tools/index.ts";
 import { oversightRoutes } from "../pages/oversight/index.ts";
+import { revenueRoutes } from "../pages/revenue/index.ts";
 
 /** Every page, in menu order. Add pages in the role's own folder, not here. */
 export const ROUTES: readonly ConsoleRoute[] = [
@@ -16,6 +17,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...supervisorRoutes,
   ...agencyRoutes,
   ...oversightRoutes,
+  ...revenueRoutes,
   ...operatorRoutes,
   ...toolRoutes,
 ];
