@@ -2,6 +2,8 @@ import { Alert, Descriptions, Table, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { cstDate, useGrantAudit, type GrantAudit } from "./grant-data.ts";
 import { useChosenGrant } from "./GrantPicker.tsx";
+import { ExitNoticeForm } from "./ExitNoticeForm.tsx";
+import { useSession } from "../../session/session.tsx";
 
 type DeliveryRow = GrantAudit["deliveries"][number];
 type CertificateRow = GrantAudit["certificates"][number];
@@ -16,6 +18,7 @@ export default function GrantPage() {
   const { grantId, picker } = useChosenGrant();
   const audit = useGrantAudit(grantId);
   const a = audit.data;
+  const { session } = useSession();
   const block = (n: number | undefined) => (n === undefined ? "" : t("block", { block: n }));
   return (
     <div className="operator-desk">
@@ -43,7 +46,12 @@ export default function GrantPage() {
           </Descriptions.Item>
         </Descriptions>
       )}
-      <Typography.Title level={3}>{t("grantPage.deliveries")}</Typography.Title>
+      {a && a.view && session?.orgId === a.grant.grantee && (
+        <ExitNoticeForm grantId={a.grantId} filedAt={a.view.exitNoticeAt} />
+      )}
+      <Typography.Title level={3} style={{ marginTop: 24 }}>
+        {t("grantPage.deliveries")}
+      </Typography.Title>
       <Alert type="info" showIcon title={t("grantPage.deliverNote")} style={{ marginBottom: 16 }} />
       <Table<DeliveryRow>
         className="operator-deliveries"

@@ -94,6 +94,11 @@ registerTexts("operator", {
     "grantPage.certificate": "证明编号",
     "grantPage.holder": "持有方",
     "grantPage.assetClass": "资产类别",
+    "exit.title": "退出方案",
+    "exit.intro": "自愿退出须至少提前 3 个月提交退出方案：填写退出方案文件的 SM3 哈希，签名后上链。",
+    "exit.planHash": "退出方案哈希（SM3）",
+    "exit.done": "退出方案已提交",
+    "exit.filed": "退出方案已于 {{date}} 提交。",
     "hops.title": "加工环节",
     "hops.intro":
       "所选授权下各数据产品已记录的加工环节（数据血缘）。每个环节写明输入（数据资源的版本和所用字段，或此前环节的产出，均以 SM3 哈希标识）、产出和处理环境；合作方只能在准入范围内记录。表单先按登记簿格式校验，再在浏览器中签名提交。",
@@ -228,6 +233,12 @@ registerTexts("operator", {
     "grantPage.certificate": "Certificate ID",
     "grantPage.holder": "Holder",
     "grantPage.assetClass": "Asset class",
+    "exit.title": "Exit notice",
+    "exit.intro":
+      "A voluntary exit needs the exit plan filed at least 3 months before: give the SM3 hash of the plan document; it is signed and recorded on chain.",
+    "exit.planHash": "Exit plan hash (SM3)",
+    "exit.done": "The exit notice is filed",
+    "exit.filed": "The exit notice was filed on {{date}}.",
     "hops.title": "Lineage hops",
     "hops.intro":
       "The processing steps (lineage hops) recorded for the products under the chosen grant. Each names its inputs (a resource by version and the fields used, or an earlier hop's output, each by SM3 hash), its output and its processing environment; a partner records only within its admission. The form is checked against the ledger's format rules, then signed in your browser.",
