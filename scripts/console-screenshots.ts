@@ -15,6 +15,7 @@ import { MEMBERS, org } from "./scenarios/world.ts";
 import { clientsFor, playStory } from "./scenarios/service-story.ts";
 import { supervisorShots } from "./console-shots/supervisor.ts";
 import { operatorShots } from "./console-shots/operator.ts";
+import { revenueShots } from "./console-shots/revenue.ts";
 
 const OUT = "docs/screenshots";
 const build = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-console.ts", "--if-stale"], {
@@ -71,6 +72,7 @@ try {
   await shot("/exchange/report/P1", "Checks", "exchange-report.png");
   await supervisorShots(page, url, clients, shot, OUT);
   await operatorShots(page, url, shot);
+  await revenueShots(clients, shot);
 } finally {
   await browser.close();
   await service.stop();
