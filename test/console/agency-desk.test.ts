@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { DAY, maxGrantEnd, toCstIso } from "../../core/time.ts";
 import type { GrantView, PartnerView } from "../../core/views.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
+import { schemaHashOf, type ResourceField } from "../../core/records/resource.ts";
 import { admissionBody, h } from "../../scripts/scenarios/fixtures.ts";
 import { org, type ActorName } from "../../scripts/scenarios/world.ts";
 import { advanceWallClock, clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";
@@ -12,9 +13,9 @@ import { AGENCY_PASSPHRASE, chooseEnglish, signInWithKey, useConsoleSuite } from
 
 /**
  * The implementing agency's desk in the browser against the real service: its dashboard (grants
- * by status, overdue duties, anchoring health and anchoring on request), its journey (issue a
- * grant from the form, approve the partner the operator proposes, suspend and resume with
- * confirmation), a grant beyond 5 years refused by the chain in Chinese and English on its
+ * by status, overdue duties, anchoring health and anchoring on request), its journey (register a
+ * resource its source unit reviewed, issue a grant from the form, approve the partner the
+ * operator proposes, set a price cap, suspend and resume with confirmation), a grant beyond 5 years refused by the chain in Chinese and English on its
  * field, and a revocation confirmed (or cancelled, sending nothing).
  */
 /** The page's document, as far as the test reads it (the tests' types have no DOM). */
@@ -103,6 +104,7 @@ describe("console: the agency's desk", function () {
     await input.fill(date);
     // Enter would submit the form; leaving the field keeps the typed date.
     await input.press("Tab");
+    await t.page.locator(".ant-picker-dropdown:visible").first().waitFor({ state: "hidden" });
   };
   /** Fills the issue form: grant `id` to `op` of R1's fields a and b, from today to `until`. */
   const fillGrant = async (id: string, until: (d: Awaited<ReturnType<typeof browserDates>>) => string) => {
@@ -125,8 +127,55 @@ describe("console: the agency's desk", function () {
     return dates;
   };
 
-  it("issues a grant, approves the operator's partner, and suspends and resumes it with confirmation", async () => {
+  /** Chooses `option` in the Ant Design select labelled `label`. */
+  const choose = async (label: string, option: string) => {
+    await t.page.getByLabel(label, { exact: true }).click();
+    await t.page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: option }).click();
+    // Until its closing animation ends, axe would judge the list, not the form.
+    await t.page.locator(".ant-select-dropdown:visible").first().waitFor({ state: "hidden" });
+  };
+  const R3_FIELDS: ResourceField[] = [
+    { name: "x", type: "string", personalInfo: false },
+    { name: "y", type: "integer", personalInfo: false },
+  ];
+
+  it("registers a resource, issues a grant, approves the partner, sets a price cap, suspends and resumes", async () => {
     await signIn();
+    // A resource its source unit reviewed: the form shows the schema digest the unit approves.
+    await t.page.getByRole("menuitem", { name: "数据资源", exact: true }).click();
+    await t.page.locator(".agency-resources tbody tr").filter({ hasText: "R2" }).waitFor();
+    await t.page.getByLabel("资源编号").fill("R3");
+    await t.page.getByLabel("资源名称").fill("Resource R3");
+    await choose("领域", "finance");
+    const units = t.page.getByLabel("数据提供单位");
+    await units.fill(org("su1"));
+    await units.press("Enter");
+    await t.page.keyboard.press("Escape");
+    await t.page.getByLabel("字段名").fill("x");
+    await t.page.getByRole("button", { name: "添加字段" }).click();
+    await t.page.getByLabel("字段名").nth(1).fill("y");
+    await t.page.getByLabel("类型").nth(1).click();
+    await t.page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "integer" }).click();
+    await t.page.getByLabel("数据范围").fill("Longhua");
+    await choose("更新频率", "每月");
+    await choose("分级", "2 级（低敏感）");
+    await t.page.getByLabel("分级理由").fill("enterprise data, no personal information");
+    const schemaHash = schemaHashOf(R3_FIELDS);
+    await t.page.locator(".agency-register-resource").getByText(schemaHash).waitFor();
+    await c.su1.submit("resource.review", {
+      resourceId: "R3",
+      schemaHash,
+      decision: "approved",
+      reportHash: h("review-R3"),
+    });
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    await t.page.getByRole("button", { name: "签名并登记" }).click();
+    await t.page.getByRole("alert").filter({ hasText: "数据资源 R3 已登记" }).waitFor();
+    await t.page.locator(".agency-resources tbody tr").filter({ hasText: "R3 · Resource R3" }).waitFor();
+    const r3 = await c.agency.get<{ created: { fields: unknown; holder: string } }>("/v1/resources/R3");
+    expect(r3.created.fields).to.deep.equal(R3_FIELDS);
+    expect(r3.created.holder).to.equal(t.svc.service.agencyOrgId);
+
     await t.page.getByRole("menuitem", { name: "签发授权" }).click();
     await t.page.getByRole("heading", { name: "签发授权" }).waitFor();
     const dates = await fillGrant("G2", (d) => d.in2Years);
@@ -163,6 +212,20 @@ describe("console: the agency's desk", function () {
     await admission.getByText("已批准").waitFor();
     const approved = await c.agency.get<{ view: PartnerView }>("/v1/partners/A2");
     expect(approved.view.status).to.equal("approved");
+
+    // A price cap, entered in yuan, signed in fen.
+    await t.page.getByRole("menuitem", { name: "价格上限", exact: true }).click();
+    await choose("领域", "finance");
+    await choose("计费单位", "按数据量");
+    await t.page.getByLabel("价格上限（元）").fill("12.5");
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    await t.page.getByRole("button", { name: "签名并设定" }).click();
+    await t.page.getByRole("alert").filter({ hasText: "finance · 按数据量 的价格上限已设定为 12.50 元" }).waitFor();
+    const cap = t.traffic.filter((r) => r.method === "POST" && r.url.endsWith("/v1/records")).at(-1)!;
+    expect((JSON.parse(cap.body) as { record: unknown }).record).to.deep.include({
+      op: "cap.set",
+      body: { domain: "finance", chargeUnit: "per-volume", maxPriceFen: 1250 },
+    });
 
     // Suspend: asked for a reason, confirmed, then resumed the same way.
     await t.page.getByRole("menuitem", { name: "授权管理" }).click();

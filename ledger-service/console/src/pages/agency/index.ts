@@ -2,7 +2,7 @@ import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/route.ts";
 import "./texts.ts";
 
-/** The implementing agency's desk: its dashboard, grants (issue, suspend, resume, revoke, partners, exit). */
+/** The implementing agency's desk: dashboard, grants (issue, suspend, resume, revoke, partners, exit), resources, price caps. */
 export const agencyRoutes: readonly ConsoleRoute[] = [
   {
     path: "/agency",
@@ -24,6 +24,20 @@ export const agencyRoutes: readonly ConsoleRoute[] = [
     roles: ["agency"],
     menu: "menu.agency",
     page: lazy(() => import("./IssueGrantPage.tsx")),
+  },
+  {
+    path: "/agency/resources",
+    title: "agency:resources.title",
+    roles: ["agency"],
+    menu: "menu.agency",
+    page: lazy(() => import("./ResourcesPage.tsx")),
+  },
+  {
+    path: "/agency/price-caps",
+    title: "agency:caps.title",
+    roles: ["agency"],
+    menu: "menu.agency",
+    page: lazy(() => import("./PriceCapsPage.tsx")),
   },
   {
     path: "/agency/grants/:grantId",
