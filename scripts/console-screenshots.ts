@@ -13,6 +13,7 @@ import { DEFAULTS, type Config } from "../ledger-service/src/config.ts";
 import { startService } from "../ledger-service/src/service.ts";
 import { MEMBERS, org } from "./scenarios/world.ts";
 import { clientsFor, playStory } from "./scenarios/service-story.ts";
+import { oversightShots } from "./console-shots/oversight.ts";
 import { supervisorShots } from "./console-shots/supervisor.ts";
 import { operatorShots } from "./console-shots/operator.ts";
 import { revenueShots } from "./console-shots/revenue.ts";
@@ -37,6 +38,24 @@ try {
   // Anchored, P1's report passes: the queue and the issued report show what the exchange lists.
   await service.anchorNow();
   await clients.ex.issueListingReport("P1");
+  // A published service list and one complaint lodged without an account, for the oversight pages.
+  await clients.op.submit("serviceList.publish", {
+    operator: org("op"),
+    entries: [
+      {
+        productId: "P1",
+        content: "credit score by API",
+        responseTime: "within 1 working day",
+        fee: { charge: "charged", chargeUnit: "per-call", priceFen: 500 },
+      },
+    ],
+  });
+  const lodged = await clients.con.request<{ complaintId: string }>(
+    "POST",
+    "/v1/public/complaints",
+    { subject: { kind: "product", id: "P1" }, text: "P1 charged 8 yuan a call, above its listed 5 yuan." },
+    { public: true },
+  );
   const page = await (await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } })).newPage();
   /** `ready`: what shows once the page's data is in (a table still loading is drawn dimmed). */
   const shot = async (path: string, heading: string, file: string, ready?: string) => {
@@ -52,6 +71,8 @@ try {
   await page.getByText("English", { exact: true }).click();
   await shot("/", "Data products and services", "public-products.png");
   await shot("/checkpoint", "Log checkpoint", "checkpoint.png");
+  await shot("/service-lists", "Service lists published", "service-lists.png", ".service-lists .ant-table-row");
+  await shot("/complaints", "Complaints", "complaint-lodge.png");
   await page.goto(`${url}/#/sign-in`);
   await page.getByRole("button", { name: /Unseal and sign in/ }).waitFor();
   await page.screenshot({ path: join(OUT, "sign-in.png"), fullPage: true });
@@ -71,6 +92,7 @@ try {
   await shot("/exchange/queue", "Awaiting listing", "exchange-queue.png", ".listing-queue .ant-table-row");
   await shot("/exchange/report/P1", "Checks", "exchange-report.png");
   await supervisorShots(page, url, clients, shot, OUT);
+  await oversightShots(page, url, lodged.complaintId, shot, OUT);
   await operatorShots(page, url, shot);
   await revenueShots(clients, shot);
 } finally {

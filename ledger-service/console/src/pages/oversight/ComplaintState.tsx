@@ -22,15 +22,15 @@ export function ComplaintState({ complaint }: { complaint: ComplaintView }) {
       </Descriptions.Item>
       <Descriptions.Item label={t("complaint.lodgedAt")}>{beijingTime(complaint.lodgedAt)}</Descriptions.Item>
       <Descriptions.Item label={t("complaint.deadline")}>{beijingTime(complaint.deadline)}</Descriptions.Item>
-      {complaint.outcome && (
+      {complaint.outcome ? (
         <Descriptions.Item label={t("complaint.outcome")}>{t(`outcome.${complaint.outcome}`)}</Descriptions.Item>
-      )}
-      {complaint.concludedAt > 0 && (
+      ) : null}
+      {complaint.concludedAt > 0 ? (
         <Descriptions.Item label={t("complaint.concludedAt")}>
           {beijingTime(complaint.concludedAt)}
           {complaint.late && <Tag color={STATE_COLOUR.overdue}>{t("complaint.late")}</Tag>}
         </Descriptions.Item>
-      )}
+      ) : null}
       <Descriptions.Item label={t("complaint.commitment")}>
         <HashText>{complaint.commitment}</HashText>
       </Descriptions.Item>

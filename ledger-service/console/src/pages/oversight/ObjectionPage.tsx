@@ -105,14 +105,14 @@ function ObjectionCase({ objectionId }: { objectionId: string }) {
           </Tag>
           {view.late && <Tag color={STATE_COLOUR.overdue}>{t("objection.late")}</Tag>}
         </Descriptions.Item>
-        {answered && (
+        {answered ? (
           <Descriptions.Item label={t("objection.decision")}>
             {t(`decision.${answered.body.decision}`)} · {beijingTime(answered.blockTime)} · {answered.actor}
             <div>
               {t("objection.answerHash")} <HashText>{answered.body.answerHash}</HashText>
             </div>
           </Descriptions.Item>
-        )}
+        ) : null}
       </Descriptions>
       {session?.role === "source-unit" && view.status === "open" && (
         <Card title={t("objection.answer")}>

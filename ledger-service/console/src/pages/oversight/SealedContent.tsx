@@ -44,7 +44,7 @@ export function SealedContent({ complaintId }: { complaintId: string }) {
   }
   return (
     <Descriptions bordered size="small" column={1} className="sealed-content" title={t("sealed.title")}>
-      <Descriptions.Item label={t("lodge.text")}>
+      <Descriptions.Item label={t("sealed.text")}>
         <span style={{ whiteSpace: "pre-wrap" }}>{content.text}</span>
       </Descriptions.Item>
       <Descriptions.Item label={t("sealed.contact")}>{content.contact ?? t("sealed.noContact")}</Descriptions.Item>
