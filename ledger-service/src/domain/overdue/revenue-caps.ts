@@ -1,10 +1,8 @@
-import { OPERATIONS } from "../../../../core/operations.ts";
 import { isOverdue, type OverdueItem } from "../../../../core/overdue.ts";
 import type { RevenueView } from "../../../../core/views.ts";
-import { revenueId, revenueViews } from "../revenue.ts";
-import { latestWithEvent, startedBy, type OverdueSource } from "./source.ts";
-
-const REPORTED = [OPERATIONS["revenue.report"].event];
+import { revenueViews } from "../revenue.ts";
+import { revenueReportItem } from "./revenue-item.ts";
+import type { OverdueSource } from "./source.ts";
 
 /**
  * Revenue reports more than 10 % off the maximum (收益分配机制): the agency must adjust the price
@@ -32,24 +30,7 @@ export const revenueCapOverdue: OverdueSource = {
         .map((c) => c.id)
         .sort();
       if (pendingCaps.length === 0) continue;
-      const id = revenueId(view.operator, view.year);
-      const report = await latestWithEvent(store, "revenue", id, REPORTED);
-      items.push({
-        kind: "revenue-caps",
-        subject: { kind: "revenue", id },
-        deadline: view.reportedAt,
-        startedBy: startedBy(report, { kind: "revenue", id, at: view.reportedAt }),
-        owedBy: [],
-        concerns: [view.operator],
-        detail: {
-          operator: view.operator,
-          year: view.year,
-          maximumFen: view.maximumFen,
-          actualRevenueFen: view.actualRevenueFen,
-          deviationBp: view.deviationBp,
-          pendingCaps,
-        },
-      });
+      items.push(await revenueReportItem("revenue-caps", view, store, { pendingCaps }));
     }
     return items;
   },

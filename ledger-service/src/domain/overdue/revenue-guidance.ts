@@ -1,9 +1,7 @@
-import { OPERATIONS } from "../../../../core/operations.ts";
 import { isOverdue, type OverdueItem } from "../../../../core/overdue.ts";
-import { revenueId, revenueViews } from "../revenue.ts";
-import { latestWithEvent, startedBy, type OverdueSource } from "./source.ts";
-
-const REPORTED = [OPERATIONS["revenue.report"].event];
+import { revenueViews } from "../revenue.ts";
+import { revenueReportItem } from "./revenue-item.ts";
+import type { OverdueSource } from "./source.ts";
 
 /**
  * Revenue reports within 10 % of the maximum whose guidance item is open (收益分配机制): the
@@ -16,24 +14,7 @@ export const revenueGuidanceOverdue: OverdueSource = {
     const items: OverdueItem[] = [];
     for (const view of await revenueViews({ store, backend })) {
       if (view.guidance !== "open" || !isOverdue(view.reportedAt, at)) continue;
-      const id = revenueId(view.operator, view.year);
-      const report = await latestWithEvent(store, "revenue", id, REPORTED);
-      items.push({
-        kind: "revenue-guidance",
-        subject: { kind: "revenue", id },
-        deadline: view.reportedAt,
-        startedBy: startedBy(report, { kind: "revenue", id, at: view.reportedAt }),
-        owedBy: [],
-        concerns: [view.operator],
-        detail: {
-          operator: view.operator,
-          year: view.year,
-          maximumFen: view.maximumFen,
-          actualRevenueFen: view.actualRevenueFen,
-          deviationBp: view.deviationBp,
-          domains: view.domains,
-        },
-      });
+      items.push(await revenueReportItem("revenue-guidance", view, store, { domains: view.domains }));
     }
     return items;
   },
