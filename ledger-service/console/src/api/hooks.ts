@@ -1,4 +1,5 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo } from "react";
 import type { OperationBody, OperationName } from "../../../../core/operations.ts";
 import { currentLanguage } from "../i18n/i18n.ts";
 import { useSession } from "../session/session.tsx";
@@ -100,6 +101,74 @@ export function useSignedQuery<T>(path: string | undefined) {
       }
     },
   });
+}
+
+/** How many items a list page asks the service for (the list routes allow up to 500 a page). */
+export const PAGE_SIZE = 100;
+
+/** Every item a paged list has loaded so far, and how to load the next cursor page. */
+export interface PagedList<T> {
+  /** The items of every page loaded, in the service's order. */
+  readonly items: readonly T[];
+  /** Another page follows (the last page loaded carried a nextCursor). */
+  readonly hasMore: boolean;
+  readonly loadMore: () => void;
+  readonly loadingMore: boolean;
+  /** The first page is still on its way. */
+  readonly isLoading: boolean;
+  readonly isSuccess: boolean;
+  readonly error: ApiError | null;
+}
+
+/**
+ * A list route read page by page with its cursor (the routes of ledger-service's paging.ts:
+ * `limit`, `cursor`, and `nextCursor` in the answer): `path` with its own filters (e.g.
+ * "/v1/grants?status=active"), `key` the answer's list (e.g. "grants"). Signed as the signed-in
+ * organisation unless `auth` is "public"; a signed list waits for sign-in, and any list waits
+ * while `path` is undefined. Changing `path` (a filter) starts again from the first page.
+ */
+export function usePagedList<T>(
+  path: string | undefined,
+  key: string,
+  options: { auth?: "signed" | "public"; pageSize?: number } = {},
+): PagedList<T> {
+  const { session } = useSession();
+  const auth = options.auth ?? "signed";
+  const limit = options.pageSize ?? PAGE_SIZE;
+  const q = useInfiniteQuery<Record<string, unknown>, ApiError>({
+    queryKey: [
+      auth === "public" ? "public" : "signed",
+      auth === "public" ? null : session?.orgId,
+      "pages",
+      path,
+      limit,
+      currentLanguage(),
+    ],
+    enabled: Boolean(path && (auth === "public" || session)),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => (typeof last.nextCursor === "string" ? last.nextCursor : undefined),
+    queryFn: async ({ pageParam }) => {
+      const url = `${path!}${path!.includes("?") ? "&" : "?"}limit=${limit}${
+        pageParam ? `&cursor=${encodeURIComponent(pageParam as string)}` : ""
+      }`;
+      if (auth === "public") return publicGet<Record<string, unknown>>(url);
+      try {
+        return await session!.client.withLanguage(currentLanguage()).get<Record<string, unknown>>(url);
+      } catch (err) {
+        throw asApiError(err);
+      }
+    },
+  });
+  const items = useMemo(() => (q.data?.pages ?? []).flatMap((p) => (p[key] as T[] | undefined) ?? []), [q.data, key]);
+  return {
+    items,
+    hasMore: q.hasNextPage,
+    loadMore: () => void q.fetchNextPage(),
+    loadingMore: q.isFetchingNextPage,
+    isLoading: q.isLoading,
+    isSuccess: q.isSuccess,
+    error: q.error,
+  };
 }
 
 /**

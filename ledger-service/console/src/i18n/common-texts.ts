@@ -34,6 +34,10 @@ const zh = {
   search: "搜索",
   all: "全部",
   skipToContent: "跳到正文",
+  "pages.loaded": "已加载 {{count}} 条",
+  "pages.more": "加载更多",
+  "pages.all": "已全部加载",
+  "pages.filterLoaded": "筛选仅作用于已加载的 {{count}} 条；加载更多后再筛选其余条目。",
 };
 export type CommonKey = keyof typeof zh;
 const en: Record<CommonKey, string> = {
@@ -71,5 +75,9 @@ const en: Record<CommonKey, string> = {
   search: "Search",
   all: "All",
   skipToContent: "Skip to content",
+  "pages.loaded": "{{count}} loaded",
+  "pages.more": "Load more",
+  "pages.all": "All loaded",
+  "pages.filterLoaded": "The filter applies to the {{count}} items loaded; load more to filter the rest.",
 };
 export const COMMON_TEXTS = { zh, en };

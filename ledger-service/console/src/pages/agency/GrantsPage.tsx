@@ -5,12 +5,13 @@ import { Link, useNavigate } from "react-router";
 import { GRANT_STATUSES, type GrantStatus } from "../../../../../core/records/grant.ts";
 import { toCstIso } from "../../../../../core/time.ts";
 import type { GrantView } from "../../../../../core/views.ts";
-import { useSignedQuery } from "../../api/hooks.ts";
+import { usePagedList } from "../../api/hooks.ts";
+import { MorePages } from "../../app/MorePages.tsx";
 import { GrantActions } from "./GrantActions.tsx";
 import { GRANT_STATUS_COLOUR } from "./status-colour.ts";
 
 /**
- * Every grant (GET /v1/grants; the agency sees all), filtered by status: its operator, term and
+ * Every grant (GET /v1/grants, a cursor page at a time; the agency sees all), filtered by status on the service: its operator, term and
  * status, each opening its own page (partners, evaluations, exit), with suspend, resume and revoke
  * on the row.
  */
@@ -18,9 +19,7 @@ export default function GrantsPage() {
   const { t } = useTranslation("agency");
   const navigate = useNavigate();
   const [status, setStatus] = useState<GrantStatus | "">("");
-  const q = useSignedQuery<{ grants: { id: string; view: GrantView }[] }>(
-    `/v1/grants?limit=500${status ? `&status=${status}` : ""}`,
-  );
+  const q = usePagedList<{ id: string; view: GrantView }>(`/v1/grants${status ? `?status=${status}` : ""}`, "grants");
   return (
     <>
       <Typography.Title level={2}>{t("grants.title")}</Typography.Title>
@@ -45,7 +44,7 @@ export default function GrantsPage() {
         className="agency-grants"
         rowKey="id"
         loading={q.isLoading}
-        dataSource={q.data?.grants ?? []}
+        dataSource={q.items}
         locale={{ emptyText: t("grants.empty") }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
@@ -73,6 +72,7 @@ export default function GrantsPage() {
           },
         ]}
       />
+      <MorePages list={q} />
     </>
   );
 }
