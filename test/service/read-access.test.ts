@@ -154,6 +154,17 @@ describe("reads filtered by the caller: every role on every signed read route", 
       allowed: CALLERS,
     },
     {
+      label: "the organisations (all to those who read everything, itself to any other)",
+      route: "GET /v1/actors",
+      path: () => "/v1/actors",
+      allowed: CALLERS,
+      check: (who, json) => {
+        const ids = (json as { actors: { orgId: string }[] }).actors.map((a) => a.orgId);
+        if (EVERYTHING.includes(who)) expect(ids.length, who).to.be.above(CALLERS.length - 1);
+        else expect(ids, who).to.deep.equal([who === "con2" ? CON2.orgId : org(who as ActorName)]);
+      },
+    },
+    {
       label: "the resource catalog",
       route: "GET /v1/resources",
       path: () => "/v1/resources",
@@ -228,6 +239,13 @@ describe("reads filtered by the caller: every role on every signed read route", 
       path: () => `/v1/blacklist/${org("op2")}`,
       allowed: [...EVERYTHING, "op2"],
       status: 404,
+    },
+    {
+      label: "the blacklist (empty)",
+      route: "GET /v1/blacklist",
+      path: () => "/v1/blacklist",
+      allowed: EVERYTHING,
+      check: (who, json) => expect((json as { entries: unknown[] }).entries, who).to.deep.equal([]),
     },
     ...(["json", "prov", "openlineage"] as const).map((format): Case => ({
       label: `the lineage as ${format}`,

@@ -83,6 +83,11 @@ export const ROLE_READS = {
   deliveryKeys: ["operator", "partner"],
   /** A delivery's fingerprint intake status, besides the delivery's author. */
   deliveryIntake: ["agency", "supervisor"],
+  /**
+   * The whole blacklist (GET /v1/blacklist): the agency keeps it, supervisors oversee it, the
+   * exchange's seller check reads it; an organisation reads its own entry (GET /v1/blacklist/:orgId).
+   */
+  blacklist: ["agency", "supervisor", "exchange"],
 } as const satisfies Record<string, readonly string[]>;
 export type RoleRead = keyof typeof ROLE_READS;
 

@@ -510,3 +510,45 @@ export const AlertList = z.strictObject({ alerts: z.array(RecordDocument) });
 /** GET /v1/operators/:operator/revenue: one document per year with a maximum, in year order. */
 export const RevenueYears = z.strictObject({ years: z.array(RecordDocument) });
 export const AlertScan = z.strictObject({ raised: z.array(z.string()) });
+
+/** An organisation's ban now: its end, and whether it still holds at the answer's `at`. */
+const BanState = z.strictObject({ bannedUntil: Count, active: z.boolean() });
+
+/** GET /v1/actors: registered organisations in id order, each with its blacklist state (null: never banned). */
+export const ActorList = z.strictObject({
+  at: Count,
+  actors: z.array(
+    z.strictObject({
+      orgId: z.string(),
+      name: z.string(),
+      role: z.string(),
+      publicKey: z.string(),
+      registeredAt: Count,
+      blacklist: BanState.nullable(),
+    }),
+  ),
+  nextCursor: NextCursor,
+});
+
+/** GET /v1/blacklist: every organisation ever banned, the ban's end and the records that banned it. */
+export const BlacklistList = z.strictObject({
+  at: Count,
+  entries: z.array(
+    BanState.extend({
+      orgId: z.string(),
+      /** Null for an organisation banned before it registered. */
+      name: z.string().nullable(),
+      role: z.string().nullable(),
+      bans: z.array(
+        z.strictObject({
+          op: z.enum(["blacklist.add", "grant.exit"]),
+          at: Count,
+          reason: z.string(),
+          grantId: z.string().nullable(),
+          recordHash: Hex32,
+        }),
+      ),
+    }),
+  ),
+  nextCursor: NextCursor,
+});
