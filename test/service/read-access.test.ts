@@ -355,6 +355,17 @@ describe("reads filtered by the caller: every role on every signed read route", 
       allowed: ["sup"],
     },
     {
+      label: "the data-quality objections (each caller: its own filings, those against what it supplies)",
+      route: "GET /v1/objections",
+      path: () => "/v1/objections",
+      allowed: CALLERS,
+      check: (who, json) =>
+        expect(
+          (json as { objections: { id: string }[] }).objections.map((o) => o.id),
+          who,
+        ).to.deep.equal([...EVERYTHING, "con", "su1"].includes(who) ? ["O1"] : []),
+    },
+    {
       label: "a data-quality objection (its filer and the resource's source units)",
       route: "GET /v1/objections/:objectionId",
       path: () => "/v1/objections/O1",

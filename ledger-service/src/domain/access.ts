@@ -1,5 +1,7 @@
 import { LedgerError } from "../../../core/errors.ts";
+import type { Objection } from "../../../core/records/objection.ts";
 import type { Product } from "../../../core/records/product.ts";
+import type { Resource } from "../../../core/records/resource.ts";
 import type { ProductView } from "../../../core/views.ts";
 import type { IndexStore } from "../indexes/index-store.ts";
 
@@ -157,6 +159,18 @@ export class Access {
     return sourceUnits.includes(caller.orgId);
   }
 
+  /**
+   * An objection is read by its filer and the source units of the resource it concerns (besides
+   * those who read everything): it is between them. Not by the operator or partners of grants
+   * using the resource, which would learn of a consumer's dispute with the data's supplier.
+   */
+  async canSeeObjection(caller: Caller, filer: string, resourceId: string): Promise<boolean> {
+    if (this.readsEverything(caller) || filer === caller.orgId) return true;
+    const registration = (await this.store.historyOf("resource", resourceId))[0];
+    const units = (registration?.signed.record.body as Resource | undefined)?.sourceUnits ?? [];
+    return units.includes(caller.orgId);
+  }
+
   /** The grant a product was registered under, from its first record. */
   async grantOfProduct(productId: string): Promise<string | undefined> {
     const first = (await this.store.historyOf("product", productId))[0];
@@ -212,13 +226,14 @@ export class Access {
         // The operator's own years (the agency, supervisors and exchange read every record).
         return this.require(id.startsWith(`${caller.orgId}/`), caller, { kind, id });
       case "objection": {
-        // The filer and the source units of the resource it concerns.
         const first = (await this.store.historyOf("objection", id))[0];
-        const resourceId = first ? (first.signed.record.body as { resourceId: string }).resourceId : "";
-        const registration = (await this.store.historyOf("resource", resourceId))[0];
-        const units = (registration?.signed.record.body as { sourceUnits?: string[] } | undefined)?.sourceUnits ?? [];
         const concerned =
-          first !== undefined && (first.signed.record.actor === caller.orgId || units.includes(caller.orgId));
+          first !== undefined &&
+          (await this.canSeeObjection(
+            caller,
+            first.signed.record.actor,
+            (first.signed.record.body as Objection).resourceId,
+          ));
         return this.require(concerned, caller, { kind, id });
       }
       default:

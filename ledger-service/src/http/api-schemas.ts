@@ -4,6 +4,12 @@ import { OVERDUE_KINDS } from "../../../core/overdue.ts";
 import { PUBLIC_STATUSES } from "../../../core/public-list.ts";
 import { Grant } from "../../../core/records/grant.ts";
 import { LineageHop } from "../../../core/records/lineage.ts";
+import {
+  OBJECTION_CATEGORIES,
+  OBJECTION_DECISIONS,
+  OBJECTION_STATUSES,
+  Objection,
+} from "../../../core/records/objection.ts";
 import { Product } from "../../../core/records/product.ts";
 import { Resource } from "../../../core/records/resource.ts";
 import { Receipt, ReceiptAnchor } from "../log/receipt.ts";
@@ -490,6 +496,28 @@ export const LodgedComplaint = z.strictObject({
 });
 
 export const ComplaintList = z.strictObject({ complaints: z.array(ComplaintState), nextCursor: NextCursor });
+
+/** Where a data-quality objection stands (core/views.ts ObjectionView). */
+const ObjectionState = z.strictObject({
+  kind: z.literal("objection"),
+  id: z.string(),
+  resourceId: z.string(),
+  version: z.number().int().min(1),
+  filer: z.string(),
+  category: z.enum(OBJECTION_CATEGORIES),
+  filedAt: Count,
+  deadline: Count,
+  status: z.enum(OBJECTION_STATUSES),
+  decision: z.union([z.enum(OBJECTION_DECISIONS), z.literal("")]),
+  answeredAt: Count,
+  late: z.boolean(),
+});
+
+/** 200 of GET /v1/objections: each objection as filed and where it stands. */
+export const ObjectionList = z.strictObject({
+  objections: z.array(z.strictObject({ id: z.string(), record: Objection, view: ObjectionState })),
+  nextCursor: NextCursor,
+});
 
 /** A supervisor's copy of the sealed complaint, with the chain's commitment to compare. */
 export const SealedComplaint = z.strictObject({

@@ -3,9 +3,10 @@ import { Domain } from "../../../../core/records/common.ts";
 import type { Request } from "express";
 import * as S from "../api-schemas.ts";
 import { Receipt } from "../../log/receipt.ts";
-import type { GrantView, ViewKey } from "../../../../core/views.ts";
+import type { GrantView, ObjectionView, ViewKey } from "../../../../core/views.ts";
 import { GRANT_STATUSES } from "../../../../core/records/grant.ts";
 import type { Resource } from "../../../../core/records/resource.ts";
+import { OBJECTION_STATUSES, type Objection } from "../../../../core/records/objection.ts";
 import type { Access } from "../../domain/access.ts";
 import { lineageGraph, recipientLineage } from "../../domain/lineage-graph.ts";
 import { toNdjson, toOpenLineage } from "../../domain/openlineage.ts";
@@ -222,6 +223,36 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
       tag: "governance",
       responses: { 200: S.RecordDocument },
       handler: document("blacklist", "orgId"),
+    },
+    {
+      path: "/v1/objections",
+      auth: "signed",
+      summary:
+        "The data-quality objections the caller may read (its own filings, those against the resources it supplies; all for the agency, supervisors and the exchange), filtered by resource or status, in cursor pages",
+      tag: "objections",
+      responses: { 200: S.ObjectionList },
+      query: [
+        { name: "resourceId", description: "the resource objected to", example: "R1" },
+        { name: "status", description: `one of ${OBJECTION_STATUSES.join(", ")}`, example: "open" },
+        ...PAGE_QUERY,
+      ],
+      handler: async (req, res) => {
+        const resourceId = filterValue(req, "resourceId");
+        const status = enumFilter(req, "status", OBJECTION_STATUSES);
+        const page = pageRequest(req);
+        const { items, nextCursor } = await pageOf(await store.idsOfKind("objection"), page, async (id) => {
+          const filed = (await store.historyOf("objection", id))[0];
+          if (!filed) return undefined;
+          const record = filed.signed.record.body as Objection;
+          if (resourceId !== undefined && record.resourceId !== resourceId) return undefined;
+          if (!(await access.canSeeObjection(req.caller!, filed.signed.record.actor, record.resourceId)))
+            return undefined;
+          const view = (await backend.view({ kind: "objection", id })) as ObjectionView | undefined;
+          if (!view || (status !== undefined && view.status !== status)) return undefined;
+          return { id, record, view };
+        });
+        res.json({ objections: items, nextCursor });
+      },
     },
     {
       path: "/v1/objections/:objectionId",
