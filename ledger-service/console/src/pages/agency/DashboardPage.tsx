@@ -7,6 +7,7 @@ import type { GrantView } from "../../../../../core/views.ts";
 import { usePublicQuery, useSignedQuery, useSignedRequest } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
 import "./agency.css";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 interface Checkpoint {
   readonly checkpoint: { size: number } | null;
@@ -97,14 +98,7 @@ export default function DashboardPage() {
           <Button loading={anchorNow.isPending} onClick={() => anchorNow.mutate()}>
             {t("anchor.now")}
           </Button>
-          {anchorNow.error && (
-            <Alert
-              type="error"
-              showIcon
-              title={t("anchor.refused", { message: anchorNow.error.message })}
-              description={anchorNow.error.detail}
-            />
-          )}
+          <Refusal title="agency:anchor.refused" error={anchorNow.error} />
           {anchorNow.data && (
             <Alert type="success" showIcon title={t("anchor.done", { size: anchorNow.data.anchor.treeSize })} />
           )}

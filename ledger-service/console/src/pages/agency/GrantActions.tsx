@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import type { GrantStatus } from "../../../../../core/records/grant.ts";
 import { useSubmit } from "../../api/hooks.ts";
 import { confirmWithReason } from "./confirm-reason.tsx";
-import { Refusal } from "./Refusal.tsx";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 type Action = "suspend" | "resume" | "revoke";
 const ROUTE: Record<Action, string> = { suspend: "suspension", resume: "resumption", revoke: "revocation" };
@@ -54,7 +54,7 @@ export function GrantActions({ grantId, status }: { grantId: string; status: Gra
           </Button>
         ))}
       </Space>
-      <Refusal error={failed} />
+      <Refusal className="agency-refusal" error={failed} />
       {done && !failed && <Alert type="success" showIcon title={t(`action.${done}Done`, { grantId })} />}
     </Space>
   );

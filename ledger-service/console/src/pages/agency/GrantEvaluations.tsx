@@ -3,8 +3,8 @@ import { useTranslation } from "react-i18next";
 import { EVALUATION_GRADES, Evaluation } from "../../../../../core/records/governance.ts";
 import type { EvaluationView } from "../../../../../core/views.ts";
 import { useSubmit } from "../../api/hooks.ts";
-import { Refusal } from "./Refusal.tsx";
-import { fieldErrors, schemaIssues } from "./schema-check.ts";
+import { Refusal } from "../../forms/Refusal.tsx";
+import { fieldErrors, schemaIssues } from "../../forms/body-check.ts";
 
 interface Values {
   year?: number;
@@ -69,7 +69,7 @@ export function GrantEvaluations({
           </Space>
         </Form.Item>
       </Form>
-      <Refusal error={record.error} />
+      <Refusal className="agency-refusal" error={record.error} />
     </>
   );
 }

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { EXIT_KINDS, type GrantStatus } from "../../../../../core/records/grant.ts";
 import { useSubmit } from "../../api/hooks.ts";
 import { confirmWithReason } from "./confirm-reason.tsx";
-import { Refusal } from "./Refusal.tsx";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 /**
  * Exit and closure of a grant: the agency starts an exit (voluntary after the operator's notice,
@@ -68,7 +68,7 @@ export function GrantExit({ grantId, status }: { grantId: string; status: GrantS
           </Button>
         )}
       </Space>
-      <Refusal error={exit.error ?? close.error} />
+      <Refusal className="agency-refusal" error={exit.error ?? close.error} />
     </>
   );
 }

@@ -4,7 +4,7 @@ import type { PartnerView } from "../../../../../core/views.ts";
 import { toCstIso } from "../../../../../core/time.ts";
 import { useSubmit } from "../../api/hooks.ts";
 import { confirmWithReason } from "./confirm-reason.tsx";
-import { Refusal } from "./Refusal.tsx";
+import { Refusal } from "../../forms/Refusal.tsx";
 import { PARTNER_STATUS_COLOUR } from "./status-colour.ts";
 
 /**
@@ -86,7 +86,7 @@ export function GrantPartners({ partners }: { partners: readonly { id: string; v
           },
         ]}
       />
-      <Refusal error={approve.error ?? revoke.error} />
+      <Refusal className="agency-refusal" error={approve.error ?? revoke.error} />
     </>
   );
 }

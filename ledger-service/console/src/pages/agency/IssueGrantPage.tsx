@@ -5,8 +5,8 @@ import { Grant } from "../../../../../core/records/grant.ts";
 import type { Resource } from "../../../../../core/records/resource.ts";
 import { maxGrantEnd, RULE_PERIODS, toCstIso } from "../../../../../core/time.ts";
 import { useSignedQuery, useSubmit, type ApiError } from "../../api/hooks.ts";
-import { Refusal } from "./Refusal.tsx";
-import { fieldErrors, schemaIssues } from "./schema-check.ts";
+import { Refusal } from "../../forms/Refusal.tsx";
+import { fieldErrors, schemaIssues } from "../../forms/body-check.ts";
 import "./agency.css";
 
 /** A date as Ant Design's picker gives it (a dayjs value), reduced to what the form reads. */
@@ -181,7 +181,7 @@ export default function IssueGrantPage() {
           </Button>
         </Form.Item>
       </Form>
-      <Refusal error={issue.error} />
+      <Refusal className="agency-refusal" error={issue.error} />
       {issue.isSuccess && (
         <Alert
           type="success"

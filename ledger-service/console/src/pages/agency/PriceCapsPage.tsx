@@ -3,8 +3,8 @@ import { useTranslation } from "react-i18next";
 import { Domain } from "../../../../../core/records/common.ts";
 import { CHARGE_UNITS, PriceCap } from "../../../../../core/records/product.ts";
 import { useSubmit } from "../../api/hooks.ts";
-import { Refusal } from "./Refusal.tsx";
-import { fieldErrors, schemaIssues } from "./schema-check.ts";
+import { Refusal } from "../../forms/Refusal.tsx";
+import { fieldErrors, schemaIssues } from "../../forms/body-check.ts";
 
 interface Values {
   domain?: string;
@@ -60,7 +60,7 @@ export default function PriceCapsPage() {
           </Button>
         </Form.Item>
       </Form>
-      <Refusal error={setCap.error} />
+      <Refusal className="agency-refusal" error={setCap.error} />
       {setCap.isSuccess && (
         <Alert
           type="success"

@@ -11,8 +11,8 @@ import {
 import { useSubmit } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
 import { useSession } from "../../session/session.tsx";
-import { Refusal } from "./Refusal.tsx";
-import { fieldErrors, schemaIssues } from "./schema-check.ts";
+import { Refusal } from "../../forms/Refusal.tsx";
+import { fieldErrors, schemaIssues } from "../../forms/body-check.ts";
 import "./agency.css";
 
 interface Values {
@@ -149,7 +149,7 @@ export function RegisterResource() {
           </Button>
         </Form.Item>
       </Form>
-      <Refusal error={register.error} />
+      <Refusal className="agency-refusal" error={register.error} />
       {register.isSuccess && (
         <Alert type="success" showIcon title={t("resources.done", { resourceId: register.variables.id })} />
       )}

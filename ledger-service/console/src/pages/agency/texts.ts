@@ -48,7 +48,6 @@ registerTexts("agency", {
     "caps.max": "价格上限（元）",
     "caps.submit": "签名并设定",
     "caps.done": "{{domain}} · {{unit}} 的价格上限已设定为 {{yuan}} 元",
-    refused: "操作被拒绝：{{message}}",
     "grants.title": "授权管理",
     "grants.intro":
       "全部授权及其状态。点击授权编号查看授予的字段、合作方准入、年度评估和退出；可在此暂停、恢复或撤销授权（须填写原因并确认）。",
@@ -213,7 +212,6 @@ registerTexts("agency", {
     "caps.max": "Price cap (yuan)",
     "caps.submit": "Sign and set",
     "caps.done": "The price cap of {{domain}} · {{unit}} is set to {{yuan}} yuan",
-    refused: "Refused: {{message}}",
     "grants.title": "Grants",
     "grants.intro":
       "Every grant and its status. Open a grant for its granted fields, partner admissions, annual evaluations and exit; suspend, resume or revoke it here (with a reason, confirmed).",

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { ProductStatus } from "../../../../../core/records/product.ts";
 import { useSignedQuery, useSubmit } from "../../api/hooks.ts";
 import { useSession } from "../../session/session.tsx";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 interface Props {
   readonly productId: string;
@@ -52,14 +53,7 @@ export function ListingActions({ productId, reportHash, verdict }: Props) {
           </Button>
         )}
       </Space>
-      {failed && (
-        <Alert
-          type="error"
-          showIcon
-          title={t("listing.refused", { message: failed.message })}
-          description={failed.detail}
-        />
-      )}
+      <Refusal error={failed} />
       {done && !failed && <Alert type="success" showIcon title={t(done, { productId })} />}
       <Modal
         open={asking}

@@ -14,6 +14,7 @@ import "./report.css";
 import { HashText } from "../../app/HashText.tsx";
 import { ListingActions } from "./ListingActions.tsx";
 import { RESULT_COLOUR } from "./result-colour.ts";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 /** GET /v1/products/:productId/verification-report: the report issued last, signed and recorded on chain. */
 type SignedListingReport = IssuedReport<ListingReport>;
@@ -111,14 +112,7 @@ function IssueReport({ productId, issued }: { productId: string; issued: boolean
       <Button loading={issue.isPending} onClick={() => issue.mutate()}>
         {t(issued ? "issue.again" : "issue.issue")}
       </Button>
-      {issue.error && (
-        <Alert
-          type="error"
-          showIcon
-          title={t("listing.refused", { message: issue.error.message })}
-          description={issue.error.detail}
-        />
-      )}
+      <Refusal error={issue.error} />
     </div>
   );
 }

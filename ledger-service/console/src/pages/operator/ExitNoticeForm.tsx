@@ -2,9 +2,9 @@ import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { ExitNotice } from "../../../../../core/records/grant.ts";
 import { useSubmit } from "../../api/hooks.ts";
-import { checkBody } from "./form-check.ts";
+import { checkBody } from "../../forms/body-check.ts";
 import { cstDate } from "./grant-data.ts";
-import { Refusal } from "./Refusal.tsx";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 /**
  * The operator's exit notice (退出方案): the SM3 hash of its exit plan, filed at least three
@@ -30,7 +30,7 @@ export function ExitNoticeForm({ grantId, filedAt }: { grantId: string; filedAt:
       ) : (
         <>
           <Typography.Paragraph>{t("exit.intro")}</Typography.Paragraph>
-          {file.error && <Refusal error={file.error} field={t("exit.planHash")} />}
+          {file.error && <Refusal className="operator-refusal" error={file.error} field={t("exit.planHash")} />}
           {file.isSuccess && <Alert type="success" showIcon title={t("exit.done")} style={{ marginBottom: 16 }} />}
           <Form form={form} name="exit-notice" layout="vertical" onFinish={onFile} style={{ maxWidth: 640 }}>
             <Form.Item name="planHash" label={t("exit.planHash")}>

@@ -3,11 +3,11 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ENVIRONMENTS, HOP_OPERATIONS, LineageHop, type HopInput } from "../../../../../core/records/lineage.ts";
 import { useSubmit, type ApiError } from "../../api/hooks.ts";
-import { checkBody, refusedField, type FieldPath } from "./form-check.ts";
+import { checkBody, refusedField, type FieldPath } from "../../forms/body-check.ts";
 import { useGrantAudit, type GrantAudit } from "./grant-data.ts";
 import { useChosenGrant } from "./GrantPicker.tsx";
 import { InputFields } from "./InputFields.tsx";
-import { Refusal } from "./Refusal.tsx";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 /** Deliveries are `deliver` hops recorded by `pdl deliver`, which watermarks the records first. */
 const FORM_OPERATIONS = HOP_OPERATIONS.filter((o) => o !== "deliver");
@@ -119,7 +119,7 @@ export default function HopsPage() {
       <Card title={t("hops.record")} style={{ marginTop: 24 }}>
         <Alert type="info" showIcon title={t("hops.deliverNote")} style={{ marginBottom: 16 }} />
         {checkFailed && <Alert type="warning" showIcon title={t("checkFailed")} style={{ marginBottom: 16 }} />}
-        {record.error && <Refusal error={record.error} field={fieldOf(record.error)} />}
+        {record.error && <Refusal className="operator-refusal" error={record.error} field={fieldOf(record.error)} />}
         {record.isSuccess && (
           <Alert
             type="success"

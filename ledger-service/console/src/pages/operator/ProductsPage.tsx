@@ -6,11 +6,11 @@ import { Domain } from "../../../../../core/records/common.ts";
 import { Product, ProductRepricing, ServiceForm } from "../../../../../core/records/product.ts";
 import type { ProductView } from "../../../../../core/views.ts";
 import { useSignedQuery, useSubmit, type ApiError } from "../../api/hooks.ts";
-import { checkBody, refusedField, type FieldPath } from "./form-check.ts";
+import { checkBody, refusedField, type FieldPath } from "../../forms/body-check.ts";
 import { useGrantAudit } from "./grant-data.ts";
 import { useChosenGrant } from "./GrantPicker.tsx";
 import { PricingFields } from "./PricingFields.tsx";
-import { Refusal } from "./Refusal.tsx";
+import { Refusal } from "../../forms/Refusal.tsx";
 import { yuan } from "../public/money.ts";
 
 /** The field each refusal of product.register / product.reprice concerns. */
@@ -149,7 +149,9 @@ export default function ProductsPage() {
 
       <Card title={t("products.register")} style={{ marginTop: 24 }}>
         {checkFailed && <Alert type="warning" showIcon title={t("checkFailed")} style={{ marginBottom: 16 }} />}
-        {register.error && <Refusal error={register.error} field={fieldOf(register.error)} />}
+        {register.error && (
+          <Refusal className="operator-refusal" error={register.error} field={fieldOf(register.error)} />
+        )}
         {register.isSuccess && (
           <Alert
             type="success"
@@ -207,7 +209,7 @@ export default function ProductsPage() {
         onCancel={() => setRepricing(undefined)}
         onOk={() => priceForm.submit()}
       >
-        {reprice.error && <Refusal error={reprice.error} field={fieldOf(reprice.error)} />}
+        {reprice.error && <Refusal className="operator-refusal" error={reprice.error} field={fieldOf(reprice.error)} />}
         <Form form={priceForm} name="reprice" layout="vertical" onFinish={onReprice}>
           <PricingFields />
         </Form>

@@ -8,9 +8,9 @@ import { useSignedQuery, useSubmit, type ApiError } from "../../api/hooks.ts";
 import { currentLanguage } from "../../i18n/i18n.ts";
 import { useSession } from "../../session/session.tsx";
 import { yuan } from "../public/money.ts";
-import { checkBody, refusedField, type FieldPath } from "./form-check.ts";
+import { checkBody, refusedField, type FieldPath } from "../../forms/body-check.ts";
 import { cstDate, useOwnGrants, type GrantAudit } from "./grant-data.ts";
-import { Refusal } from "./Refusal.tsx";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 /** The field each refusal of serviceList.publish concerns. */
 const REFUSED_FIELD: Record<string, FieldPath> = {
@@ -122,7 +122,7 @@ export default function ServiceListPage() {
       </Descriptions>
 
       <Card title={t("list.publish")}>
-        {publish.error && <Refusal error={publish.error} field={fieldOf(publish.error)} />}
+        {publish.error && <Refusal className="operator-refusal" error={publish.error} field={fieldOf(publish.error)} />}
         {publish.isSuccess && (
           <Alert type="success" showIcon title={t("list.published")} style={{ marginBottom: 16 }} />
         )}

@@ -2,8 +2,6 @@ import { registerTexts } from "../../i18n/i18n.ts";
 
 registerTexts("operator", {
   zh: {
-    refused: "操作被拒绝：{{message}}",
-    refusedField: "涉及字段：{{field}}",
     checkFailed: "表单未通过登记簿格式校验，请按字段提示修改后再签名提交。",
     grant: "授权",
     "grantStatus.active": "有效",
@@ -140,8 +138,6 @@ registerTexts("operator", {
     "environment.federated": "联邦学习",
   },
   en: {
-    refused: "Refused: {{message}}",
-    refusedField: "Field concerned: {{field}}",
     checkFailed: "The form does not meet the ledger's format rules; correct the fields shown, then sign and submit.",
     grant: "Grant",
     "grantStatus.active": "Active",

@@ -12,6 +12,7 @@ import { STATE_COLOUR } from "./colours.ts";
 import { schemaRule } from "./schema-rule.ts";
 import { beijingTime } from "./time.ts";
 import "./texts.ts";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 interface AlertDocument {
   id: string;
@@ -41,15 +42,7 @@ function SuspendFromAlert({ alert }: { alert: AlertView }) {
       <Button danger loading={suspend.isPending} onClick={() => setAsking(true)}>
         {t("alerts.suspend")}
       </Button>
-      {suspend.error && (
-        <Alert
-          type="error"
-          showIcon
-          className="suspend-refusal"
-          title={t("handling.refused", { message: suspend.error.message })}
-          description={suspend.error.detail}
-        />
-      )}
+      <Refusal className="suspend-refusal" error={suspend.error} />
       <Modal
         open={asking}
         title={t("alerts.suspendTitle", { grantId: alert.grantId })}

@@ -4,6 +4,7 @@ import { sm3Hex } from "../../../../../core/crypto/sm3.ts";
 import { COMPLAINT_OUTCOMES, ComplaintHandling, ComplaintOutcome } from "../../../../../core/records/complaint.ts";
 import { useSubmit } from "../../api/hooks.ts";
 import { schemaRule } from "./schema-rule.ts";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 interface HandlingFields {
   stage: "handling" | "concluded";
@@ -71,16 +72,7 @@ export function HandlingForm({ complaintId }: { complaintId: string }) {
       >
         <Input.TextArea rows={4} />
       </Form.Item>
-      {handle.error && (
-        <Alert
-          type="error"
-          showIcon
-          className="handling-refusal"
-          title={t("handling.refused", { message: handle.error.message })}
-          description={handle.error.detail}
-          style={{ marginBottom: 16 }}
-        />
-      )}
+      <Refusal className="handling-refusal" error={handle.error} />
       {handle.isSuccess && !handle.error && (
         <Alert type="success" showIcon title={t("handling.recorded")} style={{ marginBottom: 16 }} />
       )}

@@ -12,6 +12,7 @@ import { STATE_COLOUR } from "./colours.ts";
 import { schemaRule } from "./schema-rule.ts";
 import { beijingTime } from "./time.ts";
 import "./texts.ts";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 interface ObjectionDocument {
   view: ObjectionView | null;
@@ -63,15 +64,7 @@ function AnswerForm({ objectionId }: { objectionId: string }) {
       >
         <Input.TextArea rows={4} />
       </Form.Item>
-      {answer.error && (
-        <Alert
-          type="error"
-          showIcon
-          title={t("handling.refused", { message: answer.error.message })}
-          description={answer.error.detail}
-          style={{ marginBottom: 16 }}
-        />
-      )}
+      <Refusal error={answer.error} />
       <Button type="primary" htmlType="submit" loading={answer.isPending}>
         {t("objection.answer")}
       </Button>

@@ -9,6 +9,7 @@ import { usePublicPost, usePublicQuery } from "../../api/hooks.ts";
 import { ComplaintState } from "../oversight/ComplaintState.tsx";
 import { schemaRule } from "../oversight/schema-rule.ts";
 import "../oversight/texts.ts";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 interface LodgeForm {
   kind: "product" | "operator";
@@ -143,16 +144,7 @@ export default function ComplaintPage() {
               >
                 <Input maxLength={200} />
               </Form.Item>
-              {lodge.error && (
-                <Alert
-                  type="error"
-                  showIcon
-                  className="lodge-refusal"
-                  title={t("lodge.refused", { message: lodge.error.message })}
-                  description={lodge.error.detail}
-                  style={{ marginBottom: 16 }}
-                />
-              )}
+              <Refusal className="lodge-refusal" title="oversight:lodge.refused" error={lodge.error} />
               <Button type="primary" htmlType="submit" loading={lodge.isPending}>
                 {t("lodge.submit")}
               </Button>

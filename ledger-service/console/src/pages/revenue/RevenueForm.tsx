@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 import type { z } from "zod";
 import type { OperationBody, OperationName } from "../../../../../core/operations.ts";
 import { useSubmit, type ApiError } from "../../api/hooks.ts";
-import { checkBody } from "../operator/form-check.ts";
+import { checkBody } from "../../forms/body-check.ts";
+import { Refusal } from "../../forms/Refusal.tsx";
 
 /** The rulebook's refusals of the revenue operations concern the year the form names. */
 const REFUSED_FIELD: Readonly<Record<string, string>> = {
@@ -57,21 +58,7 @@ export function RevenueForm<O extends OperationName>(p: Props<O>) {
   return (
     <Card title={p.title} className={p.className} style={{ marginTop: 16 }}>
       {checkFailed && <Alert type="warning" showIcon title={t("checkFailed")} style={{ marginBottom: 16 }} />}
-      {submit.error && (
-        <Alert
-          className="revenue-refusal"
-          type="error"
-          showIcon
-          title={t("refused", { message: submit.error.message })}
-          description={
-            <>
-              {submit.error.detail && <div>{submit.error.detail}</div>}
-              {refusedField && <div>{t("refusedField", { field: p.labels[refusedField] })}</div>}
-            </>
-          }
-          style={{ marginBottom: 16 }}
-        />
-      )}
+      <Refusal className="revenue-refusal" error={submit.error} field={refusedField && p.labels[refusedField]} />
       {submit.isSuccess && <Alert type="success" showIcon title={t("done")} style={{ marginBottom: 16 }} />}
       <Form form={form} layout="vertical" name={p.className} onFinish={onFinish} style={{ maxWidth: 640 }}>
         {p.children}

@@ -42,8 +42,6 @@ registerTexts("revenue", {
     "report.actual": "实际收入（元）",
     submit: "签名并提交",
     checkFailed: "表单未通过登记簿格式校验，请按字段提示修改后再签名提交。",
-    refused: "被拒绝：{{message}}",
-    refusedField: "涉及字段：{{field}}",
     done: "已上链",
   },
   en: {
@@ -89,8 +87,6 @@ registerTexts("revenue", {
     "report.actual": "Actual revenue (yuan)",
     submit: "Sign and submit",
     checkFailed: "The form does not pass the ledger's format check: correct the fields shown, then sign and submit.",
-    refused: "Refused: {{message}}",
-    refusedField: "Field concerned: {{field}}",
     done: "Recorded on the ledger",
   },
 });

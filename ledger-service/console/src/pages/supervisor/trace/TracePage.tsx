@@ -7,6 +7,7 @@ import { useSignedRequest } from "../../../api/hooks.ts";
 import { CaseReport } from "./CaseReport.tsx";
 import { fitToBudget, type TraceReport, type TraceRequest } from "./trace-model.ts";
 import "./trace.css";
+import { Refusal } from "../../../forms/Refusal.tsx";
 
 interface TraceForm {
   readonly format: TraceRequest["format"];
@@ -92,13 +93,7 @@ export default function TracePage() {
           </Form.Item>
         </Form>
         {trace.error && askedIn === i18n.language && (
-          <Alert
-            type="error"
-            showIcon
-            className="trace-refusal"
-            title={t("refused", { message: trace.error.message })}
-            description={trace.error.detail}
-          />
+          <Refusal className="trace-refusal" title="trace:refused" error={trace.error} />
         )}
         {cut && trace.data && <Alert type="info" showIcon title={t("cut", cut)} />}
       </div>
