@@ -6,7 +6,8 @@ import { deliverAndRegister } from "../../ledger-service/src/client/operator/del
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { traceFile } from "../../ledger-service/src/client/supervisor/leak-trace.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import { TRACE_PATHS, type TraceReport } from "../../ledger-service/src/trace/api.ts";
+import type { TraceReport } from "../../core/trace-report.ts";
+import { TRACE_PATHS } from "../../ledger-service/src/trace/api.ts";
 import { readAllRecords, rowToObject } from "../../ledger-service/src/trace/datasets.ts";
 import { closeTraceRuntime } from "../../ledger-service/src/trace/service/runtime.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";

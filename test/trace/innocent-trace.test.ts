@@ -7,7 +7,7 @@ import { deliverAndRegister, type DeliverSummary } from "../../ledger-service/sr
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { traceFile } from "../../ledger-service/src/client/supervisor/leak-trace.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import type { TraceReport } from "../../ledger-service/src/trace/api.ts";
+import type { TraceReport } from "../../core/trace-report.ts";
 import { readAllRecords, writeRecords, type Row } from "../../ledger-service/src/trace/datasets.ts";
 import { closeTraceRuntime } from "../../ledger-service/src/trace/service/runtime.ts";
 import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts";

@@ -12,12 +12,8 @@ import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
 import { verifyInclusion } from "../../ledger-service/src/log/rfc9162.ts";
 import type { LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { startService, type RunningService } from "../../ledger-service/src/service.ts";
-import {
-  TRACE_PATHS,
-  type DeliveryKeysResponse,
-  type IntakeStatus,
-  type TraceReport,
-} from "../../ledger-service/src/trace/api.ts";
+import type { TraceReport } from "../../core/trace-report.ts";
+import { TRACE_PATHS, type DeliveryKeysResponse, type IntakeStatus } from "../../ledger-service/src/trace/api.ts";
 import {
   readAllRecords,
   rowFromObject,

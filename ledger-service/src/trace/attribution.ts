@@ -4,7 +4,8 @@ import type { FingerprintStore, StoreHit } from "./fingerprint-store.ts";
 import { readAllRecords, type Format, type Row } from "./datasets.ts";
 import { ProofTree, verifyInclusion } from "./tree.ts";
 import { DEFAULT_ALPHA, type WatermarkSpec } from "./watermark-spec.ts";
-import { binomialTailHalf, decisionThreshold, WatermarkDetector, type DetectionResult } from "./watermark-detect.ts";
+import { binomialTailHalf, decisionThreshold, WatermarkDetector } from "./watermark-detect.ts";
+import type { DetectionResult, MarkedExactTest, ProvenRecord } from "../../../core/trace-report.ts";
 
 /**
  * Leak tracing: given a leaked file, find the deliveries it came from
@@ -46,17 +47,6 @@ export interface TraceOptions {
   readonly maxProofsPerDelivery?: number;
 }
 
-export interface ProvenRecord {
-  /** Position of the record in the leaked file. */
-  readonly leakedIndex: number;
-  /** Index of the record in the delivery (leaf index). */
-  readonly index: number;
-  readonly leafHash: string;
-  readonly proof: string[];
-  /** The recomputed leaf equals the delivery's leaf at `index` and the proof verifies against the root. */
-  readonly verified: boolean;
-}
-
 export interface ExactMatch {
   readonly deliveryId: string;
   /** Leaked records found in this delivery. */
@@ -74,22 +64,6 @@ export interface ExactMatch {
 
 export interface WatermarkMatch extends DetectionResult {
   readonly deliveryId: string;
-}
-
-/**
- * The marked-exact-match test of one candidate: of the `records` distinct leaked records that
- * carry a readable bit under its key, `marked` are found as delivered in it and were changed by
- * its watermark. Data that is not this delivery's copy matches such a record with probability
- * ≤ ½ each, independently, so pValue = P(Bin(records, ½) ≥ marked) bounds a false attribution.
- */
-export interface MarkedExactTest {
-  readonly deliveryId: string;
-  readonly records: number;
-  readonly marked: number;
-  readonly pValue: number;
-  readonly level: number;
-  readonly threshold: number;
-  readonly detected: boolean;
 }
 
 export interface TraceResult {

@@ -8,4 +8,5 @@ export * from "./fingerprint-store.ts";
 export * from "./tree.ts";
 export * from "./delivery/deliver-dataset.ts";
 export * from "./attribution.ts";
+export type { DetectionResult, MarkedExactTest, ProvenRecord } from "../../../core/trace-report.ts";
 export { HmacSm3, sm3Fast, sm3Into, selfTest as sm3FastSelfTest } from "../../../core/crypto/sm3-fast.ts";

@@ -1,3 +1,4 @@
+import type { DetectionResult } from "../../../core/trace-report.ts";
 import type { Row } from "./datasets.ts";
 import {
   RecordPrf,
@@ -118,27 +119,6 @@ export interface DetectOptions {
   readonly alpha?: number;
   /** Number of candidate deliveries tested against the same data (Bonferroni); default 1. */
   readonly comparisons?: number;
-}
-
-export interface DetectionResult {
-  /** Distinct records (by key) read. */
-  readonly records: number;
-  /** Cells that carry a bit under this key and could be read. */
-  readonly total: number;
-  /** Cells whose bit matches this key. */
-  readonly matched: number;
-  /** matched / total (0 when total = 0). */
-  readonly score: number;
-  /** P(Bin(total, 1/2) ≥ matched): probability that unmarked data scores this well. */
-  readonly pValue: number;
-  /** Per-comparison level alpha / comparisons. */
-  readonly level: number;
-  /** Matches needed for a decision at `level`. */
-  readonly threshold: number;
-  /** Whether the data carries this watermark (matched ≥ threshold). */
-  readonly detected: boolean;
-  /** Whether pValue and threshold are exact (total ≤ 4096) or from the Chernoff bound. */
-  readonly exact: boolean;
 }
 
 /** Counts matching bits of one delivery's watermark over a set of rows (any order, any shape). */

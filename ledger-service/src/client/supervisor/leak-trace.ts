@@ -1,5 +1,6 @@
 import type { LedgerClient } from "../sdk/ledger-client.ts";
-import { TRACE_PATHS, type TraceReport, type TraceRequest } from "../../trace/api.ts";
+import type { TraceReport, TraceRequest } from "../../../../core/trace-report.ts";
+import { TRACE_PATHS } from "../../trace/api.ts";
 import { jsonLine, readAllRecords, type Format } from "../../trace/datasets.ts";
 
 /**

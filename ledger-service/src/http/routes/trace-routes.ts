@@ -16,6 +16,7 @@ import { deriveDeliveryKeys, watermarkCommitment } from "../../trace/trace-keys.
 import { canonicalRecord, type Row } from "../../trace/datasets.ts";
 import type { DeliveryOnChain } from "../../trace/service/intake.ts";
 import { buildTraceReport } from "../../trace/service/trace-report.ts";
+import type { TraceReport } from "../../../../core/trace-report.ts";
 import { closeTraceRuntime, traceRuntime } from "../../trace/service/runtime.ts";
 import { traceRows, type TraceCandidate } from "../../trace/attribution.ts";
 import type { WatermarkSpec } from "../../trace/watermark-spec.ts";
@@ -286,7 +287,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
         const sampleHash = sm3Hex([...distinct].sort().join("\n"));
         const alerts = await leakAlerts(store, report.attributedTo, sampleHash);
         await ctx.alerts.raise(alerts);
-        res.json({ ...report, alerts: alerts.map((a) => a.id) });
+        res.json({ ...report, alerts: alerts.map((a) => a.id) } satisfies TraceReport);
       },
     },
   ];

@@ -14,7 +14,7 @@ import type {
   RecordRef,
   TraceReport,
   UnattributedMatch,
-} from "../api.ts";
+} from "../../../../core/trace-report.ts";
 import type { TraceResult } from "../attribution.ts";
 
 /**

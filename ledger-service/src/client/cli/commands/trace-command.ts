@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import type { LineageHop } from "../../../../../core/records/lineage.ts";
 import { verifyInclusion } from "../../../log/rfc9162.ts";
-import type { TraceReport } from "../../../trace/api.ts";
+import type { TraceReport } from "../../../../../core/trace-report.ts";
 import type { Format } from "../../../trace/datasets.ts";
 import { traceFile, type TraceFileResult } from "../../supervisor/leak-trace.ts";
 import { CliError, client, globals, print } from "../context.ts";

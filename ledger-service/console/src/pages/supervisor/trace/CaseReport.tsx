@@ -6,15 +6,15 @@ import { toCstIso } from "../../../../../../core/time.ts";
 import { checkReceipt } from "../../../../../src/client/sdk/receipt-check.ts";
 import { usePublicQuery } from "../../../api/hooks.ts";
 import { HashText } from "../../../app/HashText.tsx";
-import {
-  pValue,
-  type AttributionEvidence,
-  type DeliveryFinding,
-  type MarkedExactTest,
-  type RecordRef,
-  type TraceReport,
-  type WatermarkTest,
-} from "./trace-model.ts";
+import type {
+  AttributionEvidence,
+  DeliveryFinding,
+  MarkedExactTest,
+  RecordRef,
+  TraceReport,
+  WatermarkTest,
+} from "../../../../../../core/trace-report.ts";
+import { pValue } from "./trace-model.ts";
 // The receipt verdict's words are the receipt page's, a grant status's the audit's.
 import "../../tools/texts.ts";
 import "../audit/texts.ts";

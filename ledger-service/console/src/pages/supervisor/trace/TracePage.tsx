@@ -5,7 +5,8 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSignedRequest } from "../../../api/hooks.ts";
 import { CaseReport } from "./CaseReport.tsx";
-import { fitToBudget, type TraceReport, type TraceRequest } from "./trace-model.ts";
+import type { TraceReport, TraceRequest } from "../../../../../../core/trace-report.ts";
+import { fitToBudget } from "./trace-model.ts";
 import "./trace.css";
 import { Refusal } from "../../../forms/Refusal.tsx";
 
