@@ -4,7 +4,7 @@ import type { LineageHop } from "../../core/records/lineage.ts";
 import type { AssetClass } from "../../core/records/destruction.ts";
 import type { OverdueItem } from "../../core/overdue.ts";
 import { addCalendarYears, destructionDeadline, earliestVoluntaryExit } from "../../core/time.ts";
-import type { GrantAudit } from "../../ledger-service/src/domain/verification-report.ts";
+import type { GrantAudit } from "../../core/grant-audit.ts";
 import { verifyReceiptOffline } from "../../ledger-service/src/log/receipt.ts";
 import { LedgerApiError, LedgerClient } from "../../ledger-service/src/client/sdk/ledger-client.ts";
 import { playDuties, type DutiesSummary } from "./duties.ts";

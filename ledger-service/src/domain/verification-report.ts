@@ -15,8 +15,11 @@ import type {
   SignedReport,
   SourceFreshness,
 } from "../../../core/listing-report.ts";
+import type { AuditedDelivery, AuditedHop, AuditedRecord, GrantAudit } from "../../../core/grant-audit.ts";
 import type {
   BlacklistView,
+  CertificateView,
+  EvaluationView,
   GrantView,
   PartnerView,
   PriceCapView,
@@ -349,58 +352,22 @@ export async function listingReport(d: ReportDeps, productId: string, at: number
   };
 }
 
-export interface GrantAudit {
-  readonly type: "grant-audit";
-  readonly grantId: string;
-  readonly at: number;
-  readonly grant: Grant;
-  readonly view: GrantView | null;
-  readonly changes: readonly Evidence[];
-  readonly partners: readonly { id: string; view: unknown; evidence: Evidence }[];
-  readonly products: readonly { id: string; view: unknown; evidence: Evidence }[];
-  readonly hops: readonly {
-    id: string;
-    productId: string;
-    actor: string;
-    operation: string;
-    recordCount: number;
-    evidence: Evidence;
-  }[];
-  readonly deliveries: readonly {
-    id: string;
-    productId: string;
-    recipient: string;
-    recordCount: number;
-    crossBorder: boolean;
-    evidence: Evidence;
-  }[];
-  readonly certificates: readonly { id: string; view: unknown; evidence: Evidence }[];
-  readonly evaluations: readonly { year: string; view: unknown }[];
-  readonly exit: {
-    readonly status: string;
-    readonly kind: string;
-    readonly endedAt: number;
-    readonly destructionDeadline: number | null;
-    readonly overdue: readonly { holder: string; assetClass: string }[];
-  };
-}
-
 /** Everything derived from a grant, with the evidence of each record. */
 export async function grantAudit(d: ReportDeps, grantId: string, at: number): Promise<GrantAudit | undefined> {
   const { store, backend } = d;
   const history = await store.historyOf("grant", grantId);
   if (history.length === 0) return undefined;
   const view = ((await backend.view({ kind: "grant", id: grantId })) as GrantView | undefined) ?? null;
-  const withViews = async (kind: "partner" | "product" | "certificate", ids: string[]) =>
+  const withViews = async <V extends PartnerView | ProductView | CertificateView>(kind: V["kind"], ids: string[]) =>
     Promise.all(
-      ids.map(async (id) => ({
+      ids.map(async (id): Promise<AuditedRecord<V>> => ({
         id,
-        view: (await backend.view({ kind, id })) ?? null,
+        view: ((await backend.view({ kind, id })) as V | undefined) ?? null,
         evidence: evidenceOf((await first(store, kind, id))!),
       })),
     );
-  const hops = [];
-  const deliveries = [];
+  const hops: AuditedHop[] = [];
+  const deliveries: AuditedDelivery[] = [];
   for (const id of await store.linked("grant.hops", grantId)) {
     const entry = (await first(store, "hop", id))!;
     const hop = entry.signed.record.body as LineageHop;
@@ -425,7 +392,8 @@ export async function grantAudit(d: ReportDeps, grantId: string, at: number): Pr
   const evaluations = await Promise.all(
     (await store.linked("grant.evaluations", grantId)).map(async (year) => ({
       year,
-      view: (await backend.view({ kind: "evaluation", id: `${grantId}/${year}` })) ?? null,
+      view:
+        ((await backend.view({ kind: "evaluation", id: `${grantId}/${year}` })) as EvaluationView | undefined) ?? null,
     })),
   );
   const overdue = (await backend.overdue(at)).find((o) => o.grantId === grantId);
@@ -437,11 +405,11 @@ export async function grantAudit(d: ReportDeps, grantId: string, at: number): Pr
     grant: history[0]!.signed.record.body as Grant,
     view,
     changes: history.map(evidenceOf),
-    partners: await withViews("partner", await store.linked("grant.partners", grantId)),
-    products: await withViews("product", await store.linked("grant.products", grantId)),
+    partners: await withViews<PartnerView>("partner", await store.linked("grant.partners", grantId)),
+    products: await withViews<ProductView>("product", await store.linked("grant.products", grantId)),
     hops,
     deliveries,
-    certificates: await withViews("certificate", await store.linked("grant.certificates", grantId)),
+    certificates: await withViews<CertificateView>("certificate", await store.linked("grant.certificates", grantId)),
     evaluations,
     exit: {
       status: view?.status ?? "unknown",

@@ -1,9 +1,8 @@
 import { Alert, Descriptions, Spin, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
-import type { Grant } from "../../../../../core/records/grant.ts";
+import type { GrantAudit } from "../../../../../core/grant-audit.ts";
 import { toCstIso } from "../../../../../core/time.ts";
-import type { EvaluationView, GrantView, PartnerView } from "../../../../../core/views.ts";
 import { useSignedQuery } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
 import { GrantActions } from "./GrantActions.tsx";
@@ -11,14 +10,6 @@ import { GrantEvaluations } from "./GrantEvaluations.tsx";
 import { GrantExit } from "./GrantExit.tsx";
 import { GrantPartners } from "./GrantPartners.tsx";
 import { GRANT_STATUS_COLOUR } from "./status-colour.ts";
-
-/** What the console reads of the grant audit (GET /v1/grants/:grantId/audit). */
-interface GrantAudit {
-  readonly grant: Grant;
-  readonly view: GrantView | null;
-  readonly partners: readonly { id: string; view: PartnerView | null }[];
-  readonly evaluations: readonly { year: string; view: EvaluationView | null }[];
-}
 
 /**
  * One grant at the agency's desk: what was granted (operator, resources and fields, scenarios,

@@ -1,5 +1,5 @@
 import type { GrantView } from "../../../../../core/views.ts";
-import type { GrantAudit } from "../supervisor/audit/audit-model.ts";
+import type { GrantAudit } from "../../../../../core/grant-audit.ts";
 import { useSignedQuery } from "../../api/hooks.ts";
 
 /**
@@ -12,8 +12,7 @@ export interface OwnGrant {
   readonly view: GrantView;
 }
 
-/** The grant audit as the supervisor's audit page reads it (one shape of the service's answer). */
-export type { GrantAudit } from "../supervisor/audit/audit-model.ts";
+export type { GrantAudit } from "../../../../../core/grant-audit.ts";
 
 export function useOwnGrants() {
   return useSignedQuery<{ grants: OwnGrant[]; nextCursor: string | null }>("/v1/grants");

@@ -24,7 +24,8 @@ import { useSignedQuery } from "../../../api/hooks.ts";
 import { HashText } from "../../../app/HashText.tsx";
 import type { RecordRef } from "../graph/lineage-model.ts";
 import { SignedRecord } from "../graph/NodeRecord.tsx";
-import { overdueOfGrant, type GrantAudit, type GrantChange } from "./audit-model.ts";
+import type { GrantAudit } from "../../../../../../core/grant-audit.ts";
+import { overdueOfGrant, type GrantChange } from "./audit-model.ts";
 import "./audit.css";
 
 const day = (ts: number) => toCstIso(ts).slice(0, 10);

@@ -1,49 +1,5 @@
-import type { Evidence } from "../../../../../../core/listing-report.ts";
 import type { OverdueItem } from "../../../../../../core/overdue.ts";
-import type { Grant } from "../../../../../../core/records/grant.ts";
-import type {
-  CertificateView,
-  EvaluationView,
-  GrantView,
-  PartnerView,
-  ProductView,
-} from "../../../../../../core/views.ts";
-
-/** GET /v1/grants/:grantId/audit, as far as the page reads it (the service's GrantAudit). */
-export interface GrantAudit {
-  readonly grantId: string;
-  readonly at: number;
-  readonly grant: Grant;
-  readonly view: GrantView | null;
-  readonly changes: readonly Evidence[];
-  readonly partners: readonly { id: string; view: PartnerView | null; evidence: Evidence }[];
-  readonly products: readonly { id: string; view: ProductView | null; evidence: Evidence }[];
-  readonly hops: readonly {
-    id: string;
-    productId: string;
-    actor: string;
-    operation: string;
-    recordCount: number;
-    evidence: Evidence;
-  }[];
-  readonly deliveries: readonly {
-    id: string;
-    productId: string;
-    recipient: string;
-    recordCount: number;
-    crossBorder: boolean;
-    evidence: Evidence;
-  }[];
-  readonly certificates: readonly { id: string; view: CertificateView | null; evidence: Evidence }[];
-  readonly evaluations: readonly { year: string; view: EvaluationView | null }[];
-  readonly exit: {
-    readonly status: string;
-    readonly kind: string;
-    readonly endedAt: number;
-    readonly destructionDeadline: number | null;
-    readonly overdue: readonly { holder: string; assetClass: string }[];
-  };
-}
+import type { GrantAudit } from "../../../../../../core/grant-audit.ts";
 
 /** One entry of GET /v1/records/grant/:id/history: a signed change of the grant. */
 export interface GrantChange {
