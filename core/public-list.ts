@@ -5,6 +5,23 @@
  */
 
 /**
+ * What anyone may know of a product (the public product list shows these for listed ones): what
+ * a recipient sees of a product delivered to it. Not its grant, sources, other hops or deliveries.
+ */
+export interface PublicProductFacts {
+  readonly id: string;
+  readonly name: string;
+  readonly domain: string;
+  readonly scenario: string;
+  readonly serviceForm: string;
+  readonly operator: string;
+  readonly status: string | null;
+  readonly charge: "free" | "charged";
+  readonly priceFen: number;
+  readonly chargeUnit: string;
+}
+
+/**
  * What the public is told of a product that was listed. `listed` only while the exchange's
  * listing stands and the grant still allows trading; otherwise why it does not: the exchange
  * delisted it, or the grant behind it is suspended, in exit, revoked, closed or past its term.

@@ -3,6 +3,7 @@ import type { Objection } from "../../../core/records/objection.ts";
 import type { Product } from "../../../core/records/product.ts";
 import type { Resource } from "../../../core/records/resource.ts";
 import type { ProductView } from "../../../core/views.ts";
+import type { PublicProductFacts } from "../../../core/public-list.ts";
 import type { IndexStore } from "../indexes/index-store.ts";
 
 /** Who is calling, once the request signature verified (http/auth.ts). */
@@ -39,23 +40,6 @@ export interface RecipientScope {
 export type ProductScope = FullScope | RecipientScope | { readonly kind: "none" };
 const FULL: FullScope = { kind: "full" };
 const NONE: ProductScope = { kind: "none" };
-
-/**
- * What anyone may know of a product (the public product list shows these for listed ones): what
- * a recipient sees of a product delivered to it. Not its grant, sources, other hops or deliveries.
- */
-export interface PublicProductFacts {
-  readonly id: string;
-  readonly name: string;
-  readonly domain: string;
-  readonly scenario: string;
-  readonly serviceForm: string;
-  readonly operator: string;
-  readonly status: string | null;
-  readonly charge: "free" | "charged";
-  readonly priceFen: number;
-  readonly chargeUnit: string;
-}
 
 export function publicProductFacts(body: Product, operator: string, view: ProductView | undefined): PublicProductFacts {
   const pricing = view ? { model: view.model, priceFen: view.priceFen, chargeUnit: view.chargeUnit } : body.pricing;

@@ -4,61 +4,8 @@ import type { Product } from "../../../core/records/product.ts";
 import type { Resource } from "../../../core/records/resource.ts";
 import type { IndexStore, IndexedEntry } from "../indexes/index-store.ts";
 import { LedgerError } from "../../../core/errors.ts";
-import type { PublicProductFacts } from "./access.ts";
-
-/**
- * The lineage graph of a product: its hops (each an activity with inputs and an output
- * artifact), back through earlier artifacts to the registered resources (at the versions used)
- * and the grant that authorised every step, with the organisations that acted. Built from
- * signed records only, each node carrying the transaction that recorded it.
- */
-export interface TxInfo {
-  readonly recordHash: string;
-  readonly txId: string;
-  readonly blockNumber: number;
-  readonly blockTime: number;
-  readonly leafIndex: number;
-}
-
-export interface HopNode extends TxInfo {
-  readonly hop: LineageHop;
-  readonly actor: string;
-}
-
-export interface LineageGraph {
-  readonly scope: "full";
-  readonly product: Product & { operator: string };
-  readonly productTx: TxInfo;
-  readonly grant: Grant;
-  readonly grantTx: TxInfo;
-  readonly resources: readonly (Resource & { versionsUsed: number[] })[];
-  readonly hops: readonly HopNode[];
-  /** Partner admissions in force for the acting partners: partner org → operator org. */
-  readonly onBehalfOf: Readonly<Record<string, string>>;
-  readonly organisations: readonly { orgId: string; name: string; role: string }[];
-  /** from → to, typed: a resource or artifact used by a hop, a hop generating an artifact. */
-  readonly edges: readonly { from: string; to: string; type: "used" | "generated" | "authorised" }[];
-  /** Inputs that do not resolve to a registered resource or an earlier hop of this grant. */
-  readonly unresolved: readonly { hopId: string; input: HopInput }[];
-}
-
-/**
- * A recipient's lineage of a product: the product's public facts and the deliveries made to the
- * recipient (each hop as recorded, with the organisations that made it), nothing upstream.
- */
-export interface RecipientLineage {
-  readonly scope: "recipient";
-  readonly product: PublicProductFacts;
-  readonly resources: readonly [];
-  readonly hops: readonly HopNode[];
-  readonly onBehalfOf: Readonly<Record<string, string>>;
-  readonly organisations: readonly { orgId: string; name: string; role: string }[];
-  readonly edges: readonly { from: string; to: string; type: "used" | "generated" | "authorised" }[];
-  readonly unresolved: readonly [];
-}
-
-/** What the lineage route exports, whichever scope the caller has. */
-export type LineageDocument = LineageGraph | RecipientLineage;
+import type { PublicProductFacts } from "../../../core/public-list.ts";
+import type { HopNode, LineageEdge, LineageGraph, RecipientLineage, TxInfo } from "../../../core/lineage-graph.ts";
 
 function txInfo(e: IndexedEntry): TxInfo {
   return {
@@ -101,7 +48,7 @@ export async function lineageGraph(store: IndexStore, productId: string): Promis
   }
 
   const versions = new Map<string, Set<number>>();
-  const edges: { from: string; to: string; type: "used" | "generated" | "authorised" }[] = [];
+  const edges: LineageEdge[] = [];
   const unresolved: { hopId: string; input: HopInput }[] = [];
   for (const { hop } of hops.values()) {
     for (const input of hop.inputs) {
@@ -162,7 +109,7 @@ export async function lineageGraph(store: IndexStore, productId: string): Promis
 }
 
 /** Edges of one hop: its inputs used, its output generated, its grant authorising it. */
-function hopEdges(hop: LineageHop): { from: string; to: string; type: "used" | "generated" | "authorised" }[] {
+function hopEdges(hop: LineageHop): LineageEdge[] {
   return [
     ...hop.inputs.map((input) => ({
       from: input.kind === "resource" ? nodeId.resource(input.resourceId, input.version) : nodeId.artifact(input.hash),

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { sm3 } from "../../../core/crypto/sm3.ts";
 import { v7 as uuidV7 } from "uuid";
 import type { Operation } from "../../../core/records/lineage.ts";
-import type { LineageDocument } from "./lineage-graph.ts";
+import type { LineageDocument } from "../../../core/lineage-graph.ts";
 import { FACETS, facetSchemaUrl, type ArtifactDatasetFacet, type HopRunFacet } from "./openlineage-facets.ts";
 
 /**

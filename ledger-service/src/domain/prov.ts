@@ -1,5 +1,5 @@
 import { toCstIso } from "../../../core/time.ts";
-import type { LineageDocument } from "./lineage-graph.ts";
+import type { LineageDocument } from "../../../core/lineage-graph.ts";
 
 /**
  * W3C PROV-JSON (Member Submission) of a lineage graph, laid out in docs/LINEAGE.md. Resources,

@@ -5,7 +5,8 @@ import type { ReceiptSource } from "./record-service.ts";
 import { LedgerError } from "../../../core/errors.ts";
 import type { Product } from "../../../core/records/product.ts";
 import type { ProductView } from "../../../core/views.ts";
-import { publicProductFacts, type PublicProductFacts } from "./access.ts";
+import { publicProductFacts } from "./access.ts";
+import type { PublicProductFacts } from "../../../core/public-list.ts";
 
 /**
  * A record as the API shows it: the chain's current view (status, price …), the signed record

@@ -9,6 +9,7 @@ import type { Resource } from "../../../../core/records/resource.ts";
 import { OBJECTION_STATUSES, type Objection } from "../../../../core/records/objection.ts";
 import type { Access } from "../../domain/access.ts";
 import { lineageGraph, recipientLineage } from "../../domain/lineage-graph.ts";
+import type { LineageDocument } from "../../../../core/lineage-graph.ts";
 import { toNdjson, toOpenLineage } from "../../domain/openlineage.ts";
 import { toProvJson } from "../../domain/prov.ts";
 import type { RecordReader } from "../../domain/record-reader.ts";
@@ -284,7 +285,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
         if (!["json", "prov", "openlineage"].includes(format))
           throw new LedgerError("MALFORMED_REQUEST", "format must be json, prov or openlineage", { field: "format" });
         const scope = await access.requireProductScope(req.caller!, productId);
-        const graph =
+        const graph: LineageDocument =
           scope.kind === "full"
             ? await lineageGraph(store, productId)
             : await recipientLineage(store, await reader.productFacts(productId), scope.deliveries);

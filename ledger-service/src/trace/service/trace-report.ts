@@ -2,7 +2,8 @@ import type { OverdueGrant, GrantView } from "../../../../core/views.ts";
 import type { DestructionCertificate } from "../../../../core/records/destruction.ts";
 import type { LineageHop } from "../../../../core/records/lineage.ts";
 import type { LedgerBackend } from "../../chain/backend.ts";
-import { lineageGraph, type HopNode } from "../../domain/lineage-graph.ts";
+import { lineageGraph } from "../../domain/lineage-graph.ts";
+import type { HopNode } from "../../../../core/lineage-graph.ts";
 import type { RecordReader } from "../../domain/record-reader.ts";
 import type { IndexStore, IndexedEntry } from "../../indexes/index-store.ts";
 import type {

@@ -18,7 +18,8 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { useSignedQuery } from "../../../api/hooks.ts";
 import { layoutLineage, NODE_HEIGHT, NODE_WIDTH } from "./layout.ts";
-import { lineageElements, type GraphNode, type LineageDocument, type NodeKind } from "./lineage-model.ts";
+import type { LineageDocument } from "../../../../../../core/lineage-graph.ts";
+import { lineageElements, type GraphNode, type NodeKind } from "./lineage-model.ts";
 import { NodeRecord } from "./NodeRecord.tsx";
 import "./graph.css";
 
@@ -106,6 +107,8 @@ function Lineage({ doc }: { doc: LineageDocument }) {
   const [laid, setLaid] = useState<{ nodes: FlowNode[]; edges: Edge[] } | undefined>();
   const [open, setOpen] = useState<GraphNode | undefined>();
   const flow = useReactFlow();
+  // A recipient's view carries the product's public facts only, not its grant.
+  const grantId = doc.scope === "full" ? doc.product.grantId : undefined;
 
   useEffect(() => {
     let live = true;
@@ -147,14 +150,11 @@ function Lineage({ doc }: { doc: LineageDocument }) {
         <span>
           {t("product")}: <strong>{doc.product.id}</strong> {doc.product.name}
         </span>
-        {doc.product.grantId && (
+        {grantId && (
           <span>
             {t("grant")}:{" "}
-            <Link
-              to={`/supervisor/grant/${encodeURIComponent(doc.product.grantId)}`}
-              aria-label={t("audit", { grant: doc.product.grantId })}
-            >
-              <strong>{doc.product.grantId}</strong>
+            <Link to={`/supervisor/grant/${encodeURIComponent(grantId)}`} aria-label={t("audit", { grant: grantId })}>
+              <strong>{grantId}</strong>
             </Link>
           </span>
         )}

@@ -1,28 +1,4 @@
-import type { LineageHop } from "../../../../../../core/records/lineage.ts";
-
-/**
- * The lineage route's JSON (GET /v1/products/:id/lineage), as far as the graph reads it. The
- * route filters by caller: a supervisor or the grant's holders get the full graph, a recipient
- * only its own deliveries (resources then empty).
- */
-export interface LineageHopNode {
-  readonly hop: LineageHop;
-  readonly actor: string;
-  readonly recordHash: string;
-  readonly txId: string;
-  readonly blockNumber: number;
-  readonly blockTime: number;
-  readonly leafIndex: number;
-}
-
-export interface LineageDocument {
-  readonly scope: "full" | "recipient";
-  readonly product: { readonly id: string; readonly name: string; readonly grantId?: string };
-  readonly resources: readonly { readonly id: string; readonly name: string; readonly versionsUsed: number[] }[];
-  readonly hops: readonly LineageHopNode[];
-  readonly organisations: readonly { readonly orgId: string; readonly name: string; readonly role: string }[];
-  readonly unresolved: readonly { readonly hopId: string }[];
-}
+import type { LineageDocument } from "../../../../../../core/lineage-graph.ts";
 
 export type NodeKind = "resource" | "hop" | "artifact" | "delivery" | "recipient";
 
