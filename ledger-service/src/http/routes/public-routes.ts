@@ -1,7 +1,7 @@
 import { EXAMPLE_ORGS } from "../../../../core/operation-examples.ts";
 import { Domain } from "../../../../core/records/common.ts";
 import { ServiceForm } from "../../../../core/records/product.ts";
-import { PUBLIC_STATUSES } from "../../../../core/public-list.ts";
+import { PUBLIC_STATUSES, type PublicProductPage, type PublicServiceListPage } from "../../../../core/public-list.ts";
 import * as S from "../api-schemas.ts";
 import type { LedgerBackend } from "../../chain/backend.ts";
 import type { IndexStore } from "../../indexes/index-store.ts";
@@ -58,7 +58,7 @@ export function publicProductList(store: IndexStore, backend: LedgerBackend): Re
         if (q && ![p.name, p.scenario, p.operatorName].some((t) => t.toLowerCase().includes(q))) return undefined;
         return p;
       });
-      res.json({ products: items, nextCursor });
+      res.json({ products: items, nextCursor } satisfies PublicProductPage);
     },
   };
 }
@@ -95,7 +95,7 @@ export function publicServiceLists(store: IndexStore, backend: LedgerBackend): R
         const list = await publicServiceList({ store, backend }, view, now, lang);
         return overdue && String(list.overdue) !== overdue ? undefined : list;
       });
-      res.json({ serviceLists: items, nextCursor });
+      res.json({ serviceLists: items, nextCursor } satisfies PublicServiceListPage);
     },
   };
 }

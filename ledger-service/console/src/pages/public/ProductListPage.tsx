@@ -1,30 +1,14 @@
 import { Alert, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { PublicListing, PublicProductPage } from "../../../../../core/public-list.ts";
 import { usePublicQuery } from "../../api/hooks.ts";
 import { yuan } from "./money.ts";
-
-/** A product as GET /v1/public/products publishes it. */
-export interface PublicProduct {
-  readonly id: string;
-  readonly name: string;
-  readonly domain?: string;
-  readonly scenario: string;
-  readonly serviceForm: string;
-  readonly operator: string;
-  readonly operatorName?: string;
-  readonly status?: string;
-  readonly charge: "free" | "charged";
-  readonly priceFen: number;
-  readonly chargeUnit: string;
-  readonly priceYuan?: string;
-  readonly lastPublished?: string;
-}
 
 /** The product and service list the seed requires to be public (运营机构定期公开数据产品和服务清单). */
 export default function ProductListPage() {
   const { t } = useTranslation("public");
-  const list = usePublicQuery<{ products: PublicProduct[] }>("/v1/public/products");
+  const list = usePublicQuery<PublicProductPage>("/v1/public/products");
   const [search, setSearch] = useState("");
   const [charge, setCharge] = useState<"all" | "free" | "charged">("all");
 
@@ -65,7 +49,7 @@ export default function ProductListPage() {
         />
       </Space>
       {list.error && <Alert type="error" showIcon title={`${t("common:requestFailed")}: ${list.error.message}`} />}
-      <Table<PublicProduct>
+      <Table<PublicListing>
         rowKey="id"
         loading={list.isLoading}
         dataSource={rows}
@@ -78,7 +62,7 @@ export default function ProductListPage() {
           {
             title: t("products.charge"),
             dataIndex: "charge",
-            render: (c: PublicProduct["charge"]) =>
+            render: (c: PublicListing["charge"]) =>
               c === "free" ? (
                 <Tag color="green">{t("products.free")}</Tag>
               ) : (
