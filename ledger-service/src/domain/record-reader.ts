@@ -7,28 +7,7 @@ import type { Product } from "../../../core/records/product.ts";
 import type { ProductView } from "../../../core/views.ts";
 import { publicProductFacts } from "./access.ts";
 import type { PublicProductFacts } from "../../../core/public-list.ts";
-
-/**
- * A record as the API shows it: the chain's current view (status, price …), the signed record
- * that created it, and every later signed record that changed it, each with its transaction.
- */
-export interface RecordDocument {
-  readonly kind: string;
-  readonly id: string;
-  readonly view: unknown;
-  readonly created: unknown;
-  readonly changes: readonly ChangeSummary[];
-}
-
-export interface ChangeSummary {
-  readonly op: string;
-  readonly actor: string;
-  readonly recordHash: string;
-  readonly txId: string;
-  readonly blockNumber: number;
-  readonly blockTime: number;
-  readonly body: unknown;
-}
+import type { ChangeSummary, HistoryEntry, RecordDocument } from "../../../core/record-document.ts";
 
 export function summarize(entry: IndexedEntry): ChangeSummary {
   return {
@@ -87,12 +66,14 @@ export class RecordReader {
   }
 
   /** Every signed record that touched (kind, id), oldest first, each with its latest receipt. */
-  async history(kind: string, id: string): Promise<unknown[]> {
+  async history(kind: string, id: string): Promise<HistoryEntry[]> {
     const entries = await this.store.historyOf(kind, id);
     if (entries.length === 0) throw notFound(kind, id);
     return Promise.all(
-      entries.map(async (e) => ({
+      entries.map(async (e): Promise<HistoryEntry> => ({
         ...summarize(e),
+        // The same body, typed by its operation (the spread keeps its place in the JSON).
+        body: e.signed.record.body,
         signature: e.signed.signature,
         record: e.signed.record,
         leafIndex: e.leafIndex,

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import cliProgress from "cli-progress";
 import type { Environment, HopInput, LineageHop } from "../../../../core/records/lineage.ts";
+import type { Product } from "../../../../core/records/product.ts";
+import type { RecordDocument } from "../../../../core/record-document.ts";
 import { LedgerApiError, type LedgerClient, type SubmitResponse } from "../sdk/ledger-client.ts";
 import { TRACE_PATHS, type DeliveryKeysResponse, type IntakeStatus } from "../../trace/api.ts";
 import { deliverDataset } from "../../trace/delivery/deliver-dataset.ts";
@@ -89,15 +91,26 @@ export class DeliveryError extends Error {
   }
 }
 
-interface RecordDocument<T> {
-  readonly created: T;
+/**
+ * The body that created a hop or a product. The chain may hold a record that the service has not
+ * indexed yet (its document then has no creating body): asking again shortly after is enough.
+ */
+async function createdBody<T>(api: LedgerClient, kind: "hop" | "product", id: string): Promise<T> {
+  const path = kind === "hop" ? `/v1/hops/${encodeURIComponent(id)}` : `/v1/products/${encodeURIComponent(id)}`;
+  const doc = await api.get<RecordDocument<unknown, T>>(path);
+  if (doc.created === null)
+    throw new DeliveryError({
+      en: `${kind} ${id} is on chain but not yet indexed by the service: try again in a moment`,
+      zh: `${kind === "hop" ? "血缘环节" : "产品"} ${id} 已上链，但服务尚未建立索引：请稍后重试`,
+    });
+  return doc.created;
 }
 
 async function resolveInputs(api: LedgerClient, req: DeliverRequest): Promise<HopInput[]> {
   const inputs: HopInput[] = [];
   for (const hopId of req.fromHops ?? []) {
-    const doc = await api.get<RecordDocument<LineageHop>>(`/v1/hops/${encodeURIComponent(hopId)}`);
-    inputs.push({ kind: "artifact", hopId, hash: doc.created.outputHash });
+    const hop = await createdBody<LineageHop>(api, "hop", hopId);
+    inputs.push({ kind: "artifact", hopId, hash: hop.outputHash });
   }
   inputs.push(...(req.inputs ?? []));
   if (inputs.length === 0)
@@ -112,9 +125,7 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
   const started = performance.now();
   validateSpec(req.watermark);
   requireSpecColumns(req.watermark, await readColumns(req.input, { format: req.format ?? "auto" }));
-  const product = await api.get<RecordDocument<{ grantId: string }>>(
-    `/v1/products/${encodeURIComponent(req.productId)}`,
-  );
+  const product = await createdBody<Pick<Product, "grantId">>(api, "product", req.productId);
   const inputs = await resolveInputs(api, req);
   const keys = await api.request<DeliveryKeysResponse>("POST", TRACE_PATHS.keys, { deliveryId: req.deliveryId });
 
@@ -151,7 +162,7 @@ export async function deliverAndRegister(api: LedgerClient, req: DeliverRequest)
 
     const body: LineageHop = {
       id: req.deliveryId,
-      grantId: product.created.grantId,
+      grantId: product.grantId,
       productId: req.productId,
       operation: "deliver",
       inputs,
@@ -201,7 +212,7 @@ async function registerHop(api: LedgerClient, body: LineageHop): Promise<SubmitR
     return await api.submitSigned(api.sign("lineage.hop", body), "/v1/deliveries");
   } catch (err) {
     if (!(err instanceof LedgerApiError && err.code === "DUPLICATE_ID")) throw err;
-    const existing = (await api.get<RecordDocument<LineageHop>>(`/v1/hops/${encodeURIComponent(body.id)}`)).created;
+    const existing = await createdBody<LineageHop>(api, "hop", body.id);
     const same =
       existing.delivery?.fingerprintRoot === body.delivery!.fingerprintRoot &&
       existing.delivery.watermarkCommitment === body.delivery!.watermarkCommitment &&

@@ -10,6 +10,8 @@ import { OBJECTION_STATUSES, type Objection } from "../../../../core/records/obj
 import type { Access } from "../../domain/access.ts";
 import { lineageGraph, recipientLineage } from "../../domain/lineage-graph.ts";
 import type { LineageDocument } from "../../../../core/lineage-graph.ts";
+import type { PublicProductFacts } from "../../../../core/public-list.ts";
+import type { RecordDocument, RecordHistory } from "../../../../core/record-document.ts";
 import { toNdjson, toOpenLineage } from "../../domain/openlineage.ts";
 import { toProvJson } from "../../domain/prov.ts";
 import type { RecordReader } from "../../domain/record-reader.ts";
@@ -198,7 +200,13 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
         const scope = await access.requireProductScope(req.caller!, productId);
         if (scope.kind === "full") return void res.json(await reader.document("product", productId));
         const facts = await reader.productFacts(productId);
-        res.json({ kind: "product", id: productId, view: facts, created: facts, changes: [] });
+        res.json({
+          kind: "product",
+          id: productId,
+          view: facts,
+          created: facts,
+          changes: [],
+        } satisfies RecordDocument<PublicProductFacts, PublicProductFacts>);
       },
     },
     {
@@ -309,7 +317,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
         if (!KINDS.has(kind))
           throw new LedgerError("MALFORMED_REQUEST", `unknown record kind ${kind}`, { field: "kind" });
         await assertCanSee(req, kind, id);
-        res.json({ kind, id, history: await reader.history(kind, id) });
+        res.json({ kind, id, history: await reader.history(kind, id) } satisfies RecordHistory);
       },
     },
     {

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { GrantSuspension } from "../../../../../core/records/grant.ts";
 import type { Alert as AlertRecord } from "../../../../../core/records/alert.ts";
+import type { RecordDocument } from "../../../../../core/record-document.ts";
 import type { AlertView } from "../../../../../core/views.ts";
 import { useSignedQuery, useSignedRequest, useSubmit } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
@@ -14,11 +15,14 @@ import { beijingTime } from "./time.ts";
 import "./texts.ts";
 import { Refusal } from "../../forms/Refusal.tsx";
 
-interface AlertDocument {
-  id: string;
-  view: AlertView;
-  created: AlertRecord;
-}
+/**
+ * An alert of GET /v1/alerts: the service lists the alerts it indexed from the chain's events, so
+ * each has its view and its creating record.
+ */
+type AlertDocument = RecordDocument<AlertView, AlertRecord> & {
+  readonly view: AlertView;
+  readonly created: AlertRecord;
+};
 
 /** The agency's emergency stop from an alert: asks the reason, then confirms before signing. */
 function SuspendFromAlert({ alert }: { alert: AlertView }) {

@@ -1,6 +1,8 @@
 import { Alert, Card, Space, Timeline, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
+import type { OperationBody } from "../../../../../core/operations.ts";
+import type { RecordDocument } from "../../../../../core/record-document.ts";
 import type { ComplaintView } from "../../../../../core/views.ts";
 import { useSignedQuery } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
@@ -11,17 +13,8 @@ import { SealedContent } from "./SealedContent.tsx";
 import { beijingTime } from "./time.ts";
 import "./texts.ts";
 
-interface Change {
-  op: string;
-  actor: string;
-  recordHash: string;
-  blockTime: number;
-  body: { stage?: string; outcome?: string; reportHash?: string };
-}
-interface ComplaintDocument {
-  view: ComplaintView | null;
-  changes: Change[];
-}
+/** GET /v1/complaints/:complaintId: the complaint and its handling records. */
+type ComplaintDocument = RecordDocument<ComplaintView, unknown, OperationBody<"complaint.handle">>;
 
 /**
  * One complaint's case (GET /v1/complaints/:id): its state, the content opened by the signed-in

@@ -4,6 +4,8 @@ import { Link, useNavigate, useParams } from "react-router";
 import { sm3Hex } from "../../../../../core/crypto/sm3.ts";
 import type { OverdueItem } from "../../../../../core/overdue.ts";
 import { OBJECTION_DECISIONS, ObjectionAnswer, type Objection } from "../../../../../core/records/objection.ts";
+import type { OperationBody } from "../../../../../core/operations.ts";
+import type { RecordDocument } from "../../../../../core/record-document.ts";
 import type { ObjectionView } from "../../../../../core/views.ts";
 import { useSignedQuery, useSubmit } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
@@ -14,17 +16,8 @@ import { beijingTime } from "./time.ts";
 import "./texts.ts";
 import { Refusal } from "../../forms/Refusal.tsx";
 
-interface ObjectionDocument {
-  view: ObjectionView | null;
-  created: Objection | null;
-  changes: {
-    op: string;
-    actor: string;
-    blockTime: number;
-    recordHash: string;
-    body: { decision?: string; answerHash?: string };
-  }[];
-}
+/** GET /v1/objections/:objectionId: the objection as filed and its answer. */
+type ObjectionDocument = RecordDocument<ObjectionView, Objection, OperationBody<"objection.answer">>;
 
 /** The source unit's answer (objection.answer, signed in the browser; the chain keeps the answer's SM3). */
 function AnswerForm({ objectionId }: { objectionId: string }) {

@@ -3,13 +3,10 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import type { Actor } from "../../../../../core/records/actor.ts";
+import type { RecordDocument } from "../../../../../core/record-document.ts";
+import type { ActorView } from "../../../../../core/views.ts";
 import { currentLanguage } from "../../i18n/i18n.ts";
 import { useSession } from "../../session/session.tsx";
-
-interface ActorDocument {
-  readonly view: { readonly role: Actor["role"]; readonly publicKey: string } | null;
-  readonly created: Actor | null;
-}
 
 /** Opens the sealed key file in the browser, then asks the ledger who this organisation is. */
 export default function SignInPage() {
@@ -39,7 +36,9 @@ export default function SignInPage() {
         throw err;
       }
       try {
-        const doc = await unsealed.client.get<ActorDocument>(`/v1/actors/${encodeURIComponent(unsealed.orgId)}`);
+        const doc = await unsealed.client.get<RecordDocument<ActorView, Actor>>(
+          `/v1/actors/${encodeURIComponent(unsealed.orgId)}`,
+        );
         const role = doc.view?.role ?? doc.created?.role;
         if (!role) throw new Error("no role");
         signIn({ orgId: unsealed.orgId, name: doc.created?.name ?? unsealed.orgId, role, client: unsealed.client });

@@ -25,7 +25,8 @@ import { HashText } from "../../../app/HashText.tsx";
 import type { RecordRef } from "../graph/lineage-model.ts";
 import { SignedRecord } from "../graph/NodeRecord.tsx";
 import type { GrantAudit } from "../../../../../../core/grant-audit.ts";
-import { overdueOfGrant, type GrantChange } from "./audit-model.ts";
+import type { HistoryEntry, RecordHistory } from "../../../../../../core/record-document.ts";
+import { changeReason, overdueOfGrant } from "./audit-model.ts";
 import "./audit.css";
 
 const day = (ts: number) => toCstIso(ts).slice(0, 10);
@@ -165,7 +166,7 @@ export default function GrantAuditPage() {
   const id = grantId ? encodeURIComponent(grantId) : undefined;
   const atQuery = at === undefined ? "" : `?at=${at}`;
   const audit = useSignedQuery<GrantAudit>(id && `/v1/grants/${id}/audit${atQuery}`);
-  const history = useSignedQuery<{ history: GrantChange[] }>(id && `/v1/records/grant/${id}/history`);
+  const history = useSignedQuery<RecordHistory>(id && `/v1/records/grant/${id}/history`);
   const overdue = useSignedQuery<{ items: OverdueItem[] }>(id && `/v1/overdue${atQuery}`);
   return (
     <div className="grant-audit">
@@ -186,7 +187,7 @@ function Audit({
   overdue,
 }: {
   audit: GrantAudit;
-  history: readonly GrantChange[] | undefined;
+  history: readonly HistoryEntry[] | undefined;
   overdue: readonly OverdueItem[] | undefined;
 }) {
   const { t } = useTranslation("audit");
@@ -235,10 +236,10 @@ function Audit({
               content: (
                 <>
                   <strong>{t(`op.${c.op}`, c.op)}</strong> · {minute(c.blockTime)} · {t("actor")} {c.actor}
-                  {c.record.body.reason && (
+                  {changeReason(c) && (
                     <>
                       {" "}
-                      · {t("reason")}: {c.record.body.reason}
+                      · {t("reason")}: {changeReason(c)}
                     </>
                   )}
                   <br />

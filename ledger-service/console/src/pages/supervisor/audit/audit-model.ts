@@ -1,15 +1,11 @@
 import type { OverdueItem } from "../../../../../../core/overdue.ts";
 import type { GrantAudit } from "../../../../../../core/grant-audit.ts";
+import type { HistoryEntry } from "../../../../../../core/record-document.ts";
 
-/** One entry of GET /v1/records/grant/:id/history: a signed change of the grant. */
-export interface GrantChange {
-  readonly op: string;
-  readonly actor: string;
-  readonly recordHash: string;
-  readonly blockNumber: number;
-  readonly blockTime: number;
-  readonly leafIndex: number;
-  readonly record: { readonly body: { readonly reason?: string } };
+/** The reason a change of the grant gives (a suspension, a revocation …), if it gives one. */
+export function changeReason(change: HistoryEntry): string | undefined {
+  const body = change.record.body;
+  return "reason" in body && typeof body.reason === "string" && body.reason !== "" ? body.reason : undefined;
 }
 
 /**

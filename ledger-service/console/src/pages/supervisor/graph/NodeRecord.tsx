@@ -4,18 +4,9 @@ import { useTranslation } from "react-i18next";
 import { checkReceipt } from "../../../../../src/client/sdk/receipt-check.ts";
 import { usePublicQuery, useSignedQuery } from "../../../api/hooks.ts";
 import { ReceiptChecks } from "../../tools/ReceiptChecks.tsx";
+import type { RecordHistory } from "../../../../../../core/record-document.ts";
 import type { GraphNode, RecordRef } from "./lineage-model.ts";
 import { HashText } from "../../../app/HashText.tsx";
-
-interface HistoryEntry {
-  readonly op: string;
-  readonly actor: string;
-  readonly recordHash: string;
-  readonly txId: string;
-  readonly blockNumber: number;
-  readonly signature: string;
-  readonly record: { readonly body: unknown };
-}
 
 /**
  * What a node of the graph stands for: the signed record that created it (from its history, as
@@ -39,7 +30,7 @@ export function NodeRecord({ node }: { node: GraphNode }) {
 /** A ledger record's first signed entry and its receipt, verified live (also what the grant audit opens). */
 export function SignedRecord({ record: ref }: { record: RecordRef }) {
   const { t } = useTranslation("graph");
-  const history = useSignedQuery<{ history: HistoryEntry[] }>(
+  const history = useSignedQuery<RecordHistory>(
     ref.id ? `/v1/records/${ref.kind}/${encodeURIComponent(ref.id)}/history` : undefined,
   );
   const first = history.data?.history[0];
