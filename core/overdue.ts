@@ -35,6 +35,19 @@ export interface OverdueItem {
   readonly detail: Readonly<Record<string, unknown>>;
 }
 
+/** GET /v1/overdue: the items overdue at `at`, as the caller may see them. */
+export interface OverdueAnswer {
+  readonly at: number;
+  readonly items: readonly OverdueItem[];
+  /** The destruction items in the earlier per-grant shape (kept for the clients that read it). */
+  readonly overdue: readonly {
+    readonly grantId: string;
+    readonly endedAt: unknown;
+    readonly deadline: number;
+    readonly missing: unknown;
+  }[];
+}
+
 /** Whether a duty with this deadline is overdue at `at` (the deadline's own second is on time). */
 export function isOverdue(deadline: number, at: number): boolean {
   return at > deadline;

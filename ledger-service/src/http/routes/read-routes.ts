@@ -3,7 +3,7 @@ import { Domain } from "../../../../core/records/common.ts";
 import type { Request } from "express";
 import * as S from "../api-schemas.ts";
 import { Receipt } from "../../log/receipt.ts";
-import type { GrantView, ObjectionView, ViewKey } from "../../../../core/views.ts";
+import type { GrantView, ObjectionView, ResourceView, ViewKey } from "../../../../core/views.ts";
 import { GRANT_STATUSES } from "../../../../core/records/grant.ts";
 import type { Resource } from "../../../../core/records/resource.ts";
 import { OBJECTION_STATUSES, type Objection } from "../../../../core/records/objection.ts";
@@ -12,6 +12,8 @@ import { lineageGraph, recipientLineage } from "../../domain/lineage-graph.ts";
 import type { LineageDocument } from "../../../../core/lineage-graph.ts";
 import type { PublicProductFacts } from "../../../../core/public-list.ts";
 import type { RecordDocument, RecordHistory } from "../../../../core/record-document.ts";
+import type { GrantList, ResourceCatalog } from "../../../../core/desk-lists.ts";
+import type { OverdueAnswer } from "../../../../core/overdue.ts";
 import { toNdjson, toOpenLineage } from "../../domain/openlineage.ts";
 import { toProvJson } from "../../domain/prov.ts";
 import type { RecordReader } from "../../domain/record-reader.ts";
@@ -98,9 +100,13 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
           const body = first.signed.record.body as Resource;
           if (!(await access.canSeeResource(req.caller!, body.sourceUnits))) return undefined;
           if ((domain && body.domain !== domain) || (grade && String(body.grade) !== grade)) return undefined;
-          return { id, record: body, view: await backend.view({ kind: "resource", id }) };
+          return {
+            id,
+            record: body,
+            view: ((await backend.view({ kind: "resource", id })) as ResourceView | undefined) ?? null,
+          };
         });
-        res.json({ resources: items, nextCursor });
+        res.json({ resources: items, nextCursor } satisfies ResourceCatalog);
       },
     },
     {
@@ -134,7 +140,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
           if (!view || (status && view.status !== status) || (grantee && view.grantee !== grantee)) return undefined;
           return { id, view };
         });
-        res.json({ grants: items, nextCursor });
+        res.json({ grants: items, nextCursor } satisfies GrantList);
       },
     },
     {
@@ -381,7 +387,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
             deadline: i.deadline,
             missing: i.detail.missing,
           }));
-        res.json({ at, items, overdue });
+        res.json({ at, items, overdue } satisfies OverdueAnswer);
       },
     },
     ...(d.extra ?? []),

@@ -1,9 +1,9 @@
 import { Alert, Button, Card, Col, Descriptions, Row, Space, Statistic, Table, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import type { OverdueItem } from "../../../../../core/overdue.ts";
+import type { GrantList } from "../../../../../core/desk-lists.ts";
+import type { OverdueAnswer, OverdueItem } from "../../../../../core/overdue.ts";
 import { GRANT_STATUSES } from "../../../../../core/records/grant.ts";
 import { toCstIso } from "../../../../../core/time.ts";
-import type { GrantView } from "../../../../../core/views.ts";
 import { usePublicQuery, useSignedQuery, useSignedRequest } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
 import "./agency.css";
@@ -28,8 +28,8 @@ interface Checkpoint {
  */
 export default function DashboardPage() {
   const { t } = useTranslation("agency");
-  const grants = useSignedQuery<{ grants: { id: string; view: GrantView }[] }>("/v1/grants?limit=500");
-  const overdue = useSignedQuery<{ at: number; items: OverdueItem[] }>("/v1/overdue");
+  const grants = useSignedQuery<GrantList>("/v1/grants?limit=500");
+  const overdue = useSignedQuery<OverdueAnswer>("/v1/overdue");
   const log = usePublicQuery<Checkpoint>("/v1/public/checkpoint");
   const anchorNow = useSignedRequest<{ anchor: { treeSize: number } }>("POST", "/v1/anchors");
   const failed = grants.error ?? overdue.error ?? log.error;

@@ -2,6 +2,7 @@ import { Alert, Button, Select, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
+import type { ListedGrant } from "../../../../../core/desk-lists.ts";
 import { GRANT_STATUSES, type GrantStatus } from "../../../../../core/records/grant.ts";
 import { toCstIso } from "../../../../../core/time.ts";
 import type { GrantView } from "../../../../../core/views.ts";
@@ -19,7 +20,7 @@ export default function GrantsPage() {
   const { t } = useTranslation("agency");
   const navigate = useNavigate();
   const [status, setStatus] = useState<GrantStatus | "">("");
-  const q = usePagedList<{ id: string; view: GrantView }>(`/v1/grants${status ? `?status=${status}` : ""}`, "grants");
+  const q = usePagedList<ListedGrant>(`/v1/grants${status ? `?status=${status}` : ""}`, "grants");
   return (
     <>
       <Typography.Title level={2}>{t("grants.title")}</Typography.Title>

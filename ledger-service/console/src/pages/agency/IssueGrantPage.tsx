@@ -1,8 +1,8 @@
 import { Alert, Button, Checkbox, DatePicker, Descriptions, Form, Input, Select, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import type { ResourceCatalog } from "../../../../../core/desk-lists.ts";
 import { Grant } from "../../../../../core/records/grant.ts";
-import type { Resource } from "../../../../../core/records/resource.ts";
 import { maxGrantEnd, RULE_PERIODS, toCstIso } from "../../../../../core/time.ts";
 import { useSignedQuery, useSubmit, type ApiError } from "../../api/hooks.ts";
 import { Refusal } from "../../forms/Refusal.tsx";
@@ -54,7 +54,7 @@ const day = (d: PickedDate | null | undefined) => (d ? d.startOf("day").unix() :
 export default function IssueGrantPage() {
   const { t } = useTranslation("agency");
   const [form] = Form.useForm<Values>();
-  const catalog = useSignedQuery<{ resources: { id: string; record: Resource }[] }>("/v1/resources?limit=500");
+  const catalog = useSignedQuery<ResourceCatalog>("/v1/resources?limit=500");
   const issue = useSubmit("grant.issue", "/v1/grants");
   const chosen = Form.useWatch("resources", form) ?? [];
   const fields = Form.useWatch("fields", form) ?? {};

@@ -1,17 +1,12 @@
 import { Alert, Table, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import type { Resource } from "../../../../../core/records/resource.ts";
+import type { CatalogResource } from "../../../../../core/desk-lists.ts";
 import { toCstIso } from "../../../../../core/time.ts";
-import type { ResourceView } from "../../../../../core/views.ts";
 import { useSignedQuery } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
 import { RegisterResource } from "./RegisterResource.tsx";
 
-interface Entry {
-  readonly id: string;
-  readonly record: Resource;
-  readonly view: ResourceView | null;
-}
+type Entry = CatalogResource;
 
 /**
  * The resource catalog at the agency's desk (GET /v1/resources): each resource's grade, version,

@@ -1,4 +1,4 @@
-import type { GrantView } from "../../../../../core/views.ts";
+import type { GrantList } from "../../../../../core/desk-lists.ts";
 import type { GrantAudit } from "../../../../../core/grant-audit.ts";
 import { useSignedQuery } from "../../api/hooks.ts";
 
@@ -7,16 +7,11 @@ import { useSignedQuery } from "../../api/hooks.ts";
  * (GET /v1/grants) and a grant's audit (GET /v1/grants/:grantId/audit), which lists the grant's
  * products, hops, deliveries and certificates with the evidence of each.
  */
-export interface OwnGrant {
-  readonly id: string;
-  readonly view: GrantView;
+export function useOwnGrants() {
+  return useSignedQuery<GrantList>("/v1/grants");
 }
 
 export type { GrantAudit } from "../../../../../core/grant-audit.ts";
-
-export function useOwnGrants() {
-  return useSignedQuery<{ grants: OwnGrant[]; nextCursor: string | null }>("/v1/grants");
-}
 
 export function useGrantAudit(grantId: string | undefined) {
   return useSignedQuery<GrantAudit>(grantId ? `/v1/grants/${encodeURIComponent(grantId)}/audit` : undefined);

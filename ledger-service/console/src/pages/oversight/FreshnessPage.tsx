@@ -1,19 +1,14 @@
 import { Alert, Select, Table, Tag, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { CatalogResource } from "../../../../../core/desk-lists.ts";
 import { isOverdue } from "../../../../../core/overdue.ts";
-import type { Resource } from "../../../../../core/records/resource.ts";
-import type { ResourceView } from "../../../../../core/views.ts";
 import { useSignedQuery } from "../../api/hooks.ts";
 import { STATE_COLOUR } from "./colours.ts";
 import { beijingTime } from "./time.ts";
 import "./texts.ts";
 
-interface CatalogEntry {
-  id: string;
-  record: Resource;
-  view: ResourceView | null;
-}
+type CatalogEntry = CatalogResource;
 
 /**
  * 时效性: each resource's declared update frequency, its current version and when it came, and the

@@ -2,7 +2,7 @@ import { Alert, Button, Card, Descriptions, Form, Input, Select, Space, Table, T
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { sm3Hex } from "../../../../../core/crypto/sm3.ts";
-import type { OverdueItem } from "../../../../../core/overdue.ts";
+import type { OverdueAnswer, OverdueItem } from "../../../../../core/overdue.ts";
 import { OBJECTION_DECISIONS, ObjectionAnswer, type Objection } from "../../../../../core/records/objection.ts";
 import type { OperationBody } from "../../../../../core/operations.ts";
 import type { RecordDocument } from "../../../../../core/record-document.ts";
@@ -118,7 +118,7 @@ export default function ObjectionPage() {
   const { t } = useTranslation("oversight");
   const navigate = useNavigate();
   const { objectionId } = useParams();
-  const overdue = useSignedQuery<{ items: OverdueItem[] }>(objectionId ? undefined : "/v1/overdue");
+  const overdue = useSignedQuery<OverdueAnswer>(objectionId ? undefined : "/v1/overdue");
   const late = (overdue.data?.items ?? []).filter((i) => i.kind === "objection-answer");
   return (
     <>

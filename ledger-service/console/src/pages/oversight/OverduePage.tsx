@@ -1,7 +1,7 @@
 import { Alert, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { OVERDUE_KINDS, type OverdueItem, type OverdueKind } from "../../../../../core/overdue.ts";
+import { OVERDUE_KINDS, type OverdueAnswer, type OverdueItem, type OverdueKind } from "../../../../../core/overdue.ts";
 import { useSignedQuery } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
 import { STATE_COLOUR } from "./colours.ts";
@@ -18,7 +18,7 @@ export default function OverduePage() {
   const { t } = useTranslation("oversight");
   const [kind, setKind] = useState<"all" | OverdueKind>("all");
   const [owner, setOwner] = useState("");
-  const q = useSignedQuery<{ at: number; items: OverdueItem[] }>("/v1/overdue");
+  const q = useSignedQuery<OverdueAnswer>("/v1/overdue");
   const at = q.data?.at ?? 0;
   const rows = useMemo(() => {
     const needle = owner.trim().toUpperCase();

@@ -1,7 +1,7 @@
 import { Alert, Button, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
-import type { OverdueItem } from "../../../../../core/overdue.ts";
+import type { OverdueAnswer } from "../../../../../core/overdue.ts";
 import { Domain } from "../../../../../core/records/common.ts";
 import { RevenueGuidance, RevenueMaximum, RevenueReport } from "../../../../../core/records/revenue.ts";
 import type { RevenueView } from "../../../../../core/views.ts";
@@ -35,9 +35,7 @@ export default function RevenuePage() {
   const years = useSignedQuery<{ years: { view: RevenueView | null }[] }>(
     operator ? `/v1/operators/${encodeURIComponent(operator)}/revenue` : undefined,
   );
-  const overdue = useSignedQuery<{ items: OverdueItem[] }>(
-    operator && session?.role !== "exchange" ? "/v1/overdue" : undefined,
-  );
+  const overdue = useSignedQuery<OverdueAnswer>(operator && session?.role !== "exchange" ? "/v1/overdue" : undefined);
   const capItem = (v: RevenueView) =>
     overdue.data?.items.find((i) => i.kind === "revenue-caps" && i.subject.id === `${v.operator}/${v.year}`);
   const openItem = (v: RevenueView): string => {

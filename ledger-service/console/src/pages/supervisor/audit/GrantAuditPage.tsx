@@ -17,7 +17,8 @@ import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import type { Evidence } from "../../../../../../core/listing-report.ts";
-import type { OverdueItem } from "../../../../../../core/overdue.ts";
+import type { GrantList } from "../../../../../../core/desk-lists.ts";
+import type { OverdueAnswer, OverdueItem } from "../../../../../../core/overdue.ts";
 import { toCstIso } from "../../../../../../core/time.ts";
 import type { GrantView } from "../../../../../../core/views.ts";
 import { useSignedQuery } from "../../../api/hooks.ts";
@@ -63,7 +64,7 @@ function GrantPicker({ grantId, onAt }: { grantId: string | undefined; onAt: (at
 /** Every grant the caller may see, each opening its audit. */
 function GrantList() {
   const { t } = useTranslation("audit");
-  const q = useSignedQuery<{ grants: { id: string; view: GrantView }[] }>("/v1/grants");
+  const q = useSignedQuery<GrantList>("/v1/grants");
   return (
     <>
       <Typography.Title level={3}>{t("grants")}</Typography.Title>
@@ -167,7 +168,7 @@ export default function GrantAuditPage() {
   const atQuery = at === undefined ? "" : `?at=${at}`;
   const audit = useSignedQuery<GrantAudit>(id && `/v1/grants/${id}/audit${atQuery}`);
   const history = useSignedQuery<RecordHistory>(id && `/v1/records/grant/${id}/history`);
-  const overdue = useSignedQuery<{ items: OverdueItem[] }>(id && `/v1/overdue${atQuery}`);
+  const overdue = useSignedQuery<OverdueAnswer>(id && `/v1/overdue${atQuery}`);
   return (
     <div className="grant-audit">
       <Typography.Title level={2}>{t("title")}</Typography.Title>
