@@ -1,8 +1,9 @@
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/route.ts";
 import "./texts.ts";
+import "./directory-texts.ts";
 
-/** The implementing agency's desk: dashboard, grants (issue, suspend, resume, revoke, partners, exit), resources, price caps. */
+/** The implementing agency's desk: dashboard, grants (issue, suspend, resume, revoke, partners, exit), resources, price caps, organisations, blacklist. */
 export const agencyRoutes: readonly ConsoleRoute[] = [
   {
     path: "/agency",
@@ -38,6 +39,20 @@ export const agencyRoutes: readonly ConsoleRoute[] = [
     roles: ["agency"],
     menu: "menu.agency",
     page: lazy(() => import("./PriceCapsPage.tsx")),
+  },
+  {
+    path: "/agency/organisations",
+    title: "agency:orgs.title",
+    roles: ["agency"],
+    menu: "menu.agency",
+    page: lazy(() => import("./OrganisationsPage.tsx")),
+  },
+  {
+    path: "/agency/blacklist",
+    title: "agency:blacklist.title",
+    roles: ["agency"],
+    menu: "menu.agency",
+    page: lazy(() => import("./BlacklistPage.tsx")),
   },
   {
     path: "/agency/grants/:grantId",

@@ -5,7 +5,7 @@ import type { GrantStatus } from "../../../../../core/records/grant.ts";
 // the grant tables (axe). Dark green, dark orange and dark red each give white text over 4.5:1.
 const GREEN = "#237804";
 const ORANGE = "#ad4e00";
-const RED = "#a8071a";
+export const RED = "#a8071a";
 
 /** Tag colours of a grant's status ("default": Ant Design's grey tag). */
 export const GRANT_STATUS_COLOUR: Record<GrantStatus, string> = {
