@@ -4,6 +4,10 @@ import { LogError } from "./errors.ts";
 import type { MerkleLog } from "./merkle-log.ts";
 import { verifyConsistency } from "./rfc9162.ts";
 import { sizeKey, TABLES } from "./log-store.ts";
+import type { AnchorRecord, AnchorTx } from "../../../core/public-checkpoint.ts";
+
+// What the chain backends and the receipts import from here; the wire shape is core's.
+export type { AnchorRecord, AnchorTx } from "../../../core/public-checkpoint.ts";
 
 /**
  * Anchoring signed checkpoints on a chain (a timestamp and a public commitment to the log head),
@@ -20,31 +24,9 @@ export interface AnchorRequest {
   readonly checkpointHash: string;
 }
 
-/** Where the anchor landed. */
-export interface AnchorTx {
-  readonly txId: string;
-  readonly blockNumber: number;
-  /** Block time (EVM) or transaction timestamp (Fabric), Unix seconds. */
-  readonly blockTime: number;
-  readonly chainType: string;
-  /** EVM chain id (decimal) or Fabric channel. */
-  readonly chainId: string;
-  /** Registry contract address or chaincode name. */
-  readonly contract: string;
-}
-
 /** The chain the anchors go to (EVM registry, Fabric chaincode, or a fake in tests). */
 export interface AnchorSink {
   anchor(cp: AnchorRequest): Promise<AnchorTx>;
-}
-
-export interface AnchorRecord extends AnchorTx {
-  readonly origin?: string;
-  readonly treeSize: number;
-  readonly rootHash: string;
-  readonly checkpointHash: string;
-  /** When the anchor was recorded (ms since the epoch). */
-  readonly recordedAt?: number;
 }
 
 /** The consistency proof from one anchored checkpoint to the next, verified before it was stored. */

@@ -2,9 +2,13 @@ import { randomBytes } from "node:crypto";
 import { sign } from "../../../../core/crypto/sm2.ts";
 import type { ErrorCode } from "../../../../core/errors.ts";
 import type { IssuedReport, ListingReport } from "../../../../core/listing-report.ts";
+import type { AnchorOnRequest } from "../../../../core/public-checkpoint.ts";
 import type { OperationBody, OperationName } from "../../../../core/operations.ts";
 import { RECORD_VERSION, signRecord, type LedgerRecord, type SignedRecord } from "../../../../core/record.ts";
 import { HEADERS, canonicalRequest, recordSignatureOf } from "../../../../core/request-signing.ts";
+
+// The SDK's callers name the answer of anchorNow from here too.
+export type { AnchorOnRequest } from "../../../../core/public-checkpoint.ts";
 
 /**
  * A small client for the ledger service: signs records and requests with the caller's SM2 key.
@@ -325,22 +329,6 @@ function acceptedFrom(pending: PendingAnswer, receipt: Receipt): SubmitResponse 
     leafIndex: receipt.entry.index,
     receipt: receipt as unknown as SubmitResponse["receipt"],
   };
-}
-
-/** POST /v1/anchors: the latest anchor, and whether this request made it. */
-export interface AnchorOnRequest {
-  readonly anchor: {
-    readonly treeSize: number;
-    readonly rootHash: string;
-    readonly checkpointHash: string;
-    readonly txId: string;
-    readonly blockNumber: number;
-    readonly blockTime: number;
-    readonly chainType: string;
-    readonly chainId: string;
-    readonly contract: string;
-  };
-  readonly fresh: boolean;
 }
 
 export interface SubmitResponse {

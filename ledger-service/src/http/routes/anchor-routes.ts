@@ -4,6 +4,7 @@ import { LedgerError } from "../../../../core/errors.ts";
 import { ANCHOR_REQUEST_EXAMPLE } from "../../../../core/operation-examples.ts";
 import type { Role } from "../../../../core/records/common.ts";
 import type { AnchorRecord, AnchorStore } from "../../log/anchoring.ts";
+import type { AnchorOnRequest } from "../../../../core/public-checkpoint.ts";
 import type { Logger } from "../../logger.ts";
 import * as S from "../api-schemas.ts";
 import { anchorRequestsPerCaller } from "../rate-limits.ts";
@@ -68,7 +69,7 @@ export function anchorOnRequest(d: AnchorOnRequestDeps): ReadRoute {
         { by: caller.orgId, reason: parsed.data.reason, treeSize: anchor.treeSize, fresh },
         "anchor on request",
       );
-      res.json({ anchor, fresh });
+      res.json({ anchor, fresh } satisfies AnchorOnRequest);
     },
   };
 }

@@ -6,6 +6,7 @@ import * as S from "../api-schemas.ts";
 import type { LedgerBackend } from "../../chain/backend.ts";
 import type { IndexStore } from "../../indexes/index-store.ts";
 import type { AnchorStore } from "../../log/anchoring.ts";
+import type { PublicCheckpoint } from "../../../../core/public-checkpoint.ts";
 import type { Checkpointer } from "../../log/checkpointer.ts";
 import type { ReadRoute } from "./route.ts";
 import { publicListing } from "../../domain/public-list.ts";
@@ -122,7 +123,7 @@ export function publicCheckpoint(checkpointer: Checkpointer, anchors: AnchorStor
         vkey: checkpointer.verifierKey,
         checkpoint: cp ? { size: cp.size, rootHash: cp.rootHash, hash: cp.hash, text: cp.text } : null,
         anchor: anchor ?? null,
-      });
+      } satisfies PublicCheckpoint);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Alert, Button, Card, Col, Descriptions, Row, Space, Statistic, Table, Typography } from "antd";
+import type { AnchorOnRequest, PublicCheckpoint } from "../../../../../core/public-checkpoint.ts";
 import { useTranslation } from "react-i18next";
 import type { GrantList } from "../../../../../core/desk-lists.ts";
 import type { OverdueAnswer, OverdueItem } from "../../../../../core/overdue.ts";
@@ -9,18 +10,6 @@ import { HashText } from "../../app/HashText.tsx";
 import "./agency.css";
 import { Refusal } from "../../forms/Refusal.tsx";
 
-interface Checkpoint {
-  readonly checkpoint: { size: number } | null;
-  readonly anchor: {
-    treeSize: number;
-    blockTime: number;
-    blockNumber: number;
-    chainType: string;
-    chainId: string;
-    txId: string;
-  } | null;
-}
-
 /**
  * The agency's dashboard: how many grants are in each status, every duty overdue now (GET
  * /v1/overdue, the agency sees all of them), and whether the log's latest checkpoint is anchored
@@ -30,8 +19,8 @@ export default function DashboardPage() {
   const { t } = useTranslation("agency");
   const grants = useSignedQuery<GrantList>("/v1/grants?limit=500");
   const overdue = useSignedQuery<OverdueAnswer>("/v1/overdue");
-  const log = usePublicQuery<Checkpoint>("/v1/public/checkpoint");
-  const anchorNow = useSignedRequest<{ anchor: { treeSize: number } }>("POST", "/v1/anchors");
+  const log = usePublicQuery<PublicCheckpoint>("/v1/public/checkpoint");
+  const anchorNow = useSignedRequest<AnchorOnRequest>("POST", "/v1/anchors");
   const failed = grants.error ?? overdue.error ?? log.error;
   const count = (status: string) => grants.data?.grants.filter((g) => g.view.status === status).length ?? 0;
   const size = log.data?.checkpoint?.size ?? 0;

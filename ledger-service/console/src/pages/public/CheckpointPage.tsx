@@ -1,16 +1,8 @@
 import { Alert, Descriptions, Spin, Typography } from "antd";
+import type { PublicCheckpoint } from "../../../../../core/public-checkpoint.ts";
 import { useTranslation } from "react-i18next";
 import { usePublicQuery } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
-
-interface PublicCheckpoint {
-  readonly origin: string;
-  readonly keyName: string;
-  readonly logPublicKey: string;
-  readonly vkey: string;
-  readonly checkpoint: { size: number; rootHash: string; hash: string; text: string } | null;
-  readonly anchor: Record<string, unknown> | null;
-}
 
 /** The log's latest signed checkpoint and how anyone can verify what the ledger says. */
 export default function CheckpointPage() {

@@ -1,4 +1,5 @@
 import { Alert, Button, Descriptions, Spin, Typography } from "antd";
+import type { PublicCheckpoint } from "../../../../../../core/public-checkpoint.ts";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { checkReceipt } from "../../../../../src/client/sdk/receipt-check.ts";
@@ -76,7 +77,7 @@ export function SignedRecord({ record: ref }: { record: RecordRef }) {
 function LiveReceipt({ recordHash }: { recordHash: string }) {
   const { t } = useTranslation("graph");
   const receipt = useSignedQuery<unknown>(`/v1/receipts/${recordHash}`);
-  const log = usePublicQuery<{ vkey: string }>("/v1/public/checkpoint");
+  const log = usePublicQuery<PublicCheckpoint>("/v1/public/checkpoint");
   const result = useMemo(
     () => (receipt.data && log.data ? checkReceipt(JSON.stringify(receipt.data), log.data.vkey) : undefined),
     [receipt.data, log.data],

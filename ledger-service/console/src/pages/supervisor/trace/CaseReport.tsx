@@ -1,4 +1,5 @@
 import { Button, Descriptions, Result, Table, Tag, Typography } from "antd";
+import type { PublicCheckpoint } from "../../../../../../core/public-checkpoint.ts";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -31,7 +32,7 @@ const org = (o: { orgId: string; name: string }) => (o.name ? `${o.name}（${o.o
  */
 export function CaseReport({ report, fileName }: { report: TraceReport; fileName: string }) {
   const { t } = useTranslation("trace");
-  const log = usePublicQuery<{ vkey: string }>("/v1/public/checkpoint");
+  const log = usePublicQuery<PublicCheckpoint>("/v1/public/checkpoint");
   const deliveries = report.attributedTo.join("、");
   return (
     <section className="trace-report" aria-label={t("report")}>
