@@ -3,6 +3,7 @@
  * answers it and the console reads it: a wire format, so it lives beside the records; the service
  * builds it in ledger-service/src/domain/public-list.ts.
  */
+import { yuanText } from "./money.ts";
 
 /**
  * What anyone may know of a product (the public product list shows these for listed ones): what
@@ -103,11 +104,6 @@ export interface PublicProductPage extends Page {
   readonly products: readonly PublicListing[];
 }
 
-/** A price in fen as yuan with two decimals, e.g. 12345 → "123.45" (exact: integer arithmetic). */
-export function yuanOf(fen: number): string {
-  return `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
-}
-
 const UNIT_TEXT = {
   zh: { "per-product": "元/个", "per-call": "元/次", "per-period": "元/期", "per-volume": "元/单位数据量" },
   en: {
@@ -118,9 +114,9 @@ const UNIT_TEXT = {
   },
 } as const;
 
-/** "5.00 元/次" or "¥5.00 per call"; free products "免费" / "free". */
+/** "5.00 元/次" or "¥5.00 per call", grouped ("1,000.00 元/次"); free products "免费" / "free". */
 export function priceText(charge: "free" | "charged", fen: number, unit: string, lang: "zh" | "en"): string {
   if (charge === "free" && fen === 0) return lang === "zh" ? "免费" : "free";
   const text = (UNIT_TEXT[lang] as Record<string, string>)[unit] ?? unit;
-  return lang === "zh" ? `${yuanOf(fen)} ${text}` : `¥${yuanOf(fen)} ${text}`;
+  return lang === "zh" ? `${yuanText(fen, lang)} ${text}` : `¥${yuanText(fen, lang)} ${text}`;
 }

@@ -54,8 +54,8 @@ describe("console: permitted revenue (the agency sets, the operator files)", fun
       .getByText(/待关闭：实施机构在申报之后重新设定价格上限：finance\/per-call/)
       .waitFor();
     expect(await row(2024).innerText())
-      .to.include("1000000.00")
-      .and.include("1100000.01")
+      .to.include("1,000,000.00")
+      .and.include("1,100,000.01")
       .and.include("10.01 %")
       .and.include("> 10%：调整价格上限")
       .and.include("finance/per-call");
@@ -74,8 +74,8 @@ describe("console: permitted revenue (the agency sets, the operator files)", fun
     await form.getByRole("button", { name: "签名并提交" }).click();
     await form.getByText("已上链").waitFor();
     expect(await row(2025).innerText())
-      .to.include("1000000.50")
-      .and.include("成本 800000.00 · 利润 150000.00 · 税金 50000.50")
+      .to.include("1,000,000.50")
+      .and.include("成本 800,000.00 · 利润 150,000.00 · 税金 50,000.50")
       .and.include("未申报");
     const [post] = posts("/revenue/maximum");
     expect(post!.headers["x-pdl-actor"]).to.equal(t.svc.service.agencyOrgId);
@@ -90,12 +90,17 @@ describe("console: permitted revenue (the agency sets, the operator files)", fun
     await row(2025).waitFor();
     const form = t.page.locator(".revenue-report");
     await form.getByLabel("年度").fill("2025");
-    await form.getByLabel("实际收入（元）").fill("1100000.55");
+    // Typed as it is read, grouped in thousands: still exact fen.
+    await form.getByLabel("实际收入（元）").fill("1,100,000.55");
     await form.getByRole("button", { name: "签名并提交" }).click();
     await form.getByText("已上链").waitFor();
     await row(2025).getByText("≤ 10%：指导调价").waitFor();
+    expect(JSON.parse(posts("/revenue/report")[0]!.body)).to.have.nested.property(
+      "record.body.actualRevenueFen",
+      110_000_055,
+    );
     expect(await row(2025).innerText())
-      .to.include("1100000.55")
+      .to.include("1,100,000.55")
       .and.include("10.00 %")
       .and.include("待关闭：运营机构在所涉领域调整产品价格，或实施机构记录调价指导");
 
@@ -109,6 +114,10 @@ describe("console: permitted revenue (the agency sets, the operator files)", fun
     await form.getByRole("button", { name: "Sign and submit" }).click();
     await refusal.getByText("Field concerned: Year").waitFor();
     expect(await refusal.innerText()).to.match(/already/i);
+    // Amounts are grouped in English as well.
+    expect(await row(2025).innerText())
+      .to.include("1,100,000.55")
+      .and.include("cost 800,000.00");
     expect(posts("/revenue/report")).to.have.length(3);
     const secret = MEMBERS.op.sm2PrivateKey.toLowerCase();
     for (const r of t.traffic) expect(JSON.stringify(r).toLowerCase()).not.to.include(secret);

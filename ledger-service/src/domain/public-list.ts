@@ -1,7 +1,8 @@
 import type { Language } from "../../../core/errors.ts";
 import type { Product } from "../../../core/records/product.ts";
 import type { GrantView, ProductView } from "../../../core/views.ts";
-import { priceText, yuanOf, type PublicListing, type PublicStatus } from "../../../core/public-list.ts";
+import { yuanOf } from "../../../core/money.ts";
+import { priceText, type PublicListing, type PublicStatus } from "../../../core/public-list.ts";
 import type { LedgerBackend } from "../chain/backend.ts";
 import type { IndexStore } from "../indexes/index-store.ts";
 import { publicProductFacts } from "./access.ts";

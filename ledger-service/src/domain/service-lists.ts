@@ -1,7 +1,8 @@
 import type { Language } from "../../../core/errors.ts";
 import { OPERATIONS } from "../../../core/operations.ts";
 import { isOverdue } from "../../../core/overdue.ts";
-import { priceText, yuanOf, type PublicServiceList } from "../../../core/public-list.ts";
+import { yuanOf } from "../../../core/money.ts";
+import { priceText, type PublicServiceList } from "../../../core/public-list.ts";
 import type { ServiceList } from "../../../core/records/service-list.ts";
 import type { ServiceListView } from "../../../core/views.ts";
 import type { LedgerBackend } from "../chain/backend.ts";

@@ -5,6 +5,7 @@ import { CHARGE_UNITS, PriceCap } from "../../../../../core/records/product.ts";
 import { useSubmit } from "../../api/hooks.ts";
 import { Refusal } from "../../forms/Refusal.tsx";
 import { fieldErrors, schemaIssues } from "../../forms/body-check.ts";
+import { yuan } from "../public/money.ts";
 
 interface Values {
   domain?: string;
@@ -68,7 +69,7 @@ export default function PriceCapsPage() {
           title={t("caps.done", {
             domain: setCap.variables.domain,
             unit: t(`caps.unit.${setCap.variables.chargeUnit}`),
-            yuan: (setCap.variables.maxPriceFen / 100).toFixed(2),
+            yuan: yuan(setCap.variables.maxPriceFen),
           })}
         />
       )}

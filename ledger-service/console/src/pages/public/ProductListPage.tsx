@@ -3,7 +3,6 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { PublicListing, PublicProductPage } from "../../../../../core/public-list.ts";
 import { usePublicQuery } from "../../api/hooks.ts";
-import { yuan } from "./money.ts";
 
 /** The product and service list the seed requires to be public (运营机构定期公开数据产品和服务清单). */
 export default function ProductListPage() {
@@ -72,7 +71,7 @@ export default function ProductListPage() {
           {
             title: t("products.price"),
             key: "price",
-            render: (_: unknown, p) => `¥${p.priceYuan ?? yuan(p.priceFen)} / ${p.chargeUnit}`,
+            dataIndex: "priceText",
           },
           { title: t("products.operator"), key: "operator", render: (_: unknown, p) => p.operatorName ?? p.operator },
           { title: t("products.status"), key: "status", render: (_: unknown, p) => p.status ?? "listed" },

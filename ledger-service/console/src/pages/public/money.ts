@@ -1,4 +1,7 @@
-/** A price in fen as yuan, e.g. 12345 → "123.45". */
+import { yuanText } from "../../../../../core/money.ts";
+import { currentLanguage } from "../../i18n/i18n.ts";
+
+/** An amount in fen as the reader reads yuan, grouped in thousands: 100000000 → "1,000,000.00". */
 export function yuan(fen: number): string {
-  return (fen / 100).toFixed(2);
+  return yuanText(fen, currentLanguage());
 }

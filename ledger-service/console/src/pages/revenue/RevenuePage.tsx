@@ -8,7 +8,8 @@ import type { RevenueView } from "../../../../../core/views.ts";
 import { useSignedQuery } from "../../api/hooks.ts";
 import { useSession } from "../../session/session.tsx";
 import { yuan } from "../public/money.ts";
-import { fenOf, percentOf } from "./fen.ts";
+import { fenOf } from "../../../../../core/money.ts";
+import { percentOf } from "./fen.ts";
 import { RevenueForm } from "./RevenueForm.tsx";
 
 /** Solid tags with white text that meet WCAG AA contrast (Ant Design's light presets do not). */
