@@ -1,26 +1,13 @@
 import type { BlacklistEntry } from "../../../core/records/governance.ts";
 import type { GrantExit } from "../../../core/records/grant.ts";
 import type { IndexStore } from "../indexes/index-store.ts";
+import type { Ban } from "../../../core/directory.ts";
 
 /**
- * Why an organisation is on the blacklist (黑名单): the agency's blacklist.add, or a grant it held
- * ended by an exit for a violation, which bans the grantee in the same transaction (RULEBOOK,
- * grant.exit). The chain keeps only the ban's end (the blacklist view); the signed records that
- * set it are read from the history index.
- */
-export interface Ban {
-  readonly op: "blacklist.add" | "grant.exit";
-  /** Block time of the record that banned. */
-  readonly at: number;
-  readonly reason: string;
-  readonly grantId: string | null;
-  readonly recordHash: string;
-}
-
-/**
- * Every organisation ever banned, with the records that banned it, oldest first. Read from the
- * history index alone (the blacklist's records, and each grant's exit for a violation), so it
- * holds on a data directory with history and after `npm run reindex` without an index of its own.
+ * Every organisation ever banned, with the records that banned it (core/directory.ts Ban), oldest
+ * first. The chain keeps only the ban's end (the blacklist view), so the records are read from the
+ * history index alone (the blacklist's records, and each grant's exit for a violation): it holds
+ * on a data directory with history and after `npm run reindex` without an index of its own.
  */
 export async function bansByOrganisation(store: IndexStore): Promise<Map<string, Ban[]>> {
   const bans = new Map<string, (Ban & { seq: number })[]>();

@@ -1,5 +1,6 @@
 import { ROLES } from "../../../../core/records/common.ts";
 import type { BlacklistView } from "../../../../core/views.ts";
+import type { BanState, Blacklist, OrganisationList } from "../../../../core/directory.ts";
 import type { LedgerBackend } from "../../chain/backend.ts";
 import { bansByOrganisation } from "../../domain/blacklist.ts";
 import * as S from "../api-schemas.ts";
@@ -9,7 +10,7 @@ import type { ReadRoute, RouteContributor } from "./route.ts";
 const BAN_STATES = ["active", "ended"] as const;
 
 /** An organisation's ban as the chain holds it at `at`, or null when it was never banned. */
-async function banState(backend: LedgerBackend, orgId: string, at: number) {
+async function banState(backend: LedgerBackend, orgId: string, at: number): Promise<BanState | null> {
   const view = (await backend.view({ kind: "blacklist", id: orgId })) as BlacklistView | undefined;
   return view ? { bannedUntil: view.bannedUntil, active: at < view.bannedUntil } : null;
 }
@@ -40,7 +41,7 @@ export const directoryRoutes: RouteContributor = ({ store, backend, access }): R
         if (!actor || (role && actor.role !== role)) return undefined;
         return { ...actor, blacklist: await banState(backend, orgId, at) };
       });
-      res.json({ at, actors: items, nextCursor });
+      res.json({ at, actors: items, nextCursor } satisfies OrganisationList);
     },
   },
   {
@@ -63,7 +64,7 @@ export const directoryRoutes: RouteContributor = ({ store, backend, access }): R
         const actor = await store.actor(orgId);
         return { orgId, name: actor?.name ?? null, role: actor?.role ?? null, ...ban, bans: bans.get(orgId)! };
       });
-      res.json({ at, entries: items, nextCursor });
+      res.json({ at, entries: items, nextCursor } satisfies Blacklist);
     },
   },
 ];
