@@ -17,6 +17,7 @@ import { oversightShots } from "./console-shots/oversight.ts";
 import { supervisorShots } from "./console-shots/supervisor.ts";
 import { operatorShots } from "./console-shots/operator.ts";
 import { revenueShots } from "./console-shots/revenue.ts";
+import { agencyShots } from "./console-shots/agency.ts";
 
 const OUT = "docs/screenshots";
 const build = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-console.ts", "--if-stale"], {
@@ -95,6 +96,7 @@ try {
   await oversightShots(page, url, lodged.complaintId, shot, OUT);
   await operatorShots(page, url, shot);
   await revenueShots(clients, shot);
+  await agencyShots(page, url, service, clients, shot);
 } finally {
   await browser.close();
   await service.stop();
