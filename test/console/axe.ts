@@ -7,12 +7,16 @@ import type { Page } from "playwright-core";
  * page beneath it through the dialog's dimming mask.
  */
 export async function seriousViolations(page: Page, include?: string): Promise<string[]> {
-  // Ant Design fades a field's help text in (the *-appear/-enter motion classes): judged mid-fade,
-  // its colour is still partly transparent and axe reports a contrast it will not have.
+  // Ant Design fades a field's help text in and a dialog out (the *-appear/-enter/-leave motion
+  // classes): judged mid-fade, a colour is still partly transparent and axe reports a contrast it
+  // will not have. A function, not a string: the console's CSP forbids eval, and Playwright
+  // compiles a string predicate with it on every poll after the first.
   await page
-    .waitForFunction("document.querySelector(\"[class*='-appear'], [class*='-enter-active']\") === null", null, {
-      timeout: 5000,
-    })
+    .waitForFunction(
+      () => document.querySelector("[class*='-appear'], [class*='-enter-active'], [class*='-leave-active']") === null,
+      null,
+      { timeout: 5000 },
+    )
     .catch(() => undefined);
   const builder = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
   const result = await (include ? builder.include(include) : builder).analyze();
