@@ -82,7 +82,7 @@ describe("console: the exchange lists and delists from the report", function () 
       op: "product.list",
       body: { productId: "P1", reportHash: shownHash.trim() },
     });
-    await publicListShows("Credit score API", "listed");
+    await publicListShows("Credit score API", "已上架");
 
     await t.page.goto(`${t.svc.url}/#/exchange/report/P1`);
     await t.page.getByRole("button", { name: "下架", exact: true }).click();
@@ -94,7 +94,15 @@ describe("console: the exchange lists and delists from the report", function () 
     await dialog.getByRole("button", { name: "下架" }).click();
     await t.page.getByRole("alert").filter({ hasText: "产品 P1 已下架" }).waitFor();
     expect(await t.page.getByRole("button", { name: "上架", exact: true }).count()).to.equal(0);
-    await publicListShows("Credit score API", "delisted");
+    await publicListShows("Credit score API", "已下架");
+    await chooseEnglish(t.page);
+    await t.page
+      .locator(".ant-table-tbody tr")
+      .filter({ hasText: "Credit score API" })
+      .locator("td")
+      .last()
+      .getByText("Delisted", { exact: true })
+      .waitFor();
     // The browser logs the one 404 the service answers by design: P1's report read before its issue.
     expect(t.errors).to.deep.equal([
       "console.error: Failed to load resource: the server responded with a status of 404 (Not Found)",

@@ -7,6 +7,7 @@ import { chooseEnglish, signInAsMember, useConsoleSuite } from "./browser.ts";
 
 interface Audit {
   deliveries: { id: string; evidence: { recordHash: string } }[];
+  products: { id: string; view: { status: "registered" | "listed" | "delisted" } | null }[];
 }
 
 /** The supervisor audits grant G1: its status changes, what was done under it, its overdue items, and the graph. */
@@ -43,6 +44,11 @@ describe("console: the grant audit", function () {
       .getByRole("cell", { name: org("pa") })
       .waitFor();
     await section("数据产品").getByRole("link", { name: "P1", exact: true }).waitFor();
+    // Statuses in words of the page's language, not the records' words.
+    const words = { registered: "已登记", listed: "已上架", delisted: "已下架", approved: "已批准" } as const;
+    const p1 = audit.products.find((p) => p.id === "P1")!;
+    await section("数据产品").getByRole("cell", { name: words[p1.view!.status], exact: true }).waitFor();
+    await section("合作方").getByRole("cell", { name: words.approved, exact: true }).waitFor();
     const hops = section("加工环节");
     expect(await hops.locator("tbody tr").count(), "H1 and D1").to.equal(2);
     const deliveries = section("交付");

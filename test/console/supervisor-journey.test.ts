@@ -97,6 +97,12 @@ describe("console: the supervisor's journey (grant audit, graph, leak trace)", f
     await f.locator(".trace-records .ant-tag-success").nth(2).waitFor();
     expect(await f.locator(".trace-records .ant-tag-error").count()).to.equal(0);
     await f.locator(".trace-lineage").getByRole("cell", { name: "H1", exact: true }).waitFor();
+    // Each hop's operation in words, not the record's word for it.
+    const lineageText = await f.locator(".trace-lineage").innerText();
+    expect(lineageText)
+      .to.include("清洗")
+      .and.include("交付")
+      .and.not.match(/\b(clean|deliver)\b/);
     // The other candidate (D1, never given this data) is tested and not at the bound.
     const scores = t.page.getByRole("region", { name: "全部候选交付的检验得分" });
     await scores.getByRole("cell", { name: "D-LEAK", exact: true }).first().waitFor();

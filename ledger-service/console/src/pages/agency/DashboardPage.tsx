@@ -36,7 +36,7 @@ export default function DashboardPage() {
         <Row gutter={16}>
           {GRANT_STATUSES.map((s) => (
             <Col key={s} xs={12} md={4}>
-              <Statistic title={t(`status.${s}`)} value={count(s)} loading={grants.isLoading} />
+              <Statistic title={t(`status:grant.${s}`)} value={count(s)} loading={grants.isLoading} />
             </Col>
           ))}
         </Row>

@@ -29,7 +29,7 @@ export default function GrantPage() {
       <Descriptions bordered column={1} size="small" className="agency-grant">
         <Descriptions.Item label={t("grants.grantee")}>{grant.grantee}</Descriptions.Item>
         <Descriptions.Item label={t("grants.status")}>
-          {view && <Tag color={GRANT_STATUS_COLOUR[view.status]}>{t(`status.${view.status}`)}</Tag>}
+          {view && <Tag color={GRANT_STATUS_COLOUR[view.status]}>{t(`status:grant.${view.status}`)}</Tag>}
         </Descriptions.Item>
         <Descriptions.Item label={t("issue.validFrom")}>{toCstIso(grant.validFrom)}</Descriptions.Item>
         <Descriptions.Item label={t("issue.validUntil")}>{toCstIso(grant.validUntil)}</Descriptions.Item>

@@ -41,7 +41,7 @@ export function GrantPartners({ partners }: { partners: readonly { id: string; v
             title: t("grants.status"),
             key: "status",
             render: (_, p) =>
-              p.view && <Tag color={PARTNER_STATUS_COLOUR[p.view.status]}>{t(`partners.status.${p.view.status}`)}</Tag>,
+              p.view && <Tag color={PARTNER_STATUS_COLOUR[p.view.status]}>{t(`status:partner.${p.view.status}`)}</Tag>,
           },
           {
             title: t("grants.actions"),

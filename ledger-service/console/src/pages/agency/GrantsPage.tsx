@@ -33,7 +33,7 @@ export default function GrantsPage() {
           style={{ minWidth: 160 }}
           options={[
             { value: "", label: t("common:all") },
-            ...GRANT_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) })),
+            ...GRANT_STATUSES.map((s) => ({ value: s, label: t(`status:grant.${s}`) })),
           ]}
         />
         <Button type="primary" onClick={() => void navigate("/agency/grants/new")}>
@@ -64,7 +64,9 @@ export default function GrantsPage() {
           {
             title: t("grants.status"),
             key: "status",
-            render: (_, g) => <Tag color={GRANT_STATUS_COLOUR[g.view.status]}>{t(`status.${g.view.status}`)}</Tag>,
+            render: (_, g) => (
+              <Tag color={GRANT_STATUS_COLOUR[g.view.status]}>{t(`status:grant.${g.view.status}`)}</Tag>
+            ),
           },
           {
             title: t("grants.actions"),

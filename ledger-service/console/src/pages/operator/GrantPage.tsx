@@ -28,7 +28,7 @@ export default function GrantPage() {
       {audit.error && <Alert type="error" showIcon title={`${t("common:requestFailed")}: ${audit.error.message}`} />}
       {a && (
         <Descriptions className="operator-grant" bordered size="small" column={1} style={{ marginBottom: 24 }}>
-          <Descriptions.Item label={t("status")}>{t(`grantStatus.${a.view?.status ?? "active"}`)}</Descriptions.Item>
+          <Descriptions.Item label={t("status")}>{t(`status:grant.${a.view?.status ?? "active"}`)}</Descriptions.Item>
           <Descriptions.Item label={t("grantPage.term")}>
             {cstDate(a.grant.validFrom)} – {cstDate(a.grant.validUntil)}
           </Descriptions.Item>

@@ -26,7 +26,7 @@ export function useChosenGrant(): { grantId: string | undefined; picker: React.R
           value={grantId}
           onChange={setPicked}
           style={{ minWidth: 260 }}
-          options={list.map((g) => ({ value: g.id, label: `${g.id} · ${t(`grantStatus.${g.view.status}`)}` }))}
+          options={list.map((g) => ({ value: g.id, label: `${g.id} · ${t(`status:grant.${g.view.status}`)}` }))}
         />
       </Form.Item>
     </Form>

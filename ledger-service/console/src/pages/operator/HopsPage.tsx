@@ -104,7 +104,7 @@ export default function HopsPage() {
         columns={[
           { title: t("hop.id"), dataIndex: "id" },
           { title: t("hop.product"), dataIndex: "productId" },
-          { title: t("hop.operation"), key: "operation", render: (_, h) => t(`operation.${h.operation}`) },
+          { title: t("hop.operation"), key: "operation", render: (_, h) => t(`status:operation.${h.operation}`) },
           { title: t("hop.actor"), dataIndex: "actor" },
           { title: t("hop.recordCount"), dataIndex: "recordCount" },
           {
@@ -144,7 +144,7 @@ export default function HopsPage() {
             <Select options={(audit.data?.products ?? []).map((p) => ({ value: p.id, label: p.id }))} />
           </Form.Item>
           <Form.Item name="operation" label={t("hop.operation")}>
-            <Select options={FORM_OPERATIONS.map((o) => ({ value: o, label: t(`operation.${o}`) }))} />
+            <Select options={FORM_OPERATIONS.map((o) => ({ value: o, label: t(`status:operation.${o}`) }))} />
           </Form.Item>
           <InputFields
             scope={audit.data?.grant.scope ?? []}

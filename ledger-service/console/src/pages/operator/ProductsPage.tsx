@@ -100,7 +100,7 @@ export default function ProductsPage() {
           {
             title: t("status"),
             key: "status",
-            render: (_, p) => (p.view ? <Tag>{t(`productStatus.${p.view.status}`)}</Tag> : null),
+            render: (_, p) => (p.view ? <Tag>{t(`status:product.${p.view.status}`)}</Tag> : null),
           },
           {
             title: t("product.price"),

@@ -74,7 +74,7 @@ export default function ProductListPage() {
             dataIndex: "priceText",
           },
           { title: t("products.operator"), key: "operator", render: (_: unknown, p) => p.operatorName ?? p.operator },
-          { title: t("products.status"), key: "status", render: (_: unknown, p) => p.status ?? "listed" },
+          { title: t("products.status"), key: "status", render: (_: unknown, p) => t(`status:public.${p.status}`) },
         ]}
       />
     </>

@@ -91,9 +91,9 @@ function GrantList() {
   );
 }
 
-function GrantStatus({ status }: { status: string }) {
+function GrantStatus({ status }: { status: GrantView["status"] | "unknown" }) {
   const { t } = useTranslation("audit");
-  return <Tag color={status === "active" ? "success" : "warning"}>{t(`status.${status}`, status)}</Tag>;
+  return <Tag color={status === "active" ? "success" : "warning"}>{t(`status:grant.${status}`)}</Tag>;
 }
 
 /** Where a record sits on chain and in the log; its button opens the signed record and its live receipt. */
@@ -289,7 +289,7 @@ function Audit({
         columns={[
           { title: t("id"), dataIndex: "id" },
           { title: t("org"), key: "org", render: (_, p) => p.view?.partner },
-          { title: t("status"), key: "status", render: (_, p) => p.view?.status },
+          { title: t("status"), key: "status", render: (_, p) => p.view && t(`status:partner.${p.view.status}`) },
           { title: t("validUntil"), key: "until", render: (_, p) => (p.view ? day(p.view.validUntil) : "") },
           { title: t("evidence"), key: "evidence", render: evidence("partner") },
         ]}
@@ -300,7 +300,7 @@ function Audit({
         rowKey={(p) => p.id}
         columns={[
           { title: t("id"), key: "id", render: (_, p) => product(p.id) },
-          { title: t("status"), key: "status", render: (_, p) => p.view?.status },
+          { title: t("status"), key: "status", render: (_, p) => p.view && t(`status:product.${p.view.status}`) },
           { title: t("hops"), key: "hops", render: (_, p) => p.view?.hopCount },
           {
             title: t("graph"),

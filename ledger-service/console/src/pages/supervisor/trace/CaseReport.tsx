@@ -16,9 +16,8 @@ import type {
   WatermarkTest,
 } from "../../../../../../core/trace-report.ts";
 import { pValue } from "./trace-model.ts";
-// The receipt verdict's words are the receipt page's, a grant status's the audit's.
+// The receipt verdict's words are the receipt page's.
 import "../../tools/texts.ts";
-import "../audit/texts.ts";
 
 const minute = (ts: number) => toCstIso(ts).slice(0, 16).replace("T", " ");
 const org = (o: { orgId: string; name: string }) => (o.name ? `${o.name}（${o.orgId}）` : o.orgId);
@@ -126,12 +125,10 @@ function Finding({ finding: d, vkey }: { finding: DeliveryFinding; vkey: string 
           </Link>
         </Descriptions.Item>
         <Descriptions.Item label={t("grantAtDelivery")}>
-          {t(`audit:status.${d.grant.statusAtDelivery}`, d.grant.statusAtDelivery)} · {t("activeAtDelivery")}{" "}
+          {t(`status:grant.${d.grant.statusAtDelivery}`)} · {t("activeAtDelivery")}{" "}
           {yesNo(t, d.grant.activeAtDelivery, false)}
         </Descriptions.Item>
-        <Descriptions.Item label={t("grantNow")}>
-          {t(`audit:status.${d.grant.statusNow}`, d.grant.statusNow)}
-        </Descriptions.Item>
+        <Descriptions.Item label={t("grantNow")}>{t(`status:grant.${d.grant.statusNow}`)}</Descriptions.Item>
         <Descriptions.Item label={t("destruction")}>
           {t("coveredAtLeak")} {yesNo(t, d.destruction.coveredAtLeak, true)} · {t("violation")}{" "}
           {yesNo(t, d.destruction.violation, true)} · {t("overdueAtLeak")} {yesNo(t, d.destruction.overdueAtLeak, true)}
@@ -224,7 +221,7 @@ function Finding({ finding: d, vkey }: { finding: DeliveryFinding; vkey: string 
         dataSource={[...d.lineage.hops]}
         columns={[
           { title: t("hop"), dataIndex: "id" },
-          { title: t("operation"), dataIndex: "operation" },
+          { title: t("operation"), key: "operation", render: (_, h) => t(`status:operation.${h.operation}`) },
           { title: t("actor"), dataIndex: "actor" },
           { title: "", key: "hash", render: (_, h) => <HashText>{h.recordHash}</HashText> },
         ]}
