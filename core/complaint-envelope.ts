@@ -5,6 +5,7 @@ import { canonicalJson } from "./canonical.ts";
 import { sm3Hex } from "./crypto/sm3.ts";
 import { sm4Open, sm4Seal } from "./crypto/sm4.ts";
 import { Id, OrgId, Text } from "./records/common.ts";
+import type { ComplaintView } from "./views.ts";
 
 /**
  * The sealed form of a complaint (为举报人保密): the statement and any contact details are sealed
@@ -33,6 +34,17 @@ export const ComplaintEnvelope = z.strictObject({
   keys: z.array(z.strictObject({ orgId: OrgId, wrappedKey: z.string().regex(/^[0-9a-f]+$/) })).min(1),
 });
 export type ComplaintEnvelope = z.infer<typeof ComplaintEnvelope>;
+
+/**
+ * GET /v1/complaints/:complaintId/sealed: the envelope for a supervisor to open with its own key,
+ * its commitment and whether that is the one on chain (the service cannot open it).
+ */
+export interface SealedComplaint {
+  readonly envelope: ComplaintEnvelope;
+  readonly commitment: string;
+  readonly matchesChain: boolean;
+  readonly complaint: ComplaintView;
+}
 
 export interface Recipient {
   readonly orgId: string;

@@ -1,3 +1,5 @@
+import type { Page } from "./public-list.ts";
+
 /**
  * The listing verification report as the service signs it and everyone else reads it: the
  * exchange's console, the demo, a verifier checking `reportHash` against the listing record.
@@ -86,6 +88,11 @@ export interface SourceFreshness {
   readonly lateVersions: number;
   /** The record of the current version (or the registration). */
   readonly evidence: Evidence | null;
+}
+
+/** GET /v1/exchange/queue: the products awaiting the exchange's decision, in cursor pages. */
+export interface ListingQueue extends Page {
+  readonly products: readonly ListingQueueItem[];
 }
 
 /** One product of the exchange's listing queue (GET /v1/exchange/queue). */

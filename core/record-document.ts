@@ -1,6 +1,8 @@
 import type { OperationBody, OperationName } from "./operations.ts";
 import type { LedgerRecord } from "./record.ts";
-import type { StateView } from "./views.ts";
+import type { PublicProductFacts } from "./public-list.ts";
+import type { Product } from "./records/product.ts";
+import type { ProductView, RevenueView, StateView } from "./views.ts";
 
 /**
  * A ledger record as the service answers it (GET /v1/records/:kind/:id and the named routes that
@@ -48,4 +50,16 @@ export interface HistoryEntry<O extends OperationName = OperationName> extends C
   readonly record: LedgerRecord<O>;
   readonly leafIndex: number;
   readonly receipt: unknown;
+}
+
+/**
+ * GET /v1/products/:productId: the product's document for its grant's holders and those who read
+ * everything; a recipient of a delivery gets the product's public facts only, with no changes.
+ */
+export type ProductDocument =
+  RecordDocument<ProductView, Product> | RecordDocument<PublicProductFacts, PublicProductFacts, never>;
+
+/** GET /v1/operators/:operator/revenue: the operator's years of permitted revenue. */
+export interface RevenueYears {
+  readonly years: readonly RecordDocument<RevenueView>[];
 }

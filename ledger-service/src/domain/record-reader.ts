@@ -1,4 +1,4 @@
-import type { ViewKey } from "../../../core/views.ts";
+import type { StateView, ViewKey } from "../../../core/views.ts";
 import type { LedgerBackend } from "../chain/backend.ts";
 import type { IndexStore, IndexedEntry } from "../indexes/index-store.ts";
 import type { ReceiptSource } from "./record-service.ts";
@@ -8,6 +8,8 @@ import type { ProductView } from "../../../core/views.ts";
 import { publicProductFacts } from "./access.ts";
 import type { PublicProductFacts } from "../../../core/public-list.ts";
 import type { ChangeSummary, HistoryEntry, RecordDocument } from "../../../core/record-document.ts";
+
+type ViewOf<K extends ViewKey["kind"]> = Extract<StateView, { kind: K }>;
 
 export function summarize(entry: IndexedEntry): ChangeSummary {
   return {
@@ -33,7 +35,8 @@ export class RecordReader {
     private readonly receipts: ReceiptSource,
   ) {}
 
-  async document(kind: ViewKey["kind"], id: string): Promise<RecordDocument> {
+  /** The document of (kind, id), its view typed by its kind (the chain's view of that kind). */
+  async document<K extends ViewKey["kind"]>(kind: K, id: string): Promise<RecordDocument<ViewOf<K>>> {
     const history = await this.store.historyOf(kind, id);
     const view = await this.backend.view({ kind, id });
     if (history.length === 0 && !view) throw notFound(kind, id);
@@ -41,7 +44,7 @@ export class RecordReader {
     return {
       kind,
       id,
-      view: view ?? null,
+      view: (view ?? null) as ViewOf<K> | null,
       created: first ? first.signed.record.body : null,
       changes: rest.map(summarize),
     };

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { ClassicLevel } from "classic-level";
-import { ComplaintContent, envelopeCommitment } from "../../../../core/complaint-envelope.ts";
+import { ComplaintContent, envelopeCommitment, type SealedComplaint } from "../../../../core/complaint-envelope.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 import { EXAMPLE_ORGS } from "../../../../core/operation-examples.ts";
 import { ComplaintSubject } from "../../../../core/records/complaint.ts";
@@ -159,7 +159,12 @@ export const complaintRoutes: RouteContributor = async (ctx): Promise<ReadRoute[
         const envelope = await intake.envelope(id);
         if (!envelope) throw new LedgerError("NOT_FOUND", `the sealed content of complaint ${id} is not here`, { id });
         const commitment = envelopeCommitment(envelope);
-        res.json({ envelope, commitment, matchesChain: commitment === complaint.commitment, complaint });
+        res.json({
+          envelope,
+          commitment,
+          matchesChain: commitment === complaint.commitment,
+          complaint,
+        } satisfies SealedComplaint);
       },
     },
   ];

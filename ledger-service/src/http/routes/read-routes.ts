@@ -11,7 +11,7 @@ import type { Access } from "../../domain/access.ts";
 import { lineageGraph, recipientLineage } from "../../domain/lineage-graph.ts";
 import type { LineageDocument } from "../../../../core/lineage-graph.ts";
 import type { PublicProductFacts } from "../../../../core/public-list.ts";
-import type { RecordDocument, RecordHistory } from "../../../../core/record-document.ts";
+import type { RecordDocument, RecordHistory, RevenueYears } from "../../../../core/record-document.ts";
 import type { GrantList, ResourceCatalog } from "../../../../core/desk-lists.ts";
 import type { OverdueAnswer } from "../../../../core/overdue.ts";
 import { toNdjson, toOpenLineage } from "../../domain/openlineage.ts";
@@ -164,7 +164,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
         await assertCanSee(req, "revenue", revenueId(operator, ""));
         const years = [];
         for (const id of await revenueIds(store, operator)) years.push(await reader.document("revenue", id));
-        res.json({ years });
+        res.json({ years } satisfies RevenueYears);
       },
     },
     {

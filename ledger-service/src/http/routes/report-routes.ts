@@ -1,4 +1,5 @@
 import { Domain } from "../../../../core/records/common.ts";
+import type { ListingQueue } from "../../../../core/listing-report.ts";
 import type { Product } from "../../../../core/records/product.ts";
 import * as S from "../api-schemas.ts";
 import { grantAudit, type ReportDeps } from "../../domain/verification-report.ts";
@@ -108,7 +109,7 @@ export const reportRoutes: RouteContributor = async (ctx): Promise<ReadRoute[]> 
             return item;
           },
         );
-        res.json({ products: items, nextCursor });
+        res.json({ products: items, nextCursor } satisfies ListingQueue);
       },
     },
     {

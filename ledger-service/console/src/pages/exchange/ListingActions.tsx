@@ -1,7 +1,7 @@
 import { Alert, Button, Form, Input, Modal, Space } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { ProductStatus } from "../../../../../core/records/product.ts";
+import type { ProductDocument } from "../../../../../core/record-document.ts";
 import { useSignedQuery, useSubmit } from "../../api/hooks.ts";
 import { useSession } from "../../session/session.tsx";
 import { Refusal } from "../../forms/Refusal.tsx";
@@ -21,7 +21,7 @@ interface Props {
 export function ListingActions({ productId, reportHash, verdict }: Props) {
   const { t } = useTranslation("exchange");
   const { session } = useSession();
-  const product = useSignedQuery<{ view: { status?: ProductStatus } | null }>(
+  const product = useSignedQuery<ProductDocument>(
     session?.role === "exchange" ? `/v1/products/${encodeURIComponent(productId)}` : undefined,
   );
   const list = useSubmit("product.list", (b) => `/v1/products/${encodeURIComponent(b.productId)}/listing`);

@@ -1,7 +1,7 @@
 import { Alert, Table, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import type { ListingQueueItem } from "../../../../../core/listing-report.ts";
+import type { ListingQueue, ListingQueueItem } from "../../../../../core/listing-report.ts";
 import { useSignedQuery } from "../../api/hooks.ts";
 import { RESULT_COLOUR } from "./result-colour.ts";
 import "./report.css";
@@ -13,7 +13,7 @@ import "./report.css";
  */
 export default function QueuePage() {
   const { t } = useTranslation("exchange");
-  const q = useSignedQuery<{ products: ListingQueueItem[]; nextCursor: string | null }>("/v1/exchange/queue");
+  const q = useSignedQuery<ListingQueue>("/v1/exchange/queue");
   return (
     <div className="listing-report">
       <Typography.Title level={2}>{t("queue.title")}</Typography.Title>

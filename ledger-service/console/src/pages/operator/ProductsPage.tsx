@@ -1,4 +1,5 @@
 import { Alert, AutoComplete, Button, Card, Form, Input, Modal, Select, Switch, Table, Tag, Typography } from "antd";
+import type { ProductDocument } from "../../../../../core/record-document.ts";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -31,7 +32,7 @@ const LABEL: Record<string, string> = {
 type ProductRow = { id: string; view: ProductView | null };
 
 function ProductName({ id }: { id: string }) {
-  const doc = useSignedQuery<{ created: { name: string } | null }>(`/v1/products/${encodeURIComponent(id)}`);
+  const doc = useSignedQuery<ProductDocument>(`/v1/products/${encodeURIComponent(id)}`);
   return <>{doc.data?.created?.name ?? ""}</>;
 }
 

@@ -1,4 +1,5 @@
 import { useQueries } from "@tanstack/react-query";
+import type { RecordDocument } from "../../../../../core/record-document.ts";
 import { Alert, Button, Card, Descriptions, Form, Input, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -52,7 +53,7 @@ export default function ServiceListPage() {
       enabled: Boolean(session),
     })),
   });
-  const duty = useSignedQuery<{ view: ServiceListView | null }>(
+  const duty = useSignedQuery<RecordDocument<ServiceListView>>(
     operator ? `/v1/operators/${operator}/service-lists` : undefined,
   );
   const publish = useSubmit("serviceList.publish", (b) => `/v1/operators/${b.operator}/service-lists`);

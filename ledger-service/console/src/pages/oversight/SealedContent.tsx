@@ -1,20 +1,10 @@
 import { Alert, Button, Descriptions, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import {
-  openComplaint,
-  type ComplaintContent,
-  type ComplaintEnvelope,
-} from "../../../../../core/complaint-envelope.ts";
+import { openComplaint, type ComplaintContent, type SealedComplaint } from "../../../../../core/complaint-envelope.ts";
 import { useSignedQuery } from "../../api/hooks.ts";
 import { useSession } from "../../session/session.tsx";
 import { STATE_COLOUR } from "./colours.ts";
-
-interface Sealed {
-  envelope: ComplaintEnvelope;
-  commitment: string;
-  matchesChain: boolean;
-}
 
 /**
  * A complaint's content, opened in the browser with the signed-in supervisor's own key
@@ -25,7 +15,9 @@ export function SealedContent({ complaintId }: { complaintId: string }) {
   const { t } = useTranslation("oversight");
   const { session } = useSession();
   const [asked, setAsked] = useState(false);
-  const sealed = useSignedQuery<Sealed>(asked ? `/v1/complaints/${encodeURIComponent(complaintId)}/sealed` : undefined);
+  const sealed = useSignedQuery<SealedComplaint>(
+    asked ? `/v1/complaints/${encodeURIComponent(complaintId)}/sealed` : undefined,
+  );
   if (session?.role !== "supervisor") return null;
   if (!asked)
     return (

@@ -1,4 +1,5 @@
 import { Alert, Button, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from "antd";
+import type { RevenueYears } from "../../../../../core/record-document.ts";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import type { OverdueAnswer } from "../../../../../core/overdue.ts";
@@ -33,7 +34,7 @@ export default function RevenuePage() {
   const navigate = useNavigate();
   const params = useParams();
   const operator = session?.role === "operator" ? session.orgId : (params.operator ?? "");
-  const years = useSignedQuery<{ years: { view: RevenueView | null }[] }>(
+  const years = useSignedQuery<RevenueYears>(
     operator ? `/v1/operators/${encodeURIComponent(operator)}/revenue` : undefined,
   );
   const overdue = useSignedQuery<OverdueAnswer>(operator && session?.role !== "exchange" ? "/v1/overdue" : undefined);
