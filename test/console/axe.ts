@@ -1,6 +1,11 @@
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 
+/** The page's document, as the predicate run in the browser reads it (the tests compile without the DOM lib). */
+interface InPage {
+  readonly document: { querySelector(selectors: string): unknown };
+}
+
 /**
  * axe-core's serious and critical findings on the page as rendered (WCAG 2.1 A/AA rules), or only
  * within `include` (a CSS selector): a dialog judged alone, since axe measures the contrast of the
@@ -13,7 +18,10 @@ export async function seriousViolations(page: Page, include?: string): Promise<s
   // compiles a string predicate with it on every poll after the first.
   await page
     .waitForFunction(
-      () => document.querySelector("[class*='-appear'], [class*='-enter-active'], [class*='-leave-active']") === null,
+      () =>
+        (globalThis as unknown as InPage).document.querySelector(
+          "[class*='-appear'], [class*='-enter-active'], [class*='-leave-active']",
+        ) === null,
       null,
       { timeout: 5000 },
     )
