@@ -1,3 +1,5 @@
+import type { TxInfo } from "./lineage-graph.ts";
+
 /**
  * The leak trace as the service answers it (POST /v1/trace, docs/TRACING.md) and everyone else
  * reads it: the supervisor's console, `pdl trace`, the tests. A wire format, so it lives beside the
@@ -81,14 +83,8 @@ export interface OrgRef {
   readonly role: string;
 }
 
-/** Where a signed record sits: its hash, its transaction and its leaf in the SM3 log. */
-export interface RecordRef {
-  readonly recordHash: string;
-  readonly txId: string;
-  readonly blockNumber: number;
-  readonly blockTime: number;
-  readonly leafIndex: number;
-}
+/** Where a signed record sits: the lineage's TxInfo, under the name the report gives it. */
+export type RecordRef = TxInfo;
 
 export interface ExactEvidence {
   /** Leaked records found, as delivered, in this delivery. */

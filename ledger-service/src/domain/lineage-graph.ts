@@ -7,7 +7,8 @@ import { LedgerError } from "../../../core/errors.ts";
 import type { PublicProductFacts } from "../../../core/public-list.ts";
 import type { HopNode, LineageEdge, LineageGraph, RecipientLineage, TxInfo } from "../../../core/lineage-graph.ts";
 
-function txInfo(e: IndexedEntry): TxInfo {
+/** Where an indexed record sits (the lineage's nodes and the trace report's records alike). */
+export function txInfo(e: IndexedEntry): TxInfo {
   return {
     recordHash: e.recordHash,
     txId: e.txId,

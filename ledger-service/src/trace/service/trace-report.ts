@@ -2,7 +2,7 @@ import type { OverdueGrant, GrantView } from "../../../../core/views.ts";
 import type { DestructionCertificate } from "../../../../core/records/destruction.ts";
 import type { LineageHop } from "../../../../core/records/lineage.ts";
 import type { LedgerBackend } from "../../chain/backend.ts";
-import { lineageGraph } from "../../domain/lineage-graph.ts";
+import { lineageGraph, txInfo } from "../../domain/lineage-graph.ts";
 import type { HopNode } from "../../../../core/lineage-graph.ts";
 import type { RecordReader } from "../../domain/record-reader.ts";
 import type { IndexStore, IndexedEntry } from "../../indexes/index-store.ts";
@@ -12,7 +12,6 @@ import type {
   DeliveryFinding,
   LineageStep,
   OrgRef,
-  RecordRef,
   TraceReport,
   UnattributedMatch,
 } from "../../../../core/trace-report.ts";
@@ -43,16 +42,6 @@ const GRANT_STATUS_AFTER: Readonly<Record<string, string>> = {
   "grant.exit": "exiting",
   "grant.close": "closed",
 };
-
-function ref(e: IndexedEntry): RecordRef {
-  return {
-    recordHash: e.recordHash,
-    txId: e.txId,
-    blockNumber: e.blockNumber,
-    blockTime: e.blockTime,
-    leafIndex: e.leafIndex,
-  };
-}
 
 async function first(store: IndexStore, kind: string, id: string): Promise<IndexedEntry> {
   const entry = (await store.historyOf(kind, id))[0];
@@ -178,7 +167,7 @@ async function finding(
       ? { ...withoutId(ev.watermark), alpha: ev.result.alpha, comparisons: ev.result.comparisons }
       : null,
     deliveredAt: hopEntry.blockTime,
-    delivery: { ...ref(hopEntry), actor, hop },
+    delivery: { ...txInfo(hopEntry), actor, hop },
     recipient: await orgs.get(hop.delivery!.recipient),
     deliveredBy: await orgs.get(actor),
     product: {
@@ -187,7 +176,7 @@ async function finding(
       serviceForm: graph.product.serviceForm,
       scenario: graph.product.scenario,
       operator: await orgs.get(graph.product.operator),
-      record: ref(productEntry),
+      record: txInfo(productEntry),
     },
     grant: {
       id: graph.grant.id,
@@ -201,7 +190,7 @@ async function finding(
       statusNow: grantNow?.status ?? "unknown",
       endedAt,
       destructionDeadline: endedAt > 0 ? endedAt + DESTRUCTION_DAYS * DAY : 0,
-      record: ref(grantEntry),
+      record: txInfo(grantEntry),
     },
     lineage: {
       hops: path,
@@ -311,7 +300,7 @@ async function certificatesOf(hop: LineageHop, actor: string, deps: ReportDeps):
       covers,
       why,
       coveredSince: Math.min(cert.destroyedAt, entry.blockTime),
-      record: ref(entry),
+      record: txInfo(entry),
     });
   }
   return out;
