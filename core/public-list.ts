@@ -15,7 +15,9 @@ export interface PublicProductFacts {
   readonly domain: string;
   readonly scenario: string;
   readonly serviceForm: string;
+  /** The operator's unified social credit code. */
   readonly operator: string;
+  /** The chain's product status; null if the chain holds no view of it. */
   readonly status: string | null;
   readonly charge: "free" | "charged";
   readonly priceFen: number;
@@ -38,21 +40,13 @@ export const PUBLIC_STATUSES = [
 ] as const;
 export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
 
-export interface PublicListing {
-  readonly id: string;
-  readonly name: string;
-  readonly domain: string;
-  readonly scenario: string;
-  readonly serviceForm: string;
-  /** The operator's unified social credit code and its registered name. */
-  readonly operator: string;
+/** A listed product's public facts, with what the list adds: its public status, names and prices as read. */
+export interface PublicListing extends Omit<PublicProductFacts, "status"> {
+  /** The operator's registered name. */
   readonly operatorName: string;
   readonly status: PublicStatus;
-  readonly charge: "free" | "charged";
-  readonly priceFen: number;
   /** The price in yuan with two decimals, e.g. "5.00". */
   readonly priceYuan: string;
-  readonly chargeUnit: string;
   /** The price in yuan with its unit, in the caller's language (Accept-Language). */
   readonly priceText: string;
   /** Block time (Unix seconds) of the latest listing. */
