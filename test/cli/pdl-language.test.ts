@@ -3,7 +3,11 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
+import type { Command } from "commander";
+import stringWidth from "string-width";
+import { HELP_ZH } from "../../ledger-service/src/client/cli/help-texts.ts";
 import { cliLanguage, localeLanguage, usageError } from "../../ledger-service/src/client/cli/language.ts";
+import { pdlProgram } from "../../ledger-service/src/client/cli/program.ts";
 import { org } from "../../scripts/scenarios/world.ts";
 import { runPdl, type PdlRun } from "./run-pdl.ts";
 
@@ -155,5 +159,57 @@ describe("pdl speaks the user's language in its own messages", function () {
       error: { code: "CLI", message: "记录哈希为 64 位小写十六进制字符" },
       exitCode: 1,
     });
+  });
+
+  it("has Chinese words for every command's, option's and argument's help, and none left over", () => {
+    const described = new Set<string>(["display help for command"]);
+    const walk = (command: Command): void => {
+      for (const text of [
+        command.description(),
+        ...command.options.map((o) => o.description),
+        ...command.registeredArguments.map((a) => a.description),
+      ])
+        if (text) described.add(text);
+      command.commands.forEach(walk);
+    };
+    walk(pdlProgram("zh"));
+    expect(
+      [...described].filter((text) => !(text in HELP_ZH)),
+      "described without Chinese",
+    ).to.deep.equal([]);
+    expect(
+      Object.keys(HELP_ZH).filter((text) => !described.has(text)),
+      "Chinese for nothing",
+    ).to.deep.equal([]);
+    expect(Object.values(HELP_ZH).filter((zh) => !HAN.test(zh))).to.deep.equal([]);
+  });
+
+  it("prints its help in Chinese under a Chinese locale or --lang zh, wrapped to the terminal's 80 columns", async () => {
+    const top = await runPdl(["--help"], locale({ LANG: "zh_CN.UTF-8" }));
+    expect(top.code).to.equal(0);
+    expect(top.stdout).to.match(/^用法： pdl \[options\] \[command\]/);
+    expect(top.stdout)
+      .to.include("命令：")
+      .and.include("选项：")
+      .and.include("用本机构密钥签名 <operation> 的记录并提交");
+    expect(top.stdout).to.include("（默认：").and.include("环境变量：PDL_URL");
+    const deliver = await runPdl(["deliver", "--help", "--lang", "zh"], locale({ LANG: "C.UTF-8" }));
+    expect(deliver.stdout).to.include("参数：").and.include("接收方的统一社会信用代码");
+    for (const run of [top, deliver]) {
+      const lines = run.stdout.split("\n");
+      expect(
+        lines.filter((line) => stringWidth(line) > 80),
+        "wider than the terminal",
+      ).to.deep.equal([]);
+      expect(
+        lines.filter((line) => /^\s*[，。、；：）]/.test(line)),
+        "a line opening on a closing mark",
+      ).to.deep.equal([]);
+    }
+
+    const en = await runPdl(["receipt", "--help"], locale({ LANG: "C.UTF-8" }));
+    expect(en.stdout).to.match(/^Usage: pdl receipt \[options\] <recordHash>/);
+    expect(en.stdout).to.include("the record's hash (64 hex), as `pdl submit` prints it");
+    expect(HAN.test(en.stdout), "no Chinese in the English help").to.equal(false);
   });
 });

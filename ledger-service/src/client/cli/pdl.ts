@@ -1,55 +1,14 @@
-import { Command, CommanderError, Option } from "commander";
-import pkg from "../../../../package.json" with { type: "json" };
+import { CommanderError } from "commander";
 import { LedgerApiError, OutcomePendingError } from "../sdk/ledger-client.ts";
-import { completionCommand } from "./commands/completion-command.ts";
-import { anchorCommand } from "./commands/anchor-command.ts";
-import { deliverCommand } from "./commands/deliver-command.ts";
-import { keygenCommand } from "./commands/keygen-command.ts";
-import { logKeyCommand } from "./commands/log-key-command.ts";
-import { templateCommand } from "./commands/template-command.ts";
-import { receiptCommand } from "./commands/receipt-command.ts";
-import { reportCommand } from "./commands/report-command.ts";
-import { requestCommands } from "./commands/request-commands.ts";
-import { traceCommand } from "./commands/trace-command.ts";
-import { verifyReceiptCommand } from "./commands/verify-receipt-command.ts";
 import { KeyFileError } from "../../../../core/keyfile.ts";
 import { refusalDetails } from "./refusal.ts";
-import { cliLanguage, usageError, type Words } from "./language.ts";
+import { cliLanguage, type Words } from "./language.ts";
+import { pdlProgram } from "./program.ts";
 import { CliError, isNetworkFailure } from "./context.ts";
 
-/** pdl's own messages (usage errors, local failures) follow --lang, PDL_LANG or the locale. */
+/** pdl's own messages (usage errors, local failures, help) follow --lang, PDL_LANG or the locale. */
 const lang = cliLanguage(process.argv.slice(2), process.env);
-
-/**
- * `pdl`: the users' command line for the Public Data Ledger service. Exit codes: 0 success,
- * 1 usage or local error, 2 verification failed, 3 the service refused the request, 4 a write
- * was sent but its outcome is not known yet, or `pdl receipt --wait` timed out before the state.
- */
-const program = new Command("pdl")
-  .description(
-    "Public Data Ledger: sign and submit records, read evidence, verify receipts, deliver and trace datasets",
-  )
-  .version(pkg.version)
-  .addOption(new Option("--url <url>", "the ledger service").env("PDL_URL").default("http://127.0.0.1:8080"))
-  .addOption(new Option("--key <file>", "your SM2 key file (from `pdl keygen`)").env("PDL_KEY"))
-  .addOption(new Option("--passphrase-file <file>", "file holding the key file's passphrase (else PDL_KEY_PASSPHRASE)"))
-  .addOption(new Option("--lang <lang>", "language of error messages").choices(["en", "zh"]).env("PDL_LANG"))
-  .option("--json", "print results as JSON")
-  .showHelpAfterError()
-  .configureOutput({ outputError: (text, write) => write(usageError(text, lang)) })
-  .exitOverride();
-
-keygenCommand(program);
-requestCommands(program);
-templateCommand(program);
-receiptCommand(program);
-completionCommand(program);
-reportCommand(program);
-verifyReceiptCommand(program);
-logKeyCommand(program);
-deliverCommand(program);
-traceCommand(program);
-anchorCommand(program);
+const program = pdlProgram(lang);
 
 /**
  * A failure as one JSON object on standard error (--json), or as a line for people, in the
