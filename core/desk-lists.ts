@@ -1,11 +1,11 @@
 import type { Page } from "./public-list.ts";
 import type { Resource } from "./records/resource.ts";
-import type { GrantView, ResourceView } from "./views.ts";
+import type { GrantView, PriceCapView, ResourceView } from "./views.ts";
 
 /**
  * The lists the desks read, as the service answers them and the console reads them: the resource
- * catalog (GET /v1/resources) and the grants a caller may see (GET /v1/grants), both in cursor
- * pages. Wire formats, so they live beside the records; the service builds them in
+ * catalog (GET /v1/resources), the grants a caller may see (GET /v1/grants) and the price caps in
+ * force (GET /v1/price-caps), all in cursor pages. Wire formats, so they live beside the records; the service builds them in
  * ledger-service/src/http/routes/read-routes.ts.
  */
 
@@ -28,4 +28,22 @@ export interface ListedGrant {
 
 export interface GrantList extends Page {
   readonly grants: readonly ListedGrant[];
+}
+
+/**
+ * A price cap in force: the most an industry product of its domain may charge in its unit (a
+ * later cap.set of the same domain and unit replaces it), and the record that set it last.
+ */
+export interface PriceCapInForce {
+  /** `domain/chargeUnit`, the cap's record id. */
+  readonly id: string;
+  readonly view: PriceCapView;
+  /** When it was last set: the block time of that record, Unix seconds. */
+  readonly setAt: number;
+  /** The hash of the record that set it last (its receipt: GET /v1/receipts/:recordHash). */
+  readonly recordHash: string;
+}
+
+export interface PriceCapList extends Page {
+  readonly caps: readonly PriceCapInForce[];
 }

@@ -10,7 +10,7 @@ import {
   OBJECTION_STATUSES,
   Objection,
 } from "../../../core/records/objection.ts";
-import { Product } from "../../../core/records/product.ts";
+import { CHARGE_UNITS, Product } from "../../../core/records/product.ts";
 import { Resource } from "../../../core/records/resource.ts";
 import { Receipt, ReceiptAnchor } from "../log/receipt.ts";
 
@@ -101,6 +101,23 @@ export const ResourceCatalog = z.strictObject({
 
 export const GrantList = z.strictObject({
   grants: z.array(z.strictObject({ id: z.string(), view: StateView })),
+  nextCursor: NextCursor,
+});
+
+export const PriceCapList = z.strictObject({
+  caps: z.array(
+    z.strictObject({
+      id: z.string().describe("domain/chargeUnit"),
+      view: z.strictObject({
+        kind: z.literal("price-cap"),
+        domain: z.string(),
+        chargeUnit: z.enum(CHARGE_UNITS),
+        maxPriceFen: z.number().int().nonnegative(),
+      }),
+      setAt: z.number().int().describe("block time of the record that set it last, Unix seconds"),
+      recordHash: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  ),
   nextCursor: NextCursor,
 });
 

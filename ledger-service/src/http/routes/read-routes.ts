@@ -3,16 +3,17 @@ import { Domain } from "../../../../core/records/common.ts";
 import type { Request } from "express";
 import * as S from "../api-schemas.ts";
 import { Receipt } from "../../log/receipt.ts";
-import type { GrantView, ObjectionView, ResourceView, ViewKey } from "../../../../core/views.ts";
+import type { GrantView, ObjectionView, PriceCapView, ResourceView, ViewKey } from "../../../../core/views.ts";
 import { GRANT_STATUSES } from "../../../../core/records/grant.ts";
 import type { Resource } from "../../../../core/records/resource.ts";
+import { CHARGE_UNITS } from "../../../../core/records/product.ts";
 import { OBJECTION_STATUSES, type Objection } from "../../../../core/records/objection.ts";
 import type { Access } from "../../domain/access.ts";
 import { lineageGraph, recipientLineage } from "../../domain/lineage-graph.ts";
 import type { LineageDocument } from "../../../../core/lineage-graph.ts";
 import type { PublicProductFacts } from "../../../../core/public-list.ts";
 import type { RecordDocument, RecordHistory, RevenueYears } from "../../../../core/record-document.ts";
-import type { GrantList, ResourceCatalog } from "../../../../core/desk-lists.ts";
+import type { GrantList, PriceCapList, ResourceCatalog } from "../../../../core/desk-lists.ts";
 import type { OverdueAnswer } from "../../../../core/overdue.ts";
 import { toNdjson, toOpenLineage } from "../../domain/openlineage.ts";
 import { toProvJson } from "../../domain/prov.ts";
@@ -63,6 +64,15 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
   const { store, reader, access, backend } = d;
 
   const assertCanSee = (req: Request, kind: string, id: string) => access.assertCanSee(req.caller!, kind, id);
+  /** Whether the caller may read the record: a list leaves out what it may not, where a record's route refuses. */
+  const canSee = (req: Request, kind: string, id: string) =>
+    assertCanSee(req, kind, id).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof LedgerError && err.code === "FORBIDDEN") return false;
+        throw err;
+      },
+    );
 
   const document =
     (kind: ViewKey["kind"], name: string): ReadRoute["handler"] =>
@@ -141,6 +151,33 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
           return { id, view };
         });
         res.json({ grants: items, nextCursor } satisfies GrantList);
+      },
+    },
+    {
+      path: "/v1/price-caps",
+      auth: "signed",
+      summary:
+        "The price caps in force (every signed caller may read them: they bound every industry product's price), filtered by domain or charging unit, in cursor pages: the cap in fen and the record that set it last, with when",
+      tag: "products",
+      responses: { 200: S.PriceCapList },
+      query: [
+        { name: "domain", description: `the cap's domain: ${Domain.options.join(", ")}`, example: "finance" },
+        { name: "chargeUnit", description: `one of ${CHARGE_UNITS.join(", ")}`, example: "per-call" },
+        ...PAGE_QUERY,
+      ],
+      handler: async (req, res) => {
+        const domain = enumFilter(req, "domain", Domain.options);
+        const chargeUnit = enumFilter(req, "chargeUnit", CHARGE_UNITS);
+        const { items, nextCursor } = await pageOf(await store.idsOfKind("price-cap"), pageRequest(req), async (id) => {
+          if (!(await canSee(req, "price-cap", id))) return undefined;
+          const view = (await backend.view({ kind: "price-cap", id })) as PriceCapView | undefined;
+          if (!view || (domain && view.domain !== domain) || (chargeUnit && view.chargeUnit !== chargeUnit))
+            return undefined;
+          const last = (await store.historyOf("price-cap", id)).at(-1);
+          if (!last) return undefined;
+          return { id, view, setAt: last.blockTime, recordHash: last.recordHash };
+        });
+        res.json({ caps: items, nextCursor } satisfies PriceCapList);
       },
     },
     {
