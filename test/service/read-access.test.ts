@@ -247,6 +247,15 @@ describe("reads filtered by the caller: every role on every signed read route", 
       allowed: EVERYTHING,
       check: (who, json) => expect((json as { entries: unknown[] }).entries, who).to.deep.equal([]),
     },
+    {
+      // They bound every industry product's price, so every signed caller reads them.
+      label: "the price caps in force",
+      route: "GET /v1/price-caps",
+      path: () => "/v1/price-caps",
+      allowed: CALLERS,
+      check: (who, json) =>
+        expect((json as { caps: { id: string }[] }).caps.map((cap) => cap.id), who).to.include("finance/per-call"),
+    },
     ...(["json", "prov", "openlineage"] as const).map((format): Case => ({
       label: `the lineage as ${format}`,
       route: "GET /v1/products/:productId/lineage",
