@@ -99,7 +99,7 @@ try {
     // Marks the moment the list's first row (or its empty placeholder) is in the document.
     await page.addInitScript(`
       const seen = new MutationObserver(() => {
-        if (!document.querySelector(".ant-table-tbody tr")) return;
+        if (!document.querySelector(".public-products tbody tr")) return;
         performance.mark("pdl:bench-listed");
         seen.disconnect();
       });
@@ -111,7 +111,7 @@ try {
         bodies.push(r.body().then((body) => ({ name: new URL(r.url()).pathname, body })));
     });
     await page.goto(`${url}/#/`);
-    await page.locator(".ant-table-tbody tr").first().waitFor();
+    await page.locator(".public-products tbody tr").first().waitFor();
     const times = await page.evaluate(() => ({
       fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Number.NaN,
       listed: performance.getEntriesByName("pdl:bench-listed")[0]?.startTime ?? Number.NaN,
@@ -188,6 +188,9 @@ try {
     for (let run = 0; run <= GRAPH_RUNS; run++) {
       // Away and back: the graph page mounts afresh and its query refetches.
       await page.goto(`${url}/#/supervisor/graph`);
+      // The router navigates in a transition: until the picker page is on screen the old graph
+      // may still be mounted, and going back to it would then draw nothing new.
+      await page.locator(".lineage-canvas").waitFor({ state: "detached" });
       await page.evaluate(() => performance.clearMarks());
       await page.goto(`${url}/#/supervisor/graph/${productId}`);
       await page.waitForFunction(() => performance.getEntriesByName("pdl:lineage-drawn").length > 0, undefined, {

@@ -68,9 +68,8 @@ try {
   };
   // In English: the build machine need not have CJK fonts for the pictures to be readable.
   await page.goto(`${url}/#/`);
-  await page.getByLabel("语言").click();
-  await page.getByText("English", { exact: true }).click();
-  await shot("/", "Data products and services", "public-products.png");
+  await page.getByLabel("语言").getByText("English", { exact: true }).click();
+  await shot("/", "Data products and services", "public-products.png", ".public-products tbody tr");
   await shot("/checkpoint", "Log checkpoint", "checkpoint.png");
   await shot("/service-lists", "Service lists published", "service-lists.png", ".service-lists .ant-table-row");
   await shot("/complaints", "Complaints", "complaint-lodge.png");

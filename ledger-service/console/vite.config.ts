@@ -28,5 +28,13 @@ export default defineConfig({
     target: "es2023",
     chunkSizeWarningLimit: 2048,
     reportCompressedSize: false,
+    rolldownOptions: {
+      treeshake: {
+        // @rc-component/form declares no sideEffects, so a bare import of its context (every
+        // antd input does) kept the whole form engine and its validator in the entry chunk;
+        // its modules only define things, so what nothing uses can go.
+        moduleSideEffects: [{ test: /node_modules\/@rc-component\/(form|async-validator)\//, sideEffects: false }],
+      },
+    },
   },
 });

@@ -55,8 +55,7 @@ export async function supervisorShots(
       { header: true },
     );
 
-    await page.getByLabel("Language").click();
-    await page.getByText("中文", { exact: true }).click();
+    await page.getByLabel("Language").getByText("中文", { exact: true }).click();
     await page.getByRole("button", { name: "退出登录" }).click();
     await page.goto(`${url}/#/sign-in`);
     const key = sealKey(

@@ -27,7 +27,7 @@ describe("console: accessibility (axe-core)", function () {
   it("the public product list", async () => {
     await t.page.goto(`${t.svc.url}/#/`);
     await t.page.getByRole("heading", { name: "数据产品和服务清单" }).waitFor();
-    await t.page.locator(".ant-table").first().waitFor();
+    await t.page.locator(".public-products tbody tr").first().waitFor();
     expect(await seriousViolations()).to.deep.equal([]);
   });
 

@@ -36,7 +36,7 @@ describe("console: the exchange lists and delists from the report", function () 
   /** Waits until the public list (as anyone reads it) shows the product in `status`. */
   const publicListShows = async (name: string, status: string) => {
     await t.page.goto(`${t.svc.url}/#/`);
-    const row = t.page.locator(".ant-table-tbody tr").filter({ hasText: name });
+    const row = t.page.locator(".public-products tbody tr").filter({ hasText: name });
     await row.locator("td").last().getByText(status, { exact: true }).waitFor();
   };
 
@@ -97,7 +97,7 @@ describe("console: the exchange lists and delists from the report", function () 
     await publicListShows("Credit score API", "已下架");
     await chooseEnglish(t.page);
     await t.page
-      .locator(".ant-table-tbody tr")
+      .locator(".public-products tbody tr")
       .filter({ hasText: "Credit score API" })
       .locator("td")
       .last()

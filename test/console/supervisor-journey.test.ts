@@ -153,8 +153,7 @@ describe("console: the supervisor's journey (grant audit, graph, leak trace)", f
     await refusal.getByText("Trace refused: The referenced record does not exist.").waitFor();
     await refusal.getByText(/productId: no product P404/).waitFor();
 
-    await t.page.getByLabel("Language").click();
-    await t.page.getByText("中文", { exact: true }).click();
+    await t.page.getByLabel("Language").getByText("中文", { exact: true }).click();
     await traceButton().click();
     await refusal.getByText("溯源被拒绝：所引用的记录不存在。").waitFor();
     await refusal.getByText(/productId/).waitFor();

@@ -254,7 +254,10 @@ describe("reads filtered by the caller: every role on every signed read route", 
       path: () => "/v1/price-caps",
       allowed: CALLERS,
       check: (who, json) =>
-        expect((json as { caps: { id: string }[] }).caps.map((cap) => cap.id), who).to.include("finance/per-call"),
+        expect(
+          (json as { caps: { id: string }[] }).caps.map((cap) => cap.id),
+          who,
+        ).to.include("finance/per-call"),
     },
     ...(["json", "prov", "openlineage"] as const).map((format): Case => ({
       label: `the lineage as ${format}`,

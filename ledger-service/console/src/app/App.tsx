@@ -1,8 +1,8 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { Alert, App as AntApp, ConfigProvider, Result, Spin } from "antd";
+import { Alert, ConfigProvider, Spin, Typography } from "antd";
 import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
-import { Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { HashRouter, Route, Routes } from "react-router";
 import { i18next } from "../i18n/i18n.ts";
@@ -11,6 +11,8 @@ import { visibleTo } from "./access.ts";
 import { Layout } from "./Layout.tsx";
 import type { ConsoleRoute } from "./route.ts";
 import { ROUTES } from "./routes.ts";
+
+const DeskApp = lazy(() => import("./DeskApp.tsx"));
 
 const queries = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
 
@@ -22,7 +24,13 @@ function Page({ route }: { route: ConsoleRoute }) {
   });
   if (!visibleTo(route, session?.role)) return <Alert type="warning" showIcon title={t("forbidden")} />;
   const PageComponent = route.page;
-  return <PageComponent />;
+  return route.roles === "public" ? (
+    <PageComponent />
+  ) : (
+    <DeskApp>
+      <PageComponent />
+    </DeskApp>
+  );
 }
 
 export function App() {
@@ -40,24 +48,22 @@ export function App() {
       // error red fall short of WCAG AA contrast on white.
       theme={{ token: { colorPrimary: "#0b5cad", colorLink: "#0b5cad", colorError: "#c41d25" } }}
     >
-      <AntApp>
-        <QueryClientProvider client={queries}>
-          <SessionProvider>
-            <HashRouter>
-              <Layout>
-                <Suspense fallback={<Spin aria-label={i18next.t("loading")} />}>
-                  <Routes>
-                    {ROUTES.map((r) => (
-                      <Route key={r.path} path={r.path} element={<Page route={r} />} />
-                    ))}
-                    <Route path="*" element={<Result status="404" title={i18next.t("notFound")} />} />
-                  </Routes>
-                </Suspense>
-              </Layout>
-            </HashRouter>
-          </SessionProvider>
-        </QueryClientProvider>
-      </AntApp>
+      <QueryClientProvider client={queries}>
+        <SessionProvider>
+          <HashRouter>
+            <Layout>
+              <Suspense fallback={<Spin aria-label={i18next.t("loading")} />}>
+                <Routes>
+                  {ROUTES.map((r) => (
+                    <Route key={r.path} path={r.path} element={<Page route={r} />} />
+                  ))}
+                  <Route path="*" element={<Typography.Title level={2}>{i18next.t("notFound")}</Typography.Title>} />
+                </Routes>
+              </Suspense>
+            </Layout>
+          </HashRouter>
+        </SessionProvider>
+      </QueryClientProvider>
     </ConfigProvider>
   );
 }

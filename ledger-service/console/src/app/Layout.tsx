@@ -1,4 +1,4 @@
-import { Alert, Button, Layout as AntLayout, Menu, Select, Space, Typography } from "antd";
+import { Alert, Button, Layout as AntLayout, Menu, Segmented, Space, Typography } from "antd";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate } from "react-router";
@@ -38,13 +38,14 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link to="/">{t("product")}</Link>
         </Typography.Title>
         <Space>
-          <Select<Language>
+          {/* Two languages: both on screen at once, one click away (a drop-down would hide one). */}
+          <Segmented<Language>
             aria-label={t("language")}
             value={currentLanguage()}
             onChange={(l) => setLanguage(l)}
             options={[
-              { value: "zh", label: "中文" },
-              { value: "en", label: "English" },
+              { value: "zh", label: <span lang="zh-CN">中文</span> },
+              { value: "en", label: <span lang="en">English</span> },
             ]}
           />
           {session ? (

@@ -1,27 +1,28 @@
-import { Alert, Input, Select, Space, Table, Tag, Typography } from "antd";
-import { useMemo, useState } from "react";
+import { Alert, Input, Segmented, Space, Tag, Typography } from "antd";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { PublicListing, PublicProductPage } from "../../../../../core/public-list.ts";
-import { usePublicQuery } from "../../api/hooks.ts";
+import type { PublicListing } from "../../../../../core/public-list.ts";
+import { usePagedList } from "../../api/hooks.ts";
+import { ListTable } from "../../app/ListTable.tsx";
+import { MorePages } from "../../app/MorePages.tsx";
+import { beijingTime } from "../oversight/time.ts";
 
-/** The product and service list the seed requires to be public (运营机构定期公开数据产品和服务清单). */
+type Charge = "all" | "free" | "charged";
+
+/**
+ * The product and service list the seed requires to be public (运营机构定期公开数据产品和服务清单).
+ * Search and the charge filter are the service's (`q`, `charge`), so they cover every product,
+ * not only the pages already loaded.
+ */
 export default function ProductListPage() {
   const { t } = useTranslation("public");
-  const list = usePublicQuery<PublicProductPage>("/v1/public/products");
   const [search, setSearch] = useState("");
-  const [charge, setCharge] = useState<"all" | "free" | "charged">("all");
-
-  const rows = useMemo(() => {
-    const needle = search.trim().toLowerCase();
-    return (list.data?.products ?? []).filter(
-      (p) =>
-        (charge === "all" || p.charge === charge) &&
-        (!needle ||
-          [p.name, p.scenario, p.operator, p.operatorName ?? "", p.serviceForm].some((f) =>
-            f.toLowerCase().includes(needle),
-          )),
-    );
-  }, [list.data, search, charge]);
+  const [charge, setCharge] = useState<Charge>("all");
+  const query = new URLSearchParams();
+  if (search.trim()) query.set("q", search.trim());
+  if (charge !== "all") query.set("charge", charge);
+  const path = `/v1/public/products${query.size ? `?${query}` : ""}`;
+  const list = usePagedList<PublicListing>(path, "products", { auth: "public", pageSize: 50 });
 
   return (
     <>
@@ -32,14 +33,14 @@ export default function ProductListPage() {
           aria-label={t("products.searchPlaceholder")}
           placeholder={t("products.searchPlaceholder")}
           allowClear
-          onChange={(e) => setSearch(e.target.value)}
-          style={{ width: 320 }}
+          enterButton={t("products.search")}
+          onSearch={setSearch}
+          style={{ width: 360 }}
         />
-        <Select
+        <Segmented<Charge>
           aria-label={t("products.chargeFilter")}
           value={charge}
           onChange={setCharge}
-          style={{ width: 180 }}
           options={[
             { value: "all", label: t("common:all") },
             { value: "free", label: t("products.free") },
@@ -48,35 +49,42 @@ export default function ProductListPage() {
         />
       </Space>
       {list.error && <Alert type="error" showIcon title={`${t("common:requestFailed")}: ${list.error.message}`} />}
-      <Table<PublicListing>
-        rowKey="id"
+      <ListTable<PublicListing>
+        className="public-products"
+        caption={t("products.title")}
+        rowKey={(p) => p.id}
         loading={list.isLoading}
-        dataSource={rows}
-        locale={{ emptyText: t("products.empty") }}
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        rows={list.items}
+        empty={search || charge !== "all" ? t("products.noMatch") : t("products.empty")}
         columns={[
-          { title: t("products.name"), dataIndex: "name" },
-          { title: t("products.scenario"), dataIndex: "scenario" },
-          { title: t("products.serviceForm"), dataIndex: "serviceForm" },
+          { key: "name", title: t("products.name"), render: (p) => p.name },
+          { key: "scenario", title: t("products.scenario"), render: (p) => p.scenario },
+          { key: "serviceForm", title: t("products.serviceForm"), render: (p) => p.serviceForm },
           {
+            key: "charge",
             title: t("products.charge"),
-            dataIndex: "charge",
-            render: (c: PublicListing["charge"]) =>
-              c === "free" ? (
+            render: (p) =>
+              p.charge === "free" ? (
                 <Tag color="green">{t("products.free")}</Tag>
               ) : (
                 <Tag color="blue">{t("products.charged")}</Tag>
               ),
           },
+          { key: "price", title: t("products.price"), render: (p) => p.priceText },
+          { key: "operator", title: t("products.operator"), render: (p) => p.operatorName || p.operator },
           {
-            title: t("products.price"),
-            key: "price",
-            dataIndex: "priceText",
+            key: "lastPublished",
+            title: t("products.lastPublished"),
+            render: (p) => (
+              <time dateTime={new Date(p.lastPublished * 1000).toISOString()}>
+                {beijingTime(p.lastPublished).slice(0, 10)}
+              </time>
+            ),
           },
-          { title: t("products.operator"), key: "operator", render: (_: unknown, p) => p.operatorName ?? p.operator },
-          { title: t("products.status"), key: "status", render: (_: unknown, p) => t(`status:public.${p.status}`) },
+          { key: "status", title: t("products.status"), render: (p) => t(`status:public.${p.status}`) },
         ]}
       />
+      <MorePages list={list} />
     </>
   );
 }

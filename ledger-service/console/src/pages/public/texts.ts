@@ -16,6 +16,9 @@ registerTexts("public", {
     "products.empty": "暂无已上架的数据产品。",
     "products.searchPlaceholder": "按名称、场景或运营机构搜索",
     "products.chargeFilter": "收费方式",
+    "products.search": "搜索",
+    "products.noMatch": "没有符合条件的数据产品。",
+    "products.lastPublished": "最近公开",
     "checkpoint.title": "日志检查点",
     "checkpoint.intro":
       "每条登记记录都是 SM3 默克尔日志（RFC 9162）的叶子；日志定期发布 SM2 签名的检查点，并锚定到区块链上。",
@@ -48,6 +51,9 @@ registerTexts("public", {
     "products.status": "Listing status",
     "products.empty": "No product is listed yet.",
     "products.searchPlaceholder": "Search by name, scenario or operator",
+    "products.search": "Search",
+    "products.noMatch": "No product matches.",
+    "products.lastPublished": "Last published",
     "products.chargeFilter": "Charge",
     "checkpoint.title": "Log checkpoint",
     "checkpoint.intro":
