@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { cstDate, useGrantAudit, type GrantAudit } from "./grant-data.ts";
 import { useChosenGrant } from "./GrantPicker.tsx";
 import { ExitNoticeForm } from "./ExitNoticeForm.tsx";
+import { DestructionCertificateForm } from "./DestructionCertificateForm.tsx";
 import { useSession } from "../../session/session.tsx";
 
 type DeliveryRow = GrantAudit["deliveries"][number];
@@ -90,6 +91,7 @@ export default function GrantPage() {
           { title: t("record"), key: "record", render: (_, c) => block(c.evidence.blockNumber) },
         ]}
       />
+      {a && <DestructionCertificateForm grantId={a.grantId} />}
     </div>
   );
 }
