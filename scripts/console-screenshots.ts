@@ -13,6 +13,7 @@ import { DEFAULTS, type Config } from "../ledger-service/src/config.ts";
 import { startService } from "../ledger-service/src/service.ts";
 import { MEMBERS, org } from "./scenarios/world.ts";
 import { clientsFor, playStory } from "./scenarios/service-story.ts";
+import { hopBody, productBody } from "./scenarios/fixtures.ts";
 import { oversightShots } from "./console-shots/oversight.ts";
 import { supervisorShots } from "./console-shots/supervisor.ts";
 import { operatorShots } from "./console-shots/operator.ts";
@@ -35,10 +36,24 @@ const browser = await chromium.launch({
 });
 try {
   const clients = clientsFor(service, url);
-  await playStory(service, clients);
+  const done = await playStory(service, clients);
   // Anchored, P1's report passes: the queue and the issued report show what the exchange lists.
   await service.anchorNow();
   await clients.ex.issueListingReport("P1");
+  // P2, a free product, listed already: what the public list shows while P1 awaits listing.
+  await clients.op.submit("product.register", {
+    ...productBody({ id: "P2", name: "Enterprise registry extract", scenario: "due diligence on suppliers" }),
+    pricing: { model: "public-welfare", chargeUnit: "per-product", priceFen: 0 },
+  } as never);
+  await clients.op.submit("lineage.hop", hopBody("H2", { productId: "P2" }) as never);
+  await service.anchorNow();
+  const p2 = await clients.ex.issueListingReport("P2");
+  await clients.ex.submit("product.list", { productId: "P2", reportHash: p2.reportHash });
+  await service.checkpointer.checkpoint();
+  await service.anchorNow();
+  // H1's receipt, anchored, and the log key anyone keeps: what the receipt check is shown with.
+  const receipt = await clients.op.get(`/v1/receipts/${done["hop:H1"]!.recordHash}`);
+  const { logPublicKey } = await clients.op.getPublic<{ logPublicKey: string }>("/v1/public/checkpoint");
   // A published service list and one complaint lodged without an account, for the oversight pages.
   await clients.op.submit("serviceList.publish", {
     operator: org("op"),
@@ -73,6 +88,14 @@ try {
   await shot("/checkpoint", "Log checkpoint", "checkpoint.png");
   await shot("/service-lists", "Service lists published", "service-lists.png", ".service-lists .ant-table-row");
   await shot("/complaints", "Complaints", "complaint-lodge.png");
+  await page.goto(`${url}/#/tools/receipt`);
+  await page.getByRole("heading", { name: "Check a receipt" }).waitFor();
+  await page.getByLabel("Receipt (JSON)").fill(JSON.stringify(receipt, null, 2));
+  await page.getByLabel(/Log key/).fill(logPublicKey);
+  await page.getByRole("button", { name: "Verify", exact: true }).click();
+  await page.locator(".receipt-verdict").waitFor();
+  await page.screenshot({ path: join(OUT, "receipt-check.png"), fullPage: true, animations: "disabled" });
+  console.log(`${OUT}/receipt-check.png`);
   await page.goto(`${url}/#/sign-in`);
   await page.getByRole("button", { name: /Unseal and sign in/ }).waitFor();
   await page.screenshot({ path: join(OUT, "sign-in.png"), fullPage: true });

@@ -4,7 +4,7 @@ import { MEMBERS, org } from "../scenarios/world.ts";
 
 /**
  * The operator's pictures for `npm run screenshots`, in the Chinese UI (as the supervisor's
- * pictures leave it): its products, its lineage hops and its product and service list. `shot`
+ * pictures leave it): its products, its lineage hops, its own grant (deliveries, certificates and their form) and its product and service list. `shot`
  * is the screenshot script's.
  */
 export async function operatorShots(
@@ -28,6 +28,7 @@ export async function operatorShots(
   await page.getByText(/已登录/).waitFor();
   await shot("/operator/products", "数据产品", "operator-products.png", ".operator-products .ant-table-row");
   await shot("/operator/hops", "加工环节", "operator-hops.png", ".operator-hops .ant-table-row");
+  await shot("/operator/grant", "本机构授权", "operator-grant.png", ".operator-deliveries .ant-table-row");
   await shot(
     "/operator/service-list",
     "产品和服务清单",
