@@ -4,12 +4,7 @@ import { ASSET_CLASSES, DestructionCertificate } from "../../../../../core/recor
 import { useSubmit } from "../../api/hooks.ts";
 import { checkBody, refusedField } from "../../forms/body-check.ts";
 import { Refusal } from "../../forms/Refusal.tsx";
-
-/** "2026-12-01T10:30" as entered (Beijing time, the desk's zone) → Unix seconds; NaN if blank or malformed. */
-function beijingSeconds(local: unknown): number {
-  if (typeof local !== "string" || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) return Number.NaN;
-  return Date.parse(`${local}:00+08:00`) / 1000;
-}
+import { beijingSeconds } from "../../app/beijing-time.ts";
 
 /**
  * A destruction certificate (销毁证明) for one asset class of the grant, by the operator or an

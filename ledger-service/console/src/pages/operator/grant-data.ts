@@ -17,7 +17,4 @@ export function useGrantAudit(grantId: string | undefined) {
   return useSignedQuery<GrantAudit>(grantId ? `/v1/grants/${encodeURIComponent(grantId)}/audit` : undefined);
 }
 
-/** A Unix time as the date in Beijing (the ledger's times are UTC seconds; the desk works in CST). */
-export function cstDate(seconds: number): string {
-  return new Date((seconds + 8 * 3600) * 1000).toISOString().slice(0, 10);
-}
+export { beijingDate as cstDate } from "../../app/beijing-time.ts";

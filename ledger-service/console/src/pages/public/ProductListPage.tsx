@@ -5,7 +5,7 @@ import type { PublicListing } from "../../../../../core/public-list.ts";
 import { usePagedList } from "../../api/hooks.ts";
 import { ListTable } from "../../app/ListTable.tsx";
 import { MorePages } from "../../app/MorePages.tsx";
-import { beijingTime } from "../oversight/time.ts";
+import { beijingDate } from "../../app/beijing-time.ts";
 
 type Charge = "all" | "free" | "charged";
 
@@ -76,9 +76,7 @@ export default function ProductListPage() {
             key: "lastPublished",
             title: t("products.lastPublished"),
             render: (p) => (
-              <time dateTime={new Date(p.lastPublished * 1000).toISOString()}>
-                {beijingTime(p.lastPublished).slice(0, 10)}
-              </time>
+              <time dateTime={new Date(p.lastPublished * 1000).toISOString()}>{beijingDate(p.lastPublished)}</time>
             ),
           },
           { key: "status", title: t("products.status"), render: (p) => t(`status:public.${p.status}`) },
