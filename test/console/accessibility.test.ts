@@ -6,6 +6,15 @@ import { clientsFor, playStory } from "../../scripts/scenarios/service-story.ts"
 import { org } from "../../scripts/scenarios/world.ts";
 import { AGENCY_PASSPHRASE, signInAsMember, signInWithKey, useConsoleSuite } from "./browser.ts";
 
+/** The page's globals the reduced-motion test reads (the tests' types have no DOM). */
+interface Watched {
+  started: string[];
+  readonly document: {
+    addEventListener(type: "animationstart", listener: (e: { animationName: string }) => void): void;
+    getAnimations(): readonly unknown[];
+  };
+}
+
 /** axe-core on each page as rendered: no serious or critical violation (WCAG 2.1 A/AA rules). */
 describe("console: accessibility (axe-core)", function () {
   this.timeout(240_000);
@@ -135,6 +144,31 @@ describe("console: accessibility (axe-core)", function () {
     await t.page.goto(`${t.svc.url}/#/supervisor/grant/G1`);
     await t.page.getByRole("region", { name: "交付", exact: true }).locator("tbody tr").first().waitFor();
     expect(await seriousViolations()).to.deep.equal([]);
+  });
+
+  it("honours the system's reduced-motion setting: a dialog zooms in by default and appears at once when less motion is asked", async () => {
+    const keyFile = readFileSync(join(t.svc.dir, "keys/agency.key.json"), "utf8");
+    await signInWithKey(t.page, t.svc.url, keyFile, AGENCY_PASSPHRASE);
+    await t.page.goto(`${t.svc.url}/#/agency/grants/G1`);
+    await t.page.getByRole("heading", { name: "授权 G1" }).waitFor();
+    const animationsOnOpening = async (reducedMotion: "no-preference" | "reduce") => {
+      await t.page.emulateMedia({ reducedMotion });
+      await t.page.evaluate(() => {
+        const w = globalThis as unknown as Watched;
+        w.started = [];
+        w.document.addEventListener("animationstart", (e) => w.started.push(e.animationName));
+      });
+      await t.page.getByRole("button", { name: "撤销", exact: true }).click();
+      const dialog = t.page.getByRole("dialog");
+      await dialog.getByText("撤销不可恢复", { exact: false }).waitFor();
+      await t.page.waitForFunction(() => (globalThis as unknown as Watched).document.getAnimations().length === 0);
+      await dialog.getByRole("button", { name: "取消" }).click();
+      await dialog.waitFor({ state: "hidden" });
+      return t.page.evaluate(() => (globalThis as unknown as Watched).started);
+    };
+    // Keyframe names carry the theme's hash (css-…-antZoomIn).
+    expect((await animationsOnOpening("no-preference")).filter((n) => n.endsWith("antZoomIn"))).to.not.be.empty;
+    expect(await animationsOnOpening("reduce")).to.deep.equal([]);
   });
 
   it("the leak trace form, signed in as a supervisor", async () => {

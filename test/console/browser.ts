@@ -136,7 +136,11 @@ export function useConsoleSuite(
     await s.svc?.stop();
   });
   beforeEach(async () => {
-    s.context = await s.browser.newContext({ locale: "zh-CN" });
+    // As a user who asked the system for less motion: dialogs then appear at once. With motion, a
+    // click on a dialog's button while it zooms in can land beside it on a loaded machine (the
+    // button moves between Playwright's stability check and the click). The motion itself is
+    // checked in accessibility.test.ts.
+    s.context = await s.browser.newContext({ locale: "zh-CN", reducedMotion: "reduce" });
     s.page = await s.context.newPage();
     s.traffic = captureTraffic(s.page);
     s.errors = failOnPageErrors(s.page);
