@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LedgerError, type Language } from "./errors.ts";
+import { schemaSentenceInChinese } from "./schema-wording-zh.ts";
 
 /**
  * Schema validation with readable messages: every invalid field is reported with its path
@@ -31,7 +32,8 @@ export function describeIssues(
   if (result.success) return [];
   return result.error.issues.map((issue) => {
     const path = formatPath(issue.path);
-    return { path: prefix ? (path ? `${prefix}.${path}` : prefix) : path, message: issue.message };
+    const message = lang === "zh" ? schemaSentenceInChinese(issue.message) : issue.message;
+    return { path: prefix ? (path ? `${prefix}.${path}` : prefix) : path, message };
   });
 }
 

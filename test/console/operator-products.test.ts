@@ -42,8 +42,8 @@ describe("console: the operator registers and reprices its products", function (
     const form = t.page.locator(".product-register");
     await form.getByLabel("产品编号").fill("not an id!");
     await form.getByRole("button", { name: "签名并提交" }).click();
-    await fieldError(form, "产品编号").filter({ hasText: "must be 1–31 characters" }).waitFor();
-    // zod's own checks speak Chinese on a Chinese screen.
+    // The rulebook's own sentence about ids, and zod's own checks, in Chinese on a Chinese screen.
+    await fieldError(form, "产品编号").filter({ hasText: "须为 1–31 个字符" }).waitFor();
     expect(await fieldError(form, "产品名称").innerText()).to.match(/[\u4e00-\u9fff]/);
     await t.page.getByText("表单未通过登记簿格式校验").waitFor();
     expect(posts("/v1/products")).to.deep.equal([]);

@@ -84,6 +84,11 @@ describe("refusals name the offending field, id or limit", function () {
     expect(refused.details, "the Chinese issues stand in for the English ones").not.to.have.property("issuesZh");
     const en = await refusal("op", "product.register", productBody({ id: "P-bad", pricing: price(-1) }));
     expect((en.details?.issues as { message: string }[])[0]!.message).not.to.match(HAN);
+    // The rulebook's own sentence (not zod's) in Chinese too.
+    const badId = await refusal("op", "product.register", productBody({ id: "-bad" }), "zh");
+    expect(badId.details?.issues).to.deep.equal([
+      { path: "id", message: "须为 1–31 个字符：字母、数字、“.”、“_”、“:”或“-”，且以字母或数字开头" },
+    ]);
   });
 
   it("status refusals name the grant, product or resource, on the chain's rule", async () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { schemaSentenceInChinese } from "../../../../core/schema-wording-zh.ts";
 import { describeIssues, type FieldIssue } from "../../../../core/validate.ts";
 import type { ApiError } from "../api/hooks.ts";
 import { currentLanguage } from "../i18n/i18n.ts";
@@ -11,22 +12,22 @@ const ZH = z.locales.zhCN();
 /**
  * Checks a form's values with the rulebook's own schema before anything is signed: the form's
  * field names are the record body's paths, so each issue lands on the field it concerns, in
- * the language on screen (zod's Chinese locale for its own checks; the rulebook's own sentences
- * are English).
+ * the language on screen (zod's Chinese locale for its own checks, core/schema-wording-zh.ts for
+ * the rulebook's own sentences).
  */
 export function checkBody<S extends z.ZodType>(
   schema: S,
   values: unknown,
 ): { ok: true; body: z.infer<S> } | { ok: false; fields: { name: FieldPath; errors: string[] }[] } {
-  const result =
-    currentLanguage() === "zh" ? schema.safeParse(values, { error: ZH.localeError }) : schema.safeParse(values);
+  const zh = currentLanguage() === "zh";
+  const result = zh ? schema.safeParse(values, { error: ZH.localeError }) : schema.safeParse(values);
   if (result.success) return { ok: true, body: result.data };
   const byPath = new Map<string, { name: FieldPath; errors: string[] }>();
   for (const issue of result.error.issues) {
     const name = issue.path.filter((p): p is string | number => typeof p !== "symbol");
     const key = JSON.stringify(name);
     const entry = byPath.get(key) ?? { name, errors: [] };
-    entry.errors.push(issue.message);
+    entry.errors.push(zh ? schemaSentenceInChinese(issue.message) : issue.message);
     byPath.set(key, entry);
   }
   return { ok: false, fields: [...byPath.values()] };

@@ -5,7 +5,7 @@ import { fieldErrors, schemaIssues } from "../../forms/body-check.ts";
 
 /**
  * Why a typed unified social credit code is not one (GB 32100-2015, core/uscc.ts), in the language
- * on screen; undefined when it is. The rulebook's schema says the same in English only.
+ * on screen, naming the code typed; undefined when it is. (The schema's sentence does not name it.)
  */
 export function usccError(code: string, t: TFunction<"agency">): string | undefined {
   const problem = usccProblem(code);
@@ -14,8 +14,8 @@ export function usccError(code: string, t: TFunction<"agency">): string | undefi
 
 /**
  * The form errors of a record body naming an organisation by its code at `codeField`: the
- * rulebook schema's issues on their fields, the code's own problem in the language on screen
- * instead of the schema's English sentence. None when the body may be signed.
+ * rulebook schema's issues on their fields, the code's own problem naming the code instead of the
+ * schema's sentence. None when the body may be signed.
  */
 export function bodyErrors<F extends string>(
   schema: z.ZodType,
