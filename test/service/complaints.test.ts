@@ -142,6 +142,20 @@ describe("complaints: lodged without an account, read by the supervisors", funct
     expect(error.code).to.equal("MALFORMED_REQUEST");
     expect(error.details?.field).to.equal("text");
     expect(error.detail).to.include("4000");
+    expect(error.details?.issues).to.deep.equal([{ path: "text", message: "must be at most 4000 characters" }]);
+    // The complainant reading Chinese is told in Chinese.
+    lodgeCalls++;
+    const zh = await c.con.withLanguage("zh").raw(
+      "POST",
+      "/v1/public/complaints",
+      { subject: { kind: "product", id: "P1" }, text: "x".repeat(4001) },
+      {
+        public: true,
+      },
+    );
+    expect((zh.json as ErrorAnswer).error.details?.issues).to.deep.equal([
+      { path: "text", message: "至多 4000 个字符" },
+    ]);
     const exactly = await lodged({ subject: { kind: "operator", id: org("op") }, text: "y".repeat(4000) });
     expect(exactly.complaint.subjectKind).to.equal("operator");
     expect((await service.store.idsOfKind("complaint")).length).to.equal(before + 1);

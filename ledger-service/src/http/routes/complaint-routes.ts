@@ -4,13 +4,13 @@ import { ComplaintContent, envelopeCommitment, type SealedComplaint } from "../.
 import { LedgerError } from "../../../../core/errors.ts";
 import { EXAMPLE_ORGS } from "../../../../core/operation-examples.ts";
 import { ComplaintSubject } from "../../../../core/records/complaint.ts";
-import { describeIssues } from "../../../../core/validate.ts";
 import type { ComplaintView } from "../../../../core/views.ts";
 import { ComplaintIntake } from "../../domain/complaints.ts";
 import { notFound } from "../../domain/record-reader.ts";
 import * as S from "../api-schemas.ts";
 import { complaintLimits } from "../rate-limits.ts";
 import { enumFilter, pageOf, pageRequest, PAGE_QUERY } from "./paging.ts";
+import { parseRequestBody } from "./request-body.ts";
 import { param, type ReadRoute, type RouteContributor } from "./route.ts";
 
 const LodgeBody = ComplaintContent.extend({ subject: ComplaintSubject });
@@ -60,19 +60,7 @@ export const complaintRoutes: RouteContributor = async (ctx): Promise<ReadRoute[
       responses: { 200: S.LodgedComplaint },
       handler: async (req, res) => {
         await limits(req, res);
-        const parsed = LodgeBody.safeParse(req.body);
-        if (!parsed.success) {
-          const issues = describeIssues(LodgeBody, req.body);
-          throw new LedgerError(
-            "MALFORMED_REQUEST",
-            issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; "),
-            {
-              field: issues[0]?.path || "body",
-              issues,
-            },
-          );
-        }
-        const { subject, ...content } = parsed.data;
+        const { subject, ...content } = parseRequestBody(LodgeBody, req.body);
         const lodged = await intake.lodge(subject, content);
         res.json({
           complaintId: lodged.complaintId,

@@ -1,7 +1,6 @@
 import type { Request } from "express";
 import * as S from "../api-schemas.ts";
 import { z } from "zod";
-import { describeIssues } from "../../../../core/validate.ts";
 import { Id, Timestamp } from "../../../../core/records/common.ts";
 import type { LineageHop } from "../../../../core/records/lineage.ts";
 import {
@@ -20,6 +19,7 @@ import type { TraceReport } from "../../../../core/trace-report.ts";
 import { closeTraceRuntime, traceRuntime } from "../../trace/service/runtime.ts";
 import { traceRows, type TraceCandidate } from "../../trace/attribution.ts";
 import type { WatermarkSpec } from "../../trace/watermark-spec.ts";
+import { parseRequestBody } from "./request-body.ts";
 import type { ReadRoute, RouteContributor, ServiceContext } from "./route.ts";
 import { LedgerError } from "../../../../core/errors.ts";
 import { sm3Hex } from "../../../../core/crypto/sm3.ts";
@@ -50,16 +50,6 @@ const TraceBody = z.strictObject({
   productId: Id.optional(),
   maxProofsPerDelivery: z.number().int().min(0).max(1000).optional(),
 });
-
-function parse<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
-  const result = schema.safeParse(req.body);
-  if (result.success) return result.data;
-  const issues = describeIssues(schema, req.body);
-  throw new LedgerError("MALFORMED_REQUEST", issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; "), {
-    field: issues[0]?.path || "body",
-    issues,
-  });
-}
 
 function deliveryIdParam(req: Request): string {
   const id = req.params.deliveryId;
@@ -124,7 +114,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       },
       handler: async (req, res) => {
         access.requireRead(req.caller!, "deliveryKeys");
-        const { deliveryId } = parse(KeysBody, req);
+        const { deliveryId } = parseRequestBody(KeysBody, req.body);
         const entry = (await store.historyOf("hop", deliveryId))[0];
         if (
           entry &&
@@ -164,7 +154,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       },
       handler: async (req, res) => {
         const delivery = await deliveryOnChain(deliveryIdParam(req), req);
-        const body = parse(BeginBody, req);
+        const body = parseRequestBody(BeginBody, req.body);
         const { intake } = await runtime();
         const staged = await intake.begin(delivery, body.watermark as unknown as WatermarkSpec, body.format);
         res.json(status(delivery, { staged, indexed: false }));
@@ -189,7 +179,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       },
       handler: async (req, res) => {
         const delivery = await deliveryOnChain(deliveryIdParam(req), req);
-        const body = parse(ChunkBody, req);
+        const body = parseRequestBody(ChunkBody, req.body);
         const { intake } = await runtime();
         const done = await intake.append(
           delivery.deliveryId,
@@ -234,7 +224,7 @@ export const traceRoutes: RouteContributor = (ctx: ServiceContext): ReadRoute[] 
       },
       handler: async (req, res) => {
         access.requireRead(req.caller!, "trace");
-        const body = parse(TraceBody, req);
+        const body = parseRequestBody(TraceBody, req.body);
         let rows: Row[];
         const distinct = new Set<string>();
         try {
