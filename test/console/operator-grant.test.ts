@@ -47,7 +47,7 @@ describe("console: the operator's and partner's own grant (deliveries, certifica
     await card.getByRole("button", { name: "签名并提交" }).click();
     await card
       .locator(".ant-form-item-explain-error")
-      .getByText(/64 lowercase hex/)
+      .getByText(/64 个小写十六进制字符/)
       .waitFor();
     expect(t.traffic.filter((r) => r.method === "POST")).to.deep.equal([]);
     await card.getByLabel("退出方案哈希（SM3）").fill(sm3Hex("exit plan of G1"));
@@ -85,7 +85,7 @@ describe("console: the operator's and partner's own grant (deliveries, certifica
     const sign = card.getByRole("button", { name: "签名并提交销毁证明" });
     await sign.click();
     await errorOf("资产 1 的 SM3 哈希")
-      .getByText(/64 lowercase hex/)
+      .getByText(/64 个小写十六进制字符/)
       .waitFor();
     expect(await errorOf("销毁时间（北京时间）").innerText()).to.match(/[\u4e00-\u9fff]/);
     expect(t.traffic.filter((r) => r.method === "POST" && r.url.endsWith("/v1/records"))).to.deep.equal([]);

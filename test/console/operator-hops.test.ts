@@ -45,8 +45,8 @@ describe("console: the operator and its partner record lineage hops", function (
     await form.getByRole("button", { name: "删除输入 1" }).click();
     await form.getByLabel("产出哈希（SM3）").fill("not a hash");
     await form.getByRole("button", { name: "签名并提交" }).click();
-    await form.locator(".hop-inputs-errors").getByText("must name at least one input").waitFor();
-    await fieldError(form, "产出哈希（SM3）").filter({ hasText: "64 lowercase hex" }).waitFor();
+    await form.locator(".hop-inputs-errors").getByText("须至少列出一个输入").waitFor();
+    await fieldError(form, "产出哈希（SM3）").filter({ hasText: "64 个小写十六进制字符" }).waitFor();
     await t.page.getByText("表单未通过登记簿格式校验").waitFor();
     expect(posts()).to.deep.equal([]);
     expect(await seriousViolations(t.page)).to.deep.equal([]);

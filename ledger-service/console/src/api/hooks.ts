@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useEffect, useMemo } from "react";
 import type { OperationBody, OperationName } from "../../../../core/operations.ts";
 import { currentLanguage } from "../i18n/i18n.ts";
 import { useSession } from "../session/session.tsx";
@@ -114,7 +114,7 @@ export interface PagedList<T> {
   readonly hasMore: boolean;
   readonly loadMore: () => void;
   readonly loadingMore: boolean;
-  /** The first page is still on its way. */
+  /** The first page is still on its way (with `every`: some page is, the list is not whole yet). */
   readonly isLoading: boolean;
   readonly isSuccess: boolean;
   readonly error: ApiError | null;
@@ -126,11 +126,16 @@ export interface PagedList<T> {
  * "/v1/grants?status=active"), `key` the answer's list (e.g. "grants"). Signed as the signed-in
  * organisation unless `auth` is "public"; a signed list waits for sign-in, and any list waits
  * while `path` is undefined. Changing `path` (a filter) starts again from the first page.
+ *
+ * `every`: for a page that needs the whole list (a count, a choice among all): each next cursor
+ * page is asked for as soon as the one before came, until one carries no nextCursor. Until then
+ * `hasMore` and `isLoading` stay true (so nothing partial passes for the whole); a page refused
+ * stops the loading with `error` set.
  */
 export function usePagedList<T>(
   path: string | undefined,
   key: string,
-  options: { auth?: "signed" | "public"; pageSize?: number } = {},
+  options: { auth?: "signed" | "public"; pageSize?: number; every?: boolean } = {},
 ): PagedList<T> {
   const { session } = useSession();
   const auth = options.auth ?? "signed";
@@ -160,12 +165,17 @@ export function usePagedList<T>(
     },
   });
   const items = useMemo(() => (q.data?.pages ?? []).flatMap((p) => (p[key] as T[] | undefined) ?? []), [q.data, key]);
+  const every = options.every === true;
+  const { hasNextPage, isFetching, isError, fetchNextPage } = q;
+  useEffect(() => {
+    if (every && hasNextPage && !isFetching && !isError) void fetchNextPage();
+  }, [every, hasNextPage, isFetching, isError, fetchNextPage]);
   return {
     items,
     hasMore: q.hasNextPage,
     loadMore: () => void q.fetchNextPage(),
     loadingMore: q.isFetchingNextPage,
-    isLoading: q.isLoading,
+    isLoading: q.isLoading || (every && q.hasNextPage && !q.isError),
     isSuccess: q.isSuccess,
     error: q.error,
   };

@@ -1,28 +1,29 @@
 import { Alert, Button, Card, Col, Descriptions, Row, Space, Statistic, Table, Typography } from "antd";
 import type { AnchorOnRequest, PublicCheckpoint } from "../../../../../core/public-checkpoint.ts";
 import { useTranslation } from "react-i18next";
-import type { GrantList } from "../../../../../core/desk-lists.ts";
+import type { ListedGrant } from "../../../../../core/desk-lists.ts";
 import type { OverdueAnswer, OverdueItem } from "../../../../../core/overdue.ts";
 import { GRANT_STATUSES } from "../../../../../core/records/grant.ts";
 import { toCstIso } from "../../../../../core/time.ts";
-import { usePublicQuery, useSignedQuery, useSignedRequest } from "../../api/hooks.ts";
+import { usePagedList, usePublicQuery, useSignedQuery, useSignedRequest } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
 import "./agency.css";
 import { Refusal } from "../../forms/Refusal.tsx";
 
 /**
- * The agency's dashboard: how many grants are in each status, every duty overdue now (GET
+ * The agency's dashboard: how many grants are in each status (every grant, read cursor page
+ * after cursor page; the counts show as loading until the last page came), every duty overdue now (GET
  * /v1/overdue, the agency sees all of them), and whether the log's latest checkpoint is anchored
  * on chain, with the agency's own "anchor now" when it is not.
  */
 export default function DashboardPage() {
   const { t } = useTranslation("agency");
-  const grants = useSignedQuery<GrantList>("/v1/grants?limit=500");
+  const grants = usePagedList<ListedGrant>("/v1/grants", "grants", { every: true });
   const overdue = useSignedQuery<OverdueAnswer>("/v1/overdue");
   const log = usePublicQuery<PublicCheckpoint>("/v1/public/checkpoint");
   const anchorNow = useSignedRequest<AnchorOnRequest>("POST", "/v1/anchors");
   const failed = grants.error ?? overdue.error ?? log.error;
-  const count = (status: string) => grants.data?.grants.filter((g) => g.view.status === status).length ?? 0;
+  const count = (status: string) => grants.items.filter((g) => g.view.status === status).length;
   const size = log.data?.checkpoint?.size ?? 0;
   const anchor = log.data?.anchor;
   const unanchored = size - (anchor?.treeSize ?? 0);

@@ -1,10 +1,10 @@
 import { Alert, Button, Checkbox, DatePicker, Descriptions, Form, Input, Select, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import type { ResourceCatalog } from "../../../../../core/desk-lists.ts";
+import type { CatalogResource } from "../../../../../core/desk-lists.ts";
 import { Grant } from "../../../../../core/records/grant.ts";
 import { maxGrantEnd, RULE_PERIODS, toCstIso } from "../../../../../core/time.ts";
-import { useSignedQuery, useSubmit, type ApiError } from "../../api/hooks.ts";
+import { usePagedList, useSubmit, type ApiError } from "../../api/hooks.ts";
 import { Refusal } from "../../forms/Refusal.tsx";
 import { fieldErrors, schemaIssues } from "../../forms/body-check.ts";
 import "./agency.css";
@@ -54,12 +54,13 @@ const day = (d: PickedDate | null | undefined) => (d ? d.startOf("day").unix() :
 export default function IssueGrantPage() {
   const { t } = useTranslation("agency");
   const [form] = Form.useForm<Values>();
-  const catalog = useSignedQuery<ResourceCatalog>("/v1/resources?limit=500");
+  // Every resource of the catalog to choose from, each cursor page after the one before.
+  const catalog = usePagedList<CatalogResource>("/v1/resources", "resources", { every: true });
   const issue = useSubmit("grant.issue", "/v1/grants");
   const chosen = Form.useWatch("resources", form) ?? [];
   const fields = Form.useWatch("fields", form) ?? {};
   const validFrom = day(Form.useWatch("validFrom", form));
-  const resources = new Map((catalog.data?.resources ?? []).map((r) => [r.id, r.record]));
+  const resources = new Map(catalog.items.map((r) => [r.id, r.record]));
 
   const bodyOf = (v: Values) => ({
     id: v.id ?? "",

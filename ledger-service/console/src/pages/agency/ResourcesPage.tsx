@@ -2,20 +2,21 @@ import { Alert, Table, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import type { CatalogResource } from "../../../../../core/desk-lists.ts";
 import { toCstIso } from "../../../../../core/time.ts";
-import { useSignedQuery } from "../../api/hooks.ts";
+import { usePagedList } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
+import { MorePages } from "../../app/MorePages.tsx";
 import { RegisterResource } from "./RegisterResource.tsx";
 
 type Entry = CatalogResource;
 
 /**
- * The resource catalog at the agency's desk (GET /v1/resources): each resource's grade, version,
+ * The resource catalog at the agency's desk (GET /v1/resources, a cursor page at a time): each resource's grade, version,
  * next version due, and its source units' review: a registered resource was approved by every
  * source unit on the schema hash shown (the chain refuses the registration otherwise).
  */
 export default function ResourcesPage() {
   const { t } = useTranslation("agency");
-  const q = useSignedQuery<{ resources: Entry[] }>("/v1/resources?limit=500");
+  const q = usePagedList<Entry>("/v1/resources", "resources");
   return (
     <>
       <Typography.Title level={2}>{t("resources.title")}</Typography.Title>
@@ -25,7 +26,7 @@ export default function ResourcesPage() {
         className="agency-resources"
         rowKey="id"
         loading={q.isLoading}
-        dataSource={q.data?.resources ?? []}
+        dataSource={q.items}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
           { title: t("resources.id"), key: "id", render: (_, r) => `${r.id} · ${r.record.name}` },
@@ -61,6 +62,7 @@ export default function ResourcesPage() {
           },
         ]}
       />
+      <MorePages list={q} />
       <RegisterResource />
     </>
   );

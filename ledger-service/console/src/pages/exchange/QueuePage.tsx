@@ -1,19 +1,20 @@
 import { Alert, Table, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import type { ListingQueue, ListingQueueItem } from "../../../../../core/listing-report.ts";
-import { useSignedQuery } from "../../api/hooks.ts";
+import type { ListingQueueItem } from "../../../../../core/listing-report.ts";
+import { usePagedList } from "../../api/hooks.ts";
+import { MorePages } from "../../app/MorePages.tsx";
 import { RESULT_COLOUR } from "./result-colour.ts";
 import "./report.css";
 
 /**
- * The exchange's listing queue (GET /v1/exchange/queue): products registered and not listed, each
+ * The exchange's listing queue (GET /v1/exchange/queue, a cursor page at a time): products registered and not listed, each
  * with the verdict its report has now and the checks that fail, so the officer opens the passing
  * ones first. Each product opens its verification report, where it is listed.
  */
 export default function QueuePage() {
   const { t } = useTranslation("exchange");
-  const q = useSignedQuery<ListingQueue>("/v1/exchange/queue");
+  const q = usePagedList<ListingQueueItem>("/v1/exchange/queue", "products");
   return (
     <div className="listing-report">
       <Typography.Title level={2}>{t("queue.title")}</Typography.Title>
@@ -23,7 +24,7 @@ export default function QueuePage() {
         className="listing-queue"
         rowKey="productId"
         loading={q.isLoading}
-        dataSource={q.data?.products ?? []}
+        dataSource={q.items}
         locale={{ emptyText: t("queue.empty") }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
@@ -60,6 +61,7 @@ export default function QueuePage() {
           },
         ]}
       />
+      <MorePages list={q} />
     </div>
   );
 }

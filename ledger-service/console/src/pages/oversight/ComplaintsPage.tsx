@@ -3,18 +3,20 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { ComplaintView } from "../../../../../core/views.ts";
-import { useSignedQuery } from "../../api/hooks.ts";
+import { usePagedList } from "../../api/hooks.ts";
+import { MorePages } from "../../app/MorePages.tsx";
 import { STATE_COLOUR } from "./colours.ts";
 import { beijingTime } from "./time.ts";
 import "./texts.ts";
 
-/** The supervisors' and the agency's list of complaints (GET /v1/complaints), each opening its case. */
+/**
+ * The supervisors' and the agency's list of complaints (GET /v1/complaints, a cursor page at a time,
+ * filtered by status on the service), each opening its case.
+ */
 export default function ComplaintsPage() {
   const { t } = useTranslation("oversight");
   const [status, setStatus] = useState<"all" | ComplaintView["status"]>("all");
-  const q = useSignedQuery<{ complaints: ComplaintView[] }>(
-    `/v1/complaints?limit=100${status === "all" ? "" : `&status=${status}`}`,
-  );
+  const q = usePagedList<ComplaintView>(`/v1/complaints${status === "all" ? "" : `?status=${status}`}`, "complaints");
   return (
     <>
       <Typography.Title level={2}>{t("desk.title")}</Typography.Title>
@@ -37,7 +39,7 @@ export default function ComplaintsPage() {
         className="complaints"
         rowKey="id"
         loading={q.isLoading}
-        dataSource={q.data?.complaints ?? []}
+        dataSource={q.items}
         locale={{ emptyText: t("desk.empty") }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
@@ -69,6 +71,7 @@ export default function ComplaintsPage() {
           },
         ]}
       />
+      <MorePages list={q} />
     </>
   );
 }

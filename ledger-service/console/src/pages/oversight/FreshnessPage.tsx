@@ -3,7 +3,8 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { CatalogResource } from "../../../../../core/desk-lists.ts";
 import { isOverdue } from "../../../../../core/overdue.ts";
-import { useSignedQuery } from "../../api/hooks.ts";
+import { usePagedList, useSignedQuery } from "../../api/hooks.ts";
+import { MorePages } from "../../app/MorePages.tsx";
 import { STATE_COLOUR } from "./colours.ts";
 import { beijingTime } from "./time.ts";
 import "./texts.ts";
@@ -13,21 +14,23 @@ type CatalogEntry = CatalogResource;
 /**
  * 时效性: each resource's declared update frequency, its current version and when it came, and the
  * last on-time second of the next (period plus grace, the chain's own figure), judged at the
- * chain's time (GET /v1/clock) as the rules judge it.
+ * chain's time (GET /v1/clock) as the rules judge it. The catalog comes a cursor page at a time
+ * (GET /v1/resources); the overdue/on-time filter is the page's own, so it judges the pages
+ * loaded, and says so while more follow.
  */
 export default function FreshnessPage() {
   const { t } = useTranslation("oversight");
   const [state, setState] = useState<"all" | "overdue" | "current">("all");
-  const catalog = useSignedQuery<{ resources: CatalogEntry[] }>("/v1/resources?limit=100");
+  const catalog = usePagedList<CatalogEntry>("/v1/resources", "resources");
   const clock = useSignedQuery<{ time: number }>("/v1/clock");
   const now = clock.data?.time;
   const rows = useMemo(
     () =>
-      (catalog.data?.resources ?? []).filter((r) => {
+      catalog.items.filter((r) => {
         if (state === "all" || !r.view || now === undefined) return true;
         return isOverdue(r.view.nextVersionDue, now) === (state === "overdue");
       }),
-    [catalog.data, state, now],
+    [catalog.items, state, now],
   );
   const error = catalog.error ?? clock.error;
   return (
@@ -46,6 +49,14 @@ export default function FreshnessPage() {
         ]}
       />
       {error && <Alert type="error" showIcon title={`${t("common:requestFailed")}: ${error.message}`} />}
+      {state !== "all" && catalog.hasMore && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t("common:pages.filterLoaded", { count: catalog.items.length })}
+        />
+      )}
       <Table<CatalogEntry>
         className="freshness"
         rowKey="id"
@@ -88,6 +99,7 @@ export default function FreshnessPage() {
           },
         ]}
       />
+      <MorePages list={catalog} />
     </>
   );
 }

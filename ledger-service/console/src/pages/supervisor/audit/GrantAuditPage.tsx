@@ -17,12 +17,13 @@ import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import type { Evidence } from "../../../../../../core/listing-report.ts";
-import type { GrantList } from "../../../../../../core/desk-lists.ts";
+import type { ListedGrant } from "../../../../../../core/desk-lists.ts";
 import type { OverdueAnswer, OverdueItem } from "../../../../../../core/overdue.ts";
 import { toCstIso } from "../../../../../../core/time.ts";
 import type { GrantView } from "../../../../../../core/views.ts";
-import { useSignedQuery } from "../../../api/hooks.ts";
+import { usePagedList, useSignedQuery } from "../../../api/hooks.ts";
 import { HashText } from "../../../app/HashText.tsx";
+import { MorePages } from "../../../app/MorePages.tsx";
 import type { RecordRef } from "../graph/lineage-model.ts";
 import { SignedRecord } from "../graph/NodeRecord.tsx";
 import type { GrantAudit } from "../../../../../../core/grant-audit.ts";
@@ -61,20 +62,20 @@ function GrantPicker({ grantId, onAt }: { grantId: string | undefined; onAt: (at
   );
 }
 
-/** Every grant the caller may see, each opening its audit. */
+/** Every grant the caller may see (a cursor page at a time), each opening its audit. */
 function GrantList() {
   const { t } = useTranslation("audit");
-  const q = useSignedQuery<GrantList>("/v1/grants");
+  const q = usePagedList<ListedGrant>("/v1/grants", "grants");
   return (
     <>
       <Typography.Title level={3}>{t("grants")}</Typography.Title>
       {q.error && <Alert type="error" showIcon title={`${t("common:requestFailed")}: ${q.error.message}`} />}
-      <Table<{ id: string; view: GrantView }>
+      <Table<ListedGrant>
         className="audit-grants"
         rowKey="id"
         size="small"
         loading={q.isLoading}
-        dataSource={q.data?.grants ?? []}
+        dataSource={q.items}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
           {
@@ -87,6 +88,7 @@ function GrantList() {
           { title: t("validUntil"), key: "until", render: (_, g) => day(g.view.validUntil) },
         ]}
       />
+      <MorePages list={q} />
     </>
   );
 }
