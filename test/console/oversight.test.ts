@@ -334,4 +334,35 @@ describe("console: complaints, service lists and the oversight desks", function 
     expect(served.filter((i) => i.kind === "objection-answer")).to.deep.equal([]);
     expect(t.errors).to.deep.equal([]);
   });
+
+  it("lists every objection the caller may read, filtered by status on the service; another source unit sees none", async () => {
+    await signInAsMember(t.page, t.svc.url, "sup", "supervisor passphrase");
+    await t.page.getByRole("menuitem", { name: "数据质量异议" }).click();
+    const rows = t.page.locator(".objections-all tbody tr.ant-table-row");
+    const o1 = rows.filter({ hasText: "O1" });
+    await o1.waitFor();
+    expect(await o1.innerText())
+      .to.include("R1 · v1")
+      .and.include(org("con"))
+      .and.include("已答复")
+      .and.include("逾期答复");
+    expect(await seriousViolations(t.page)).to.deep.equal([]);
+    await choose("状态", "待答复");
+    await t.page.locator(".objections-all").getByText("没有异议").waitFor();
+    expect(t.traffic.some((r) => r.url.includes("/v1/objections?status=open"))).to.equal(true);
+    await choose("状态", "已答复");
+    await o1.waitFor();
+    await o1.getByRole("link", { name: "O1" }).click();
+    await t.page.locator(".objection-case").getByText("已答复").waitFor();
+    expect(t.errors).to.deep.equal([]);
+  });
+
+  it("shows a source unit none of the objections against another's resources", async () => {
+    await signInAsMember(t.page, t.svc.url, "su2", "other source unit passphrase");
+    await t.page.getByRole("menuitem", { name: "数据质量异议" }).click();
+    await t.page.locator(".objections-all").getByText("没有异议").waitFor();
+    const listed = await c.su2.get<{ objections: unknown[] }>("/v1/objections");
+    expect(listed.objections).to.deep.equal([]);
+    expect(t.errors).to.deep.equal([]);
+  });
 });

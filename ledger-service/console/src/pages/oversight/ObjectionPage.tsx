@@ -1,14 +1,22 @@
 import { Alert, Button, Card, Descriptions, Form, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { sm3Hex } from "../../../../../core/crypto/sm3.ts";
 import type { OverdueAnswer, OverdueItem } from "../../../../../core/overdue.ts";
-import { OBJECTION_DECISIONS, ObjectionAnswer, type Objection } from "../../../../../core/records/objection.ts";
+import {
+  OBJECTION_DECISIONS,
+  OBJECTION_STATUSES,
+  ObjectionAnswer,
+  type Objection,
+  type ObjectionStatus,
+} from "../../../../../core/records/objection.ts";
 import type { OperationBody } from "../../../../../core/operations.ts";
 import type { RecordDocument } from "../../../../../core/record-document.ts";
 import type { ObjectionView } from "../../../../../core/views.ts";
-import { useSignedQuery, useSubmit } from "../../api/hooks.ts";
+import { usePagedList, useSignedQuery, useSubmit } from "../../api/hooks.ts";
 import { HashText } from "../../app/HashText.tsx";
+import { MorePages } from "../../app/MorePages.tsx";
 import { useSession } from "../../session/session.tsx";
 import { STATE_COLOUR } from "./colours.ts";
 import { schemaRule } from "./schema-rule.ts";
@@ -109,8 +117,77 @@ function ObjectionCase({ objectionId }: { objectionId: string }) {
   );
 }
 
+/** An item of GET /v1/objections. */
+interface ListedObjection {
+  readonly id: string;
+  readonly record: Objection;
+  readonly view: ObjectionView;
+}
+
 /**
- * Data-quality objections (异议处置): one objection by its id (GET /v1/objections/:id) with the
+ * Every objection the caller may read (GET /v1/objections, a cursor page at a time; a source unit
+ * sees those against the resources it supplies), filtered by status on the service.
+ */
+function ObjectionList() {
+  const { t } = useTranslation("oversight");
+  const [status, setStatus] = useState<ObjectionStatus | "">("");
+  const list = usePagedList<ListedObjection>(`/v1/objections${status ? `?status=${status}` : ""}`, "objections");
+  return (
+    <Card title={t("objection.all")} style={{ marginBottom: 16 }}>
+      <Select<ObjectionStatus | "">
+        aria-label={t("complaint.status")}
+        value={status}
+        onChange={setStatus}
+        style={{ width: 180, marginBottom: 16 }}
+        options={[
+          { value: "", label: t("common:all") },
+          ...OBJECTION_STATUSES.map((s) => ({ value: s, label: t(`objectionStatus.${s}`) })),
+        ]}
+      />
+      {list.error && <Alert type="error" showIcon title={`${t("common:requestFailed")}: ${list.error.message}`} />}
+      <Table<ListedObjection>
+        className="objections-all"
+        rowKey="id"
+        loading={list.isLoading}
+        dataSource={list.items}
+        locale={{ emptyText: t("objection.none") }}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        columns={[
+          {
+            title: t("objection.id"),
+            key: "id",
+            render: (_, o) => <Link to={`/oversight/objections/${encodeURIComponent(o.id)}`}>{o.id}</Link>,
+          },
+          {
+            title: t("objection.resource"),
+            key: "resource",
+            render: (_, o) => `${o.view.resourceId} · v${o.view.version}`,
+          },
+          { title: t("objection.category"), key: "category", render: (_, o) => t(`category.${o.view.category}`) },
+          { title: t("objection.filer"), key: "filer", render: (_, o) => o.view.filer },
+          { title: t("objection.filedAt"), key: "filedAt", render: (_, o) => beijingTime(o.view.filedAt) },
+          { title: t("complaint.deadline"), key: "deadline", render: (_, o) => beijingTime(o.view.deadline) },
+          {
+            title: t("complaint.status"),
+            key: "status",
+            render: (_, o) => (
+              <>
+                <Tag color={o.view.status === "answered" ? STATE_COLOUR.closed : STATE_COLOUR.open}>
+                  {t(`objectionStatus.${o.view.status}`)}
+                </Tag>
+                {o.view.late && <Tag color={STATE_COLOUR.overdue}>{t("objection.late")}</Tag>}
+              </>
+            ),
+          },
+        ]}
+      />
+      <MorePages list={list} />
+    </Card>
+  );
+}
+
+/**
+ * Data-quality objections (异议处置): every objection the caller may read; one objection by its id (GET /v1/objections/:id) with the
  * source unit's answer, which a source unit of the resource gives here; and the unanswered ones
  * past their deadline (GET /v1/overdue), each opening its case.
  */
@@ -135,32 +212,35 @@ export default function ObjectionPage() {
       {objectionId ? (
         <ObjectionCase key={objectionId} objectionId={objectionId} />
       ) : (
-        <Card title={t("objection.overdue")}>
-          <Table<OverdueItem>
-            className="objections-overdue"
-            rowKey={(i) => i.subject.id}
-            loading={overdue.isLoading}
-            dataSource={late}
-            locale={{ emptyText: t("objection.noneOverdue") }}
-            pagination={{ pageSize: 20, hideOnSinglePage: true }}
-            columns={[
-              {
-                title: t("objection.id"),
-                key: "id",
-                render: (_, i) => (
-                  <Link to={`/oversight/objections/${encodeURIComponent(i.subject.id)}`}>{i.subject.id}</Link>
-                ),
-              },
-              {
-                title: t("objection.resource"),
-                key: "resource",
-                render: (_, i) => `${String(i.detail.resourceId)} · v${String(i.detail.version)}`,
-              },
-              { title: t("complaint.deadline"), key: "deadline", render: (_, i) => beijingTime(i.deadline) },
-              { title: t("overdue.owedBy"), key: "owedBy", render: (_, i) => i.owedBy.join("、") },
-            ]}
-          />
-        </Card>
+        <>
+          <ObjectionList />
+          <Card title={t("objection.overdue")}>
+            <Table<OverdueItem>
+              className="objections-overdue"
+              rowKey={(i) => i.subject.id}
+              loading={overdue.isLoading}
+              dataSource={late}
+              locale={{ emptyText: t("objection.noneOverdue") }}
+              pagination={{ pageSize: 20, hideOnSinglePage: true }}
+              columns={[
+                {
+                  title: t("objection.id"),
+                  key: "id",
+                  render: (_, i) => (
+                    <Link to={`/oversight/objections/${encodeURIComponent(i.subject.id)}`}>{i.subject.id}</Link>
+                  ),
+                },
+                {
+                  title: t("objection.resource"),
+                  key: "resource",
+                  render: (_, i) => `${String(i.detail.resourceId)} · v${String(i.detail.version)}`,
+                },
+                { title: t("complaint.deadline"), key: "deadline", render: (_, i) => beijingTime(i.deadline) },
+                { title: t("overdue.owedBy"), key: "owedBy", render: (_, i) => i.owedBy.join("、") },
+              ]}
+            />
+          </Card>
+        </>
       )}
     </>
   );
