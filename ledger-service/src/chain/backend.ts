@@ -1,3 +1,4 @@
+import type { TxRef } from "../../../core/accepted-record.ts";
 import type { SignedRecord } from "../../../core/record.ts";
 import type { OverdueGrant, StateView, ViewKey } from "../../../core/views.ts";
 
@@ -15,13 +16,7 @@ export interface ChainRef {
   readonly contract: string;
 }
 
-/** Where a transaction landed: what a receipt's anchor and an index entry point at. */
-export interface TxRef {
-  readonly txId: string;
-  readonly blockNumber: number;
-  /** Block time (EVM) or transaction timestamp (Fabric), Unix seconds. */
-  readonly blockTime: number;
-}
+export type { TxRef } from "../../../core/accepted-record.ts";
 
 /** An accepted record as the chain reports it in its events. */
 export interface ChainEvent extends TxRef {

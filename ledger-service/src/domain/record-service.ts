@@ -16,36 +16,9 @@ import type { IndexStore } from "../indexes/index-store.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import { inlineVerifier, type SignatureVerifier } from "../crypto/sm2-verifier.ts";
+import type { AcceptedRecord } from "../../../core/accepted-record.ts";
 
-/**
- * The write path. A signed record is accepted only if, in order: the caller is its author, the
- * author is registered and the SM2 signature verifies, and the chain's rules accept it in a
- * dry run. Only then is it submitted. The log entry and the index keys are written from the
- * chain's own event, so nothing reaches the log or the indexes that the chain did not accept,
- * and a rejected record leaves no trace anywhere (no transaction is sent).
- *
- * Chain submissions are serialized (the dry run must see the state the submission will meet);
- * requests that arrive meanwhile queue up and go to the chain as one group (up to
- * `maxBatchRecords`): on EVM chains one dry run and one transaction for all of them, each record
- * checked as if alone after the ones before it. The group is then indexed and logged together,
- * which pays one durable log write for many records.
- *
- * Answers tell the truth about the chain: "nothing was written" (CHAIN_UNAVAILABLE) only when
- * no transaction carrying the record was sent. A record whose transaction may have been sent
- * but whose fate is unknown (OutcomeUnknownError) is remembered durably (OutcomeStore) and
- * waited for up to `outcomeWaitMs`: accepted once its event is indexed, refused once the chain
- * shows it never will be; still unknown then, the caller gets OutcomePendingError (HTTP 202 with
- * the record hash to poll), and the service keeps settling it in the background.
- */
-export interface AcceptedRecord {
-  readonly recordHash: string;
-  readonly op: string;
-  readonly kind: string;
-  readonly id: string;
-  readonly tx: TxRef;
-  readonly leafIndex: number;
-  readonly receipt: unknown;
-}
+export type { AcceptedRecord };
 
 export interface ReceiptSource {
   receipt(leafIndex: number): Promise<unknown>;
@@ -94,6 +67,26 @@ export interface OutcomeOptions {
   readonly settleEveryMs?: number;
 }
 
+/**
+ * The write path. A signed record is accepted only if, in order: the caller is its author, the
+ * author is registered and the SM2 signature verifies, and the chain's rules accept it in a
+ * dry run. Only then is it submitted. The log entry and the index keys are written from the
+ * chain's own event, so nothing reaches the log or the indexes that the chain did not accept,
+ * and a rejected record leaves no trace anywhere (no transaction is sent).
+ *
+ * Chain submissions are serialized (the dry run must see the state the submission will meet);
+ * requests that arrive meanwhile queue up and go to the chain as one group (up to
+ * `maxBatchRecords`): on EVM chains one dry run and one transaction for all of them, each record
+ * checked as if alone after the ones before it. The group is then indexed and logged together,
+ * which pays one durable log write for many records.
+ *
+ * Answers tell the truth about the chain: "nothing was written" (CHAIN_UNAVAILABLE) only when
+ * no transaction carrying the record was sent. A record whose transaction may have been sent
+ * but whose fate is unknown (OutcomeUnknownError) is remembered durably (OutcomeStore) and
+ * waited for up to `outcomeWaitMs`: accepted once its event is indexed, refused once the chain
+ * shows it never will be; still unknown then, the caller gets OutcomePendingError (HTTP 202 with
+ * the record hash to poll), and the service keeps settling it in the background.
+ */
 export class RecordService {
   private readonly queue: Pending[] = [];
   private draining = false;

@@ -1,3 +1,4 @@
+import type { AcceptedRecord } from "../../../../core/accepted-record.ts";
 import { randomBytes } from "node:crypto";
 import { sign } from "../../../../core/crypto/sm2.ts";
 import type { ErrorCode } from "../../../../core/errors.ts";
@@ -331,12 +332,5 @@ function acceptedFrom(pending: PendingAnswer, receipt: Receipt): SubmitResponse 
   };
 }
 
-export interface SubmitResponse {
-  readonly recordHash: string;
-  readonly op: string;
-  readonly kind: string;
-  readonly id: string;
-  readonly tx: { txId: string; blockNumber: number; blockTime: number };
-  readonly leafIndex: number;
-  readonly receipt: Record<string, unknown> & { state?: string };
-}
+/** The service's answer to an accepted write (core/accepted-record.ts), its receipt as JSON. */
+export type SubmitResponse = AcceptedRecord<Record<string, unknown> & { state?: string }>;
