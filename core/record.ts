@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { canonicalBytes, contentHash } from "./canonical.ts";
 import { sign, verify } from "./crypto/sm2.ts";
-import { LedgerError } from "./errors.ts";
 import { OPERATIONS, OPERATION_NAMES, type OperationBody, type OperationName } from "./operations.ts";
 import { OrgId, SignatureHex } from "./records/common.ts";
 import { validate } from "./validate.ts";
@@ -92,12 +91,4 @@ export function signRecord<O extends OperationName>(record: LedgerRecord<O>, pri
 
 export function verifyRecord(signed: SignedRecord, publicKeyHex: string): boolean {
   return verify(recordBytes(signed.record), signed.signature, publicKeyHex);
-}
-
-/** Throws BAD_SIGNATURE unless the record verifies against the author's registered key. */
-export function assertRecordSignature(signed: SignedRecord, publicKeyHex: string): void {
-  if (!verifyRecord(signed, publicKeyHex))
-    throw new LedgerError("BAD_SIGNATURE", `the record does not verify against ${signed.record.actor}'s key`, {
-      orgId: signed.record.actor,
-    });
 }
