@@ -1,11 +1,12 @@
 import type { Page } from "./public-list.ts";
+import type { Objection } from "./records/objection.ts";
 import type { Resource } from "./records/resource.ts";
-import type { GrantView, PriceCapView, ResourceView } from "./views.ts";
+import type { GrantView, ObjectionView, PriceCapView, ResourceView } from "./views.ts";
 
 /**
  * The lists the desks read, as the service answers them and the console reads them: the resource
- * catalog (GET /v1/resources), the grants a caller may see (GET /v1/grants) and the price caps in
- * force (GET /v1/price-caps), all in cursor pages. Wire formats, so they live beside the records; the service builds them in
+ * catalog (GET /v1/resources), the grants a caller may see (GET /v1/grants), the price caps in
+ * force (GET /v1/price-caps) and the data-quality objections (GET /v1/objections), all in cursor pages. Wire formats, so they live beside the records; the service builds them in
  * ledger-service/src/http/routes/read-routes.ts.
  */
 
@@ -46,4 +47,15 @@ export interface PriceCapInForce {
 
 export interface PriceCapList extends Page {
   readonly caps: readonly PriceCapInForce[];
+}
+
+/** A data-quality objection the caller may read: as filed, and the chain's view of it. */
+export interface ListedObjection {
+  readonly id: string;
+  readonly record: Objection;
+  readonly view: ObjectionView;
+}
+
+export interface ObjectionList extends Page {
+  readonly objections: readonly ListedObjection[];
 }

@@ -22,18 +22,37 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/**
+ * `value` parsed with `schema`, or its issues with each message in `lang`: zod's own in its zh-CN
+ * locale, the rulebook schemas' own sentences from core/schema-wording-zh.ts.
+ */
+export function parseIn<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  lang: Language,
+): { ok: true; data: z.infer<S> } | { ok: false; issues: { path: readonly PropertyKey[]; message: string }[] } {
+  const result = lang === "zh" ? schema.safeParse(value, { error: zhLocale.localeError }) : schema.safeParse(value);
+  if (result.success) return { ok: true, data: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => ({
+      path: issue.path,
+      message: lang === "zh" ? schemaSentenceInChinese(issue.message) : issue.message,
+    })),
+  };
+}
+
 export function describeIssues(
   schema: z.ZodType,
   value: unknown,
   lang: Language = "en",
   prefix?: string,
 ): FieldIssue[] {
-  const result = lang === "zh" ? schema.safeParse(value, { error: zhLocale.localeError }) : schema.safeParse(value);
-  if (result.success) return [];
-  return result.error.issues.map((issue) => {
+  const result = parseIn(schema, value, lang);
+  if (result.ok) return [];
+  return result.issues.map((issue) => {
     const path = formatPath(issue.path);
-    const message = lang === "zh" ? schemaSentenceInChinese(issue.message) : issue.message;
-    return { path: prefix ? (path ? `${prefix}.${path}` : prefix) : path, message };
+    return { path: prefix ? (path ? `${prefix}.${path}` : prefix) : path, message: issue.message };
   });
 }
 

@@ -1,13 +1,10 @@
-import { z } from "zod";
-import { schemaSentenceInChinese } from "../../../../core/schema-wording-zh.ts";
-import { describeIssues, type FieldIssue } from "../../../../core/validate.ts";
+import type { z } from "zod";
+import { describeIssues, parseIn, type FieldIssue } from "../../../../core/validate.ts";
 import type { ApiError } from "../api/hooks.ts";
 import { currentLanguage } from "../i18n/i18n.ts";
 
 /** A form field by its path in the record body (Ant Design's NamePath is the same array). */
 export type FieldPath = readonly (string | number)[];
-
-const ZH = z.locales.zhCN();
 
 /**
  * Checks a form's values with the rulebook's own schema before anything is signed: the form's
@@ -19,15 +16,14 @@ export function checkBody<S extends z.ZodType>(
   schema: S,
   values: unknown,
 ): { ok: true; body: z.infer<S> } | { ok: false; fields: { name: FieldPath; errors: string[] }[] } {
-  const zh = currentLanguage() === "zh";
-  const result = zh ? schema.safeParse(values, { error: ZH.localeError }) : schema.safeParse(values);
-  if (result.success) return { ok: true, body: result.data };
+  const result = parseIn(schema, values, currentLanguage());
+  if (result.ok) return { ok: true, body: result.data };
   const byPath = new Map<string, { name: FieldPath; errors: string[] }>();
-  for (const issue of result.error.issues) {
+  for (const issue of result.issues) {
     const name = issue.path.filter((p): p is string | number => typeof p !== "symbol");
     const key = JSON.stringify(name);
     const entry = byPath.get(key) ?? { name, errors: [] };
-    entry.errors.push(zh ? schemaSentenceInChinese(issue.message) : issue.message);
+    entry.errors.push(issue.message);
     byPath.set(key, entry);
   }
   return { ok: false, fields: [...byPath.values()] };

@@ -13,7 +13,7 @@ import { lineageGraph, recipientLineage } from "../../domain/lineage-graph.ts";
 import type { LineageDocument } from "../../../../core/lineage-graph.ts";
 import type { PublicProductFacts } from "../../../../core/public-list.ts";
 import type { RecordDocument, RecordHistory, RevenueYears } from "../../../../core/record-document.ts";
-import type { GrantList, PriceCapList, ResourceCatalog } from "../../../../core/desk-lists.ts";
+import type { GrantList, ObjectionList, PriceCapList, ResourceCatalog } from "../../../../core/desk-lists.ts";
 import type { OverdueAnswer } from "../../../../core/overdue.ts";
 import { toNdjson, toOpenLineage } from "../../domain/openlineage.ts";
 import { toProvJson } from "../../domain/prov.ts";
@@ -303,7 +303,7 @@ export function readRoutes(d: ReadDeps): ReadRoute[] {
           if (!view || (status !== undefined && view.status !== status)) return undefined;
           return { id, record, view };
         });
-        res.json({ objections: items, nextCursor });
+        res.json({ objections: items, nextCursor } satisfies ObjectionList);
       },
     },
     {

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { sm3Hex } from "../../../../../core/crypto/sm3.ts";
+import type { ListedObjection } from "../../../../../core/desk-lists.ts";
 import type { OverdueAnswer, OverdueItem } from "../../../../../core/overdue.ts";
 import {
   OBJECTION_DECISIONS,
@@ -115,13 +116,6 @@ function ObjectionCase({ objectionId }: { objectionId: string }) {
       )}
     </Space>
   );
-}
-
-/** An item of GET /v1/objections. */
-interface ListedObjection {
-  readonly id: string;
-  readonly record: Objection;
-  readonly view: ObjectionView;
 }
 
 /**
